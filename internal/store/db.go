@@ -1,0 +1,215 @@
+// Package store implements pendopo.Store for SQLite (the default, embedded
+// in the binary through a pure-Go driver) and PostgreSQL. The SQL is
+// written once with "?" placeholders; dialect.go holds what differs.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/pendopo/pendopo"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
+	_ "modernc.org/sqlite"             // registers driver "sqlite"
+)
+
+// DB is a Pendopo database. Use Open; a DB is safe for concurrent use.
+type DB struct {
+	d dialect
+	// w takes writes and transactions; for SQLite it has one connection so
+	// that writers queue in Go instead of failing with "database is locked".
+	w *sql.DB
+	// r takes reads outside transactions.
+	r *sql.DB
+	// tx is set on the DB handed to an InTx callback.
+	tx *sql.Tx
+
+	queries *sync.Map // rebound query text by source text
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Open connects to the database named by url, or to the SQLite file
+// dataDir/pendopo.db when url is empty, and applies pending migrations.
+// URLs starting with postgres:// or postgresql:// select PostgreSQL;
+// sqlite:PATH selects a SQLite file elsewhere.
+func Open(ctx context.Context, url, dataDir string) (*DB, error) {
+	var (
+		db  *DB
+		err error
+	)
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err = openPostgres(url)
+	case url == "":
+		if dataDir == "" {
+			return nil, errors.New("open database: neither a database URL nor a data directory was given")
+		}
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		db, err = openSQLite(filepath.Join(dataDir, "pendopo.db"))
+	case strings.HasPrefix(url, "sqlite:"):
+		db, err = openSQLite(strings.TrimPrefix(url, "sqlite:"))
+	default:
+		return nil, fmt.Errorf("open database: unsupported URL %q (use postgres://… or sqlite:PATH)", redact(url))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	// Create the file and switch it to WAL before readers open it.
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxLifetime(0)
+	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map)}, nil
+}
+
+func openPostgres(url string) (*DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", redact(url), err)
+	}
+	db.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	db.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to postgres %s: %w", redact(url), err)
+	}
+	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map)}, nil
+}
+
+// redact hides a password in a database URL for messages.
+func redact(url string) string {
+	at := strings.LastIndex(url, "@")
+	scheme := strings.Index(url, "://")
+	if at < 0 || scheme < 0 {
+		return url
+	}
+	userinfo := url[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		return url[:scheme+3] + userinfo[:i] + ":***" + url[at:]
+	}
+	return url
+}
+
+// Dialect names the database engine: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name() }
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	if db.tx != nil {
+		return errors.New("close: called inside a transaction")
+	}
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
+
+// InTx runs fn with a DB bound to one transaction; fn's error or a panic
+// rolls everything back. Nested calls join the outer transaction.
+func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error) {
+	if db.tx != nil {
+		return fn(db)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	inner := *db
+	inner.tx = tx
+	if err := fn(&inner); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", db.d.mapErr(err))
+	}
+	return nil
+}
+
+// read returns where reads go: the transaction, or the reader pool.
+func (db *DB) read() querier {
+	if db.tx != nil {
+		return db.tx
+	}
+	return db.r
+}
+
+// write returns where single writes go: the transaction, or the writer.
+func (db *DB) write() querier {
+	if db.tx != nil {
+		return db.tx
+	}
+	return db.w
+}
+
+// q rebinds a query written with "?" placeholders for the dialect, once.
+func (db *DB) q(query string) string {
+	if v, ok := db.queries.Load(query); ok {
+		return v.(string)
+	}
+	out := db.d.rebind(query)
+	db.queries.Store(query, out)
+	return out
+}
+
+// tx runs fn in a transaction unless db is already in one.
+func (db *DB) inTx(ctx context.Context, fn func(db *DB) error) error {
+	return db.InTx(ctx, func(s pendopo.Store) error { return fn(s.(*DB)) })
+}

@@ -1,0 +1,159 @@
+// Package pendopo holds the domain of the Pendopo e-government platform:
+// its types, its pure rules and the storage interfaces the rest of the
+// program is written against. It imports only the standard library.
+//
+// Glossary (code in English, user interface in Bahasa Indonesia):
+//
+//	Region        daerah: a provinsi, kabupaten or kota, keyed by its Kemendagri code ("33.74")
+//	Agency        perangkat daerah (OPD): a dinas, badan or bagian of a region
+//	ServicePoint  unit layanan: an office or counter where a service is delivered
+//	Service       layanan: one public service of a region, described by its Standard
+//	Standard      standar pelayanan: the 14 components of UU 25/2009 Pasal 21
+//	ServiceKind   jenis layanan: a national code ("ktp-el") that makes services comparable across regions
+//	Category      kategori: the sector a service belongs to
+//	LifeEvent     peristiwa kehidupan: a moment in a citizen's life that needs services (kelahiran, pindah domisili)
+//	Version       versi: an immutable snapshot of a service's content, with author and change note
+package pendopo
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Text is a message in both interface languages: Bahasa Indonesia first,
+// English second. Domain rules return Text so that the web and API layers
+// can answer in the user's language without knowing the rule.
+type Text struct {
+	ID string `json:"id"`
+	EN string `json:"en"`
+}
+
+// T builds a Text from its Indonesian and English forms.
+func T(id, en string) Text { return Text{ID: id, EN: en} }
+
+// In returns the text in lang ("en" or anything else for Indonesian).
+func (t Text) In(lang string) string {
+	if lang == "en" && t.EN != "" {
+		return t.EN
+	}
+	return t.ID
+}
+
+// ErrorKind classifies an Error; one table in each adapter maps kinds to
+// HTTP statuses.
+type ErrorKind string
+
+// Error kinds.
+const (
+	KindInvalid      ErrorKind = "invalid"      // input failed validation (422)
+	KindBadRequest   ErrorKind = "bad_request"  // input could not be parsed (400)
+	KindNotFound     ErrorKind = "not_found"    // no such thing (404)
+	KindConflict     ErrorKind = "conflict"     // already exists or changed meanwhile (409)
+	KindTooLarge     ErrorKind = "too_large"    // body or file over its limit (413)
+	KindUnauthorized ErrorKind = "unauthorized" // no or bad credentials (401)
+	KindForbidden    ErrorKind = "forbidden"    // credentials lack the right (403)
+	KindUnsupported  ErrorKind = "unsupported"  // media type not accepted (415)
+	KindInternal     ErrorKind = "internal"     // anything else; details go to the log only
+)
+
+// Sentinel errors returned by stores; wrap them with context.
+var (
+	ErrNotFound = &Error{Kind: KindNotFound, Msg: T("Data tidak ditemukan.", "Not found.")}
+	ErrConflict = &Error{Kind: KindConflict, Msg: T("Data sudah ada atau baru saja diubah.", "Already exists or was changed meanwhile.")}
+)
+
+// FieldError names one invalid input field and says what is wrong with it.
+type FieldError struct {
+	Field string `json:"field"`
+	Msg   Text   `json:"message"`
+	// Line is the 1-based line of an imported file where the field sits, or 0.
+	Line int `json:"line,omitempty"`
+}
+
+// Error is an error that is safe to show to users: its Msg is written for
+// them, its Kind decides the status. Fields lists per-field problems of a
+// KindInvalid error.
+type Error struct {
+	Kind   ErrorKind
+	Msg    Text
+	Fields []FieldError
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(string(e.Kind))
+	b.WriteString(": ")
+	b.WriteString(e.Msg.EN)
+	for _, f := range e.Fields {
+		b.WriteString("; ")
+		if f.Line > 0 {
+			fmt.Fprintf(&b, "line %d: ", f.Line)
+		}
+		b.WriteString(f.Field)
+		b.WriteString(": ")
+		b.WriteString(f.Msg.EN)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotFound) true for any Error of the same kind.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind
+}
+
+// Errorf returns an Error of kind with a user-safe message.
+func Errorf(kind ErrorKind, msg Text) *Error { return &Error{Kind: kind, Msg: msg} }
+
+// KindOf returns the kind of err, KindInternal when err is not an *Error.
+func KindOf(err error) ErrorKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// Problems collects field errors during validation.
+type Problems []FieldError
+
+// Add records that field is invalid.
+func (p *Problems) Add(field string, msg Text) { *p = append(*p, FieldError{Field: field, Msg: msg}) }
+
+// Err returns nil when there are no problems, else a KindInvalid Error.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Kind: KindInvalid, Msg: T("Periksa kembali isian yang ditandai.", "Please check the marked fields."), Fields: p}
+}
+
+// Page asks for one page of a list; Page starts at 1.
+type Page struct {
+	Page    int
+	PerPage int
+}
+
+// Default and maximum page sizes for lists.
+const (
+	DefaultPerPage = 100
+	MaxPerPage     = 500
+)
+
+// Normalize fills defaults and caps the page size.
+func (p Page) Normalize() Page {
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	if p.PerPage < 1 {
+		p.PerPage = DefaultPerPage
+	}
+	if p.PerPage > MaxPerPage {
+		p.PerPage = MaxPerPage
+	}
+	return p
+}
+
+// Offset is the number of rows before this page.
+func (p Page) Offset() int { p = p.Normalize(); return (p.Page - 1) * p.PerPage }

@@ -1,0 +1,192 @@
+package pendopo
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistent state of Pendopo. internal/store implements it
+// for SQLite and PostgreSQL; both pass the same contract suite
+// (internal/store/storetest). A missing row is ErrNotFound and a unique
+// violation ErrConflict, each wrapped with context.
+type Store interface {
+	// InTx runs fn in one transaction: every write in fn lands, or none.
+	InTx(ctx context.Context, fn func(Store) error) error
+
+	RegionStore
+	AgencyStore
+	ServiceStore
+	TokenStore
+
+	// Setting reads a named setting; a missing one is ErrNotFound.
+	Setting(ctx context.Context, key string) (string, error)
+	// PutSetting stores a named setting.
+	PutSetting(ctx context.Context, key, value string) error
+	// Stats counts what the national landing page shows.
+	Stats(ctx context.Context) (Stats, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// RegionFilter selects regions; empty fields do not filter.
+type RegionFilter struct {
+	Level  RegionLevel
+	Parent string
+	Page   Page
+}
+
+// RegionStore keeps regions and their profiles.
+type RegionStore interface {
+	Regions(ctx context.Context, f RegionFilter) (regions []Region, total int, err error)
+	Region(ctx context.Context, code string) (Region, error)
+	// SeedRegions inserts the regions that are missing and leaves existing
+	// ones (and their edited profiles) alone; it returns how many it added.
+	SeedRegions(ctx context.Context, regions []Region, at time.Time) (int, error)
+	// UpdateRegion changes a region's display name and profile. A nil logo
+	// keeps the current one; an empty Logo removes it.
+	UpdateRegion(ctx context.Context, code, name string, p RegionProfile, logo *Logo, at time.Time) (Region, error)
+	RegionLogo(ctx context.Context, code string) (Logo, error)
+}
+
+// AgencyStore keeps agencies and service points.
+type AgencyStore interface {
+	Agencies(ctx context.Context, region string, p Page) ([]Agency, int, error)
+	Agency(ctx context.Context, region, slug string) (Agency, error)
+	// SaveAgency inserts an agency or, when one with the same region and
+	// slug exists, updates it.
+	SaveAgency(ctx context.Context, a Agency, at time.Time) (Agency, error)
+	ServicePoints(ctx context.Context, region string) ([]ServicePoint, error)
+	// SaveServicePoint inserts or updates by region and slug.
+	SaveServicePoint(ctx context.Context, p ServicePoint, at time.Time) (ServicePoint, error)
+}
+
+// ServiceFilter selects services; empty fields do not filter.
+type ServiceFilter struct {
+	Region    string
+	Agency    string // agency slug, with Region
+	Category  string
+	LifeEvent string
+	Kind      string
+	// Drafts includes services that were never published; lists for the
+	// public leave it false.
+	Drafts bool
+	Sort   ServiceSort
+	Desc   bool
+	Page   Page
+}
+
+// ServiceSort orders a service list.
+type ServiceSort string
+
+// Sort orders.
+const (
+	SortName         ServiceSort = "name"
+	SortRegion       ServiceSort = "region"
+	SortDuration     ServiceSort = "duration"
+	SortFee          ServiceSort = "fee"
+	SortRequirements ServiceSort = "requirements"
+	SortUpdated      ServiceSort = "updated"
+)
+
+// Valid reports whether s is a known order.
+func (s ServiceSort) Valid() bool {
+	switch s {
+	case SortName, SortRegion, SortDuration, SortFee, SortRequirements, SortUpdated:
+		return true
+	}
+	return false
+}
+
+// Change says who changes something, when and why; every new version and
+// every publication carries one.
+type Change struct {
+	Author string
+	Note   string
+	At     time.Time
+}
+
+// ServiceStore keeps services and their versions.
+type ServiceStore interface {
+	// Service returns a service with the content of its published version,
+	// or of its latest draft when it was never published.
+	Service(ctx context.Context, id int64) (Service, error)
+	ServiceBySlug(ctx context.Context, region, slug string) (Service, error)
+	Services(ctx context.Context, f ServiceFilter) ([]ServiceSummary, int, error)
+	// CreateService stores version 1 of a new service, published at once
+	// when publish is true. The content must be valid and its agency and
+	// points must exist in region.
+	CreateService(ctx context.Context, region string, c ServiceContent, ch Change, publish bool) (Service, error)
+	// UpdateService stores the content as a new version. When baseVersion
+	// is not 0 and the latest version differs, it fails with ErrConflict so
+	// that two editors cannot overwrite each other.
+	UpdateService(ctx context.Context, id int64, c ServiceContent, ch Change, publish bool, baseVersion int) (Service, error)
+	// PublishService makes version n the public one and marks the service reviewed.
+	PublishService(ctx context.Context, id int64, n int, ch Change) (Service, error)
+	// MarkReviewed records that the published standard was checked and is still right.
+	MarkReviewed(ctx context.Context, id int64, ch Change) (Service, error)
+	// Versions lists a service's versions, newest first, without content.
+	Versions(ctx context.Context, id int64) ([]Version, error)
+	Version(ctx context.Context, id int64, n int) (Version, error)
+
+	ServiceKinds(ctx context.Context) ([]ServiceKind, error)
+	// SeedServiceKinds inserts or updates the national kinds.
+	SeedServiceKinds(ctx context.Context, kinds []ServiceKind) error
+
+	// Changes returns, in order, up to limit services whose public
+	// content changed after sequence number after, for keeping search
+	// indexes and caches in step across instances.
+	Changes(ctx context.Context, after int64, limit int) ([]ServiceDoc, error)
+}
+
+// ServiceDoc is a service as search indexes it: its published content with
+// the names of its region and agency. A doc with Published false was
+// withdrawn and must leave the index.
+type ServiceDoc struct {
+	Seq        int64
+	ID         int64
+	RegionCode string
+	RegionName string
+	AgencyName string
+	Published  bool
+	Version    int
+	UpdatedAt  time.Time
+	ReviewedAt time.Time
+	Content    ServiceContent
+}
+
+// Token is an API token for writes. Only a hash of its secret is stored.
+type Token struct {
+	ID   int64
+	Name string
+	// Region limits the token to one region (and, for a province, its
+	// kabupaten/kota); empty means national.
+	Region     string
+	Hash       string
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  time.Time
+}
+
+// CanWrite reports whether the token may change region code.
+func (t Token) CanWrite(code string) bool {
+	return t.RevokedAt.IsZero() && (t.Region == "" || t.Region == code || len(t.Region) == 2 && len(code) == 5 && code[:2] == t.Region)
+}
+
+// TokenStore keeps API tokens.
+type TokenStore interface {
+	CreateToken(ctx context.Context, t Token) (Token, error)
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	Tokens(ctx context.Context) ([]Token, error)
+	RevokeToken(ctx context.Context, id int64, at time.Time) error
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+}
+
+// Stats are the national figures of the landing page.
+type Stats struct {
+	Regions            int `json:"regions"`
+	RegionsWithCatalog int `json:"regions_with_catalog"`
+	Agencies           int `json:"agencies"`
+	Services           int `json:"services"`
+	Kinds              int `json:"kinds"`
+}
