@@ -1,0 +1,627 @@
+package search
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pendopo/pendopo"
+)
+
+// Field is a part of a service that search weighs on its own.
+type Field uint8
+
+// Fields, from the most telling to the least.
+const (
+	FieldName     Field = iota // the service's name
+	FieldKind                  // the national kind's name and code
+	FieldSummary               // summary and product
+	FieldAgency                // agency name and short name
+	FieldTaxonomy              // category and life events
+	FieldBody                  // requirements and procedure
+	numFields
+)
+
+// fieldWeight says how much a word counts in each field. Requirements
+// mention other documents ("fotokopi KTP") in many services, so the body
+// counts little; the name counts most.
+var fieldWeight = [numFields]float32{5, 3, 1.5, 1, 1, 0.25}
+
+// BM25 parameters: short documents, so length matters less than usual.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.5
+)
+
+// Doc is a service as the index sees it.
+type Doc struct {
+	// Service is returned with each hit, so that results render without
+	// another look-up.
+	Service pendopo.ServiceSummary
+	// Weight in [0,1] is how commonly citizens need this kind of service.
+	Weight float64
+	Text   [numFields]string
+}
+
+// Hit is one search result.
+type Hit struct {
+	pendopo.ServiceSummary
+	Score float64 `json:"score"`
+}
+
+// Result is one page of results.
+type Result struct {
+	Hits  []Hit
+	Total int
+	// Corrections maps misspelt words of the query to the words searched
+	// instead ("kelahrian" → "kelahiran").
+	Corrections map[string]string
+}
+
+type posting struct {
+	doc    uint32
+	tf     float32 // weighted term frequency
+	fields uint8   // bit f set when the term occurs in field f
+}
+
+type docEntry struct {
+	svc    pendopo.ServiceSummary
+	length float32
+	weight float32
+	dead   bool
+}
+
+type surface struct {
+	stem string
+	df   int
+	mask uint32 // letters present, for a cheap edit-distance bound
+}
+
+// Index is an in-memory inverted index of services. It is safe for
+// concurrent use: searches share a read lock, updates take the write lock.
+type Index struct {
+	mu       sync.RWMutex
+	docs     []docEntry
+	byID     map[int64]uint32
+	terms    map[string][]posting
+	surfaces map[string]*surface
+	byLen    [maxTokenLen + 1][]string // surfaces by length, for typo search
+	live     int
+	totalLen float64
+
+	syn  atomic.Pointer[Synonyms]
+	pool sync.Pool // *scratch
+}
+
+// NewIndex returns an empty index using syn (which may be nil).
+func NewIndex(syn *Synonyms) *Index {
+	ix := &Index{byID: map[int64]uint32{}, terms: map[string][]posting{}, surfaces: map[string]*surface{}}
+	ix.syn.Store(syn)
+	return ix
+}
+
+// SetSynonyms replaces the synonym list used by later searches.
+func (ix *Index) SetSynonyms(s *Synonyms) { ix.syn.Store(s) }
+
+// Len reports the number of documents in the index.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.live
+}
+
+// Put adds a service or replaces its earlier version.
+func (ix *Index) Put(d Doc) {
+	type tf struct {
+		tf     float32
+		fields uint8
+	}
+	counts := map[string]*tf{}
+	var length float32
+	var words []Token
+	for f := range numFields {
+		for _, t := range Analyze(d.Text[f]) {
+			c := counts[t.Stem]
+			if c == nil {
+				c = &tf{}
+				counts[t.Stem] = c
+			}
+			c.tf += fieldWeight[f]
+			c.fields |= 1 << f
+			length += fieldWeight[f]
+			words = append(words, t)
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.deleteLocked(d.Service.ID)
+	n := uint32(len(ix.docs))
+	ix.docs = append(ix.docs, docEntry{svc: d.Service, length: length, weight: float32(d.Weight)})
+	ix.byID[d.Service.ID] = n
+	ix.live++
+	ix.totalLen += float64(length)
+	for stem, c := range counts {
+		ix.terms[stem] = append(ix.terms[stem], posting{doc: n, tf: c.tf, fields: c.fields})
+	}
+	seen := map[string]bool{}
+	for _, w := range words {
+		if seen[w.Surface] {
+			continue
+		}
+		seen[w.Surface] = true
+		s := ix.surfaces[w.Surface]
+		if s == nil {
+			s = &surface{stem: w.Stem, mask: letterMask(w.Surface)}
+			ix.surfaces[w.Surface] = s
+			if l := len(w.Surface); l <= maxTokenLen {
+				ix.byLen[l] = append(ix.byLen[l], w.Surface)
+			}
+		}
+		s.df++
+	}
+}
+
+// Delete removes a service; removing an absent one does nothing.
+func (ix *Index) Delete(id int64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.deleteLocked(id)
+}
+
+func (ix *Index) deleteLocked(id int64) {
+	n, ok := ix.byID[id]
+	if !ok {
+		return
+	}
+	delete(ix.byID, id)
+	d := &ix.docs[n]
+	d.dead = true
+	ix.live--
+	ix.totalLen -= float64(d.length)
+	if dead := len(ix.docs) - ix.live; dead > 1024 && dead > ix.live/4 {
+		ix.compactLocked()
+	}
+}
+
+// compactLocked drops dead documents from the postings and renumbers the
+// rest, keeping every postings list sorted by document number.
+func (ix *Index) compactLocked() {
+	renum := make([]uint32, len(ix.docs))
+	docs := make([]docEntry, 0, ix.live)
+	for i, d := range ix.docs {
+		if d.dead {
+			renum[i] = math.MaxUint32
+			continue
+		}
+		renum[i] = uint32(len(docs))
+		ix.byID[d.svc.ID] = uint32(len(docs))
+		docs = append(docs, d)
+	}
+	ix.docs = docs
+	for stem, ps := range ix.terms {
+		out := ps[:0]
+		for _, p := range ps {
+			if n := renum[p.doc]; n != math.MaxUint32 {
+				p.doc = n
+				out = append(out, p)
+			}
+		}
+		if len(out) == 0 {
+			delete(ix.terms, stem)
+		} else {
+			ix.terms[stem] = slices.Clip(out)
+		}
+	}
+}
+
+func letterMask(w string) uint32 {
+	var m uint32
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'a' && c <= 'z' {
+			m |= 1 << (c - 'a')
+		} else if c >= '0' && c <= '9' {
+			m |= 1 << (26 + (c-'0')%6)
+		}
+	}
+	return m
+}
+
+// Options narrow and page a search.
+type Options struct {
+	// Region keeps services of that region; a province code also keeps
+	// its kabupaten and kota.
+	Region string
+	Page   pendopo.Page
+}
+
+// alternative is one way to match a slot: a phrase of stems, all of which
+// must occur in a document, with a factor below 1 for synonyms and
+// corrections.
+type alternative struct {
+	stems  []string
+	factor float32
+}
+
+// slot is one part of the query: a word, a phrase, or a span that a
+// synonym rule covers.
+type slot struct {
+	alts     []alternative
+	required bool
+}
+
+// scratch holds per-document accumulators for one search; it is pooled
+// because the arrays span the whole index.
+type scratch struct {
+	best     []float32 // best alternative score of the current slot
+	nameNow  []bool    // the current slot's best match is in the name
+	total    []float32
+	matched  []uint8
+	reqHit   []uint8
+	inName   []uint8
+	bad      []bool
+	seen     []bool
+	touched  []uint32 // docs with any accumulator set
+	slotHits []uint32 // docs matched by the current slot
+}
+
+func (ix *Index) getScratch(n int) *scratch {
+	s, _ := ix.pool.Get().(*scratch)
+	if s == nil || len(s.best) < n {
+		n += n/4 + 64
+		s = &scratch{best: make([]float32, n), nameNow: make([]bool, n), total: make([]float32, n), matched: make([]uint8, n),
+			reqHit: make([]uint8, n), inName: make([]uint8, n), bad: make([]bool, n), seen: make([]bool, n)}
+	}
+	return s
+}
+
+func (ix *Index) putScratch(s *scratch) {
+	for _, d := range s.touched {
+		s.total[d], s.matched[d], s.reqHit[d], s.inName[d], s.bad[d], s.seen[d] = 0, 0, 0, 0, false, false
+	}
+	s.touched, s.slotHits = s.touched[:0], s.slotHits[:0]
+	ix.pool.Put(s)
+}
+
+func (s *scratch) touch(d uint32) {
+	if !s.seen[d] {
+		s.seen[d] = true
+		s.touched = append(s.touched, d)
+	}
+}
+
+// Search runs q and returns one page of hits, best first.
+func (ix *Index) Search(q Query, opt Options) Result {
+	page := opt.Page.Normalize()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slots, excluded, corrections := ix.plan(q)
+	res := Result{Corrections: corrections}
+	if len(slots) == 0 {
+		return res
+	}
+	s := ix.getScratch(len(ix.docs))
+	defer ix.putScratch(s)
+
+	avg := float32(1)
+	if ix.live > 0 {
+		avg = float32(ix.totalLen / float64(ix.live))
+	}
+	for _, stem := range excluded {
+		for _, p := range ix.terms[stem] {
+			s.touch(p.doc)
+			s.bad[p.doc] = true
+		}
+	}
+	required := 0
+	for _, sl := range slots {
+		s.slotHits = s.slotHits[:0]
+		for _, alt := range sl.alts {
+			ix.scoreAlternative(s, alt, avg)
+		}
+		if sl.required {
+			required++
+		}
+		for _, d := range s.slotHits {
+			s.touch(d)
+			s.total[d] += s.best[d]
+			s.matched[d]++
+			if sl.required {
+				s.reqHit[d]++
+			}
+			if s.nameNow[d] {
+				s.inName[d]++
+			}
+			s.best[d], s.nameNow[d] = 0, false
+		}
+	}
+	return ix.collect(s, len(slots), required, opt.Region, page, res)
+}
+
+// scoreAlternative scores every live document that contains all stems of
+// alt and keeps, per document, the best score of the current slot.
+func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32) {
+	lists := make([][]posting, len(alt.stems))
+	shortest := 0
+	for i, st := range alt.stems {
+		lists[i] = ix.terms[st]
+		if len(lists[i]) == 0 {
+			return
+		}
+		if len(lists[i]) < len(lists[shortest]) {
+			shortest = i
+		}
+	}
+	idf := make([]float32, len(lists))
+	for i, l := range lists {
+		df := float64(len(l))
+		idf[i] = float32(math.Log(1 + (float64(len(ix.docs))-df+0.5)/(df+0.5)))
+	}
+	pos := make([]int, len(lists))
+	for _, p := range lists[shortest] {
+		d := &ix.docs[p.doc]
+		if d.dead {
+			continue
+		}
+		norm := bm25K1 * (1 - bm25B + bm25B*d.length/avg)
+		var score float32
+		inName := true
+		all := true
+		for i, l := range lists {
+			q := p
+			if i != shortest {
+				j := pos[i]
+				for j < len(l) && l[j].doc < p.doc {
+					j++
+				}
+				pos[i] = j
+				if j == len(l) || l[j].doc != p.doc {
+					all = false
+					break
+				}
+				q = l[j]
+			}
+			score += idf[i] * q.tf * (bm25K1 + 1) / (q.tf + norm)
+			inName = inName && q.fields&(1<<FieldName) != 0
+		}
+		if !all {
+			continue
+		}
+		score *= alt.factor
+		if score > s.best[p.doc] {
+			if s.best[p.doc] == 0 {
+				s.slotHits = append(s.slotHits, p.doc)
+			}
+			s.best[p.doc] = score
+			s.nameNow[p.doc] = inName
+		}
+	}
+}
+
+type scored struct {
+	doc   uint32
+	score float64
+}
+
+// collect ranks the matched documents and cuts out one page.
+func (ix *Index) collect(s *scratch, slots, required int, region string, page pendopo.Page, res Result) Result {
+	// Short queries need one word to match; longer ones half of them.
+	minMatch := 1
+	if slots > 2 {
+		minMatch = (slots + 1) / 2
+	}
+	keep := page.Offset() + page.PerPage
+	var top []scored
+	for _, d := range s.touched {
+		if s.bad[d] || int(s.matched[d]) < minMatch || int(s.reqHit[d]) < required {
+			continue
+		}
+		doc := &ix.docs[d]
+		if doc.dead || !inRegion(doc.svc.RegionCode, region) {
+			continue
+		}
+		res.Total++
+		coord := float64(s.matched[d]) / float64(slots)
+		score := float64(s.total[d]) * coord * coord *
+			(1 + 0.5*float64(s.inName[d])/float64(slots)) *
+			(1 + 0.25*float64(doc.weight))
+		top = pushTop(top, scored{d, score}, keep)
+	}
+	slices.SortFunc(top, func(a, b scored) int { return ix.compare(a, b) })
+	if off := page.Offset(); off < len(top) {
+		for _, t := range top[off:] {
+			res.Hits = append(res.Hits, Hit{ServiceSummary: ix.docs[t.doc].svc, Score: math.Round(t.score*1000) / 1000})
+		}
+	}
+	return res
+}
+
+// compare orders hits: higher score first, then by name and id so that
+// ties are stable.
+func (ix *Index) compare(a, b scored) int {
+	switch {
+	case a.score > b.score:
+		return -1
+	case a.score < b.score:
+		return 1
+	}
+	da, db := &ix.docs[a.doc].svc, &ix.docs[b.doc].svc
+	if c := strings.Compare(da.Name, db.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(da.RegionCode, db.RegionCode)
+}
+
+// pushTop keeps the k best hits in top, a min-heap on score.
+func pushTop(top []scored, x scored, k int) []scored {
+	less := func(a, b scored) bool { return a.score < b.score }
+	if len(top) < k {
+		top = append(top, x)
+		for i := len(top) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !less(top[i], top[p]) {
+				break
+			}
+			top[i], top[p] = top[p], top[i]
+			i = p
+		}
+		return top
+	}
+	if k == 0 || !less(top[0], x) {
+		return top
+	}
+	top[0] = x
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(top) && less(top[l], top[m]) {
+			m = l
+		}
+		if r < len(top) && less(top[r], top[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		top[i], top[m] = top[m], top[i]
+		i = m
+	}
+	return top
+}
+
+func inRegion(code, filter string) bool {
+	if filter == "" || code == filter {
+		return true
+	}
+	return len(filter) == 2 && len(code) == 5 && code[:2] == filter && code[2] == '.'
+}
+
+// plan turns a parsed query into slots, expanding synonyms and correcting
+// words the index does not know.
+func (ix *Index) plan(q Query) (slots []slot, excluded []string, corrections map[string]string) {
+	syn := ix.syn.Load()
+	var terms []QueryTerm
+	for _, t := range q.Terms {
+		if !t.Noise {
+			terms = append(terms, t)
+		}
+	}
+	for i := 0; i < len(terms); {
+		t := terms[i]
+		if t.Exclude {
+			excluded = append(excluded, t.Stem)
+			i++
+			continue
+		}
+		if t.Phrase > 0 {
+			var stems []string
+			for ; i < len(terms) && terms[i].Phrase == t.Phrase; i++ {
+				stems = append(stems, terms[i].Stem)
+			}
+			slots = append(slots, slot{alts: []alternative{{stems, 1}}, required: true})
+			continue
+		}
+		j := i
+		for j < len(terms) && terms[j].Phrase == 0 && !terms[j].Exclude {
+			j++
+		}
+		run := terms[i:j]
+		stems := make([]string, len(run))
+		for k, t := range run {
+			stems[k] = t.Stem
+		}
+		for k := 0; k < len(run); {
+			if r, ok := syn.match(stems[k:]); ok {
+				alts := []alternative{{r.from, 1}}
+				for _, to := range r.to {
+					alts = append(alts, alternative{to, 0.9})
+				}
+				slots = append(slots, slot{alts: alts})
+				k += len(r.from)
+				continue
+			}
+			alts := []alternative{{stems[k : k+1], 1}}
+			if len(ix.terms[stems[k]]) == 0 {
+				if word, stem, ok := ix.correct(run[k].Surface); ok {
+					if corrections == nil {
+						corrections = map[string]string{}
+					}
+					corrections[run[k].Surface] = word
+					alts = []alternative{{[]string{stem}, 0.8}}
+					if r, ok := syn.match([]string{stem}); ok && len(r.from) == 1 {
+						for _, to := range r.to {
+							alts = append(alts, alternative{to, 0.7})
+						}
+					}
+				}
+			}
+			slots = append(slots, slot{alts: alts})
+			k++
+		}
+		i = j
+	}
+	return slots, excluded, corrections
+}
+
+// correct finds the indexed word closest to w within one wrong letter (two
+// for words of eight letters or more), preferring the more common word.
+func (ix *Index) correct(w string) (word, stem string, ok bool) {
+	l := len(w)
+	if l < 4 || l > maxTokenLen {
+		return "", "", false
+	}
+	maxD := 1
+	if l >= 8 {
+		maxD = 2
+	}
+	mask := letterMask(w)
+	bestD, bestDF := maxD+1, 0
+	for n := max(1, l-maxD); n <= min(maxTokenLen, l+maxD); n++ {
+		for _, cand := range ix.byLen[n] {
+			s := ix.surfaces[cand]
+			if bits.OnesCount32(s.mask^mask) > 2*maxD || len(ix.terms[s.stem]) == 0 {
+				continue
+			}
+			d := osa(w, cand, min(bestD, maxD))
+			if d < bestD || d == bestD && s.df > bestDF {
+				word, stem, bestD, bestDF = cand, s.stem, d, s.df
+			}
+		}
+	}
+	return word, stem, bestD <= maxD
+}
+
+// osa is the optimal string alignment distance between a and b (edits,
+// with a swap of neighbours counting once), or limit+1 when it exceeds limit.
+func osa(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	var buf [3][maxTokenLen + 2]int
+	prev2, prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

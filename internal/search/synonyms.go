@@ -1,0 +1,172 @@
+package search
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+)
+
+// DefaultSynonyms is the national synonym list shipped with Pendopo.
+//
+//go:embed sinonim.txt
+var DefaultSynonyms string
+
+// Synonyms maps phrases of a query to other phrases that mean the same,
+// such as abbreviations ("ktp" ↔ "kartu tanda penduduk"), spellings
+// ("akte" ↔ "akta"), everyday words ("bikin" ↔ "buat") and legacy names
+// ("imb" → "pbg").
+//
+// The list is text, one rule per line, in the format Solr and Elasticsearch
+// use:
+//
+//	# a comment
+//	ktp, kartu tanda penduduk, e-ktp   (equivalent: each finds the others)
+//	imb, izin mendirikan bangunan => pbg, persetujuan bangunan gedung
+//	                                   (one way: the left finds the right)
+//
+// Phrases are analysed like queries, so "kelahiran" and "lahir" are the same.
+type Synonyms struct {
+	// byFirst maps the first stem of a phrase to the rules starting with it.
+	byFirst map[string][]synonym
+	rules   int
+}
+
+type synonym struct {
+	from []string
+	to   [][]string
+}
+
+// Rules reports how many rules were read.
+func (s *Synonyms) Rules() int { return s.rules }
+
+// ParseSynonyms reads synonym rules. Errors name the line.
+func ParseSynonyms(texts ...string) (*Synonyms, error) {
+	s := &Synonyms{byFirst: map[string][]synonym{}}
+	var probs pendopo.Problems
+	for src, text := range texts {
+		for i, line := range strings.Split(text, "\n") {
+			if j := strings.IndexByte(line, '#'); j >= 0 {
+				line = line[:j]
+			}
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			if err := s.addRule(line); err != nil {
+				fe := pendopo.FieldError{Field: "synonyms", Line: i + 1, Msg: *err}
+				if len(texts) > 1 {
+					fe.Field = fmt.Sprintf("synonyms[%d]", src)
+				}
+				probs = append(probs, fe)
+			}
+		}
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Synonyms) addRule(line string) *pendopo.Text {
+	left, right, oneWay := strings.Cut(line, "=>")
+	if strings.Contains(right, "=>") {
+		t := pendopo.T("Gunakan \"=>\" sekali saja dalam satu baris.", "Use \"=>\" at most once per line.")
+		return &t
+	}
+	phrases := func(side string) ([][]string, *pendopo.Text) {
+		var out [][]string
+		for _, p := range strings.Split(side, ",") {
+			if strings.TrimSpace(p) == "" {
+				continue
+			}
+			var stems []string
+			for _, tok := range Analyze(p) {
+				stems = append(stems, tok.Stem)
+			}
+			if len(stems) == 0 {
+				t := pendopo.T(fmt.Sprintf("Frasa %q tidak berisi kata yang bisa dicari.", strings.TrimSpace(p)),
+					fmt.Sprintf("Phrase %q has no searchable words.", strings.TrimSpace(p)))
+				return nil, &t
+			}
+			if len(stems) > 8 {
+				t := pendopo.T("Frasa sinonim paling banyak 8 kata.", "A synonym phrase has at most 8 words.")
+				return nil, &t
+			}
+			out = append(out, stems)
+		}
+		return out, nil
+	}
+	from, err := phrases(left)
+	if err != nil {
+		return err
+	}
+	if !oneWay {
+		if len(from) < 2 {
+			t := pendopo.T("Tulis minimal dua frasa dipisahkan koma, atau gunakan \"=>\".", "Write at least two phrases separated by commas, or use \"=>\".")
+			return &t
+		}
+		for i, f := range from {
+			var to [][]string
+			for j, g := range from {
+				if i != j {
+					to = append(to, g)
+				}
+			}
+			s.add(f, to)
+		}
+		s.rules++
+		return nil
+	}
+	to, err := phrases(right)
+	if err != nil {
+		return err
+	}
+	if len(from) == 0 || len(to) == 0 {
+		t := pendopo.T("Tulis frasa di kedua sisi \"=>\".", "Write phrases on both sides of \"=>\".")
+		return &t
+	}
+	for _, f := range from {
+		s.add(f, to)
+	}
+	s.rules++
+	return nil
+}
+
+func (s *Synonyms) add(from []string, to [][]string) {
+	l := s.byFirst[from[0]]
+	for i := range l {
+		if slices.Equal(l[i].from, from) {
+			for _, t := range to {
+				if !slices.ContainsFunc(l[i].to, func(x []string) bool { return slices.Equal(x, t) }) && !slices.Equal(t, from) {
+					l[i].to = append(l[i].to, t)
+				}
+			}
+			return
+		}
+	}
+	var clean [][]string
+	for _, t := range to {
+		if !slices.Equal(t, from) {
+			clean = append(clean, t)
+		}
+	}
+	s.byFirst[from[0]] = append(l, synonym{from: from, to: clean})
+	// Keep longer phrases first so that the longest match wins.
+	slices.SortStableFunc(s.byFirst[from[0]], func(a, b synonym) int { return len(b.from) - len(a.from) })
+}
+
+// match returns the longest rule whose phrase starts stems, or false.
+func (s *Synonyms) match(stems []string) (synonym, bool) {
+	if s == nil || len(stems) == 0 {
+		return synonym{}, false
+	}
+	for _, r := range s.byFirst[stems[0]] {
+		if len(r.from) <= len(stems) && slices.Equal(r.from, stems[:len(r.from)]) {
+			return r, true
+		}
+	}
+	return synonym{}, false
+}
