@@ -341,8 +341,10 @@ func (s Standard) Complete() bool {
 		s.ServiceGuarantee != "" && s.SafetyGuarantee != "" && s.Evaluation != ""
 }
 
+// cleanList trims items and drops empty ones; the result is never nil, so
+// that JSON shows an empty list as [].
 func cleanList(l []string) []string {
-	out := l[:0:0]
+	out := make([]string, 0, len(l))
 	for _, s := range l {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
@@ -353,7 +355,7 @@ func cleanList(l []string) []string {
 
 func dedupe(l []string) []string {
 	seen := make(map[string]bool, len(l))
-	out := l[:0:0]
+	out := make([]string, 0, len(l))
 	for _, s := range l {
 		if !seen[s] {
 			seen[s] = true
@@ -379,23 +381,23 @@ type Version struct {
 // ServiceSummary is the part of a service that lists, search results and
 // comparisons show.
 type ServiceSummary struct {
-	ID            int64     `json:"id"`
-	RegionCode    string    `json:"region"`
-	RegionName    string    `json:"region_name"`
-	Slug          string    `json:"slug"`
-	Kind          string    `json:"kind"`
-	Name          string    `json:"name"`
-	Summary       string    `json:"summary"`
-	AgencySlug    string    `json:"agency"`
-	AgencyName    string    `json:"agency_name"`
-	Category      string    `json:"category"`
-	LifeEvents    []string  `json:"life_events"`
-	Channels      []Channel `json:"channels"`
-	Duration      Duration  `json:"duration"`
-	Fee           Fee       `json:"fee"`
-	Requirements  int       `json:"requirements_count"`
-	Version       int       `json:"version"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	ReviewedAt    time.Time `json:"reviewed_at"`
-	NeedsReviewed bool      `json:"needs_review"`
+	ID           int64     `json:"id"`
+	RegionCode   string    `json:"region"`
+	RegionName   string    `json:"region_name"`
+	Slug         string    `json:"slug"`
+	Kind         string    `json:"kind"`
+	Name         string    `json:"name"`
+	Summary      string    `json:"summary"`
+	AgencySlug   string    `json:"agency"`
+	AgencyName   string    `json:"agency_name"`
+	Category     string    `json:"category"`
+	LifeEvents   []string  `json:"life_events"`
+	Channels     []Channel `json:"channels"`
+	Duration     Duration  `json:"duration"`
+	Fee          Fee       `json:"fee"`
+	Requirements int       `json:"requirements_count"`
+	Version      int       `json:"version"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	ReviewedAt   time.Time `json:"reviewed_at"`
+	NeedsReview  bool      `json:"needs_review"`
 }

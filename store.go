@@ -113,6 +113,9 @@ type ServiceStore interface {
 	Service(ctx context.Context, id int64) (Service, error)
 	ServiceBySlug(ctx context.Context, region, slug string) (Service, error)
 	Services(ctx context.Context, f ServiceFilter) ([]ServiceSummary, int, error)
+	// RegionServices returns all services of a region with their content,
+	// ordered by slug, for export.
+	RegionServices(ctx context.Context, region string) ([]Service, error)
 	// CreateService stores version 1 of a new service, published at once
 	// when publish is true. The content must be valid and its agency and
 	// points must exist in region.
@@ -143,16 +146,18 @@ type ServiceStore interface {
 // the names of its region and agency. A doc with Published false was
 // withdrawn and must leave the index.
 type ServiceDoc struct {
-	Seq        int64
-	ID         int64
-	RegionCode string
-	RegionName string
-	AgencyName string
-	Published  bool
-	Version    int
-	UpdatedAt  time.Time
-	ReviewedAt time.Time
-	Content    ServiceContent
+	Seq         int64
+	ID          int64
+	RegionCode  string
+	RegionName  string
+	AgencySlug  string
+	AgencyName  string
+	AgencyShort string
+	Published   bool
+	Version     int
+	UpdatedAt   time.Time
+	ReviewedAt  time.Time
+	Content     ServiceContent
 }
 
 // Token is an API token for writes. Only a hash of its secret is stored.

@@ -151,13 +151,12 @@ func (db *DB) SeedRegions(ctx context.Context, regions []pendopo.Region, at time
 }
 
 // UpdateRegion changes a region's name, profile and optionally its logo.
-// Services of the region get a new change sequence so that search results
-// show the new name.
+// Services of the region get a new change number so that search results
+// and cached pages show the new profile.
 func (db *DB) UpdateRegion(ctx context.Context, code, name string, p pendopo.RegionProfile, logo *pendopo.Logo, at time.Time) (pendopo.Region, error) {
 	var out pendopo.Region
 	err := db.inTx(ctx, func(db *DB) error {
-		old, err := db.Region(ctx, code)
-		if err != nil {
+		if _, err := db.Region(ctx, code); err != nil {
 			return err
 		}
 		q := `UPDATE regions SET name = ?, tagline = ?, description = ?, color = ?, phone = ?, email = ?, address = ?, website = ?, updated_at = ?`
@@ -176,11 +175,11 @@ func (db *DB) UpdateRegion(ctx context.Context, code, name string, p pendopo.Reg
 		if _, err := db.write().ExecContext(ctx, db.q(q), args...); err != nil {
 			return db.d.mapErr(err)
 		}
-		if old.Name != name {
-			if err := db.touchServices(ctx, "region_code = ?", code); err != nil {
-				return err
-			}
+		// Service pages show the region's name, colour and logo.
+		if err := db.touchServices(ctx, "region_code = ?", code); err != nil {
+			return err
 		}
+		var err error
 		out, err = db.Region(ctx, code)
 		return err
 	})

@@ -322,6 +322,24 @@ func (db *DB) ServiceBySlug(ctx context.Context, region, slug string) (pendopo.S
 	return s, nil
 }
 
+// RegionServices returns all services of a region, ordered by slug.
+func (db *DB) RegionServices(ctx context.Context, region string) ([]pendopo.Service, error) {
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+serviceCols+` FROM services s WHERE s.region_code = ? ORDER BY s.slug`), region)
+	if err != nil {
+		return nil, fmt.Errorf("services of %s: %w", region, err)
+	}
+	defer rows.Close()
+	var out []pendopo.Service
+	for rows.Next() {
+		s, err := scanService(rows)
+		if err != nil {
+			return nil, fmt.Errorf("services of %s: %w", region, err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // Services lists service summaries matching f.
 func (db *DB) Services(ctx context.Context, f pendopo.ServiceFilter) ([]pendopo.ServiceSummary, int, error) {
 	var (
@@ -499,7 +517,7 @@ func (db *DB) SeedServiceKinds(ctx context.Context, kinds []pendopo.ServiceKind)
 // Changes returns services whose public content changed after sequence
 // number after. A batch never splits services that share a number.
 func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]pendopo.ServiceDoc, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT s.seq, s.id, s.region_code, r.name, a.name, s.version, s.updated_at, s.reviewed_at, s.content
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT s.seq, s.id, s.region_code, r.name, a.slug, a.name, a.short_name, s.version, s.updated_at, s.reviewed_at, s.content
 		FROM services s JOIN regions r ON r.code = s.region_code JOIN agencies a ON a.id = s.agency_id
 		WHERE s.seq > ? AND s.seq <= (SELECT max(seq) FROM (SELECT seq FROM services WHERE seq > ? ORDER BY seq LIMIT ?) AS b)
 		ORDER BY s.seq, s.id`), after, after, limit)
@@ -513,7 +531,7 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]pendopo.Se
 			d    pendopo.ServiceDoc
 			body []byte
 		)
-		if err := rows.Scan(&d.Seq, &d.ID, &d.RegionCode, &d.RegionName, &d.AgencyName, &d.Version, &d.UpdatedAt, &d.ReviewedAt, &body); err != nil {
+		if err := rows.Scan(&d.Seq, &d.ID, &d.RegionCode, &d.RegionName, &d.AgencySlug, &d.AgencyName, &d.AgencyShort, &d.Version, &d.UpdatedAt, &d.ReviewedAt, &body); err != nil {
 			return nil, fmt.Errorf("catalog changes after %d: %w", after, err)
 		}
 		d.Published = d.Version > 0

@@ -1,0 +1,230 @@
+// Package app holds Pendopo's use cases, shared by the web pages, the JSON
+// API and the command line: reading the catalog, searching it, changing it
+// with authorization, importing and exporting. Handlers call app; app calls
+// the store and the search index.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/data"
+	"github.com/pendopo/pendopo/internal/search"
+)
+
+// App is the catalog application. Create it with New.
+type App struct {
+	store pendopo.Store
+	now   func() time.Time
+	log   *slog.Logger
+
+	index *search.Index
+	kinds map[string]pendopo.ServiceKind
+
+	syncMu  sync.Mutex
+	lastSeq int64
+	synText string // the region admins' synonym rules last loaded
+
+	views *viewCache
+}
+
+// Config configures New.
+type Config struct {
+	Store pendopo.Store
+	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+	// CacheSize bounds the number of service pages kept assembled in memory.
+	CacheSize int
+}
+
+// New prepares the database (regions and service kinds are seeded when
+// missing) and builds the search index from the catalog.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.CacheSize == 0 {
+		cfg.CacheSize = 4096
+	}
+	syn, err := search.ParseSynonyms(search.DefaultSynonyms)
+	if err != nil {
+		return nil, fmt.Errorf("default synonyms: %w", err)
+	}
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize)}
+	regions, err := data.Regions()
+	if err != nil {
+		return nil, err
+	}
+	n, err := a.store.SeedRegions(ctx, regions, a.now())
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		a.log.Info("loaded regions", "added", n)
+	}
+	kinds, err := data.ServiceKinds()
+	if err != nil {
+		return nil, err
+	}
+	if err := a.store.SeedServiceKinds(ctx, kinds); err != nil {
+		return nil, err
+	}
+	if err := a.loadKinds(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := a.Sync(ctx); err != nil {
+		return nil, err
+	}
+	a.log.Info("search index ready", "services", a.index.Len(), "took", time.Since(start).Round(time.Millisecond))
+	return a, nil
+}
+
+// Store returns the store, for commands that work below the use cases.
+func (a *App) Store() pendopo.Store { return a.store }
+
+// Now returns the app's clock time.
+func (a *App) Now() time.Time { return a.now() }
+
+func (a *App) loadKinds(ctx context.Context) error {
+	kinds, err := a.store.ServiceKinds(ctx)
+	if err != nil {
+		return err
+	}
+	m := make(map[string]pendopo.ServiceKind, len(kinds))
+	for _, k := range kinds {
+		m[k.Code] = k
+	}
+	a.kinds = m
+	return nil
+}
+
+// Kinds returns the national service kinds by code.
+func (a *App) Kinds() map[string]pendopo.ServiceKind { return a.kinds }
+
+// Kind returns one national service kind.
+func (a *App) Kind(code string) (pendopo.ServiceKind, error) {
+	k, ok := a.kinds[code]
+	if !ok {
+		return k, fmt.Errorf("kind %q: %w", code, pendopo.ErrNotFound)
+	}
+	return k, nil
+}
+
+// Follow keeps the search index and page cache in step with changes made
+// by other instances, checking every interval until ctx ends.
+func (a *App) Follow(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Sync(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				a.log.Error("follow catalog changes", "err", err)
+			}
+		}
+	}
+}
+
+// Sync applies catalog changes since the last call to the search index and
+// the page cache, and reloads the synonym list if it changed. Writes made
+// through App call it before they return, so a change is searchable at once.
+func (a *App) Sync(ctx context.Context) error {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	if err := a.syncSynonyms(ctx); err != nil {
+		return err
+	}
+	for {
+		docs, err := a.store.Changes(ctx, a.lastSeq, 2000)
+		if err != nil {
+			return err
+		}
+		if len(docs) == 0 {
+			return nil
+		}
+		for _, d := range docs {
+			a.views.drop(d.ID)
+			if d.Published {
+				a.index.Put(a.searchDoc(d))
+			} else {
+				a.index.Delete(d.ID)
+			}
+			a.lastSeq = max(a.lastSeq, d.Seq)
+		}
+	}
+}
+
+// SynonymsSetting names the setting that holds admins' synonym rules.
+const SynonymsSetting = "synonyms"
+
+func (a *App) syncSynonyms(ctx context.Context) error {
+	text, err := a.store.Setting(ctx, SynonymsSetting)
+	if err != nil && !errors.Is(err, pendopo.ErrNotFound) {
+		return err
+	}
+	if text == a.synText {
+		return nil
+	}
+	syn, err := search.ParseSynonyms(search.DefaultSynonyms, text)
+	if err != nil {
+		// Saved rules were validated; a failure means the defaults and the
+		// saved rules no longer fit together. Keep searching with the old list.
+		a.log.Error("synonym list in the database is invalid", "err", err)
+		a.synText = text
+		return nil
+	}
+	a.index.SetSynonyms(syn)
+	a.synText = text
+	return nil
+}
+
+// searchDoc turns a changed service into what the index needs.
+func (a *App) searchDoc(d pendopo.ServiceDoc) search.Doc {
+	c := d.Content
+	kind := a.kinds[c.Kind]
+	doc := search.Doc{Weight: kind.Weight, Service: summaryOf(d, c)}
+	doc.Text[search.FieldName] = c.Name
+	doc.Text[search.FieldKind] = kind.Name.ID + " " + c.Kind
+	doc.Text[search.FieldSummary] = c.Summary + " " + c.Standard.Product
+	doc.Text[search.FieldAgency] = d.AgencyName + " " + d.AgencyShort
+	tax := ""
+	if cat, ok := pendopo.CategoryByCode(c.Category); ok {
+		tax = cat.Title.ID
+	}
+	for _, e := range c.LifeEvents {
+		if ev, ok := pendopo.LifeEventByCode(e); ok {
+			tax += " " + ev.Title.ID
+		}
+	}
+	doc.Text[search.FieldTaxonomy] = tax
+	body := make([]byte, 0, 512)
+	for _, l := range [][]string{c.Standard.Requirements, c.Standard.Procedure} {
+		for _, s := range l {
+			body = append(body, s...)
+			body = append(body, '\n')
+		}
+	}
+	doc.Text[search.FieldBody] = string(body)
+	return doc
+}
+
+func summaryOf(d pendopo.ServiceDoc, c pendopo.ServiceContent) pendopo.ServiceSummary {
+	return pendopo.ServiceSummary{
+		ID: d.ID, RegionCode: d.RegionCode, RegionName: d.RegionName, Slug: c.Slug, Kind: c.Kind, Name: c.Name,
+		Summary: c.Summary, AgencySlug: d.AgencySlug, AgencyName: d.AgencyName, Category: c.Category,
+		LifeEvents: c.LifeEvents, Channels: c.Channels, Duration: c.Standard.Duration, Fee: c.Standard.Fee,
+		Requirements: len(c.Standard.Requirements), Version: d.Version, UpdatedAt: d.UpdatedAt, ReviewedAt: d.ReviewedAt,
+	}
+}

@@ -1,0 +1,430 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/search"
+)
+
+// ServiceView is everything a service's public page shows.
+type ServiceView struct {
+	Service pendopo.Service
+	Region  pendopo.Region
+	// Parent is the province of a kabupaten/kota; nil for a province.
+	Parent *pendopo.Region
+	Agency pendopo.Agency
+	// Points are the service points that deliver the service.
+	Points []pendopo.ServicePoint
+	// Versions are the published versions, newest first.
+	Versions []pendopo.Version
+	Kind     pendopo.ServiceKind
+}
+
+// ServiceView returns the public view of a published service; an
+// unpublished or unknown one is not found. Views are assembled once and
+// kept until the service changes.
+func (a *App) ServiceView(ctx context.Context, id int64) (*ServiceView, error) {
+	if v, ok := a.views.get(id); ok {
+		return v, nil
+	}
+	gen := a.views.generation()
+	v, err := a.assembleView(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	a.views.put(id, v, gen)
+	return v, nil
+}
+
+func (a *App) assembleView(ctx context.Context, id int64) (*ServiceView, error) {
+	s, err := a.store.Service(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Published() {
+		return nil, fmt.Errorf("service %d is not published: %w", id, pendopo.ErrNotFound)
+	}
+	v := &ServiceView{Service: s, Kind: a.kindOrCode(s.Kind)}
+	if v.Region, err = a.store.Region(ctx, s.RegionCode); err != nil {
+		return nil, err
+	}
+	if v.Region.ParentCode != "" {
+		p, err := a.store.Region(ctx, v.Region.ParentCode)
+		if err != nil {
+			return nil, err
+		}
+		v.Parent = &p
+	}
+	if v.Agency, err = a.store.Agency(ctx, s.RegionCode, s.AgencySlug); err != nil {
+		return nil, err
+	}
+	if len(s.Points) > 0 {
+		points, err := a.store.ServicePoints(ctx, s.RegionCode)
+		if err != nil {
+			return nil, err
+		}
+		for _, slug := range s.Points {
+			if i := slices.IndexFunc(points, func(p pendopo.ServicePoint) bool { return p.Slug == slug }); i >= 0 {
+				v.Points = append(v.Points, points[i])
+			}
+		}
+	}
+	versions, err := a.store.Versions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, ver := range versions {
+		if ver.Published {
+			v.Versions = append(v.Versions, ver)
+		}
+	}
+	return v, nil
+}
+
+func (a *App) kindOrCode(code string) pendopo.ServiceKind {
+	if k, ok := a.kinds[code]; ok {
+		return k
+	}
+	return pendopo.ServiceKind{Code: code, Name: pendopo.T(code, code)}
+}
+
+// NeedsReview reports whether s should be flagged as not reviewed for
+// twelve months, by the app's clock.
+func (a *App) NeedsReview(s pendopo.Service) bool { return s.NeedsReview(a.now()) }
+
+// PublishedVersion returns a published version of a service with its content.
+func (a *App) PublishedVersion(ctx context.Context, id int64, n int) (pendopo.Version, error) {
+	v, err := a.store.Version(ctx, id, n)
+	if err != nil {
+		return v, err
+	}
+	if !v.Published {
+		return v, fmt.Errorf("service %d version %d is not published: %w", id, n, pendopo.ErrNotFound)
+	}
+	return v, nil
+}
+
+// Region returns a region; an invalid code is not found.
+func (a *App) Region(ctx context.Context, code string) (pendopo.Region, error) {
+	if !pendopo.ValidRegionCode(code) {
+		return pendopo.Region{}, fmt.Errorf("region %q: %w", code, pendopo.ErrNotFound)
+	}
+	return a.store.Region(ctx, code)
+}
+
+// Regions lists regions.
+func (a *App) Regions(ctx context.Context, f pendopo.RegionFilter) ([]pendopo.Region, int, error) {
+	if f.Level != "" && !f.Level.Valid() {
+		return nil, 0, invalidParam("level", "Tingkat harus provinsi, kabupaten atau kota.", "Level must be provinsi, kabupaten or kota.")
+	}
+	if f.Parent != "" && !pendopo.ValidRegionCode(f.Parent) {
+		return nil, 0, invalidParam("parent", "Kode induk tidak valid.", "Invalid parent code.")
+	}
+	return a.store.Regions(ctx, f)
+}
+
+func invalidParam(field, id, en string) error {
+	var p pendopo.Problems
+	p.Add(field, pendopo.T(id, en))
+	return p.Err()
+}
+
+// Count is a taxonomy entry with its number of services.
+type Count struct {
+	Code  string
+	Title pendopo.Text
+	N     int
+}
+
+// RegionHome is what a region's home page shows.
+type RegionHome struct {
+	Region   pendopo.Region
+	Parent   *pendopo.Region
+	Children []pendopo.Region // kabupaten/kota of a province
+	Agencies []pendopo.Agency
+	Points   []pendopo.ServicePoint
+	// Categories and LifeEvents count the region's services, in the
+	// national order; entries without services are left out.
+	Categories []Count
+	LifeEvents []Count
+	// Recent are the most recently updated services.
+	Recent []pendopo.ServiceSummary
+	// Stale counts services not reviewed for twelve months.
+	Stale int
+}
+
+// RegionHome gathers a region's home page.
+func (a *App) RegionHome(ctx context.Context, code string) (*RegionHome, error) {
+	r, err := a.Region(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	h := &RegionHome{Region: r}
+	if r.ParentCode != "" {
+		p, err := a.store.Region(ctx, r.ParentCode)
+		if err != nil {
+			return nil, err
+		}
+		h.Parent = &p
+	} else {
+		h.Children, _, err = a.store.Regions(ctx, pendopo.RegionFilter{Parent: code, Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if h.Agencies, _, err = a.store.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
+		return nil, err
+	}
+	if h.Points, err = a.store.ServicePoints(ctx, code); err != nil {
+		return nil, err
+	}
+	all, _, err := a.store.Services(ctx, pendopo.ServiceFilter{Region: code, Sort: pendopo.SortUpdated, Desc: true, Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	if err != nil {
+		return nil, err
+	}
+	cats := map[string]int{}
+	events := map[string]int{}
+	now := a.now()
+	for _, s := range all {
+		cats[s.Category]++
+		for _, e := range s.LifeEvents {
+			events[e]++
+		}
+		if (pendopo.Service{ReviewedAt: s.ReviewedAt}).NeedsReview(now) {
+			h.Stale++
+		}
+	}
+	for _, c := range pendopo.Categories {
+		if cats[c.Code] > 0 {
+			h.Categories = append(h.Categories, Count{c.Code, c.Title, cats[c.Code]})
+		}
+	}
+	for _, e := range pendopo.LifeEvents {
+		if events[e.Code] > 0 {
+			h.LifeEvents = append(h.LifeEvents, Count{e.Code, e.Title, events[e.Code]})
+		}
+	}
+	h.Recent = a.markReview(all[:min(5, len(all))])
+	return h, nil
+}
+
+func (a *App) markReview(l []pendopo.ServiceSummary) []pendopo.ServiceSummary {
+	now := a.now()
+	for i := range l {
+		l[i].NeedsReview = (pendopo.Service{ReviewedAt: l[i].ReviewedAt}).NeedsReview(now)
+	}
+	return l
+}
+
+// Services lists published services; filters are checked first.
+func (a *App) Services(ctx context.Context, f pendopo.ServiceFilter) ([]pendopo.ServiceSummary, int, error) {
+	var p pendopo.Problems
+	if f.Category != "" {
+		if _, ok := pendopo.CategoryByCode(f.Category); !ok {
+			return nil, 0, fmt.Errorf("category %q: %w", f.Category, pendopo.ErrNotFound)
+		}
+	}
+	if f.LifeEvent != "" {
+		if _, ok := pendopo.LifeEventByCode(f.LifeEvent); !ok {
+			return nil, 0, fmt.Errorf("life event %q: %w", f.LifeEvent, pendopo.ErrNotFound)
+		}
+	}
+	if f.Sort != "" && !f.Sort.Valid() {
+		p.Add("sort", pendopo.T("Urutan tidak dikenal.", "Unknown sort order."))
+	}
+	if err := p.Err(); err != nil {
+		return nil, 0, err
+	}
+	f.Drafts = false
+	l, n, err := a.store.Services(ctx, f)
+	return a.markReview(l), n, err
+}
+
+// Comparison is one service kind across regions.
+type Comparison struct {
+	Kind     pendopo.ServiceKind
+	Services []pendopo.ServiceSummary
+	// Fastest and Slowest are durations in working days (0 = same day).
+	Fastest, Slowest, MedianDays int
+	Free                         int // services without a fee
+}
+
+// Compare lists every region's published service of kind, sorted.
+func (a *App) Compare(ctx context.Context, kind string, sort pendopo.ServiceSort, desc bool) (*Comparison, error) {
+	k, err := a.Kind(kind)
+	if err != nil {
+		return nil, err
+	}
+	if sort == "" {
+		sort = pendopo.SortDuration
+	}
+	l, _, err := a.Services(ctx, pendopo.ServiceFilter{Kind: kind, Sort: sort, Desc: desc, Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	if err != nil {
+		return nil, err
+	}
+	c := &Comparison{Kind: k, Services: l}
+	if len(l) > 0 {
+		days := make([]int, len(l))
+		for i, s := range l {
+			days[i] = s.Duration.Days()
+			if s.Fee.Type == pendopo.FeeFree {
+				c.Free++
+			}
+		}
+		slices.Sort(days)
+		c.Fastest, c.Slowest, c.MedianDays = days[0], days[len(days)-1], days[len(days)/2]
+	}
+	return c, nil
+}
+
+// KindCount is a service kind with the number of published services of it.
+type KindCount struct {
+	Kind     pendopo.ServiceKind
+	Services int
+}
+
+// ComparableKinds lists the kinds with at least two published services,
+// the most widespread first.
+func (a *App) ComparableKinds() []KindCount {
+	counts := a.index.KindCounts()
+	var out []KindCount
+	for code, n := range counts {
+		if n >= 2 {
+			out = append(out, KindCount{a.kindOrCode(code), n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Services != out[j].Services {
+			return out[i].Services > out[j].Services
+		}
+		return out[i].Kind.Name.ID < out[j].Kind.Name.ID
+	})
+	return out
+}
+
+// SearchResult is a search with its parsed query.
+type SearchResult struct {
+	Query  search.Query
+	Region *pendopo.Region
+	search.Result
+}
+
+// Search finds published services matching what a citizen typed, within
+// region when it is set.
+func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (*SearchResult, error) {
+	res := &SearchResult{Query: search.ParseQuery(q)}
+	if region != "" {
+		r, err := a.Region(ctx, region)
+		if errors.Is(err, pendopo.ErrNotFound) {
+			return nil, invalidParam("region", "Daerah tidak dikenal.", "Unknown region.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.Region = &r
+	}
+	res.Result = a.index.Search(res.Query, search.Options{Region: region, Page: page})
+	now := a.now()
+	for i := range res.Hits {
+		res.Hits[i].NeedsReview = (pendopo.Service{ReviewedAt: res.Hits[i].ReviewedAt}).NeedsReview(now)
+	}
+	return res, nil
+}
+
+// SearchRegions finds regions whose name contains every word of q, for the
+// "choose your region" box. It scans the 552 names in memory.
+func (a *App) SearchRegions(ctx context.Context, q string, limit int) ([]pendopo.Region, error) {
+	words := search.Words(q)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	all, err := a.allRegions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []pendopo.Region
+	for _, r := range all {
+		name := search.Words(r.Name)
+		ok := true
+		for _, w := range words {
+			if w == "kabupaten" || w == "kota" || w == "provinsi" || w == "kab" {
+				continue
+			}
+			if !slices.ContainsFunc(name, func(n string) bool { return len(n) >= len(w) && n[:len(w)] == w }) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, r)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// allRegions returns all 552 regions, read once; names change rarely and
+// a restart or the next edit on this instance refreshes them.
+func (a *App) allRegions(ctx context.Context) ([]pendopo.Region, error) {
+	l, _, err := a.store.Regions(ctx, pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	return l, err
+}
+
+// Stats returns the national figures.
+func (a *App) Stats(ctx context.Context) (pendopo.Stats, error) { return a.store.Stats(ctx) }
+
+// viewCache keeps assembled service views, bounded in size. A view read
+// from the database while a change was applied is not kept, so the cache
+// never holds a view older than the last Sync.
+type viewCache struct {
+	mu  sync.RWMutex
+	max int
+	gen uint64 // counts drops
+	m   map[int64]*ServiceView
+}
+
+func (c *viewCache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+func newViewCache(n int) *viewCache { return &viewCache{max: n, m: make(map[int64]*ServiceView)} }
+
+func (c *viewCache) get(id int64) (*ServiceView, bool) {
+	c.mu.RLock()
+	v, ok := c.m[id]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+func (c *viewCache) put(id int64, v *ServiceView, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if len(c.m) >= c.max {
+		// Drop an arbitrary entry; map order is random enough.
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[id] = v
+}
+
+func (c *viewCache) drop(id int64) {
+	c.mu.Lock()
+	delete(c.m, id)
+	c.gen++
+	c.mu.Unlock()
+}
