@@ -1,6 +1,7 @@
 package search
 
 import (
+	"maps"
 	"math"
 	"math/bits"
 	"slices"
@@ -91,6 +92,7 @@ type Index struct {
 	byLen    [maxTokenLen + 1][]string // surfaces by length, for typo search
 	live     int
 	totalLen float64
+	kinds    map[string]int // live documents per service kind
 
 	syn  atomic.Pointer[Synonyms]
 	pool sync.Pool // *scratch
@@ -98,7 +100,7 @@ type Index struct {
 
 // NewIndex returns an empty index using syn (which may be nil).
 func NewIndex(syn *Synonyms) *Index {
-	ix := &Index{byID: map[int64]uint32{}, terms: map[string][]posting{}, surfaces: map[string]*surface{}}
+	ix := &Index{byID: map[int64]uint32{}, terms: map[string][]posting{}, surfaces: map[string]*surface{}, kinds: map[string]int{}}
 	ix.syn.Store(syn)
 	return ix
 }
@@ -143,6 +145,7 @@ func (ix *Index) Put(d Doc) {
 	ix.byID[d.Service.ID] = n
 	ix.live++
 	ix.totalLen += float64(length)
+	ix.kinds[d.Service.Kind]++
 	for stem, c := range counts {
 		ix.terms[stem] = append(ix.terms[stem], posting{doc: n, tf: c.tf, fields: c.fields})
 	}
@@ -164,6 +167,13 @@ func (ix *Index) Put(d Doc) {
 	}
 }
 
+// KindCounts returns the number of indexed services per service kind.
+func (ix *Index) KindCounts() map[string]int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return maps.Clone(ix.kinds)
+}
+
 // Delete removes a service; removing an absent one does nothing.
 func (ix *Index) Delete(id int64) {
 	ix.mu.Lock()
@@ -180,6 +190,9 @@ func (ix *Index) deleteLocked(id int64) {
 	d := &ix.docs[n]
 	d.dead = true
 	ix.live--
+	if ix.kinds[d.svc.Kind]--; ix.kinds[d.svc.Kind] <= 0 {
+		delete(ix.kinds, d.svc.Kind)
+	}
 	ix.totalLen -= float64(d.length)
 	if dead := len(ix.docs) - ix.live; dead > 1024 && dead > ix.live/4 {
 		ix.compactLocked()
@@ -250,6 +263,10 @@ type alternative struct {
 type slot struct {
 	alts     []alternative
 	required bool
+	// weight is how much matching the slot tells: the inverse document
+	// frequency of what was typed. Missing a common word ("buat") costs a
+	// document little, missing a rare one ("ktp") a lot.
+	weight float32
 }
 
 // scratch holds per-document accumulators for one search; it is pooled
@@ -259,6 +276,7 @@ type scratch struct {
 	nameNow  []bool    // the current slot's best match is in the name
 	total    []float32
 	matched  []uint8
+	matchedW []float32 // summed weight of the matched slots
 	reqHit   []uint8
 	inName   []uint8
 	bad      []bool
@@ -271,7 +289,7 @@ func (ix *Index) getScratch(n int) *scratch {
 	s, _ := ix.pool.Get().(*scratch)
 	if s == nil || len(s.best) < n {
 		n += n/4 + 64
-		s = &scratch{best: make([]float32, n), nameNow: make([]bool, n), total: make([]float32, n), matched: make([]uint8, n),
+		s = &scratch{best: make([]float32, n), nameNow: make([]bool, n), total: make([]float32, n), matched: make([]uint8, n), matchedW: make([]float32, n),
 			reqHit: make([]uint8, n), inName: make([]uint8, n), bad: make([]bool, n), seen: make([]bool, n)}
 	}
 	return s
@@ -279,7 +297,7 @@ func (ix *Index) getScratch(n int) *scratch {
 
 func (ix *Index) putScratch(s *scratch) {
 	for _, d := range s.touched {
-		s.total[d], s.matched[d], s.reqHit[d], s.inName[d], s.bad[d], s.seen[d] = 0, 0, 0, 0, false, false
+		s.total[d], s.matched[d], s.matchedW[d], s.reqHit[d], s.inName[d], s.bad[d], s.seen[d] = 0, 0, 0, 0, 0, false, false
 	}
 	s.touched, s.slotHits = s.touched[:0], s.slotHits[:0]
 	ix.pool.Put(s)
@@ -316,6 +334,11 @@ func (ix *Index) Search(q Query, opt Options) Result {
 		}
 	}
 	required := 0
+	var weights float32
+	for i := range slots {
+		slots[i].weight = ix.slotWeight(slots[i])
+		weights += slots[i].weight
+	}
 	for _, sl := range slots {
 		s.slotHits = s.slotHits[:0]
 		for _, alt := range sl.alts {
@@ -328,6 +351,7 @@ func (ix *Index) Search(q Query, opt Options) Result {
 			s.touch(d)
 			s.total[d] += s.best[d]
 			s.matched[d]++
+			s.matchedW[d] += sl.weight
 			if sl.required {
 				s.reqHit[d]++
 			}
@@ -337,7 +361,59 @@ func (ix *Index) Search(q Query, opt Options) Result {
 			s.best[d], s.nameNow[d] = 0, false
 		}
 	}
-	return ix.collect(s, len(slots), required, opt.Region, page, res)
+	return ix.collect(s, len(slots), weights, required, opt.Region, page, res)
+}
+
+// slotWeight is the mean inverse document frequency of the first
+// alternative of a slot whose words are all indexed, or 0.
+func (ix *Index) slotWeight(sl slot) float32 {
+	for _, alt := range sl.alts {
+		var w float32
+		ok := true
+		for _, st := range alt.stems {
+			if len(ix.terms[st]) == 0 {
+				ok = false
+				break
+			}
+			w += ix.termIDF(st)
+		}
+		if ok {
+			w /= float32(len(alt.stems))
+			if len(alt.stems) == 1 && lightStems[alt.stems[0]] {
+				w *= 0.2
+			}
+			return w
+		}
+	}
+	return 0
+}
+
+// lightStems are verbs that say what the citizen wants to do with a
+// document rather than which one ("bikin ktp", "urus akta"): matching them
+// counts, missing them costs little.
+var lightStems = toSet("buat bikin urus ngurus aju ajukan minta mohon dapat punya cetak proses")
+
+// termIDF is the inverse document frequency of a stem, counting only the
+// documents that have it outside the requirements and procedure when there
+// are any: nearly every service asks for a "fotokopi KTP", but few are
+// about the KTP, and those decide how telling the word is.
+func (ix *Index) termIDF(stem string) float32 {
+	var all, telling int
+	for _, p := range ix.terms[stem] {
+		if ix.docs[p.doc].dead {
+			continue
+		}
+		all++
+		if p.fields&^(1<<FieldBody) != 0 {
+			telling++
+		}
+	}
+	df := all
+	if telling > 0 {
+		df = telling
+	}
+	n := float64(ix.live)
+	return float32(math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5)))
 }
 
 // scoreAlternative scores every live document that contains all stems of
@@ -355,9 +431,8 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32) {
 		}
 	}
 	idf := make([]float32, len(lists))
-	for i, l := range lists {
-		df := float64(len(l))
-		idf[i] = float32(math.Log(1 + (float64(len(ix.docs))-df+0.5)/(df+0.5)))
+	for i, st := range alt.stems {
+		idf[i] = ix.termIDF(st)
 	}
 	pos := make([]int, len(lists))
 	for _, p := range lists[shortest] {
@@ -389,7 +464,9 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32) {
 		if !all {
 			continue
 		}
-		score *= alt.factor
+		// A phrase is one concept: its terms share the slot, so that
+		// "kartu tanda penduduk" weighs as much as "ktp", not three times.
+		score *= alt.factor / float32(len(lists))
 		if score > s.best[p.doc] {
 			if s.best[p.doc] == 0 {
 				s.slotHits = append(s.slotHits, p.doc)
@@ -406,27 +483,34 @@ type scored struct {
 }
 
 // collect ranks the matched documents and cuts out one page.
-func (ix *Index) collect(s *scratch, slots, required int, region string, page pendopo.Page, res Result) Result {
-	// Short queries need one word to match; longer ones half of them.
-	minMatch := 1
-	if slots > 2 {
-		minMatch = (slots + 1) / 2
-	}
+func (ix *Index) collect(s *scratch, slots int, weights float32, required int, region string, page pendopo.Page, res Result) Result {
 	keep := page.Offset() + page.PerPage
 	var top []scored
 	for _, d := range s.touched {
-		if s.bad[d] || int(s.matched[d]) < minMatch || int(s.reqHit[d]) < required {
+		if s.bad[d] || s.matched[d] == 0 || int(s.reqHit[d]) < required {
 			continue
 		}
 		doc := &ix.docs[d]
 		if doc.dead || !inRegion(doc.svc.RegionCode, region) {
 			continue
 		}
+		// coord is the share of the query's weight that the document matches;
+		// with three words or more, at least 40% must match.
+		coord := 1.0
+		if weights > 0 {
+			coord = float64(s.matchedW[d] / weights)
+		}
+		if slots > 2 && coord < 0.4 {
+			continue
+		}
 		res.Total++
-		coord := float64(s.matched[d]) / float64(slots)
 		score := float64(s.total[d]) * coord * coord *
-			(1 + 0.5*float64(s.inName[d])/float64(slots)) *
+			(1 + float64(s.inName[d])/float64(slots)) *
 			(1 + 0.25*float64(doc.weight))
+		// A region's own service comes before its province's.
+		if len(region) == 5 && doc.svc.RegionCode == region {
+			score *= 1.15
+		}
 		top = pushTop(top, scored{d, score}, keep)
 	}
 	slices.SortFunc(top, func(a, b scored) int { return ix.compare(a, b) })
@@ -490,11 +574,20 @@ func pushTop(top []scored, x scored, k int) []scored {
 	return top
 }
 
+// inRegion reports whether a service of region code serves residents of
+// region filter: a province's filter includes its kabupaten/kota, and a
+// kabupaten/kota's includes its province, whose services (vehicle tax,
+// senior high schools) its residents use too.
 func inRegion(code, filter string) bool {
-	if filter == "" || code == filter {
+	switch {
+	case filter == "" || code == filter:
 		return true
+	case len(filter) == 2:
+		return len(code) == 5 && code[:2] == filter
+	case len(filter) == 5:
+		return len(code) == 2 && code == filter[:2]
 	}
-	return len(filter) == 2 && len(code) == 5 && code[:2] == filter && code[2] == '.'
+	return false
 }
 
 // plan turns a parsed query into slots, expanding synonyms and correcting
