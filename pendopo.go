@@ -138,7 +138,7 @@ type Page struct {
 // Default and maximum page sizes for lists.
 const (
 	DefaultPerPage = 100
-	MaxPerPage     = 500
+	MaxPerPage     = 1000
 )
 
 // Normalize fills defaults and caps the page size.
