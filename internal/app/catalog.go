@@ -251,8 +251,11 @@ type Comparison struct {
 	Kind     pendopo.ServiceKind
 	Services []pendopo.ServiceSummary
 	// Fastest and Slowest are durations in working days (0 = same day).
-	Fastest, Slowest, MedianDays int
-	Free                         int // services without a fee
+	Fastest, Slowest int
+	// MedianDays is the median duration; with an even count, the mean of
+	// the middle two.
+	MedianDays float64
+	Free       int // services without a fee
 }
 
 // Compare lists every region's published service of kind, sorted.
@@ -278,7 +281,12 @@ func (a *App) Compare(ctx context.Context, kind string, sort pendopo.ServiceSort
 			}
 		}
 		slices.Sort(days)
-		c.Fastest, c.Slowest, c.MedianDays = days[0], days[len(days)-1], days[len(days)/2]
+		c.Fastest, c.Slowest = days[0], days[len(days)-1]
+		if n := len(days); n%2 == 1 {
+			c.MedianDays = float64(days[n/2])
+		} else {
+			c.MedianDays = float64(days[n/2-1]+days[n/2]) / 2
+		}
 	}
 	return c, nil
 }
@@ -303,10 +311,16 @@ func (a *App) ComparableKinds() []KindCount {
 		if out[i].Services != out[j].Services {
 			return out[i].Services > out[j].Services
 		}
+		if out[i].Kind.Weight != out[j].Kind.Weight {
+			return out[i].Kind.Weight > out[j].Kind.Weight
+		}
 		return out[i].Kind.Name.ID < out[j].Kind.Name.ID
 	})
 	return out
 }
+
+// KindCount returns the number of published services of a kind.
+func (a *App) KindCount(kind string) int { return a.index.KindCount(kind) }
 
 // SearchResult is a search with its parsed query.
 type SearchResult struct {

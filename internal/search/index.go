@@ -167,6 +167,13 @@ func (ix *Index) Put(d Doc) {
 	}
 }
 
+// KindCount returns the number of indexed services of one kind.
+func (ix *Index) KindCount(kind string) int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.kinds[kind]
+}
+
 // KindCounts returns the number of indexed services per service kind.
 func (ix *Index) KindCounts() map[string]int {
 	ix.mu.RLock()
@@ -283,6 +290,7 @@ type scratch struct {
 	seen     []bool
 	touched  []uint32 // docs with any accumulator set
 	slotHits []uint32 // docs matched by the current slot
+	cands    []scored // matching docs with their final scores
 }
 
 func (ix *Index) getScratch(n int) *scratch {
@@ -299,7 +307,7 @@ func (ix *Index) putScratch(s *scratch) {
 	for _, d := range s.touched {
 		s.total[d], s.matched[d], s.matchedW[d], s.reqHit[d], s.inName[d], s.bad[d], s.seen[d] = 0, 0, 0, 0, 0, false, false
 	}
-	s.touched, s.slotHits = s.touched[:0], s.slotHits[:0]
+	s.touched, s.slotHits, s.cands = s.touched[:0], s.slotHits[:0], s.cands[:0]
 	ix.pool.Put(s)
 }
 
@@ -477,6 +485,9 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32) {
 	}
 }
 
+// minRelativeScore is the share of the best score a hit needs.
+const minRelativeScore = 0.1
+
 type scored struct {
 	doc   uint32
 	score float64
@@ -485,7 +496,7 @@ type scored struct {
 // collect ranks the matched documents and cuts out one page.
 func (ix *Index) collect(s *scratch, slots int, weights float32, required int, region string, page pendopo.Page, res Result) Result {
 	keep := page.Offset() + page.PerPage
-	var top []scored
+	var best float64
 	for _, d := range s.touched {
 		if s.bad[d] || s.matched[d] == 0 || int(s.reqHit[d]) < required {
 			continue
@@ -503,7 +514,6 @@ func (ix *Index) collect(s *scratch, slots int, weights float32, required int, r
 		if slots > 2 && coord < 0.4 {
 			continue
 		}
-		res.Total++
 		score := float64(s.total[d]) * coord * coord *
 			(1 + float64(s.inName[d])/float64(slots)) *
 			(1 + 0.25*float64(doc.weight))
@@ -511,7 +521,17 @@ func (ix *Index) collect(s *scratch, slots int, weights float32, required int, r
 		if len(region) == 5 && doc.svc.RegionCode == region {
 			score *= 1.15
 		}
-		top = pushTop(top, scored{d, score}, keep)
+		s.cands = append(s.cands, scored{d, score})
+		best = max(best, score)
+	}
+	// Documents that score under a tenth of the best only mention a word in
+	// passing ("fotokopi KTP" among the requirements); they are noise.
+	var top []scored
+	for _, c := range s.cands {
+		if c.score >= best*minRelativeScore {
+			res.Total++
+			top = pushTop(top, c, keep)
+		}
 	}
 	slices.SortFunc(top, func(a, b scored) int { return ix.compare(a, b) })
 	if off := page.Offset(); off < len(top) {

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// EnvBrowser names the Chromium binary for the browser journeys. When it
+// is set the journeys must run; CI sets it.
+const EnvBrowser = "PENDOPO_TEST_BROWSER"
+
+// browser starts headless Chromium for one test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	bin := os.Getenv(EnvBrowser)
+	if bin == "" {
+		t.Skipf("browser journeys need %s=/usr/bin/chromium", EnvBrowser)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s=%s: %v", EnvBrowser, bin, err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	return ctx
+}
+
+// screenshot keeps a picture of the page in PENDOPO_SCREENSHOTS, if set, as PNG
+// for people reviewing a change.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("PENDOPO_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// TestJourneyFindCompare is what a citizen does: open the portal, search
+// "bikin ktp", open the result, tick a requirement, switch to English and
+// compare the service across regions.
+func TestJourneyFindCompare(t *testing.T) {
+	ctx := browser(t)
+	url := startServer(t, dbEnv(t), "--demo")
+
+	do(t, ctx, "open landing page", chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#q-home")))
+	screenshot(t, ctx, "1-landing")
+	if h := text(t, ctx, "h1"); !strings.Contains(h, "layanan publik") {
+		t.Errorf("landing heading %q", h)
+	}
+	do(t, ctx, "search", chromedp.SendKeys(chromedp.CSS("#q-home"), "bikin ktp"), chromedp.Submit(chromedp.CSS("#q-home")),
+		chromedp.WaitVisible(chromedp.CSS("ul.cards li")))
+	screenshot(t, ctx, "2-search")
+	first := text(t, ctx, "ul.cards li h3 a")
+	if !strings.Contains(first, "KTP-el") {
+		t.Fatalf("first result %q, want a KTP-el service", first)
+	}
+	do(t, ctx, "open result", chromedp.Click(chromedp.CSS("ul.cards li h3 a")), chromedp.WaitVisible(chromedp.CSS("#h-req")))
+	if h := text(t, ctx, "h1"); !strings.Contains(h, "KTP-el") {
+		t.Errorf("service heading %q", h)
+	}
+	// The checklist remembers ticks on this device.
+	do(t, ctx, "tick requirement", chromedp.Click(chromedp.CSS("#req-0")), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#req-0")))
+	checked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("req-0").checked`))
+	if err != nil || !checked {
+		t.Errorf("tick not kept after reload: %v", err)
+	}
+	screenshot(t, ctx, "3-service")
+	do(t, ctx, "switch to English", chromedp.Click(chromedp.CSS(`a[hreflang="en"]`)), chromedp.WaitVisible(chromedp.CSS("#h-req")))
+	if h := text(t, ctx, "#h-req"); h != "Requirements" {
+		t.Errorf("English heading %q", h)
+	}
+	lang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+	if lang != "en" {
+		t.Errorf("html lang %q", lang)
+	}
+	do(t, ctx, "compare", chromedp.Click(chromedp.CSS(`.service-foot a.button`)), chromedp.WaitVisible(chromedp.CSS("table.compare")))
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.compare tbody tr").length`))
+	if err != nil || rows < 3 {
+		t.Errorf("comparison has %d rows (%v), want ≥ 3", rows, err)
+	}
+	do(t, ctx, "sort by fee", chromedp.Click(chromedp.CSS(`.compare-sort a:nth-of-type(3)`)), chromedp.WaitVisible(chromedp.CSS(`thead th:nth-child(3)[aria-sort]`)))
+	sorted, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("th[aria-sort]").textContent`))
+	if !strings.Contains(sorted, "Fee") {
+		t.Errorf("sorted column %q, want Fee", sorted)
+	}
+	screenshot(t, ctx, "4-compare")
+}
+
+// TestJourneyAdmin is what a region admin does: sign in with a token,
+// change a service's duration as a draft, publish it and see it public.
+func TestJourneyAdmin(t *testing.T) {
+	ctx := browser(t)
+	env := dbEnv(t)
+	url := startServer(t, env, "--demo")
+	secret, _, err := cli(t, env, "", "token", "create", "--name", "admin semarang", "--region", "33.74")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "sign in", chromedp.Navigate(url+"/admin"), chromedp.WaitVisible(chromedp.CSS("#f-token")),
+		chromedp.SendKeys(chromedp.CSS("#f-token"), strings.TrimSpace(secret)), chromedp.Submit(chromedp.CSS("#f-token")),
+		chromedp.WaitVisible(chromedp.CSS("#h-services")))
+	do(t, ctx, "open editor", chromedp.Click(chromedp.CSS(`#h-services ~ .table-wrap tbody tr:first-child a`)), chromedp.WaitVisible(chromedp.CSS("#f-working_days")))
+	do(t, ctx, "edit", chromedp.Click(chromedp.CSS(`input[name=duration_kind][value=days]`)), chromedp.SetValue(chromedp.CSS("#f-working_days"), "2"),
+		chromedp.SetValue(chromedp.CSS("#f-note"), "Uji peramban"), chromedp.Click(chromedp.CSS(`button[value=terbit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+	screenshot(t, ctx, "5-admin")
+	do(t, ctx, "view public", chromedp.Click(chromedp.CSS(`.meta a[href^="/layanan/"]`)), chromedp.WaitVisible(chromedp.CSS(".keyfacts")))
+	if d := text(t, ctx, ".keyfacts div:first-child dd"); !strings.Contains(d, "2 hari kerja") {
+		t.Errorf("public duration %q after publishing", d)
+	}
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/store"
+)
+
+// flags is a flag set whose flags fall back to PENDOPO_* variables.
+type flags struct {
+	*flag.FlagSet
+	e env
+	// problems are environment values that did not parse.
+	problems []string
+}
+
+func (e env) flags(name, summary string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	f := &flags{FlagSet: fs, e: e}
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: pendopo %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return f
+}
+
+func (f *flags) string(name, envName, def, usage string) *string {
+	if v := f.e.getenv(envName); v != "" {
+		def = v
+	}
+	return f.String(name, def, usage+" (env "+envName+")")
+}
+
+func (f *flags) bool(name, envName string, def bool, usage string) *bool {
+	if v := f.e.getenv(envName); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			f.problems = append(f.problems, fmt.Sprintf("%s=%q is not true or false", envName, v))
+		}
+		def = b
+	}
+	return f.Bool(name, def, usage+" (env "+envName+")")
+}
+
+func (f *flags) int(name, envName string, def int, usage string) *int {
+	if v := f.e.getenv(envName); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.problems = append(f.problems, fmt.Sprintf("%s=%q is not a number", envName, v))
+		}
+		def = n
+	}
+	return f.Int(name, def, usage+" (env "+envName+")")
+}
+
+func (f *flags) duration(name, envName string, def time.Duration, usage string) *time.Duration {
+	if v := f.e.getenv(envName); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			f.problems = append(f.problems, fmt.Sprintf("%s=%q is not a duration such as 5s", envName, v))
+		}
+		def = d
+	}
+	return f.Duration(name, def, usage+" (env "+envName+")")
+}
+
+// parse parses args and reports bad environment values as usage errors.
+func (f *flags) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if len(f.problems) > 0 {
+		return usageError{f.problems[0]}
+	}
+	return nil
+}
+
+// dbFlags are the flags of every command that opens the database.
+type dbFlags struct {
+	data *string
+	db   *string
+}
+
+func (f *flags) dbFlags() dbFlags {
+	return dbFlags{
+		data: f.string("data", "PENDOPO_DATA", "pendopo-data", "data directory; the default SQLite database is DIR/pendopo.db"),
+		db:   f.string("db", "PENDOPO_DB", "", "database URL: empty for SQLite in the data directory, postgres://… for PostgreSQL, or sqlite:PATH"),
+	}
+}
+
+func (d dbFlags) open(ctx context.Context) (*store.DB, error) {
+	return store.Open(ctx, *d.db, *d.data)
+}
+
+// openApp opens the database and the app with its search index.
+func (d dbFlags) openApp(ctx context.Context, e env) (*app.App, *store.DB, error) {
+	db, err := d.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	log, _ := e.logger("text", "warn")
+	a, err := app.New(ctx, app.Config{Store: db, Logger: log})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return a, db, nil
+}
+
+// Version is set at build time with -ldflags "-X main.Version=v1.2.3".
+var Version = ""
+
+func version() string {
+	v := Version
+	info, ok := debug.ReadBuildInfo()
+	if v == "" && ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		v += " " + info.GoVersion
+	}
+	return v
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pendopo/pendopo/internal/pendopotest"
+)
+
+// cli runs the command line with the given environment and returns its
+// output.
+func cli(t *testing.T, environ map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return environ[k] }
+	err = run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+// dbEnv points commands at a fresh database: SQLite in a temporary
+// directory, or a PostgreSQL schema when the suite runs on PostgreSQL.
+func dbEnv(t *testing.T) map[string]string {
+	t.Helper()
+	env := map[string]string{"PENDOPO_DATA": t.TempDir()}
+	if os.Getenv(pendopotest.EnvBackend) == "postgres" {
+		env["PENDOPO_DB"] = pendopotest.PostgresURL(t)
+	}
+	return env
+}
+
+func TestUsage(t *testing.T) {
+	if _, errs, err := cli(t, nil, ""); exitCode(err) != 2 || !strings.Contains(errs, "Commands:") {
+		t.Errorf("no command: %v %q", err, errs)
+	}
+	if _, _, err := cli(t, nil, "", "frobnicate"); exitCode(err) != 2 {
+		t.Errorf("unknown command: %v", err)
+	}
+	if out, _, err := cli(t, nil, "", "version"); err != nil || !strings.HasPrefix(out, "pendopo ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+	// Every command documents its flags with their environment variable.
+	for _, cmd := range []string{"serve", "migrate", "import", "export", "gen"} {
+		_, errs, err := cli(t, nil, "", cmd, "--help")
+		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errs, "PENDOPO_DATA") || !strings.Contains(errs, "--db") && !strings.Contains(errs, "-db") {
+			t.Errorf("%s --help: %v\n%s", cmd, err, errs)
+		}
+	}
+	if _, errs, _ := cli(t, nil, "", "serve", "--help"); !strings.Contains(errs, "PENDOPO_ADDR") || !strings.Contains(errs, "PENDOPO_DEMO") {
+		t.Errorf("serve --help lacks its variables:\n%s", errs)
+	}
+	// A bad environment value is a usage error, not ignored.
+	if _, _, err := cli(t, map[string]string{"PENDOPO_DEMO": "kadang"}, "", "serve"); exitCode(err) != 2 || !strings.Contains(err.Error(), "PENDOPO_DEMO") {
+		t.Errorf("bad PENDOPO_DEMO: %v", err)
+	}
+}
+
+func TestMigrateAndTokens(t *testing.T) {
+	env := dbEnv(t)
+	out, _, err := cli(t, env, "", "migrate")
+	if err != nil || !strings.Contains(out, "0001") || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	secret, _, err := cli(t, env, "", "token", "create", "--name", "ci semarang", "--region", "33.74")
+	if err != nil || !strings.HasPrefix(secret, "pdp_") {
+		t.Fatalf("token create: %q %v", secret, err)
+	}
+	list, _, err := cli(t, env, "", "token", "list")
+	if err != nil || !strings.Contains(list, "ci semarang") || !strings.Contains(list, "33.74") || strings.Contains(list, strings.TrimSpace(secret)) {
+		t.Errorf("token list: %v\n%s", err, list)
+	}
+	if _, _, err := cli(t, env, "", "token", "revoke", "1"); err != nil {
+		t.Errorf("revoke: %v", err)
+	}
+	if _, _, err := cli(t, env, "", "token", "revoke", "99"); err == nil {
+		t.Error("revoking an unknown token succeeded")
+	}
+	if _, _, err := cli(t, env, "", "token", "create", "--name", "x", "--region", "99.99"); err == nil {
+		t.Error("token for an unknown region was created")
+	}
+}
+
+func TestImportExport(t *testing.T) {
+	env := dbEnv(t)
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "33.72.json")
+	src, err := os.ReadFile("../../internal/demo/data/33.72.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The demo file carries loader-only fields; import refuses unknown fields.
+	_, errs, err := cli(t, env, string(src), "import", "--format", "json", "-")
+	if err == nil || !strings.Contains(errs, "demo_") || !strings.Contains(errs, "-:") {
+		t.Fatalf("import with unknown fields: %v\n%s", err, errs)
+	}
+	clean := strings.NewReplacer(`"demo_reviewed_at"`, `"note"`).Replace(string(src))
+	var b map[string]any
+	if err := json.Unmarshal([]byte(clean), &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range b["services"].([]any) {
+		delete(s.(map[string]any), "demo_history")
+	}
+	data, _ := json.MarshalIndent(b, "", "  ")
+	os.WriteFile(bundle, data, 0o600)
+	out, errs, err := cli(t, env, "", "import", bundle)
+	if err != nil || !strings.Contains(out, "new") {
+		t.Fatalf("import: %v\n%s%s", err, out, errs)
+	}
+	// Export, then import the export: nothing changes.
+	exported := filepath.Join(dir, "out.json")
+	if _, _, err := cli(t, env, "", "export", "--region", "33.72", "--out", exported); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = cli(t, env, "", "import", exported)
+	if err != nil || !strings.Contains(out, "0 new, 0 changed") {
+		t.Errorf("re-import: %v %s", err, out)
+	}
+	// CSV round trip of the services.
+	csvOut, _, err := cli(t, env, "", "export", "--region", "33.72", "--format", "csv")
+	if err != nil || !strings.HasPrefix(csvOut, "slug,kind,name") {
+		t.Fatalf("csv export: %v", err)
+	}
+	out, errs, err = cli(t, env, csvOut, "import", "--region", "33.72", "--format", "csv", "-")
+	if err != nil || !strings.Contains(out, "0 new, 0 changed") {
+		t.Errorf("csv re-import: %v %s %s", err, out, errs)
+	}
+	// A bad value is reported with its line, and nothing is imported.
+	lines := strings.Split(string(data), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, `"working_days": 1,`) {
+			lines[i] = strings.Replace(l, `"working_days": 1,`, `"working_days": 999,`, 1)
+			want := filepath.Base(bundle) + ":" + itoa(i+1) + ":"
+			os.WriteFile(bundle, []byte(strings.Join(lines, "\n")), 0o600)
+			_, errs, err := cli(t, env, "", "import", bundle)
+			if err == nil || !strings.Contains(errs, want) || !strings.Contains(errs, "working_days") {
+				t.Errorf("bad duration: %v, want %q in\n%s", err, want, errs)
+			}
+			break
+		}
+	}
+	if _, _, err := cli(t, env, "", "import", "--region", "33.72", filepath.Join(dir, "nope.csv")); err == nil {
+		t.Error("missing file imported")
+	}
+	if _, _, err := cli(t, env, "", "export"); exitCode(err) != 2 {
+		t.Errorf("export without region: %v", err)
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func TestGen(t *testing.T) {
+	env := dbEnv(t)
+	out, _, err := cli(t, env, "", "gen", "--regions", "3", "--services", "60")
+	if err != nil || !strings.Contains(out, "generated 180 services") {
+		t.Fatalf("gen: %v %s", err, out)
+	}
+}
+
+// startServer runs "pendopo serve" on a free port and returns its URL.
+func startServer(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, args...), getenv, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if _, url, ok := strings.Cut(sc.Text(), "running at "); ok {
+			go io.Copy(io.Discard, pr)
+			return url
+		}
+	}
+	t.Fatal("server did not start")
+	return ""
+}
+
+// TestServeDemo is the README's first command: the portal with demo
+// content on an empty data directory.
+func TestServeDemo(t *testing.T) {
+	env := dbEnv(t)
+	url := startServer(t, env, "--demo")
+	for path, want := range map[string]string{
+		"/":                          "Kota Semarang",
+		"/daerah/33.72":              "Kota Surakarta",
+		"/bandingkan/akta-kelahiran": "Kabupaten Semarang",
+		"/api/v1/regions/33.74":      `"code":"33.74"`,
+		"/healthz":                   "ok",
+	} {
+		res, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("%s: %d, want %q", path, res.StatusCode, want)
+		}
+	}
+	if env["PENDOPO_DB"] == "" {
+		tok, err := os.ReadFile(filepath.Join(env["PENDOPO_DATA"], "demo-admin-token.txt"))
+		if err != nil || !strings.HasPrefix(string(tok), "pdp_") {
+			t.Errorf("demo token file: %v", err)
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pendopo/pendopo/internal/api"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/web"
+)
+
+func (e env) serve(ctx context.Context, args []string) error {
+	f := e.flags("serve", "Run the web portal and the JSON API until interrupted.")
+	addr := f.string("addr", "PENDOPO_ADDR", "127.0.0.1:8080", "address to listen on")
+	dbf := f.dbFlags()
+	withDemo := f.bool("demo", "PENDOPO_DEMO", false, "load the illustrative demo content (Jawa Tengah, Kota Semarang, Kabupaten Semarang, Kota Surakarta) if it is not there, and show a demo banner")
+	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure; set this when the portal is served over HTTPS")
+	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
+	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 4096, "number of service pages kept assembled in memory")
+	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
+	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	log, err := e.logger(*logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := app.New(ctx, app.Config{Store: db, Logger: log, CacheSize: *cache})
+	if err != nil {
+		return err
+	}
+	if *withDemo {
+		loaded, err := demo.Load(ctx, a)
+		if err != nil {
+			return fmt.Errorf("load demo content: %w", err)
+		}
+		if loaded {
+			log.Info("demo content loaded", "regions", demo.Regions)
+		}
+		if err := e.demoToken(ctx, a, *dbf.data, *dbf.db == ""); err != nil {
+			return err
+		}
+	}
+	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log)})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	followCtx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	go a.Follow(followCtx, *follow)
+	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// demoToken makes a national admin token for the demo once and keeps its
+// secret in the data directory, so that a newcomer can try the admin pages.
+func (e env) demoToken(ctx context.Context, a *app.App, dataDir string, sqlite bool) error {
+	path := filepath.Join(dataDir, "demo-admin-token.txt")
+	if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+		if _, err := a.Authenticate(ctx, string(trimNL(b))); err == nil {
+			fmt.Fprintf(e.stdout, "Token admin demo / demo admin token: %s (in %s)\n", trimNL(b), path)
+			return nil
+		}
+	}
+	if !sqlite {
+		// A shared database gets no token written to a local file.
+		return nil
+	}
+	_, secret, err := a.CreateToken(ctx, "demo admin", "")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Token admin demo / demo admin token: %s (saved in %s)\n", secret, path)
+	return nil
+}
+
+func trimNL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}

@@ -1,0 +1,226 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pendopo/pendopo"
+)
+
+// decodeJSON decodes one JSON value from data into v. Anything it cannot
+// take is a KindBadRequest error naming the field and its line: malformed
+// JSON, a value of the wrong type, a field v does not have, or data after
+// the value. Validation is left to app.
+func decodeJSON(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return badBody(pendopo.FieldError{Field: "body", Msg: pendopo.T("Isi permintaan kosong; kirim objek JSON.", "The request body is empty; send a JSON object.")})
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(data, err)
+	}
+	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
+		return badBody(pendopo.FieldError{Field: "body", Line: lineAt(data, int(off)+1),
+			Msg: pendopo.T("Ada data lain setelah objek JSON.", "There is more data after the JSON object.")})
+	}
+	return nil
+}
+
+func badBody(f pendopo.FieldError) error {
+	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Isi permintaan tidak dapat dibaca.", "The request body cannot be read."), Fields: []pendopo.FieldError{f}}
+}
+
+// decodeError turns an encoding/json error into a user error.
+func decodeError(data []byte, err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	f := pendopo.FieldError{Field: "body"}
+	switch {
+	case errors.As(err, &syn):
+		f.Line = lineAt(data, int(syn.Offset))
+		f.Msg = pendopo.T("JSON tidak valid: "+syn.Error()+".", "Invalid JSON: "+syn.Error()+".")
+	case errors.As(err, &typ):
+		f.Line = lineAt(data, int(typ.Offset))
+		if p := jsonPath(typ.Field); p != "" {
+			f.Field = p
+		}
+		f.Msg = pendopo.T("Jenis nilai salah: diharapkan "+typeName(typ, "id")+", tertulis "+typ.Value+".",
+			"Wrong type: expected "+typeName(typ, "en")+", found "+typ.Value+".")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		f.Field = name
+		f.Msg = pendopo.T("Kolom tidak dikenal: "+strconv.Quote(name)+". Periksa ejaannya.", "Unknown field: "+strconv.Quote(name)+". Check its spelling.")
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		f.Line = lineAt(data, len(data))
+		f.Msg = pendopo.T("JSON terpotong.", "The JSON is cut short.")
+	default:
+		f.Msg = pendopo.T("JSON tidak dapat dibaca: "+err.Error(), "Cannot read the JSON: "+err.Error())
+	}
+	return badBody(f)
+}
+
+// jsonPath drops the Go names of embedded structs from a path that
+// encoding/json reports ("ServiceRequest.ServiceContent.name" → "name").
+func jsonPath(p string) string {
+	var out []string
+	for _, s := range strings.Split(p, ".") {
+		if s != "" && (s[0] < 'A' || s[0] > 'Z') {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ".")
+}
+
+func typeName(e *json.UnmarshalTypeError, lang string) string {
+	names := map[string]pendopo.Text{
+		"string": pendopo.T("teks", "text"), "int": pendopo.T("bilangan bulat", "a whole number"),
+		"int64": pendopo.T("bilangan bulat", "a whole number"), "float64": pendopo.T("angka", "a number"),
+		"bool": pendopo.T("true atau false", "true or false"), "slice": pendopo.T("daftar [..]", "a list [..]"),
+		"struct": pendopo.T("objek {..}", "an object {..}"), "map": pendopo.T("objek {..}", "an object {..}"),
+	}
+	t := e.Type
+	for t.Kind().String() == "ptr" {
+		t = t.Elem()
+	}
+	if n, ok := names[t.Kind().String()]; ok {
+		return n.In(lang)
+	}
+	return t.Kind().String()
+}
+
+func lineAt(data []byte, off int) int {
+	off = min(max(off, 0), len(data))
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
+
+// errNUL is the message for text with a NUL character, which PostgreSQL
+// cannot store and no public service standard needs.
+var errNUL = pendopo.T("Teks tidak boleh berisi karakter NUL (\\u0000).", "Text may not contain the NUL character (\\u0000).")
+
+// errText is the message for a query parameter that is not valid text.
+var errText = pendopo.T("Harus teks UTF-8 tanpa karakter NUL.", "Must be UTF-8 text without NUL characters.")
+
+// checkText refuses every string in v that holds a NUL character, naming
+// its JSON path.
+func checkText(v any) error {
+	var probs pendopo.Problems
+	walkStrings(reflect.ValueOf(v), "", func(path, s string) {
+		if strings.ContainsRune(s, 0) {
+			probs.Add(path, errNUL)
+		}
+	})
+	return probs.Err()
+}
+
+// walkStrings calls fn with each string in v and its JSON path.
+func walkStrings(v reflect.Value, path string, fn func(path, s string)) {
+	join := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			walkStrings(v.Elem(), path, fn)
+		}
+	case reflect.String:
+		fn(path, v.String())
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			walkStrings(v.Index(i), fmt.Sprintf("%s[%d]", path, i), fn)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			k := fmt.Sprint(it.Key().Interface())
+			fn(join(k), k)
+			walkStrings(it.Value(), join(k), fn)
+		}
+	case reflect.Struct:
+		for _, f := range jsonFields(v.Type()) {
+			if fv, err := v.FieldByIndexErr(f.index); err == nil {
+				walkStrings(fv, join(f.name), fn)
+			}
+		}
+	}
+}
+
+// param is a query parameter of a route.
+type param struct {
+	name string
+	typ  string // "string", "integer" or "boolean"
+	doc  string
+	enum []string
+	// min and max bound an integer; max 0 means unbounded.
+	min, max int
+	required bool
+}
+
+// maxPage bounds page numbers so that offsets stay far from overflow.
+const maxPage = 1_000_000
+
+// Query parameters shared by several routes.
+var (
+	pageParam    = param{name: "page", typ: "integer", min: 1, max: maxPage, doc: "Page number, from 1."}
+	perPageParam = param{name: "per_page", typ: "integer", min: 1, max: pendopo.MaxPerPage,
+		doc: fmt.Sprintf("Items per page: default %d, at most %d.", pendopo.DefaultPerPage, pendopo.MaxPerPage)}
+	orderParam = param{name: "order", typ: "string", enum: []string{"asc", "desc"}, doc: "Sort order; asc by default."}
+)
+
+// paged lists the parameters of a paginated list, after extra ones.
+func paged(extra ...param) []param { return append(extra, pageParam, perPageParam) }
+
+// checkQuery checks the declared query parameters that are present: an
+// integer must be a whole number within bounds, a boolean true or false,
+// and an enum one of its values. Unknown parameters are ignored.
+func checkQuery(params []param, q url.Values) error {
+	var probs pendopo.Problems
+	for _, p := range params {
+		v, present := q[p.name]
+		if !present || len(v) == 0 || v[0] == "" {
+			if p.required {
+				probs.Add(p.name, pendopo.T("Parameter ini wajib diisi.", "This parameter is required."))
+			}
+			continue
+		}
+		s := v[0]
+		if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+			probs.Add(p.name, errText)
+			continue
+		}
+		switch p.typ {
+		case "integer":
+			n, err := strconv.Atoi(s)
+			switch {
+			case err != nil || n < p.min:
+				probs.Add(p.name, pendopo.T(fmt.Sprintf("Harus bilangan bulat paling kecil %d.", p.min), fmt.Sprintf("Must be a whole number of at least %d.", p.min)))
+			case p.max > 0 && n > p.max:
+				probs.Add(p.name, pendopo.T(fmt.Sprintf("Paling besar %d.", p.max), fmt.Sprintf("At most %d.", p.max)))
+			}
+		case "boolean":
+			if _, err := strconv.ParseBool(s); err != nil {
+				probs.Add(p.name, pendopo.T("Harus true atau false.", "Must be true or false."))
+			}
+		}
+		if len(p.enum) > 0 && !slices.Contains(p.enum, s) {
+			probs.Add(p.name, pendopo.T("Nilai tidak dikenal; pilihan: "+strings.Join(p.enum, ", ")+".", "Unknown value; choose one of: "+strings.Join(p.enum, ", ")+"."))
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Parameter permintaan tidak valid.", "Invalid query parameters."), Fields: probs}
+}

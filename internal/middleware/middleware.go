@@ -1,0 +1,319 @@
+// Package middleware holds what every HTTP response of Pendopo passes
+// through: request ids, access logs, panic recovery, security headers,
+// compression, the user's language, and the one table that maps error
+// kinds to HTTP statuses.
+package middleware
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pendopo/pendopo"
+)
+
+// Status maps an error kind to its HTTP status; this is the only such table.
+func Status(kind pendopo.ErrorKind) int {
+	switch kind {
+	case pendopo.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case pendopo.KindBadRequest:
+		return http.StatusBadRequest
+	case pendopo.KindNotFound:
+		return http.StatusNotFound
+	case pendopo.KindConflict:
+		return http.StatusConflict
+	case pendopo.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case pendopo.KindUnauthorized:
+		return http.StatusUnauthorized
+	case pendopo.KindForbidden:
+		return http.StatusForbidden
+	case pendopo.KindUnsupported:
+		return http.StatusUnsupportedMediaType
+	}
+	return http.StatusInternalServerError
+}
+
+// UserError returns the user-safe error inside err: a *pendopo.Error, or a
+// generic internal error whose details stay in the log. A body over its
+// limit becomes KindTooLarge.
+func UserError(err error) *pendopo.Error {
+	var e *pendopo.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Data yang dikirim terlalu besar.", "The request body is too large."))
+	}
+	return pendopo.Errorf(pendopo.KindInternal, pendopo.T("Terjadi kesalahan pada sistem. Silakan coba lagi nanti.", "Something went wrong on our side. Please try again later."))
+}
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyLang
+)
+
+// RequestID returns the id of the request, set by Chain.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+// Lang returns the user's language, "id" or "en", set by Chain.
+func Lang(ctx context.Context) string {
+	if l, _ := ctx.Value(keyLang).(string); l != "" {
+		return l
+	}
+	return "id"
+}
+
+// WithLang returns ctx with the language set, for tests and handlers.
+func WithLang(ctx context.Context, lang string) context.Context {
+	return context.WithValue(ctx, keyLang, lang)
+}
+
+// LangCookie is the cookie that remembers the chosen language.
+const LangCookie = "bahasa"
+
+// langOf picks the language: ?lang= first, then the cookie, then for API
+// clients the Accept-Language header; Indonesian by default.
+func langOf(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "id" {
+		return l
+	}
+	if c, err := r.Cookie(LangCookie); err == nil && (c.Value == "en" || c.Value == "id") {
+		return c.Value
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+			tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+			switch {
+			case strings.HasPrefix(tag, "id"), strings.HasPrefix(tag, "in"):
+				return "id"
+			case strings.HasPrefix(tag, "en"):
+				return "en"
+			}
+		}
+	}
+	return "id"
+}
+
+// Options configure Chain.
+type Options struct {
+	Logger *slog.Logger
+	// CSP is the Content-Security-Policy of HTML responses.
+	CSP string
+}
+
+// Chain wraps h with recovery, request ids, language, security headers,
+// compression and access logging, in that order from the outside in.
+func Chain(h http.Handler, o Options) http.Handler {
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := newID()
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		ctx = context.WithValue(ctx, keyLang, langOf(r))
+		r = r.WithContext(ctx)
+		hdr := w.Header()
+		hdr.Set("X-Request-Id", id)
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		hdr.Set("X-Frame-Options", "DENY")
+		hdr.Set("Cross-Origin-Opener-Policy", "same-origin")
+		hdr.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if o.CSP != "" {
+			hdr.Set("Content-Security-Policy", o.CSP)
+		}
+		rec := &recorder{ResponseWriter: w, status: 200}
+		var out http.ResponseWriter = rec
+		var gz *gzipWriter
+		if acceptsGzip(r) {
+			gz = &gzipWriter{recorder: rec}
+			out = gz
+			hdr.Add("Vary", "Accept-Encoding")
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p)
+				if gz != nil && !gz.decided {
+					// Drop the half-rendered page.
+					gz.buf, gz.decided = nil, true
+				}
+				if !rec.wrote {
+					hdr.Del("Content-Encoding")
+					http.Error(rec, "Terjadi kesalahan pada sistem (kode "+id+"). / Internal error (id "+id+").", http.StatusInternalServerError)
+				}
+			}
+			if gz != nil {
+				gz.close()
+			}
+			lvl := slog.LevelInfo
+			if rec.status >= 500 {
+				lvl = slog.LevelError
+			}
+			log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "request_id", id)
+		}()
+		h.ServeHTTP(out, r)
+	})
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+		r.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.WriteHeader(http.StatusOK)
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if h, ok := r.ResponseWriter.(http.Hijacker); ok {
+		return h.Hijack()
+	}
+	return nil, nil, errors.New("hijack not supported")
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		if strings.TrimSpace(strings.SplitN(part, ";", 2)[0]) == "gzip" {
+			return true
+		}
+	}
+	return false
+}
+
+var gzPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+
+// gzipWriter compresses text responses larger than a packet; images and
+// responses already encoded pass through.
+type gzipWriter struct {
+	*recorder
+	gz            *gzip.Writer
+	decided       bool
+	buf           []byte
+	pendingStatus int
+}
+
+const gzipMin = 1024
+
+func (g *gzipWriter) WriteHeader(code int) {
+	if g.decided {
+		return
+	}
+	g.pendingStatus = code
+}
+
+func (g *gzipWriter) Write(b []byte) (int, error) {
+	if g.decided {
+		if g.gz != nil {
+			return g.gz.Write(b)
+		}
+		return g.recorder.Write(b)
+	}
+	g.buf = append(g.buf, b...)
+	if len(g.buf) >= gzipMin {
+		g.decide()
+	}
+	return len(b), nil
+}
+
+func (g *gzipWriter) decide() {
+	g.decided = true
+	hdr := g.Header()
+	ct := hdr.Get("Content-Type")
+	if ct == "" {
+		ct = http.DetectContentType(g.buf)
+		hdr.Set("Content-Type", ct)
+	}
+	compressible := strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "xml") || strings.Contains(ct, "javascript") || strings.Contains(ct, "svg")
+	if len(g.buf) >= gzipMin && compressible && hdr.Get("Content-Encoding") == "" && g.status() != http.StatusNoContent {
+		hdr.Set("Content-Encoding", "gzip")
+		hdr.Del("Content-Length")
+		g.gz = gzPool.Get().(*gzip.Writer)
+		g.gz.Reset(g.recorder)
+	}
+	g.recorder.WriteHeader(g.status())
+	if len(g.buf) > 0 {
+		if g.gz != nil {
+			g.gz.Write(g.buf)
+		} else {
+			g.recorder.Write(g.buf)
+		}
+	}
+	g.buf = nil
+}
+
+func (g *gzipWriter) status() int {
+	if g.pendingStatus == 0 {
+		return http.StatusOK
+	}
+	return g.pendingStatus
+}
+
+func (g *gzipWriter) close() {
+	if !g.decided {
+		g.decide()
+	}
+	if g.gz != nil {
+		g.gz.Close()
+		gzPool.Put(g.gz)
+		g.gz = nil
+	}
+}
+
+// Flush sends what is buffered.
+func (g *gzipWriter) Flush() {
+	if !g.decided {
+		g.decide()
+	}
+	if g.gz != nil {
+		g.gz.Flush()
+	}
+	if f, ok := g.recorder.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

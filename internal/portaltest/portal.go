@@ -1,0 +1,105 @@
+// Package portaltest builds the whole portal (pages and API) over the demo
+// content for tests that exercise it end to end.
+package portaltest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pendopo/pendopo/internal/api"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/pendopotest"
+	"github.com/pendopo/pendopo/internal/web"
+)
+
+// Now is the fixed clock of portal tests.
+var Now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// Portal is the whole portal with the demo content on a fresh database.
+type Portal struct {
+	App     *app.App
+	Handler http.Handler
+	// Token is a national API token; RegionToken one limited to 33.74.
+	Token, RegionToken string
+}
+
+// NewPortal builds the portal (pages and API) over the demo content.
+func NewPortal(t testing.TB) *Portal {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(ctx, app.Config{Store: pendopotest.DB(t), Now: func() time.Time { return Now }, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	_, tok, err := a.CreateToken(ctx, "penguji nasional", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rtok, err := a.CreateToken(ctx, "admin semarang", "33.74")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(a, web.Config{Logger: log, Demo: true, API: api.New(a, log)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Portal{App: a, Handler: h, Token: tok, RegionToken: rtok}
+}
+
+// Response is a recorded response with its body as text.
+type Response struct {
+	*http.Response
+	Body string
+}
+
+// Do sends a request through the portal's handler.
+func (p *Portal) Do(t testing.TB, r *http.Request) Response {
+	t.Helper()
+	w := httptest.NewRecorder()
+	p.Handler.ServeHTTP(w, r)
+	res := w.Result()
+	return Response{Response: res, Body: w.Body.String()}
+}
+
+// Get fetches a path.
+func (p *Portal) Get(t testing.TB, path string, header ...string) Response {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	return p.Do(t, r)
+}
+
+// PostForm posts a form as a same-origin browser would, with the admin
+// cookie when token is not empty.
+func (p *Portal) PostForm(t testing.TB, path string, form url.Values, token string) Response {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	if token != "" {
+		r.AddCookie(&http.Cookie{Name: "pendopo_admin", Value: token})
+	}
+	return p.Do(t, r)
+}
+
+// GetAs fetches a path signed in with token.
+func (p *Portal) GetAs(t testing.TB, path, token string) Response {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	r.AddCookie(&http.Cookie{Name: "pendopo_admin", Value: token})
+	return p.Do(t, r)
+}

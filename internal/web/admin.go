@@ -1,0 +1,736 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/search"
+)
+
+// adminCookie holds the admin's API token while signed in. Accounts with
+// sessions replace it in a later release; until then the token is the
+// credential, so the cookie is HttpOnly and SameSite=Strict.
+const adminCookie = "pendopo_admin"
+
+type adminKey struct{}
+
+// adminSession is the signed-in admin.
+type adminSession struct {
+	Actor app.Actor
+}
+
+// Name is shown in the header.
+func (a *adminSession) Name() string { return strings.TrimPrefix(a.Actor.Name, "token:") }
+
+// withAdmin reads the admin cookie, if any, into the request context.
+func (s *Server) withAdmin(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(adminCookie); err == nil && c.Value != "" {
+			if who, err := s.app.Authenticate(r.Context(), c.Value); err == nil {
+				r = r.WithContext(context.WithValue(r.Context(), adminKey{}, &adminSession{Actor: who}))
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// requireAdmin sends visitors who are not signed in to the sign-in page.
+func (s *Server) requireAdmin(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if admin(r) == nil {
+			http.Redirect(w, r, "/admin/masuk?kembali="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return h(w, r)
+	}
+}
+
+func admin(r *http.Request) *adminSession {
+	s, _ := r.Context().Value(adminKey{}).(*adminSession)
+	return s
+}
+
+// Form is the common part of admin Form pages: field errors and a notice.
+type Form struct {
+	Errors map[string]string
+	// Notice is a message after a successful action.
+	Notice string
+	// Problem is the overall message of a failed submission.
+	Problem string
+}
+
+// Err returns the error of a field, or of any item of a list field.
+func (f Form) Err(field string) string {
+	if m, ok := f.Errors[field]; ok {
+		return m
+	}
+	for k, m := range f.Errors {
+		if strings.HasPrefix(k, field+"[") || strings.HasPrefix(k, field+".") {
+			return m
+		}
+	}
+	return ""
+}
+
+// formErrors turns a validation error into per-field messages in lang; any
+// other error is returned for the error page.
+func formErrors(err error, lang string) (Form, error) {
+	var e *pendopo.Error
+	if !errors.As(err, &e) || e.Kind == pendopo.KindInternal || e.Kind == pendopo.KindForbidden || e.Kind == pendopo.KindNotFound {
+		return Form{}, err
+	}
+	f := Form{Errors: map[string]string{}, Problem: e.Msg.In(lang)}
+	for _, fe := range e.Fields {
+		if _, dup := f.Errors[fe.Field]; !dup {
+			f.Errors[fe.Field] = fe.Msg.In(lang)
+		}
+	}
+	return f, nil
+}
+
+type loginPage struct {
+	Page
+	Form
+	Back string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.rd.page(r, "")
+	p.Title, p.Noindex = p.T("admin.login.title"), true
+	s.rd.render(w, r, http.StatusOK, "login", loginPage{Page: p, Back: safeBack(r.URL.Query().Get("kembali"))})
+	return nil
+}
+
+func safeBack(back string) string {
+	if !strings.HasPrefix(back, "/admin") || strings.HasPrefix(back, "//") {
+		return "/admin"
+	}
+	return back
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	token := strings.TrimSpace(r.PostFormValue("token"))
+	back := safeBack(r.PostFormValue("kembali"))
+	if _, err := s.app.Authenticate(r.Context(), token); err != nil {
+		if pendopo.KindOf(err) != pendopo.KindUnauthorized {
+			return err
+		}
+		p := s.rd.page(r, "")
+		p.Title, p.Noindex = p.T("admin.login.title"), true
+		s.rd.render(w, r, http.StatusUnauthorized, "login", loginPage{Page: p, Back: back,
+			Form: Form{Problem: p.T("admin.login.bad"), Errors: map[string]string{"token": p.T("admin.login.bad")}}})
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 12 * 3600})
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+type adminHomePage struct {
+	Page
+	Regions []pendopo.Region
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
+	who := admin(r).Actor
+	if !who.National() {
+		http.Redirect(w, r, "/admin/daerah/"+who.Region, http.StatusSeeOther)
+		return nil
+	}
+	if code := strings.TrimSpace(r.URL.Query().Get("kode")); code != "" {
+		if _, err := s.app.Region(r.Context(), code); err == nil {
+			http.Redirect(w, r, "/admin/daerah/"+code, http.StatusSeeOther)
+			return nil
+		}
+	}
+	live, err := s.liveRegions(r)
+	if err != nil {
+		return err
+	}
+	p := s.rd.page(r, "")
+	p.Title, p.Noindex = p.T("admin.title"), true
+	s.rd.render(w, r, http.StatusOK, "admin_home", adminHomePage{Page: p, Regions: live})
+	return nil
+}
+
+type adminRegionPage struct {
+	Page
+	Form
+	Name     string
+	Profile  pendopo.RegionProfile
+	Services []pendopo.ServiceSummary
+	Agencies []pendopo.Agency
+	Points   []pendopo.ServicePoint
+}
+
+func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage, error) {
+	ctx := r.Context()
+	reg, err := s.app.Region(ctx, code)
+	if err != nil {
+		return adminRegionPage{}, err
+	}
+	who := admin(r).Actor
+	if !who.CanWrite(code) {
+		return adminRegionPage{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
+	}
+	services, _, err := s.app.AdminServices(ctx, who, code, pendopo.Page{PerPage: pendopo.MaxPerPage})
+	if err != nil {
+		return adminRegionPage{}, err
+	}
+	agencies, _, err := s.app.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage})
+	if err != nil {
+		return adminRegionPage{}, err
+	}
+	points, err := s.app.ServicePoints(ctx, code)
+	if err != nil {
+		return adminRegionPage{}, err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title, p.Noindex = p.T("admin.region.title", reg.Name), true
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, ""}}
+	return adminRegionPage{Page: p, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points}, nil
+}
+
+func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.adminRegionData(r, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	data.Notice = notice(data.Page, r.URL.Query().Get("pesan"))
+	s.rd.render(w, r, http.StatusOK, "admin_region", data)
+	return nil
+}
+
+// notice turns a ?pesan= code into a message.
+func notice(p Page, code string) string {
+	switch code {
+	case "tersimpan", "terbit", "ditinjau", "draf":
+		return p.T("admin.notice." + code)
+	}
+	return ""
+}
+
+// maxFormBytes bounds admin forms; a logo is the largest part.
+const maxFormBytes = app.MaxLogoBytes + 64<<10
+
+func (s *Server) adminSaveProfile(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseMultipartForm(maxFormBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return tooLargeOr(err)
+	}
+	prof := pendopo.RegionProfile{
+		Tagline: r.PostFormValue("tagline"), Description: r.PostFormValue("description"), Color: r.PostFormValue("color"),
+		Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), Address: r.PostFormValue("address"), Website: r.PostFormValue("website"),
+	}
+	name := r.PostFormValue("name")
+	var logo *pendopo.Logo
+	if r.PostFormValue("remove_logo") == "1" {
+		logo = &pendopo.Logo{}
+	} else if f, _, err := r.FormFile("logo"); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, app.MaxLogoBytes+1))
+		if err != nil {
+			return err
+		}
+		if len(b) > 0 {
+			logo = &pendopo.Logo{Data: b}
+		}
+	}
+	_, err := s.app.UpdateRegion(r.Context(), admin(r).Actor, code, name, prof, logo)
+	if err != nil {
+		fm, err := formErrors(err, s.rd.page(r, "").Lang)
+		if err != nil {
+			return err
+		}
+		data, err := s.adminRegionData(r, code)
+		if err != nil {
+			return err
+		}
+		data.Form, data.Name, data.Profile = fm, name, prof
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_region", data)
+		return nil
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"?pesan=tersimpan", http.StatusSeeOther)
+	return nil
+}
+
+func tooLargeOr(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Isian terlalu besar; logo maksimal 256 KB.", "The Form is too large; the logo is at most 256 KB."))
+	}
+	return pendopo.Errorf(pendopo.KindBadRequest, pendopo.T("Isian formulir tidak dapat dibaca.", "The Form could not be read."))
+}
+
+// serviceFormPage is the editor for all 14 components of a service.
+type serviceFormPage struct {
+	Page
+	Form
+	RegionCode string
+	// ID is 0 for a new service.
+	ID          int64
+	Service     *pendopo.Service
+	Content     pendopo.ServiceContent
+	Note        string
+	BaseVersion int
+	Kinds       []pendopo.ServiceKind
+	Categories  []pendopo.Category
+	Events      []pendopo.LifeEvent
+	Agencies    []pendopo.Agency
+	Points      []pendopo.ServicePoint
+	Versions    []pendopo.Version
+	NeedsReview bool
+}
+
+// Has reports whether list contains s, for checkboxes.
+func (serviceFormPage) Has(list []string, s string) bool { return slices.Contains(list, s) }
+
+// HasChannel reports whether the content is delivered through ch.
+func (p serviceFormPage) HasChannel(ch string) bool {
+	return p.Content.HasChannel(pendopo.Channel(ch))
+}
+
+// Lines joins a list for a textarea, one item per line.
+func (serviceFormPage) Lines(l []string) string { return strings.Join(l, "\n") }
+
+func (s *Server) serviceFormData(r *http.Request, code string, id int64) (serviceFormPage, error) {
+	ctx := r.Context()
+	who := admin(r).Actor
+	data := serviceFormPage{ID: id, Categories: pendopo.Categories, Events: pendopo.LifeEvents}
+	if id != 0 {
+		svc, err := s.app.ServiceForEdit(ctx, who, id)
+		if err != nil {
+			return data, err
+		}
+		data.Service, data.Content, data.BaseVersion, code = &svc, svc.ServiceContent, svc.LatestVersion, svc.RegionCode
+		if data.Versions, err = s.app.Versions(ctx, who, id); err != nil {
+			return data, err
+		}
+		data.NeedsReview = svc.Published() && s.app.NeedsReview(svc)
+	}
+	reg, err := s.app.Region(ctx, code)
+	if err != nil {
+		return data, err
+	}
+	if !who.CanWrite(code) {
+		return data, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
+	}
+	data.RegionCode = code
+	if data.Agencies, _, err = s.app.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
+		return data, err
+	}
+	if data.Points, err = s.app.ServicePoints(ctx, code); err != nil {
+		return data, err
+	}
+	for _, k := range s.app.Kinds() {
+		data.Kinds = append(data.Kinds, k)
+	}
+	slices.SortFunc(data.Kinds, func(a, b pendopo.ServiceKind) int { return strings.Compare(a.Name.ID, b.Name.ID) })
+	p := s.regionPage(r, reg, "")
+	p.Noindex = true
+	if id == 0 {
+		p.Title = p.T("admin.service.new")
+		data.Content.Channels = []pendopo.Channel{pendopo.ChannelOffline}
+	} else {
+		p.Title = p.T("admin.service.edit", data.Content.Name)
+	}
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + code}, {p.Title, ""}}
+	data.Page = p
+	return data, nil
+}
+
+func (s *Server) adminServiceForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := optionalID(r)
+	if err != nil {
+		return err
+	}
+	data, err := s.serviceFormData(r, r.PathValue("code"), id)
+	if err != nil {
+		return err
+	}
+	data.Notice = notice(data.Page, r.URL.Query().Get("pesan"))
+	s.rd.render(w, r, http.StatusOK, "admin_service", data)
+	return nil
+}
+
+func optionalID(r *http.Request) (int64, error) {
+	if r.PathValue("id") == "" {
+		return 0, nil
+	}
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// contentFromForm reads the service editor. Numbers that do not parse are
+// reported as field errors, like any other validation problem.
+func contentFromForm(r *http.Request) (pendopo.ServiceContent, pendopo.Problems) {
+	var probs pendopo.Problems
+	f := r.PostForm
+	lines := func(k string) []string {
+		var out []string
+		for _, l := range strings.Split(strings.ReplaceAll(f.Get(k), "\r\n", "\n"), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	c := pendopo.ServiceContent{
+		Slug: f.Get("slug"), Kind: f.Get("kind"), Name: f.Get("name"), Summary: f.Get("summary"), AgencySlug: f.Get("agency"),
+		Category: f.Get("category"), LifeEvents: f["life_events"], OnlineURL: f.Get("online_url"), Points: f["points"],
+	}
+	for _, ch := range f["channels"] {
+		c.Channels = append(c.Channels, pendopo.Channel(ch))
+	}
+	st := &c.Standard
+	st.Requirements, st.Procedure, st.Complaints = lines("requirements"), lines("procedure"), lines("complaints")
+	st.LegalBasis, st.Facilities, st.Competence = lines("legal_basis"), lines("facilities"), lines("competence")
+	st.Product, st.Supervision, st.Staff = f.Get("product"), f.Get("supervision"), f.Get("staff")
+	st.ServiceGuarantee, st.SafetyGuarantee, st.Evaluation = f.Get("service_guarantee"), f.Get("safety_guarantee"), f.Get("evaluation")
+	st.Duration.Note = f.Get("duration_note")
+	if f.Get("duration_kind") == "same_day" {
+		st.Duration.SameDay = true
+	} else if v := strings.TrimSpace(f.Get("working_days")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			probs.Add("standard.duration.working_days", pendopo.T("Tulis jumlah hari kerja dengan angka, misalnya 3.", "Write the number of working days in digits, for example 3."))
+		}
+		st.Duration.WorkingDays = n
+	}
+	st.Fee.Type = pendopo.FeeType(f.Get("fee_type"))
+	st.Fee.LegalBasis, st.Fee.Note = f.Get("fee_legal_basis"), f.Get("fee_note")
+	if v := strings.NewReplacer(".", "", ",", "", "Rp", "", "rp", "", " ", "").Replace(f.Get("fee_amount")); v != "" && st.Fee.Type == pendopo.FeeFixed {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			probs.Add("standard.fee.amount", pendopo.T("Tulis nominal dalam rupiah dengan angka, misalnya 50000.", "Write the amount in rupiah in digits, for example 50000."))
+		}
+		st.Fee.Amount = n
+	}
+	return c, probs
+}
+
+func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := optionalID(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	c, probs := contentFromForm(r)
+	base, _ := strconv.Atoi(r.PostFormValue("base_version"))
+	wr := app.ServiceWrite{Content: c, Note: r.PostFormValue("note"), Publish: r.PostFormValue("aksi") == "terbit", BaseVersion: base}
+	who := admin(r).Actor
+	var svc pendopo.Service
+	if len(probs) > 0 {
+		// Show every problem at once: those of parsing and of validation.
+		if verr, ok := c.Validate().(*pendopo.Error); ok {
+			probs = append(probs, verr.Fields...)
+		}
+	}
+	if err = probs.Err(); err == nil {
+		if id == 0 {
+			svc, err = s.app.CreateService(ctx, who, r.PathValue("code"), wr)
+		} else {
+			svc, err = s.app.UpdateService(ctx, who, id, wr)
+		}
+	}
+	if err != nil {
+		lang := s.rd.page(r, "").Lang
+		fm, err := formErrors(err, lang)
+		if err != nil {
+			return err
+		}
+		data, err := s.serviceFormData(r, r.PathValue("code"), id)
+		if err != nil {
+			return err
+		}
+		data.Form, data.Content, data.Note = fm, c, wr.Note
+		if pendopo.KindOf(err) == pendopo.KindConflict {
+			data.BaseVersion = base
+		}
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_service", data)
+		return nil
+	}
+	msg := "draf"
+	if wr.Publish {
+		msg = "terbit"
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/layanan/%d?pesan=%s", svc.ID, msg), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) error {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		return errNotFound
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	n, _ := strconv.Atoi(r.PostFormValue("version"))
+	if _, err := s.app.PublishService(r.Context(), admin(r).Actor, id, n, r.PostFormValue("note")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/layanan/%d?pesan=terbit", id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		return errNotFound
+	}
+	if _, err := s.app.ReviewService(r.Context(), admin(r).Actor, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/layanan/%d?pesan=ditinjau", id), http.StatusSeeOther)
+	return nil
+}
+
+type agencyFormPage struct {
+	Page
+	Form
+	RegionCode string
+	New        bool
+	Agency     pendopo.Agency
+}
+
+func (s *Server) agencyFormPage(r *http.Request, code string) (agencyFormPage, error) {
+	reg, err := s.app.Region(r.Context(), code)
+	if err != nil {
+		return agencyFormPage{}, err
+	}
+	if !admin(r).Actor.CanWrite(code) {
+		return agencyFormPage{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
+	}
+	p := s.regionPage(r, reg, "")
+	p.Noindex = true
+	data := agencyFormPage{RegionCode: code, New: r.PathValue("slug") == ""}
+	if data.New {
+		p.Title = p.T("admin.agency.new")
+	} else {
+		a, err := s.app.Agency(r.Context(), code, r.PathValue("slug"))
+		if err != nil {
+			return data, err
+		}
+		data.Agency = a
+		p.Title = a.Name
+	}
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + code}, {p.Title, ""}}
+	data.Page = p
+	return data, nil
+}
+
+func (s *Server) adminAgencyForm(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.agencyFormPage(r, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	s.rd.render(w, r, http.StatusOK, "admin_agency", data)
+	return nil
+}
+
+func (s *Server) adminAgencySave(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	data, err := s.agencyFormPage(r, code)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	f := r.PostForm
+	a := pendopo.Agency{RegionCode: code, Slug: f.Get("slug"), Name: f.Get("name"), ShortName: f.Get("short_name"), Description: f.Get("description"),
+		Address: f.Get("address"), Phone: f.Get("phone"), Email: f.Get("email"), Website: f.Get("website")}
+	if !data.New {
+		a.Slug = data.Agency.Slug
+	} else if _, err := s.app.Agency(r.Context(), code, strings.TrimSpace(a.Slug)); err == nil {
+		data.Agency, data.Form = a, Form{Errors: map[string]string{"slug": data.T("admin.slug.taken")}, Problem: data.T("admin.form.problem")}
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_agency", data)
+		return nil
+	}
+	if _, err := s.app.SaveAgency(r.Context(), admin(r).Actor, a); err != nil {
+		fm, err := formErrors(err, data.Lang)
+		if err != nil {
+			return err
+		}
+		data.Agency, data.Form = a, fm
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_agency", data)
+		return nil
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"?pesan=tersimpan", http.StatusSeeOther)
+	return nil
+}
+
+type pointFormPage struct {
+	Page
+	Form
+	RegionCode string
+	New        bool
+	Point      pendopo.ServicePoint
+	Lat, Lng   string
+	Agencies   []pendopo.Agency
+}
+
+func (s *Server) pointFormPage(r *http.Request, code string) (pointFormPage, error) {
+	reg, err := s.app.Region(r.Context(), code)
+	if err != nil {
+		return pointFormPage{}, err
+	}
+	if !admin(r).Actor.CanWrite(code) {
+		return pointFormPage{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
+	}
+	p := s.regionPage(r, reg, "")
+	p.Noindex = true
+	data := pointFormPage{RegionCode: code, New: r.PathValue("slug") == ""}
+	if data.Agencies, _, err = s.app.Agencies(r.Context(), code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
+		return data, err
+	}
+	if data.New {
+		p.Title = p.T("admin.point.new")
+	} else {
+		points, err := s.app.ServicePoints(r.Context(), code)
+		if err != nil {
+			return data, err
+		}
+		i := slices.IndexFunc(points, func(pt pendopo.ServicePoint) bool { return pt.Slug == r.PathValue("slug") })
+		if i < 0 {
+			return data, errNotFound
+		}
+		data.Point = points[i]
+		if pt := points[i]; pt.Lat != nil {
+			data.Lat, data.Lng = strconv.FormatFloat(*pt.Lat, 'f', -1, 64), strconv.FormatFloat(*pt.Lng, 'f', -1, 64)
+		}
+		p.Title = data.Point.Name
+	}
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + code}, {p.Title, ""}}
+	data.Page = p
+	return data, nil
+}
+
+func (s *Server) adminPointForm(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.pointFormPage(r, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	s.rd.render(w, r, http.StatusOK, "admin_point", data)
+	return nil
+}
+
+func (s *Server) adminPointSave(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	data, err := s.pointFormPage(r, code)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	f := r.PostForm
+	pt := pendopo.ServicePoint{RegionCode: code, Slug: f.Get("slug"), Name: f.Get("name"), AgencySlug: f.Get("agency"), Address: f.Get("address"),
+		Hours: f.Get("hours"), Phone: f.Get("phone"), Email: f.Get("email")}
+	if !data.New {
+		pt.Slug = data.Point.Slug
+	}
+	data.Lat, data.Lng = strings.TrimSpace(f.Get("lat")), strings.TrimSpace(f.Get("lng"))
+	var probs pendopo.Problems
+	coord := func(field, v string) *float64 {
+		if v == "" {
+			return nil
+		}
+		x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
+		if err != nil {
+			probs.Add(field, pendopo.T("Tulis koordinat dengan angka desimal, misalnya -6.9667.", "Write the coordinate as a decimal number, for example -6.9667."))
+			return nil
+		}
+		return &x
+	}
+	pt.Lat, pt.Lng = coord("lat", data.Lat), coord("lng", data.Lng)
+	err = probs.Err()
+	if err == nil {
+		_, err = s.app.SaveServicePoint(r.Context(), admin(r).Actor, pt)
+	}
+	if err != nil {
+		fm, err := formErrors(err, data.Lang)
+		if err != nil {
+			return err
+		}
+		data.Point, data.Form = pt, fm
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_point", data)
+		return nil
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"?pesan=tersimpan", http.StatusSeeOther)
+	return nil
+}
+
+type synonymsPage struct {
+	Page
+	Form
+	Rules    string
+	Defaults string
+}
+
+func (s *Server) adminSynonyms(w http.ResponseWriter, r *http.Request) error {
+	rules, err := s.app.Synonyms(r.Context())
+	if err != nil {
+		return err
+	}
+	p := s.rd.page(r, "")
+	p.Title, p.Noindex = p.T("admin.synonyms.title"), true
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {p.Title, ""}}
+	s.rd.render(w, r, http.StatusOK, "admin_synonyms", synonymsPage{Page: p, Rules: rules, Defaults: search.DefaultSynonyms,
+		Form: Form{Notice: notice(p, r.URL.Query().Get("pesan"))}})
+	return nil
+}
+
+func (s *Server) adminSynonymsSave(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 80<<10)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	rules := r.PostFormValue("rules")
+	if err := s.app.SetSynonyms(r.Context(), admin(r).Actor, rules); err != nil {
+		p := s.rd.page(r, "")
+		p.Title, p.Noindex = p.T("admin.synonyms.title"), true
+		fm, ferr := formErrors(err, p.Lang)
+		if ferr != nil {
+			return ferr
+		}
+		var e *pendopo.Error
+		if errors.As(err, &e) {
+			var lines []string
+			for _, f := range e.Fields {
+				lines = append(lines, p.T("admin.synonyms.line", f.Line, f.Msg.In(p.Lang)))
+			}
+			fm.Errors = map[string]string{"rules": strings.Join(lines, " ")}
+		}
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_synonyms", synonymsPage{Page: p, Form: fm, Rules: rules, Defaults: search.DefaultSynonyms})
+		return nil
+	}
+	http.Redirect(w, r, "/admin/sinonim?pesan=tersimpan", http.StatusSeeOther)
+	return nil
+}

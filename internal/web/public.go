@@ -1,0 +1,600 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+)
+
+var (
+	errNotFound    = fmt.Errorf("page: %w", pendopo.ErrNotFound)
+	errCrossOrigin = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
+		"Permintaan ditolak karena datang dari situs lain. Buka halaman ini langsung dari portal lalu coba lagi.",
+		"The request was refused because it came from another site. Open this page from the portal and try again."))
+)
+
+// listPage is how many services a list page shows.
+const listPage = 50
+
+// pageNum reads ?hal= (page number); anything odd is page 1.
+func pageNum(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("hal"))
+	if err != nil || n < 1 || n > 10000 {
+		return 1
+	}
+	return n
+}
+
+// pager is the data of a pagination nav.
+type pager struct {
+	Page, Pages, Total int
+	// Link is the URL of this list without the page parameter, ending in
+	// "?" or "&" so that "hal=N" can follow.
+	Link string
+}
+
+func newPager(r *http.Request, page, perPage, total int) pager {
+	q := r.URL.Query()
+	q.Del("hal")
+	link := r.URL.Path + "?"
+	if enc := q.Encode(); enc != "" {
+		link += enc + "&"
+	}
+	return pager{Page: page, Pages: (total + perPage - 1) / perPage, Total: total, Link: link}
+}
+
+func (s *Server) regionPage(r *http.Request, reg pendopo.Region, title string) Page {
+	p := s.rd.page(r, title)
+	p.Theme = &reg
+	return p
+}
+
+// regionCrumbs is the trail home › province › region.
+func regionCrumbs(p Page, reg pendopo.Region, parent *pendopo.Region) []Crumb {
+	c := []Crumb{{p.T("nav.home"), "/"}}
+	if parent != nil {
+		c = append(c, Crumb{parent.Name, "/daerah/" + parent.Code})
+	}
+	return append(c, Crumb{reg.Name, "/daerah/" + reg.Code})
+}
+
+type homePage struct {
+	Page
+	Stats     pendopo.Stats
+	Provinces []pendopo.Region
+	// Live are the regions that have published services.
+	Live  []pendopo.Region
+	Kinds []app.KindCount
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := s.rd.page(r, "")
+	p.Title, p.OwnSearch = p.T("home.title"), true
+	p.Description = p.T("home.lead")
+	st, err := s.app.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	provs, _, err := s.app.Regions(ctx, pendopo.RegionFilter{Level: pendopo.LevelProvinsi})
+	if err != nil {
+		return err
+	}
+	live, err := s.liveRegions(r)
+	if err != nil {
+		return err
+	}
+	kinds := s.app.ComparableKinds()
+	s.rd.render(w, r, http.StatusOK, "home", homePage{Page: p, Stats: st, Provinces: provs, Live: live, Kinds: kinds[:min(8, len(kinds))]})
+	return nil
+}
+
+// liveRegions lists the regions that have published services, for the
+// region choosers.
+func (s *Server) liveRegions(r *http.Request) ([]pendopo.Region, error) {
+	all, _, err := s.app.Regions(r.Context(), pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	if err != nil {
+		return nil, err
+	}
+	var out []pendopo.Region
+	for _, reg := range all {
+		if reg.ServiceCount > 0 {
+			out = append(out, reg)
+		}
+	}
+	return out, nil
+}
+
+type regionsPage struct {
+	Page
+	Q         string
+	Matches   []pendopo.Region
+	Provinces []provinceGroup
+}
+
+type provinceGroup struct {
+	Province pendopo.Region
+	Children []pendopo.Region
+}
+
+// regions lists all provinces with their kabupaten/kota, or the regions
+// whose name matches ?q=.
+func (s *Server) regions(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := s.rd.page(r, "")
+	p.Title = p.T("regions.title")
+	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.Title, "/daerah"}}
+	data := regionsPage{Page: p, Q: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if data.Q != "" {
+		m, err := s.app.SearchRegions(ctx, data.Q, 50)
+		if err != nil {
+			return err
+		}
+		if len(m) == 1 {
+			http.Redirect(w, r, "/daerah/"+m[0].Code, http.StatusSeeOther)
+			return nil
+		}
+		data.Matches = m
+	} else {
+		all, _, err := s.app.Regions(ctx, pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+		if err != nil {
+			return err
+		}
+		for _, reg := range all {
+			if reg.Level == pendopo.LevelProvinsi {
+				data.Provinces = append(data.Provinces, provinceGroup{Province: reg})
+			} else if n := len(data.Provinces); n > 0 && data.Provinces[n-1].Province.Code == reg.ParentCode {
+				data.Provinces[n-1].Children = append(data.Provinces[n-1].Children, reg)
+			}
+		}
+	}
+	s.rd.render(w, r, http.StatusOK, "regions", data)
+	return nil
+}
+
+type regionHomePage struct {
+	Page
+	*app.RegionHome
+}
+
+func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.app.RegionHome(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	p := s.regionPage(r, h.Region, h.Region.Name)
+	p.Description, p.OwnSearch = h.Region.Profile.Tagline, true
+	p.Crumbs = regionCrumbs(p, h.Region, h.Parent)
+	p.Crumbs[len(p.Crumbs)-1].URL = ""
+	s.rd.render(w, r, http.StatusOK, "region", regionHomePage{Page: p, RegionHome: h})
+	return nil
+}
+
+type servicesPage struct {
+	Page
+	Heading  string
+	Lead     string
+	Agency   *pendopo.Agency
+	Services []pendopo.ServiceSummary
+	Pager    pager
+	// Sort is the chosen order ("nama", "durasi", "biaya", "diperbarui").
+	Sort string
+}
+
+// sortParams maps the ?urut= values of lists to store orders.
+var sortParams = map[string]pendopo.ServiceSort{
+	"nama": pendopo.SortName, "durasi": pendopo.SortDuration, "biaya": pendopo.SortFee,
+	"persyaratan": pendopo.SortRequirements, "diperbarui": pendopo.SortUpdated, "daerah": pendopo.SortRegion,
+}
+
+// regionServices lists a region's services: all of them, or those of a
+// category, a life event or an agency, depending on the route.
+func (s *Server) regionServices(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	reg, err := s.app.Region(ctx, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	p := s.regionPage(r, reg, "")
+	f := pendopo.ServiceFilter{Region: reg.Code, Page: pendopo.Page{Page: pageNum(r), PerPage: listPage}}
+	data := servicesPage{Sort: r.URL.Query().Get("urut")}
+	if srt, ok := sortParams[data.Sort]; ok {
+		f.Sort = srt
+		f.Desc = data.Sort == "diperbarui"
+	} else {
+		data.Sort = "nama"
+	}
+	switch {
+	case r.PathValue("cat") != "":
+		c, ok := pendopo.CategoryByCode(r.PathValue("cat"))
+		if !ok {
+			return errNotFound
+		}
+		f.Category = c.Code
+		data.Heading = p.Tx(c.Title)
+	case r.PathValue("event") != "":
+		e, ok := pendopo.LifeEventByCode(r.PathValue("event"))
+		if !ok {
+			return errNotFound
+		}
+		f.LifeEvent = e.Code
+		data.Heading = p.Tx(e.Title)
+		data.Lead = p.Tx(e.Blurb)
+	case r.PathValue("slug") != "":
+		a, err := s.app.Agency(ctx, reg.Code, r.PathValue("slug"))
+		if err != nil {
+			return err
+		}
+		f.Agency = a.Slug
+		data.Heading = a.Name
+		data.Agency = &a
+	default:
+		data.Heading = p.T("services.all")
+	}
+	list, total, err := s.app.Services(ctx, f)
+	if err != nil {
+		return err
+	}
+	p.Title = data.Heading + " · " + reg.Name
+	var parent *pendopo.Region
+	if reg.ParentCode != "" {
+		if pr, err := s.app.Region(ctx, reg.ParentCode); err == nil {
+			parent = &pr
+		}
+	}
+	p.Crumbs = append(regionCrumbs(p, reg, parent), Crumb{data.Heading, ""})
+	data.Page, data.Services, data.Pager = p, list, newPager(r, f.Page.Page, listPage, total)
+	s.rd.render(w, r, http.StatusOK, "services", data)
+	return nil
+}
+
+type agenciesPage struct {
+	Page
+	Agencies []pendopo.Agency
+}
+
+func (s *Server) agencies(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	reg, err := s.app.Region(ctx, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	list, _, err := s.app.Agencies(ctx, reg.Code, pendopo.Page{PerPage: pendopo.MaxPerPage})
+	if err != nil {
+		return err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title = p.T("agencies.title") + " · " + reg.Name
+	p.Crumbs = append(regionCrumbs(p, reg, nil), Crumb{p.T("agencies.title"), ""})
+	s.rd.render(w, r, http.StatusOK, "agencies", agenciesPage{Page: p, Agencies: list})
+	return nil
+}
+
+type pointsPage struct {
+	Page
+	Points []pendopo.ServicePoint
+}
+
+func (s *Server) servicePoints(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	reg, err := s.app.Region(ctx, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	list, err := s.app.ServicePoints(ctx, reg.Code)
+	if err != nil {
+		return err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title = p.T("points.title") + " · " + reg.Name
+	p.Crumbs = append(regionCrumbs(p, reg, nil), Crumb{p.T("points.title"), ""})
+	s.rd.render(w, r, http.StatusOK, "points", pointsPage{Page: p, Points: list})
+	return nil
+}
+
+// logo serves a region's logo; with ?v= matching its hash it is cached for
+// a year. SVG logos get a policy that keeps any script in them from running.
+func (s *Server) logo(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.app.RegionLogo(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", l.ContentType)
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	h.Set("ETag", `"`+l.Hash+`"`)
+	if r.URL.Query().Get("v") == l.Hash {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	if r.Header.Get("If-None-Match") == `"`+l.Hash+`"` {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	w.Write(l.Data)
+	return nil
+}
+
+// themeCSS gives a region's pages its colour; the URL carries the colour,
+// so it is cached for a year.
+func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) error {
+	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	color := reg.Profile.Color
+	if color == "" {
+		color = pendopo.DefaultColor
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/css; charset=utf-8")
+	if r.URL.Query().Get("v") == strings.TrimPrefix(color, "#") {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	// The colour was validated as #rrggbb when saved.
+	fmt.Fprintf(w, ":root{--brand:%s}\n", color)
+	return nil
+}
+
+type servicePage struct {
+	Page
+	*app.ServiceView
+	NeedsReview bool
+	// Peers is the number of other services of the same kind.
+	Peers int
+	// Old is set when an earlier version is shown.
+	Old *pendopo.Version
+	// Content is what is shown: the current or an old version's.
+	Content pendopo.ServiceContent
+}
+
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (s *Server) serviceView(r *http.Request) (servicePage, error) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		return servicePage{}, errNotFound
+	}
+	v, err := s.app.ServiceView(r.Context(), id)
+	if err != nil {
+		return servicePage{}, err
+	}
+	p := s.regionPage(r, v.Region, v.Service.Name+" · "+v.Region.Name)
+	p.Description = v.Service.Summary
+	p.Crumbs = append(regionCrumbs(p, v.Region, v.Parent), Crumb{v.Agency.Label(), "/daerah/" + v.Region.Code + "/opd/" + v.Agency.Slug})
+	return servicePage{Page: p, ServiceView: v, NeedsReview: s.app.NeedsReview(v.Service), Peers: max(0, s.app.KindCount(v.Service.Kind)-1), Content: v.Service.ServiceContent}, nil
+}
+
+func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.serviceView(r)
+	if err != nil {
+		return err
+	}
+	data.Crumbs = append(data.Crumbs, Crumb{data.Service.Name, ""})
+	s.rd.render(w, r, http.StatusOK, "service", data)
+	return nil
+}
+
+func (s *Server) history(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.serviceView(r)
+	if err != nil {
+		return err
+	}
+	data.Title = data.T("history.title") + " · " + data.Service.Name
+	data.Crumbs = append(data.Crumbs, Crumb{data.Service.Name, fmt.Sprintf("/layanan/%d", data.Service.ID)}, Crumb{data.T("history.title"), ""})
+	s.rd.render(w, r, http.StatusOK, "history", data)
+	return nil
+}
+
+func (s *Server) version(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.serviceView(r)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return errNotFound
+	}
+	if n == data.Service.Version {
+		http.Redirect(w, r, fmt.Sprintf("/layanan/%d", data.Service.ID), http.StatusSeeOther)
+		return nil
+	}
+	v, err := s.app.PublishedVersion(r.Context(), data.Service.ID, n)
+	if err != nil {
+		return err
+	}
+	data.Old, data.Content = &v, v.Content
+	data.Noindex = true
+	data.Title = data.T("version.title", n) + " · " + v.Content.Name
+	data.Crumbs = append(data.Crumbs, Crumb{data.Service.Name, fmt.Sprintf("/layanan/%d", data.Service.ID)}, Crumb{data.T("version.title", n), ""})
+	s.rd.render(w, r, http.StatusOK, "service", data)
+	return nil
+}
+
+type searchPage struct {
+	Page
+	Q       string
+	Daerah  string
+	Result  *app.SearchResult
+	Live    []pendopo.Region
+	Regions []pendopo.Region // regions whose names match the query
+	Pager   pager
+	// Compare suggests comparing the first hit's kind across regions.
+	Compare *app.KindCount
+}
+
+const searchPageSize = 20
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	data := searchPage{Q: q, Daerah: r.URL.Query().Get("daerah")}
+	p := s.rd.page(r, "")
+	p.Query, p.Noindex, p.OwnSearch = q, true, true
+	if data.Daerah != "" {
+		reg, err := s.app.Region(ctx, data.Daerah)
+		if err != nil {
+			return err
+		}
+		p.Theme = &reg
+	}
+	if q == "" {
+		p.Title = p.T("search.title")
+	} else {
+		p.Title = p.T("search.results_for", q)
+		res, err := s.app.Search(ctx, q, data.Daerah, pendopo.Page{Page: pageNum(r), PerPage: searchPageSize})
+		if err != nil {
+			return err
+		}
+		data.Result = res
+		data.Pager = newPager(r, pageNum(r), searchPageSize, res.Total)
+		if data.Daerah == "" {
+			data.Regions, _ = s.app.SearchRegions(ctx, q, 5)
+		}
+		if len(res.Hits) > 0 {
+			if n := s.app.KindCount(res.Hits[0].Kind); n > 1 {
+				k, _ := s.app.Kind(res.Hits[0].Kind)
+				data.Compare = &app.KindCount{Kind: k, Services: n}
+			}
+		}
+	}
+	live, err := s.liveRegions(r)
+	if err != nil {
+		return err
+	}
+	data.Live = live
+	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.T("search.title"), ""}}
+	data.Page = p
+	s.rd.render(w, r, http.StatusOK, "search", data)
+	return nil
+}
+
+type compareIndexPage struct {
+	Page
+	Kinds []app.KindCount
+}
+
+func (s *Server) compareIndex(w http.ResponseWriter, r *http.Request) error {
+	p := s.rd.page(r, "")
+	p.Title = p.T("compare.index.title")
+	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.Title, ""}}
+	s.rd.render(w, r, http.StatusOK, "compare_index", compareIndexPage{Page: p, Kinds: s.app.ComparableKinds()})
+	return nil
+}
+
+type comparePage struct {
+	Page
+	*app.Comparison
+	Sort string // "durasi", "biaya", "persyaratan", "daerah", "diperbarui"
+	Desc bool
+	// Columns are the sortable column headers.
+	Columns []compareColumn
+}
+
+type compareColumn struct {
+	Key, Label string
+	// AriaSort is "ascending", "descending" or "" for the sorted column.
+	AriaSort string
+	URL      string
+}
+
+func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
+	key := r.URL.Query().Get("urut")
+	srt, ok := sortParams[key]
+	if !ok || key == "nama" {
+		key, srt = "durasi", pendopo.SortDuration
+	}
+	desc := r.URL.Query().Get("arah") == "turun"
+	c, err := s.app.Compare(r.Context(), r.PathValue("kind"), srt, desc)
+	if err != nil {
+		return err
+	}
+	p := s.rd.page(r, "")
+	p.Title = p.T("compare.title", p.Tx(c.Kind.Name))
+	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.T("compare.index.title"), "/bandingkan"}, {p.Tx(c.Kind.Name), ""}}
+	data := comparePage{Page: p, Comparison: c, Sort: key, Desc: desc}
+	for _, col := range []struct{ key, label string }{
+		{"daerah", "compare.col.region"}, {"durasi", "compare.col.duration"}, {"biaya", "compare.col.fee"},
+		{"persyaratan", "compare.col.requirements"}, {"diperbarui", "compare.col.updated"},
+	} {
+		cc := compareColumn{Key: col.key, Label: p.T(col.label)}
+		dir := "naik"
+		if col.key == key {
+			cc.AriaSort = "ascending"
+			if desc {
+				cc.AriaSort = "descending"
+			} else {
+				dir = "turun"
+			}
+		}
+		cc.URL = "/bandingkan/" + url.PathEscape(c.Kind.Code) + "?urut=" + col.key + "&arah=" + dir
+		data.Columns = append(data.Columns, cc)
+	}
+	s.rd.render(w, r, http.StatusOK, "compare", data)
+	return nil
+}
+
+// setLang remembers the chosen language for a year and goes back.
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PathValue("lang")
+	if lang != "id" && lang != "en" {
+		return errNotFound
+	}
+	http.SetCookie(w, &http.Cookie{Name: "bahasa", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	back := r.URL.Query().Get("kembali")
+	// Only paths on this site, never "//other.host".
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
+		back = "/"
+	}
+	// Drop a ?lang= in the way back, so that the cookie decides.
+	if u, err := url.Parse(back); err == nil {
+		q := u.Query()
+		q.Del("lang")
+		u.RawQuery = q.Encode()
+		back = u.RequestURI()
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+type aboutPage struct {
+	Page
+	Components []pendopo.Component
+}
+
+func (s *Server) about(w http.ResponseWriter, r *http.Request) error {
+	p := s.rd.page(r, "")
+	p.Title = p.T("about.title")
+	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.Title, ""}}
+	s.rd.render(w, r, http.StatusOK, "about", aboutPage{Page: p, Components: pendopo.Components})
+	return nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if err := s.app.Store().Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintln(w, "ok")
+	return nil
+}
+
+func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprint(w, "User-agent: *\nDisallow: /admin\nDisallow: /cari\nDisallow: /api/\n")
+	return nil
+}

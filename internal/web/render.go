@@ -1,0 +1,272 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/ui"
+)
+
+// Page is what every page template gets: the language, the title, the
+// region whose colours and logo to use, breadcrumbs and the signed-in admin.
+type Page struct {
+	Lang  string
+	Title string
+	// Description is the meta description for search engines and previews.
+	Description string
+	// Theme is the region whose colour and logo the page uses; nil for
+	// national pages.
+	Theme  *pendopo.Region
+	Crumbs []Crumb
+	// Path is the request path with its query, for the language switch.
+	Path string
+	// Admin is the signed-in admin, if any.
+	Admin *adminSession
+	// Query prefills the search box in the header.
+	Query string
+	// Now is the request time, for "x days ago" texts.
+	Now       time.Time
+	RequestID string
+	// Demo marks a portal that shows illustrative demo content.
+	Demo bool
+	// Noindex asks search engines not to index the page (admin, errors).
+	Noindex bool
+	// OwnSearch hides the header's search box on pages with a bigger one.
+	OwnSearch bool
+}
+
+// Crumb is one link of the breadcrumb trail.
+type Crumb struct {
+	Label string
+	URL   string
+}
+
+// T translates a message key into the page's language.
+func (p Page) T(key string, args ...any) string { return translate(p.Lang, key, args...) }
+
+// Tx picks the page's language from a two-language text.
+func (p Page) Tx(t pendopo.Text) string { return t.In(p.Lang) }
+
+// Date formats a time as "27 November 2026" (or English month names).
+func (p Page) Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(wib)
+	months := monthsID
+	if p.Lang == "en" {
+		months = monthsEN
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
+}
+
+// ISODate formats a time for <time datetime>.
+func (p Page) ISODate(t time.Time) string { return t.In(wib).Format(time.DateOnly) }
+
+// Number formats an integer with Indonesian thousands separators.
+func (p Page) Number(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			if p.Lang == "en" {
+				b.WriteByte(',')
+			} else {
+				b.WriteByte('.')
+			}
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// LangURL is the link that switches to the other language and back here.
+func (p Page) LangURL(lang string) string {
+	return "/bahasa/" + lang + "?kembali=" + url.QueryEscape(p.Path)
+}
+
+// wib is Western Indonesia Time; dates on pages are shown in it.
+var wib = time.FixedZone("WIB", 7*3600)
+
+var monthsID = [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+var monthsEN = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// serviceItem is the data of the "service-item" partial.
+type serviceItem struct {
+	P          Page
+	S          pendopo.ServiceSummary
+	ShowRegion bool
+}
+
+// formField is the data of the admin-text and admin-area partials.
+type formField struct {
+	Name, Label, Value, Hint, Error, Rows string
+}
+
+// pagerData is the data of the "pager" partial.
+type pagerData struct {
+	P Page
+	G pager
+}
+
+// renderer holds the page templates, each parsed once at start-up with the
+// layout.
+type renderer struct {
+	pages  map[string]*template.Template
+	assets *assets
+	log    *slog.Logger
+	demo   bool
+
+	mu   sync.Mutex
+	used map[string]bool // pages rendered, for the test that finds unused ones
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
+	funcs := template.FuncMap{
+		"asset": as.url,
+		"add":   func(a, b int) int { return a + b },
+		"sub":   func(a, b int) int { return a - b },
+		"join": func(l []string, sep string) string {
+			return strings.Join(l, sep)
+		},
+		"item": func(p Page, s pendopo.ServiceSummary, showRegion bool) serviceItem {
+			return serviceItem{P: p, S: s, ShowRegion: showRegion}
+		},
+		"pg": func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
+		// field builds the data of the admin-text and admin-area partials;
+		// rest may hold the error path (when it is not the name) and rows.
+		"field": func(f interface{ Err(string) string }, name, label, value, hint string, rest ...string) formField {
+			ff := formField{Name: name, Label: label, Value: value, Hint: hint}
+			errPath := name
+			if len(rest) > 0 && rest[0] != "" {
+				errPath = rest[0]
+			}
+			if len(rest) > 1 {
+				ff.Rows = rest[1]
+			}
+			ff.Error = f.Err(errPath)
+			return ff
+		},
+		"qs": func(kv ...string) template.URL {
+			v := url.Values{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i+1] != "" {
+					v.Set(kv[i], kv[i+1])
+				}
+			}
+			if len(v) == 0 {
+				return ""
+			}
+			return template.URL("?" + v.Encode())
+		},
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(ui.Templates, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	names, err := fs.Glob(ui.Templates, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}, assets: as, log: log, demo: demo, used: map[string]bool{}}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || base == "partials" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(ui.Templates, n)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", n, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("template %s defines no \"content\"", n)
+		}
+		r.pages[base] = t
+	}
+	return r, nil
+}
+
+// page fills the common fields of a page for request r.
+func (rd *renderer) page(r *http.Request, title string) Page {
+	p := Page{
+		Lang: middleware.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(), Now: time.Now(),
+		RequestID: middleware.RequestID(r.Context()), Demo: rd.demo,
+	}
+	if s, ok := r.Context().Value(adminKey{}).(*adminSession); ok {
+		p.Admin = s
+	}
+	return p
+}
+
+// render executes page name with data into a buffer first, so that a
+// template error becomes a clean error page instead of half a page.
+func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := rd.pages[name]
+	if !ok {
+		panic("unknown page template " + name)
+	}
+	rd.mu.Lock()
+	rd.used[name] = true
+	rd.mu.Unlock()
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
+		rd.log.Error("render page", "page", name, "err", err, "request_id", middleware.RequestID(r.Context()))
+		http.Error(w, "Terjadi kesalahan pada sistem. / Internal error.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Page
+	Status  int
+	Message string
+	Fields  []pendopo.FieldError
+}
+
+// fail renders err as a friendly page: its message for user errors, a
+// generic one with the request id for anything else (logged in full).
+func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
+	ue := middleware.UserError(err)
+	status := middleware.Status(ue.Kind)
+	if status >= 500 {
+		rd.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", middleware.RequestID(r.Context()))
+	}
+	p := rd.page(r, "")
+	p.Noindex, p.OwnSearch = true, true
+	msg := ue.Msg.In(p.Lang)
+	switch status {
+	case http.StatusNotFound:
+		p.Title = p.T("error.notfound.title")
+		msg = p.T("error.notfound.body")
+	case http.StatusInternalServerError:
+		p.Title = p.T("error.internal.title")
+	default:
+		p.Title = p.T("error.title")
+	}
+	h := w.Header()
+	h.Del("Content-Encoding")
+	h.Set("Cache-Control", "no-store")
+	rd.render(w, r, status, "error", errorPage{Page: p, Status: status, Message: msg, Fields: ue.Fields})
+}

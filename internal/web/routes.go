@@ -1,0 +1,146 @@
+// Package web serves the portal's HTML pages: the national landing page,
+// region pages, service pages with their standard, search, cross-region
+// comparison and the admin pages.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
+)
+
+// Config configures the web server.
+type Config struct {
+	Logger *slog.Logger
+	// Demo shows a banner that the content is illustrative.
+	Demo bool
+	// SecureCookies marks cookies Secure; set it when served over HTTPS.
+	SecureCookies bool
+	// API serves /api/v1/; nil leaves it out.
+	API http.Handler
+}
+
+// Server is the portal.
+type Server struct {
+	app    *app.App
+	rd     *renderer
+	assets *assets
+	log    *slog.Logger
+	cfg    Config
+	mux    *http.ServeMux
+}
+
+// route is one entry of the route table.
+type route struct {
+	pattern string
+	handler handlerFunc
+	// admin routes need a signed-in admin.
+	admin bool
+}
+
+// handlerFunc is a page handler; its error is rendered by one function.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) routes() []route {
+	return []route{
+		{pattern: "GET /{$}", handler: s.home},
+		{pattern: "GET /daerah", handler: s.regions},
+		{pattern: "GET /daerah/{code}", handler: s.region},
+		{pattern: "GET /daerah/{code}/layanan", handler: s.regionServices},
+		{pattern: "GET /daerah/{code}/kategori/{cat}", handler: s.regionServices},
+		{pattern: "GET /daerah/{code}/peristiwa/{event}", handler: s.regionServices},
+		{pattern: "GET /daerah/{code}/opd", handler: s.agencies},
+		{pattern: "GET /daerah/{code}/opd/{slug}", handler: s.regionServices},
+		{pattern: "GET /daerah/{code}/unit-layanan", handler: s.servicePoints},
+		{pattern: "GET /daerah/{code}/logo", handler: s.logo},
+		{pattern: "GET /daerah/{code}/tema.css", handler: s.themeCSS},
+		{pattern: "GET /layanan/{id}", handler: s.service},
+		{pattern: "GET /layanan/{id}/riwayat", handler: s.history},
+		{pattern: "GET /layanan/{id}/versi/{n}", handler: s.version},
+		{pattern: "GET /cari", handler: s.search},
+		{pattern: "GET /bandingkan", handler: s.compareIndex},
+		{pattern: "GET /bandingkan/{kind}", handler: s.compare},
+		{pattern: "GET /bahasa/{lang}", handler: s.setLang},
+		{pattern: "GET /tentang", handler: s.about},
+		{pattern: "GET /healthz", handler: s.healthz},
+		{pattern: "GET /robots.txt", handler: s.robots},
+
+		{pattern: "GET /admin/masuk", handler: s.loginForm},
+		{pattern: "POST /admin/masuk", handler: s.login},
+		{pattern: "POST /admin/keluar", handler: s.logout},
+		{pattern: "GET /admin", handler: s.adminHome, admin: true},
+		{pattern: "GET /admin/daerah/{code}", handler: s.adminRegion, admin: true},
+		{pattern: "POST /admin/daerah/{code}/profil", handler: s.adminSaveProfile, admin: true},
+		{pattern: "GET /admin/daerah/{code}/layanan/baru", handler: s.adminServiceForm, admin: true},
+		{pattern: "POST /admin/daerah/{code}/layanan/baru", handler: s.adminServiceSave, admin: true},
+		{pattern: "GET /admin/layanan/{id}", handler: s.adminServiceForm, admin: true},
+		{pattern: "POST /admin/layanan/{id}", handler: s.adminServiceSave, admin: true},
+		{pattern: "POST /admin/layanan/{id}/terbitkan", handler: s.adminPublish, admin: true},
+		{pattern: "POST /admin/layanan/{id}/tinjau", handler: s.adminReview, admin: true},
+		{pattern: "GET /admin/daerah/{code}/opd/baru", handler: s.adminAgencyForm, admin: true},
+		{pattern: "POST /admin/daerah/{code}/opd/baru", handler: s.adminAgencySave, admin: true},
+		{pattern: "GET /admin/daerah/{code}/opd/{slug}", handler: s.adminAgencyForm, admin: true},
+		{pattern: "POST /admin/daerah/{code}/opd/{slug}", handler: s.adminAgencySave, admin: true},
+		{pattern: "GET /admin/daerah/{code}/unit-layanan/baru", handler: s.adminPointForm, admin: true},
+		{pattern: "POST /admin/daerah/{code}/unit-layanan/baru", handler: s.adminPointSave, admin: true},
+		{pattern: "GET /admin/daerah/{code}/unit-layanan/{slug}", handler: s.adminPointForm, admin: true},
+		{pattern: "POST /admin/daerah/{code}/unit-layanan/{slug}", handler: s.adminPointSave, admin: true},
+		{pattern: "GET /admin/sinonim", handler: s.adminSynonyms, admin: true},
+		{pattern: "POST /admin/sinonim", handler: s.adminSynonymsSave, admin: true},
+	}
+}
+
+// contentSecurityPolicy allows only the portal's own resources: no inline
+// scripts, no other origins, no framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// New builds the portal's handler, with all middleware applied.
+func New(a *app.App, cfg Config) (http.Handler, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	rd, err := newRenderer(as, cfg.Logger, cfg.Demo)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux()}
+	for _, rt := range s.routes() {
+		h := rt.handler
+		if rt.admin {
+			h = s.requireAdmin(h)
+		}
+		s.mux.Handle(rt.pattern, s.withAdmin(s.wrap(h)))
+	}
+	s.mux.Handle("GET /static/{hash}/{name}", as)
+	if cfg.API != nil {
+		s.mux.Handle("/api/v1/", cfg.API)
+	}
+	s.mux.Handle("/", s.withAdmin(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		return errNotFound
+	})))
+	// Cross-origin form posts are refused (CSRF); same-origin and
+	// non-browser clients pass. The API authenticates with bearer tokens,
+	// which browsers never send on their own, so it is safe to exempt.
+	csrf := http.NewCrossOriginProtection()
+	csrf.AddInsecureBypassPattern("/api/v1/")
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.rd.fail(w, r, errCrossOrigin)
+	}))
+	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: contentSecurityPolicy}), nil
+}
+
+// wrap turns a handler that returns an error into an http.Handler.
+func (s *Server) wrap(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.rd.fail(w, r, err)
+		}
+	})
+}
