@@ -75,7 +75,7 @@ func (b *Bundle) Validate() error {
 		p := fmt.Sprintf("services[%d]", i)
 		nest(p, b.Services[i].Validate())
 		dup(p+".slug", seen, b.Services[i].Slug)
-		if len(b.Services[i].Note) > 500 {
+		if len(b.Services[i].Note) > 500 || !ValidText(b.Services[i].Note) {
 			probs.Add(p+".note", T("Catatan perubahan maksimal 500 karakter.", "The change note has at most 500 characters."))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // RegionLevel is the tier of a region in Indonesian government.
@@ -243,10 +244,30 @@ func required(p *Problems, field, s string) {
 	}
 }
 
+// maxLen checks that s is at most n characters of valid text: UTF-8
+// without NUL or other control characters except tab and newline.
 func maxLen(p *Problems, field, s string, n int) {
+	if !ValidText(s) {
+		p.Add(field, T("Berisi karakter yang tidak valid.", "Contains invalid characters."))
+		return
+	}
 	if l := len([]rune(s)); l > n {
 		p.Add(field, T(fmt.Sprintf("Terlalu panjang: %d karakter, maksimal %d.", l, n), fmt.Sprintf("Too long: %d characters, at most %d.", l, n)))
 	}
+}
+
+// ValidText reports whether s is valid UTF-8 without control characters
+// other than tab and line breaks, which no database or page should get.
+func ValidText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func validEmail(p *Problems, field, s string) {

@@ -63,7 +63,9 @@ func (a *App) UpdateRegion(ctx context.Context, who Actor, code, name string, p 
 	if name == "" {
 		name = r.Name
 	}
-	if len([]rune(name)) > 120 {
+	if !pendopo.ValidText(name) {
+		probs.Add("name", pendopo.T("Berisi karakter yang tidak valid.", "Contains invalid characters."))
+	} else if len([]rune(name)) > 120 {
 		probs.Add("name", pendopo.T("Nama terlalu panjang (maksimal 120 karakter).", "Name too long (at most 120 characters)."))
 	}
 	if err := p.Validate(); err != nil {
@@ -207,7 +209,7 @@ type ServiceWrite struct {
 func (w *ServiceWrite) validate() error {
 	w.Note = strings.TrimSpace(w.Note)
 	err := w.Content.Validate()
-	if len([]rune(w.Note)) > 500 {
+	if len([]rune(w.Note)) > 500 || !pendopo.ValidText(w.Note) {
 		var p pendopo.Problems
 		if err != nil {
 			p = err.(*pendopo.Error).Fields
@@ -359,6 +361,9 @@ func (a *App) SetSynonyms(ctx context.Context, who Actor, rules string) error {
 		return errForbidden
 	}
 	rules = strings.ReplaceAll(rules, "\r\n", "\n")
+	if !pendopo.ValidText(rules) {
+		return invalidParam("synonyms", "Daftar sinonim berisi karakter yang tidak valid.", "The synonym list contains invalid characters.")
+	}
 	if len(rules) > 64<<10 {
 		return invalidParam("synonyms", "Daftar sinonim maksimal 64 KB.", "The synonym list is at most 64 KB.")
 	}
@@ -380,7 +385,7 @@ const TokenPrefix = "pdp_"
 func (a *App) CreateToken(ctx context.Context, name, region string) (pendopo.Token, string, error) {
 	var p pendopo.Problems
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 80 {
+	if name == "" || len(name) > 80 || !pendopo.ValidText(name) {
 		p.Add("name", pendopo.T("Nama token wajib diisi (maksimal 80 karakter).", "A token name is required (at most 80 characters)."))
 	}
 	if region != "" {

@@ -77,10 +77,17 @@ func (postgresDialect) mapErr(err error) error {
 			return fmt.Errorf("%w: %v", pendopo.ErrConflict, err)
 		case "23503":
 			return fmt.Errorf("%w: %v", errReference, err)
+		case "22021", "22P05":
+			// Text PostgreSQL cannot store (NUL, bad encoding) is bad input.
+			return fmt.Errorf("%w: %v", errBadText, err)
 		}
 	}
 	return err
 }
+
+// errBadText is text the database cannot store; validation rejects it
+// first, so this is a last line of defence.
+var errBadText = &pendopo.Error{Kind: pendopo.KindInvalid, Msg: pendopo.T("Isian berisi karakter yang tidak valid.", "The input contains invalid characters.")}
 
 // errReference is a foreign key violation: a row names another that does
 // not exist. Callers check references first, so reaching it is a bug or a

@@ -1,0 +1,160 @@
+package pendopo
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestContrastWithWhite(t *testing.T) {
+	tests := []struct {
+		hex string
+		min float64
+		ok  bool
+	}{
+		{"#000000", 20.9, true},
+		{"#0b5d5b", 4.5, true},
+		{"#ffffff", 1, true},
+		{"#ffff00", 1, true},
+		{"0b5d5b", 0, false},
+		{"#zzzzzz", 0, false},
+	}
+	for _, tt := range tests {
+		r, ok := ContrastWithWhite(tt.hex)
+		if ok != tt.ok || ok && r < tt.min {
+			t.Errorf("%s: %.2f %v", tt.hex, r, ok)
+		}
+	}
+	if r, _ := ContrastWithWhite("#ffff00"); r > 1.1 {
+		t.Errorf("yellow on white contrast %.2f", r)
+	}
+}
+
+func TestRegionCodes(t *testing.T) {
+	tests := []struct {
+		code  string
+		level RegionLevel
+		ok    bool
+	}{
+		{"33", LevelProvinsi, true},
+		{"33.74", LevelKota, true},
+		{"33.22", LevelKabupaten, true},
+		{"33.70", "", false},
+		{"33.00", "", false},
+		{"3374", "", false},
+		{"03", "", false},
+		{"33.7", "", false},
+		{"33.74.01", "", false},
+	}
+	for _, tt := range tests {
+		l, ok := LevelFromCode(tt.code)
+		if l != tt.level || ok != tt.ok {
+			t.Errorf("%s: %q %v", tt.code, l, ok)
+		}
+	}
+}
+
+func TestServiceValidate(t *testing.T) {
+	valid := func() ServiceContent {
+		return ServiceContent{Slug: "akta", Kind: "akta-kelahiran", Name: " Akta ", AgencySlug: "dukcapil", Category: "kependudukan",
+			LifeEvents: []string{"kelahiran", "kelahiran", " "}, Channels: []Channel{ChannelOnline, ChannelOffline, ChannelOnline},
+			Standard: Standard{Requirements: []string{" KK ", ""}, Procedure: []string{"Datang"}, Duration: Duration{WorkingDays: 1},
+				Fee: Fee{Type: FeeFree, LegalBasis: "UU 24/2013"}, Product: "Akta", Complaints: []string{"LAPOR!"}, LegalBasis: []string{"UU 24/2013"}}}
+	}
+	c := valid()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "Akta" || len(c.LifeEvents) != 1 || len(c.Channels) != 2 || c.Channels[0] != ChannelOffline || len(c.Standard.Requirements) != 1 || c.Standard.Requirements[0] != "KK" {
+		t.Errorf("not normalised: %+v", c)
+	}
+	tests := []struct {
+		field string
+		edit  func(*ServiceContent)
+	}{
+		{"slug", func(c *ServiceContent) { c.Slug = "Akta Lahir" }},
+		{"kind", func(c *ServiceContent) { c.Kind = "" }},
+		{"name", func(c *ServiceContent) { c.Name = "  " }},
+		{"name", func(c *ServiceContent) { c.Name = "a\x00b" }},
+		{"name", func(c *ServiceContent) { c.Name = "a\xffb" }},
+		{"category", func(c *ServiceContent) { c.Category = "kesenian" }},
+		{"life_events[0]", func(c *ServiceContent) { c.LifeEvents = []string{"ulang-tahun"} }},
+		{"channels", func(c *ServiceContent) { c.Channels = nil }},
+		{"channels[0]", func(c *ServiceContent) { c.Channels = []Channel{"pos"} }},
+		{"online_url", func(c *ServiceContent) { c.OnlineURL = "javascript:alert(1)" }},
+		{"standard.requirements", func(c *ServiceContent) { c.Standard.Requirements = []string{" "} }},
+		{"standard.requirements[0]", func(c *ServiceContent) { c.Standard.Requirements = []string{strings.Repeat("x", 1001)} }},
+		{"standard.duration", func(c *ServiceContent) { c.Standard.Duration = Duration{SameDay: true, WorkingDays: 2} }},
+		{"standard.duration.working_days", func(c *ServiceContent) { c.Standard.Duration = Duration{WorkingDays: 0} }},
+		{"standard.duration.working_days", func(c *ServiceContent) { c.Standard.Duration = Duration{WorkingDays: 261} }},
+		{"standard.fee.amount", func(c *ServiceContent) { c.Standard.Fee = Fee{Type: FeeFree, Amount: 5, LegalBasis: "x"} }},
+		{"standard.fee.amount", func(c *ServiceContent) { c.Standard.Fee = Fee{Type: FeeFixed, LegalBasis: "x"} }},
+		{"standard.fee.legal_basis", func(c *ServiceContent) { c.Standard.Fee = Fee{Type: FeeFixed, Amount: 1000} }},
+		{"standard.fee.note", func(c *ServiceContent) { c.Standard.Fee = Fee{Type: FeeVariable, LegalBasis: "Perda"} }},
+		{"standard.fee.type", func(c *ServiceContent) { c.Standard.Fee = Fee{Type: "gratis"} }},
+		{"standard.product", func(c *ServiceContent) { c.Standard.Product = "" }},
+		{"standard.legal_basis", func(c *ServiceContent) { c.Standard.LegalBasis = nil }},
+	}
+	for _, tt := range tests {
+		c := valid()
+		tt.edit(&c)
+		err := c.Validate()
+		e, ok := err.(*Error)
+		if !ok || e.Kind != KindInvalid {
+			t.Errorf("%s: err = %v", tt.field, err)
+			continue
+		}
+		found := false
+		for _, f := range e.Fields {
+			found = found || f.Field == tt.field
+			if f.Msg.ID == "" || f.Msg.EN == "" {
+				t.Errorf("%s: message missing a language", f.Field)
+			}
+		}
+		if !found {
+			t.Errorf("%s: not reported in %v", tt.field, e.Fields)
+		}
+	}
+}
+
+func TestNeedsReview(t *testing.T) {
+	s := Service{}
+	s.ReviewedAt = mustTime("2025-11-26T00:00:00Z")
+	if !s.NeedsReview(mustTime("2026-11-27T00:00:00Z")) {
+		t.Error("13 months old not flagged")
+	}
+	if s.NeedsReview(mustTime("2026-11-25T00:00:00Z")) {
+		t.Error("11.9 months old flagged")
+	}
+}
+
+func TestRupiah(t *testing.T) {
+	for n, want := range map[int64]string{0: "Rp0", 500: "Rp500", 1500: "Rp1.500", 1500000: "Rp1.500.000", -25000: "-Rp25.000"} {
+		if got := Rupiah(n); got != want {
+			t.Errorf("Rupiah(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestTokenScope(t *testing.T) {
+	tests := []struct {
+		region, code string
+		ok           bool
+	}{
+		{"", "33.74", true}, {"33.74", "33.74", true}, {"33.74", "33.72", false},
+		{"33", "33.72", true}, {"33", "33", true}, {"33", "34.01", false}, {"33.74", "33", false},
+	}
+	for _, tt := range tests {
+		if got := (Token{Region: tt.region}).CanWrite(tt.code); got != tt.ok {
+			t.Errorf("token %q writing %q = %v", tt.region, tt.code, got)
+		}
+	}
+}
+
+func mustTime(s string) (t time.Time) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
