@@ -47,6 +47,9 @@ type RegionStore interface {
 	// keeps the current one; an empty Logo removes it.
 	UpdateRegion(ctx context.Context, code, name string, p RegionProfile, logo *Logo, at time.Time) (Region, error)
 	RegionLogo(ctx context.Context, code string) (Logo, error)
+	// RegionsChangedAt is the latest time any region was added or edited,
+	// so that instances can tell when to reload their list of regions.
+	RegionsChangedAt(ctx context.Context) (time.Time, error)
 }
 
 // AgencyStore keeps agencies and service points.

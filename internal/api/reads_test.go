@@ -415,7 +415,8 @@ func TestInternalError(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.app.Store().Close()
-	req := httptest.NewRequest("GET", "/api/v1/regions/33.74", nil)
+	// Regions are served from memory; agencies come from the database.
+	req := httptest.NewRequest("GET", "/api/v1/regions/33.74/agencies", nil)
 	req.Header.Set("Accept-Language", "en")
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pendopo/pendopo"
@@ -30,7 +31,8 @@ type App struct {
 	lastSeq int64
 	synText string // the region admins' synonym rules last loaded
 
-	views *viewCache
+	views   *viewCache
+	regions atomic.Pointer[regionCache]
 }
 
 // Config configures New.
@@ -79,6 +81,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	if err := a.loadKinds(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.loadRegions(ctx, true); err != nil {
 		return nil, err
 	}
 	start := time.Now()
@@ -144,6 +149,9 @@ func (a *App) Sync(ctx context.Context) error {
 	a.syncMu.Lock()
 	defer a.syncMu.Unlock()
 	if err := a.syncSynonyms(ctx); err != nil {
+		return err
+	}
+	if err := a.loadRegions(ctx, false); err != nil {
 		return err
 	}
 	for {

@@ -99,6 +99,11 @@ func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft b
 	if err != nil {
 		return ImportResult{}, err
 	}
+	if b.Profile != nil {
+		if err := a.loadRegions(ctx, true); err != nil {
+			return res, err
+		}
+	}
 	return res, a.Sync(ctx)
 }
 

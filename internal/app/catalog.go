@@ -51,11 +51,11 @@ func (a *App) assembleView(ctx context.Context, id int64) (*ServiceView, error) 
 		return nil, fmt.Errorf("service %d is not published: %w", id, pendopo.ErrNotFound)
 	}
 	v := &ServiceView{Service: s, Kind: a.kindOrCode(s.Kind)}
-	if v.Region, err = a.store.Region(ctx, s.RegionCode); err != nil {
+	if v.Region, err = a.Region(ctx, s.RegionCode); err != nil {
 		return nil, err
 	}
 	if v.Region.ParentCode != "" {
-		p, err := a.store.Region(ctx, v.Region.ParentCode)
+		p, err := a.Region(ctx, v.Region.ParentCode)
 		if err != nil {
 			return nil, err
 		}
@@ -110,25 +110,6 @@ func (a *App) PublishedVersion(ctx context.Context, id int64, n int) (pendopo.Ve
 	return v, nil
 }
 
-// Region returns a region; an invalid code is not found.
-func (a *App) Region(ctx context.Context, code string) (pendopo.Region, error) {
-	if !pendopo.ValidRegionCode(code) {
-		return pendopo.Region{}, fmt.Errorf("region %q: %w", code, pendopo.ErrNotFound)
-	}
-	return a.store.Region(ctx, code)
-}
-
-// Regions lists regions.
-func (a *App) Regions(ctx context.Context, f pendopo.RegionFilter) ([]pendopo.Region, int, error) {
-	if f.Level != "" && !f.Level.Valid() {
-		return nil, 0, invalidParam("level", "Tingkat harus provinsi, kabupaten atau kota.", "Level must be provinsi, kabupaten or kota.")
-	}
-	if f.Parent != "" && !pendopo.ValidRegionCode(f.Parent) {
-		return nil, 0, invalidParam("parent", "Kode induk tidak valid.", "Invalid parent code.")
-	}
-	return a.store.Regions(ctx, f)
-}
-
 func invalidParam(field, id, en string) error {
 	var p pendopo.Problems
 	p.Add(field, pendopo.T(id, en))
@@ -167,16 +148,13 @@ func (a *App) RegionHome(ctx context.Context, code string) (*RegionHome, error) 
 	}
 	h := &RegionHome{Region: r}
 	if r.ParentCode != "" {
-		p, err := a.store.Region(ctx, r.ParentCode)
+		p, err := a.Region(ctx, r.ParentCode)
 		if err != nil {
 			return nil, err
 		}
 		h.Parent = &p
 	} else {
-		h.Children, _, err = a.store.Regions(ctx, pendopo.RegionFilter{Parent: code, Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
-		if err != nil {
-			return nil, err
-		}
+		h.Children = a.children(code)
 	}
 	if h.Agencies, _, err = a.store.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
 		return nil, err
@@ -358,10 +336,7 @@ func (a *App) SearchRegions(ctx context.Context, q string, limit int) ([]pendopo
 	if len(words) == 0 {
 		return nil, nil
 	}
-	all, err := a.allRegions(ctx)
-	if err != nil {
-		return nil, err
-	}
+	all := a.allRegions()
 	var out []pendopo.Region
 	for _, r := range all {
 		name := search.Words(r.Name)
@@ -383,13 +358,6 @@ func (a *App) SearchRegions(ctx context.Context, q string, limit int) ([]pendopo
 		}
 	}
 	return out, nil
-}
-
-// allRegions returns all 552 regions, read once; names change rarely and
-// a restart or the next edit on this instance refreshes them.
-func (a *App) allRegions(ctx context.Context) ([]pendopo.Region, error) {
-	l, _, err := a.store.Regions(ctx, pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
-	return l, err
 }
 
 // Stats returns the national figures.

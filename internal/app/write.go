@@ -83,6 +83,9 @@ func (a *App) UpdateRegion(ctx context.Context, who Actor, code, name string, p 
 	if err != nil {
 		return r, err
 	}
+	if err := a.loadRegions(ctx, true); err != nil {
+		return r, err
+	}
 	return r, a.Sync(ctx)
 }
 

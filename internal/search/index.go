@@ -72,7 +72,10 @@ type docEntry struct {
 	svc    pendopo.ServiceSummary
 	length float32
 	weight float32
-	dead   bool
+	// region and province number the region codes (see Index.regionID),
+	// so that filtering compares integers.
+	region, province uint16
+	dead             bool
 }
 
 type surface struct {
@@ -93,14 +96,70 @@ type Index struct {
 	live     int
 	totalLen float64
 	kinds    map[string]int // live documents per service kind
+	regions  map[string]int // live documents per region code
+
+	// regionIDs numbers region codes as documents arrive.
+	regionIDs map[string]uint16
 
 	syn  atomic.Pointer[Synonyms]
 	pool sync.Pool // *scratch
+
+	// idf caches termIDF per stem; gen counts changes to the index, and a
+	// cached value from an older generation is recomputed.
+	gen atomic.Uint64
+	idf sync.Map // stem → idfEntry
+}
+
+type idfEntry struct {
+	gen uint64
+	idf float32
+}
+
+// regionID numbers a region code; callers hold the write lock.
+func (ix *Index) regionID(code string) uint16 {
+	id, ok := ix.regionIDs[code]
+	if !ok {
+		id = uint16(len(ix.regionIDs) + 1)
+		ix.regionIDs[code] = id
+	}
+	return id
+}
+
+// regionFilter keeps documents of one region: a province keeps its
+// kabupaten/kota; a kabupaten/kota keeps its province, whose services
+// (vehicle tax, senior high schools) its residents use too.
+type regionFilter struct {
+	on               bool
+	region, province uint16
+	// kabkota is set when the filter is a kabupaten/kota.
+	kabkota bool
+}
+
+func (ix *Index) filterFor(code string) regionFilter {
+	if code == "" {
+		return regionFilter{}
+	}
+	f := regionFilter{on: true, region: ix.regionIDs[code], province: ix.regionIDs[code[:min(2, len(code))]], kabkota: len(code) == 5}
+	if f.region == 0 && !f.kabkota {
+		// A province without services of its own may still have kab/kota.
+		f.region = 0xffff
+	}
+	return f
+}
+
+func (f regionFilter) keep(d *docEntry) bool {
+	switch {
+	case !f.on:
+		return true
+	case f.kabkota:
+		return d.region == f.region && f.region != 0 || d.region == f.province && f.province != 0
+	}
+	return d.province == f.province && f.province != 0
 }
 
 // NewIndex returns an empty index using syn (which may be nil).
 func NewIndex(syn *Synonyms) *Index {
-	ix := &Index{byID: map[int64]uint32{}, terms: map[string][]posting{}, surfaces: map[string]*surface{}, kinds: map[string]int{}}
+	ix := &Index{byID: map[int64]uint32{}, terms: map[string][]posting{}, surfaces: map[string]*surface{}, kinds: map[string]int{}, regions: map[string]int{}, regionIDs: map[string]uint16{}}
 	ix.syn.Store(syn)
 	return ix
 }
@@ -141,11 +200,15 @@ func (ix *Index) Put(d Doc) {
 	defer ix.mu.Unlock()
 	ix.deleteLocked(d.Service.ID)
 	n := uint32(len(ix.docs))
-	ix.docs = append(ix.docs, docEntry{svc: d.Service, length: length, weight: float32(d.Weight)})
+	code := d.Service.RegionCode
+	ix.docs = append(ix.docs, docEntry{svc: d.Service, length: length, weight: float32(d.Weight),
+		region: ix.regionID(code), province: ix.regionID(code[:min(2, len(code))])})
+	ix.gen.Add(1)
 	ix.byID[d.Service.ID] = n
 	ix.live++
 	ix.totalLen += float64(length)
 	ix.kinds[d.Service.Kind]++
+	ix.regions[d.Service.RegionCode]++
 	for stem, c := range counts {
 		ix.terms[stem] = append(ix.terms[stem], posting{doc: n, tf: c.tf, fields: c.fields})
 	}
@@ -174,6 +237,13 @@ func (ix *Index) KindCount(kind string) int {
 	return ix.kinds[kind]
 }
 
+// RegionCounts returns the number of indexed services per region code.
+func (ix *Index) RegionCounts() map[string]int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return maps.Clone(ix.regions)
+}
+
 // KindCounts returns the number of indexed services per service kind.
 func (ix *Index) KindCounts() map[string]int {
 	ix.mu.RLock()
@@ -196,9 +266,13 @@ func (ix *Index) deleteLocked(id int64) {
 	delete(ix.byID, id)
 	d := &ix.docs[n]
 	d.dead = true
+	ix.gen.Add(1)
 	ix.live--
 	if ix.kinds[d.svc.Kind]--; ix.kinds[d.svc.Kind] <= 0 {
 		delete(ix.kinds, d.svc.Kind)
+	}
+	if ix.regions[d.svc.RegionCode]--; ix.regions[d.svc.RegionCode] <= 0 {
+		delete(ix.regions, d.svc.RegionCode)
 	}
 	ix.totalLen -= float64(d.length)
 	if dead := len(ix.docs) - ix.live; dead > 1024 && dead > ix.live/4 {
@@ -347,10 +421,11 @@ func (ix *Index) Search(q Query, opt Options) Result {
 		slots[i].weight = ix.slotWeight(slots[i])
 		weights += slots[i].weight
 	}
+	filter := ix.filterFor(opt.Region)
 	for _, sl := range slots {
 		s.slotHits = s.slotHits[:0]
 		for _, alt := range sl.alts {
-			ix.scoreAlternative(s, alt, avg)
+			ix.scoreAlternative(s, alt, avg, filter)
 		}
 		if sl.required {
 			required++
@@ -406,6 +481,10 @@ var lightStems = toSet("buat bikin urus ngurus aju ajukan minta mohon dapat puny
 // are any: nearly every service asks for a "fotokopi KTP", but few are
 // about the KTP, and those decide how telling the word is.
 func (ix *Index) termIDF(stem string) float32 {
+	gen := ix.gen.Load()
+	if e, ok := ix.idf.Load(stem); ok && e.(idfEntry).gen == gen {
+		return e.(idfEntry).idf
+	}
 	var all, telling int
 	for _, p := range ix.terms[stem] {
 		if ix.docs[p.doc].dead {
@@ -421,12 +500,14 @@ func (ix *Index) termIDF(stem string) float32 {
 		df = telling
 	}
 	n := float64(ix.live)
-	return float32(math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5)))
+	idf := float32(math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5)))
+	ix.idf.Store(stem, idfEntry{gen, idf})
+	return idf
 }
 
 // scoreAlternative scores every live document that contains all stems of
 // alt and keeps, per document, the best score of the current slot.
-func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32) {
+func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filter regionFilter) {
 	lists := make([][]posting, len(alt.stems))
 	shortest := 0
 	for i, st := range alt.stems {
@@ -445,7 +526,7 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32) {
 	pos := make([]int, len(lists))
 	for _, p := range lists[shortest] {
 		d := &ix.docs[p.doc]
-		if d.dead {
+		if d.dead || !filter.keep(d) {
 			continue
 		}
 		norm := bm25K1 * (1 - bm25B + bm25B*d.length/avg)
@@ -502,7 +583,7 @@ func (ix *Index) collect(s *scratch, slots int, weights float32, required int, r
 			continue
 		}
 		doc := &ix.docs[d]
-		if doc.dead || !inRegion(doc.svc.RegionCode, region) {
+		if doc.dead {
 			continue
 		}
 		// coord is the share of the query's weight that the document matches;
@@ -518,7 +599,7 @@ func (ix *Index) collect(s *scratch, slots int, weights float32, required int, r
 			(1 + float64(s.inName[d])/float64(slots)) *
 			(1 + 0.25*float64(doc.weight))
 		// A region's own service comes before its province's.
-		if len(region) == 5 && doc.svc.RegionCode == region {
+		if len(region) == 5 && doc.region == ix.regionIDs[region] {
 			score *= 1.15
 		}
 		s.cands = append(s.cands, scored{d, score})
@@ -592,22 +673,6 @@ func pushTop(top []scored, x scored, k int) []scored {
 		i = m
 	}
 	return top
-}
-
-// inRegion reports whether a service of region code serves residents of
-// region filter: a province's filter includes its kabupaten/kota, and a
-// kabupaten/kota's includes its province, whose services (vehicle tax,
-// senior high schools) its residents use too.
-func inRegion(code, filter string) bool {
-	switch {
-	case filter == "" || code == filter:
-		return true
-	case len(filter) == 2:
-		return len(code) == 5 && code[:2] == filter
-	case len(filter) == 5:
-		return len(code) == 2 && code == filter[:2]
-	}
-	return false
 }
 
 // plan turns a parsed query into slots, expanding synonyms and correcting

@@ -189,6 +189,17 @@ func (db *DB) UpdateRegion(ctx context.Context, code, name string, p pendopo.Reg
 	return out, nil
 }
 
+// RegionsChangedAt is the latest update time of any region.
+func (db *DB) RegionsChangedAt(ctx context.Context) (time.Time, error) {
+	// Selecting the column keeps its type on SQLite, where max() would not.
+	var t time.Time
+	err := db.read().QueryRowContext(ctx, "SELECT updated_at FROM regions ORDER BY updated_at DESC LIMIT 1").Scan(&t)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, fmt.Errorf("regions changed at: %w", err)
+	}
+	return t.UTC(), nil
+}
+
 // RegionLogo returns a region's logo image.
 func (db *DB) RegionLogo(ctx context.Context, code string) (pendopo.Logo, error) {
 	var l pendopo.Logo

@@ -160,10 +160,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	live, err := s.liveRegions(r)
-	if err != nil {
-		return err
-	}
+	live := s.app.LiveRegions()
 	p := s.rd.page(r, "")
 	p.Title, p.Noindex = p.T("admin.title"), true
 	s.rd.render(w, r, http.StatusOK, "admin_home", adminHomePage{Page: p, Regions: live})

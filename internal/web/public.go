@@ -85,29 +85,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	live, err := s.liveRegions(r)
-	if err != nil {
-		return err
-	}
+	live := s.app.LiveRegions()
 	kinds := s.app.ComparableKinds()
 	s.rd.render(w, r, http.StatusOK, "home", homePage{Page: p, Stats: st, Provinces: provs, Live: live, Kinds: kinds[:min(8, len(kinds))]})
 	return nil
-}
-
-// liveRegions lists the regions that have published services, for the
-// region choosers.
-func (s *Server) liveRegions(r *http.Request) ([]pendopo.Region, error) {
-	all, _, err := s.app.Regions(r.Context(), pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
-	if err != nil {
-		return nil, err
-	}
-	var out []pendopo.Region
-	for _, reg := range all {
-		if reg.ServiceCount > 0 {
-			out = append(out, reg)
-		}
-	}
-	return out, nil
 }
 
 type regionsPage struct {
@@ -469,11 +450,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	live, err := s.liveRegions(r)
-	if err != nil {
-		return err
-	}
-	data.Live = live
+	data.Live = s.app.LiveRegions()
 	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.T("search.title"), ""}}
 	data.Page = p
 	s.rd.render(w, r, http.StatusOK, "search", data)

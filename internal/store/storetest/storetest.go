@@ -136,7 +136,13 @@ func testRegionProfile(t *testing.T, s pendopo.Store) {
 	p := pendopo.RegionProfile{Tagline: "Kota Lumpia", Color: "#0b5d5b", Website: "https://semarangkota.go.id"}
 	at := pendopotest.T0.Add(time.Hour)
 	logo := &pendopo.Logo{ContentType: "image/svg+xml", Data: []byte("<svg/>")}
+	if changed := must(s.RegionsChangedAt(ctx))(t); !changed.Equal(pendopotest.T0) {
+		t.Errorf("regions changed at %v, want %v", changed, pendopotest.T0)
+	}
 	r := must(s.UpdateRegion(ctx, "33.74", "Kota Semarang", p, logo, at))(t)
+	if changed := must(s.RegionsChangedAt(ctx))(t); !changed.Equal(at) {
+		t.Errorf("after update, regions changed at %v, want %v", changed, at)
+	}
 	if r.Profile.Tagline != "Kota Lumpia" || r.Profile.LogoHash == "" || !r.UpdatedAt.Equal(at) {
 		t.Fatalf("after update: %+v", r)
 	}

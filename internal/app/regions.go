@@ -1,0 +1,113 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pendopo/pendopo"
+)
+
+// regionCache is the list of all 552 regions, kept in memory: region pages,
+// choosers and service pages read it on every request, and it changes
+// only when an admin edits a profile. Service counts come from the search
+// index, which always matches what the public can see.
+type regionCache struct {
+	list    []pendopo.Region // by code
+	byCode  map[string]int
+	changed time.Time
+}
+
+// loadRegions reads the regions from the store when they changed since
+// the last load (or force is set).
+func (a *App) loadRegions(ctx context.Context, force bool) error {
+	changed, err := a.store.RegionsChangedAt(ctx)
+	if err != nil {
+		return err
+	}
+	if old := a.regions.Load(); old != nil && !force && old.changed.Equal(changed) {
+		return nil
+	}
+	list, total, err := a.store.Regions(ctx, pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	if err != nil {
+		return err
+	}
+	if total > len(list) {
+		return fmt.Errorf("load regions: %d regions do not fit one page of %d", total, pendopo.MaxPerPage)
+	}
+	c := &regionCache{list: list, byCode: make(map[string]int, len(list)), changed: changed}
+	for i, r := range list {
+		c.byCode[r.Code] = i
+	}
+	a.regions.Store(c)
+	return nil
+}
+
+// withCounts returns copies of regions with their published service counts.
+func (a *App) withCounts(l []pendopo.Region) []pendopo.Region {
+	counts := a.index.RegionCounts()
+	out := make([]pendopo.Region, len(l))
+	for i, r := range l {
+		r.ServiceCount = counts[r.Code]
+		out[i] = r
+	}
+	return out
+}
+
+// Region returns a region; an invalid code is not found.
+func (a *App) Region(ctx context.Context, code string) (pendopo.Region, error) {
+	c := a.regions.Load()
+	i, ok := c.byCode[code]
+	if !ok {
+		return pendopo.Region{}, fmt.Errorf("region %q: %w", code, pendopo.ErrNotFound)
+	}
+	return a.withCounts(c.list[i : i+1])[0], nil
+}
+
+// Regions lists regions by code, filtered and paged.
+func (a *App) Regions(ctx context.Context, f pendopo.RegionFilter) ([]pendopo.Region, int, error) {
+	if f.Level != "" && !f.Level.Valid() {
+		return nil, 0, invalidParam("level", "Tingkat harus provinsi, kabupaten atau kota.", "Level must be provinsi, kabupaten or kota.")
+	}
+	if f.Parent != "" && !pendopo.ValidRegionCode(f.Parent) {
+		return nil, 0, invalidParam("parent", "Kode induk tidak valid.", "Invalid parent code.")
+	}
+	var sel []pendopo.Region
+	for _, r := range a.regions.Load().list {
+		if (f.Level == "" || r.Level == f.Level) && (f.Parent == "" || r.ParentCode == f.Parent) {
+			sel = append(sel, r)
+		}
+	}
+	p := f.Page.Normalize()
+	total := len(sel)
+	from := min(p.Offset(), total)
+	return a.withCounts(sel[from:min(total, from+p.PerPage)]), total, nil
+}
+
+// LiveRegions lists the regions that have published services, by code.
+func (a *App) LiveRegions() []pendopo.Region {
+	counts := a.index.RegionCounts()
+	var out []pendopo.Region
+	for _, r := range a.regions.Load().list {
+		if n := counts[r.Code]; n > 0 {
+			r.ServiceCount = n
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// children returns the kabupaten/kota of a province.
+func (a *App) children(code string) []pendopo.Region {
+	var out []pendopo.Region
+	for _, r := range a.regions.Load().list {
+		if r.ParentCode == code {
+			out = append(out, r)
+		}
+	}
+	return a.withCounts(out)
+}
+
+// allRegions returns all regions by code.
+func (a *App) allRegions() []pendopo.Region { return slices.Clone(a.regions.Load().list) }
