@@ -8,6 +8,7 @@
 #
 #   bash scripts/load.sh            # defaults below
 #   DATA=/tmp/cat RUNS=5 SECONDS_PER_RUN=15 CONNS=64 bash scripts/load.sh
+#   SEARCH_CACHE=-1 bash scripts/load.sh   # searches without the result cache
 #
 # Needs wrk (apt-get install wrk). The server and wrk share this machine's
 # cores, so the numbers include wrk's own CPU use.
@@ -26,7 +27,7 @@ if [ ! -f "$DATA/pendopo.db" ]; then
   echo "generating the national catalog into $DATA (about half a minute)"
   /tmp/pendopo-load gen --data "$DATA"
 fi
-/tmp/pendopo-load serve --data "$DATA" --addr "$ADDR" --log-level error >/tmp/pendopo-load.out 2>&1 &
+/tmp/pendopo-load serve --data "$DATA" --addr "$ADDR" --log-level error --search-cache "${SEARCH_CACHE:-4096}" >/tmp/pendopo-load.out 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "http://$ADDR/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
@@ -56,7 +57,7 @@ cat >"$LUA/search.lua" <<'LUAEOF'
 local qs = {"bikin+ktp", "akta+kelahiran", "akte+lahir+anak", "kk+hilang", "imb", "izin+usaha", "surat+pindah",
   "pbb", "skck", "kartu+kuning", "sktm", "kelahrian", "pajak+motor", "surat+keterangan+domisili",
   "legalisir+ijazah", "pemakaman", "ktp+rusak", "cerai", "sertifkat+laik+fungsi", "daftar+sekolah"}
-local regions = {"33.74", "33.72", "11.01", "35.78", "51.71", "73.71", "94.71", "12.75", "32.73", "64.72"}
+local regions = {"33.74", "33.72", "11.01", "35.78", "51.71", "73.71", "91.71", "12.75", "32.73", "64.72"}
 local n = 0
 request = function()
   n = n + 1

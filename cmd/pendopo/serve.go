@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pendopo/pendopo/internal/api"
@@ -23,7 +26,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	withDemo := f.bool("demo", "PENDOPO_DEMO", false, "load the illustrative demo content (Jawa Tengah, Kota Semarang, Kabupaten Semarang, Kota Surakarta) if it is not there, and show a demo banner")
 	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure; set this when the portal is served over HTTPS")
 	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
-	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 4096, "number of service pages kept assembled in memory")
+	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
+	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
+	memLimit := f.string("memory-limit", "PENDOPO_MEMORY_LIMIT", "256MiB", "soft limit of the Go heap, such as 256MiB or 1GiB (0 for none); the garbage collector works harder near it. GOMEMLIMIT, if set, wins")
 	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := f.parse(args); err != nil {
@@ -33,13 +38,22 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if e.getenv("GOMEMLIMIT") == "" {
+		limit, err := parseBytes(*memLimit)
+		if err != nil {
+			return usageError{fmt.Sprintf("--memory-limit: %v", err)}
+		}
+		if limit > 0 {
+			debug.SetMemoryLimit(limit)
+		}
+	}
 	start := time.Now()
 	db, err := dbf.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := app.New(ctx, app.Config{Store: db, Logger: log, CacheSize: *cache})
+	a, err := app.New(ctx, app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache})
 	if err != nil {
 		return err
 	}
@@ -91,6 +105,26 @@ func (e env) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// parseBytes reads a size such as 256MiB, 1GiB, 500MB or 1048576.
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = n, u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a size such as 256MiB", s)
+	}
+	return n * mult, nil
 }
 
 // demoToken makes a national admin token for the demo once and keeps its

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unique"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
@@ -33,6 +35,8 @@ type App struct {
 
 	views   *viewCache
 	regions atomic.Pointer[regionCache]
+	// stats are the national figures, counted again after each change.
+	stats atomic.Pointer[pendopo.Stats]
 }
 
 // Config configures New.
@@ -43,6 +47,9 @@ type Config struct {
 	Logger *slog.Logger
 	// CacheSize bounds the number of service pages kept assembled in memory.
 	CacheSize int
+	// SearchCache bounds the number of search results kept; 0 means the
+	// default, a negative number none.
+	SearchCache int
 }
 
 // New prepares the database (regions and service kinds are seeded when
@@ -55,13 +62,17 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.CacheSize == 0 {
-		cfg.CacheSize = 4096
+		cfg.CacheSize = 2048
+	}
+	if cfg.SearchCache == 0 {
+		cfg.SearchCache = 4096
 	}
 	syn, err := search.ParseSynonyms(search.DefaultSynonyms)
 	if err != nil {
 		return nil, fmt.Errorf("default synonyms: %w", err)
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize)}
+	a.index.SetResultCache(max(0, cfg.SearchCache))
 	regions, err := data.Regions()
 	if err != nil {
 		return nil, err
@@ -90,6 +101,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.Sync(ctx); err != nil {
 		return nil, err
 	}
+	a.index.Trim()
 	a.log.Info("search index ready", "services", a.index.Len(), "took", time.Since(start).Round(time.Millisecond))
 	return a, nil
 }
@@ -154,14 +166,16 @@ func (a *App) Sync(ctx context.Context) error {
 	if err := a.loadRegions(ctx, false); err != nil {
 		return err
 	}
+	changed := a.stats.Load() == nil
 	for {
 		docs, err := a.store.Changes(ctx, a.lastSeq, 2000)
 		if err != nil {
 			return err
 		}
 		if len(docs) == 0 {
-			return nil
+			break
 		}
+		changed = true
 		for _, d := range docs {
 			a.views.drop(d.ID)
 			if d.Published {
@@ -172,6 +186,14 @@ func (a *App) Sync(ctx context.Context) error {
 			a.lastSeq = max(a.lastSeq, d.Seq)
 		}
 	}
+	if changed {
+		st, err := a.store.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		a.stats.Store(&st)
+	}
+	return nil
 }
 
 // SynonymsSetting names the setting that holds admins' synonym rules.
@@ -228,11 +250,23 @@ func (a *App) searchDoc(d pendopo.ServiceDoc) search.Doc {
 	return doc
 }
 
+// summaryOf is what a search hit shows. The index holds one per service,
+// so strings that repeat across services (region, agency, kind) are
+// interned, and the notes of the duration and fee, which lists do not
+// show, are left out.
 func summaryOf(d pendopo.ServiceDoc, c pendopo.ServiceContent) pendopo.ServiceSummary {
+	in := func(s string) string { return unique.Make(s).Value() }
+	dur := c.Standard.Duration
+	dur.Note = ""
+	fee := pendopo.Fee{Type: c.Standard.Fee.Type, Amount: c.Standard.Fee.Amount}
+	events := make([]string, len(c.LifeEvents))
+	for i, e := range c.LifeEvents {
+		events[i] = in(e)
+	}
 	return pendopo.ServiceSummary{
-		ID: d.ID, RegionCode: d.RegionCode, RegionName: d.RegionName, Slug: c.Slug, Kind: c.Kind, Name: c.Name,
-		Summary: c.Summary, AgencySlug: d.AgencySlug, AgencyName: d.AgencyName, Category: c.Category,
-		LifeEvents: c.LifeEvents, Channels: c.Channels, Duration: c.Standard.Duration, Fee: c.Standard.Fee,
+		ID: d.ID, RegionCode: in(d.RegionCode), RegionName: in(d.RegionName), Slug: c.Slug, Kind: in(c.Kind), Name: c.Name,
+		Summary: c.Summary, AgencySlug: in(d.AgencySlug), AgencyName: in(d.AgencyName), Category: in(c.Category),
+		LifeEvents: events, Channels: slices.Clip(c.Channels), Duration: dur, Fee: fee,
 		Requirements: len(c.Standard.Requirements), Version: d.Version, UpdatedAt: d.UpdatedAt, ReviewedAt: d.ReviewedAt,
 	}
 }

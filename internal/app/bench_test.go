@@ -2,17 +2,15 @@ package app_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"runtime"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/store"
 )
 
@@ -23,65 +21,24 @@ var benchQueries = []string{
 	"pemakaman", "ktp rusak", "cerai", "sertifkat laik fungsi", "daftar sekolah",
 }
 
-var (
-	nationalOnce sync.Once
-	nationalApp  *app.App
-	nationalErr  error
-	nationalKab  []string
-)
-
-// national opens the national catalog: 514 kabupaten/kota × 100 services
-// on SQLite. It is built once per process with the same generator as
-// `pendopo gen` (about a minute), or reused from PENDOPO_BENCH_DATA, a data
-// directory filled earlier by `pendopo gen --data DIR`.
-func national(b *testing.B) *app.App {
-	b.Helper()
-	nationalOnce.Do(func() {
-		ctx := context.Background()
-		dir := os.Getenv("PENDOPO_BENCH_DATA")
-		if dir == "" {
-			dir, nationalErr = os.MkdirTemp("", "pendopo-bench-")
-			if nationalErr != nil {
-				return
-			}
+// national is the national catalog with the codes of its kabupaten/kota.
+func national(b *testing.B) (*app.App, []string) {
+	a := portaltest.National(b)
+	regions, _, _ := a.Regions(context.Background(), pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	var kab []string
+	for _, r := range regions {
+		if r.Level != pendopo.LevelProvinsi {
+			kab = append(kab, r.Code)
 		}
-		db, err := store.Open(ctx, "", dir)
-		if err != nil {
-			nationalErr = err
-			return
-		}
-		a, err := app.New(ctx, app.Config{Store: db})
-		if err != nil {
-			nationalErr = err
-			return
-		}
-		if st, _ := a.Stats(ctx); st.Services < 50_000 {
-			start := time.Now()
-			if _, err := demo.Generate(ctx, a, demo.GenOptions{ServicesPerRegion: 100}); err != nil {
-				nationalErr = err
-				return
-			}
-			fmt.Fprintf(os.Stderr, "generated the national catalog in %s\n", time.Since(start).Round(time.Second))
-		}
-		regions, _, _ := a.Regions(ctx, pendopo.RegionFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
-		for _, r := range regions {
-			if r.Level != pendopo.LevelProvinsi {
-				nationalKab = append(nationalKab, r.Code)
-			}
-		}
-		nationalApp = a
-	})
-	if nationalErr != nil {
-		b.Fatal(nationalErr)
 	}
-	return nationalApp
+	return a, kab
 }
 
 // BenchmarkSearchNational measures search over the national catalog with
 // the query mix, half of the searches within one kabupaten/kota (as from a
 // region page) and half nationwide. It reports p50 and p99 latency.
 func BenchmarkSearchNational(b *testing.B) {
-	a := national(b)
+	a, kab := national(b)
 	ctx := context.Background()
 	var lat []time.Duration
 	i := 0
@@ -90,7 +47,7 @@ func BenchmarkSearchNational(b *testing.B) {
 		q := benchQueries[i%len(benchQueries)]
 		region := ""
 		if i%2 == 0 {
-			region = nationalKab[(i*7919)%len(nationalKab)]
+			region = kab[(i*7919)%len(kab)]
 		}
 		start := time.Now()
 		res, err := a.Search(ctx, q, region, pendopo.Page{PerPage: 20})
@@ -107,7 +64,7 @@ func BenchmarkSearchNational(b *testing.B) {
 // "cold" reads random services (mostly cache misses), "hot" a set that
 // fits the cache.
 func BenchmarkServiceViewNational(b *testing.B) {
-	a := national(b)
+	a, _ := national(b)
 	ctx := context.Background()
 	st, _ := a.Stats(ctx)
 	for _, set := range []struct {

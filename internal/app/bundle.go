@@ -99,6 +99,7 @@ func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft b
 	if err != nil {
 		return ImportResult{}, err
 	}
+	a.stats.Store(nil) // agencies may have been added
 	if b.Profile != nil {
 		if err := a.loadRegions(ctx, true); err != nil {
 			return res, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pendopo/pendopo"
@@ -332,20 +333,25 @@ func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (
 // SearchRegions finds regions whose name contains every word of q, for the
 // "choose your region" box. It scans the 552 names in memory.
 func (a *App) SearchRegions(ctx context.Context, q string, limit int) ([]pendopo.Region, error) {
-	words := search.Words(q)
+	var words []string
+	for _, w := range search.Words(q) {
+		// Words every region name has say nothing about which one.
+		switch w {
+		case "kabupaten", "kab", "kota", "provinsi", "prov", "daerah":
+			continue
+		}
+		words = append(words, w)
+	}
 	if len(words) == 0 {
 		return nil, nil
 	}
-	all := a.allRegions()
+	c := a.regions.Load()
 	var out []pendopo.Region
-	for _, r := range all {
-		name := search.Words(r.Name)
+	for i, r := range c.list {
+		name := c.words[i]
 		ok := true
 		for _, w := range words {
-			if w == "kabupaten" || w == "kota" || w == "provinsi" || w == "kab" {
-				continue
-			}
-			if !slices.ContainsFunc(name, func(n string) bool { return len(n) >= len(w) && n[:len(w)] == w }) {
+			if !slices.ContainsFunc(name, func(n string) bool { return strings.HasPrefix(n, w) }) {
 				ok = false
 				break
 			}
@@ -360,8 +366,13 @@ func (a *App) SearchRegions(ctx context.Context, q string, limit int) ([]pendopo
 	return out, nil
 }
 
-// Stats returns the national figures.
-func (a *App) Stats(ctx context.Context) (pendopo.Stats, error) { return a.store.Stats(ctx) }
+// Stats returns the national figures, as counted at the last change.
+func (a *App) Stats(ctx context.Context) (pendopo.Stats, error) {
+	if s := a.stats.Load(); s != nil {
+		return *s, nil
+	}
+	return a.store.Stats(ctx)
+}
 
 // viewCache keeps assembled service views, bounded in size. A view read
 // from the database while a change was applied is not kept, so the cache

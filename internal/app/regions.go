@@ -3,10 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/search"
 )
 
 // regionCache is the list of all 552 regions, kept in memory: region pages,
@@ -15,6 +15,7 @@ import (
 // index, which always matches what the public can see.
 type regionCache struct {
 	list    []pendopo.Region // by code
+	words   [][]string       // folded words of each name, for finding regions
 	byCode  map[string]int
 	changed time.Time
 }
@@ -36,9 +37,10 @@ func (a *App) loadRegions(ctx context.Context, force bool) error {
 	if total > len(list) {
 		return fmt.Errorf("load regions: %d regions do not fit one page of %d", total, pendopo.MaxPerPage)
 	}
-	c := &regionCache{list: list, byCode: make(map[string]int, len(list)), changed: changed}
+	c := &regionCache{list: list, byCode: make(map[string]int, len(list)), words: make([][]string, len(list)), changed: changed}
 	for i, r := range list {
 		c.byCode[r.Code] = i
+		c.words[i] = search.Words(r.Name)
 	}
 	a.regions.Store(c)
 	return nil
@@ -108,6 +110,3 @@ func (a *App) children(code string) []pendopo.Region {
 	}
 	return a.withCounts(out)
 }
-
-// allRegions returns all regions by code.
-func (a *App) allRegions() []pendopo.Region { return slices.Clone(a.regions.Load().list) }

@@ -153,6 +153,7 @@ func (a *App) SaveAgency(ctx context.Context, who Actor, ag pendopo.Agency) (pen
 	if err != nil {
 		return out, err
 	}
+	a.stats.Store(nil) // the agency count changed
 	return out, a.Sync(ctx)
 }
 

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/pendopotest"
+	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
 )
 
@@ -102,4 +105,51 @@ func (p *Portal) GetAs(t testing.TB, path, token string) Response {
 	r := httptest.NewRequest(http.MethodGet, path, nil)
 	r.AddCookie(&http.Cookie{Name: "pendopo_admin", Value: token})
 	return p.Do(t, r)
+}
+
+var (
+	nationalOnce sync.Once
+	nationalApp  *app.App
+	nationalErr  error
+)
+
+// National opens the national catalog for benchmarks: 514 kabupaten/kota
+// × 100 services on SQLite, built once per process with the generator of
+// `pendopo gen` (about half a minute), or reused from PENDOPO_BENCH_DATA, a
+// data directory filled earlier with `pendopo gen --data DIR`. Its search
+// result cache is off, so that benchmarks measure searching.
+func National(tb testing.TB) *app.App {
+	tb.Helper()
+	nationalOnce.Do(func() {
+		ctx := context.Background()
+		dir := os.Getenv("PENDOPO_BENCH_DATA")
+		if dir == "" {
+			if dir, nationalErr = os.MkdirTemp("", "pendopo-bench-"); nationalErr != nil {
+				return
+			}
+		}
+		db, err := store.Open(ctx, "", dir)
+		if err != nil {
+			nationalErr = err
+			return
+		}
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		// No result cache: benchmarks measure the search itself.
+		a, err := app.New(ctx, app.Config{Store: db, Logger: log, SearchCache: -1})
+		if err != nil {
+			nationalErr = err
+			return
+		}
+		if st, _ := a.Stats(ctx); st.Services < 50_000 {
+			if _, err := demo.Generate(ctx, a, demo.GenOptions{ServicesPerRegion: 100}); err != nil {
+				nationalErr = err
+				return
+			}
+		}
+		nationalApp = a
+	})
+	if nationalErr != nil {
+		tb.Fatal(nationalErr)
+	}
+	return nationalApp
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"math/bits"
@@ -62,11 +63,19 @@ type Result struct {
 	Corrections map[string]string
 }
 
+// posting is one document containing a word, in 8 bytes: the national
+// catalog has millions of them.
 type posting struct {
-	doc    uint32
-	tf     float32 // weighted term frequency
-	fields uint8   // bit f set when the term occurs in field f
+	doc uint32
+	// tf is the weighted term frequency in 1/64ths (see tfScale).
+	tf     uint16
+	fields uint8 // bit f set when the term occurs in field f
 }
+
+// tfScale is the fixed-point scale of posting.tf.
+const tfScale = 64
+
+func (p posting) weight() float32 { return float32(p.tf) / tfScale }
 
 type docEntry struct {
 	svc    pendopo.ServiceSummary
@@ -87,10 +96,13 @@ type surface struct {
 // Index is an in-memory inverted index of services. It is safe for
 // concurrent use: searches share a read lock, updates take the write lock.
 type Index struct {
-	mu       sync.RWMutex
-	docs     []docEntry
-	byID     map[int64]uint32
-	terms    map[string][]posting
+	mu    sync.RWMutex
+	docs  []docEntry
+	byID  map[int64]uint32
+	terms map[string][]posting
+	// tell holds, per stem, the postings of documents that have the word
+	// outside their requirements and procedure (a subset of terms).
+	tell     map[string][]posting
 	surfaces map[string]*surface
 	byLen    [maxTokenLen + 1][]string // surfaces by length, for typo search
 	live     int
@@ -108,6 +120,51 @@ type Index struct {
 	// cached value from an older generation is recomputed.
 	gen atomic.Uint64
 	idf sync.Map // stem → idfEntry
+
+	// results caches recent results; an entry from an older generation of
+	// the index is stale. Citizens ask the same few questions ("ktp", "akta
+	// kelahiran") over and over.
+	resMu    sync.Mutex
+	results  map[resultKey]cachedResult
+	resLimit int
+}
+
+type resultKey struct {
+	query         string
+	region        string
+	page, perPage int
+}
+
+type cachedResult struct {
+	gen uint64
+	res Result
+}
+
+// SetResultCache keeps up to n recent results; 0 turns the cache off.
+func (ix *Index) SetResultCache(n int) {
+	ix.resMu.Lock()
+	defer ix.resMu.Unlock()
+	ix.resLimit = n
+	ix.results = make(map[resultKey]cachedResult, min(n, 1024))
+}
+
+// key is a canonical form of the query: what was typed after folding,
+// stemming and dropping stop words, so "Bikin KTP!" and "bikin ktp" share.
+func (q Query) key() string {
+	var b strings.Builder
+	for _, t := range q.Terms {
+		switch {
+		case t.Exclude:
+			b.WriteByte('-')
+		case t.Noise:
+			b.WriteByte('~')
+		case t.Phrase > 0:
+			fmt.Fprintf(&b, "\"%d", t.Phrase)
+		}
+		b.WriteString(t.Surface)
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 type idfEntry struct {
@@ -159,13 +216,16 @@ func (f regionFilter) keep(d *docEntry) bool {
 
 // NewIndex returns an empty index using syn (which may be nil).
 func NewIndex(syn *Synonyms) *Index {
-	ix := &Index{byID: map[int64]uint32{}, terms: map[string][]posting{}, surfaces: map[string]*surface{}, kinds: map[string]int{}, regions: map[string]int{}, regionIDs: map[string]uint16{}}
+	ix := &Index{byID: map[int64]uint32{}, terms: map[string][]posting{}, tell: map[string][]posting{}, surfaces: map[string]*surface{}, kinds: map[string]int{}, regions: map[string]int{}, regionIDs: map[string]uint16{}}
 	ix.syn.Store(syn)
 	return ix
 }
 
 // SetSynonyms replaces the synonym list used by later searches.
-func (ix *Index) SetSynonyms(s *Synonyms) { ix.syn.Store(s) }
+func (ix *Index) SetSynonyms(s *Synonyms) {
+	ix.syn.Store(s)
+	ix.gen.Add(1) // cached results used the old list
+}
 
 // Len reports the number of documents in the index.
 func (ix *Index) Len() int {
@@ -210,7 +270,11 @@ func (ix *Index) Put(d Doc) {
 	ix.kinds[d.Service.Kind]++
 	ix.regions[d.Service.RegionCode]++
 	for stem, c := range counts {
-		ix.terms[stem] = append(ix.terms[stem], posting{doc: n, tf: c.tf, fields: c.fields})
+		p := posting{doc: n, tf: uint16(min(c.tf*tfScale, math.MaxUint16)), fields: c.fields}
+		ix.terms[stem] = append(ix.terms[stem], p)
+		if p.fields&^(1<<FieldBody) != 0 {
+			ix.tell[stem] = append(ix.tell[stem], p)
+		}
 	}
 	seen := map[string]bool{}
 	for _, w := range words {
@@ -227,6 +291,23 @@ func (ix *Index) Put(d Doc) {
 			}
 		}
 		s.df++
+	}
+}
+
+// Trim gives back the spare capacity of the postings lists; call it after
+// loading many documents at once.
+func (ix *Index) Trim() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, m := range []map[string][]posting{ix.terms, ix.tell} {
+		for stem, ps := range m {
+			if cap(ps) > len(ps) {
+				m[stem] = slices.Clone(ps)
+			}
+		}
+	}
+	for i := range ix.byLen {
+		ix.byLen[i] = slices.Clip(ix.byLen[i])
 	}
 }
 
@@ -295,20 +376,37 @@ func (ix *Index) compactLocked() {
 		docs = append(docs, d)
 	}
 	ix.docs = docs
-	for stem, ps := range ix.terms {
-		out := ps[:0]
-		for _, p := range ps {
-			if n := renum[p.doc]; n != math.MaxUint32 {
-				p.doc = n
-				out = append(out, p)
+	for _, m := range []map[string][]posting{ix.terms, ix.tell} {
+		for stem, ps := range m {
+			out := ps[:0]
+			for _, p := range ps {
+				if n := renum[p.doc]; n != math.MaxUint32 {
+					p.doc = n
+					out = append(out, p)
+				}
+			}
+			if len(out) == 0 {
+				delete(m, stem)
+			} else {
+				m[stem] = slices.Clip(out)
 			}
 		}
-		if len(out) == 0 {
-			delete(ix.terms, stem)
-		} else {
-			ix.terms[stem] = slices.Clip(out)
-		}
 	}
+}
+
+// tellEnough is how many documents must have a word outside their
+// requirements and procedure for search to score only those: when "ktp"
+// names hundreds of services, the thousands that merely ask for a
+// "fotokopi KTP" would fall under the relative score cut anyway, and
+// skipping them keeps national searches fast.
+const tellEnough = 64
+
+// scoringList returns the postings a search scores for stem.
+func (ix *Index) scoringList(stem string) []posting {
+	if t := ix.tell[stem]; len(t) >= tellEnough {
+		return t
+	}
+	return ix.terms[stem]
 }
 
 func letterMask(w string) uint32 {
@@ -392,9 +490,37 @@ func (s *scratch) touch(d uint32) {
 	}
 }
 
-// Search runs q and returns one page of hits, best first.
+// Search runs q and returns one page of hits, best first. Results may come
+// from the result cache; the caller owns the returned slices.
 func (ix *Index) Search(q Query, opt Options) Result {
 	page := opt.Page.Normalize()
+	key := resultKey{q.key(), opt.Region, page.Page, page.PerPage}
+	gen := ix.gen.Load()
+	ix.resMu.Lock()
+	c, ok := ix.results[key]
+	ix.resMu.Unlock()
+	if ok && c.gen == gen {
+		return c.res.clone()
+	}
+	res := ix.search(q, opt, page)
+	ix.resMu.Lock()
+	if ix.resLimit > 0 {
+		if len(ix.results) >= ix.resLimit {
+			clear(ix.results)
+		}
+		ix.results[key] = cachedResult{gen, res.clone()}
+	}
+	ix.resMu.Unlock()
+	return res
+}
+
+func (r Result) clone() Result {
+	r.Hits = slices.Clone(r.Hits)
+	r.Corrections = maps.Clone(r.Corrections)
+	return r
+}
+
+func (ix *Index) search(q Query, opt Options, page pendopo.Page) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	slots, excluded, corrections := ix.plan(q)
@@ -485,19 +611,17 @@ func (ix *Index) termIDF(stem string) float32 {
 	if e, ok := ix.idf.Load(stem); ok && e.(idfEntry).gen == gen {
 		return e.(idfEntry).idf
 	}
-	var all, telling int
-	for _, p := range ix.terms[stem] {
-		if ix.docs[p.doc].dead {
-			continue
+	live := func(l []posting) (n int) {
+		for _, p := range l {
+			if !ix.docs[p.doc].dead {
+				n++
+			}
 		}
-		all++
-		if p.fields&^(1<<FieldBody) != 0 {
-			telling++
-		}
+		return n
 	}
-	df := all
-	if telling > 0 {
-		df = telling
+	df := live(ix.tell[stem])
+	if df == 0 {
+		df = live(ix.terms[stem])
 	}
 	n := float64(ix.live)
 	idf := float32(math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5)))
@@ -511,7 +635,7 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filt
 	lists := make([][]posting, len(alt.stems))
 	shortest := 0
 	for i, st := range alt.stems {
-		lists[i] = ix.terms[st]
+		lists[i] = ix.scoringList(st)
 		if len(lists[i]) == 0 {
 			return
 		}
@@ -547,7 +671,8 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filt
 				}
 				q = l[j]
 			}
-			score += idf[i] * q.tf * (bm25K1 + 1) / (q.tf + norm)
+			tf := q.weight()
+			score += idf[i] * tf * (bm25K1 + 1) / (tf + norm)
 			inName = inName && q.fields&(1<<FieldName) != 0
 		}
 		if !all {

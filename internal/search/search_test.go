@@ -273,3 +273,33 @@ func TestSearchPaging(t *testing.T) {
 		}
 	}
 }
+
+func TestResultCache(t *testing.T) {
+	ix := testIndex(t)
+	ix.SetResultCache(10)
+	q := ParseQuery("akta kelahiran")
+	first := ix.Search(q, Options{})
+	first.Hits[0].Name = "diubah pemanggil"
+	again := ix.Search(ParseQuery("Akta  KELAHIRAN!"), Options{})
+	if again.Hits[0].Name == "diubah pemanggil" || again.Hits[0].ID != 4 {
+		t.Fatalf("cache shares hits with callers: %+v", again.Hits[0])
+	}
+	// A change to the index retires cached results.
+	ix.Put(doc(4, "33.74", "Pencatatan Kelahiran Bayi", "akta-kelahiran", 0.9, ""))
+	if res := ix.Search(q, Options{}); len(res.Hits) == 0 || res.Hits[0].Name != "Pencatatan Kelahiran Bayi" {
+		t.Errorf("stale result after a change: %+v", res.Hits)
+	}
+	// So does a new synonym list.
+	syn, _ := ParseSynonyms("kelahiran, qwertyanak")
+	if res := ix.Search(ParseQuery("qwertyanak"), Options{}); len(res.Hits) != 0 {
+		t.Fatalf("found before the synonym exists: %v", ids(res))
+	}
+	ix.SetSynonyms(syn)
+	if res := ix.Search(ParseQuery("qwertyanak"), Options{}); len(res.Hits) == 0 {
+		t.Error("cached result hides the new synonym")
+	}
+	// Different pages and regions are different entries.
+	if a, b := ix.Search(q, Options{Region: "33.72"}), ix.Search(q, Options{}); len(a.Hits) == len(b.Hits) {
+		t.Errorf("region filter ignored by the cache: %d vs %d", len(a.Hits), len(b.Hits))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -17,6 +18,10 @@ var (
 		"Permintaan ditolak karena datang dari situs lain. Buka halaman ini langsung dari portal lalu coba lagi.",
 		"The request was refused because it came from another site. Open this page from the portal and try again."))
 )
+
+// maxChoices is the most regions a page offers in a drop-down list; with
+// more, people choose their region through the province pages.
+const maxChoices = 40
 
 // listPage is how many services a list page shows.
 const listPage = 50
@@ -86,6 +91,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	live := s.app.LiveRegions()
+	if len(live) > maxChoices {
+		// Nationwide, the province list below is the way in; a list of
+		// hundreds of regions would make the page heavy.
+		live = nil
+	}
 	kinds := s.app.ComparableKinds()
 	s.rd.render(w, r, http.StatusOK, "home", homePage{Page: p, Stats: st, Provinces: provs, Live: live, Kinds: kinds[:min(8, len(kinds))]})
 	return nil
@@ -362,8 +372,27 @@ func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Pages for visitors who are not signed in and ask for no options are
+	// the same for everyone, so they come from the page cache.
+	cacheable := data.Admin == nil && r.URL.RawQuery == ""
+	key := pageKey{data.Service.ID, data.Lang}
+	now := time.Now()
+	if cacheable {
+		if p := s.pages.get(key, data.ServiceView, now); p != nil {
+			p.write(w, r)
+			return nil
+		}
+	}
 	data.Crumbs = append(data.Crumbs, Crumb{data.Service.Name, ""})
-	s.rd.render(w, r, http.StatusOK, "service", data)
+	if !cacheable {
+		s.rd.render(w, r, http.StatusOK, "service", data)
+		return nil
+	}
+	cw := &captureWriter{ResponseWriter: w}
+	s.rd.render(cw, r, http.StatusOK, "service", data)
+	if cw.body != nil {
+		s.pages.put(key, data.ServiceView, now, cw.body)
+	}
 	return nil
 }
 
@@ -450,7 +479,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	data.Live = s.app.LiveRegions()
+	if live := s.app.LiveRegions(); len(live) <= maxChoices {
+		data.Live = live
+	}
 	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.T("search.title"), ""}}
 	data.Page = p
 	s.rd.render(w, r, http.StatusOK, "search", data)

@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +51,13 @@ type Page struct {
 type Crumb struct {
 	Label string
 	URL   string
+}
+
+func (p Page) language() string {
+	if p.Lang == "en" {
+		return "en"
+	}
+	return "id"
 }
 
 // T translates a message key into the page's language.
@@ -122,13 +131,11 @@ type pagerData struct {
 // renderer holds the page templates, each parsed once at start-up with the
 // layout.
 type renderer struct {
-	pages  map[string]*template.Template
+	// pages holds each page template by language, then name.
+	pages  map[string]map[string]*template.Template
 	assets *assets
 	log    *slog.Logger
 	demo   bool
-
-	mu   sync.Mutex
-	used map[string]bool // pages rendered, for the test that finds unused ones
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -172,30 +179,72 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 			return template.URL("?" + v.Encode())
 		},
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(ui.Templates, "templates/layout.html", "templates/partials.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
-	}
-	names, err := fs.Glob(ui.Templates, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	r := &renderer{pages: map[string]*template.Template{}, assets: as, log: log, demo: demo, used: map[string]bool{}}
-	for _, n := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" || base == "partials" {
-			continue
+	r := &renderer{pages: map[string]map[string]*template.Template{}, assets: as, log: log, demo: demo}
+	for _, lang := range []string{"id", "en"} {
+		src := func(name string) (string, error) {
+			b, err := fs.ReadFile(ui.Templates, "templates/"+name)
+			return bakeMessages(string(b), lang), err
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(ui.Templates, n)
+		layoutSrc, err := src("layout.html")
 		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", n, err)
+			return nil, err
 		}
-		if t.Lookup("content") == nil {
-			return nil, fmt.Errorf("template %s defines no \"content\"", n)
+		partials, err := src("partials.html")
+		if err != nil {
+			return nil, err
 		}
-		r.pages[base] = t
+		layout, err := template.New("layout.html").Funcs(funcs).Parse(layoutSrc)
+		if err == nil {
+			_, err = layout.New("partials.html").Parse(partials)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("parse layout: %w", err)
+		}
+		names, err := fs.Glob(ui.Templates, "templates/*.html")
+		if err != nil {
+			return nil, err
+		}
+		r.pages[lang] = map[string]*template.Template{}
+		for _, n := range names {
+			file := strings.TrimPrefix(n, "templates/")
+			base := strings.TrimSuffix(file, ".html")
+			if base == "layout" || base == "partials" {
+				continue
+			}
+			text, err := src(file)
+			if err != nil {
+				return nil, err
+			}
+			t, err := template.Must(layout.Clone()).New(file).Parse(text)
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: %w", n, err)
+			}
+			if t.Lookup("content") == nil {
+				return nil, fmt.Errorf("template %s defines no \"content\"", n)
+			}
+			r.pages[lang][base] = t
+		}
 	}
 	return r, nil
+}
+
+// plainMessage matches a template action that only shows a message without
+// arguments, such as {{.T "search.button"}}.
+var plainMessage = regexp.MustCompile(`\{\{\$?\.(?:P\.)?T "([a-z0-9_.]+)"\}\}`)
+
+// bakeMessages writes the messages without arguments into the template
+// source of one language, so that rendering does not look them up: a page
+// has dozens of them, and each lookup is a reflective method call. Unknown
+// keys are left for translate to mark as missing.
+func bakeMessages(src, lang string) string {
+	return plainMessage.ReplaceAllStringFunc(src, func(m string) string {
+		key := plainMessage.FindStringSubmatch(m)[1]
+		msg := translate(lang, key)
+		if strings.HasPrefix(msg, missing) {
+			return m
+		}
+		return html.EscapeString(msg)
+	})
 }
 
 // page fills the common fields of a page for request r.
@@ -213,13 +262,14 @@ func (rd *renderer) page(r *http.Request, title string) Page {
 // render executes page name with data into a buffer first, so that a
 // template error becomes a clean error page instead of half a page.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := rd.pages[name]
+	lang := "id"
+	if l, ok := data.(interface{ language() string }); ok {
+		lang = l.language()
+	}
+	t, ok := rd.pages[lang][name]
 	if !ok {
 		panic("unknown page template " + name)
 	}
-	rd.mu.Lock()
-	rd.used[name] = true
-	rd.mu.Unlock()
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -227,6 +277,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 		rd.log.Error("render page", "page", name, "err", err, "request_id", middleware.RequestID(r.Context()))
 		http.Error(w, "Terjadi kesalahan pada sistem. / Internal error.", http.StatusInternalServerError)
 		return
+	}
+	if c, ok := w.(*captureWriter); ok && status == http.StatusOK {
+		c.body = append([]byte(nil), buf.Bytes()...)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")

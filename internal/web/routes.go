@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/middleware"
@@ -30,6 +31,7 @@ type Server struct {
 	log    *slog.Logger
 	cfg    Config
 	mux    *http.ServeMux
+	pages  *pageCache
 }
 
 // route is one entry of the route table.
@@ -110,7 +112,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute)}
 	for _, rt := range s.routes() {
 		h := rt.handler
 		if rt.admin {

@@ -1,0 +1,46 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/pendopo/pendopo/internal/portaltest"
+	"github.com/pendopo/pendopo/internal/web"
+)
+
+// BenchmarkPagesNational renders pages of the national catalog through the
+// whole handler (middleware, routing, templates), without a network.
+func BenchmarkPagesNational(b *testing.B) {
+	a := portaltest.National(b)
+	h, err := web.New(a, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	queries := []string{"bikin+ktp", "akta+kelahiran", "kk+hilang", "imb&daerah=33.74", "izin+usaha&daerah=11.01", "pbb&daerah=35.78"}
+	for _, bb := range []struct {
+		name string
+		path func(i int) string
+	}{
+		{"service-hot", func(i int) string { return fmt.Sprintf("/layanan/%d", 1+(i*7919)%1000) }},
+		{"search", func(i int) string { return "/cari?q=" + queries[i%len(queries)] }},
+		{"region", func(i int) string { return "/daerah/33.74" }},
+		{"landing", func(i int) string { return "/" }},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, bb.path(i), nil))
+				if w.Code != 200 {
+					b.Fatalf("%s: %d", bb.path(i), w.Code)
+				}
+				i++
+			}
+		})
+	}
+}
