@@ -9,6 +9,7 @@
 #   bash scripts/load.sh            # defaults below
 #   DATA=/tmp/cat RUNS=5 SECONDS_PER_RUN=15 CONNS=64 bash scripts/load.sh
 #   SEARCH_CACHE=-1 bash scripts/load.sh   # searches without the result cache
+#   MEMORY_LIMIT=0 bash scripts/load.sh    # without the soft memory limit
 #
 # Needs wrk (apt-get install wrk). The server and wrk share this machine's
 # cores, so the numbers include wrk's own CPU use.
@@ -27,7 +28,7 @@ if [ ! -f "$DATA/pendopo.db" ]; then
   echo "generating the national catalog into $DATA (about half a minute)"
   /tmp/pendopo-load gen --data "$DATA"
 fi
-/tmp/pendopo-load serve --data "$DATA" --addr "$ADDR" --log-level error --search-cache "${SEARCH_CACHE:-4096}" >/tmp/pendopo-load.out 2>&1 &
+/tmp/pendopo-load serve --data "$DATA" --addr "$ADDR" --log-level error --search-cache "${SEARCH_CACHE:-4096}" --memory-limit "${MEMORY_LIMIT:-256MiB}" >/tmp/pendopo-load.out 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "http://$ADDR/healthz" >/dev/null 2>&1 && break; sleep 0.5; done

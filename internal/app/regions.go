@@ -100,6 +100,9 @@ func (a *App) LiveRegions() []pendopo.Region {
 	return out
 }
 
+// LiveRegionCount is the number of regions with published services.
+func (a *App) LiveRegionCount() int { return a.index.RegionCount() }
+
 // children returns the kabupaten/kota of a province.
 func (a *App) children(code string) []pendopo.Region {
 	var out []pendopo.Region

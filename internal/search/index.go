@@ -318,6 +318,13 @@ func (ix *Index) KindCount(kind string) int {
 	return ix.kinds[kind]
 }
 
+// RegionCount returns the number of regions with indexed services.
+func (ix *Index) RegionCount() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.regions)
+}
+
 // RegionCounts returns the number of indexed services per region code.
 func (ix *Index) RegionCounts() map[string]int {
 	ix.mu.RLock()

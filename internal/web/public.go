@@ -90,11 +90,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	live := s.app.LiveRegions()
-	if len(live) > maxChoices {
-		// Nationwide, the province list below is the way in; a list of
-		// hundreds of regions would make the page heavy.
-		live = nil
+	var live []pendopo.Region
+	// Nationwide, the province list below is the way in; a list of
+	// hundreds of regions would make the page heavy.
+	if s.app.LiveRegionCount() <= maxChoices {
+		live = s.app.LiveRegions()
 	}
 	kinds := s.app.ComparableKinds()
 	s.rd.render(w, r, http.StatusOK, "home", homePage{Page: p, Stats: st, Provinces: provs, Live: live, Kinds: kinds[:min(8, len(kinds))]})
@@ -151,6 +151,7 @@ func (s *Server) regions(w http.ResponseWriter, r *http.Request) error {
 type regionHomePage struct {
 	Page
 	*app.RegionHome
+	RecentItems []listItem
 }
 
 func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
@@ -162,7 +163,7 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 	p.Description, p.OwnSearch = h.Region.Profile.Tagline, true
 	p.Crumbs = regionCrumbs(p, h.Region, h.Parent)
 	p.Crumbs[len(p.Crumbs)-1].URL = ""
-	s.rd.render(w, r, http.StatusOK, "region", regionHomePage{Page: p, RegionHome: h})
+	s.rd.render(w, r, http.StatusOK, "region", regionHomePage{Page: p, RegionHome: h, RecentItems: p.items(h.Recent, false)})
 	return nil
 }
 
@@ -172,6 +173,7 @@ type servicesPage struct {
 	Lead     string
 	Agency   *pendopo.Agency
 	Services []pendopo.ServiceSummary
+	Items    []listItem
 	Pager    pager
 	// Sort is the chosen order ("nama", "durasi", "biaya", "diperbarui").
 	Sort string
@@ -239,7 +241,7 @@ func (s *Server) regionServices(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Crumbs = append(regionCrumbs(p, reg, parent), Crumb{data.Heading, ""})
-	data.Page, data.Services, data.Pager = p, list, newPager(r, f.Page.Page, listPage, total)
+	data.Page, data.Services, data.Items, data.Pager = p, list, p.items(list, false), newPager(r, f.Page.Page, listPage, total)
 	s.rd.render(w, r, http.StatusOK, "services", data)
 	return nil
 }
@@ -437,6 +439,7 @@ type searchPage struct {
 	Q       string
 	Daerah  string
 	Result  *app.SearchResult
+	Items   []listItem
 	Live    []pendopo.Region
 	Regions []pendopo.Region // regions whose names match the query
 	Pager   pager
@@ -468,6 +471,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data.Result = res
+		hits := make([]pendopo.ServiceSummary, len(res.Hits))
+		for i, h := range res.Hits {
+			hits[i] = h.ServiceSummary
+		}
+		data.Items = p.items(hits, res.Region == nil)
 		data.Pager = newPager(r, pageNum(r), searchPageSize, res.Total)
 		if data.Daerah == "" {
 			data.Regions, _ = s.app.SearchRegions(ctx, q, 5)
@@ -479,8 +487,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if live := s.app.LiveRegions(); len(live) <= maxChoices {
-		data.Live = live
+	if s.app.LiveRegionCount() <= maxChoices {
+		data.Live = s.app.LiveRegions()
 	}
 	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.T("search.title"), ""}}
 	data.Page = p

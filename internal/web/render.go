@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -110,11 +111,27 @@ var wib = time.FixedZone("WIB", 7*3600)
 var monthsID = [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
 var monthsEN = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 
-// serviceItem is the data of the "service-item" partial.
-type serviceItem struct {
-	P          Page
-	S          pendopo.ServiceSummary
-	ShowRegion bool
+// listItem is one service in a list, with its texts ready in the page's
+// language: lists render many of them, and plain fields render fast.
+type listItem struct {
+	ID                                 int64
+	Name, Meta, Summary, Duration, Fee string
+	Online, NeedsReview                bool
+}
+
+// items prepares services for the "service-item" partial; showRegion puts
+// the region's name before the agency's.
+func (p Page) items(list []pendopo.ServiceSummary, showRegion bool) []listItem {
+	out := make([]listItem, len(list))
+	for i, s := range list {
+		meta := s.AgencyName
+		if showRegion {
+			meta = s.RegionName + " · " + s.AgencyName
+		}
+		out[i] = listItem{ID: s.ID, Name: s.Name, Meta: meta, Summary: s.Summary, Duration: s.Duration.Label().In(p.Lang),
+			Fee: s.Fee.Label().In(p.Lang), Online: slices.Contains(s.Channels, pendopo.ChannelOnline), NeedsReview: s.NeedsReview}
+	}
+	return out
 }
 
 // formField is the data of the admin-text and admin-area partials.
@@ -147,9 +164,6 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 		"sub":   func(a, b int) int { return a - b },
 		"join": func(l []string, sep string) string {
 			return strings.Join(l, sep)
-		},
-		"item": func(p Page, s pendopo.ServiceSummary, showRegion bool) serviceItem {
-			return serviceItem{P: p, S: s, ShowRegion: showRegion}
 		},
 		"pg": func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
 		// field builds the data of the admin-text and admin-area partials;
