@@ -318,6 +318,24 @@ func (ix *Index) KindCount(kind string) int {
 	return ix.kinds[kind]
 }
 
+// RegionServices returns the summaries of the indexed services of one
+// region (not of its province or kabupaten/kota).
+func (ix *Index) RegionServices(code string) []pendopo.ServiceSummary {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	id, ok := ix.regionIDs[code]
+	if !ok {
+		return nil
+	}
+	var out []pendopo.ServiceSummary
+	for i := range ix.docs {
+		if d := &ix.docs[i]; d.region == id && !d.dead {
+			out = append(out, d.svc)
+		}
+	}
+	return out
+}
+
 // RegionCount returns the number of regions with indexed services.
 func (ix *Index) RegionCount() int {
 	ix.mu.RLock()

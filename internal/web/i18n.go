@@ -154,7 +154,7 @@ var messages = map[string][2]string{
 	"service.updated":          {"Terakhir diperbarui %s (versi %d)", "Last updated %s (version %d)"},
 	"service.reviewed":         {"ditinjau %s", "reviewed %s"},
 	"service.history":          {"Riwayat perubahan (%d versi)", "Change history (%d versions)"},
-	"service.compare":          {"Bandingkan %s dengan %d layanan di daerah lain", "Compare %s with %d services in other regions"},
+	"service.compare":          {"Bandingkan %s dengan %d layanan sejenis", "Compare %s with %d similar services"},
 	"history.title":            {"Riwayat perubahan", "Change history"},
 	"history.lead":             {"Setiap perubahan standar pelayanan disimpan sebagai versi baru beserta catatannya.", "Every change of the service standard is kept as a new version with its note."},
 	"history.version":          {"Versi", "Version"},
