@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// EnvAxe names axe-core's axe.min.js (npm package axe-core); the browser
+// suite checks pages against WCAG 2.1 A and AA with it. .ci/run installs it.
+const EnvAxe = "PENDOPO_TEST_AXE"
+
+type axeResult struct {
+	Violations []struct {
+		ID     string `json:"id"`
+		Impact string `json:"impact"`
+		Help   string `json:"help"`
+		Nodes  []struct {
+			Target []any  `json:"target"`
+			HTML   string `json:"html"`
+		} `json:"nodes"`
+	} `json:"violations"`
+}
+
+// TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on the pages a
+// citizen and an admin use, on a phone-sized and a desktop-sized window, in
+// both languages.
+func TestAccessibility(t *testing.T) {
+	ctx := browser(t)
+	axePath := os.Getenv(EnvAxe)
+	if axePath == "" {
+		if os.Getenv(EnvBrowser) != "" {
+			t.Fatalf("%s is set but %s is not: the accessibility check must run with the browser suite", EnvBrowser, EnvAxe)
+		}
+		t.Skipf("accessibility checks need %s", EnvAxe)
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := dbEnv(t)
+	url := startServer(t, env, "--demo")
+	secret, _, err := cli(t, env, "", "token", "create", "--name", "a11y", "--region", "33.74")
+	if err != nil {
+		t.Fatal(err)
+	}
+	public := []string{
+		"/", "/daerah", "/daerah/33.74", "/daerah/33", "/daerah/33.74/layanan", "/daerah/33.74/peristiwa/kelahiran",
+		"/daerah/33.74/opd", "/daerah/33.74/unit-layanan", "/layanan/20", "/layanan/20/riwayat", "/cari?q=bikin+ktp",
+		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada", "/admin/masuk",
+	}
+	admin := []string{"/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil", "/admin/sinonim"}
+	check := func(path string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(url+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+			t.Fatalf("load axe: %v", err)
+		}
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => ({violations: r.violations}))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: axe: %v", path, err)
+		}
+		var res axeResult
+		if err := json.Unmarshal(raw, &res); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, v := range res.Violations {
+			var where []string
+			for _, n := range v.Nodes[:min(3, len(v.Nodes))] {
+				where = append(where, fmt.Sprint(n.Target))
+			}
+			t.Errorf("%s: %s (%s): %s at %s", path, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
+		}
+	}
+	for _, size := range [][2]int64{{390, 844}, {1280, 900}} {
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: size[0], Height: size[1], DeviceScaleFactor: 1, Mobile: size[0] < 500}); err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"id", "en"} {
+			if err := chromedp.Do(ctx, chromedp.Navigate(url+"/bahasa/"+lang+"?kembali=/")); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range public {
+				check(p)
+			}
+		}
+	}
+	// Sign in, then check the admin pages (with a form showing errors too).
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/admin/masuk"), chromedp.WaitVisible(chromedp.CSS("#f-token")),
+		chromedp.SendKeys(chromedp.CSS("#f-token"), strings.TrimSpace(secret)), chromedp.Submit(chromedp.CSS("#f-token")),
+		chromedp.WaitVisible(chromedp.CSS("#h-services"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range admin {
+		check(p)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/admin/daerah/33.74/layanan/baru"), chromedp.WaitVisible(chromedp.CSS("#f-name")),
+		chromedp.Click(chromedp.CSS(`button[value=terbit]`)), chromedp.WaitVisible(chromedp.CSS(".alert-error"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => ({violations: r.violations}))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res axeResult
+	json.Unmarshal(raw, &res)
+	for _, v := range res.Violations {
+		t.Errorf("editor with errors: %s: %s", v.ID, v.Help)
+	}
+}
+
+// TestJourneyWithoutJavaScript searches and opens a service with scripts
+// turned off: every page is plain HTML with links and forms.
+func TestJourneyWithoutJavaScript(t *testing.T) {
+	ctx := browser(t)
+	url := startServer(t, dbEnv(t), "--demo")
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "search", chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#q-home")),
+		chromedp.SendKeys(chromedp.CSS("#q-home"), "akte lahir"), chromedp.Submit(chromedp.CSS("#q-home")),
+		chromedp.WaitVisible(chromedp.CSS("ul.cards li")))
+	if first := text(t, ctx, "ul.cards li h3 a"); !strings.Contains(first, "Akta Kelahiran") {
+		t.Errorf("first result %q", first)
+	}
+	do(t, ctx, "open", chromedp.Click(chromedp.CSS("ul.cards li h3 a")), chromedp.WaitVisible(chromedp.CSS("#h-req")))
+	// Without scripts the print hint shows instead of the print button.
+	hint, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector(".nojs")).display !== "none"`))
+	if err != nil || !hint {
+		t.Errorf("print hint hidden without JavaScript (%v)", err)
+	}
+	do(t, ctx, "compare", chromedp.Click(chromedp.CSS(`.service-foot a.button`)), chromedp.WaitVisible(chromedp.CSS("table.compare")))
+}
+
