@@ -305,6 +305,14 @@ func (p serviceFormPage) HasChannel(ch string) bool {
 	return p.Content.HasChannel(pendopo.Channel(ch))
 }
 
+// FeeAmount is the fee for its field: empty unless there is an amount.
+func (p serviceFormPage) FeeAmount() string {
+	if p.Content.Standard.Fee.Amount == 0 {
+		return ""
+	}
+	return strconv.FormatInt(p.Content.Standard.Fee.Amount, 10)
+}
+
 // Lines joins a list for a textarea, one item per line.
 func (serviceFormPage) Lines(l []string) string { return strings.Join(l, "\n") }
 

@@ -63,7 +63,7 @@ var messages = map[string][2]string{
 	"search.count":          {"%d layanan ditemukan", "%d services found"},
 	"search.in_region":      {"di %s dan layanan provinsinya", "in %s and its province's services"},
 	"search.in_region_only": {"Mencari di %s.", "Searching in %s."},
-	"search.compare":        {"Bandingkan %s di %d daerah", "Compare %s across %d services"},
+	"search.compare":        {"Bandingkan %s antardaerah (%d layanan)", "Compare %s across regions (%d services)"},
 	"search.none":           {"Tidak ada layanan yang cocok dengan “%s”.", "No service matches “%s”."},
 	"search.tip.words":      {"Coba kata lain atau singkatan yang umum, misalnya “akta lahir”, “KK”, “IMB”.", "Try other words or a common abbreviation, e.g. “akta lahir”, “KK”, “IMB”."},
 	"search.tip.all":        {"Cari di semua daerah", "Search all regions"},

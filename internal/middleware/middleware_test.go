@@ -1,0 +1,138 @@
+package middleware
+
+import (
+	"compress/gzip"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/pendopo/pendopo"
+)
+
+func quiet() Options { return Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CSP: "default-src 'self'"} }
+
+func TestStatus(t *testing.T) {
+	for kind, want := range map[pendopo.ErrorKind]int{
+		pendopo.KindInvalid: 422, pendopo.KindBadRequest: 400, pendopo.KindNotFound: 404, pendopo.KindConflict: 409,
+		pendopo.KindTooLarge: 413, pendopo.KindUnauthorized: 401, pendopo.KindForbidden: 403, pendopo.KindUnsupported: 415,
+		pendopo.KindInternal: 500, "something-new": 500,
+	} {
+		if got := Status(kind); got != want {
+			t.Errorf("Status(%s) = %d, want %d", kind, got, want)
+		}
+	}
+	if e := UserError(fmt.Errorf("wrapped: %w", pendopo.ErrNotFound)); e.Kind != pendopo.KindNotFound {
+		t.Errorf("wrapped not-found: %v", e.Kind)
+	}
+	if e := UserError(io.ErrUnexpectedEOF); e.Kind != pendopo.KindInternal || strings.Contains(e.Msg.EN, "EOF") {
+		t.Errorf("internal error leaks: %+v", e)
+	}
+	if e := UserError(&http.MaxBytesError{Limit: 10}); e.Kind != pendopo.KindTooLarge {
+		t.Errorf("body limit: %v", e.Kind)
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, Lang(r.Context())) }), quiet())
+	tests := []struct {
+		path, cookie, accept, want string
+	}{
+		{"/", "", "", "id"},
+		{"/", "", "en-US,en;q=0.9", "id"}, // pages are Indonesian first
+		{"/?lang=en", "", "", "en"},
+		{"/", "en", "", "en"},
+		{"/?lang=id", "en", "", "id"},
+		{"/?lang=fr", "", "", "id"},
+		{"/api/v1/regions", "", "en-GB,en;q=0.8", "en"},
+		{"/api/v1/regions", "", "id-ID,en;q=0.5", "id"},
+		{"/api/v1/regions", "", "fr", "id"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", tt.path, nil)
+		if tt.cookie != "" {
+			r.AddCookie(&http.Cookie{Name: LangCookie, Value: tt.cookie})
+		}
+		if tt.accept != "" {
+			r.Header.Set("Accept-Language", tt.accept)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Body.String() != tt.want {
+			t.Errorf("%s cookie=%q accept=%q: %s, want %s", tt.path, tt.cookie, tt.accept, w.Body.String(), tt.want)
+		}
+	}
+}
+
+func TestPanicBecomesCleanError(t *testing.T) {
+	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<p>half a page")
+		panic("boom")
+	}), quiet())
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	id := w.Header().Get("X-Request-Id")
+	if w.Code != 500 || strings.Contains(w.Body.String(), "half a page") || strings.Contains(w.Body.String(), "boom") || !strings.Contains(w.Body.String(), id) {
+		t.Errorf("panic: %d %q", w.Code, w.Body.String())
+	}
+}
+
+func TestCompression(t *testing.T) {
+	big := strings.Repeat("layanan publik ", 200)
+	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, big)
+		case "/small":
+			io.WriteString(w, "ok")
+		case "/png":
+			w.Header().Set("Content-Type", "image/png")
+			io.WriteString(w, big)
+		case "/status":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, big)
+		}
+	}), quiet())
+	get := func(path string, gz bool) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", path, nil)
+		if gz {
+			r.Header.Set("Accept-Encoding", "br, gzip;q=0.8")
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	w := get("/big", true)
+	if w.Header().Get("Content-Encoding") != "gzip" || w.Body.Len() >= len(big) {
+		t.Fatalf("big page not compressed: %v, %d bytes", w.Header(), w.Body.Len())
+	}
+	zr, _ := gzip.NewReader(w.Body)
+	if b, _ := io.ReadAll(zr); string(b) != big {
+		t.Error("compressed body differs")
+	}
+	if w := get("/big", false); w.Header().Get("Content-Encoding") != "" || w.Body.String() != big {
+		t.Error("compressed for a client that did not ask")
+	}
+	if w := get("/small", true); w.Header().Get("Content-Encoding") != "" || w.Body.String() != "ok" {
+		t.Error("tiny body compressed")
+	}
+	if w := get("/png", true); w.Header().Get("Content-Encoding") != "" {
+		t.Error("image compressed")
+	}
+	if w := get("/status", true); w.Code != http.StatusCreated || w.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("status lost: %d %v", w.Code, w.Header())
+	}
+	for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"} {
+		if w.Header().Get(h) == "" {
+			t.Errorf("%s missing", h)
+		}
+	}
+}
