@@ -144,4 +144,3 @@ func TestJourneyWithoutJavaScript(t *testing.T) {
 	}
 	do(t, ctx, "compare", chromedp.Click(chromedp.CSS(`.service-foot a.button`)), chromedp.WaitVisible(chromedp.CSS("table.compare")))
 }
-

@@ -13,7 +13,9 @@ import (
 	"github.com/pendopo/pendopo"
 )
 
-func quiet() Options { return Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CSP: "default-src 'self'"} }
+func quiet() Options {
+	return Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CSP: "default-src 'self'"}
+}
 
 func TestStatus(t *testing.T) {
 	for kind, want := range map[pendopo.ErrorKind]int{
