@@ -179,14 +179,11 @@ type adminRegionPage struct {
 
 func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage, error) {
 	ctx := r.Context()
-	reg, err := s.app.Region(ctx, code)
+	reg, p, err := s.adminPage(r, code)
 	if err != nil {
 		return adminRegionPage{}, err
 	}
 	who := admin(r).Actor
-	if !who.CanWrite(code) {
-		return adminRegionPage{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
-	}
 	services, _, err := s.app.AdminServices(ctx, who, code, pendopo.Page{PerPage: pendopo.MaxPerPage})
 	if err != nil {
 		return adminRegionPage{}, err
@@ -199,8 +196,7 @@ func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage,
 	if err != nil {
 		return adminRegionPage{}, err
 	}
-	p := s.regionPage(r, reg, "")
-	p.Title, p.Noindex = p.T("admin.region.title", reg.Name), true
+	p.Title = p.T("admin.region.title", reg.Name)
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, ""}}
 	return adminRegionPage{Page: p, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points}, nil
 }
@@ -331,12 +327,9 @@ func (s *Server) serviceFormData(r *http.Request, code string, id int64) (servic
 		}
 		data.NeedsReview = svc.Published() && s.app.NeedsReview(svc)
 	}
-	reg, err := s.app.Region(ctx, code)
+	reg, p, err := s.adminPage(r, code)
 	if err != nil {
 		return data, err
-	}
-	if !who.CanWrite(code) {
-		return data, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
 	}
 	data.RegionCode = code
 	if data.Agencies, _, err = s.app.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
@@ -349,8 +342,6 @@ func (s *Server) serviceFormData(r *http.Request, code string, id int64) (servic
 		data.Kinds = append(data.Kinds, k)
 	}
 	slices.SortFunc(data.Kinds, func(a, b pendopo.ServiceKind) int { return strings.Compare(a.Name.ID, b.Name.ID) })
-	p := s.regionPage(r, reg, "")
-	p.Noindex = true
 	if id == 0 {
 		p.Title = p.T("admin.service.new")
 		data.Content.Channels = []pendopo.Channel{pendopo.ChannelOffline}
@@ -514,6 +505,25 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// errNotYourRegion refuses admin pages of a region the token cannot manage.
+var errNotYourRegion = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
+
+// adminPage starts an admin page of a region: the region must exist and
+// the signed-in admin must be allowed to manage it. The trail ends with
+// title, which may be set later through the returned page.
+func (s *Server) adminPage(r *http.Request, code string) (pendopo.Region, Page, error) {
+	reg, err := s.app.Region(r.Context(), code)
+	if err != nil {
+		return reg, Page{}, err
+	}
+	if !admin(r).Actor.CanWrite(code) {
+		return reg, Page{}, errNotYourRegion
+	}
+	p := s.regionPage(r, reg, "")
+	p.Noindex = true
+	return reg, p, nil
+}
+
 type agencyFormPage struct {
 	Page
 	Form
@@ -523,15 +533,10 @@ type agencyFormPage struct {
 }
 
 func (s *Server) agencyFormPage(r *http.Request, code string) (agencyFormPage, error) {
-	reg, err := s.app.Region(r.Context(), code)
+	reg, p, err := s.adminPage(r, code)
 	if err != nil {
 		return agencyFormPage{}, err
 	}
-	if !admin(r).Actor.CanWrite(code) {
-		return agencyFormPage{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
-	}
-	p := s.regionPage(r, reg, "")
-	p.Noindex = true
 	data := agencyFormPage{RegionCode: code, New: r.PathValue("slug") == ""}
 	if data.New {
 		p.Title = p.T("admin.agency.new")
@@ -601,15 +606,10 @@ type pointFormPage struct {
 }
 
 func (s *Server) pointFormPage(r *http.Request, code string) (pointFormPage, error) {
-	reg, err := s.app.Region(r.Context(), code)
+	reg, p, err := s.adminPage(r, code)
 	if err != nil {
 		return pointFormPage{}, err
 	}
-	if !admin(r).Actor.CanWrite(code) {
-		return pointFormPage{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
-	}
-	p := s.regionPage(r, reg, "")
-	p.Noindex = true
 	data := pointFormPage{RegionCode: code, New: r.PathValue("slug") == ""}
 	if data.Agencies, _, err = s.app.Agencies(r.Context(), code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
 		return data, err
