@@ -1,11 +1,13 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
 	"math/bits"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -573,10 +575,25 @@ func (ix *Index) search(q Query, opt Options, page pendopo.Page) Result {
 		weights += slots[i].weight
 	}
 	filter := ix.filterFor(opt.Region)
-	for _, sl := range slots {
+	// The most telling slots go first. A slot whose words are so common
+	// that its documents far outnumber those found so far ("surat", "daftar")
+	// then only adds to those documents: alone it could not reach the share
+	// of the query a result needs, and scoring thousands of documents for it
+	// is what made nationwide searches slow.
+	order := make([]int, len(slots))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(slots[b].weight, slots[a].weight) })
+	for _, si := range order {
+		sl := slots[si]
 		s.slotHits = s.slotHits[:0]
+		onlySeen := false
+		if found := len(s.touched); found > 0 && !sl.required && len(slots) > 1 {
+			onlySeen = ix.slotSize(sl) > commonFactor*found
+		}
 		for _, alt := range sl.alts {
-			ix.scoreAlternative(s, alt, avg, filter)
+			ix.scoreAlternative(s, alt, avg, filter, onlySeen)
 		}
 		if sl.required {
 			required++
@@ -596,6 +613,26 @@ func (ix *Index) search(q Query, opt Options, page pendopo.Page) Result {
 		}
 	}
 	return ix.collect(s, len(slots), weights, required, opt.Region, page, res)
+}
+
+// commonFactor is how many times more documents than found so far a slot
+// must have to only add to those documents.
+const commonFactor = 8
+
+// slotSize estimates how many documents a slot would score: the longest
+// of its alternatives' shortest lists.
+func (ix *Index) slotSize(sl slot) int {
+	size := 0
+	for _, alt := range sl.alts {
+		shortest := -1
+		for _, st := range alt.stems {
+			if n := len(ix.scoringList(st)); shortest < 0 || n < shortest {
+				shortest = n
+			}
+		}
+		size = max(size, shortest)
+	}
+	return size
 }
 
 // slotWeight is the mean inverse document frequency of the first
@@ -656,7 +693,7 @@ func (ix *Index) termIDF(stem string) float32 {
 
 // scoreAlternative scores every live document that contains all stems of
 // alt and keeps, per document, the best score of the current slot.
-func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filter regionFilter) {
+func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filter regionFilter, onlySeen bool) {
 	lists := make([][]posting, len(alt.stems))
 	shortest := 0
 	for i, st := range alt.stems {
@@ -675,7 +712,7 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filt
 	pos := make([]int, len(lists))
 	for _, p := range lists[shortest] {
 		d := &ix.docs[p.doc]
-		if d.dead || !filter.keep(d) {
+		if d.dead || onlySeen && !s.seen[p.doc] || !filter.keep(d) {
 			continue
 		}
 		norm := bm25K1 * (1 - bm25B + bm25B*d.length/avg)
@@ -685,10 +722,7 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filt
 		for i, l := range lists {
 			q := p
 			if i != shortest {
-				j := pos[i]
-				for j < len(l) && l[j].doc < p.doc {
-					j++
-				}
+				j := seek(l, pos[i], p.doc)
 				pos[i] = j
 				if j == len(l) || l[j].doc != p.doc {
 					all = false
@@ -714,6 +748,25 @@ func (ix *Index) scoreAlternative(s *scratch, alt alternative, avg float32, filt
 			s.nameNow[p.doc] = inName
 		}
 	}
+}
+
+// seek returns the first index at or after from whose document is not
+// before doc, galloping then bisecting, so that intersecting a short list
+// with a long one costs little more than the short one.
+func seek(l []posting, from int, doc uint32) int {
+	if from >= len(l) || l[from].doc >= doc {
+		return from
+	}
+	lo, step := from, 1
+	hi := from + step
+	for hi < len(l) && l[hi].doc < doc {
+		lo = hi
+		step *= 2
+		hi = from + step
+	}
+	hi = min(hi, len(l))
+	// l[lo] < doc; find the first index in (lo, hi] with doc >= doc.
+	return lo + 1 + sort.Search(hi-lo-1, func(k int) bool { return l[lo+1+k].doc >= doc })
 }
 
 // minRelativeScore is the share of the best score a hit needs.

@@ -303,3 +303,21 @@ func TestResultCache(t *testing.T) {
 		t.Errorf("region filter ignored by the cache: %d vs %d", len(a.Hits), len(b.Hits))
 	}
 }
+
+func TestSeek(t *testing.T) {
+	var l []posting
+	for d := uint32(0); d < 1000; d += 3 {
+		l = append(l, posting{doc: d})
+	}
+	for from := 0; from < len(l); from += 37 {
+		for doc := uint32(0); doc < 1010; doc++ {
+			want := from
+			for want < len(l) && l[want].doc < doc {
+				want++
+			}
+			if got := seek(l, from, doc); got != want {
+				t.Fatalf("seek(from %d, doc %d) = %d, want %d", from, doc, got, want)
+			}
+		}
+	}
+}
