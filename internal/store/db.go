@@ -1,6 +1,6 @@
 // Package store implements pendopo.Store for SQLite (the default, embedded
 // in the binary through a pure-Go driver) and PostgreSQL. The SQL is
-// written once with "?" placeholders; dialect.go holds what differs.
+// written once with "?" for parameters; dialect.go holds what differs.
 package store
 
 import (
@@ -199,7 +199,7 @@ func (db *DB) write() querier {
 	return db.w
 }
 
-// q rebinds a query written with "?" placeholders for the dialect, once.
+// q rewrites the "?" parameters of a query for the dialect, once.
 func (db *DB) q(query string) string {
 	if v, ok := db.queries.Load(query); ok {
 		return v.(string)

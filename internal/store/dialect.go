@@ -15,7 +15,7 @@ import (
 // dialect is what differs between SQLite and PostgreSQL.
 type dialect interface {
 	name() string
-	// rebind turns "?" placeholders into the engine's form.
+	// rebind turns "?" parameters into the engine's form.
 	rebind(query string) string
 	// mapErr turns constraint violations into pendopo errors.
 	mapErr(err error) error

@@ -265,6 +265,15 @@ func (s *Server) adminSaveProfile(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// parseForm reads a posted form of at most limit bytes.
+func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	return nil
+}
+
 func tooLargeOr(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -432,9 +441,8 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	if err := r.ParseForm(); err != nil {
-		return tooLargeOr(err)
+	if err := parseForm(w, r, 1<<20); err != nil {
+		return err
 	}
 	c, probs := contentFromForm(r)
 	base, _ := strconv.Atoi(r.PostFormValue("base_version"))
@@ -568,9 +576,8 @@ func (s *Server) adminAgencySave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return tooLargeOr(err)
+	if err := parseForm(w, r, 64<<10); err != nil {
+		return err
 	}
 	f := r.PostForm
 	a := pendopo.Agency{RegionCode: code, Slug: f.Get("slug"), Name: f.Get("name"), ShortName: f.Get("short_name"), Description: f.Get("description"),
@@ -651,9 +658,8 @@ func (s *Server) adminPointSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return tooLargeOr(err)
+	if err := parseForm(w, r, 64<<10); err != nil {
+		return err
 	}
 	f := r.PostForm
 	pt := pendopo.ServicePoint{RegionCode: code, Slug: f.Get("slug"), Name: f.Get("name"), AgencySlug: f.Get("agency"), Address: f.Get("address"),
@@ -713,9 +719,8 @@ func (s *Server) adminSynonyms(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminSynonymsSave(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 80<<10)
-	if err := r.ParseForm(); err != nil {
-		return tooLargeOr(err)
+	if err := parseForm(w, r, 80<<10); err != nil {
+		return err
 	}
 	rules := r.PostFormValue("rules")
 	if err := s.app.SetSynonyms(r.Context(), admin(r).Actor, rules); err != nil {

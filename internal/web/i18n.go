@@ -52,7 +52,7 @@ var messages = map[string][2]string{
 		"Demo mode: the content of this portal is illustrative, not any region's official service standard."},
 
 	"search.label":          {"Cari layanan", "Search services"},
-	"search.placeholder":    {"Cari layanan, misalnya bikin KTP", "Search services, e.g. new ID card"},
+	"search.example":        {"Cari layanan, misalnya bikin KTP", "Search services, e.g. new ID card"},
 	"search.button":         {"Cari", "Search"},
 	"search.region":         {"Daerah", "Region"},
 	"search.all_regions":    {"Semua daerah", "All regions"},
