@@ -81,11 +81,6 @@ func Lang(ctx context.Context) string {
 	return "id"
 }
 
-// WithLang returns ctx with the language set, for tests and handlers.
-func WithLang(ctx context.Context, lang string) context.Context {
-	return context.WithValue(ctx, keyLang, lang)
-}
-
 // LangCookie is the cookie that remembers the chosen language.
 const LangCookie = "bahasa"
 
