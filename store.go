@@ -17,6 +17,8 @@ type Store interface {
 	AgencyStore
 	ServiceStore
 	TokenStore
+	AccountStore
+	AuditStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)
@@ -197,4 +199,114 @@ type Stats struct {
 	Agencies           int `json:"agencies"`
 	Services           int `json:"services"`
 	Kinds              int `json:"kinds"`
+}
+
+// Credentials are what signing in checks.
+type Credentials struct {
+	UserID       int64
+	PasswordHash string
+}
+
+// Session is a signed-in browser. Only a hash of its cookie is stored.
+type Session struct {
+	Hash       string
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	IP         string
+	UserAgent  string
+}
+
+// Code purposes.
+const (
+	CodeConfirm = "confirm"
+	CodeReset   = "reset"
+)
+
+// AuthCode is a one-time code sent to a user; only its hash is stored.
+type AuthCode struct {
+	UserID    int64
+	Purpose   string
+	Hash      string
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+// MaxCodeAttempts is how many wrong guesses void a one-time code.
+const MaxCodeAttempts = 5
+
+// Invitation asks someone to become an officer with a role; only a hash of
+// its link's secret is stored.
+type Invitation struct {
+	ID         int64     `json:"id"`
+	Hash       string    `json:"-"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name"`
+	Role       Role      `json:"role"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	AcceptedAt time.Time `json:"accepted_at"`
+	AcceptedBy int64     `json:"accepted_by,omitempty"`
+}
+
+// UserFilter selects officers; empty fields do not filter.
+type UserFilter struct {
+	// Region keeps users with a role in the region (or, for a province,
+	// in its kabupaten/kota).
+	Region string
+}
+
+// AccountStore keeps people, their roles and their sign-in state.
+type AccountStore interface {
+	// CreateUser stores a user; a taken email or phone is ErrConflict.
+	CreateUser(ctx context.Context, u User, passwordHash string, at time.Time) (User, error)
+	// User returns a user with their roles; erased users are not found.
+	User(ctx context.Context, id int64) (User, error)
+	// Credentials finds the sign-in data by email or phone (one is empty).
+	Credentials(ctx context.Context, email, phone string) (Credentials, error)
+	UpdateUserName(ctx context.Context, id int64, name string, at time.Time) error
+	// UserNIK returns the encrypted NIK, nil when none.
+	UserNIK(ctx context.Context, id int64) ([]byte, error)
+	// SetUserNIK stores an encrypted NIK; nil removes it.
+	SetUserNIK(ctx context.Context, id int64, enc []byte, at time.Time) error
+	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
+	ConfirmUser(ctx context.Context, id int64, at time.Time) error
+	// EraseUser removes a user's personal data, roles and sessions; the id
+	// stays so that public records keep a reference without identity.
+	EraseUser(ctx context.Context, id int64, at time.Time) error
+	Users(ctx context.Context, f UserFilter) ([]User, error)
+	GrantRole(ctx context.Context, userID int64, r Role, by string, at time.Time) error
+	// RevokeRole removes a role; removing one the user does not hold is ErrNotFound.
+	RevokeRole(ctx context.Context, userID int64, r Role) error
+
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns a session that has not expired at now.
+	Session(ctx context.Context, hash string, now time.Time) (Session, error)
+	TouchSession(ctx context.Context, hash string, seen, expires time.Time) error
+	DeleteSession(ctx context.Context, hash string) error
+	// DeleteSessions ends all sessions of a user but keep (which may be "").
+	DeleteSessions(ctx context.Context, userID int64, keep string) error
+	Sessions(ctx context.Context, userID int64) ([]Session, error)
+
+	CreateCode(ctx context.Context, c AuthCode) error
+	// ConsumeCode uses a code once. A wrong code counts against the user's
+	// newest code of that purpose, voided after MaxCodeAttempts; an
+	// unknown, used, expired or voided code is ErrNotFound.
+	ConsumeCode(ctx context.Context, userID int64, purpose, hash string, now time.Time) error
+
+	CreateInvitation(ctx context.Context, inv Invitation) (Invitation, error)
+	InvitationByHash(ctx context.Context, hash string) (Invitation, error)
+	AcceptInvitation(ctx context.Context, id, userID int64, at time.Time) error
+	Invitations(ctx context.Context, region string) ([]Invitation, error)
+
+	// LoginFailure records a failed sign-in for key ("acct:12", "ip:…").
+	LoginFailure(ctx context.Context, key string, at time.Time) error
+	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+
+	// Identity finds the user linked to a single-sign-on subject.
+	Identity(ctx context.Context, provider, subject string) (int64, error)
+	LinkIdentity(ctx context.Context, provider, subject string, userID int64) error
 }

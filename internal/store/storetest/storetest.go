@@ -32,6 +32,12 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Tokens", testTokens},
 		{"Settings", testSettings},
 		{"Stats", testStats},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"Codes", testCodes},
+		{"Invitations", testInvitations},
+		{"LoginFailures", testLoginFailures},
+		{"Audit", testAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -567,5 +573,283 @@ func testStats(t *testing.T, s pendopo.Store) {
 	want := pendopo.Stats{Regions: 552, RegionsWithCatalog: 1, Agencies: 2, Services: 2, Kinds: 2}
 	if st != want {
 		t.Errorf("stats = %+v, want %+v", st, want)
+	}
+}
+
+func testUsers(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0
+	u := must(s.CreateUser(ctx, pendopo.User{Name: "Budi", Email: "budi@contoh.id"}, "hash1", at))(t)
+	v := must(s.CreateUser(ctx, pendopo.User{Name: "Sari", Phone: "+6281234567890"}, "hash2", at))(t)
+	_, err := s.CreateUser(ctx, pendopo.User{Email: "budi@contoh.id"}, "x", at)
+	wantKind(t, err, pendopo.KindConflict)
+	_, err = s.CreateUser(ctx, pendopo.User{Phone: "+6281234567890"}, "x", at)
+	wantKind(t, err, pendopo.KindConflict)
+	c := must(s.Credentials(ctx, "budi@contoh.id", ""))(t)
+	if c.UserID != u.ID || c.PasswordHash != "hash1" {
+		t.Errorf("credentials by email: %+v", c)
+	}
+	if c := must(s.Credentials(ctx, "", "+6281234567890"))(t); c.UserID != v.ID {
+		t.Errorf("credentials by phone: %+v", c)
+	}
+	_, err = s.Credentials(ctx, "nobody@contoh.id", "")
+	wantKind(t, err, pendopo.KindNotFound)
+	_, err = s.Credentials(ctx, "", "")
+	wantKind(t, err, pendopo.KindNotFound)
+
+	later := at.Add(time.Hour)
+	if err := s.ConfirmUser(ctx, u.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateUserName(ctx, u.ID, "Budi Santoso", later); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPassword(ctx, u.ID, "hash3", later); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetUserNIK(ctx, u.ID, []byte{1, 2, 3}, later); err != nil {
+		t.Fatal(err)
+	}
+	if nik := must(s.UserNIK(ctx, u.ID))(t); string(nik) != "\x01\x02\x03" {
+		t.Errorf("nik = %v", nik)
+	}
+	if nik := must(s.UserNIK(ctx, v.ID))(t); nik != nil {
+		t.Errorf("nik of a user without one = %v", nik)
+	}
+	got := must(s.User(ctx, u.ID))(t)
+	if got.Name != "Budi Santoso" || !got.ConfirmedAt.Equal(later) || got.Email != "budi@contoh.id" || len(got.Roles) != 0 {
+		t.Errorf("user: %+v", got)
+	}
+	if c := must(s.Credentials(ctx, "budi@contoh.id", ""))(t); c.PasswordHash != "hash3" {
+		t.Errorf("password not changed: %+v", c)
+	}
+
+	// Roles.
+	must(s.SaveAgency(ctx, pendopotest.Agency("33.74", "dukcapil", "Disdukcapil"), at))(t)
+	roles := []pendopo.Role{{Kind: pendopo.RoleRegionAdmin, Region: "33.74"}, {Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dukcapil"}}
+	for _, r := range roles {
+		if err := s.GrantRole(ctx, u.ID, r, "penguji", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantKind(t, s.GrantRole(ctx, u.ID, roles[0], "penguji", at), pendopo.KindConflict)
+	if err := s.GrantRole(ctx, v.ID, pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33.72"}, "penguji", at); err != nil {
+		t.Fatal(err)
+	}
+	if got := must(s.User(ctx, u.ID))(t); len(got.Roles) != 2 {
+		t.Errorf("roles: %+v", got.Roles)
+	}
+	smg := must(s.Users(ctx, pendopo.UserFilter{Region: "33.74"}))(t)
+	if len(smg) != 1 || smg[0].ID != u.ID || len(smg[0].Roles) != 2 {
+		t.Errorf("users of 33.74: %+v", smg)
+	}
+	if jateng := must(s.Users(ctx, pendopo.UserFilter{Region: "33"}))(t); len(jateng) != 2 {
+		t.Errorf("users of province 33: %d", len(jateng))
+	}
+	if err := s.RevokeRole(ctx, u.ID, roles[1]); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.RevokeRole(ctx, u.ID, roles[1]), pendopo.KindNotFound)
+
+	// Identities.
+	if err := s.LinkIdentity(ctx, "sso", "sub-1", u.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.LinkIdentity(ctx, "sso", "sub-1", v.ID), pendopo.KindConflict)
+	if id := must(s.Identity(ctx, "sso", "sub-1"))(t); id != u.ID {
+		t.Errorf("identity = %d", id)
+	}
+
+	// Erasing keeps the row but no personal data, roles or sign-in.
+	must(0, s.CreateSession(ctx, pendopo.Session{Hash: "sess", UserID: u.ID, CreatedAt: at, LastSeenAt: at, ExpiresAt: at.Add(time.Hour)}))(t)
+	if err := s.EraseUser(ctx, u.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.User(ctx, u.ID)
+	wantKind(t, err, pendopo.KindNotFound)
+	_, err = s.Credentials(ctx, "budi@contoh.id", "")
+	wantKind(t, err, pendopo.KindNotFound)
+	_, err = s.Session(ctx, "sess", at)
+	wantKind(t, err, pendopo.KindNotFound)
+	_, err = s.Identity(ctx, "sso", "sub-1")
+	wantKind(t, err, pendopo.KindNotFound)
+	// The email is free again.
+	must(s.CreateUser(ctx, pendopo.User{Email: "budi@contoh.id"}, "x", later))(t)
+	wantKind(t, s.EraseUser(ctx, u.ID, later), pendopo.KindNotFound)
+}
+
+func testSessions(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0
+	u := must(s.CreateUser(ctx, pendopo.User{Email: "a@contoh.id"}, "h", at))(t)
+	for _, h := range []string{"s1", "s2", "s3"} {
+		if err := s.CreateSession(ctx, pendopo.Session{Hash: h, UserID: u.ID, CreatedAt: at, LastSeenAt: at, ExpiresAt: at.Add(time.Hour), IP: "10.0.0.1", UserAgent: "uji"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := must(s.Session(ctx, "s1", at))(t)
+	if got.UserID != u.ID || got.IP != "10.0.0.1" || !got.ExpiresAt.Equal(at.Add(time.Hour)) {
+		t.Errorf("session: %+v", got)
+	}
+	_, err := s.Session(ctx, "s1", at.Add(2*time.Hour))
+	wantKind(t, err, pendopo.KindNotFound)
+	if err := s.TouchSession(ctx, "s1", at.Add(time.Hour), at.Add(3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	must(s.Session(ctx, "s1", at.Add(2*time.Hour)))(t)
+	if err := s.DeleteSession(ctx, "s2"); err != nil {
+		t.Fatal(err)
+	}
+	if l := must(s.Sessions(ctx, u.ID))(t); len(l) != 2 {
+		t.Errorf("sessions: %d", len(l))
+	}
+	if err := s.DeleteSessions(ctx, u.ID, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if l := must(s.Sessions(ctx, u.ID))(t); len(l) != 1 || l[0].Hash != "s1" {
+		t.Errorf("after logging out elsewhere: %+v", l)
+	}
+}
+
+func testCodes(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0
+	u := must(s.CreateUser(ctx, pendopo.User{Email: "a@contoh.id"}, "h", at))(t)
+	code := func(hash string) pendopo.AuthCode {
+		return pendopo.AuthCode{UserID: u.ID, Purpose: pendopo.CodeConfirm, Hash: hash, ExpiresAt: at.Add(time.Hour), CreatedAt: at}
+	}
+	if err := s.CreateCode(ctx, code("c1")); err != nil {
+		t.Fatal(err)
+	}
+	// A new code voids the old one.
+	if err := s.CreateCode(ctx, code("c2")); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.ConsumeCode(ctx, u.ID, pendopo.CodeConfirm, "c1", at), pendopo.KindNotFound)
+	wantKind(t, s.ConsumeCode(ctx, u.ID, pendopo.CodeReset, "c2", at), pendopo.KindNotFound)
+	if err := s.ConsumeCode(ctx, u.ID, pendopo.CodeConfirm, "c2", at); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.ConsumeCode(ctx, u.ID, pendopo.CodeConfirm, "c2", at), pendopo.KindNotFound)
+	// Expired codes do not work.
+	if err := s.CreateCode(ctx, code("c3")); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.ConsumeCode(ctx, u.ID, pendopo.CodeConfirm, "c3", at.Add(2*time.Hour)), pendopo.KindNotFound)
+	// Wrong guesses are counted and void the code.
+	if err := s.CreateCode(ctx, code("c4")); err != nil {
+		t.Fatal(err)
+	}
+	for range pendopo.MaxCodeAttempts {
+		wantKind(t, s.ConsumeCode(ctx, u.ID, pendopo.CodeConfirm, "salah", at), pendopo.KindNotFound)
+	}
+	wantKind(t, s.ConsumeCode(ctx, u.ID, pendopo.CodeConfirm, "c4", at), pendopo.KindNotFound)
+}
+
+func testInvitations(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0
+	r := pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dukcapil"}
+	inv := must(s.CreateInvitation(ctx, pendopo.Invitation{Hash: "i1", Email: "petugas@contoh.id", Name: "Petugas", Role: r, CreatedBy: "admin", CreatedAt: at, ExpiresAt: at.Add(72 * time.Hour)}))(t)
+	must(s.CreateInvitation(ctx, pendopo.Invitation{Hash: "i2", Email: "x@contoh.id", Role: pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33.72"}, CreatedBy: "admin", CreatedAt: at, ExpiresAt: at}))(t)
+	_, err := s.CreateInvitation(ctx, pendopo.Invitation{Hash: "i1", Email: "y@contoh.id", Role: r, CreatedAt: at, ExpiresAt: at})
+	wantKind(t, err, pendopo.KindConflict)
+	got := must(s.InvitationByHash(ctx, "i1"))(t)
+	if got.ID != inv.ID || got.Role != r || got.Email != "petugas@contoh.id" || !got.AcceptedAt.IsZero() {
+		t.Errorf("invitation: %+v", got)
+	}
+	u := must(s.CreateUser(ctx, pendopo.User{Email: "petugas@contoh.id"}, "h", at))(t)
+	if err := s.AcceptInvitation(ctx, inv.ID, u.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.AcceptInvitation(ctx, inv.ID, u.ID, at), pendopo.KindConflict)
+	if got := must(s.InvitationByHash(ctx, "i1"))(t); got.AcceptedBy != u.ID || !got.AcceptedAt.Equal(at) {
+		t.Errorf("accepted: %+v", got)
+	}
+	if l := must(s.Invitations(ctx, "33.74"))(t); len(l) != 1 {
+		t.Errorf("invitations of 33.74: %d", len(l))
+	}
+	if l := must(s.Invitations(ctx, "33"))(t); len(l) != 2 {
+		t.Errorf("invitations of province 33: %d", len(l))
+	}
+	_, err = s.InvitationByHash(ctx, "nope")
+	wantKind(t, err, pendopo.KindNotFound)
+}
+
+func testLoginFailures(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0
+	for i := range 3 {
+		if err := s.LoginFailure(ctx, "ip:10.0.0.1", at.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(0, s.LoginFailure(ctx, "acct:1", at))(t)
+	if n := must(s.LoginFailures(ctx, "ip:10.0.0.1", at.Add(-time.Minute)))(t); n != 3 {
+		t.Errorf("failures = %d", n)
+	}
+	if n := must(s.LoginFailures(ctx, "ip:10.0.0.1", at.Add(30*time.Second)))(t); n != 2 {
+		t.Errorf("failures in window = %d", n)
+	}
+	if err := s.ClearLoginFailures(ctx, "ip:10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := must(s.LoginFailures(ctx, "ip:10.0.0.1", at.Add(-time.Hour)))(t); n != 0 {
+		t.Errorf("after clearing = %d", n)
+	}
+	if n := must(s.LoginFailures(ctx, "acct:1", at.Add(-time.Hour)))(t); n != 1 {
+		t.Errorf("other key cleared too: %d", n)
+	}
+}
+
+func testAudit(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0.Add(123456789 * time.Nanosecond)
+	var entries []pendopo.AuditEntry
+	for i, region := range []string{"33.74", "33.72", "33.74"} {
+		e := must(s.AppendAudit(ctx, pendopo.AuditEntry{At: at.Add(time.Duration(i) * time.Minute), Actor: "budi", ActorUser: 7, Role: "region_admin",
+			IP: "10.0.0.1", Action: "service.update", Entity: "service", EntityID: "42", Region: region, Diff: `{"name":["a","b"]}`}))(t)
+		entries = append(entries, e)
+	}
+	if entries[0].Seq != 1 || entries[0].PrevHash != pendopo.GenesisHash || entries[1].PrevHash != entries[0].Hash || entries[2].Seq != 3 {
+		t.Fatalf("chain: %+v", entries)
+	}
+	// A failed transaction leaves no entry and no gap.
+	boom := errors.New("boom")
+	err := s.InTx(ctx, func(tx pendopo.Store) error {
+		if _, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: at, Actor: "x", Action: "a", Entity: "e", EntityID: "1"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	chain := must(s.AuditChain(ctx, 0, 100))(t)
+	if len(chain) != 3 {
+		t.Fatalf("chain has %d entries", len(chain))
+	}
+	if _, _, brk := pendopo.VerifyChain(chain, pendopo.GenesisHash, 1); brk != nil {
+		t.Errorf("stored chain does not verify: %+v", brk)
+	}
+	if !chain[0].At.Equal(entries[0].At) || chain[0].ActorUser != 7 || chain[0].Diff != entries[0].Diff {
+		t.Errorf("stored entry differs: %+v vs %+v", chain[0], entries[0])
+	}
+	log, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Region: "33.74"}))
+	if total != 2 || log[0].Seq != 3 {
+		t.Errorf("region log: %d, first %d", total, log[0].Seq)
+	}
+	if _, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Region: "33"})); total != 3 {
+		t.Errorf("province log: %d", total)
+	}
+	if _, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Actor: "BUD", Since: at.Add(time.Minute)})); total != 2 {
+		t.Errorf("filtered log: %d", total)
+	}
+	if l, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Page: pendopo.Page{Page: 9, PerPage: 1}})); len(l) != 0 || total != 3 {
+		t.Errorf("past the end: %d %d", len(l), total)
+	}
+}
+
+func must2a(t *testing.T) func([]pendopo.AuditEntry, int, error) ([]pendopo.AuditEntry, int) {
+	return func(l []pendopo.AuditEntry, n int, err error) ([]pendopo.AuditEntry, int) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l, n
 	}
 }

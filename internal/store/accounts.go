@@ -1,0 +1,485 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pendopo/pendopo"
+)
+
+// CreateUser stores a new user.
+func (db *DB) CreateUser(ctx context.Context, u pendopo.User, hash string, at time.Time) (pendopo.User, error) {
+	var confirmed sql.NullTime
+	if !u.ConfirmedAt.IsZero() {
+		confirmed = sql.NullTime{Time: u.ConfirmedAt.UTC(), Valid: true}
+	}
+	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO users (name, email, phone, password_hash, confirmed_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		u.Name, nullString(u.Email), nullString(u.Phone), hash, confirmed, at.UTC(), at.UTC()).Scan(&u.ID)
+	if err != nil {
+		return u, fmt.Errorf("create user: %w", db.d.mapErr(err))
+	}
+	u.CreatedAt = at.UTC()
+	return u, nil
+}
+
+// User returns a live user with roles.
+func (db *DB) User(ctx context.Context, id int64) (pendopo.User, error) {
+	var (
+		u            pendopo.User
+		email, phone sql.NullString
+		confirmed    sql.NullTime
+	)
+	err := db.read().QueryRowContext(ctx, db.q(`SELECT id, name, email, phone, confirmed_at, created_at FROM users
+		WHERE id = ? AND deleted_at IS NULL`), id).Scan(&u.ID, &u.Name, &email, &phone, &confirmed, &u.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("user %d: %w", id, pendopo.ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("user %d: %w", id, err)
+	}
+	u.Email, u.Phone = email.String, phone.String
+	u.CreatedAt = u.CreatedAt.UTC()
+	if confirmed.Valid {
+		u.ConfirmedAt = confirmed.Time.UTC()
+	}
+	roles, err := db.roles(ctx, []int64{id})
+	if err != nil {
+		return u, err
+	}
+	u.Roles = roles[id]
+	return u, nil
+}
+
+// roles loads the roles of several users in one query.
+func (db *DB) roles(ctx context.Context, ids []int64) (map[int64][]pendopo.Role, error) {
+	out := map[int64][]pendopo.Role{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT user_id, kind, region, agency FROM user_roles
+		WHERE user_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY user_id, kind, region, agency`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("roles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id int64
+			r  pendopo.Role
+		)
+		if err := rows.Scan(&id, &r.Kind, &r.Region, &r.Agency); err != nil {
+			return nil, fmt.Errorf("roles: %w", err)
+		}
+		out[id] = append(out[id], r)
+	}
+	return out, rows.Err()
+}
+
+// Credentials finds sign-in data by email or phone.
+func (db *DB) Credentials(ctx context.Context, email, phone string) (pendopo.Credentials, error) {
+	var c pendopo.Credentials
+	col, v := "email", email
+	if email == "" {
+		col, v = "phone", phone
+	}
+	if v == "" {
+		return c, fmt.Errorf("credentials: %w", pendopo.ErrNotFound)
+	}
+	err := db.read().QueryRowContext(ctx, db.q(`SELECT id, password_hash FROM users WHERE `+col+` = ? AND deleted_at IS NULL`), v).
+		Scan(&c.UserID, &c.PasswordHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("credentials: %w", pendopo.ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("credentials: %w", err)
+	}
+	return c, nil
+}
+
+func (db *DB) updateUser(ctx context.Context, id int64, set string, args ...any) error {
+	res, err := db.write().ExecContext(ctx, db.q(`UPDATE users SET `+set+` WHERE id = ? AND deleted_at IS NULL`), append(args, id)...)
+	if err != nil {
+		return fmt.Errorf("update user %d: %w", id, db.d.mapErr(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("update user %d: %w", id, pendopo.ErrNotFound)
+	}
+	return nil
+}
+
+// UpdateUserName changes a user's name.
+func (db *DB) UpdateUserName(ctx context.Context, id int64, name string, at time.Time) error {
+	return db.updateUser(ctx, id, "name = ?, updated_at = ?", name, at.UTC())
+}
+
+// UserNIK returns the encrypted NIK.
+func (db *DB) UserNIK(ctx context.Context, id int64) ([]byte, error) {
+	var enc []byte
+	err := db.read().QueryRowContext(ctx, db.q(`SELECT nik_enc FROM users WHERE id = ? AND deleted_at IS NULL`), id).Scan(&enc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("nik of user %d: %w", id, pendopo.ErrNotFound)
+	}
+	return enc, err
+}
+
+// SetUserNIK stores or removes an encrypted NIK.
+func (db *DB) SetUserNIK(ctx context.Context, id int64, enc []byte, at time.Time) error {
+	return db.updateUser(ctx, id, "nik_enc = ?, updated_at = ?", enc, at.UTC())
+}
+
+// SetPassword changes the password hash.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash string, at time.Time) error {
+	return db.updateUser(ctx, id, "password_hash = ?, updated_at = ?", hash, at.UTC())
+}
+
+// ConfirmUser marks the contact confirmed.
+func (db *DB) ConfirmUser(ctx context.Context, id int64, at time.Time) error {
+	return db.updateUser(ctx, id, "confirmed_at = coalesce(confirmed_at, ?), updated_at = ?", at.UTC(), at.UTC())
+}
+
+// EraseUser removes personal data and everything that signs the user in.
+func (db *DB) EraseUser(ctx context.Context, id int64, at time.Time) error {
+	return db.inTx(ctx, func(db *DB) error {
+		if err := db.updateUser(ctx, id, `name = '', email = NULL, phone = NULL, password_hash = '', nik_enc = NULL,
+			confirmed_at = NULL, deleted_at = ?, updated_at = ?`, at.UTC(), at.UTC()); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			"DELETE FROM user_roles WHERE user_id = ?", "DELETE FROM sessions WHERE user_id = ?",
+			"DELETE FROM auth_codes WHERE user_id = ?", "DELETE FROM user_identities WHERE user_id = ?",
+		} {
+			if _, err := db.write().ExecContext(ctx, db.q(q), id); err != nil {
+				return fmt.Errorf("erase user %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Users lists users with roles matching f, by name.
+func (db *DB) Users(ctx context.Context, f pendopo.UserFilter) ([]pendopo.User, error) {
+	q := `SELECT DISTINCT u.id, u.name, u.email, u.phone, u.confirmed_at, u.created_at FROM users u
+		JOIN user_roles r ON r.user_id = u.id WHERE u.deleted_at IS NULL`
+	var args []any
+	if f.Region != "" {
+		q += ` AND (r.region = ? OR r.region LIKE ?)`
+		args = append(args, f.Region, f.Region+".%")
+	}
+	rows, err := db.read().QueryContext(ctx, db.q(q+` ORDER BY u.id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	var (
+		out []pendopo.User
+		ids []int64
+	)
+	for rows.Next() {
+		var (
+			u            pendopo.User
+			email, phone sql.NullString
+			confirmed    sql.NullTime
+		)
+		if err := rows.Scan(&u.ID, &u.Name, &email, &phone, &confirmed, &u.CreatedAt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		u.Email, u.Phone, u.CreatedAt = email.String, phone.String, u.CreatedAt.UTC()
+		if confirmed.Valid {
+			u.ConfirmedAt = confirmed.Time.UTC()
+		}
+		out = append(out, u)
+		ids = append(ids, u.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	roles, err := db.roles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Roles = roles[out[i].ID]
+	}
+	return out, nil
+}
+
+// GrantRole gives a user a role; granting one they hold is ErrConflict.
+func (db *DB) GrantRole(ctx context.Context, userID int64, r pendopo.Role, by string, at time.Time) error {
+	_, err := db.write().ExecContext(ctx, db.q(`INSERT INTO user_roles (user_id, kind, region, agency, granted_by, granted_at) VALUES (?, ?, ?, ?, ?, ?)`),
+		userID, r.Kind, r.Region, r.Agency, by, at.UTC())
+	if err != nil {
+		return fmt.Errorf("grant %s to user %d: %w", r.Kind, userID, db.d.mapErr(err))
+	}
+	return nil
+}
+
+// RevokeRole takes a role away.
+func (db *DB) RevokeRole(ctx context.Context, userID int64, r pendopo.Role) error {
+	res, err := db.write().ExecContext(ctx, db.q(`DELETE FROM user_roles WHERE user_id = ? AND kind = ? AND region = ? AND agency = ?`),
+		userID, r.Kind, r.Region, r.Agency)
+	if err != nil {
+		return fmt.Errorf("revoke %s from user %d: %w", r.Kind, userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoke %s from user %d: %w", r.Kind, userID, pendopo.ErrNotFound)
+	}
+	return nil
+}
+
+// CreateSession stores a session.
+func (db *DB) CreateSession(ctx context.Context, s pendopo.Session) error {
+	_, err := db.write().ExecContext(ctx, db.q(`INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`), s.Hash, s.UserID, s.CreatedAt.UTC(), s.LastSeenAt.UTC(), s.ExpiresAt.UTC(), s.IP, s.UserAgent)
+	if err != nil {
+		return fmt.Errorf("create session: %w", db.d.mapErr(err))
+	}
+	return nil
+}
+
+const sessionCols = `hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent`
+
+func scanSession(row interface{ Scan(...any) error }) (pendopo.Session, error) {
+	var s pendopo.Session
+	err := row.Scan(&s.Hash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.IP, &s.UserAgent)
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC(), s.ExpiresAt.UTC()
+	return s, err
+}
+
+// Session returns a live session.
+func (db *DB) Session(ctx context.Context, hash string, now time.Time) (pendopo.Session, error) {
+	s, err := scanSession(db.read().QueryRowContext(ctx, db.q(`SELECT `+sessionCols+` FROM sessions WHERE hash = ? AND expires_at > ?`), hash, now.UTC()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("session: %w", pendopo.ErrNotFound)
+	}
+	if err != nil {
+		return s, fmt.Errorf("session: %w", err)
+	}
+	return s, nil
+}
+
+// TouchSession extends a session.
+func (db *DB) TouchSession(ctx context.Context, hash string, seen, expires time.Time) error {
+	_, err := db.write().ExecContext(ctx, db.q(`UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE hash = ?`), seen.UTC(), expires.UTC(), hash)
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one session.
+func (db *DB) DeleteSession(ctx context.Context, hash string) error {
+	if _, err := db.write().ExecContext(ctx, db.q(`DELETE FROM sessions WHERE hash = ?`), hash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSessions ends a user's sessions but keep.
+func (db *DB) DeleteSessions(ctx context.Context, userID int64, keep string) error {
+	if _, err := db.write().ExecContext(ctx, db.q(`DELETE FROM sessions WHERE user_id = ? AND hash <> ?`), userID, keep); err != nil {
+		return fmt.Errorf("delete sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Sessions lists a user's sessions, newest first.
+func (db *DB) Sessions(ctx context.Context, userID int64) ([]pendopo.Session, error) {
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+sessionCols+` FROM sessions WHERE user_id = ? ORDER BY created_at DESC`), userID)
+	if err != nil {
+		return nil, fmt.Errorf("sessions of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []pendopo.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CreateCode stores a one-time code; older codes of the purpose are voided.
+func (db *DB) CreateCode(ctx context.Context, c pendopo.AuthCode) error {
+	return db.inTx(ctx, func(db *DB) error {
+		if _, err := db.write().ExecContext(ctx, db.q(`UPDATE auth_codes SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`),
+			c.CreatedAt.UTC(), c.UserID, c.Purpose); err != nil {
+			return err
+		}
+		_, err := db.write().ExecContext(ctx, db.q(`INSERT INTO auth_codes (user_id, purpose, hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`),
+			c.UserID, c.Purpose, c.Hash, c.ExpiresAt.UTC(), c.CreatedAt.UTC())
+		if err != nil {
+			return fmt.Errorf("create code: %w", db.d.mapErr(err))
+		}
+		return nil
+	})
+}
+
+// ConsumeCode uses a one-time code.
+func (db *DB) ConsumeCode(ctx context.Context, userID int64, purpose, hash string, now time.Time) error {
+	// A wrong guess must be counted, so the transaction commits and the
+	// error comes after it.
+	wrong := false
+	err := db.inTx(ctx, func(db *DB) error {
+		var (
+			id       int64
+			want     string
+			attempts int
+		)
+		err := db.write().QueryRowContext(ctx, db.q(`SELECT id, hash, attempts FROM auth_codes
+			WHERE user_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1`), userID, purpose, now.UTC()).
+			Scan(&id, &want, &attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("code: %w", pendopo.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("code: %w", err)
+		}
+		if want != hash {
+			attempts++
+			q := `UPDATE auth_codes SET attempts = ? WHERE id = ?`
+			args := []any{attempts, id}
+			if attempts >= pendopo.MaxCodeAttempts {
+				q = `UPDATE auth_codes SET attempts = ?, used_at = ? WHERE id = ?`
+				args = []any{attempts, now.UTC(), id}
+			}
+			wrong = true
+			_, err := db.write().ExecContext(ctx, db.q(q), args...)
+			return err
+		}
+		_, err = db.write().ExecContext(ctx, db.q(`UPDATE auth_codes SET used_at = ? WHERE id = ?`), now.UTC(), id)
+		return err
+	})
+	if err == nil && wrong {
+		err = fmt.Errorf("wrong code: %w", pendopo.ErrNotFound)
+	}
+	return err
+}
+
+// CreateInvitation stores an invitation.
+func (db *DB) CreateInvitation(ctx context.Context, inv pendopo.Invitation) (pendopo.Invitation, error) {
+	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO invitations (hash, email, name, kind, region, agency, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		inv.Hash, inv.Email, inv.Name, inv.Role.Kind, inv.Role.Region, inv.Role.Agency, inv.CreatedBy, inv.CreatedAt.UTC(), inv.ExpiresAt.UTC()).Scan(&inv.ID)
+	if err != nil {
+		return inv, fmt.Errorf("create invitation: %w", db.d.mapErr(err))
+	}
+	return inv, nil
+}
+
+const invitationCols = `id, hash, email, name, kind, region, agency, created_by, created_at, expires_at, accepted_at, accepted_by`
+
+func scanInvitation(row interface{ Scan(...any) error }) (pendopo.Invitation, error) {
+	var (
+		inv pendopo.Invitation
+		at  sql.NullTime
+		by  sql.NullInt64
+	)
+	err := row.Scan(&inv.ID, &inv.Hash, &inv.Email, &inv.Name, &inv.Role.Kind, &inv.Role.Region, &inv.Role.Agency, &inv.CreatedBy, &inv.CreatedAt, &inv.ExpiresAt, &at, &by)
+	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.UTC(), inv.ExpiresAt.UTC()
+	if at.Valid {
+		inv.AcceptedAt = at.Time.UTC()
+	}
+	inv.AcceptedBy = by.Int64
+	return inv, err
+}
+
+// InvitationByHash finds an invitation by the hash of its secret.
+func (db *DB) InvitationByHash(ctx context.Context, hash string) (pendopo.Invitation, error) {
+	inv, err := scanInvitation(db.read().QueryRowContext(ctx, db.q(`SELECT `+invitationCols+` FROM invitations WHERE hash = ?`), hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return inv, fmt.Errorf("invitation: %w", pendopo.ErrNotFound)
+	}
+	if err != nil {
+		return inv, fmt.Errorf("invitation: %w", err)
+	}
+	return inv, nil
+}
+
+// AcceptInvitation marks an invitation used; accepting twice is ErrConflict.
+func (db *DB) AcceptInvitation(ctx context.Context, id, userID int64, at time.Time) error {
+	res, err := db.write().ExecContext(ctx, db.q(`UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL`), at.UTC(), userID, id)
+	if err != nil {
+		return fmt.Errorf("accept invitation %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accept invitation %d: %w", id, pendopo.ErrConflict)
+	}
+	return nil
+}
+
+// Invitations lists a region's invitations (a province's include its
+// kabupaten/kota; empty lists all), newest first.
+func (db *DB) Invitations(ctx context.Context, region string) ([]pendopo.Invitation, error) {
+	q := `SELECT ` + invitationCols + ` FROM invitations`
+	var args []any
+	if region != "" {
+		q += ` WHERE region = ? OR region LIKE ?`
+		args = append(args, region, region+".%")
+	}
+	rows, err := db.read().QueryContext(ctx, db.q(q+` ORDER BY id DESC`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list invitations: %w", err)
+	}
+	defer rows.Close()
+	var out []pendopo.Invitation
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv)
+	}
+	return out, rows.Err()
+}
+
+// LoginFailure records a failed sign-in.
+func (db *DB) LoginFailure(ctx context.Context, key string, at time.Time) error {
+	if _, err := db.write().ExecContext(ctx, db.q(`INSERT INTO login_failures (key, at) VALUES (?, ?)`), key, at.UTC()); err != nil {
+		return fmt.Errorf("record login failure: %w", err)
+	}
+	return nil
+}
+
+// LoginFailures counts failures of key since a time.
+func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+	return db.count(ctx, `SELECT count(*) FROM login_failures WHERE key = ? AND at > ?`, key, since.UTC())
+}
+
+// ClearLoginFailures forgets a key's failures after a successful sign-in.
+func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
+	if _, err := db.write().ExecContext(ctx, db.q(`DELETE FROM login_failures WHERE key = ?`), key); err != nil {
+		return fmt.Errorf("clear login failures: %w", err)
+	}
+	return nil
+}
+
+// Identity finds a user by single-sign-on subject.
+func (db *DB) Identity(ctx context.Context, provider, subject string) (int64, error) {
+	var id int64
+	err := db.read().QueryRowContext(ctx, db.q(`SELECT user_id FROM user_identities WHERE provider = ? AND subject = ?`), provider, subject).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("identity: %w", pendopo.ErrNotFound)
+	}
+	return id, err
+}
+
+// LinkIdentity links a single-sign-on subject to a user.
+func (db *DB) LinkIdentity(ctx context.Context, provider, subject string, userID int64) error {
+	_, err := db.write().ExecContext(ctx, db.q(`INSERT INTO user_identities (provider, subject, user_id) VALUES (?, ?, ?)`), provider, subject, userID)
+	if err != nil {
+		return fmt.Errorf("link identity: %w", db.d.mapErr(err))
+	}
+	return nil
+}
