@@ -150,4 +150,7 @@ type AuditStore interface {
 	// AuditChain returns up to limit entries after sequence number after,
 	// in order, for verification.
 	AuditChain(ctx context.Context, after int64, limit int) ([]AuditEntry, error)
+	// AuditHead is the sequence number of the last entry ever appended, kept
+	// apart from the entries so that cutting off the end is detected too.
+	AuditHead(ctx context.Context) (int64, error)
 }

@@ -49,6 +49,7 @@ Commands:
   export    export a region as JSON, or its services as CSV
   token     create, list or revoke API tokens for writes
   gen       fill the database with a generated national catalog, for benchmarks
+  audit     verify the hash chain of the audit trail
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.token(ctx, rest)
 	case "gen":
 		return e.gen(ctx, rest)
+	case "audit":
+		return e.audit(ctx, rest)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "pendopo", version())
 		return nil

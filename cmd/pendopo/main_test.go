@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -224,5 +225,50 @@ func TestServeDemo(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(tok), "pdp_") {
 			t.Errorf("demo token file: %v", err)
 		}
+	}
+}
+
+// TestAuditVerify changes, then removes, entries of the audit trail behind
+// the application's back: verify must name the first broken entry.
+func TestAuditVerify(t *testing.T) {
+	env := dbEnv(t)
+	for _, name := range []string{"a", "b", "c", "d"} {
+		if _, _, err := cli(t, env, "", "token", "create", "--name", name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err := cli(t, env, "", "audit", "verify")
+	if err != nil || !strings.Contains(out, "intact: 4 entries") {
+		t.Fatalf("fresh trail: %v %s", err, out)
+	}
+	driver, dsn := "sqlite", "file:"+filepath.Join(env["PENDOPO_DATA"], "pendopo.db")
+	if env["PENDOPO_DB"] != "" {
+		driver, dsn = "pgx", env["PENDOPO_DB"]
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	tamper := func(q string) {
+		t.Helper()
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tamper(`UPDATE audit_log SET actor = 'orang lain' WHERE seq = 3`)
+	out, _, err = cli(t, env, "", "audit", "verify")
+	if err == nil || !strings.Contains(out, "BROKEN at entry 3") || !strings.Contains(out, "edited") {
+		t.Errorf("edited entry: %v %s", err, out)
+	}
+	tamper(`DELETE FROM audit_log WHERE seq = 3`)
+	out, _, err = cli(t, env, "", "audit", "verify")
+	if err == nil || !strings.Contains(out, "BROKEN at entry 3") || !strings.Contains(out, "missing") {
+		t.Errorf("deleted entry: %v %s", err, out)
+	}
+	tamper(`DELETE FROM audit_log WHERE seq >= 3`)
+	out, _, err = cli(t, env, "", "audit", "verify")
+	if err == nil || !strings.Contains(out, "BROKEN at entry 3") || !strings.Contains(out, "removed") {
+		t.Errorf("cut-off tail: %v %s", err, out)
 	}
 }

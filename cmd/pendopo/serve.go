@@ -141,7 +141,7 @@ func (e env) demoToken(ctx context.Context, a *app.App, dataDir string, sqlite b
 		// A shared database gets no token written to a local file.
 		return nil
 	}
-	_, secret, err := a.CreateToken(ctx, "demo admin", "")
+	_, secret, err := a.CreateToken(ctx, app.System, "demo admin", "")
 	if err != nil {
 		return err
 	}

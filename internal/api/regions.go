@@ -109,7 +109,7 @@ func (s *server) putServicePoint(c *call, req ServicePointRequest) (pendopo.Serv
 func (s *server) exportRegion(c *call) (pendopo.Bundle, error) {
 	code := c.path("code")
 	b, err := s.app.Export(c.ctx(), code)
-	if err != nil || c.authed && c.who.CanWrite(code) {
+	if _, ok := c.who.Can(pendopo.ActViewConsole, pendopo.Scope{Region: code}); err != nil || c.authed && ok {
 		return b, err
 	}
 	drafts := map[string]bool{}

@@ -100,8 +100,8 @@ func TestAuthorization(t *testing.T) {
 	a := demoApp(t)
 	res, _ := a.Search(ctx, "ktp", "33.72", pendopo.Page{PerPage: 1})
 	solo, _ := a.ServiceForEdit(ctx, app.System, res.Hits[0].ID)
-	semarang := app.Actor{Name: "admin semarang", Region: "33.74"}
-	jateng := app.Actor{Name: "admin jateng", Region: "33"}
+	semarang := app.Actor{Name: "admin semarang", UserID: 1, Roles: []pendopo.Role{{Kind: pendopo.RoleRegionAdmin, Region: "33.74"}}}
+	jateng := app.Actor{Name: "token jateng", TokenID: 1, Region: "33"}
 	w := app.ServiceWrite{Content: solo.ServiceContent, Publish: true}
 	cases := []struct {
 		name string
@@ -130,7 +130,7 @@ func TestAuthorization(t *testing.T) {
 		}
 	}
 	if _, err := a.UpdateService(ctx, jateng, solo.ID, w); err != nil {
-		t.Errorf("province admin edits its kota: %v", err)
+		t.Errorf("province token edits its kota: %v", err)
 	}
 	if _, err := a.SaveAgency(ctx, semarang, pendopotest.Agency("33.74", "baru", "Dinas Baru")); err != nil {
 		t.Errorf("semarang edits semarang: %v", err)
@@ -139,7 +139,7 @@ func TestAuthorization(t *testing.T) {
 
 func TestTokens(t *testing.T) {
 	a := demoApp(t)
-	tok, secret, err := a.CreateToken(ctx, "ci", "33.74")
+	tok, secret, err := a.CreateToken(ctx, app.System, "ci", "33.74")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,13 +155,13 @@ func TestTokens(t *testing.T) {
 			t.Errorf("authenticate %q: %v", bad, err)
 		}
 	}
-	if err := a.RevokeToken(ctx, tok.ID); err != nil {
+	if err := a.RevokeToken(ctx, app.System, tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Authenticate(ctx, secret); kind(err) != pendopo.KindUnauthorized {
 		t.Errorf("revoked token still works: %v", err)
 	}
-	if _, _, err := a.CreateToken(ctx, "", "99.99"); kind(err) != pendopo.KindInvalid {
+	if _, _, err := a.CreateToken(ctx, app.System, "", "99.99"); kind(err) != pendopo.KindInvalid {
 		t.Errorf("bad token request: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 
 	"github.com/pendopo/pendopo"
 )
@@ -36,30 +37,49 @@ func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft b
 	if err != nil {
 		return res, err
 	}
-	if err := who.must(b.Region); err != nil {
+	role, err := who.authorize(pendopo.ActImport, pendopo.Scope{Region: b.Region})
+	if err != nil {
 		return res, err
 	}
 	now := a.now()
+	// Every item gets its own audit entry, written in the same transaction.
+	audit := func(tx pendopo.Store, action, entity string, id int64, diff string) error {
+		_, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: now, Actor: who.Name, ActorUser: who.UserID, ActorToken: who.TokenID, Role: role, IP: who.IP,
+			Action: action, Entity: entity, EntityID: strconv.FormatInt(id, 10), Region: b.Region, Diff: diff})
+		return err
+	}
 	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
 		if b.Profile != nil {
 			if _, err := tx.UpdateRegion(ctx, b.Region, r.Name, *b.Profile, nil, now); err != nil {
 				return err
 			}
+			if _, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: now, Actor: who.Name, ActorUser: who.UserID, ActorToken: who.TokenID, Role: role, IP: who.IP,
+				Action: "import.region", Entity: "region", EntityID: b.Region, Region: b.Region, Diff: pendopo.Diff(r.Profile, *b.Profile)}); err != nil {
+				return err
+			}
 		}
 		for i, ag := range b.Agencies {
 			ag.RegionCode = b.Region
-			if _, err := tx.SaveAgency(ctx, ag, now); err != nil {
+			saved, err := tx.SaveAgency(ctx, ag, now)
+			if err != nil {
 				return atPath(fmt.Sprintf("agencies[%d]", i), err)
+			}
+			if err := audit(tx, "import.agency", "agency", saved.ID, pendopo.Diff(nil, ag)); err != nil {
+				return err
 			}
 			res.Agencies++
 		}
 		for i, p := range b.ServicePoints {
 			p.RegionCode = b.Region
-			if _, err := tx.SaveServicePoint(ctx, p, now); err != nil {
+			saved, err := tx.SaveServicePoint(ctx, p, now)
+			if err != nil {
 				if errors.Is(err, pendopo.ErrNotFound) {
 					err = invalidParam("agency", "Perangkat daerah tidak ada di daerah ini.", "No such agency in this region.")
 				}
 				return atPath(fmt.Sprintf("service_points[%d]", i), err)
+			}
+			if err := audit(tx, "import.service_point", "service_point", saved.ID, pendopo.Diff(nil, p)); err != nil {
+				return err
 			}
 			res.ServicePoints++
 		}
@@ -71,7 +91,11 @@ func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft b
 			cur, err := tx.ServiceBySlug(ctx, b.Region, s.Slug)
 			switch {
 			case errors.Is(err, pendopo.ErrNotFound):
-				_, err = tx.CreateService(ctx, b.Region, s.ServiceContent, ch, !asDraft)
+				var created pendopo.Service
+				created, err = tx.CreateService(ctx, b.Region, s.ServiceContent, ch, !asDraft)
+				if err == nil {
+					err = audit(tx, "import.service_create", "service", created.ID, pendopo.Diff(nil, s.ServiceContent))
+				}
 				res.Created++
 			case err != nil:
 			default:
@@ -88,6 +112,9 @@ func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft b
 					continue
 				}
 				_, err = tx.UpdateService(ctx, cur.ID, s.ServiceContent, ch, !asDraft, 0)
+				if err == nil {
+					err = audit(tx, "import.service_update", "service", cur.ID, pendopo.Diff(latest, s.ServiceContent))
+				}
 				res.Updated++
 			}
 			if err != nil {

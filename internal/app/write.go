@@ -3,50 +3,16 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/search"
 )
-
-// Actor is who asks for a change: an API token for now, the command line,
-// and people once accounts exist.
-type Actor struct {
-	// Name is recorded as the author of versions.
-	Name string
-	// Region limits the actor to one region (a province includes its
-	// kabupaten/kota); empty means national.
-	Region string
-}
-
-// System is the actor of the command line and demo loader: national.
-var System = Actor{Name: "sistem"}
-
-// CanWrite reports whether a may change region code.
-func (a Actor) CanWrite(code string) bool {
-	return pendopo.Token{Region: a.Region}.CanWrite(code)
-}
-
-// National reports whether a is not limited to a region.
-func (a Actor) National() bool { return a.Region == "" }
-
-var errForbidden = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengubah data daerah ini.", "Your token may not change this region."))
-
-func (a Actor) must(code string) error {
-	if !a.CanWrite(code) {
-		return fmt.Errorf("%s writing %s: %w", a.Name, code, errForbidden)
-	}
-	return nil
-}
 
 // UpdateRegion changes a region's display name and profile; logo nil keeps
 // the logo, an empty logo removes it.
@@ -55,7 +21,8 @@ func (a *App) UpdateRegion(ctx context.Context, who Actor, code, name string, p 
 	if err != nil {
 		return r, err
 	}
-	if err := who.must(code); err != nil {
+	role, err := who.authorize(pendopo.ActEditRegion, pendopo.Scope{Region: code})
+	if err != nil {
 		return r, err
 	}
 	var probs pendopo.Problems
@@ -79,14 +46,30 @@ func (a *App) UpdateRegion(ctx context.Context, who Actor, code, name string, p 
 	if err := probs.Err(); err != nil {
 		return r, err
 	}
-	r, err = a.store.UpdateRegion(ctx, code, name, p, logo, a.now())
+	var out pendopo.Region
+	e := pendopo.AuditEntry{Action: "region.update", Entity: "region", EntityID: code, Region: code}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		before := struct {
+			Name    string
+			Profile pendopo.RegionProfile
+		}{r.Name, r.Profile}
+		var err error
+		if out, err = tx.UpdateRegion(ctx, code, name, p, logo, a.now()); err != nil {
+			return err
+		}
+		e.Diff = pendopo.Diff(before, struct {
+			Name    string
+			Profile pendopo.RegionProfile
+		}{out.Name, out.Profile})
+		return nil
+	})
 	if err != nil {
-		return r, err
+		return out, err
 	}
 	if err := a.loadRegions(ctx, true); err != nil {
-		return r, err
+		return out, err
 	}
-	return r, a.Sync(ctx)
+	return out, a.Sync(ctx)
 }
 
 // MaxLogoBytes bounds a region logo.
@@ -138,18 +121,44 @@ func (a *App) RegionLogo(ctx context.Context, code string) (pendopo.Logo, error)
 	return a.store.RegionLogo(ctx, code)
 }
 
-// SaveAgency creates or updates an agency of a region.
+// SaveAgency creates an agency (region admins) or updates one (also its
+// own agency admins).
 func (a *App) SaveAgency(ctx context.Context, who Actor, ag pendopo.Agency) (pendopo.Agency, error) {
 	if _, err := a.Region(ctx, ag.RegionCode); err != nil {
 		return ag, err
 	}
-	if err := who.must(ag.RegionCode); err != nil {
+	before, err := a.store.Agency(ctx, ag.RegionCode, strings.TrimSpace(ag.Slug))
+	exists := err == nil
+	if err != nil && !errors.Is(err, pendopo.ErrNotFound) {
+		return ag, err
+	}
+	act := pendopo.ActCreateAgency
+	if exists {
+		act = pendopo.ActEditAgency
+	}
+	role, err := who.authorize(act, pendopo.Scope{Region: ag.RegionCode, Agency: ag.Slug})
+	if err != nil {
 		return ag, err
 	}
 	if err := ag.Validate(); err != nil {
 		return ag, err
 	}
-	out, err := a.store.SaveAgency(ctx, ag, a.now())
+	var out pendopo.Agency
+	e := pendopo.AuditEntry{Action: "agency.save", Entity: "agency", Region: ag.RegionCode}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		var err error
+		if out, err = tx.SaveAgency(ctx, ag, a.now()); err != nil {
+			return err
+		}
+		out.ServiceCount, before.ServiceCount = 0, 0
+		e.EntityID = strconv.FormatInt(out.ID, 10)
+		if exists {
+			e.Diff = pendopo.Diff(before, out)
+		} else {
+			e.Action, e.Diff = "agency.create", pendopo.Diff(nil, out)
+		}
+		return nil
+	})
 	if err != nil {
 		return out, err
 	}
@@ -183,13 +192,23 @@ func (a *App) SaveServicePoint(ctx context.Context, who Actor, p pendopo.Service
 	if _, err := a.Region(ctx, p.RegionCode); err != nil {
 		return p, err
 	}
-	if err := who.must(p.RegionCode); err != nil {
+	role, err := who.authorize(pendopo.ActEditPoints, pendopo.Scope{Region: p.RegionCode})
+	if err != nil {
 		return p, err
 	}
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	out, err := a.store.SaveServicePoint(ctx, p, a.now())
+	var out pendopo.ServicePoint
+	e := pendopo.AuditEntry{Action: "service_point.save", Entity: "service_point", Region: p.RegionCode}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		var err error
+		if out, err = tx.SaveServicePoint(ctx, p, a.now()); err != nil {
+			return err
+		}
+		e.EntityID, e.Diff = strconv.FormatInt(out.ID, 10), pendopo.Diff(nil, out)
+		return nil
+	})
 	if errors.Is(err, pendopo.ErrNotFound) {
 		return out, invalidParam("agency", "Perangkat daerah tidak ada di daerah ini.", "No such agency in this region.")
 	}
@@ -224,18 +243,39 @@ func (w *ServiceWrite) validate() error {
 	return err
 }
 
+// serviceAction is what a write needs: drafting, or publishing too.
+func serviceAction(publish bool) pendopo.Action {
+	if publish {
+		return pendopo.ActPublishService
+	}
+	return pendopo.ActDraftService
+}
+
 // CreateService adds a service to a region.
 func (a *App) CreateService(ctx context.Context, who Actor, region string, w ServiceWrite) (pendopo.Service, error) {
 	if _, err := a.Region(ctx, region); err != nil {
 		return pendopo.Service{}, err
 	}
-	if err := who.must(region); err != nil {
+	role, err := who.authorize(serviceAction(w.Publish), pendopo.Scope{Region: region, Agency: strings.TrimSpace(w.Content.AgencySlug)})
+	if err != nil {
 		return pendopo.Service{}, err
 	}
 	if err := w.validate(); err != nil {
 		return pendopo.Service{}, err
 	}
-	s, err := a.store.CreateService(ctx, region, w.Content, a.change(who, w.Note), w.Publish)
+	var s pendopo.Service
+	e := pendopo.AuditEntry{Action: "service.create", Entity: "service", Region: region}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		var err error
+		if s, err = tx.CreateService(ctx, region, w.Content, a.change(who, w.Note), w.Publish); err != nil {
+			return err
+		}
+		e.EntityID, e.Diff = strconv.FormatInt(s.ID, 10), pendopo.Diff(nil, s.ServiceContent)
+		if w.Publish {
+			e.Action = "service.create_publish"
+		}
+		return nil
+	})
 	if err != nil {
 		return s, err
 	}
@@ -247,13 +287,13 @@ func (a *App) change(who Actor, note string) pendopo.Change {
 }
 
 // ServiceForEdit returns a service with the content of its latest version,
-// draft or not, for an actor allowed to edit it.
+// draft or not, for an actor who may see the region's console.
 func (a *App) ServiceForEdit(ctx context.Context, who Actor, id int64) (pendopo.Service, error) {
 	s, err := a.store.Service(ctx, id)
 	if err != nil {
 		return s, err
 	}
-	if err := who.must(s.RegionCode); err != nil {
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
 		return s, err
 	}
 	if s.LatestVersion != s.Version && s.Version != 0 {
@@ -266,19 +306,43 @@ func (a *App) ServiceForEdit(ctx context.Context, who Actor, id int64) (pendopo.
 	return s, nil
 }
 
-// UpdateService stores a new version of a service.
+// UpdateService stores a new version of a service. Moving a service to
+// another agency needs the right on both.
 func (a *App) UpdateService(ctx context.Context, who Actor, id int64, w ServiceWrite) (pendopo.Service, error) {
 	cur, err := a.store.Service(ctx, id)
 	if err != nil {
 		return cur, err
 	}
-	if err := who.must(cur.RegionCode); err != nil {
+	act := serviceAction(w.Publish)
+	role, err := who.authorize(act, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	if err != nil {
+		return cur, err
+	}
+	if _, err := who.authorize(act, pendopo.Scope{Region: cur.RegionCode, Agency: strings.TrimSpace(w.Content.AgencySlug)}); err != nil {
 		return cur, err
 	}
 	if err := w.validate(); err != nil {
 		return cur, err
 	}
-	s, err := a.store.UpdateService(ctx, id, w.Content, a.change(who, w.Note), w.Publish, w.BaseVersion)
+	latest := cur.ServiceContent
+	if cur.LatestVersion != cur.Version && cur.Version != 0 {
+		if v, err := a.store.Version(ctx, id, cur.LatestVersion); err == nil {
+			latest = v.Content
+		}
+	}
+	var s pendopo.Service
+	e := pendopo.AuditEntry{Action: "service.draft", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode}
+	if w.Publish {
+		e.Action = "service.update_publish"
+	}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		var err error
+		if s, err = tx.UpdateService(ctx, id, w.Content, a.change(who, w.Note), w.Publish, w.BaseVersion); err != nil {
+			return err
+		}
+		e.Diff = pendopo.Diff(latest, w.Content)
+		return nil
+	})
 	if err != nil {
 		return s, err
 	}
@@ -291,16 +355,33 @@ func (a *App) PublishService(ctx context.Context, who Actor, id int64, n int, no
 	if err != nil {
 		return cur, err
 	}
-	if err := who.must(cur.RegionCode); err != nil {
+	role, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	if err != nil {
 		return cur, err
 	}
 	if n == 0 {
 		n = cur.LatestVersion
 	}
-	if _, err := a.store.Version(ctx, id, n); errors.Is(err, pendopo.ErrNotFound) {
+	v, err := a.store.Version(ctx, id, n)
+	if errors.Is(err, pendopo.ErrNotFound) {
 		return cur, invalidParam("version", "Versi itu tidak ada.", "No such version.")
 	}
-	s, err := a.store.PublishService(ctx, id, n, a.change(who, note))
+	if err != nil {
+		return cur, err
+	}
+	if _, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: v.Content.AgencySlug}); err != nil {
+		return cur, err
+	}
+	var s pendopo.Service
+	e := pendopo.AuditEntry{Action: "service.publish", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		var err error
+		if s, err = tx.PublishService(ctx, id, n, a.change(who, note)); err != nil {
+			return err
+		}
+		e.Diff = pendopo.Diff(map[string]any{"version": cur.Version, "content": cur.ServiceContent}, map[string]any{"version": n, "content": v.Content})
+		return nil
+	})
 	if err != nil {
 		return s, err
 	}
@@ -314,10 +395,18 @@ func (a *App) ReviewService(ctx context.Context, who Actor, id int64) (pendopo.S
 	if err != nil {
 		return cur, err
 	}
-	if err := who.must(cur.RegionCode); err != nil {
+	role, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	if err != nil {
 		return cur, err
 	}
-	s, err := a.store.MarkReviewed(ctx, id, a.change(who, ""))
+	var s pendopo.Service
+	e := pendopo.AuditEntry{Action: "service.review", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		var err error
+		s, err = tx.MarkReviewed(ctx, id, a.change(who, ""))
+		e.Diff = pendopo.Diff(map[string]any{"reviewed_at": cur.ReviewedAt}, map[string]any{"reviewed_at": s.ReviewedAt})
+		return err
+	})
 	if err != nil {
 		return s, err
 	}
@@ -325,16 +414,25 @@ func (a *App) ReviewService(ctx context.Context, who Actor, id int64) (pendopo.S
 	return s, a.Sync(ctx)
 }
 
-// Versions lists a service's versions for an actor allowed to edit it.
+// Versions lists a service's versions for an actor who may see the console.
 func (a *App) Versions(ctx context.Context, who Actor, id int64) ([]pendopo.Version, error) {
 	s, err := a.store.Service(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := who.must(s.RegionCode); err != nil {
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
 		return nil, err
 	}
 	return a.store.Versions(ctx, id)
+}
+
+// Version returns one version of a service, drafts included, for an actor
+// who may see the console.
+func (a *App) Version(ctx context.Context, who Actor, id int64, n int) (pendopo.Version, error) {
+	if _, err := a.Versions(ctx, who, id); err != nil {
+		return pendopo.Version{}, err
+	}
+	return a.store.Version(ctx, id, n)
 }
 
 // AdminServices lists a region's services including drafts.
@@ -342,7 +440,7 @@ func (a *App) AdminServices(ctx context.Context, who Actor, region string, p pen
 	if _, err := a.Region(ctx, region); err != nil {
 		return nil, 0, err
 	}
-	if err := who.must(region); err != nil {
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return nil, 0, err
 	}
 	return a.store.Services(ctx, pendopo.ServiceFilter{Region: region, Drafts: true, Page: p})
@@ -358,11 +456,12 @@ func (a *App) Synonyms(ctx context.Context) (string, error) {
 	return s, err
 }
 
-// SetSynonyms replaces the admins' synonym rules; only national actors may,
+// SetSynonyms replaces the admins' synonym rules; only national admins may,
 // because search is national. Errors name the line.
 func (a *App) SetSynonyms(ctx context.Context, who Actor, rules string) error {
-	if !who.National() {
-		return errForbidden
+	role, err := who.authorize(pendopo.ActEditSynonyms, pendopo.Scope{})
+	if err != nil {
+		return err
 	}
 	rules = strings.ReplaceAll(rules, "\r\n", "\n")
 	if !pendopo.ValidText(rules) {
@@ -374,73 +473,13 @@ func (a *App) SetSynonyms(ctx context.Context, who Actor, rules string) error {
 	if _, err := search.ParseSynonyms(rules); err != nil {
 		return err
 	}
-	if err := a.store.PutSetting(ctx, SynonymsSetting, rules); err != nil {
+	old, err := a.Synonyms(ctx)
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "synonyms.update", Entity: "setting", EntityID: SynonymsSetting, Diff: pendopo.Diff(old, rules)}
+	if err := a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.PutSetting(ctx, SynonymsSetting, rules) }); err != nil {
 		return err
 	}
 	return a.Sync(ctx)
-}
-
-// TokenPrefix starts every API token, so that leaked tokens are easy to
-// recognise in logs and by secret scanners.
-const TokenPrefix = "pdp_"
-
-// CreateToken makes an API token and returns it with its secret, which is
-// shown once and stored only as a hash.
-func (a *App) CreateToken(ctx context.Context, name, region string) (pendopo.Token, string, error) {
-	var p pendopo.Problems
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 80 || !pendopo.ValidText(name) {
-		p.Add("name", pendopo.T("Nama token wajib diisi (maksimal 80 karakter).", "A token name is required (at most 80 characters)."))
-	}
-	if region != "" {
-		if _, err := a.Region(ctx, region); err != nil {
-			p.Add("region", pendopo.T("Daerah tidak dikenal.", "Unknown region."))
-		}
-	}
-	if err := p.Err(); err != nil {
-		return pendopo.Token{}, "", err
-	}
-	b := make([]byte, 24)
-	if _, err := io.ReadFull(rand.Reader, b); err != nil {
-		return pendopo.Token{}, "", err
-	}
-	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	t, err := a.store.CreateToken(ctx, pendopo.Token{Name: name, Region: region, Hash: hashToken(secret), CreatedAt: a.now()})
-	return t, secret, err
-}
-
-func hashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
-var errBadToken = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Token tidak dikenal atau sudah dicabut.", "Unknown or revoked token."))
-
-// Authenticate turns a token secret into an actor.
-func (a *App) Authenticate(ctx context.Context, secret string) (Actor, error) {
-	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
-		return Actor{}, errBadToken
-	}
-	t, err := a.store.TokenByHash(ctx, hashToken(secret))
-	if errors.Is(err, pendopo.ErrNotFound) || err == nil && !t.RevokedAt.IsZero() {
-		return Actor{}, errBadToken
-	}
-	if err != nil {
-		return Actor{}, err
-	}
-	// Recording use is worth at most one write a minute per token.
-	if now := a.now(); now.Sub(t.LastUsedAt) > 60e9 {
-		if err := a.store.TouchToken(ctx, t.ID, now); err != nil {
-			a.log.Warn("record token use", "token", t.ID, "err", err)
-		}
-	}
-	return Actor{Name: "token:" + t.Name, Region: t.Region}, nil
-}
-
-// Tokens lists API tokens.
-func (a *App) Tokens(ctx context.Context) ([]pendopo.Token, error) { return a.store.Tokens(ctx) }
-
-// RevokeToken revokes an API token.
-func (a *App) RevokeToken(ctx context.Context, id int64) error {
-	return a.store.RevokeToken(ctx, id, a.now())
 }

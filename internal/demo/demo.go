@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strconv"
 	"time"
 
 	"github.com/pendopo/pendopo"
@@ -117,6 +118,11 @@ func loadService(ctx context.Context, tx pendopo.Store, region string, s demoSer
 	first := pendopo.Change{Author: "admin " + region, Note: "Standar pelayanan pertama diterbitkan", At: at}
 	svc, err := tx.CreateService(ctx, region, s.ServiceContent, first, true)
 	if err != nil {
+		return err
+	}
+	// The demo's load is in the audit trail like any other write.
+	if _, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: now, Actor: app.System.Name, Role: "system", Action: "demo.service_create",
+		Entity: "service", EntityID: strconv.FormatInt(svc.ID, 10), Region: region, Diff: pendopo.Diff(nil, s.ServiceContent)}); err != nil {
 		return err
 	}
 	for _, note := range s.History {

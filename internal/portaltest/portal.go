@@ -46,11 +46,11 @@ func NewPortal(t testing.TB) *Portal {
 	if _, err := demo.Load(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	_, tok, err := a.CreateToken(ctx, "penguji nasional", "")
+	_, tok, err := a.CreateToken(ctx, app.System, "penguji nasional", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rtok, err := a.CreateToken(ctx, "admin semarang", "33.74")
+	_, rtok, err := a.CreateToken(ctx, app.System, "admin semarang", "33.74")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,6 +135,15 @@ func (db *DB) AuditLog(ctx context.Context, f pendopo.AuditFilter) ([]pendopo.Au
 	return out, total, err
 }
 
+// AuditHead is the last sequence number handed out.
+func (db *DB) AuditHead(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.read().QueryRowContext(ctx, `SELECT value FROM counters WHERE name = 'audit'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("audit head: %w", err)
+	}
+	return n, nil
+}
+
 // AuditChain returns entries after a sequence number, in order.
 func (db *DB) AuditChain(ctx context.Context, after int64, limit int) ([]pendopo.AuditEntry, error) {
 	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+auditCols+` FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`), after, limit)

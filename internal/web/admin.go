@@ -524,7 +524,7 @@ func (s *Server) adminPage(r *http.Request, code string) (pendopo.Region, Page, 
 	if err != nil {
 		return reg, Page{}, err
 	}
-	if !admin(r).Actor.CanWrite(code) {
+	if _, ok := admin(r).Actor.Can(pendopo.ActViewConsole, pendopo.Scope{Region: code}); !ok {
 		return reg, Page{}, errNotYourRegion
 	}
 	p := s.regionPage(r, reg, "")

@@ -819,6 +819,9 @@ func testAudit(t *testing.T, s pendopo.Store) {
 	if !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
+	if head := must(s.AuditHead(ctx))(t); head != 3 {
+		t.Errorf("audit head = %d, want 3", head)
+	}
 	chain := must(s.AuditChain(ctx, 0, 100))(t)
 	if len(chain) != 3 {
 		t.Fatalf("chain has %d entries", len(chain))
