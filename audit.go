@@ -134,10 +134,12 @@ type AuditFilter struct {
 	Region string
 	Entity string
 	Actor  string
-	Action string
-	Since  time.Time
-	Until  time.Time
-	Page   Page
+	// ActorUser keeps the entries written by one person.
+	ActorUser int64
+	Action    string
+	Since     time.Time
+	Until     time.Time
+	Page      Page
 }
 
 // AuditStore keeps the audit trail.

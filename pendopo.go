@@ -54,6 +54,7 @@ const (
 	KindUnauthorized ErrorKind = "unauthorized" // no or bad credentials (401)
 	KindForbidden    ErrorKind = "forbidden"    // credentials lack the right (403)
 	KindUnsupported  ErrorKind = "unsupported"  // media type not accepted (415)
+	KindRateLimited  ErrorKind = "rate_limited" // too many attempts, try later (429)
 	KindInternal     ErrorKind = "internal"     // anything else; details go to the log only
 )
 

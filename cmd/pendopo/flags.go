@@ -2,10 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pendopo/pendopo/internal/app"
@@ -87,15 +94,58 @@ func (f *flags) parse(args []string) error {
 
 // dbFlags are the flags of every command that opens the database.
 type dbFlags struct {
-	data *string
-	db   *string
+	data    *string
+	db      *string
+	keyFile *string
+	e       env
 }
 
 func (f *flags) dbFlags() dbFlags {
 	return dbFlags{
-		data: f.string("data", "PENDOPO_DATA", "pendopo-data", "data directory; the default SQLite database is DIR/pendopo.db"),
-		db:   f.string("db", "PENDOPO_DB", "", "database URL: empty for SQLite in the data directory, postgres://… for PostgreSQL, or sqlite:PATH"),
+		data:    f.string("data", "PENDOPO_DATA", "pendopo-data", "data directory; the default SQLite database is DIR/pendopo.db"),
+		db:      f.string("db", "PENDOPO_DB", "", "database URL: empty for SQLite in the data directory, postgres://… for PostgreSQL, or sqlite:PATH"),
+		keyFile: f.string("secret-key-file", "PENDOPO_SECRET_KEY_FILE", "", "file with the 32-byte key that encrypts personal data (default DIR/secret.key, created when missing); PENDOPO_SECRET_KEY (base64) wins. Every instance sharing a database needs the same key"),
+		e:       f.e,
 	}
+}
+
+// secretKey reads the key that encrypts personal data: PENDOPO_SECRET_KEY
+// (base64), else the key file, which is created with a random key the
+// first time.
+func (d dbFlags) secretKey() ([]byte, error) {
+	if v := d.e.getenv("PENDOPO_SECRET_KEY"); v != "" {
+		key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+		if err != nil || len(key) != 32 {
+			return nil, usageError{"PENDOPO_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)"}
+		}
+		return key, nil
+	}
+	path := *d.keyFile
+	if path == "" {
+		path = filepath.Join(*d.data, "secret.key")
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("create secret key: %w", err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read secret key: %w", err)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("secret key file %s must hold 32 bytes in base64", path)
+	}
+	return key, nil
 }
 
 func (d dbFlags) open(ctx context.Context) (*store.DB, error) {
@@ -109,7 +159,12 @@ func (d dbFlags) openApp(ctx context.Context, e env) (*app.App, *store.DB, error
 		return nil, nil, err
 	}
 	log, _ := e.logger("text", "warn")
-	a, err := app.New(ctx, app.Config{Store: db, Logger: log})
+	key, err := d.secretKey()
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -29,6 +29,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
 	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
 	memLimit := f.string("memory-limit", "PENDOPO_MEMORY_LIMIT", "256MiB", "soft limit of the Go heap, such as 256MiB or 1GiB (0 for none); the garbage collector works harder near it. GOMEMLIMIT, if set, wins")
+	baseURL := f.string("base-url", "PENDOPO_BASE_URL", "", "the portal's public address, for links in messages (default http://ADDR)")
+	smtpAddr := f.string("smtp-addr", "PENDOPO_SMTP_ADDR", "", "SMTP server host:port for email; empty writes messages to the log instead")
+	smtpFrom := f.string("smtp-from", "PENDOPO_SMTP_FROM", "pendopo@localhost", "sender address of email")
+	smtpUser := f.string("smtp-user", "PENDOPO_SMTP_USER", "", "SMTP user name")
+	smtpPass := f.string("smtp-password", "PENDOPO_SMTP_PASSWORD", "", "SMTP password")
 	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := f.parse(args); err != nil {
@@ -53,7 +58,18 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	a, err := app.New(ctx, app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache})
+	key, err := dbf.secretKey()
+	if err != nil {
+		return err
+	}
+	if *baseURL == "" {
+		*baseURL = "http://" + *addr
+	}
+	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL}
+	if *smtpAddr != "" {
+		cfg.Mail = app.SMTPSender{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: *smtpPass}
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,9 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logs), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(ctx, app.Config{Store: pendopotest.DB(t), Now: func() time.Time { return now }, Logger: log})
+	cfg, _ := pendopotest.AppConfig(pendopotest.DB(t), now)
+	cfg.Logger = log
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,14 @@ type App struct {
 
 	views   *viewCache
 	regions atomic.Pointer[regionCache]
+
+	mail, sms Sender
+	passwords PasswordParams
+	sealer    *sealer
+	// dummyHash is checked against when an account does not exist, so that
+	// a failed sign-in takes as long either way.
+	dummyHash string
+	baseURL   string
 	// stats are the national figures, counted again after each change.
 	stats atomic.Pointer[pendopo.Stats]
 }
@@ -50,6 +59,17 @@ type Config struct {
 	// SearchCache bounds the number of search results kept; 0 means the
 	// default, a negative number none.
 	SearchCache int
+	// SecretKey (32 bytes) encrypts personal data at rest, such as NIKs.
+	// Every instance sharing a database needs the same key.
+	SecretKey []byte
+	// Mail sends email, SMS sends to phones (SMS or WhatsApp gateways);
+	// both default to writing messages to the log.
+	Mail, SMS Sender
+	// Passwords are the argon2id costs; zero means DefaultPasswordParams.
+	Passwords PasswordParams
+	// BaseURL is the portal's address for links in messages, such as
+	// invitations.
+	BaseURL string
 }
 
 // New prepares the database (regions and service kinds are seeded when
@@ -71,7 +91,28 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("default synonyms: %w", err)
 	}
-	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize)}
+	if cfg.Mail == nil {
+		cfg.Mail = LogSender{Log: cfg.Logger}
+	}
+	if cfg.SMS == nil {
+		cfg.SMS = LogSender{Log: cfg.Logger}
+	}
+	if cfg.Passwords == (PasswordParams{}) {
+		cfg.Passwords = DefaultPasswordParams
+	}
+	if cfg.SecretKey == nil {
+		return nil, errors.New("app: a 32-byte secret key is needed to protect personal data")
+	}
+	sl, err := newSealer(cfg.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	dummy, err := hashPassword(randomSecret(16), cfg.Passwords)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
+		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	a.index.SetResultCache(max(0, cfg.SearchCache))
 	regions, err := data.Regions()
 	if err != nil {

@@ -210,14 +210,16 @@ func itoa(n int) string { return string(rune('0'+n/10)) + string(rune('0'+n%10))
 func TestFollow(t *testing.T) {
 	db := pendopotest.DB(t)
 	clock := func() time.Time { return now }
-	a1, err := app.New(ctx, app.Config{Store: db, Now: clock})
+	cfg, _ := pendopotest.AppConfig(db, now)
+	cfg.Now = clock
+	a1, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := demo.Load(ctx, a1); err != nil {
 		t.Fatal(err)
 	}
-	a2, err := app.New(ctx, app.Config{Store: db, Now: clock})
+	a2, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

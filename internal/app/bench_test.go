@@ -11,6 +11,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/store"
 )
@@ -113,7 +114,8 @@ func BenchmarkIndexBuildNational(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		a, err := app.New(ctx, app.Config{Store: db})
+		cfg, _ := pendopotest.AppConfig(db, time.Now())
+		a, err := app.New(ctx, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

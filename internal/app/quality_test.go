@@ -17,7 +17,8 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 func demoApp(t testing.TB) *app.App {
 	t.Helper()
 	ctx := context.Background()
-	a, err := app.New(ctx, app.Config{Store: pendopotest.DB(t), Now: func() time.Time { return now }})
+	cfg, _ := pendopotest.AppConfig(pendopotest.DB(t), now)
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,8 @@ func Status(kind pendopo.ErrorKind) int {
 		return http.StatusForbidden
 	case pendopo.KindUnsupported:
 		return http.StatusUnsupportedMediaType
+	case pendopo.KindRateLimited:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -20,7 +20,7 @@ func quiet() Options {
 func TestStatus(t *testing.T) {
 	for kind, want := range map[pendopo.ErrorKind]int{
 		pendopo.KindInvalid: 422, pendopo.KindBadRequest: 400, pendopo.KindNotFound: 404, pendopo.KindConflict: 409,
-		pendopo.KindTooLarge: 413, pendopo.KindUnauthorized: 401, pendopo.KindForbidden: 403, pendopo.KindUnsupported: 415,
+		pendopo.KindTooLarge: 413, pendopo.KindUnauthorized: 401, pendopo.KindForbidden: 403, pendopo.KindUnsupported: 415, pendopo.KindRateLimited: 429,
 		pendopo.KindInternal: 500, "something-new": 500,
 	} {
 		if got := Status(kind); got != want {

@@ -32,6 +32,8 @@ type Portal struct {
 	Handler http.Handler
 	// Token is a national API token; RegionToken one limited to 33.74.
 	Token, RegionToken string
+	// Mail keeps the messages the portal sent.
+	Mail *app.MemorySender
 }
 
 // NewPortal builds the portal (pages and API) over the demo content.
@@ -39,7 +41,9 @@ func NewPortal(t testing.TB) *Portal {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(ctx, app.Config{Store: pendopotest.DB(t), Now: func() time.Time { return Now }, Logger: log})
+	cfg, mem := pendopotest.AppConfig(pendopotest.DB(t), Now)
+	cfg.Logger = log
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +62,7 @@ func NewPortal(t testing.TB) *Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Portal{App: a, Handler: h, Token: tok, RegionToken: rtok}
+	return &Portal{App: a, Handler: h, Token: tok, RegionToken: rtok, Mail: mem}
 }
 
 // Response is a recorded response with its body as text.
@@ -135,7 +139,9 @@ func National(tb testing.TB) *app.App {
 		}
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		// No result cache: benchmarks measure the search itself.
-		a, err := app.New(ctx, app.Config{Store: db, Logger: log, SearchCache: -1})
+		cfg, _ := pendopotest.AppConfig(db, time.Now())
+		cfg.Now, cfg.Logger, cfg.SearchCache = time.Now, log, -1
+		a, err := app.New(ctx, cfg)
 		if err != nil {
 			nationalErr = err
 			return

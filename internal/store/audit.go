@@ -91,6 +91,10 @@ func (db *DB) AuditLog(ctx context.Context, f pendopo.AuditFilter) ([]pendopo.Au
 		where = append(where, "lower(actor) LIKE ?")
 		args = append(args, "%"+strings.ToLower(f.Actor)+"%")
 	}
+	if f.ActorUser != 0 {
+		where = append(where, "actor_user = ?")
+		args = append(args, f.ActorUser)
+	}
 	if f.Action != "" {
 		where = append(where, "action = ?")
 		args = append(args, f.Action)

@@ -1,0 +1,584 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pendopo/pendopo"
+)
+
+// Account timings.
+const (
+	SessionIdle     = 7 * 24 * time.Hour  // a session unused this long ends
+	SessionMax      = 30 * 24 * time.Hour // and no session lasts longer
+	sessionTouch    = 10 * time.Minute    // how often last use is recorded
+	codeLifetime    = 15 * time.Minute
+	resetLifetime   = 30 * time.Minute
+	InviteLifetime  = 7 * 24 * time.Hour
+	throttleWindow  = 15 * time.Minute
+	accountAttempts = 5  // failed sign-ins per account per window
+	ipAttempts      = 30 // failed sign-ins per IP address per window
+	ipRegistrations = 10 // registrations and code requests per IP per hour
+)
+
+// Errors people see when signing in. Unknown accounts and wrong passwords
+// get the same answer, so that nobody can learn who has an account.
+var (
+	errBadLogin = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T(
+		"Email/nomor ponsel atau kata sandi salah.", "Wrong email/phone number or password."))
+	errLocked = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
+		"Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam 15 menit atau atur ulang kata sandi.",
+		"Too many failed sign-ins. For your safety, try again in 15 minutes or reset your password."))
+	errTooMany = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
+		"Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.", "Too many requests from your network. Try again in an hour."))
+	errBadCode = pendopo.Errorf(pendopo.KindInvalid, pendopo.T(
+		"Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.", "The code is wrong or expired. Ask for a new one if needed."))
+	errNotConfirmed = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
+		"Akun Anda belum dikonfirmasi. Masukkan kode yang kami kirim, atau minta kode baru.",
+		"Your account is not confirmed yet. Enter the code we sent, or ask for a new one."))
+)
+
+// Registration is what the sign-up form asks.
+type Registration struct {
+	Name     string
+	Login    string // email or Indonesian mobile number
+	Password string
+}
+
+// Register creates an unconfirmed account and sends a confirmation code to
+// its email or phone. When the login is taken, the owner is told instead
+// and the answer is the same, so that registering reveals no accounts. It
+// returns the normalised contact.
+func (a *App) Register(ctx context.Context, r Registration, ip string) (string, error) {
+	var p pendopo.Problems
+	r.Name = strings.TrimSpace(r.Name)
+	if n := len([]rune(r.Name)); n < 2 || n > 100 || !pendopo.ValidText(r.Name) {
+		p.Add("name", pendopo.T("Tulis nama Anda (2 sampai 100 huruf).", "Write your name (2 to 100 letters)."))
+	}
+	email, phone, ok := pendopo.NormalizeLogin(r.Login)
+	if !ok {
+		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia, misalnya 0812 3456 7890.", "Write an email address or an Indonesian mobile number, such as 0812 3456 7890."))
+	}
+	if err := pendopo.CheckPassword(r.Password, r.Login, r.Name); err != nil {
+		p = append(p, err.(*pendopo.Error).Fields...)
+	}
+	if err := p.Err(); err != nil {
+		return "", err
+	}
+	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+		return "", err
+	}
+	contact := email + phone
+	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
+		return contact, a.send(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
+			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
+			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
+	} else if !errors.Is(err, pendopo.ErrNotFound) {
+		return "", err
+	}
+	hash, err := hashPassword(r.Password, a.passwords)
+	if err != nil {
+		return "", err
+	}
+	var u pendopo.User
+	e := pendopo.AuditEntry{Action: "user.register", Entity: "user"}
+	err = a.audited(ctx, Actor{Name: "warga (mendaftar)", IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
+		var err error
+		u, err = tx.CreateUser(ctx, pendopo.User{Name: r.Name, Email: email, Phone: phone}, hash, a.now())
+		e.EntityID, e.ActorUser = strconv.FormatInt(u.ID, 10), u.ID
+		return err
+	})
+	if errors.Is(err, pendopo.ErrConflict) {
+		// Registered meanwhile by someone else: answer as above.
+		return contact, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return contact, a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm)
+}
+
+// sendCode makes a one-time code for a user and sends it.
+func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose string) error {
+	code := randomDigits(6)
+	life := codeLifetime
+	subject, body := pendopo.T("Kode konfirmasi Pendopo", "Your Pendopo confirmation code"),
+		pendopo.T("Kode konfirmasi Anda: "+code+". Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
+			"Your confirmation code: "+code+". It is valid for 15 minutes. Do not give it to anyone, officers included.")
+	if purpose == pendopo.CodeReset {
+		life = resetLifetime
+		subject, body = pendopo.T("Atur ulang kata sandi Pendopo", "Reset your Pendopo password"),
+			pendopo.T("Kode untuk mengatur ulang kata sandi: "+code+". Berlaku 30 menit. Bila Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.",
+				"Your password reset code: "+code+". It is valid for 30 minutes. If you did not ask for it, ignore this message; your password stays the same.")
+	}
+	now := a.now()
+	if err := a.store.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now}); err != nil {
+		return err
+	}
+	return a.send(ctx, contact, subject, body)
+}
+
+// send delivers a message in both languages by email or, for a phone
+// number, through the SMS/WhatsApp sender.
+func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) error {
+	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN}
+	s := a.mail
+	if strings.HasPrefix(to, "+") {
+		s = a.sms
+		m.Subject = ""
+	}
+	if err := s.Send(ctx, m); err != nil {
+		return fmt.Errorf("send message: %w", err)
+	}
+	return nil
+}
+
+// throttleIP counts one request from key and refuses it when there were
+// more than limit in window.
+func (a *App) throttleIP(ctx context.Context, key string, limit int, window time.Duration) error {
+	now := a.now()
+	n, err := a.store.LoginFailures(ctx, key, now.Add(-window))
+	if err != nil {
+		return err
+	}
+	if n >= limit {
+		return errTooMany
+	}
+	return a.store.LoginFailure(ctx, key, now)
+}
+
+// userByLogin finds an account by what someone typed as their login.
+func (a *App) userByLogin(ctx context.Context, login string) (pendopo.Credentials, string, error) {
+	email, phone, ok := pendopo.NormalizeLogin(login)
+	if !ok {
+		return pendopo.Credentials{}, "", pendopo.ErrNotFound
+	}
+	c, err := a.store.Credentials(ctx, email, phone)
+	return c, email + phone, err
+}
+
+// Confirm checks the code sent at registration and confirms the account.
+func (a *App) Confirm(ctx context.Context, login, code, ip string) (pendopo.User, error) {
+	c, _, err := a.userByLogin(ctx, login)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return pendopo.User{}, errBadCode
+	}
+	if err != nil {
+		return pendopo.User{}, err
+	}
+	if err := a.store.ConsumeCode(ctx, c.UserID, pendopo.CodeConfirm, sha256Hex(strings.TrimSpace(code)), a.now()); err != nil {
+		if errors.Is(err, pendopo.ErrNotFound) {
+			return pendopo.User{}, errBadCode
+		}
+		return pendopo.User{}, err
+	}
+	e := pendopo.AuditEntry{Action: "user.confirm", Entity: "user", EntityID: strconv.FormatInt(c.UserID, 10)}
+	if err := a.audited(ctx, Actor{Name: "warga #" + strconv.FormatInt(c.UserID, 10), UserID: c.UserID, IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
+		return tx.ConfirmUser(ctx, c.UserID, a.now())
+	}); err != nil {
+		return pendopo.User{}, err
+	}
+	return a.store.User(ctx, c.UserID)
+}
+
+// ResendCode sends a new confirmation code to an unconfirmed account. The
+// answer is the same whatever the account, so it reveals none.
+func (a *App) ResendCode(ctx context.Context, login, ip string) error {
+	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+		return err
+	}
+	c, contact, err := a.userByLogin(ctx, login)
+	if err != nil {
+		return nil
+	}
+	u, err := a.store.User(ctx, c.UserID)
+	if err != nil || u.Confirmed() {
+		return nil
+	}
+	return a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm)
+}
+
+// Login checks a login and password and starts a session, returning its
+// secret for the cookie. Failures count against the account and the IP
+// address; past the limits, sign-in is refused for a while with a clear
+// message, even with the right password.
+func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) (string, pendopo.User, error) {
+	now := a.now()
+	since := now.Add(-throttleWindow)
+	acctKey := "acct:" + strings.ToLower(strings.TrimSpace(login))
+	if email, phone, ok := pendopo.NormalizeLogin(login); ok {
+		acctKey = "acct:" + email + phone
+	}
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{acctKey, accountAttempts}, {"ip:" + ip, ipAttempts}} {
+		n, err := a.store.LoginFailures(ctx, k.key, since)
+		if err != nil {
+			return "", pendopo.User{}, err
+		}
+		if n >= k.limit {
+			return "", pendopo.User{}, errLocked
+		}
+	}
+	fail := func() (string, pendopo.User, error) {
+		a.store.LoginFailure(ctx, acctKey, now)
+		a.store.LoginFailure(ctx, "ip:"+ip, now)
+		return "", pendopo.User{}, errBadLogin
+	}
+	c, _, err := a.userByLogin(ctx, login)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		// Spend the same time as a real check, so that timing reveals nothing.
+		checkPassword(password, a.dummyHash)
+		return fail()
+	}
+	if err != nil {
+		return "", pendopo.User{}, err
+	}
+	ok, err := checkPassword(password, c.PasswordHash)
+	if err != nil || !ok {
+		return fail()
+	}
+	u, err := a.store.User(ctx, c.UserID)
+	if err != nil {
+		return "", pendopo.User{}, err
+	}
+	if !u.Confirmed() {
+		return "", u, errNotConfirmed
+	}
+	a.store.ClearLoginFailures(ctx, acctKey)
+	secret, err := a.startSession(ctx, u.ID, ip, userAgent)
+	return secret, u, err
+}
+
+func (a *App) startSession(ctx context.Context, userID int64, ip, userAgent string) (string, error) {
+	now := a.now()
+	secret := randomSecret(32)
+	if len(userAgent) > 200 {
+		userAgent = userAgent[:200]
+	}
+	s := pendopo.Session{Hash: sha256Hex(secret), UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionIdle), IP: ip, UserAgent: strings.ToValidUTF8(userAgent, "")}
+	if err := a.store.CreateSession(ctx, s); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+var errNoSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Sesi Anda berakhir. Silakan masuk lagi.", "Your session has ended. Please sign in again."))
+
+// SessionActor turns a session cookie into the signed-in person, extending
+// the session while it is used (but never past SessionMax).
+func (a *App) SessionActor(ctx context.Context, secret, ip string) (Actor, pendopo.User, error) {
+	if secret == "" || len(secret) > 100 {
+		return Actor{}, pendopo.User{}, errNoSession
+	}
+	now := a.now()
+	hash := sha256Hex(secret)
+	s, err := a.store.Session(ctx, hash, now)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return Actor{}, pendopo.User{}, errNoSession
+	}
+	if err != nil {
+		return Actor{}, pendopo.User{}, err
+	}
+	u, err := a.store.User(ctx, s.UserID)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return Actor{}, pendopo.User{}, errNoSession
+	}
+	if err != nil {
+		return Actor{}, pendopo.User{}, err
+	}
+	if now.Sub(s.LastSeenAt) > sessionTouch {
+		expires := now.Add(SessionIdle)
+		if limit := s.CreatedAt.Add(SessionMax); expires.After(limit) {
+			expires = limit
+		}
+		if err := a.store.TouchSession(ctx, hash, now, expires); err != nil {
+			a.log.Warn("extend session", "err", err)
+		}
+	}
+	return a.actorFor(u, ip), u, nil
+}
+
+// actorFor is the actor of a signed-in person.
+func (a *App) actorFor(u pendopo.User, ip string) Actor {
+	name := u.Name
+	if name == "" {
+		name = u.Contact()
+	}
+	return Actor{Name: name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, Roles: u.Roles, IP: ip}
+}
+
+// Logout ends one session.
+func (a *App) Logout(ctx context.Context, secret string) error {
+	return a.store.DeleteSession(ctx, sha256Hex(secret))
+}
+
+// LogoutElsewhere ends every session of the user but the current one.
+func (a *App) LogoutElsewhere(ctx context.Context, who Actor, currentSecret string) error {
+	e := pendopo.AuditEntry{Action: "user.logout_all", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
+	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error {
+		return tx.DeleteSessions(ctx, who.UserID, sha256Hex(currentSecret))
+	})
+}
+
+// Sessions lists the signed-in devices of the user.
+func (a *App) Sessions(ctx context.Context, who Actor) ([]pendopo.Session, error) {
+	return a.store.Sessions(ctx, who.UserID)
+}
+
+// RequestPasswordReset sends a reset code to the account's email or phone.
+// The answer is the same for unknown accounts.
+func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error {
+	if _, _, ok := pendopo.NormalizeLogin(login); !ok {
+		var p pendopo.Problems
+		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
+		return p.Err()
+	}
+	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+		return err
+	}
+	c, contact, err := a.userByLogin(ctx, login)
+	if err != nil {
+		return nil
+	}
+	return a.sendCode(ctx, c.UserID, contact, pendopo.CodeReset)
+}
+
+// ResetPassword sets a new password with a reset code and ends every
+// session of the account, since someone else may have known the old one.
+func (a *App) ResetPassword(ctx context.Context, login, code, password, ip string) error {
+	c, contact, err := a.userByLogin(ctx, login)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return errBadCode
+	}
+	if err != nil {
+		return err
+	}
+	u, err := a.store.User(ctx, c.UserID)
+	if err != nil {
+		return err
+	}
+	if err := pendopo.CheckPassword(password, contact, u.Name); err != nil {
+		return err
+	}
+	if err := a.store.ConsumeCode(ctx, c.UserID, pendopo.CodeReset, sha256Hex(strings.TrimSpace(code)), a.now()); err != nil {
+		if errors.Is(err, pendopo.ErrNotFound) {
+			return errBadCode
+		}
+		return err
+	}
+	hash, err := hashPassword(password, a.passwords)
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "user.reset_password", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
+	return a.audited(ctx, a.actorFor(u, ip), "citizen", &e, func(tx pendopo.Store) error {
+		if err := tx.SetPassword(ctx, u.ID, hash, a.now()); err != nil {
+			return err
+		}
+		// The code proved the contact, so the account is confirmed too.
+		if err := tx.ConfirmUser(ctx, u.ID, a.now()); err != nil {
+			return err
+		}
+		return tx.DeleteSessions(ctx, u.ID, "")
+	})
+}
+
+// ChangePassword changes the password of the signed-in user, who proves it
+// with the current one; other sessions end.
+func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, currentSecret string) error {
+	u, err := a.store.User(ctx, who.UserID)
+	if err != nil {
+		return err
+	}
+	c, err := a.store.Credentials(ctx, u.Email, u.Phone)
+	if err != nil {
+		return err
+	}
+	if ok, _ := checkPassword(current, c.PasswordHash); !ok {
+		var p pendopo.Problems
+		p.Add("current", pendopo.T("Kata sandi sekarang salah.", "The current password is wrong."))
+		return p.Err()
+	}
+	if err := pendopo.CheckPassword(next, u.Contact(), u.Name); err != nil {
+		return err
+	}
+	hash, err := hashPassword(next, a.passwords)
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "user.change_password", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
+	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error {
+		if err := tx.SetPassword(ctx, u.ID, hash, a.now()); err != nil {
+			return err
+		}
+		return tx.DeleteSessions(ctx, u.ID, sha256Hex(currentSecret))
+	})
+}
+
+// UpdateName changes the signed-in user's name.
+func (a *App) UpdateName(ctx context.Context, who Actor, name string) error {
+	name = strings.TrimSpace(name)
+	if n := len([]rune(name)); n < 2 || n > 100 || !pendopo.ValidText(name) {
+		var p pendopo.Problems
+		p.Add("name", pendopo.T("Tulis nama Anda (2 sampai 100 huruf).", "Write your name (2 to 100 letters)."))
+		return p.Err()
+	}
+	u, err := a.store.User(ctx, who.UserID)
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), Diff: pendopo.Diff(map[string]string{"name": u.Name}, map[string]string{"name": name})}
+	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.UpdateUserName(ctx, u.ID, name, a.now()) })
+}
+
+// nikContext binds an encrypted NIK to its owner: a ciphertext copied to
+// another account does not decrypt.
+func nikContext(userID int64) string { return "nik:" + strconv.FormatInt(userID, 10) }
+
+// SetNIK stores the signed-in user's NIK, encrypted. A NIK whose region
+// code is not in today's list is stored with a warning, which is returned.
+func (a *App) SetNIK(ctx context.Context, who Actor, nik string) (pendopo.Text, error) {
+	nik = strings.Join(strings.Fields(nik), "")
+	info, err := pendopo.CheckNIK(nik, a.knownRegion, a.now())
+	if err != nil {
+		return pendopo.Text{}, err
+	}
+	enc := a.sealer.seal(nik, nikContext(who.UserID))
+	// The audit trail never holds the NIK itself, only its masked form.
+	e := pendopo.AuditEntry{Action: "user.set_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10),
+		Diff: pendopo.Diff(nil, map[string]string{"nik": pendopo.MaskNIK(nik)})}
+	err = a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, enc, a.now()) })
+	return info.Warning, err
+}
+
+// RemoveNIK deletes the signed-in user's NIK.
+func (a *App) RemoveNIK(ctx context.Context, who Actor) error {
+	e := pendopo.AuditEntry{Action: "user.remove_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
+	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, nil, a.now()) })
+}
+
+// MaskedNIK is the user's NIK as pages show it (3374********0001), or "".
+func (a *App) MaskedNIK(ctx context.Context, userID int64) (string, error) {
+	nik, err := a.nik(ctx, userID)
+	if err != nil || nik == "" {
+		return "", err
+	}
+	return pendopo.MaskNIK(nik), nil
+}
+
+func (a *App) nik(ctx context.Context, userID int64) (string, error) {
+	enc, err := a.store.UserNIK(ctx, userID)
+	if err != nil || enc == nil {
+		return "", err
+	}
+	return a.sealer.open(enc, nikContext(userID))
+}
+
+func (a *App) knownRegion(code string) bool {
+	_, ok := a.regions.Load().byCode[code]
+	return ok
+}
+
+// PersonalData is what an officer may see of a person: contact and NIK.
+type PersonalData struct {
+	User pendopo.User
+	NIK  string
+}
+
+// ReadPersonalData shows a person's contact and NIK to an officer who
+// manages users where the person holds a role, and records the reading in
+// the audit trail, as UU 27/2022 asks.
+func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (PersonalData, error) {
+	u, err := a.store.User(ctx, userID)
+	if err != nil {
+		return PersonalData{}, err
+	}
+	role, ok := "", false
+	for _, r := range u.Roles {
+		if role, ok = who.Can(pendopo.ActManageUsers, pendopo.Scope{Region: r.Region, Agency: r.Agency}); ok {
+			break
+		}
+	}
+	if !ok && len(u.Roles) == 0 && who.National() {
+		role, ok = who.Can(pendopo.ActManageUsers, pendopo.Scope{})
+	}
+	if !ok {
+		return PersonalData{}, errForbidden
+	}
+	nik, err := a.nik(ctx, userID)
+	if err != nil {
+		return PersonalData{}, err
+	}
+	e := pendopo.AuditEntry{Action: "user.read_personal", Entity: "user", EntityID: strconv.FormatInt(userID, 10)}
+	if err := a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return nil }); err != nil {
+		return PersonalData{}, err
+	}
+	return PersonalData{User: u, NIK: nik}, nil
+}
+
+// MyData is everything Pendopo holds about a person, for the download
+// that UU 27/2022 gives them a right to.
+type MyData struct {
+	Account  pendopo.User         `json:"account"`
+	NIK      string               `json:"nik,omitempty"`
+	Sessions []pendopo.Session    `json:"sessions"`
+	Activity []pendopo.AuditEntry `json:"activity"`
+	Exported time.Time            `json:"exported_at"`
+}
+
+// ExportMyData gathers the signed-in user's data as JSON.
+func (a *App) ExportMyData(ctx context.Context, who Actor) ([]byte, error) {
+	u, err := a.store.User(ctx, who.UserID)
+	if err != nil {
+		return nil, err
+	}
+	d := MyData{Account: u, Exported: a.now()}
+	if d.NIK, err = a.nik(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if d.Sessions, err = a.store.Sessions(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	for i := range d.Sessions {
+		d.Sessions[i].Hash = ""
+	}
+	for page := 1; ; page++ {
+		l, total, err := a.store.AuditLog(ctx, pendopo.AuditFilter{ActorUser: u.ID, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
+		if err != nil {
+			return nil, err
+		}
+		d.Activity = append(d.Activity, l...)
+		if page*pendopo.MaxPerPage >= total {
+			break
+		}
+	}
+	return json.MarshalIndent(d, "", "  ")
+}
+
+// DeleteAccount erases the signed-in user's personal data after they
+// confirm with their password. Public records they made keep no identity.
+func (a *App) DeleteAccount(ctx context.Context, who Actor, password string) error {
+	u, err := a.store.User(ctx, who.UserID)
+	if err != nil {
+		return err
+	}
+	c, err := a.store.Credentials(ctx, u.Email, u.Phone)
+	if err != nil {
+		return err
+	}
+	if ok, _ := checkPassword(password, c.PasswordHash); !ok {
+		var p pendopo.Problems
+		p.Add("password", pendopo.T("Kata sandi salah.", "Wrong password."))
+		return p.Err()
+	}
+	anon := Actor{Name: "warga #" + strconv.FormatInt(u.ID, 10), UserID: u.ID, IP: who.IP}
+	e := pendopo.AuditEntry{Action: "user.erase", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
+	return a.audited(ctx, anon, "citizen", &e, func(tx pendopo.Store) error { return tx.EraseUser(ctx, u.ID, a.now()) })
+}
