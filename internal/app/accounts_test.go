@@ -1,0 +1,275 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/pendopotest"
+)
+
+// accounts is an app with a movable clock and the messages it sent.
+type accounts struct {
+	*app.App
+	store pendopo.Store
+	mail  *app.MemorySender
+	clock *time.Time
+}
+
+func newAccounts(t *testing.T) accounts {
+	t.Helper()
+	db := pendopotest.DB(t)
+	cfg, mem := pendopotest.AppConfig(db, now)
+	clock := now
+	cfg.Now = func() time.Time { return clock }
+	a, err := app.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return accounts{App: a, store: db, mail: mem, clock: &clock}
+}
+
+var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
+
+// code returns the last one-time code sent to to.
+func (x accounts) code(t *testing.T, to string) string {
+	t.Helper()
+	m, ok := x.mail.Last(to)
+	if !ok {
+		t.Fatalf("nothing sent to %s", to)
+	}
+	c := codeRE.FindStringSubmatch(m.Body)
+	if c == nil {
+		t.Fatalf("no code in %q", m.Body)
+	}
+	return c[1]
+}
+
+// citizen registers and confirms an account.
+func (x accounts) citizen(t *testing.T, name, login, password string) pendopo.User {
+	t.Helper()
+	contact, err := x.Register(ctx, app.Registration{Name: name, Login: login, Password: password}, "10.0.0.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := x.Confirm(ctx, login, x.code(t, contact), "10.0.0.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestRegisterConfirmLogin(t *testing.T) {
+	x := newAccounts(t)
+	contact, err := x.Register(ctx, app.Registration{Name: "Sari Wulandari", Login: "0812-3456-7890", Password: "kopi tubruk pagi"}, "10.0.0.1")
+	if err != nil || contact != "+6281234567890" {
+		t.Fatalf("register: %q %v", contact, err)
+	}
+	// Not confirmed yet: signing in with the right password says so.
+	if _, _, err := x.Login(ctx, "081234567890", "kopi tubruk pagi", "10.0.0.1", "uji"); kind(err) != pendopo.KindForbidden {
+		t.Errorf("unconfirmed sign-in: %v", err)
+	}
+	if _, err := x.Confirm(ctx, "081234567890", "000000", "10.0.0.1"); kind(err) != pendopo.KindInvalid {
+		t.Errorf("wrong code: %v", err)
+	}
+	u, err := x.Confirm(ctx, "+62 812 3456 7890", x.code(t, contact), "10.0.0.1")
+	if err != nil || !u.Confirmed() || u.Phone != "+6281234567890" {
+		t.Fatalf("confirm: %+v %v", u, err)
+	}
+	secret, got, err := x.Login(ctx, "081234567890", "kopi tubruk pagi", "10.0.0.1", "uji")
+	if err != nil || got.ID != u.ID || secret == "" {
+		t.Fatalf("login: %v", err)
+	}
+	who, _, err := x.SessionActor(ctx, secret, "10.0.0.1")
+	if err != nil || who.UserID != u.ID || who.Officer() {
+		t.Fatalf("session: %+v %v", who, err)
+	}
+	if err := x.Logout(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := x.SessionActor(ctx, secret, ""); kind(err) != pendopo.KindUnauthorized {
+		t.Errorf("after logout: %v", err)
+	}
+	// Bad input is reported per field, in both languages.
+	_, err = x.Register(ctx, app.Registration{Name: "S", Login: "0212345", Password: "password1"}, "10.0.0.1")
+	if paths := app.FieldPaths(err); len(paths) != 3 {
+		t.Errorf("invalid registration fields: %v", paths)
+	}
+}
+
+// TestNoEnumeration checks that registering, resetting and signing in say
+// the same for an existing account as for one that does not exist.
+func TestNoEnumeration(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	c1, err1 := x.Register(ctx, app.Registration{Name: "Palsu", Login: "budi@contoh.id", Password: "sate kambing muda"}, "10.0.0.2")
+	c2, err2 := x.Register(ctx, app.Registration{Name: "Baru", Login: "baru@contoh.id", Password: "sate kambing muda"}, "10.0.0.2")
+	if err1 != nil || err2 != nil || c1 != "budi@contoh.id" || c2 != "baru@contoh.id" {
+		t.Errorf("register answers differ: %v %v", err1, err2)
+	}
+	if m, _ := x.mail.Last("budi@contoh.id"); !strings.Contains(m.Body, "sudah ada") {
+		t.Errorf("owner not told of the attempt: %q", m.Body)
+	}
+	// The existing account's password did not change.
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.3", ""); err != nil {
+		t.Errorf("existing account hijacked: %v", err)
+	}
+	_, _, e1 := x.Login(ctx, "budi@contoh.id", "salah sekali", "10.0.0.3", "")
+	_, _, e2 := x.Login(ctx, "siapa@contoh.id", "salah sekali", "10.0.0.3", "")
+	if e1 == nil || e2 == nil || e1.Error() != e2.Error() {
+		t.Errorf("sign-in errors differ: %v / %v", e1, e2)
+	}
+	if err1, err2 := x.RequestPasswordReset(ctx, "budi@contoh.id", "10.0.0.3"), x.RequestPasswordReset(ctx, "siapa@contoh.id", "10.0.0.3"); err1 != nil || err2 != nil {
+		t.Errorf("reset answers: %v %v", err1, err2)
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	for range 5 {
+		if _, _, err := x.Login(ctx, "budi@contoh.id", "tebakan salah", "10.0.0.4", ""); kind(err) != pendopo.KindUnauthorized {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	// Locked: even the right password is refused, with a clear message.
+	_, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.5", "")
+	if kind(err) != pendopo.KindRateLimited || !strings.Contains(err.Error(), "15 minutes") {
+		t.Fatalf("locked account: %v", err)
+	}
+	// Unknown accounts lock the same way, so locking reveals nothing.
+	for range 5 {
+		x.Login(ctx, "siapa@contoh.id", "tebakan", "10.0.0.6", "")
+	}
+	if _, _, err := x.Login(ctx, "siapa@contoh.id", "tebakan", "10.0.0.6", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("unknown account not locked: %v", err)
+	}
+	*x.clock = x.clock.Add(16 * time.Minute)
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.5", ""); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+	// Many accounts from one address lock the address.
+	for i := range 30 {
+		x.Login(ctx, "orang"+string(rune('a'+i%26))+"@contoh.id", "tebakan", "10.9.9.9", "")
+	}
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.9.9.9", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("address not locked: %v", err)
+	}
+}
+
+func TestPasswordResetAndSessions(t *testing.T) {
+	x := newAccounts(t)
+	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	s1, _, _ := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.1", "ponsel")
+	s2, _, _ := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.2", "laptop")
+	who, _, _ := x.SessionActor(ctx, s1, "10.0.0.1")
+	if l, _ := x.Sessions(ctx, who); len(l) != 2 {
+		t.Fatalf("sessions: %d", len(l))
+	}
+	if err := x.LogoutElsewhere(ctx, who, s1); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := x.SessionActor(ctx, s2, ""); err == nil {
+		t.Error("other session survived logging out elsewhere")
+	}
+	if _, _, err := x.SessionActor(ctx, s1, ""); err != nil {
+		t.Errorf("current session ended: %v", err)
+	}
+	if err := x.ChangePassword(ctx, who, "salah", "es teh manis sekali", s1); kind(err) != pendopo.KindInvalid {
+		t.Errorf("change with a wrong password: %v", err)
+	}
+	if err := x.ChangePassword(ctx, who, "sate ayam madura", "es teh manis sekali", s1); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.RequestPasswordReset(ctx, "budi@contoh.id", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	code := x.code(t, "budi@contoh.id")
+	if err := x.ResetPassword(ctx, "budi@contoh.id", code, "123", "10.0.0.1"); kind(err) != pendopo.KindInvalid {
+		t.Errorf("weak new password: %v", err)
+	}
+	if err := x.ResetPassword(ctx, "budi@contoh.id", "999999", "gado gado enak", "10.0.0.1"); kind(err) != pendopo.KindInvalid {
+		t.Errorf("wrong reset code: %v", err)
+	}
+	if err := x.ResetPassword(ctx, "budi@contoh.id", code, "gado gado enak", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := x.SessionActor(ctx, s1, ""); err == nil {
+		t.Error("sessions survive a password reset")
+	}
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "gado gado enak", "10.0.0.1", ""); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+	// Sessions end after SessionIdle without use.
+	s3, _, _ := x.Login(ctx, "budi@contoh.id", "gado gado enak", "10.0.0.1", "")
+	*x.clock = x.clock.Add(app.SessionIdle + time.Minute)
+	if _, _, err := x.SessionActor(ctx, s3, ""); err == nil {
+		t.Error("idle session still valid")
+	}
+	_ = u
+}
+
+func TestNIKAndPersonalData(t *testing.T) {
+	x := newAccounts(t)
+	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	secret, _, _ := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.1", "")
+	who, _, _ := x.SessionActor(ctx, secret, "10.0.0.1")
+	if _, err := x.SetNIK(ctx, who, "3374011708450000"); kind(err) != pendopo.KindInvalid {
+		t.Errorf("serial 0000 accepted: %v", err)
+	}
+	warn, err := x.SetNIK(ctx, who, "3374 0117 0845 0001")
+	if err != nil || warn != (pendopo.Text{}) {
+		t.Fatalf("set NIK: %v %v", warn, err)
+	}
+	// Stored encrypted: the database never holds the digits.
+	enc, _ := x.store.UserNIK(ctx, u.ID)
+	if len(enc) == 0 || strings.Contains(string(enc), "3374011708450001") {
+		t.Errorf("NIK not encrypted at rest: %q", enc)
+	}
+	if m, _ := x.MaskedNIK(ctx, u.ID); m != "3374********0001" {
+		t.Errorf("masked = %q", m)
+	}
+	// Nor does the audit trail.
+	log, _, _ := x.store.AuditLog(ctx, pendopo.AuditFilter{ActorUser: u.ID})
+	for _, e := range log {
+		if strings.Contains(e.Diff, "17084500") {
+			t.Errorf("audit holds the NIK: %s", e.Diff)
+		}
+	}
+	if warn, err := x.SetNIK(ctx, who, "9101011708450001"); err != nil || warn == (pendopo.Text{}) {
+		t.Errorf("old Papua code: warning %v, err %v", warn, err)
+	}
+	data, err := x.ExportMyData(ctx, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d app.MyData
+	if err := json.Unmarshal(data, &d); err != nil || d.Account.Email != "budi@contoh.id" || d.NIK != "9101011708450001" || len(d.Sessions) != 1 || len(d.Activity) < 2 {
+		t.Errorf("export: %s", data)
+	}
+	if len(d.Sessions) > 0 && d.Sessions[0].Hash != "" {
+		t.Error("export leaks session hashes")
+	}
+	if err := x.DeleteAccount(ctx, who, "salah"); kind(err) != pendopo.KindInvalid {
+		t.Errorf("delete with a wrong password: %v", err)
+	}
+	if err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.1", ""); kind(err) != pendopo.KindUnauthorized {
+		t.Errorf("erased account signs in: %v", err)
+	}
+	if _, _, err := x.SessionActor(ctx, secret, ""); err == nil {
+		t.Error("erased account's session lives")
+	}
+	// The address can be used again; the audit trail still verifies.
+	x.citizen(t, "Budi Baru", "budi@contoh.id", "sate ayam madura")
+	if r, err := x.VerifyAudit(ctx); err != nil || r.Break != nil {
+		t.Errorf("audit after erasure: %+v %v", r, err)
+	}
+}
