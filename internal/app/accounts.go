@@ -500,9 +500,10 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 	if err != nil {
 		return PersonalData{}, err
 	}
-	role, ok := "", false
+	role, ok, region := "", false, ""
 	for _, r := range u.Roles {
 		if role, ok = who.Can(pendopo.ActManageUsers, pendopo.Scope{Region: r.Region, Agency: r.Agency}); ok {
+			region = r.Region
 			break
 		}
 	}
@@ -516,7 +517,7 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 	if err != nil {
 		return PersonalData{}, err
 	}
-	e := pendopo.AuditEntry{Action: "user.read_personal", Entity: "user", EntityID: strconv.FormatInt(userID, 10)}
+	e := pendopo.AuditEntry{Action: "user.read_personal", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: region}
 	if err := a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return nil }); err != nil {
 		return PersonalData{}, err
 	}

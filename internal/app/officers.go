@@ -1,0 +1,270 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+)
+
+// mayGrant reports whether who may give role r to someone: they must
+// manage users where the role applies, and only national admins hand out
+// national roles and overseers.
+func (who Actor) mayGrant(r pendopo.Role) (string, error) {
+	if r.Kind == pendopo.RoleNationalAdmin || r.Kind == pendopo.RoleOverseer {
+		role, ok := who.Can(pendopo.ActManageUsers, pendopo.Scope{})
+		if !ok || !who.National() {
+			return "", errForbidden
+		}
+		return role, nil
+	}
+	return who.authorize(pendopo.ActManageUsers, pendopo.Scope{Region: r.Region, Agency: r.Agency})
+}
+
+// checkRole validates a role and that its agency exists in its region.
+func (a *App) checkRole(ctx context.Context, r pendopo.Role) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if r.Region != "" {
+		if _, err := a.Region(ctx, r.Region); err != nil {
+			return invalidParam("region", "Daerah tidak dikenal.", "Unknown region.")
+		}
+	}
+	if r.Agency != "" {
+		if _, err := a.store.Agency(ctx, r.Region, r.Agency); err != nil {
+			return invalidParam("agency", "Perangkat daerah tidak ada di daerah ini.", "No such agency in this region.")
+		}
+	}
+	return nil
+}
+
+// Invite asks someone, by email, to become an officer with a role. The
+// link in the email works once, for InviteLifetime; it is returned too, so
+// that an admin can pass it on another way.
+func (a *App) Invite(ctx context.Context, who Actor, email, name string, r pendopo.Role) (pendopo.Invitation, string, error) {
+	var p pendopo.Problems
+	e, _, ok := pendopo.NormalizeLogin(email)
+	if !ok || e == "" {
+		p.Add("email", pendopo.T("Tulis alamat email yang valid.", "Write a valid email address."))
+	}
+	name = strings.TrimSpace(name)
+	if len([]rune(name)) > 100 || !pendopo.ValidText(name) {
+		p.Add("name", pendopo.T("Nama maksimal 100 huruf.", "The name has at most 100 letters."))
+	}
+	if err := a.checkRole(ctx, r); err != nil {
+		p = append(p, err.(*pendopo.Error).Fields...)
+	}
+	if err := p.Err(); err != nil {
+		return pendopo.Invitation{}, "", err
+	}
+	role, err := who.mayGrant(r)
+	if err != nil {
+		return pendopo.Invitation{}, "", err
+	}
+	secret := randomSecret(24)
+	now := a.now()
+	inv := pendopo.Invitation{Hash: sha256Hex(secret), Email: e, Name: name, Role: r, CreatedBy: who.Name, CreatedAt: now, ExpiresAt: now.Add(InviteLifetime)}
+	entry := pendopo.AuditEntry{Action: "invitation.create", Entity: "invitation", Region: r.Region}
+	err = a.audited(ctx, who, role, &entry, func(tx pendopo.Store) error {
+		var err error
+		inv, err = tx.CreateInvitation(ctx, inv)
+		entry.EntityID, entry.Diff = strconv.FormatInt(inv.ID, 10), pendopo.Diff(nil, map[string]any{"email": e, "role": r})
+		return err
+	})
+	if err != nil {
+		return inv, "", err
+	}
+	link := a.baseURL + "/undangan/" + secret
+	where := r.Region
+	if reg, err := a.Region(ctx, r.Region); err == nil {
+		where = reg.Name
+	}
+	err = a.send(ctx, e, pendopo.T("Undangan petugas Pendopo", "Your Pendopo officer invitation"), pendopo.T(
+		who.Name+" mengundang Anda sebagai "+r.Kind.Title().ID+" "+where+" di Pendopo. Buka tautan ini dalam 7 hari untuk menerima: "+link,
+		who.Name+" invites you to Pendopo as "+r.Kind.Title().EN+" of "+where+". Open this link within 7 days to accept: "+link))
+	return inv, link, err
+}
+
+var errBadInvitation = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
+	"Undangan ini tidak ada, sudah dipakai, atau sudah kedaluwarsa. Minta undangan baru kepada admin daerah Anda.",
+	"This invitation does not exist, was used, or has expired. Ask your region admin for a new one."))
+
+// Invitation returns a pending invitation by the secret of its link.
+func (a *App) Invitation(ctx context.Context, secret string) (pendopo.Invitation, error) {
+	if secret == "" || len(secret) > 100 {
+		return pendopo.Invitation{}, errBadInvitation
+	}
+	inv, err := a.store.InvitationByHash(ctx, sha256Hex(secret))
+	if errors.Is(err, pendopo.ErrNotFound) || err == nil && (!inv.AcceptedAt.IsZero() || !a.now().Before(inv.ExpiresAt)) {
+		return inv, errBadInvitation
+	}
+	return inv, err
+}
+
+// AcceptInvitation gives the invited role to the account of the invited
+// email. Without an account, one is made with name and password (the link
+// proves the email, so it is confirmed); with one, password must be its
+// password. It returns a new session's secret.
+func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, userAgent string) (string, error) {
+	inv, err := a.Invitation(ctx, secret)
+	if err != nil {
+		return "", err
+	}
+	var userID int64
+	c, err := a.store.Credentials(ctx, inv.Email, "")
+	switch {
+	case err == nil:
+		if ok, _ := checkPassword(password, c.PasswordHash); !ok {
+			var p pendopo.Problems
+			p.Add("password", pendopo.T("Alamat ini sudah punya akun; masukkan kata sandinya.", "This address has an account; enter its password."))
+			return "", p.Err()
+		}
+		userID = c.UserID
+	case errors.Is(err, pendopo.ErrNotFound):
+		var p pendopo.Problems
+		name = strings.TrimSpace(name)
+		if n := len([]rune(name)); n < 2 || n > 100 || !pendopo.ValidText(name) {
+			p.Add("name", pendopo.T("Tulis nama Anda (2 sampai 100 huruf).", "Write your name (2 to 100 letters)."))
+		}
+		if err := pendopo.CheckPassword(password, inv.Email, name); err != nil {
+			p = append(p, err.(*pendopo.Error).Fields...)
+		}
+		if err := p.Err(); err != nil {
+			return "", err
+		}
+	default:
+		return "", err
+	}
+	var hash string
+	if userID == 0 {
+		if hash, err = hashPassword(password, a.passwords); err != nil {
+			return "", err
+		}
+	}
+	entry := pendopo.AuditEntry{Action: "invitation.accept", Entity: "invitation", EntityID: strconv.FormatInt(inv.ID, 10), Region: inv.Role.Region,
+		Diff: pendopo.Diff(nil, map[string]any{"role": inv.Role})}
+	actor := Actor{Name: inv.Email, IP: ip}
+	err = a.audited(ctx, actor, string(inv.Role.Kind), &entry, func(tx pendopo.Store) error {
+		now := a.now()
+		if userID == 0 {
+			u, err := tx.CreateUser(ctx, pendopo.User{Name: name, Email: inv.Email, ConfirmedAt: now}, hash, now)
+			if err != nil {
+				return err
+			}
+			userID = u.ID
+		}
+		entry.ActorUser = userID
+		if err := tx.AcceptInvitation(ctx, inv.ID, userID, now); err != nil {
+			return err
+		}
+		err := tx.GrantRole(ctx, userID, inv.Role, "undangan dari "+inv.CreatedBy, now)
+		if errors.Is(err, pendopo.ErrConflict) {
+			return nil // already held
+		}
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return a.startSession(ctx, userID, ip, userAgent)
+}
+
+// Invitations lists a region's invitations for who manages its users.
+func (a *App) Invitations(ctx context.Context, who Actor, region string) ([]pendopo.Invitation, error) {
+	if _, err := who.authorize(pendopo.ActManageUsers, pendopo.Scope{Region: region}); err != nil {
+		return nil, err
+	}
+	return a.store.Invitations(ctx, region)
+}
+
+// Officers lists the people with roles in a region, for who may see its
+// console.
+func (a *App) Officers(ctx context.Context, who Actor, region string) ([]pendopo.User, error) {
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+		return nil, err
+	}
+	return a.store.Users(ctx, pendopo.UserFilter{Region: region})
+}
+
+// GrantRole gives an existing user a role.
+func (a *App) GrantRole(ctx context.Context, who Actor, userID int64, r pendopo.Role) error {
+	if err := a.checkRole(ctx, r); err != nil {
+		return err
+	}
+	role, err := who.mayGrant(r)
+	if err != nil {
+		return err
+	}
+	if _, err := a.store.User(ctx, userID); err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "role.grant", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: r.Region, Diff: pendopo.Diff(nil, r)}
+	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.GrantRole(ctx, userID, r, who.Name, a.now()) })
+}
+
+// RevokeRole takes a role away. Nobody may take away their own last way to
+// manage users, so a region is never left without an admin by accident.
+func (a *App) RevokeRole(ctx context.Context, who Actor, userID int64, r pendopo.Role) error {
+	role, err := who.mayGrant(r)
+	if err != nil {
+		return err
+	}
+	if userID == who.UserID && (r.Kind == pendopo.RoleRegionAdmin || r.Kind == pendopo.RoleNationalAdmin) {
+		return invalidParam("role", "Anda tidak dapat mencabut peran admin Anda sendiri; minta admin lain.", "You cannot revoke your own admin role; ask another admin.")
+	}
+	e := pendopo.AuditEntry{Action: "role.revoke", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: r.Region, Diff: pendopo.Diff(r, nil)}
+	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		if err := tx.RevokeRole(ctx, userID, r); err != nil {
+			return err
+		}
+		// Someone who loses a role should not keep acting with it.
+		return tx.DeleteSessions(ctx, userID, "")
+	})
+}
+
+// AddUser makes a confirmed account with a role from the command line (the
+// first national admin of a new installation, for example).
+func (a *App) AddUser(ctx context.Context, name, login, password string, r *pendopo.Role) (pendopo.User, error) {
+	var p pendopo.Problems
+	email, phone, ok := pendopo.NormalizeLogin(login)
+	if !ok {
+		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
+	}
+	if err := pendopo.CheckPassword(password, login, name); err != nil {
+		p = append(p, err.(*pendopo.Error).Fields...)
+	}
+	if r != nil {
+		if err := a.checkRole(ctx, *r); err != nil {
+			p = append(p, err.(*pendopo.Error).Fields...)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return pendopo.User{}, err
+	}
+	hash, err := hashPassword(password, a.passwords)
+	if err != nil {
+		return pendopo.User{}, err
+	}
+	var u pendopo.User
+	e := pendopo.AuditEntry{Action: "user.add", Entity: "user"}
+	err = a.audited(ctx, System, "system", &e, func(tx pendopo.Store) error {
+		now := a.now()
+		var err error
+		if u, err = tx.CreateUser(ctx, pendopo.User{Name: strings.TrimSpace(name), Email: email, Phone: phone, ConfirmedAt: now}, hash, now); err != nil {
+			return err
+		}
+		e.EntityID = strconv.FormatInt(u.ID, 10)
+		if r != nil {
+			e.Region, e.Diff = r.Region, pendopo.Diff(nil, *r)
+			return tx.GrantRole(ctx, u.ID, *r, System.Name, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return u, err
+	}
+	return a.store.User(ctx, u.ID)
+}
