@@ -209,13 +209,15 @@ type Credentials struct {
 
 // Session is a signed-in browser. Only a hash of its cookie is stored.
 type Session struct {
-	Hash       string
-	UserID     int64
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time
-	IP         string
-	UserAgent  string
+	// Hash is the SHA-256 of the session's secret; it never leaves the
+	// server, not even in a person's data export.
+	Hash       string    `json:"-"`
+	UserID     int64     `json:"-"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
 }
 
 // Code purposes.

@@ -44,17 +44,14 @@ func TestAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := dbEnv(t)
-	url := startServer(t, env, "--demo")
-	secret, _, err := cli(t, env, "", "token", "create", "--name", "a11y", "--region", "33.74")
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, banner := startServerBanner(t, env, "--demo")
 	public := []string{
 		"/", "/daerah", "/daerah/33.74", "/daerah/33", "/daerah/33.74/layanan", "/daerah/33.74/peristiwa/kelahiran",
 		"/daerah/33.74/opd", "/daerah/33.74/unit-layanan", "/layanan/20", "/layanan/20/riwayat", "/cari?q=bikin+ktp",
-		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada", "/admin/masuk",
+		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada",
+		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
 	}
-	admin := []string{"/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil", "/admin/sinonim"}
+	admin := []string{"/akun", "/akun/hapus", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil", "/admin/sinonim"}
 	check := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(url+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
@@ -93,9 +90,8 @@ func TestAccessibility(t *testing.T) {
 		}
 	}
 	// Sign in, then check the admin pages (with a form showing errors too).
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/admin/masuk"), chromedp.WaitVisible(chromedp.CSS("#f-token")),
-		chromedp.SendKeys(chromedp.CSS("#f-token"), strings.TrimSpace(secret)), chromedp.Submit(chromedp.CSS("#f-token")),
-		chromedp.WaitVisible(chromedp.CSS("#h-services"))); err != nil {
+	signIn(t, ctx, url, "admin.3374@pendopo.test", demoPassword(t, banner))
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#h-services"))); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range admin {

@@ -121,19 +121,22 @@ func TestJourneyFindCompare(t *testing.T) {
 	screenshot(t, ctx, "4-compare")
 }
 
-// TestJourneyAdmin is what a region admin does: sign in with a token,
-// change a service's duration as a draft, publish it and see it public.
+// signIn signs in on the sign-in page.
+func signIn(t *testing.T, ctx context.Context, url, login, password string) {
+	t.Helper()
+	do(t, ctx, "sign in as "+login, chromedp.Navigate(url+"/masuk"), chromedp.WaitVisible(chromedp.CSS("#f-login")),
+		chromedp.SendKeys(chromedp.CSS("#f-login"), login), chromedp.SendKeys(chromedp.CSS("#f-password"), password),
+		chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitNotPresent(chromedp.CSS("#f-password")))
+}
+
+// TestJourneyAdmin is what a region admin does: sign in, change a
+// service's duration as a draft, publish it and see it public.
 func TestJourneyAdmin(t *testing.T) {
 	ctx := browser(t)
 	env := dbEnv(t)
-	url := startServer(t, env, "--demo")
-	secret, _, err := cli(t, env, "", "token", "create", "--name", "admin semarang", "--region", "33.74")
-	if err != nil {
-		t.Fatal(err)
-	}
-	do(t, ctx, "sign in", chromedp.Navigate(url+"/admin"), chromedp.WaitVisible(chromedp.CSS("#f-token")),
-		chromedp.SendKeys(chromedp.CSS("#f-token"), strings.TrimSpace(secret)), chromedp.Submit(chromedp.CSS("#f-token")),
-		chromedp.WaitVisible(chromedp.CSS("#h-services")))
+	url, banner := startServerBanner(t, env, "--demo")
+	signIn(t, ctx, url, "admin.3374@pendopo.test", demoPassword(t, banner))
+	do(t, ctx, "console", chromedp.WaitVisible(chromedp.CSS("#h-services")))
 	do(t, ctx, "open editor", chromedp.Click(chromedp.CSS(`#h-services ~ .table-wrap tbody tr:first-child a`)), chromedp.WaitVisible(chromedp.CSS("#f-working_days")))
 	do(t, ctx, "edit", chromedp.Click(chromedp.CSS(`input[name=duration_kind][value=days]`)), chromedp.SetValue(chromedp.CSS("#f-working_days"), "2"),
 		chromedp.SetValue(chromedp.CSS("#f-note"), "Uji peramban"), chromedp.Click(chromedp.CSS(`button[value=terbit]`)),

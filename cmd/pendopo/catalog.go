@@ -171,7 +171,8 @@ func (e env) exportCmd(ctx context.Context, args []string) error {
 }
 
 func (e env) token(ctx context.Context, args []string) error {
-	const summary = "Manage API tokens, which authorise writes through the API and sign in to the admin pages.\n\n" +
+	const summary = "Manage API tokens, which let integrations write through the JSON API. People sign in\n" +
+		"with accounts instead (see pendopo user add).\n\n" +
 		"  pendopo token create --name NAME [--region CODE]   print a new token (shown once)\n" +
 		"  pendopo token list                                 list tokens\n" +
 		"  pendopo token revoke ID                            revoke a token"

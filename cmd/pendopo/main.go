@@ -47,7 +47,8 @@ Commands:
   migrate   apply database migrations (or list them with --status)
   import    import a region's agencies, service points and services (JSON or CSV)
   export    export a region as JSON, or its services as CSV
-  token     create, list or revoke API tokens for writes
+  user      add an account, such as the first admin (others are invited)
+  token     create, list or revoke API tokens for integrations
   gen       fill the database with a generated national catalog, for benchmarks
   audit     verify the hash chain of the audit trail
   version   print the version
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.importCmd(ctx, rest)
 	case "export":
 		return e.exportCmd(ctx, rest)
+	case "user":
+		return e.user(ctx, rest)
 	case "token":
 		return e.token(ctx, rest)
 	case "gen":

@@ -10,8 +10,10 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,8 +52,8 @@ func TestUsage(t *testing.T) {
 		t.Errorf("version: %q %v", out, err)
 	}
 	// Every command documents its flags with their environment variable.
-	for _, cmd := range []string{"serve", "migrate", "import", "export", "gen"} {
-		_, errs, err := cli(t, nil, "", cmd, "--help")
+	for _, cmd := range []string{"serve", "migrate", "import", "export", "gen", "audit verify", "token create", "user add"} {
+		_, errs, err := cli(t, nil, "", append(strings.Fields(cmd), "--help")...)
 		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errs, "PENDOPO_DATA") || !strings.Contains(errs, "--db") && !strings.Contains(errs, "-db") {
 			t.Errorf("%s --help: %v\n%s", cmd, err, errs)
 		}
@@ -173,6 +175,14 @@ func TestGen(t *testing.T) {
 // startServer runs "pendopo serve" on a free port and returns its URL.
 func startServer(t *testing.T, env map[string]string, args ...string) string {
 	t.Helper()
+	url, _ := startServerBanner(t, env, args...)
+	return url
+}
+
+// startServerBanner starts the server like startServer and also returns
+// what it printed before it was ready.
+func startServerBanner(t *testing.T, env map[string]string, args ...string) (url, banner string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -188,21 +198,35 @@ func startServer(t *testing.T, env map[string]string, args ...string) string {
 		}
 	})
 	sc := bufio.NewScanner(pr)
+	var b strings.Builder
 	for sc.Scan() {
 		if _, url, ok := strings.Cut(sc.Text(), "running at "); ok {
 			go io.Copy(io.Discard, pr)
-			return url
+			return url, b.String()
 		}
+		b.WriteString(sc.Text() + "\n")
 	}
 	t.Fatal("server did not start")
-	return ""
+	return "", ""
+}
+
+var demoPasswordRE = regexp.MustCompile(`password: (\S+)`)
+
+// demoPassword is the password of the demo accounts in a server's banner.
+func demoPassword(t *testing.T, banner string) string {
+	t.Helper()
+	m := demoPasswordRE.FindStringSubmatch(banner)
+	if m == nil {
+		t.Fatalf("no demo password in %q", banner)
+	}
+	return m[1]
 }
 
 // TestServeDemo is the README's first command: the portal with demo
 // content on an empty data directory.
 func TestServeDemo(t *testing.T) {
 	env := dbEnv(t)
-	url := startServer(t, env, "--demo")
+	url, banner := startServerBanner(t, env, "--demo")
 	for path, want := range map[string]string{
 		"/":                          "Kota Semarang",
 		"/daerah/33.72":              "Kota Surakarta",
@@ -220,11 +244,60 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("%s: %d, want %q", path, res.StatusCode, want)
 		}
 	}
-	if env["PENDOPO_DB"] == "" {
-		tok, err := os.ReadFile(filepath.Join(env["PENDOPO_DATA"], "demo-admin-token.txt"))
-		if err != nil || !strings.HasPrefix(string(tok), "pdp_") {
-			t.Errorf("demo token file: %v", err)
+	// Every demo role can be tried with the printed password.
+	password := demoPassword(t, banner)
+	for _, login := range []string{"nasional@pendopo.test", "pengawas.33@pendopo.test", "admin.3374@pendopo.test", "opd.3372@pendopo.test",
+		"kepala.3322@pendopo.test", "petugas.3374@pendopo.test", "warga@pendopo.test"} {
+		if !strings.Contains(banner, login) {
+			t.Errorf("banner lacks %s:\n%s", login, banner)
 		}
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.PostForm(url+"/masuk", neturl.Values{"login": {"admin.3374@pendopo.test"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin" {
+		t.Errorf("demo region admin sign-in: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if env["PENDOPO_DB"] == "" {
+		// On SQLite the password is kept, so a restart prints it again.
+		if b, err := os.ReadFile(filepath.Join(env["PENDOPO_DATA"], "demo-accounts.txt")); err != nil || strings.TrimSpace(string(b)) != password {
+			t.Errorf("demo password file: %v %q", err, b)
+		}
+	}
+}
+
+// TestUserAdd adds the first admin from the command line.
+func TestUserAdd(t *testing.T) {
+	env := dbEnv(t)
+	out, errs, err := cli(t, env, "", "user", "add", "--login", "Kominfo@SemarangKota.go.id", "--name", "Admin Kominfo", "--role", "region_admin", "--region", "33.74")
+	if err != nil || len(strings.TrimSpace(out)) < 20 || !strings.Contains(errs, "kominfo@semarangkota.go.id") || !strings.Contains(errs, "Region admin of 33.74") {
+		t.Fatalf("user add: %v %q %q", err, out, errs)
+	}
+	// The same address twice, a weak password, an unknown role or region:
+	// a clear message and nothing added.
+	for _, args := range [][]string{
+		{"--login", "kominfo@semarangkota.go.id", "--name", "Lagi"},
+		{"--login", "0812-3456-7890", "--name", "Budi", "--password-stdin"},
+		{"--login", "budi@contoh.test", "--name", "Budi", "--role", "raja"},
+		{"--login", "budi@contoh.test", "--name", "Budi", "--role", "region_admin", "--region", "99.99"},
+	} {
+		_, errs, err := cli(t, env, "password\n", append([]string{"user", "add"}, args...)...)
+		if err == nil || !strings.Contains(errs, "user add:") {
+			t.Errorf("%v: %v %q", args, err, errs)
+		}
+	}
+	if _, _, err := cli(t, env, "", "user", "add", "--name", "x"); exitCode(err) != 2 {
+		t.Errorf("missing --login: %v", err)
+	}
+	if _, errs, err := cli(t, env, "gedung lawang sewu\n", "user", "add", "--login", "0812-3456-7890", "--name", "Budi", "--password-stdin"); err != nil || !strings.Contains(errs, "+6281234567890") {
+		t.Errorf("citizen with a password from stdin: %v %q", err, errs)
+	}
+	out, _, err = cli(t, env, "", "audit", "verify")
+	if err != nil || !strings.Contains(out, "intact") {
+		t.Errorf("audit after user add: %v %q", err, out)
 	}
 }
 

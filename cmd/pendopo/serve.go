@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/pendopo/pendopo/internal/api"
@@ -23,7 +25,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	f := e.flags("serve", "Run the web portal and the JSON API until interrupted.")
 	addr := f.string("addr", "PENDOPO_ADDR", "127.0.0.1:8080", "address to listen on")
 	dbf := f.dbFlags()
-	withDemo := f.bool("demo", "PENDOPO_DEMO", false, "load the illustrative demo content (Jawa Tengah, Kota Semarang, Kabupaten Semarang, Kota Surakarta) if it is not there, and show a demo banner")
+	withDemo := f.bool("demo", "PENDOPO_DEMO", false, "load the illustrative demo content (Jawa Tengah, Kota Semarang, Kabupaten Semarang, Kota Surakarta) if it is not there, create demo accounts for every role (printed at start; never use in a real deployment), and show a demo banner")
 	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure; set this when the portal is served over HTTPS")
 	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
@@ -81,7 +83,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 		if loaded {
 			log.Info("demo content loaded", "regions", demo.Regions)
 		}
-		if err := e.demoToken(ctx, a, *dbf.data, *dbf.db == ""); err != nil {
+		if err := e.demoAccounts(ctx, a, *dbf.data, *dbf.db == ""); err != nil {
 			return err
 		}
 	}
@@ -143,32 +145,54 @@ func parseBytes(s string) (int64, error) {
 	return n * mult, nil
 }
 
-// demoToken makes a national admin token for the demo once and keeps its
-// secret in the data directory, so that a newcomer can try the admin pages.
-func (e env) demoToken(ctx context.Context, a *app.App, dataDir string, sqlite bool) error {
-	path := filepath.Join(dataDir, "demo-admin-token.txt")
-	if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
-		if _, err := a.Authenticate(ctx, string(trimNL(b))); err == nil {
-			fmt.Fprintf(e.stdout, "Token admin demo / demo admin token: %s (in %s)\n", trimNL(b), path)
-			return nil
-		}
+// demoAccounts creates the demo's accounts, one per role and demo region,
+// and prints how to sign in to them. On SQLite their password is kept in
+// the data directory so that it is printed at every start; a shared
+// PostgreSQL database gets the password printed once, when the accounts
+// are made.
+func (e env) demoAccounts(ctx context.Context, a *app.App, dataDir string, sqlite bool) error {
+	path := filepath.Join(dataDir, "demo-accounts.txt")
+	password := ""
+	if b, err := os.ReadFile(path); err == nil {
+		password = string(trimNL(b))
 	}
-	if !sqlite {
-		// A shared database gets no token written to a local file.
+	saved := password != ""
+	if !saved {
+		t := strings.ToLower(rand.Text())
+		password = t[0:4] + "-" + t[4:8] + "-" + t[8:12] + "-demo"
+	}
+	n, err := demo.AddAccounts(ctx, a, password)
+	if err != nil {
+		return fmt.Errorf("demo accounts: %w", err)
+	}
+	if n == 0 && !saved {
+		fmt.Fprintln(e.stdout, "Akun demo sudah ada; kata sandinya dicetak saat akun dibuat. / The demo accounts exist; their password was printed when they were made.")
 		return nil
 	}
-	_, secret, err := a.CreateToken(ctx, app.System, "demo admin", "")
-	if err != nil {
-		return err
+	if sqlite && !saved {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(password+"\n"), 0o600); err != nil {
+			return err
+		}
 	}
-	if err := os.MkdirAll(dataDir, 0o750); err != nil {
-		return err
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "Akun demo / demo accounts — kata sandi / password: %s\n", password)
+	for _, acc := range demo.Accounts() {
+		role := "warga / citizen"
+		if acc.Role != nil {
+			role = acc.Role.Kind.Title().ID
+			if acc.Role.Region != "" {
+				role += " " + acc.Role.Region
+			}
+			if acc.Role.Agency != "" {
+				role += " " + acc.Role.Agency
+			}
+		}
+		fmt.Fprintf(w, "  %s\t%s\n", acc.Login, role)
 	}
-	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "Token admin demo / demo admin token: %s (saved in %s)\n", secret, path)
-	return nil
+	return w.Flush()
 }
 
 func trimNL(b []byte) []byte {

@@ -162,6 +162,19 @@ func (a *App) userByLogin(ctx context.Context, login string) (pendopo.Credential
 	return c, email + phone, err
 }
 
+// HasAccount reports whether an account exists for an invitation's
+// address, so that its page asks for the existing password. It is used
+// only behind an invitation secret, never on open forms, so it does not
+// let strangers probe for accounts.
+func (a *App) HasAccount(ctx context.Context, login string) bool {
+	_, _, err := a.userByLogin(ctx, login)
+	return err == nil
+}
+
+// SessionID is the identifier under which a session's secret is stored; it
+// marks "this device" in the list of sessions.
+func SessionID(secret string) string { return sha256Hex(secret) }
+
 // Confirm checks the code sent at registration and confirms the account.
 func (a *App) Confirm(ctx context.Context, login, code, ip string) (pendopo.User, error) {
 	c, _, err := a.userByLogin(ctx, login)

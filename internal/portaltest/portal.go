@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
@@ -32,6 +33,9 @@ type Portal struct {
 	Handler http.Handler
 	// Token is a national API token; RegionToken one limited to 33.74.
 	Token, RegionToken string
+	// Admin and RegionAdmin are session secrets of a national admin and of
+	// the region admin of 33.74, for PostForm and GetAs.
+	Admin, RegionAdmin string
 	// Mail keeps the messages the portal sent.
 	Mail *app.MemorySender
 }
@@ -62,7 +66,28 @@ func NewPortal(t testing.TB) *Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Portal{App: a, Handler: h, Token: tok, RegionToken: rtok, Mail: mem}
+	p := &Portal{App: a, Handler: h, Token: tok, RegionToken: rtok, Mail: mem}
+	p.Admin = p.Officer(t, "Admin Nasional", "nasional@pendopo.test", pendopo.Role{Kind: pendopo.RoleNationalAdmin})
+	p.RegionAdmin = p.Officer(t, "Admin Semarang", "admin@semarangkota.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33.74"})
+	return p
+}
+
+// Password is the password of the officers Officer creates.
+const Password = "pendopo-uji-coba-2026"
+
+// Officer adds a confirmed account with role and returns the secret of a
+// session signed in to it.
+func (p *Portal) Officer(t testing.TB, name, email string, role pendopo.Role) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := p.App.AddUser(ctx, name, email, Password, &role); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := p.App.Login(ctx, email, Password, "192.0.2.1", "portaltest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
 }
 
 // Response is a recorded response with its body as text.
@@ -90,24 +115,27 @@ func (p *Portal) Get(t testing.TB, path string, header ...string) Response {
 	return p.Do(t, r)
 }
 
-// PostForm posts a form as a same-origin browser would, with the admin
-// cookie when token is not empty.
-func (p *Portal) PostForm(t testing.TB, path string, form url.Values, token string) Response {
+// SessionCookie is the name of the portal's session cookie.
+const SessionCookie = "pendopo_sesi"
+
+// PostForm posts a form as a same-origin browser would, with the session
+// cookie when session is not empty.
+func (p *Portal) PostForm(t testing.TB, path string, form url.Values, session string) Response {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.Header.Set("Sec-Fetch-Site", "same-origin")
-	if token != "" {
-		r.AddCookie(&http.Cookie{Name: "pendopo_admin", Value: token})
+	if session != "" {
+		r.AddCookie(&http.Cookie{Name: SessionCookie, Value: session})
 	}
 	return p.Do(t, r)
 }
 
-// GetAs fetches a path signed in with token.
-func (p *Portal) GetAs(t testing.TB, path, token string) Response {
+// GetAs fetches a path signed in with the session's secret.
+func (p *Portal) GetAs(t testing.TB, path, session string) Response {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodGet, path, nil)
-	r.AddCookie(&http.Cookie{Name: "pendopo_admin", Value: token})
+	r.AddCookie(&http.Cookie{Name: SessionCookie, Value: session})
 	return p.Do(t, r)
 }
 

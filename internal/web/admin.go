@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,50 +13,6 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/search"
 )
-
-// adminCookie holds the admin's API token while signed in. Accounts with
-// sessions replace it in a later release; until then the token is the
-// credential, so the cookie is HttpOnly and SameSite=Strict.
-const adminCookie = "pendopo_admin"
-
-type adminKey struct{}
-
-// adminSession is the signed-in admin.
-type adminSession struct {
-	Actor app.Actor
-}
-
-// Name is shown in the header.
-func (a *adminSession) Name() string { return strings.TrimPrefix(a.Actor.Name, "token:") }
-
-// withAdmin reads the admin cookie, if any, into the request context.
-func (s *Server) withAdmin(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, err := r.Cookie(adminCookie); err == nil && c.Value != "" {
-			if who, err := s.app.Authenticate(r.Context(), c.Value); err == nil {
-				r = r.WithContext(context.WithValue(r.Context(), adminKey{}, &adminSession{Actor: who}))
-			}
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
-// requireAdmin sends visitors who are not signed in to the sign-in page.
-func (s *Server) requireAdmin(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if admin(r) == nil {
-			http.Redirect(w, r, "/admin/masuk?kembali="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return nil
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		return h(w, r)
-	}
-}
-
-func admin(r *http.Request) *adminSession {
-	s, _ := r.Context().Value(adminKey{}).(*adminSession)
-	return s
-}
 
 // Form is the common part of admin Form pages: field errors and a notice.
 type Form struct {
@@ -98,60 +52,16 @@ func formErrors(err error, lang string) (Form, error) {
 	return f, nil
 }
 
-type loginPage struct {
-	Page
-	Form
-	Back string
-}
-
-func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	p := s.rd.page(r, "")
-	p.Title, p.Noindex = p.T("admin.login.title"), true
-	s.rd.render(w, r, http.StatusOK, "login", loginPage{Page: p, Back: safeBack(r.URL.Query().Get("kembali"))})
-	return nil
-}
-
-func safeBack(back string) string {
-	if !strings.HasPrefix(back, "/admin") || strings.HasPrefix(back, "//") {
-		return "/admin"
-	}
-	return back
-}
-
-func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	token := strings.TrimSpace(r.PostFormValue("token"))
-	back := safeBack(r.PostFormValue("kembali"))
-	if _, err := s.app.Authenticate(r.Context(), token); err != nil {
-		if pendopo.KindOf(err) != pendopo.KindUnauthorized {
-			return err
-		}
-		p := s.rd.page(r, "")
-		p.Title, p.Noindex = p.T("admin.login.title"), true
-		s.rd.render(w, r, http.StatusUnauthorized, "login", loginPage{Page: p, Back: back,
-			Form: Form{Problem: p.T("admin.login.bad"), Errors: map[string]string{"token": p.T("admin.login.bad")}}})
-		return nil
-	}
-	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 12 * 3600})
-	http.Redirect(w, r, back, http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: -1})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
-}
-
 type adminHomePage struct {
 	Page
-	Regions []pendopo.Region
+	Regions  []pendopo.Region
+	National bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
-	who := admin(r).Actor
-	if !who.National() {
-		http.Redirect(w, r, "/admin/daerah/"+who.Region, http.StatusSeeOther)
+	who := current(r).Actor
+	if regions := who.Regions(); !who.National() && len(regions) == 1 {
+		http.Redirect(w, r, "/admin/daerah/"+regions[0], http.StatusSeeOther)
 		return nil
 	}
 	if code := strings.TrimSpace(r.URL.Query().Get("kode")); code != "" {
@@ -160,10 +70,24 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	live := s.app.LiveRegions()
+	var regions []pendopo.Region
+	if who.National() {
+		regions = s.app.LiveRegions()
+	} else {
+		for _, code := range who.Regions() {
+			if reg, err := s.app.Region(r.Context(), code); err == nil {
+				regions = append(regions, reg)
+			}
+			if len(code) == 2 {
+				// A province's overseer sees its kabupaten/kota too.
+				kids, _, _ := s.app.Regions(r.Context(), pendopo.RegionFilter{Parent: code, Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+				regions = append(regions, kids...)
+			}
+		}
+	}
 	p := s.rd.page(r, "")
 	p.Title, p.Noindex = p.T("admin.title"), true
-	s.rd.render(w, r, http.StatusOK, "admin_home", adminHomePage{Page: p, Regions: live})
+	s.rd.render(w, r, http.StatusOK, "admin_home", adminHomePage{Page: p, Regions: regions, National: who.National()})
 	return nil
 }
 
@@ -183,7 +107,7 @@ func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage,
 	if err != nil {
 		return adminRegionPage{}, err
 	}
-	who := admin(r).Actor
+	who := current(r).Actor
 	services, _, err := s.app.AdminServices(ctx, who, code, pendopo.Page{PerPage: pendopo.MaxPerPage})
 	if err != nil {
 		return adminRegionPage{}, err
@@ -247,7 +171,7 @@ func (s *Server) adminSaveProfile(w http.ResponseWriter, r *http.Request) error 
 			logo = &pendopo.Logo{Data: b}
 		}
 	}
-	_, err := s.app.UpdateRegion(r.Context(), admin(r).Actor, code, name, prof, logo)
+	_, err := s.app.UpdateRegion(r.Context(), current(r).Actor, code, name, prof, logo)
 	if err != nil {
 		fm, err := formErrors(err, s.rd.page(r, "").Lang)
 		if err != nil {
@@ -323,7 +247,7 @@ func (serviceFormPage) Lines(l []string) string { return strings.Join(l, "\n") }
 
 func (s *Server) serviceFormData(r *http.Request, code string, id int64) (serviceFormPage, error) {
 	ctx := r.Context()
-	who := admin(r).Actor
+	who := current(r).Actor
 	data := serviceFormPage{ID: id, Categories: pendopo.Categories, Events: pendopo.LifeEvents}
 	if id != 0 {
 		svc, err := s.app.ServiceForEdit(ctx, who, id)
@@ -447,7 +371,7 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) error 
 	c, probs := contentFromForm(r)
 	base, _ := strconv.Atoi(r.PostFormValue("base_version"))
 	wr := app.ServiceWrite{Content: c, Note: r.PostFormValue("note"), Publish: r.PostFormValue("aksi") == "terbit", BaseVersion: base}
-	who := admin(r).Actor
+	who := current(r).Actor
 	var svc pendopo.Service
 	if len(probs) > 0 {
 		// Show every problem at once: those of parsing and of validation.
@@ -494,7 +418,7 @@ func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	n, _ := strconv.Atoi(r.PostFormValue("version"))
-	if _, err := s.app.PublishService(r.Context(), admin(r).Actor, id, n, r.PostFormValue("note")); err != nil {
+	if _, err := s.app.PublishService(r.Context(), current(r).Actor, id, n, r.PostFormValue("note")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/layanan/%d?pesan=terbit", id), http.StatusSeeOther)
@@ -506,7 +430,7 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNotFound
 	}
-	if _, err := s.app.ReviewService(r.Context(), admin(r).Actor, id); err != nil {
+	if _, err := s.app.ReviewService(r.Context(), current(r).Actor, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/layanan/%d?pesan=ditinjau", id), http.StatusSeeOther)
@@ -524,7 +448,7 @@ func (s *Server) adminPage(r *http.Request, code string) (pendopo.Region, Page, 
 	if err != nil {
 		return reg, Page{}, err
 	}
-	if _, ok := admin(r).Actor.Can(pendopo.ActViewConsole, pendopo.Scope{Region: code}); !ok {
+	if _, ok := current(r).Actor.Can(pendopo.ActViewConsole, pendopo.Scope{Region: code}); !ok {
 		return reg, Page{}, errNotYourRegion
 	}
 	p := s.regionPage(r, reg, "")
@@ -589,7 +513,7 @@ func (s *Server) adminAgencySave(w http.ResponseWriter, r *http.Request) error {
 		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_agency", data)
 		return nil
 	}
-	if _, err := s.app.SaveAgency(r.Context(), admin(r).Actor, a); err != nil {
+	if _, err := s.app.SaveAgency(r.Context(), current(r).Actor, a); err != nil {
 		fm, err := formErrors(err, data.Lang)
 		if err != nil {
 			return err
@@ -683,7 +607,7 @@ func (s *Server) adminPointSave(w http.ResponseWriter, r *http.Request) error {
 	pt.Lat, pt.Lng = coord("lat", data.Lat), coord("lng", data.Lng)
 	err = probs.Err()
 	if err == nil {
-		_, err = s.app.SaveServicePoint(r.Context(), admin(r).Actor, pt)
+		_, err = s.app.SaveServicePoint(r.Context(), current(r).Actor, pt)
 	}
 	if err != nil {
 		fm, err := formErrors(err, data.Lang)
@@ -723,7 +647,7 @@ func (s *Server) adminSynonymsSave(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	rules := r.PostFormValue("rules")
-	if err := s.app.SetSynonyms(r.Context(), admin(r).Actor, rules); err != nil {
+	if err := s.app.SetSynonyms(r.Context(), current(r).Actor, rules); err != nil {
 		p := s.rd.page(r, "")
 		p.Title, p.Noindex = p.T("admin.synonyms.title"), true
 		fm, ferr := formErrors(err, p.Lang)

@@ -376,7 +376,7 @@ func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Pages for visitors who are not signed in and ask for no options are
 	// the same for everyone, so they come from the page cache.
-	cacheable := data.Admin == nil && r.URL.RawQuery == ""
+	cacheable := data.Session == nil && r.URL.RawQuery == ""
 	key := pageKey{data.Service.ID, data.Lang}
 	now := time.Now()
 	if cacheable {

@@ -33,8 +33,8 @@ type Page struct {
 	Crumbs []Crumb
 	// Path is the request path with its query, for the language switch.
 	Path string
-	// Admin is the signed-in admin, if any.
-	Admin *adminSession
+	// Session is the signed-in person, if any.
+	Session *session
 	// Query prefills the search box in the header.
 	Query string
 	// Now is the request time, for "x days ago" texts.
@@ -78,6 +78,18 @@ func (p Page) Date(t time.Time) string {
 		months = monthsEN
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
+}
+
+// DateTime formats a time as "27 November 2026 10.40 WIB".
+func (p Page) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	sep := "."
+	if p.Lang == "en" {
+		sep = ":"
+	}
+	return p.Date(t) + " " + t.In(wib).Format("15"+sep+"04") + " WIB"
 }
 
 // ISODate formats a time for <time datetime>.
@@ -137,6 +149,8 @@ func (p Page) items(list []pendopo.ServiceSummary, showRegion bool) []listItem {
 // formField is the data of the admin-text and admin-area partials.
 type formField struct {
 	Name, Label, Value, Hint, Error, Rows string
+	// Type and Auto are the input's type and autocomplete attributes.
+	Type, Auto string
 }
 
 // pagerData is the data of the "pager" partial.
@@ -179,6 +193,11 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 			}
 			ff.Error = f.Err(errPath)
 			return ff
+		},
+		// input builds the data of an account form field: its type
+		// ("text", "password", "email", …) and autocomplete token.
+		"input": func(f interface{ Err(string) string }, name, label, value, hint, typ, auto string) formField {
+			return formField{Name: name, Label: label, Value: value, Hint: hint, Type: typ, Auto: auto, Error: f.Err(name)}
 		},
 		"qs": func(kv ...string) template.URL {
 			v := url.Values{}
@@ -267,9 +286,7 @@ func (rd *renderer) page(r *http.Request, title string) Page {
 		Lang: middleware.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(), Now: time.Now(),
 		RequestID: middleware.RequestID(r.Context()), Demo: rd.demo,
 	}
-	if s, ok := r.Context().Value(adminKey{}).(*adminSession); ok {
-		p.Admin = s
-	}
+	p.Session = current(r)
 	return p
 }
 
@@ -326,7 +343,11 @@ func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch status {
 	case http.StatusNotFound:
 		p.Title = p.T("error.notfound.title")
-		msg = p.T("error.notfound.body")
+		// A specific reason (an expired invitation, say) is kept; the
+		// store's generic "not found" gets the page's friendlier text.
+		if ue.Msg == pendopo.ErrNotFound.Msg || ue.Msg.ID == "" {
+			msg = p.T("error.notfound.body")
+		}
 	case http.StatusInternalServerError:
 		p.Title = p.T("error.internal.title")
 	default:

@@ -38,8 +38,8 @@ type Server struct {
 type route struct {
 	pattern string
 	handler handlerFunc
-	// admin routes need a signed-in admin.
-	admin bool
+	// user routes need a signed-in person; admin routes an officer.
+	user, admin bool
 }
 
 // handlerFunc is a page handler; its error is rendered by one function.
@@ -69,9 +69,31 @@ func (s *Server) routes() []route {
 		{pattern: "GET /healthz", handler: s.healthz},
 		{pattern: "GET /robots.txt", handler: s.robots},
 
-		{pattern: "GET /admin/masuk", handler: s.loginForm},
-		{pattern: "POST /admin/masuk", handler: s.login},
-		{pattern: "POST /admin/keluar", handler: s.logout},
+		{pattern: "GET /masuk", handler: s.loginForm},
+		{pattern: "POST /masuk", handler: s.login},
+		{pattern: "POST /keluar", handler: s.logout},
+		{pattern: "GET /daftar", handler: s.registerForm},
+		{pattern: "POST /daftar", handler: s.register},
+		{pattern: "GET /konfirmasi", handler: s.confirmForm},
+		{pattern: "POST /konfirmasi", handler: s.confirm},
+		{pattern: "POST /konfirmasi/kirim-ulang", handler: s.resendCode},
+		{pattern: "GET /lupa-sandi", handler: s.forgotForm},
+		{pattern: "POST /lupa-sandi", handler: s.forgot},
+		{pattern: "GET /atur-ulang-sandi", handler: s.resetForm},
+		{pattern: "POST /atur-ulang-sandi", handler: s.reset},
+		{pattern: "GET /undangan/{secret}", handler: s.invitationForm},
+		{pattern: "POST /undangan/{secret}", handler: s.acceptInvitation},
+		{pattern: "GET /privasi", handler: s.privacy},
+		{pattern: "GET /akun", handler: s.account, user: true},
+		{pattern: "POST /akun/nama", handler: s.accountName, user: true},
+		{pattern: "POST /akun/nik", handler: s.accountNIK, user: true},
+		{pattern: "POST /akun/nik/hapus", handler: s.accountRemoveNIK, user: true},
+		{pattern: "POST /akun/sandi", handler: s.accountPassword, user: true},
+		{pattern: "POST /akun/keluar-semua", handler: s.accountLogoutAll, user: true},
+		{pattern: "GET /akun/data", handler: s.accountData, user: true},
+		{pattern: "GET /akun/hapus", handler: s.deleteAccountForm, user: true},
+		{pattern: "POST /akun/hapus", handler: s.deleteAccount, user: true},
+		{pattern: "GET /admin/masuk", handler: s.oldLogin},
 		{pattern: "GET /admin", handler: s.adminHome, admin: true},
 		{pattern: "GET /admin/daerah/{code}", handler: s.adminRegion, admin: true},
 		{pattern: "POST /admin/daerah/{code}/profil", handler: s.adminSaveProfile, admin: true},
@@ -115,16 +137,19 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute)}
 	for _, rt := range s.routes() {
 		h := rt.handler
-		if rt.admin {
-			h = s.requireAdmin(h)
+		switch {
+		case rt.admin:
+			h = s.requireOfficer(h)
+		case rt.user:
+			h = s.requireUser(h)
 		}
-		s.mux.Handle(rt.pattern, s.withAdmin(s.wrap(h)))
+		s.mux.Handle(rt.pattern, s.withSession(s.wrap(h)))
 	}
 	s.mux.Handle("GET /static/{hash}/{name}", as)
 	if cfg.API != nil {
 		s.mux.Handle("/api/v1/", cfg.API)
 	}
-	s.mux.Handle("/", s.withAdmin(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
+	s.mux.Handle("/", s.withSession(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	})))
 	// Cross-origin form posts are refused (CSRF); same-origin and

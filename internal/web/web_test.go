@@ -66,7 +66,13 @@ func TestPages(t *testing.T) {
 		{"/bandingkan/ktp-el", 200, []string{"Kota Semarang", "Kota Surakarta", "Kabupaten Semarang", `aria-sort="ascending"`}, []string{"Comparison", "working day"}},
 		{"/bandingkan/ktp-el?urut=biaya&arah=turun", 200, []string{`aria-sort="descending"`}, nil},
 		{"/tentang", 200, []string{"Pasal 21", "Persyaratan"}, []string{"Requirements"}},
-		{"/admin/masuk", 200, []string{"Masuk admin", `type="password"`}, []string{"Admin sign-in"}},
+		{"/masuk", 200, []string{"Masuk", `type="password"`, `autocomplete="current-password"`, `href="/daftar"`}, []string{"Sign in", "Forgot your password?"}},
+		{"/daftar", 200, []string{"Daftar akun", `autocomplete="new-password"`, `href="/privasi"`}, []string{"Create an account"}},
+		{"/konfirmasi?login=warga%40contoh.test&dikirim=1", 200, []string{"Kode konfirmasi sudah dikirim ke warga@contoh.test", `autocomplete="one-time-code"`, "Kirim kode baru"}, []string{"A confirmation code was sent"}},
+		{"/lupa-sandi", 200, []string{"Lupa kata sandi"}, []string{"Forgot password"}},
+		{"/atur-ulang-sandi?login=warga%40contoh.test", 200, []string{"Jika akun itu terdaftar"}, []string{"If that account exists"}},
+		{"/privasi", 200, []string{"Pelindungan Data Pribadi", "argon2id"}, []string{"Personal Data Protection"}},
+		{"/undangan/tidak-ada", 404, nil, nil},
 		{"/daerah/99.99", 404, []string{"Halaman tidak ditemukan"}, []string{"Page not found"}},
 		{"/daerah/abc", 404, nil, nil},
 		{"/daerah/33.74/kategori/tidak-ada", 404, nil, nil},
@@ -259,38 +265,66 @@ func TestAssetsAndCompression(t *testing.T) {
 	}
 }
 
-func TestAdminSignIn(t *testing.T) {
+func TestSignIn(t *testing.T) {
 	p := portaltest.NewPortal(t)
-	if res := p.Get(t, "/admin/daerah/33.74"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/masuk") {
+	if res := p.Get(t, "/admin/daerah/33.74"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/masuk?kembali=%2Fadmin%2Fdaerah%2F33.74" {
 		t.Fatalf("anonymous admin page: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	bad := p.PostForm(t, "/admin/masuk", url.Values{"token": {"pdp_salah"}}, "")
-	if bad.StatusCode != http.StatusUnauthorized || !strings.Contains(bad.Body, "Token tidak dikenal") || !strings.Contains(bad.Body, `aria-invalid="true"`) {
-		t.Errorf("bad token: %d", bad.StatusCode)
+	if res := p.Get(t, "/admin/masuk?kembali=/admin/daerah/33.74"); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/masuk?kembali=%2Fadmin%2Fdaerah%2F33.74" {
+		t.Errorf("old sign-in address: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	good := p.PostForm(t, "/admin/masuk", url.Values{"token": {p.RegionToken}, "kembali": {"/admin/daerah/33.74"}}, "")
+	bad := p.PostForm(t, "/masuk", url.Values{"login": {"admin@semarangkota.test"}, "password": {"salah sekali"}}, "")
+	if bad.StatusCode != http.StatusUnauthorized || !strings.Contains(bad.Body, "salah") || strings.Contains(bad.Body, "salah sekali") {
+		t.Errorf("wrong password: %d", bad.StatusCode)
+	}
+	if !strings.Contains(bad.Body, `value="admin@semarangkota.test"`) {
+		t.Error("the login is not kept after a failed sign-in")
+	}
+	good := p.PostForm(t, "/masuk", url.Values{"login": {"admin@semarangkota.test"}, "password": {portaltest.Password}, "kembali": {"/admin/daerah/33.74"}}, "")
 	if good.StatusCode != http.StatusSeeOther || good.Header.Get("Location") != "/admin/daerah/33.74" {
 		t.Fatalf("sign in: %d %s", good.StatusCode, good.Header.Get("Location"))
 	}
 	c := good.Cookies()[0]
-	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
-		t.Errorf("admin cookie not protected: %+v", c)
+	if c.Name != portaltest.SessionCookie || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+		t.Errorf("session cookie not protected: %+v", c)
 	}
-	// Off-site redirects after sign-in are refused.
-	if res := p.PostForm(t, "/admin/masuk", url.Values{"token": {p.RegionToken}, "kembali": {"https://evil.example/"}}, ""); res.Header.Get("Location") != "/admin" {
+	if res := p.GetAs(t, "/admin/daerah/33.74", c.Value); res.StatusCode != 200 {
+		t.Errorf("signed-in admin page: %d", res.StatusCode)
+	}
+	// An officer goes to the console, off-site return addresses are refused.
+	if res := p.PostForm(t, "/masuk", url.Values{"login": {"admin@semarangkota.test"}, "password": {portaltest.Password}, "kembali": {"//evil.example/"}}, ""); res.Header.Get("Location") != "/admin" {
 		t.Errorf("redirected to %s", res.Header.Get("Location"))
 	}
+	// Signing out ends the session on the server, not only in the browser.
+	out := p.PostForm(t, "/keluar", nil, c.Value)
+	if out.StatusCode != http.StatusSeeOther || out.Cookies()[0].MaxAge >= 0 {
+		t.Errorf("sign out: %d %+v", out.StatusCode, out.Cookies())
+	}
+	if res := p.GetAs(t, "/admin/daerah/33.74", c.Value); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("session still works after signing out: %d", res.StatusCode)
+	}
 	// A cross-site form post is refused before it reaches the handler.
-	r := httptest.NewRequest("POST", "/admin/masuk", strings.NewReader("token="+p.Token))
+	r := httptest.NewRequest("POST", "/masuk", strings.NewReader("login=admin%40semarangkota.test&password="+portaltest.Password))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.Header.Set("Sec-Fetch-Site", "cross-site")
 	if res := p.Do(t, r); res.StatusCode != http.StatusForbidden || len(res.Cookies()) != 0 {
 		t.Errorf("cross-site post: %d", res.StatusCode)
 	}
+	// A citizen without a role is told the console is for officers.
+	if _, err := p.App.AddUser(context.Background(), "Warga", "warga@contoh.test", portaltest.Password, nil); err != nil {
+		t.Fatal(err)
+	}
+	cit := p.PostForm(t, "/masuk", url.Values{"login": {"warga@contoh.test"}, "password": {portaltest.Password}}, "")
+	if cit.Header.Get("Location") != "/akun" {
+		t.Errorf("citizen goes to %s", cit.Header.Get("Location"))
+	}
+	if res := p.GetAs(t, "/admin", cit.Cookies()[0].Value); res.StatusCode != http.StatusForbidden || !strings.Contains(res.Body, "untuk petugas") {
+		t.Errorf("citizen on the console: %d", res.StatusCode)
+	}
 }
 
-// TestAdminAuthorization opens every admin page with a region token: its
-// own region works, another region is refused.
+// TestAdminAuthorization opens every admin page as a region admin: its own
+// region works, another region is refused.
 func TestAdminAuthorization(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	soloList, _, _ := p.App.Store().Services(context.Background(), pendopo.ServiceFilter{Region: "33.72"})
@@ -317,7 +351,7 @@ func TestAdminAuthorization(t *testing.T) {
 		{"/admin/layanan/abc", 404},
 	}
 	for _, tt := range tests {
-		if res := p.GetAs(t, tt.path, p.RegionToken); res.StatusCode != tt.status {
+		if res := p.GetAs(t, tt.path, p.RegionAdmin); res.StatusCode != tt.status {
 			t.Errorf("%s: %d, want %d", tt.path, res.StatusCode, tt.status)
 		}
 	}
@@ -326,13 +360,13 @@ func TestAdminAuthorization(t *testing.T) {
 		"/admin/daerah/33.72/profil", "/admin/daerah/33.72/opd/baru", "/admin/daerah/33.72/unit-layanan/baru", "/admin/sinonim",
 	}
 	for _, path := range posts {
-		if res := p.PostForm(t, path, url.Values{"name": {"x"}, "rules": {"a, b"}}, p.RegionToken); res.StatusCode != 403 {
+		if res := p.PostForm(t, path, url.Values{"name": {"x"}, "rules": {"a, b"}}, p.RegionAdmin); res.StatusCode != 403 {
 			t.Errorf("POST %s: %d, want 403", path, res.StatusCode)
 		}
 	}
 	// National admins may open any region and the national pages.
 	for _, path := range []string{"/admin", "/admin/daerah/33.72", "/admin/sinonim"} {
-		if res := p.GetAs(t, path, p.Token); res.StatusCode != 200 {
+		if res := p.GetAs(t, path, p.Admin); res.StatusCode != 200 {
 			t.Errorf("national %s: %d", path, res.StatusCode)
 		}
 	}
@@ -359,7 +393,7 @@ func TestAdminServiceEditor(t *testing.T) {
 	f.Set("working_days", "dua")
 	f.Set("fee_type", "fixed")
 	f.Set("fee_amount", "")
-	res := p.PostForm(t, "/admin/daerah/33.74/layanan/baru", f, p.RegionToken)
+	res := p.PostForm(t, "/admin/daerah/33.74/layanan/baru", f, p.RegionAdmin)
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid service: %d", res.StatusCode)
 	}
@@ -372,7 +406,7 @@ func TestAdminServiceEditor(t *testing.T) {
 		t.Error("invalid service was saved")
 	}
 	// Valid: published at once, shown publicly and searchable.
-	res = p.PostForm(t, "/admin/daerah/33.74/layanan/baru", serviceForm(), p.RegionToken)
+	res = p.PostForm(t, "/admin/daerah/33.74/layanan/baru", serviceForm(), p.RegionAdmin)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", res.StatusCode, res.Body[:min(300, len(res.Body))])
 	}
@@ -389,7 +423,7 @@ func TestAdminServiceEditor(t *testing.T) {
 	f.Set("name", "Surat Keterangan Belum Pernah Menikah")
 	f.Set("aksi", "draf")
 	f.Set("base_version", "1")
-	if res := p.PostForm(t, fmt.Sprintf("/admin/layanan/%d", id), f, p.RegionToken); res.StatusCode != http.StatusSeeOther {
+	if res := p.PostForm(t, fmt.Sprintf("/admin/layanan/%d", id), f, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("draft: %d", res.StatusCode)
 	}
 	if pub := p.Get(t, fmt.Sprintf("/layanan/%d", id)); strings.Contains(pub.Body, "Belum Pernah Menikah") {
@@ -397,17 +431,17 @@ func TestAdminServiceEditor(t *testing.T) {
 	}
 	// An edit from a stale version is refused with a clear message.
 	f.Set("base_version", "1")
-	res = p.PostForm(t, fmt.Sprintf("/admin/layanan/%d", id), f, p.RegionToken)
+	res = p.PostForm(t, fmt.Sprintf("/admin/layanan/%d", id), f, p.RegionAdmin)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "sudah diubah orang lain") {
 		t.Errorf("stale edit: %d", res.StatusCode)
 	}
-	if res := p.PostForm(t, fmt.Sprintf("/admin/layanan/%d/terbitkan", id), url.Values{"version": {"2"}}, p.RegionToken); res.StatusCode != http.StatusSeeOther {
+	if res := p.PostForm(t, fmt.Sprintf("/admin/layanan/%d/terbitkan", id), url.Values{"version": {"2"}}, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", res.StatusCode)
 	}
 	if pub := p.Get(t, fmt.Sprintf("/layanan/%d", id)); !strings.Contains(pub.Body, "Belum Pernah Menikah") {
 		t.Error("published draft not public")
 	}
-	if res := p.PostForm(t, fmt.Sprintf("/admin/layanan/%d/tinjau", id), nil, p.RegionToken); res.StatusCode != http.StatusSeeOther {
+	if res := p.PostForm(t, fmt.Sprintf("/admin/layanan/%d/tinjau", id), nil, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("review: %d", res.StatusCode)
 	}
 	hist := p.Get(t, fmt.Sprintf("/layanan/%d/riwayat", id))
@@ -418,11 +452,11 @@ func TestAdminServiceEditor(t *testing.T) {
 
 func TestAdminProfileAgencyPointSynonyms(t *testing.T) {
 	p := portaltest.NewPortal(t)
-	res := p.PostForm(t, "/admin/daerah/33.74/profil", url.Values{"name": {"Kota Semarang"}, "color": {"#ffff00"}, "tagline": {"Baru"}}, p.RegionToken)
+	res := p.PostForm(t, "/admin/daerah/33.74/profil", url.Values{"name": {"Kota Semarang"}, "color": {"#ffff00"}, "tagline": {"Baru"}}, p.RegionAdmin)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "terlalu terang") || !strings.Contains(res.Body, `value="Baru"`) {
 		t.Errorf("light colour: %d", res.StatusCode)
 	}
-	res = p.PostForm(t, "/admin/daerah/33.74/profil", url.Values{"name": {"Kota Semarang"}, "color": {"#1e3a8a"}, "tagline": {"Kota Lumpia"}}, p.RegionToken)
+	res = p.PostForm(t, "/admin/daerah/33.74/profil", url.Values{"name": {"Kota Semarang"}, "color": {"#1e3a8a"}, "tagline": {"Kota Lumpia"}}, p.RegionAdmin)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("profile: %d", res.StatusCode)
 	}
@@ -430,31 +464,31 @@ func TestAdminProfileAgencyPointSynonyms(t *testing.T) {
 		t.Error("profile change not shown")
 	}
 	// Agency: a taken slug and a bad email are field errors.
-	res = p.PostForm(t, "/admin/daerah/33.74/opd/baru", url.Values{"slug": {"disdukcapil"}, "name": {"X"}}, p.RegionToken)
+	res = p.PostForm(t, "/admin/daerah/33.74/opd/baru", url.Values{"slug": {"disdukcapil"}, "name": {"X"}}, p.RegionAdmin)
 	if res.StatusCode != 422 || !strings.Contains(res.Body, "sudah dipakai") {
 		t.Errorf("taken slug: %d", res.StatusCode)
 	}
-	res = p.PostForm(t, "/admin/daerah/33.74/opd/baru", url.Values{"slug": {"dinas-baru"}, "name": {"Dinas Baru"}, "email": {"bukan email"}}, p.RegionToken)
+	res = p.PostForm(t, "/admin/daerah/33.74/opd/baru", url.Values{"slug": {"dinas-baru"}, "name": {"Dinas Baru"}, "email": {"bukan email"}}, p.RegionAdmin)
 	if res.StatusCode != 422 || !strings.Contains(res.Body, "Alamat email tidak valid") {
 		t.Errorf("bad email: %d", res.StatusCode)
 	}
-	if res := p.PostForm(t, "/admin/daerah/33.74/opd/baru", url.Values{"slug": {"dinas-baru"}, "name": {"Dinas Baru"}}, p.RegionToken); res.StatusCode != 303 {
+	if res := p.PostForm(t, "/admin/daerah/33.74/opd/baru", url.Values{"slug": {"dinas-baru"}, "name": {"Dinas Baru"}}, p.RegionAdmin); res.StatusCode != 303 {
 		t.Errorf("new agency: %d", res.StatusCode)
 	}
 	// Service point with coordinates outside Indonesia.
-	res = p.PostForm(t, "/admin/daerah/33.74/unit-layanan/baru", url.Values{"slug": {"kantor-baru"}, "name": {"Kantor"}, "lat": {"51.5"}, "lng": {"-0.1"}}, p.RegionToken)
+	res = p.PostForm(t, "/admin/daerah/33.74/unit-layanan/baru", url.Values{"slug": {"kantor-baru"}, "name": {"Kantor"}, "lat": {"51.5"}, "lng": {"-0.1"}}, p.RegionAdmin)
 	if res.StatusCode != 422 || !strings.Contains(res.Body, "wilayah Indonesia") {
 		t.Errorf("foreign coordinates: %d", res.StatusCode)
 	}
-	if res := p.PostForm(t, "/admin/daerah/33.74/unit-layanan/baru", url.Values{"slug": {"kantor-baru"}, "name": {"Kantor"}, "lat": {"-6,99"}, "lng": {"110.42"}}, p.RegionToken); res.StatusCode != 303 {
+	if res := p.PostForm(t, "/admin/daerah/33.74/unit-layanan/baru", url.Values{"slug": {"kantor-baru"}, "name": {"Kantor"}, "lat": {"-6,99"}, "lng": {"110.42"}}, p.RegionAdmin); res.StatusCode != 303 {
 		t.Errorf("new point: %d", res.StatusCode)
 	}
 	// Synonyms: errors name the line; saved rules change search at once.
-	res = p.PostForm(t, "/admin/sinonim", url.Values{"rules": {"lumpia, makanan khas\nsendirian"}}, p.Token)
+	res = p.PostForm(t, "/admin/sinonim", url.Values{"rules": {"lumpia, makanan khas\nsendirian"}}, p.Admin)
 	if res.StatusCode != 422 || !strings.Contains(res.Body, "Baris 2") {
 		t.Errorf("bad synonyms: %d", res.StatusCode)
 	}
-	if res := p.PostForm(t, "/admin/sinonim", url.Values{"rules": {"keur, surat keterangan sehat"}}, p.Token); res.StatusCode != 303 {
+	if res := p.PostForm(t, "/admin/sinonim", url.Values{"rules": {"keur, surat keterangan sehat"}}, p.Admin); res.StatusCode != 303 {
 		t.Fatalf("synonyms: %d", res.StatusCode)
 	}
 	if res := p.Get(t, "/cari?q=keur&daerah=33.74"); !strings.Contains(res.Body, "Surat Keterangan Sehat") {

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+)
+
+// sessionCookie carries the secret of a signed-in session; the database
+// keeps only its hash, so that sessions work across instances.
+const sessionCookie = "pendopo_sesi"
+
+type sessionKey struct{}
+
+// session is the signed-in person of a request.
+type session struct {
+	Actor  app.Actor
+	User   pendopo.User
+	secret string
+}
+
+// Officer reports whether the person holds a role and may open the console.
+func (s *session) Officer() bool { return s != nil && s.Actor.Officer() }
+
+// Name is what the header shows.
+func (s *session) Name() string {
+	if s.User.Name != "" {
+		return s.User.Name
+	}
+	return s.User.Contact()
+}
+
+// clientIP is the address of the request's client. Behind a reverse proxy,
+// X-Forwarded-For is trusted only from a loopback proxy.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			first, _, _ := strings.Cut(fwd, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	return host
+}
+
+// withSession reads the session cookie into the request context. A cookie
+// whose session ended is removed.
+func (s *Server) withSession(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			who, u, err := s.app.SessionActor(r.Context(), c.Value, clientIP(r))
+			if err == nil {
+				r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, &session{Actor: who, User: u, secret: c.Value}))
+			} else if pendopo.KindOf(err) == pendopo.KindUnauthorized {
+				s.clearSession(w)
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// current returns the signed-in person, or nil.
+func current(r *http.Request) *session {
+	s, _ := r.Context().Value(sessionKey{}).(*session)
+	return s
+}
+
+// actor returns who makes the request: the signed-in person, or an
+// anonymous actor with the client's address.
+func actor(r *http.Request) app.Actor {
+	if s := current(r); s != nil {
+		return s.Actor
+	}
+	return app.Actor{IP: clientIP(r)}
+}
+
+func (s *Server) setSession(w http.ResponseWriter, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionMax.Seconds())})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// requireUser sends visitors who are not signed in to the sign-in page.
+func (s *Server) requireUser(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if current(r) == nil {
+			http.Redirect(w, r, "/masuk?kembali="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return h(w, r)
+	}
+}
+
+var errNotOfficer = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
+	"Halaman ini untuk petugas. Akun Anda belum memiliki peran; minta undangan kepada admin daerah Anda.",
+	"This page is for officers. Your account has no role yet; ask your region admin for an invitation."))
+
+// requireOfficer lets only signed-in people with a role through.
+func (s *Server) requireOfficer(h handlerFunc) handlerFunc {
+	return s.requireUser(func(w http.ResponseWriter, r *http.Request) error {
+		if !current(r).Officer() {
+			return errNotOfficer
+		}
+		return h(w, r)
+	})
+}
+
+// safeBack keeps a return address on this site.
+func safeBack(back, fallback string) string {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
+		return fallback
+	}
+	return back
+}
