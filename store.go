@@ -301,6 +301,9 @@ type AccountStore interface {
 	CreateInvitation(ctx context.Context, inv Invitation) (Invitation, error)
 	InvitationByHash(ctx context.Context, hash string) (Invitation, error)
 	AcceptInvitation(ctx context.Context, id, userID int64, at time.Time) error
+	// CancelInvitation makes a pending invitation expire at at; one that
+	// was accepted or no longer pending is ErrNotFound.
+	CancelInvitation(ctx context.Context, id int64, at time.Time) error
 	Invitations(ctx context.Context, region string) ([]Invitation, error)
 
 	// LoginFailure records a failed sign-in for key ("acct:12", "ip:…").

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,13 @@ func (who Actor) mayGrant(r pendopo.Role) (string, error) {
 		return role, nil
 	}
 	return who.authorize(pendopo.ActManageUsers, pendopo.Scope{Region: r.Region, Agency: r.Agency})
+}
+
+// MayGrant reports whether who may give or take away role r, for the
+// console to offer only what will be allowed.
+func (who Actor) MayGrant(r pendopo.Role) bool {
+	_, err := who.mayGrant(r)
+	return err == nil
 }
 
 // checkRole validates a role and that its agency exists in its region.
@@ -173,11 +181,47 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 }
 
 // Invitations lists a region's invitations for who manages its users.
+// An agency admin sees the invitations to its agency.
 func (a *App) Invitations(ctx context.Context, who Actor, region string) ([]pendopo.Invitation, error) {
-	if _, err := who.authorize(pendopo.ActManageUsers, pendopo.Scope{Region: region}); err != nil {
+	if _, err := who.authorize(pendopo.ActManageUsers, pendopo.Scope{Region: region}); err == nil {
+		return a.store.Invitations(ctx, region)
+	}
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return nil, err
 	}
-	return a.store.Invitations(ctx, region)
+	all, err := a.store.Invitations(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	var mine []pendopo.Invitation
+	for _, inv := range all {
+		if who.MayGrant(inv.Role) {
+			mine = append(mine, inv)
+		}
+	}
+	return mine, nil
+}
+
+// CancelInvitation withdraws a pending invitation of a region, so that
+// its link no longer works.
+func (a *App) CancelInvitation(ctx context.Context, who Actor, region string, id int64) error {
+	list, err := a.Invitations(ctx, who, region)
+	if err != nil {
+		return err
+	}
+	for _, inv := range list {
+		if inv.ID != id {
+			continue
+		}
+		role, err := who.mayGrant(inv.Role)
+		if err != nil {
+			return err
+		}
+		e := pendopo.AuditEntry{Action: "invitation.cancel", Entity: "invitation", EntityID: strconv.FormatInt(id, 10), Region: inv.Role.Region,
+			Diff: pendopo.Diff(map[string]any{"email": inv.Email, "role": inv.Role}, nil)}
+		return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.CancelInvitation(ctx, id, a.now()) })
+	}
+	return fmt.Errorf("invitation %d in %s: %w", id, region, pendopo.ErrNotFound)
 }
 
 // Officers lists the people with roles in a region, for who may see its

@@ -419,6 +419,18 @@ func (db *DB) AcceptInvitation(ctx context.Context, id, userID int64, at time.Ti
 	return nil
 }
 
+// CancelInvitation makes a pending invitation expire now.
+func (db *DB) CancelInvitation(ctx context.Context, id int64, at time.Time) error {
+	res, err := db.write().ExecContext(ctx, db.q(`UPDATE invitations SET expires_at = ? WHERE id = ? AND accepted_at IS NULL AND expires_at > ?`), at.UTC(), id, at.UTC())
+	if err != nil {
+		return fmt.Errorf("cancel invitation %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("cancel invitation %d: %w", id, pendopo.ErrNotFound)
+	}
+	return nil
+}
+
 // Invitations lists a region's invitations (a province's include its
 // kabupaten/kota; empty lists all), newest first.
 func (db *DB) Invitations(ctx context.Context, region string) ([]pendopo.Invitation, error) {

@@ -203,3 +203,68 @@ func TestInvitationPages(t *testing.T) {
 		t.Errorf("used invitation: %d", res.StatusCode)
 	}
 }
+
+// TestUsersPage: a region admin invites from the console, sees the
+// officer, cancels an invitation and revokes a role.
+func TestUsersPage(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	page := p.GetAs(t, "/admin/daerah/33.74/pengguna", p.RegionAdmin)
+	if page.StatusCode != 200 || !strings.Contains(page.Body, "admin@semarangkota.test") || !strings.Contains(page.Body, `name="kind"`) {
+		t.Fatalf("users page: %d", page.StatusCode)
+	}
+	checkHTML(t, "/admin/daerah/33.74/pengguna", page)
+	// A region admin cannot hand out national roles.
+	if strings.Contains(page.Body, `value="national_admin"`) || strings.Contains(page.Body, `value="overseer"`) {
+		t.Error("national roles offered to a region admin")
+	}
+	// An officer's role needs an agency; the form says so and keeps the input.
+	res := p.PostForm(t, "/admin/daerah/33.74/pengguna/undang", url.Values{"email": {"rina@semarangkota.test"}, "name": {"Rina"}, "kind": {"officer"}}, p.RegionAdmin)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-agency"`) || !strings.Contains(res.Body, `value="rina@semarangkota.test"`) {
+		t.Fatalf("invite without agency: %d", res.StatusCode)
+	}
+	res = p.PostForm(t, "/admin/daerah/33.74/pengguna/undang", url.Values{"email": {"rina@semarangkota.test"}, "name": {"Rina"}, "kind": {"officer"}, "agency": {"disdukcapil"}}, p.RegionAdmin)
+	link := regexp.MustCompile(`/undangan/[A-Za-z0-9_-]+`).FindString(res.Body)
+	if res.StatusCode != 200 || link == "" {
+		t.Fatalf("invite: %d", res.StatusCode)
+	}
+	if m, ok := p.Mail.Last("rina@semarangkota.test"); !ok || !strings.Contains(m.Body, link) {
+		t.Errorf("invitation mail: %+v", m)
+	}
+	// Pending, then cancelled: the link stops working.
+	page = p.GetAs(t, "/admin/daerah/33.74/pengguna", p.RegionAdmin)
+	id := regexp.MustCompile(`/pengguna/undangan/(\d+)/batal`).FindStringSubmatch(page.Body)
+	if id == nil {
+		t.Fatal("pending invitation not listed")
+	}
+	if res := p.PostForm(t, "/admin/daerah/33.72/pengguna/undangan/"+id[1]+"/batal", nil, p.RegionAdmin); res.StatusCode != http.StatusForbidden {
+		t.Errorf("cancel through another region: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/daerah/33.74/pengguna/undangan/"+id[1]+"/batal", nil, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("cancel: %d", res.StatusCode)
+	}
+	if res := p.Get(t, link); res.StatusCode != http.StatusNotFound {
+		t.Errorf("cancelled invitation still opens: %d", res.StatusCode)
+	}
+
+	// An officer shows up with its role; revoking it signs them out.
+	officer := p.Officer(t, "Petugas Dukcapil", "petugas@semarangkota.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
+	page = p.GetAs(t, "/admin/daerah/33.74/pengguna", p.RegionAdmin)
+	uid := regexp.MustCompile(`/pengguna/(\d+)/cabut`).FindAllStringSubmatch(page.Body, -1)
+	if !strings.Contains(page.Body, "petugas@semarangkota.test") || len(uid) != 1 {
+		t.Fatalf("officer not listed or own role revocable: %d", len(uid))
+	}
+	revoke := url.Values{"kind": {"officer"}, "region": {"33.74"}, "agency": {"disdukcapil"}}
+	if res := p.PostForm(t, "/admin/daerah/33.74/pengguna/"+uid[0][1]+"/cabut", revoke, officer); res.StatusCode != http.StatusForbidden {
+		t.Errorf("officer revokes: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/daerah/33.74/pengguna/"+uid[0][1]+"/cabut", revoke, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", res.StatusCode)
+	}
+	if res := p.GetAs(t, "/admin", officer); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/masuk") {
+		t.Errorf("officer still signed in after revocation: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	// Another region's users are not this admin's business.
+	if res := p.GetAs(t, "/admin/daerah/33.72/pengguna", p.RegionAdmin); res.StatusCode != http.StatusForbidden {
+		t.Errorf("other region's users: %d", res.StatusCode)
+	}
+}

@@ -94,6 +94,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 type adminRegionPage struct {
 	Page
 	Form
+	Code     string
 	Name     string
 	Profile  pendopo.RegionProfile
 	Services []pendopo.ServiceSummary
@@ -122,7 +123,7 @@ func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage,
 	}
 	p.Title = p.T("admin.region.title", reg.Name)
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, ""}}
-	return adminRegionPage{Page: p, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points}, nil
+	return adminRegionPage{Page: p, Code: code, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points}, nil
 }
 
 func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {

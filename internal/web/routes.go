@@ -111,6 +111,10 @@ func (s *Server) routes() []route {
 		{pattern: "POST /admin/daerah/{code}/unit-layanan/baru", handler: s.adminPointSave, admin: true},
 		{pattern: "GET /admin/daerah/{code}/unit-layanan/{slug}", handler: s.adminPointForm, admin: true},
 		{pattern: "POST /admin/daerah/{code}/unit-layanan/{slug}", handler: s.adminPointSave, admin: true},
+		{pattern: "GET /admin/daerah/{code}/pengguna", handler: s.adminUsers, admin: true},
+		{pattern: "POST /admin/daerah/{code}/pengguna/undang", handler: s.adminInvite, admin: true},
+		{pattern: "POST /admin/daerah/{code}/pengguna/undangan/{id}/batal", handler: s.adminCancelInvitation, admin: true},
+		{pattern: "POST /admin/daerah/{code}/pengguna/{uid}/cabut", handler: s.adminRevokeRole, admin: true},
 		{pattern: "GET /admin/sinonim", handler: s.adminSynonyms, admin: true},
 		{pattern: "POST /admin/sinonim", handler: s.adminSynonymsSave, admin: true},
 	}

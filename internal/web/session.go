@@ -27,6 +27,16 @@ type session struct {
 // Officer reports whether the person holds a role and may open the console.
 func (s *session) Officer() bool { return s != nil && s.Actor.Officer() }
 
+// May reports whether the person may do act (a pendopo.Action) in region,
+// so that the console shows only the links that will work.
+func (s *session) May(act, region string) bool {
+	if s == nil {
+		return false
+	}
+	_, ok := s.Actor.Can(pendopo.Action(act), pendopo.Scope{Region: region})
+	return ok
+}
+
 // Name is what the header shows.
 func (s *session) Name() string {
 	if s.User.Name != "" {

@@ -770,6 +770,16 @@ func testInvitations(t *testing.T, s pendopo.Store) {
 	}
 	_, err = s.InvitationByHash(ctx, "nope")
 	wantKind(t, err, pendopo.KindNotFound)
+	// Only a pending invitation can be cancelled.
+	third := must(s.CreateInvitation(ctx, pendopo.Invitation{Hash: "i3", Email: "z@contoh.id", Role: r, CreatedBy: "admin", CreatedAt: at, ExpiresAt: at.Add(time.Hour)}))(t)
+	if err := s.CancelInvitation(ctx, third.ID, at.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got := must(s.InvitationByHash(ctx, "i3"))(t); !got.ExpiresAt.Equal(at.Add(time.Minute)) {
+		t.Errorf("cancelled invitation expires %v", got.ExpiresAt)
+	}
+	wantKind(t, s.CancelInvitation(ctx, third.ID, at.Add(2*time.Minute)), pendopo.KindNotFound)
+	wantKind(t, s.CancelInvitation(ctx, inv.ID, at), pendopo.KindNotFound)
 }
 
 func testLoginFailures(t *testing.T, s pendopo.Store) {
