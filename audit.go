@@ -131,15 +131,18 @@ func join(path, key string) string {
 
 // AuditFilter selects audit entries; empty fields do not filter.
 type AuditFilter struct {
-	Region string
-	Entity string
-	Actor  string
+	Region   string
+	Entity   string
+	EntityID string
+	// Actor matches part of the actor's name, ignoring case.
+	Actor string
 	// ActorUser keeps the entries written by one person.
 	ActorUser int64
-	Action    string
-	Since     time.Time
-	Until     time.Time
-	Page      Page
+	// Action is an action ("service.publish") or its first part ("service").
+	Action string
+	Since  time.Time
+	Until  time.Time
+	Page   Page
 }
 
 // AuditStore keeps the audit trail.

@@ -174,6 +174,7 @@ type Token struct {
 	Region     string
 	Hash       string
 	CreatedAt  time.Time
+	CreatedBy  string
 	LastUsedAt time.Time
 	RevokedAt  time.Time
 }

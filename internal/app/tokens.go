@@ -42,7 +42,7 @@ func (a *App) CreateToken(ctx context.Context, who Actor, name, region string) (
 	e := pendopo.AuditEntry{Action: "token.create", Entity: "api_token", Region: region}
 	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
 		var err error
-		t, err = tx.CreateToken(ctx, pendopo.Token{Name: name, Region: region, Hash: sha256Hex(secret), CreatedAt: a.now()})
+		t, err = tx.CreateToken(ctx, pendopo.Token{Name: name, Region: region, Hash: sha256Hex(secret), CreatedAt: a.now(), CreatedBy: who.Name})
 		e.EntityID, e.Diff = strconv.FormatInt(t.ID, 10), pendopo.Diff(nil, map[string]string{"name": name, "region": region})
 		return err
 	})

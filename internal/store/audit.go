@@ -95,9 +95,14 @@ func (db *DB) AuditLog(ctx context.Context, f pendopo.AuditFilter) ([]pendopo.Au
 		where = append(where, "actor_user = ?")
 		args = append(args, f.ActorUser)
 	}
+	if f.EntityID != "" {
+		where = append(where, "entity_id = ?")
+		args = append(args, f.EntityID)
+	}
 	if f.Action != "" {
-		where = append(where, "action = ?")
-		args = append(args, f.Action)
+		// "service" keeps every service.* action.
+		where = append(where, "(action = ? OR action LIKE ?)")
+		args = append(args, f.Action, f.Action+".%")
 	}
 	if !f.Since.IsZero() {
 		where = append(where, "at >= ?")

@@ -12,22 +12,22 @@ import (
 
 // CreateToken stores a token; its Hash must be set and unique.
 func (db *DB) CreateToken(ctx context.Context, t pendopo.Token) (pendopo.Token, error) {
-	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO api_tokens (name, region_code, hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-		t.Name, nullString(t.Region), t.Hash, t.CreatedAt.UTC()).Scan(&t.ID)
+	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO api_tokens (name, region_code, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+		t.Name, nullString(t.Region), t.Hash, t.CreatedAt.UTC(), t.CreatedBy).Scan(&t.ID)
 	if err != nil {
 		return t, fmt.Errorf("create token %q: %w", t.Name, db.d.mapErr(err))
 	}
 	return t, nil
 }
 
-const tokenCols = `id, name, coalesce(region_code, ''), hash, created_at, last_used_at, revoked_at`
+const tokenCols = `id, name, coalesce(region_code, ''), hash, created_at, last_used_at, revoked_at, created_by`
 
 func scanToken(row interface{ Scan(...any) error }) (pendopo.Token, error) {
 	var (
 		t          pendopo.Token
 		used, revd sql.NullTime
 	)
-	err := row.Scan(&t.ID, &t.Name, &t.Region, &t.Hash, &t.CreatedAt, &used, &revd)
+	err := row.Scan(&t.ID, &t.Name, &t.Region, &t.Hash, &t.CreatedAt, &used, &revd, &t.CreatedBy)
 	t.CreatedAt = t.CreatedAt.UTC()
 	if used.Valid {
 		t.LastUsedAt = used.Time.UTC()

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -266,5 +267,92 @@ func TestUsersPage(t *testing.T) {
 	// Another region's users are not this admin's business.
 	if res := p.GetAs(t, "/admin/daerah/33.72/pengguna", p.RegionAdmin); res.StatusCode != http.StatusForbidden {
 		t.Errorf("other region's users: %d", res.StatusCode)
+	}
+}
+
+// TestTokensPage: a region admin makes a token for the API, sees it once,
+// uses it, and revokes it.
+func TestTokensPage(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	page := p.GetAs(t, "/admin/token", p.RegionAdmin)
+	if page.StatusCode != 200 || !strings.Contains(page.Body, `<option value="33.74"`) || strings.Contains(page.Body, p.Token[:10]) {
+		t.Fatalf("tokens page: %d", page.StatusCode)
+	}
+	checkHTML(t, "/admin/token", page)
+	// The national token of the fixture is not a region admin's to see.
+	if strings.Contains(page.Body, "penguji nasional") || !strings.Contains(page.Body, "admin semarang") {
+		t.Error("region admin sees tokens outside the region")
+	}
+	if res := p.PostForm(t, "/admin/token", url.Values{"name": {""}, "region": {"33.74"}}, p.RegionAdmin); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-name"`) {
+		t.Errorf("nameless token: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/token", url.Values{"name": {"x"}, "region": {"33.72"}}, p.RegionAdmin); res.StatusCode != http.StatusForbidden {
+		t.Errorf("token for another region: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/token", url.Values{"name": {"x"}, "region": {""}}, p.RegionAdmin); res.StatusCode != http.StatusForbidden {
+		t.Errorf("national token by a region admin: %d", res.StatusCode)
+	}
+	res := p.PostForm(t, "/admin/token", url.Values{"name": {"SIMPEL Dukcapil"}, "region": {"33.74"}}, p.RegionAdmin)
+	secret := regexp.MustCompile(`pdp_[A-Za-z0-9_-]+`).FindString(res.Body)
+	if res.StatusCode != 200 || secret == "" {
+		t.Fatalf("create token: %d", res.StatusCode)
+	}
+	who, err := p.App.Authenticate(context.Background(), secret)
+	if err != nil || who.Region != "33.74" {
+		t.Fatalf("new token: %v %+v", err, who)
+	}
+	page = p.GetAs(t, "/admin/token", p.RegionAdmin)
+	if strings.Contains(page.Body, secret) {
+		t.Error("token secret shown again")
+	}
+	ids := regexp.MustCompile(`/admin/token/(\d+)/cabut`).FindAllStringSubmatch(page.Body, -1)
+	if len(ids) != 2 {
+		t.Fatalf("revocable tokens: %d", len(ids))
+	}
+	officer := p.Officer(t, "Petugas", "petugas@semarangkota.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
+	if res := p.GetAs(t, "/admin/token", officer); res.StatusCode != http.StatusForbidden {
+		t.Errorf("officer on the tokens page: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/token/"+ids[0][1]+"/cabut", nil, officer); res.StatusCode != http.StatusForbidden {
+		t.Errorf("officer revokes a token: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/token/"+ids[0][1]+"/cabut", nil, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", res.StatusCode)
+	}
+	if _, err := p.App.Authenticate(context.Background(), secret); err == nil {
+		t.Error("revoked token still works")
+	}
+}
+
+// TestAuditPage: region admins browse and filter their region's trail;
+// others cannot.
+func TestAuditPage(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	id := serviceID(t, p, "33.74", "penerbitan-ktp-el")
+	f := serviceForm()
+	f.Set("name", "Penerbitan KTP-el Baru (diperbarui)")
+	f.Set("slug", "penerbitan-ktp-el")
+	if res := p.PostForm(t, fmt.Sprintf("/admin/layanan/%d", id), f, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d %s", res.StatusCode, res.Body)
+	}
+	page := p.GetAs(t, "/admin/daerah/33.74/audit?aksi=service", p.RegionAdmin)
+	if page.StatusCode != 200 || !strings.Contains(page.Body, "Admin Semarang") || !strings.Contains(page.Body, "service.update_publish") ||
+		!strings.Contains(page.Body, "(diperbarui)") {
+		t.Fatalf("audit page: %d", page.StatusCode)
+	}
+	checkHTML(t, "/admin/daerah/33.74/audit", page)
+	if res := p.GetAs(t, "/admin/daerah/33.74/audit?oleh=tidak-ada-orang", p.RegionAdmin); !strings.Contains(res.Body, "0 catatan") {
+		t.Error("actor filter does not filter")
+	}
+	if res := p.GetAs(t, "/admin/daerah/33.74/audit?dari=kemarin", p.RegionAdmin); res.StatusCode != 200 || !strings.Contains(res.Body, "tidak dikenali") {
+		t.Errorf("bad date: %d", res.StatusCode)
+	}
+	for _, path := range []string{"/admin/daerah/33.72/audit", "/admin/audit"} {
+		if res := p.GetAs(t, path, p.RegionAdmin); res.StatusCode != http.StatusForbidden {
+			t.Errorf("region admin on %s: %d", path, res.StatusCode)
+		}
+	}
+	if res := p.GetAs(t, "/admin/audit?entitas=service&id="+fmt.Sprint(id), p.Admin); res.StatusCode != 200 || !strings.Contains(res.Body, "service.update_publish") {
+		t.Errorf("national trail: %d", res.StatusCode)
 	}
 }

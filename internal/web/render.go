@@ -216,7 +216,14 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 	for _, lang := range []string{"id", "en"} {
 		src := func(name string) (string, error) {
 			b, err := fs.ReadFile(ui.Templates, "templates/"+name)
-			return bakeMessages(string(b), lang), err
+			if err != nil {
+				return "", err
+			}
+			baked, missing := bakeMessages(string(b), lang)
+			if len(missing) > 0 {
+				return "", fmt.Errorf("%s: no %s message for %s", name, lang, strings.Join(missing, ", "))
+			}
+			return baked, nil
 		}
 		layoutSrc, err := src("layout.html")
 		if err != nil {
@@ -269,15 +276,20 @@ var plainMessage = regexp.MustCompile(`\{\{\$?\.(?:P\.)?T "([a-z0-9_.]+)"\}\}`)
 // source of one language, so that rendering does not look them up: a page
 // has dozens of them, and each lookup is a reflective method call. Unknown
 // keys are left for translate to mark as missing.
-func bakeMessages(src, lang string) string {
-	return plainMessage.ReplaceAllStringFunc(src, func(m string) string {
+// Keys without a message are returned, so that the portal refuses to start
+// rather than show them.
+func bakeMessages(src, lang string) (string, []string) {
+	var unknown []string
+	out := plainMessage.ReplaceAllStringFunc(src, func(m string) string {
 		key := plainMessage.FindStringSubmatch(m)[1]
 		msg := translate(lang, key)
 		if strings.HasPrefix(msg, missing) {
+			unknown = append(unknown, key)
 			return m
 		}
 		return html.EscapeString(msg)
 	})
+	return out, unknown
 }
 
 // page fills the common fields of a page for request r.

@@ -115,6 +115,11 @@ func (s *Server) routes() []route {
 		{pattern: "POST /admin/daerah/{code}/pengguna/undang", handler: s.adminInvite, admin: true},
 		{pattern: "POST /admin/daerah/{code}/pengguna/undangan/{id}/batal", handler: s.adminCancelInvitation, admin: true},
 		{pattern: "POST /admin/daerah/{code}/pengguna/{uid}/cabut", handler: s.adminRevokeRole, admin: true},
+		{pattern: "GET /admin/daerah/{code}/audit", handler: s.adminAudit, admin: true},
+		{pattern: "GET /admin/audit", handler: s.adminAudit, admin: true},
+		{pattern: "GET /admin/token", handler: s.adminTokens, admin: true},
+		{pattern: "POST /admin/token", handler: s.adminTokenCreate, admin: true},
+		{pattern: "POST /admin/token/{id}/cabut", handler: s.adminTokenRevoke, admin: true},
 		{pattern: "GET /admin/sinonim", handler: s.adminSynonyms, admin: true},
 		{pattern: "POST /admin/sinonim", handler: s.adminSynonymsSave, admin: true},
 	}

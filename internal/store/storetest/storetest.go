@@ -520,12 +520,12 @@ func testTransactions(t *testing.T, s pendopo.Store) {
 }
 
 func testTokens(t *testing.T, s pendopo.Store) {
-	tok := must(s.CreateToken(ctx, pendopo.Token{Name: "ci", Region: "33.74", Hash: "h1", CreatedAt: pendopotest.T0}))(t)
+	tok := must(s.CreateToken(ctx, pendopo.Token{Name: "ci", Region: "33.74", Hash: "h1", CreatedAt: pendopotest.T0, CreatedBy: "Admin (#1)"}))(t)
 	must(s.CreateToken(ctx, pendopo.Token{Name: "nasional", Hash: "h2", CreatedAt: pendopotest.T0}))(t)
 	_, err := s.CreateToken(ctx, pendopo.Token{Name: "dup", Hash: "h1", CreatedAt: pendopotest.T0})
 	wantKind(t, err, pendopo.KindConflict)
 	got := must(s.TokenByHash(ctx, "h1"))(t)
-	if got.ID != tok.ID || got.Region != "33.74" || !got.LastUsedAt.IsZero() || !got.RevokedAt.IsZero() {
+	if got.ID != tok.ID || got.Region != "33.74" || got.CreatedBy != "Admin (#1)" || !got.LastUsedAt.IsZero() || !got.RevokedAt.IsZero() {
 		t.Errorf("token: %+v", got)
 	}
 	at := pendopotest.T0.Add(time.Minute)
@@ -851,6 +851,16 @@ func testAudit(t *testing.T, s pendopo.Store) {
 	}
 	if _, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Actor: "BUD", Since: at.Add(time.Minute)})); total != 2 {
 		t.Errorf("filtered log: %d", total)
+	}
+	for _, f := range []pendopo.AuditFilter{{Action: "service"}, {Action: "service.update"}, {EntityID: "42", Entity: "service"}} {
+		if _, total := must2a(t)(s.AuditLog(ctx, f)); total != 3 {
+			t.Errorf("%+v: %d", f, total)
+		}
+	}
+	for _, f := range []pendopo.AuditFilter{{Action: "serv"}, {Action: "service.up"}, {EntityID: "4"}} {
+		if _, total := must2a(t)(s.AuditLog(ctx, f)); total != 0 {
+			t.Errorf("%+v: %d, want none", f, total)
+		}
 	}
 	if l, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Page: pendopo.Page{Page: 9, PerPage: 1}})); len(l) != 0 || total != 3 {
 		t.Errorf("past the end: %d %d", len(l), total)
