@@ -369,13 +369,26 @@ func quote(s string) string { return "\"" + s + "\"" }
 
 // Version is an immutable snapshot of a service's content.
 type Version struct {
-	ServiceID int64          `json:"service_id"`
-	Number    int            `json:"version"`
-	Author    string         `json:"author"`
-	Note      string         `json:"note"`
-	CreatedAt time.Time      `json:"created_at"`
-	Published bool           `json:"published"`
-	Content   ServiceContent `json:"content"`
+	ServiceID int64     `json:"service_id"`
+	Number    int       `json:"version"`
+	Author    string    `json:"author"`
+	Note      string    `json:"note"`
+	CreatedAt time.Time `json:"created_at"`
+	Published bool      `json:"published"`
+	// SubmittedAt is when the version was put forward for review; it stays
+	// zero for versions that were not, or were sent back.
+	SubmittedAt time.Time      `json:"submitted_at,omitzero"`
+	SubmittedBy string         `json:"submitted_by,omitempty"`
+	Content     ServiceContent `json:"content"`
+}
+
+// PendingVersion is a submitted version waiting for a publisher, with its
+// service's name and agency for the console.
+type PendingVersion struct {
+	Version
+	Region, Agency, Name string
+	// PublishedVersion is the service's public version (0 for none).
+	PublishedVersion int
 }
 
 // ServiceSummary is the part of a service that lists, search results and

@@ -136,6 +136,16 @@ type ServiceStore interface {
 	// Versions lists a service's versions, newest first, without content.
 	Versions(ctx context.Context, id int64) ([]Version, error)
 	Version(ctx context.Context, id int64, n int) (Version, error)
+	// SubmitVersion marks version n as put forward for review by by;
+	// ErrNotFound when there is no such version, ErrConflict when it is
+	// already published.
+	SubmitVersion(ctx context.Context, id int64, n int, by string, at time.Time) error
+	// ReturnVersion takes a submitted version back out of review.
+	ReturnVersion(ctx context.Context, id int64, n int) error
+	// PendingVersions lists a region's (a province's includes its
+	// kabupaten/kota) submitted versions newer than their service's public
+	// version, oldest first.
+	PendingVersions(ctx context.Context, region string) ([]PendingVersion, error)
 
 	ServiceKinds(ctx context.Context) ([]ServiceKind, error)
 	// SeedServiceKinds inserts or updates the national kinds.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pendopo/pendopo"
 )
@@ -444,7 +445,7 @@ func (db *DB) Versions(ctx context.Context, id int64) ([]pendopo.Version, error)
 	if _, err := db.Service(ctx, id); err != nil {
 		return nil, err
 	}
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT number, author, note, created_at, published_at IS NOT NULL
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT number, author, note, created_at, published_at IS NOT NULL, submitted_at, submitted_by
 		FROM service_versions WHERE service_id = ? ORDER BY number DESC`), id)
 	if err != nil {
 		return nil, fmt.Errorf("versions of service %d: %w", id, err)
@@ -453,11 +454,68 @@ func (db *DB) Versions(ctx context.Context, id int64) ([]pendopo.Version, error)
 	var out []pendopo.Version
 	for rows.Next() {
 		v := pendopo.Version{ServiceID: id}
-		if err := rows.Scan(&v.Number, &v.Author, &v.Note, &v.CreatedAt, &v.Published); err != nil {
+		var sub sql.NullTime
+		if err := rows.Scan(&v.Number, &v.Author, &v.Note, &v.CreatedAt, &v.Published, &sub, &v.SubmittedBy); err != nil {
 			return nil, fmt.Errorf("versions of service %d: %w", id, err)
 		}
 		v.CreatedAt = v.CreatedAt.UTC()
+		if sub.Valid {
+			v.SubmittedAt = sub.Time.UTC()
+		}
 		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// SubmitVersion puts a draft version forward for review.
+func (db *DB) SubmitVersion(ctx context.Context, id int64, n int, by string, at time.Time) error {
+	res, err := db.write().ExecContext(ctx, db.q(`UPDATE service_versions SET submitted_at = ?, submitted_by = ?
+		WHERE service_id = ? AND number = ? AND published_at IS NULL`), at.UTC(), by, id, n)
+	if err != nil {
+		return fmt.Errorf("submit service %d version %d: %w", id, n, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		if _, err := db.Version(ctx, id, n); err != nil {
+			return err
+		}
+		return fmt.Errorf("submit service %d version %d: already published: %w", id, n, pendopo.ErrConflict)
+	}
+	return nil
+}
+
+// ReturnVersion takes a version out of review.
+func (db *DB) ReturnVersion(ctx context.Context, id int64, n int) error {
+	res, err := db.write().ExecContext(ctx, db.q(`UPDATE service_versions SET submitted_at = NULL, submitted_by = ''
+		WHERE service_id = ? AND number = ? AND submitted_at IS NOT NULL`), id, n)
+	if err != nil {
+		return fmt.Errorf("return service %d version %d: %w", id, n, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return fmt.Errorf("return service %d version %d: not submitted: %w", id, n, pendopo.ErrNotFound)
+	}
+	return nil
+}
+
+// PendingVersions lists the submitted versions waiting for a publisher.
+func (db *DB) PendingVersions(ctx context.Context, region string) ([]pendopo.PendingVersion, error) {
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT v.service_id, v.number, v.author, v.note, v.created_at, v.submitted_at, v.submitted_by,
+			s.region_code, a.slug, s.name, s.version
+		FROM service_versions v JOIN services s ON s.id = v.service_id JOIN agencies a ON a.id = s.agency_id
+		WHERE v.submitted_at IS NOT NULL AND v.number > s.version AND (s.region_code = ? OR s.region_code LIKE ?)
+		ORDER BY v.submitted_at, v.service_id`), region, region+".%")
+	if err != nil {
+		return nil, fmt.Errorf("pending versions of %s: %w", region, err)
+	}
+	defer rows.Close()
+	var out []pendopo.PendingVersion
+	for rows.Next() {
+		var p pendopo.PendingVersion
+		if err := rows.Scan(&p.ServiceID, &p.Number, &p.Author, &p.Note, &p.CreatedAt, &p.SubmittedAt, &p.SubmittedBy,
+			&p.Region, &p.Agency, &p.Name, &p.PublishedVersion); err != nil {
+			return nil, fmt.Errorf("pending versions of %s: %w", region, err)
+		}
+		p.CreatedAt, p.SubmittedAt = p.CreatedAt.UTC(), p.SubmittedAt.UTC()
+		out = append(out, p)
 	}
 	return out, rows.Err()
 }
@@ -466,8 +524,9 @@ func (db *DB) Versions(ctx context.Context, id int64) ([]pendopo.Version, error)
 func (db *DB) Version(ctx context.Context, id int64, n int) (pendopo.Version, error) {
 	v := pendopo.Version{ServiceID: id, Number: n}
 	var body string
-	err := db.read().QueryRowContext(ctx, db.q(`SELECT author, note, created_at, published_at IS NOT NULL, content
-		FROM service_versions WHERE service_id = ? AND number = ?`), id, n).Scan(&v.Author, &v.Note, &v.CreatedAt, &v.Published, &body)
+	var sub sql.NullTime
+	err := db.read().QueryRowContext(ctx, db.q(`SELECT author, note, created_at, published_at IS NOT NULL, content, submitted_at, submitted_by
+		FROM service_versions WHERE service_id = ? AND number = ?`), id, n).Scan(&v.Author, &v.Note, &v.CreatedAt, &v.Published, &body, &sub, &v.SubmittedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("service %d version %d: %w", id, n, pendopo.ErrNotFound)
 	}
@@ -475,6 +534,9 @@ func (db *DB) Version(ctx context.Context, id int64, n int) (pendopo.Version, er
 		return v, fmt.Errorf("service %d version %d: %w", id, n, err)
 	}
 	v.CreatedAt = v.CreatedAt.UTC()
+	if sub.Valid {
+		v.SubmittedAt = sub.Time.UTC()
+	}
 	if err := json.Unmarshal([]byte(body), &v.Content); err != nil {
 		return v, fmt.Errorf("service %d version %d: decode: %w", id, n, err)
 	}

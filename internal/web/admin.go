@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -100,6 +101,7 @@ type adminRegionPage struct {
 	Services []pendopo.ServiceSummary
 	Agencies []pendopo.Agency
 	Points   []pendopo.ServicePoint
+	Pending  []pendopo.PendingVersion
 }
 
 func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage, error) {
@@ -121,9 +123,13 @@ func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage,
 	if err != nil {
 		return adminRegionPage{}, err
 	}
+	pending, err := s.app.PendingReviews(ctx, who, code)
+	if err != nil {
+		return adminRegionPage{}, err
+	}
 	p.Title = p.T("admin.region.title", reg.Name)
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, ""}}
-	return adminRegionPage{Page: p, Code: code, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points}, nil
+	return adminRegionPage{Page: p, Code: code, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points, Pending: pending}, nil
 }
 
 func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {
@@ -139,7 +145,7 @@ func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {
 // notice turns a ?pesan= code into a message.
 func notice(p Page, code string) string {
 	switch code {
-	case "tersimpan", "terbit", "ditinjau", "draf":
+	case "tersimpan", "terbit", "ditinjau", "draf", "diajukan", "dikembalikan":
 		return p.T("admin.notice." + code)
 	}
 	return ""
@@ -225,6 +231,21 @@ type serviceFormPage struct {
 	Points      []pendopo.ServicePoint
 	Versions    []pendopo.Version
 	NeedsReview bool
+	// CanPublish tells whether the person may publish, or only draft and
+	// submit for review.
+	CanPublish bool
+	// Pending is the latest version when it is a draft newer than the
+	// public one; Submitted tells that it waits for review.
+	Pending   *pendopo.Version
+	Submitted bool
+	Activity  []activityRow
+}
+
+// activityRow is one entry of a service's recent activity.
+type activityRow struct {
+	At           time.Time
+	Actor, Label string
+	Note         string
 }
 
 // Has reports whether list contains s, for checkboxes.
@@ -260,6 +281,29 @@ func (s *Server) serviceFormData(r *http.Request, code string, id int64) (servic
 			return data, err
 		}
 		data.NeedsReview = svc.Published() && s.app.NeedsReview(svc)
+		_, data.CanPublish = who.Can(pendopo.ActPublishService, pendopo.Scope{Region: svc.RegionCode, Agency: svc.AgencySlug})
+		for i := range data.Versions {
+			if v := data.Versions[i]; v.Number == svc.LatestVersion && v.Number > svc.Version {
+				data.Pending, data.Submitted = &data.Versions[i], !v.SubmittedAt.IsZero()
+			}
+		}
+		entries, err := s.app.ServiceActivity(ctx, who, id, 8)
+		if err != nil {
+			return data, err
+		}
+		for _, e := range entries {
+			data.Activity = append(data.Activity, activityRow{At: e.At, Actor: e.Actor, Label: e.Action, Note: auditNote(e.Diff)})
+		}
+	} else {
+		_, data.CanPublish = who.Can(pendopo.ActPublishService, pendopo.Scope{Region: code, Agency: ""})
+		if !data.CanPublish {
+			// An agency's own staff may publish in their agency.
+			for _, r := range who.Roles {
+				if r.Region == code && r.Allows(pendopo.ActPublishService, pendopo.Scope{Region: code, Agency: r.Agency}) {
+					data.CanPublish = true
+				}
+			}
+		}
 	}
 	reg, p, err := s.adminPage(r, code)
 	if err != nil {
@@ -371,7 +415,8 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) error 
 	}
 	c, probs := contentFromForm(r)
 	base, _ := strconv.Atoi(r.PostFormValue("base_version"))
-	wr := app.ServiceWrite{Content: c, Note: r.PostFormValue("note"), Publish: r.PostFormValue("aksi") == "terbit", BaseVersion: base}
+	aksi := r.PostFormValue("aksi")
+	wr := app.ServiceWrite{Content: c, Note: r.PostFormValue("note"), Publish: aksi == "terbit", BaseVersion: base}
 	who := current(r).Actor
 	var svc pendopo.Service
 	if len(probs) > 0 {
@@ -405,8 +450,14 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) error 
 		return nil
 	}
 	msg := "draf"
-	if wr.Publish {
+	switch {
+	case wr.Publish:
 		msg = "terbit"
+	case aksi == "ajukan":
+		if err := s.app.SubmitService(ctx, who, svc.ID, svc.LatestVersion, wr.Note); err != nil {
+			return err
+		}
+		msg = "diajukan"
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/layanan/%d?pesan=%s", svc.ID, msg), http.StatusSeeOther)
 	return nil
@@ -438,8 +489,8 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// errNotYourRegion refuses admin pages of a region the token cannot manage.
-var errNotYourRegion = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Token Anda tidak berhak mengelola daerah ini.", "Your token may not manage this region."))
+// errNotYourRegion refuses console pages of a region the person may not manage.
+var errNotYourRegion = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Akun Anda tidak berhak mengelola daerah ini.", "Your account may not manage this region."))
 
 // adminPage starts an admin page of a region: the region must exist and
 // the signed-in admin must be allowed to manage it. The trail ends with

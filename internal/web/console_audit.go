@@ -156,3 +156,17 @@ func (p adminAuditPage) Who(e pendopo.AuditEntry) string {
 	}
 	return fmt.Sprintf("%s (%s)", e.Actor, label)
 }
+
+// auditNote is the note an entry's diff records (a submission's or a
+// return's), or "".
+func auditNote(diff string) string {
+	var m map[string][2]any
+	if json.Unmarshal([]byte(diff), &m) != nil {
+		return ""
+	}
+	if v, ok := m["note"]; ok {
+		s, _ := v[1].(string)
+		return s
+	}
+	return ""
+}

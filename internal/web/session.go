@@ -37,6 +37,21 @@ func (s *session) May(act, region string) bool {
 	return ok
 }
 
+// MayInAgency reports whether the person may do act in region, or in an
+// agency of it where they hold a role (an officer drafting in their own
+// agency, say).
+func (s *session) MayInAgency(act, region string) bool {
+	if s.May(act, region) {
+		return true
+	}
+	for _, r := range s.Actor.Roles {
+		if r.Region == region && r.Allows(pendopo.Action(act), pendopo.Scope{Region: region, Agency: r.Agency}) {
+			return true
+		}
+	}
+	return false
+}
+
 // Name is what the header shows.
 func (s *session) Name() string {
 	if s.User.Name != "" {

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"ServiceLifecycle", testServiceLifecycle},
 		{"ServiceRefs", testServiceRefs},
 		{"ServiceConflicts", testServiceConflicts},
+		{"ServiceReview", testServiceReview},
 		{"ServiceList", testServiceList},
 		{"Changes", testChanges},
 		{"Transactions", testTransactions},
@@ -227,6 +228,50 @@ func setupRegion(t *testing.T, s pendopo.Store) {
 	for _, r := range []string{"33.74", "33.72"} {
 		must(s.SaveAgency(ctx, pendopotest.Agency(r, "dukcapil", "Disdukcapil "+r), pendopotest.T0))(t)
 		must(s.SaveServicePoint(ctx, pendopo.ServicePoint{RegionCode: r, Slug: "mpp", Name: "MPP"}, pendopotest.T0))(t)
+	}
+}
+
+// testServiceReview puts drafts forward for review, sends one back, and
+// lists what waits for a publisher.
+func testServiceReview(t *testing.T, s pendopo.Store) {
+	setupRegion(t, s)
+	t1 := pendopotest.T0.Add(time.Hour)
+	a := must(s.CreateService(ctx, "33.74", pendopotest.Content("a", "ktp-el", "dukcapil"), pendopotest.Change(t1, ""), true))(t)
+	must(s.UpdateService(ctx, a.ID, pendopotest.Content("a", "ktp-el", "dukcapil"), pendopotest.Change(t1, "draf"), false, 1))(t)
+	b := must(s.CreateService(ctx, "33.72", pendopotest.Content("b", "ktp-el", "dukcapil"), pendopotest.Change(t1, ""), false))(t)
+	wantKind(t, s.SubmitVersion(ctx, a.ID, 1, "budi", t1), pendopo.KindConflict) // already public
+	wantKind(t, s.SubmitVersion(ctx, a.ID, 9, "budi", t1), pendopo.KindNotFound)
+	if err := s.SubmitVersion(ctx, a.ID, 2, "budi", t1.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SubmitVersion(ctx, b.ID, 1, "sri", t1.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	v := must(s.Version(ctx, a.ID, 2))(t)
+	if v.SubmittedBy != "budi" || !v.SubmittedAt.Equal(t1.Add(time.Minute)) {
+		t.Errorf("submitted version: %+v", v)
+	}
+	if vs := must(s.Versions(ctx, a.ID))(t); vs[0].SubmittedBy != "budi" || !vs[1].SubmittedAt.IsZero() {
+		t.Errorf("versions: %+v", vs)
+	}
+	p := must(s.PendingVersions(ctx, "33.74"))(t)
+	if len(p) != 1 || p[0].ServiceID != a.ID || p[0].Number != 2 || p[0].Agency != "dukcapil" || p[0].PublishedVersion != 1 || p[0].Region != "33.74" {
+		t.Fatalf("pending in 33.74: %+v", p)
+	}
+	if p := must(s.PendingVersions(ctx, "33"))(t); len(p) != 2 || p[0].ServiceID != a.ID {
+		t.Errorf("pending in province 33: %+v", p)
+	}
+	// Sent back, it waits no more; published, neither.
+	if err := s.ReturnVersion(ctx, a.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.ReturnVersion(ctx, a.ID, 2), pendopo.KindNotFound)
+	if p := must(s.PendingVersions(ctx, "33.74"))(t); len(p) != 0 {
+		t.Errorf("returned version still pending: %+v", p)
+	}
+	must(s.PublishService(ctx, b.ID, 1, pendopotest.Change(t1.Add(time.Hour), "")))(t)
+	if p := must(s.PendingVersions(ctx, "33.72"))(t); len(p) != 0 {
+		t.Errorf("published version still pending: %+v", p)
 	}
 }
 

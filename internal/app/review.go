@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+)
+
+// SubmitService puts draft version n (0 for the latest) forward for review
+// by someone who may publish, and tells them by message.
+func (a *App) SubmitService(ctx context.Context, who Actor, id int64, n int, note string) error {
+	cur, err := a.store.Service(ctx, id)
+	if err != nil {
+		return err
+	}
+	role, err := who.authorize(pendopo.ActDraftService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = cur.LatestVersion
+	}
+	if n <= cur.Version {
+		return invalidParam("version", "Versi ini sudah atau pernah terbit; ajukan draf yang lebih baru.", "This version is or was published; submit a newer draft.")
+	}
+	note = strings.TrimSpace(note)
+	if len(note) > 500 || !pendopo.ValidText(note) {
+		return invalidParam("note", "Catatan maksimal 500 karakter.", "The note has at most 500 characters.")
+	}
+	e := pendopo.AuditEntry{Action: "service.submit", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode,
+		Diff: pendopo.Diff(map[string]any{}, map[string]any{"version": n, "note": note})}
+	if v, err := a.store.Version(ctx, id, n); err == nil && !v.SubmittedAt.IsZero() {
+		return invalidParam("version", "Versi ini sudah diajukan dan menunggu tinjauan.", "This version is already waiting for review.")
+	}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SubmitVersion(ctx, id, n, who.Name, a.now()) })
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return invalidParam("version", "Versi itu tidak ada.", "No such version.")
+	}
+	if err != nil {
+		return err
+	}
+	a.tellPublishers(ctx, cur, n, who.Name, note)
+	return nil
+}
+
+// tellPublishers sends a message to the people who may publish the
+// service. Failing to send does not undo the submission; it is logged.
+func (a *App) tellPublishers(ctx context.Context, s pendopo.Service, n int, by, note string) {
+	users, err := a.store.Users(ctx, pendopo.UserFilter{Region: s.RegionCode})
+	if err != nil {
+		a.log.Warn("find publishers", "service", s.ID, "err", err)
+		return
+	}
+	link := a.baseURL + "/admin/layanan/" + strconv.FormatInt(s.ID, 10) + "/beda?ke=" + strconv.Itoa(n)
+	for _, u := range users {
+		if (Actor{Roles: u.Roles}).National() {
+			continue // national admins are not every region's reviewers
+		}
+		if _, ok := (Actor{Roles: u.Roles}).Can(pendopo.ActPublishService, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); !ok || u.Contact() == "" {
+			continue
+		}
+		body := pendopo.T(
+			by+" mengajukan versi "+strconv.Itoa(n)+" layanan \""+s.Name+"\" untuk ditinjau. "+note+"\nPeriksa perubahannya dan terbitkan atau kembalikan: "+link,
+			by+" submitted version "+strconv.Itoa(n)+" of the service \""+s.Name+"\" for review. "+note+"\nCheck the changes, then publish or send it back: "+link)
+		if err := a.send(ctx, u.Contact(), pendopo.T("Perubahan layanan menunggu persetujuan", "A service change awaits approval"), body); err != nil {
+			a.log.Warn("tell publisher", "service", s.ID, "user", u.ID, "err", err)
+		}
+	}
+}
+
+// ReturnService sends a submitted version back to its authors with a note
+// saying what to fix; it stays a draft.
+func (a *App) ReturnService(ctx context.Context, who Actor, id int64, n int, note string) error {
+	cur, err := a.store.Service(ctx, id)
+	if err != nil {
+		return err
+	}
+	role, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	if err != nil {
+		return err
+	}
+	note = strings.TrimSpace(note)
+	if note == "" || len(note) > 500 || !pendopo.ValidText(note) {
+		return invalidParam("note", "Tulis apa yang perlu diperbaiki (maksimal 500 karakter).", "Write what needs fixing (at most 500 characters).")
+	}
+	e := pendopo.AuditEntry{Action: "service.return", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode,
+		Diff: pendopo.Diff(map[string]any{}, map[string]any{"version": n, "note": note})}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.ReturnVersion(ctx, id, n) })
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return invalidParam("version", "Versi itu tidak sedang diajukan.", "That version is not waiting for review.")
+	}
+	return err
+}
+
+// PendingReviews lists the submitted versions of a region that wait for a
+// publisher, for who may see its console.
+func (a *App) PendingReviews(ctx context.Context, who Actor, region string) ([]pendopo.PendingVersion, error) {
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+		return nil, err
+	}
+	return a.store.PendingVersions(ctx, region)
+}
+
+// ServiceActivity lists the latest entries of a service's audit trail
+// (drafts, submissions, returns with their notes, publications), newest
+// first, for who may see its console: the officers who write a service
+// see why it was sent back.
+func (a *App) ServiceActivity(ctx context.Context, who Actor, id int64, limit int) ([]pendopo.AuditEntry, error) {
+	s, err := a.store.Service(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
+		return nil, err
+	}
+	l, _, err := a.store.AuditLog(ctx, pendopo.AuditFilter{Entity: "service", EntityID: strconv.FormatInt(id, 10), Page: pendopo.Page{PerPage: limit}})
+	return l, err
+}
