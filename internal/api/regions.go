@@ -146,6 +146,9 @@ func (s *server) importRegion(c *call) (app.ImportResult, error) {
 	if _, err := s.app.Region(c.ctx(), code); err != nil {
 		return app.ImportResult{}, err
 	}
+	if err := s.app.CheckImport(c.who, code); err != nil {
+		return app.ImportResult{}, err
+	}
 	b, loc, err := catalogio.ReadJSON(c.r.Body)
 	if err == nil {
 		err = loc.Annotate(checkText(b))

@@ -19,6 +19,13 @@ type ImportResult struct {
 	Unchanged     int `json:"services_unchanged"`
 }
 
+// CheckImport tells whether who may import into region, before anything
+// is read.
+func (a *App) CheckImport(who Actor, region string) error {
+	_, err := who.authorize(pendopo.ActImport, pendopo.Scope{Region: region})
+	return err
+}
+
 // Import applies a region bundle in one transaction: agencies and service
 // points are inserted or updated by slug; each service whose content
 // differs from its latest version gets a new version (published unless
@@ -27,6 +34,10 @@ type ImportResult struct {
 // line numbers.
 func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft bool) (ImportResult, error) {
 	var res ImportResult
+	// Who may not import here learns nothing about the bundle's problems.
+	if err := a.CheckImport(who, b.Region); err != nil {
+		return res, err
+	}
 	if err := b.Validate(); err != nil {
 		return res, err
 	}

@@ -205,7 +205,10 @@ func (a *App) Invitations(ctx context.Context, who Actor, region string) ([]pend
 // CancelInvitation withdraws a pending invitation of a region, so that
 // its link no longer works.
 func (a *App) CancelInvitation(ctx context.Context, who Actor, region string, id int64) error {
-	list, err := a.Invitations(ctx, who, region)
+	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+		return err
+	}
+	list, err := a.store.Invitations(ctx, region)
 	if err != nil {
 		return err
 	}

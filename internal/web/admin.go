@@ -295,6 +295,9 @@ func (s *Server) serviceFormData(r *http.Request, code string, id int64) (servic
 			data.Activity = append(data.Activity, activityRow{At: e.At, Actor: e.Actor, Label: e.Action, Note: auditNote(e.Diff)})
 		}
 	} else {
+		if !current(r).MayInAgency(string(pendopo.ActDraftService), code) {
+			return data, errNotAllowed
+		}
 		_, data.CanPublish = who.Can(pendopo.ActPublishService, pendopo.Scope{Region: code, Agency: ""})
 		if !data.CanPublish {
 			// An agency's own staff may publish in their agency.
@@ -489,6 +492,9 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// errNotAllowed refuses a console page the person's roles do not cover.
+var errNotAllowed = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Peran Anda tidak mencakup halaman ini.", "Your roles do not cover this page."))
+
 // errNotYourRegion refuses console pages of a region the person may not manage.
 var errNotYourRegion = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Akun Anda tidak berhak mengelola daerah ini.", "Your account may not manage this region."))
 
@@ -522,6 +528,9 @@ func (s *Server) agencyFormPage(r *http.Request, code string) (agencyFormPage, e
 		return agencyFormPage{}, err
 	}
 	data := agencyFormPage{RegionCode: code, New: r.PathValue("slug") == ""}
+	if data.New && !current(r).May(string(pendopo.ActCreateAgency), code) {
+		return data, errNotAllowed
+	}
 	if data.New {
 		p.Title = p.T("admin.agency.new")
 	} else {
@@ -594,6 +603,9 @@ func (s *Server) pointFormPage(r *http.Request, code string) (pointFormPage, err
 		return pointFormPage{}, err
 	}
 	data := pointFormPage{RegionCode: code, New: r.PathValue("slug") == ""}
+	if data.New && !current(r).May(string(pendopo.ActEditPoints), code) {
+		return data, errNotAllowed
+	}
 	if data.Agencies, _, err = s.app.Agencies(r.Context(), code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
 		return data, err
 	}
@@ -682,6 +694,9 @@ type synonymsPage struct {
 }
 
 func (s *Server) adminSynonyms(w http.ResponseWriter, r *http.Request) error {
+	if !current(r).May(string(pendopo.ActEditSynonyms), "") {
+		return errNotAllowed
+	}
 	rules, err := s.app.Synonyms(r.Context())
 	if err != nil {
 		return err
