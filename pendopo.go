@@ -55,6 +55,7 @@ const (
 	KindForbidden    ErrorKind = "forbidden"    // credentials lack the right (403)
 	KindUnsupported  ErrorKind = "unsupported"  // media type not accepted (415)
 	KindRateLimited  ErrorKind = "rate_limited" // too many attempts, try later (429)
+	KindUnavailable  ErrorKind = "unavailable"  // a service we depend on is down, try later (503)
 	KindInternal     ErrorKind = "internal"     // anything else; details go to the log only
 )
 

@@ -51,7 +51,7 @@ func TestAccessibility(t *testing.T) {
 		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada",
 		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
 	}
-	admin := []string{"/akun", "/akun/hapus", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil", "/admin/sinonim"}
+	admin := []string{"/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
 	check := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(url+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
@@ -112,6 +112,14 @@ func TestAccessibility(t *testing.T) {
 	json.Unmarshal(raw, &res)
 	for _, v := range res.Violations {
 		t.Errorf("editor with errors: %s: %s", v.ID, v.Help)
+	}
+	// The national admin's pages.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/keluar"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/masuk"]`))); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, url, "nasional@pendopo.test", demoPassword(t, banner))
+	for _, p := range []string{"/admin", "/admin/sinonim", "/admin/audit"} {
+		check(p)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -129,21 +130,84 @@ func signIn(t *testing.T, ctx context.Context, url, login, password string) {
 		chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitNotPresent(chromedp.CSS("#f-password")))
 }
 
-// TestJourneyAdmin is what a region admin does: sign in, change a
-// service's duration as a draft, publish it and see it public.
-func TestJourneyAdmin(t *testing.T) {
+// TestJourneyInviteOfficer: a region admin invites the civil registry's
+// admin, who accepts, edits a service's time, publishes it and finds it on
+// the public page with its version history.
+func TestJourneyInviteOfficer(t *testing.T) {
 	ctx := browser(t)
 	env := dbEnv(t)
 	url, banner := startServerBanner(t, env, "--demo")
 	signIn(t, ctx, url, "admin.3374@pendopo.test", demoPassword(t, banner))
 	do(t, ctx, "console", chromedp.WaitVisible(chromedp.CSS("#h-services")))
-	do(t, ctx, "open editor", chromedp.Click(chromedp.CSS(`#h-services ~ .table-wrap tbody tr:first-child a`)), chromedp.WaitVisible(chromedp.CSS("#f-working_days")))
+	do(t, ctx, "users page", chromedp.Click(chromedp.CSS(`.console-nav a[href$="/pengguna"]`)), chromedp.WaitVisible(chromedp.CSS("#f-email")))
+	do(t, ctx, "invite", chromedp.SendKeys(chromedp.CSS("#f-email"), "rina@semarangkota.test"), chromedp.SendKeys(chromedp.CSS("#f-name"), "Rina"),
+		chromedp.SetValue(chromedp.CSS("#f-kind"), "agency_admin"), chromedp.SetValue(chromedp.CSS("#f-agency"), "disdukcapil"),
+		chromedp.Submit(chromedp.CSS("#f-email")), chromedp.WaitVisible(chromedp.CSS("code.copy")))
+	screenshot(t, ctx, "6-invite")
+	link := text(t, ctx, "code.copy")
+	if !strings.HasPrefix(link, url+"/undangan/") {
+		t.Fatalf("invitation link %q", link)
+	}
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/keluar"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/masuk"]`)))
+
+	// The invited officer accepts and lands in the console.
+	do(t, ctx, "open invitation", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#f-password")))
+	if lead := text(t, ctx, "main p"); !strings.Contains(lead, "Admin perangkat daerah") {
+		t.Errorf("invitation page says %q", lead)
+	}
+	do(t, ctx, "accept", chromedp.SendKeys(chromedp.CSS("#f-password"), "lumpia gang lombok"), chromedp.Submit(chromedp.CSS("#f-password")),
+		chromedp.WaitVisible(chromedp.CSS("#h-services")))
+	ktp, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#h-services ~ .table-wrap a')].find(a => a.textContent.includes('KTP-el')).getAttribute('href')`))
+	if err != nil || ktp == "" {
+		t.Fatalf("no KTP-el service in the console: %v", err)
+	}
+	do(t, ctx, "open editor", chromedp.Navigate(url+ktp), chromedp.WaitVisible(chromedp.CSS("#f-working_days")))
 	do(t, ctx, "edit", chromedp.Click(chromedp.CSS(`input[name=duration_kind][value=days]`)), chromedp.SetValue(chromedp.CSS("#f-working_days"), "2"),
-		chromedp.SetValue(chromedp.CSS("#f-note"), "Uji peramban"), chromedp.Click(chromedp.CSS(`button[value=terbit]`)),
+		chromedp.SetValue(chromedp.CSS("#f-note"), "Uji peramban: waktu dipersingkat"), chromedp.Click(chromedp.CSS(`button[value=terbit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
-	screenshot(t, ctx, "5-admin")
+	screenshot(t, ctx, "7-published")
 	do(t, ctx, "view public", chromedp.Click(chromedp.CSS(`.meta a[href^="/layanan/"]`)), chromedp.WaitVisible(chromedp.CSS(".keyfacts")))
 	if d := text(t, ctx, ".keyfacts div:first-child dd"); !strings.Contains(d, "2 hari kerja") {
 		t.Errorf("public duration %q after publishing", d)
+	}
+	do(t, ctx, "history", chromedp.Click(chromedp.CSS(`a[href$="/riwayat"]`)), chromedp.WaitVisible(chromedp.CSS("table tbody tr")))
+	if h := text(t, ctx, "table tbody tr:first-child"); !strings.Contains(h, "waktu dipersingkat") {
+		t.Errorf("history's newest version %q", h)
+	}
+}
+
+// TestJourneyCitizenAccount: a citizen registers with email, confirms with
+// the code that arrives, signs in and sees the account page.
+func TestJourneyCitizenAccount(t *testing.T) {
+	ctx := browser(t)
+	env := dbEnv(t)
+	outbox := t.TempDir()
+	url := startServer(t, env, "--demo", "--outbox", outbox)
+	do(t, ctx, "register page", chromedp.Navigate(url+"/"), chromedp.Click(chromedp.CSS(`a[href="/masuk"]`)), chromedp.WaitVisible(chromedp.CSS("#f-login")),
+		chromedp.Click(chromedp.CSS(`a[href="/daftar"]`)), chromedp.WaitVisible(chromedp.CSS("#f-setuju")))
+	do(t, ctx, "register without consent", chromedp.SendKeys(chromedp.CSS("#f-name"), "Sari Wulandari"), chromedp.SendKeys(chromedp.CSS("#f-login"), "sari@contoh.test"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), "nasi goreng kambing"), chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitVisible(chromedp.CSS("#e-setuju")))
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-name").value`)); v != "Sari Wulandari" {
+		t.Errorf("name not kept: %q", v)
+	}
+	do(t, ctx, "register", chromedp.SendKeys(chromedp.CSS("#f-password"), "nasi goreng kambing"), chromedp.Click(chromedp.CSS("#f-setuju")),
+		chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitVisible(chromedp.CSS("#f-code")))
+	screenshot(t, ctx, "8-confirm")
+	code := ""
+	files, _ := os.ReadDir(outbox)
+	for _, f := range files {
+		if b, _ := os.ReadFile(filepath.Join(outbox, f.Name())); strings.Contains(string(b), "To: sari@contoh.test") {
+			code = regexp.MustCompile(`\b\d{6}\b`).FindString(string(b))
+		}
+	}
+	if code == "" {
+		t.Fatalf("no code in the outbox (%d files)", len(files))
+	}
+	do(t, ctx, "confirm", chromedp.SendKeys(chromedp.CSS("#f-code"), code), chromedp.Submit(chromedp.CSS("#f-code")), chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+	do(t, ctx, "sign in", chromedp.SendKeys(chromedp.CSS("#f-password"), "nasi goreng kambing"), chromedp.Submit(chromedp.CSS("#f-password")),
+		chromedp.WaitVisible(chromedp.CSS("#h-nik")))
+	screenshot(t, ctx, "9-account")
+	if p := text(t, ctx, "main p"); !strings.Contains(p, "sari@contoh.test") {
+		t.Errorf("account page says %q", p)
 	}
 }

@@ -36,6 +36,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 	smtpFrom := f.string("smtp-from", "PENDOPO_SMTP_FROM", "pendopo@localhost", "sender address of email")
 	smtpUser := f.string("smtp-user", "PENDOPO_SMTP_USER", "", "SMTP user name")
 	smtpPass := f.string("smtp-password", "PENDOPO_SMTP_PASSWORD", "", "SMTP password")
+	outbox := f.string("outbox", "PENDOPO_OUTBOX", "", "write email and SMS messages as files in this directory instead of sending them (development); SMTP still wins for email")
+	oidcIssuer := f.string("oidc-issuer", "PENDOPO_OIDC_ISSUER", "", "OpenID Connect issuer URL for officers' single sign-on; empty turns it off")
+	oidcClient := f.string("oidc-client-id", "PENDOPO_OIDC_CLIENT_ID", "", "client ID registered at the OpenID Connect provider, with redirect URI BASE-URL"+app.SSOCallbackPath)
+	oidcSecret := f.string("oidc-client-secret", "PENDOPO_OIDC_CLIENT_SECRET", "", "client secret at the OpenID Connect provider (prefer the variable)")
+	oidcName := f.string("oidc-name", "PENDOPO_OIDC_NAME", "SSO", "label of the single sign-on button, such as \"SSO Pemkot Semarang\"")
 	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := f.parse(args); err != nil {
@@ -64,12 +69,24 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Listening first gives the real address (for --addr :0) to links.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	if *baseURL == "" {
-		*baseURL = "http://" + *addr
+		*baseURL = "http://" + ln.Addr().String()
 	}
 	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL}
+	if *outbox != "" {
+		cfg.Mail, cfg.SMS = app.DirSender{Dir: *outbox}, app.DirSender{Dir: *outbox}
+	}
 	if *smtpAddr != "" {
 		cfg.Mail = app.SMTPSender{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: *smtpPass}
+	}
+	if *oidcIssuer != "" {
+		cfg.SSO = app.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient, ClientSecret: *oidcSecret, Name: *oidcName}
 	}
 	a, err := app.New(ctx, cfg)
 	if err != nil {
@@ -88,10 +105,6 @@ func (e env) serve(ctx context.Context, args []string) error {
 		}
 	}
 	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log)})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}

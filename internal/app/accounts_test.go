@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -271,5 +273,25 @@ func TestNIKAndPersonalData(t *testing.T) {
 	x.citizen(t, "Budi Baru", "budi@contoh.id", "sate ayam madura")
 	if r, err := x.VerifyAudit(ctx); err != nil || r.Break != nil {
 		t.Errorf("audit after erasure: %+v %v", r, err)
+	}
+}
+
+func TestDirSender(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kotak")
+	s := app.DirSender{Dir: dir}
+	for _, to := range []string{"a@contoh.test", "+6281234567890", "../jahat"} {
+		if err := s.Send(context.Background(), app.Message{To: to, Subject: "Kode", Body: "Kode Anda 123456"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := os.ReadDir(dir)
+	if err != nil || len(files) != 3 {
+		t.Fatalf("%v %v", err, files)
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(filepath.Join(dir, f.Name()))
+		if !strings.Contains(string(b), "Kode Anda 123456") || strings.Contains(f.Name(), "/") {
+			t.Errorf("%s: %q", f.Name(), b)
+		}
 	}
 }

@@ -40,6 +40,7 @@ type App struct {
 	mail, sms Sender
 	passwords PasswordParams
 	sealer    *sealer
+	sso       *sso
 	// dummyHash is checked against when an account does not exist, so that
 	// a failed sign-in takes as long either way.
 	dummyHash string
@@ -68,8 +69,10 @@ type Config struct {
 	// Passwords are the argon2id costs; zero means DefaultPasswordParams.
 	Passwords PasswordParams
 	// BaseURL is the portal's address for links in messages, such as
-	// invitations.
+	// invitations, and for single sign-on's redirect URI.
 	BaseURL string
+	// SSO turns on single sign-on for officers when its Issuer is set.
+	SSO SSOConfig
 }
 
 // New prepares the database (regions and service kinds are seeded when
@@ -114,6 +117,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
 		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
 	a.index.SetResultCache(max(0, cfg.SearchCache))
+	if cfg.SSO.Issuer != "" {
+		if cfg.SSO.ClientID == "" {
+			return nil, errors.New("app: single sign-on needs a client ID")
+		}
+		if cfg.SSO.Name == "" {
+			cfg.SSO.Name = "SSO"
+		}
+		a.sso = &sso{cfg: cfg.SSO, redirect: a.baseURL + SSOCallbackPath}
+	}
 	regions, err := data.Regions()
 	if err != nil {
 		return nil, err

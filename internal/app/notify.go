@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/smtp"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +35,26 @@ type LogSender struct{ Log *slog.Logger }
 func (s LogSender) Send(ctx context.Context, m Message) error {
 	s.Log.Info("message not sent (log-only sender)", "to", m.To, "subject", m.Subject, "body", m.Body)
 	return nil
+}
+
+// DirSender writes each message as a text file in Dir instead of sending
+// it, for development and for end-to-end tests that read one-time codes.
+// Files are named by time and recipient, so the newest sorts last.
+type DirSender struct{ Dir string }
+
+// Send writes the message to a new file.
+func (s DirSender) Send(ctx context.Context, m Message) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%d-%s.txt", time.Now().UnixNano(), strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, m.To))
+	body := "To: " + m.To + "\nSubject: " + m.Subject + "\n\n" + m.Body + "\n"
+	return os.WriteFile(filepath.Join(s.Dir, name), []byte(body), 0o600)
 }
 
 // MemorySender keeps messages, for tests.

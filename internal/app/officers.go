@@ -152,13 +152,25 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 			return "", err
 		}
 	}
+	if userID, err = a.takeInvitation(ctx, inv, userID, pendopo.User{Name: name, Email: inv.Email}, hash, ip, nil); err != nil {
+		return "", err
+	}
+	return a.startSession(ctx, userID, ip, userAgent)
+}
+
+// takeInvitation gives the invited role to userID, or to a new account
+// made from newUser and hash when userID is 0, and marks the invitation
+// used, in one audited transaction. link, when set, also ties a
+// single-sign-on identity to the account.
+func (a *App) takeInvitation(ctx context.Context, inv pendopo.Invitation, userID int64, newUser pendopo.User, hash, ip string, link func(tx pendopo.Store, userID int64) error) (int64, error) {
 	entry := pendopo.AuditEntry{Action: "invitation.accept", Entity: "invitation", EntityID: strconv.FormatInt(inv.ID, 10), Region: inv.Role.Region,
 		Diff: pendopo.Diff(nil, map[string]any{"role": inv.Role})}
 	actor := Actor{Name: inv.Email, IP: ip}
-	err = a.audited(ctx, actor, string(inv.Role.Kind), &entry, func(tx pendopo.Store) error {
+	err := a.audited(ctx, actor, string(inv.Role.Kind), &entry, func(tx pendopo.Store) error {
 		now := a.now()
 		if userID == 0 {
-			u, err := tx.CreateUser(ctx, pendopo.User{Name: name, Email: inv.Email, ConfirmedAt: now}, hash, now)
+			newUser.Name, newUser.ConfirmedAt = strings.TrimSpace(newUser.Name), now
+			u, err := tx.CreateUser(ctx, newUser, hash, now)
 			if err != nil {
 				return err
 			}
@@ -168,16 +180,18 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 		if err := tx.AcceptInvitation(ctx, inv.ID, userID, now); err != nil {
 			return err
 		}
+		if link != nil {
+			if err := link(tx, userID); err != nil {
+				return err
+			}
+		}
 		err := tx.GrantRole(ctx, userID, inv.Role, "undangan dari "+inv.CreatedBy, now)
 		if errors.Is(err, pendopo.ErrConflict) {
 			return nil // already held
 		}
 		return err
 	})
-	if err != nil {
-		return "", err
-	}
-	return a.startSession(ctx, userID, ip, userAgent)
+	return userID, err
 }
 
 // Invitations lists a region's invitations for who manages its users.

@@ -43,6 +43,8 @@ func Status(kind pendopo.ErrorKind) int {
 		return http.StatusUnsupportedMediaType
 	case pendopo.KindRateLimited:
 		return http.StatusTooManyRequests
+	case pendopo.KindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

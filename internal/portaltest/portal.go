@@ -40,13 +40,17 @@ type Portal struct {
 	Mail *app.MemorySender
 }
 
-// NewPortal builds the portal (pages and API) over the demo content.
-func NewPortal(t testing.TB) *Portal {
+// NewPortal builds the portal (pages and API) over the demo content;
+// options may change the application's configuration first.
+func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg, mem := pendopotest.AppConfig(pendopotest.DB(t), Now)
 	cfg.Logger = log
+	for _, o := range options {
+		o(&cfg)
+	}
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -18,13 +18,15 @@ type authPage struct {
 	Name, Login, Back string
 	// Unconfirmed offers the confirmation page after a sign-in.
 	Unconfirmed bool
+	// SSO labels the single sign-on button; empty when it is off.
+	SSO string
 }
 
 func (s *Server) authPage(r *http.Request, titleKey string) authPage {
 	p := s.rd.page(r, "")
 	p.Title, p.Noindex = p.T(titleKey), true
 	q := r.URL.Query()
-	return authPage{Page: p, Login: q.Get("login"), Back: safeBack(q.Get("kembali"), "")}
+	return authPage{Page: p, Login: q.Get("login"), Back: safeBack(q.Get("kembali"), ""), SSO: s.app.SSOName()}
 }
 
 // failForm renders a form page again with the problems of err: invalid
@@ -40,23 +42,8 @@ func (s *Server) failForm(w http.ResponseWriter, r *http.Request, name string, d
 	} else {
 		data.Form = Form{Problem: middleware.UserError(err).Msg.In(data.Lang)}
 	}
-	s.rd.render(w, r, statusOf(kind), name, data)
+	s.rd.render(w, r, middleware.Status(kind), name, data)
 	return nil
-}
-
-// statusOf is the HTTP status of a form that failed with an error kind.
-func statusOf(kind pendopo.ErrorKind) int {
-	switch kind {
-	case pendopo.KindUnauthorized:
-		return http.StatusUnauthorized
-	case pendopo.KindRateLimited:
-		return http.StatusTooManyRequests
-	case pendopo.KindForbidden:
-		return http.StatusForbidden
-	case pendopo.KindConflict:
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -72,6 +59,50 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		data.Notice = data.T("login.password_reset")
 	}
 	s.rd.render(w, r, http.StatusOK, "login", data)
+	return nil
+}
+
+// ssoCookie carries a single sign-on in progress, sealed by the app.
+const ssoCookie = "pendopo_sso"
+
+// ssoStart sends the browser to the single sign-on provider.
+func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	to, cookie, err := s.app.SSOStart(r.Context(), safeBack(q.Get("kembali"), ""), q.Get("undangan"))
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: cookie, Path: "/masuk/sso", HttpOnly: true, Secure: s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: 600})
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// ssoReturn finishes a single sign-on when the provider sends the browser
+// back.
+func (s *Server) ssoReturn(w http.ResponseWriter, r *http.Request) error {
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: "/masuk/sso", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	w.Header().Set("Cache-Control", "no-store")
+	data := s.authPage(r, "login.title")
+	data.Back = ""
+	q := r.URL.Query()
+	if q.Get("error") != "" {
+		data.Form = Form{Problem: data.T("login.sso_cancelled")}
+		s.rd.render(w, r, http.StatusUnauthorized, "login", data)
+		return nil
+	}
+	c, err := r.Cookie(ssoCookie)
+	value := ""
+	if err == nil {
+		value = c.Value
+	}
+	res, err := s.app.SSOFinish(r.Context(), value, q.Get("state"), q.Get("code"), clientIP(r), r.UserAgent())
+	if err != nil {
+		return s.failForm(w, r, "login", &data, err)
+	}
+	s.setSession(w, res.Secret)
+	http.Redirect(w, r, safeBack(res.Back, "/admin"), http.StatusSeeOther)
 	return nil
 }
 

@@ -46,13 +46,19 @@ type adminUsersPage struct {
 	InviteEmail, InviteName, InviteKind, InviteAgency string
 	// Link is the link of the invitation just made, shown once.
 	Link string
+	// agencyNames names the region's agencies by slug.
+	agencyNames map[string]string
 }
 
 // RoleLabel names a role with its place.
 func (p adminUsersPage) RoleLabel(r pendopo.Role) string {
 	l := p.Tx(r.Kind.Title())
 	if r.Agency != "" {
-		l += " · " + r.Agency
+		name := p.agencyNames[r.Agency]
+		if name == "" {
+			name = r.Agency
+		}
+		l += " · " + name
 	}
 	if r.Region != "" && r.Region != p.Code {
 		l += " · " + r.Region
@@ -70,7 +76,16 @@ func (s *Server) adminUsersData(r *http.Request) (adminUsersPage, error) {
 	who := current(r).Actor
 	p.Title = p.T("users.title", reg.Name)
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + code}, {p.T("users.crumb"), ""}}
-	data := adminUsersPage{Page: p, Code: code, RegionName: reg.Name}
+	data := adminUsersPage{Page: p, Code: code, RegionName: reg.Name, agencyNames: map[string]string{}}
+	if data.Agencies, _, err = s.app.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
+		return data, err
+	}
+	for _, ag := range data.Agencies {
+		data.agencyNames[ag.Slug] = ag.ShortName
+		if ag.ShortName == "" {
+			data.agencyNames[ag.Slug] = ag.Name
+		}
+	}
 	users, err := s.app.Officers(ctx, who, code)
 	if err != nil {
 		return data, err
@@ -95,9 +110,6 @@ func (s *Server) adminUsersData(r *http.Request) (adminUsersPage, error) {
 			}
 		}
 	} else if pendopo.KindOf(err) != pendopo.KindForbidden {
-		return data, err
-	}
-	if data.Agencies, _, err = s.app.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage}); err != nil {
 		return data, err
 	}
 	for _, k := range pendopo.RoleKinds {

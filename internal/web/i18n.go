@@ -67,6 +67,10 @@ var messages = map[string][2]string{
 	"form.problem":       {"Periksa kembali isian yang ditandai.", "Please check the marked fields."},
 
 	"login.title":          {"Masuk", "Sign in"},
+	"login.or":             {"atau", "or"},
+	"login.sso":            {"Masuk dengan %s", "Sign in with %s"},
+	"login.sso_cancelled":  {"Masuk dengan SSO dibatalkan atau ditolak penyedia.", "Single sign-on was cancelled or refused by the provider."},
+	"invite.sso":           {"Terima dengan %s", "Accept with %s"},
 	"login.button":         {"Masuk", "Sign in"},
 	"login.forgot":         {"Lupa kata sandi?", "Forgot your password?"},
 	"login.no_account":     {"Belum punya akun?", "No account yet?"},

@@ -72,6 +72,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /masuk", handler: s.loginForm},
 		{pattern: "POST /masuk", handler: s.login},
 		{pattern: "POST /keluar", handler: s.logout},
+		{pattern: "GET /masuk/sso", handler: s.ssoStart},
+		{pattern: "GET /masuk/sso/kembali", handler: s.ssoReturn},
 		{pattern: "GET /daftar", handler: s.registerForm},
 		{pattern: "POST /daftar", handler: s.register},
 		{pattern: "GET /konfirmasi", handler: s.confirmForm},
