@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -44,6 +45,40 @@ func BenchmarkPagesNational(b *testing.B) {
 					b.Fatalf("%s: %d", bb.path(i), w.Code)
 				}
 				i++
+			}
+		})
+	}
+}
+
+// BenchmarkSignedIn measures what a session costs: the same service page
+// for a visitor (from the page cache) and for a signed-in person (session
+// and account read from the database, page rendered), and the console's
+// region page and the account page.
+func BenchmarkSignedIn(b *testing.B) {
+	p := portaltest.NewPortal(b)
+	svc, err := p.App.Store().ServiceBySlug(context.Background(), "33.74", "penerbitan-ktp-el")
+	if err != nil {
+		b.Fatal(err)
+	}
+	page := fmt.Sprintf("/layanan/%d", svc.ID)
+	for _, bb := range []struct{ name, path, session string }{
+		{"service-visitor", page, ""},
+		{"service-signed-in", page, p.RegionAdmin},
+		{"console-region", "/admin/daerah/33.74", p.RegionAdmin},
+		{"account", "/akun", p.RegionAdmin},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequest(http.MethodGet, bb.path, nil)
+				if bb.session != "" {
+					r.AddCookie(&http.Cookie{Name: portaltest.SessionCookie, Value: bb.session})
+				}
+				w := httptest.NewRecorder()
+				p.Handler.ServeHTTP(w, r)
+				if w.Code != 200 {
+					b.Fatalf("%s: %d", bb.path, w.Code)
+				}
 			}
 		})
 	}

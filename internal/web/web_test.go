@@ -310,6 +310,18 @@ func TestSignIn(t *testing.T) {
 	if res := p.Do(t, r); res.StatusCode != http.StatusForbidden || len(res.Cookies()) != 0 {
 		t.Errorf("cross-site post: %d", res.StatusCode)
 	}
+	// Guessing is stopped per account, with a clear message, and the
+	// right password does not get through the lock either.
+	var last portaltest.Response
+	for range 6 {
+		last = p.PostForm(t, "/masuk", url.Values{"login": {"nasional@pendopo.test"}, "password": {"tebak-tebakan"}}, "")
+	}
+	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.Body, "menit") {
+		t.Errorf("after 6 wrong passwords: %d", last.StatusCode)
+	}
+	if res := p.PostForm(t, "/masuk", url.Values{"login": {"nasional@pendopo.test"}, "password": {portaltest.Password}}, ""); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("locked account signed in: %d", res.StatusCode)
+	}
 	// A citizen without a role is told the console is for officers.
 	if _, err := p.App.AddUser(context.Background(), "Warga", "warga@contoh.test", portaltest.Password, nil); err != nil {
 		t.Fatal(err)
