@@ -435,15 +435,16 @@ func (a *App) Version(ctx context.Context, who Actor, id int64, n int) (pendopo.
 	return a.store.Version(ctx, id, n)
 }
 
-// AdminServices lists a region's services including drafts.
-func (a *App) AdminServices(ctx context.Context, who Actor, region string, p pendopo.Page) ([]pendopo.ServiceSummary, int, error) {
+// AdminServices lists a region's services including drafts, or one
+// agency's when agency is not empty.
+func (a *App) AdminServices(ctx context.Context, who Actor, region, agency string, p pendopo.Page) ([]pendopo.ServiceSummary, int, error) {
 	if _, err := a.Region(ctx, region); err != nil {
 		return nil, 0, err
 	}
 	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return nil, 0, err
 	}
-	return a.store.Services(ctx, pendopo.ServiceFilter{Region: region, Drafts: true, Page: p})
+	return a.store.Services(ctx, pendopo.ServiceFilter{Region: region, Agency: agency, Drafts: true, Page: p})
 }
 
 // Synonyms returns the admins' synonym rules (the national defaults are

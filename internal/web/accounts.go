@@ -322,6 +322,43 @@ func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Device names the browser and system of a session's user agent in a few
+// words ("Chrome, Android"), or the raw text when it is not recognised.
+func (accountPage) Device(ua string) string {
+	if ua == "" {
+		return "—"
+	}
+	browser := ""
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"SamsungBrowser/", "Samsung Internet"}, {"Firefox/", "Firefox"},
+		{"Chrome/", "Chrome"}, {"Safari/", "Safari"}, {"curl/", "curl"},
+	} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	system := ""
+	for _, o := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Windows", "Windows"}, {"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			system = o.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + ", " + system
+	case browser != "" || system != "":
+		return browser + system
+	}
+	if len(ua) > 60 {
+		return ua[:60] + "…"
+	}
+	return ua
+}
+
 // accountPage is a person's own account page.
 type accountPage struct {
 	Page
@@ -368,7 +405,11 @@ func (s *Server) accountPageData(r *http.Request) (accountPage, error) {
 			where = reg.Name
 		}
 		if role.Agency != "" {
-			where = role.Agency + " · " + where
+			name := role.Agency
+			if ag, err := s.app.Agency(r.Context(), role.Region, role.Agency); err == nil {
+				name = ag.Name
+			}
+			where = name + " · " + where
 		}
 		data.Roles = append(data.Roles, strings.TrimSuffix(p.Tx(role.Kind.Title())+" — "+where, " — "))
 	}

@@ -102,6 +102,31 @@ type adminRegionPage struct {
 	Agencies []pendopo.Agency
 	Points   []pendopo.ServicePoint
 	Pending  []pendopo.PendingVersion
+	// Agency filters the service list ("" for all); Pager pages it.
+	Agency string
+	Pager  pager
+	Total  int
+}
+
+// consoleAgency is the agency whose services the console lists first: the
+// one asked for with ?opd=, else the person's own when all their roles in
+// the region are in one agency.
+func consoleAgency(r *http.Request, who app.Actor, code string) string {
+	q := r.URL.Query()
+	if q.Has("opd") {
+		return q.Get("opd")
+	}
+	own := ""
+	for _, role := range who.Roles {
+		if role.Region != code {
+			continue
+		}
+		if role.Agency == "" || own != "" && own != role.Agency {
+			return ""
+		}
+		own = role.Agency
+	}
+	return own
 }
 
 func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage, error) {
@@ -111,7 +136,9 @@ func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage,
 		return adminRegionPage{}, err
 	}
 	who := current(r).Actor
-	services, _, err := s.app.AdminServices(ctx, who, code, pendopo.Page{PerPage: pendopo.MaxPerPage})
+	agency := consoleAgency(r, who, code)
+	page := pendopo.Page{Page: pageNum(r), PerPage: listPage}
+	services, total, err := s.app.AdminServices(ctx, who, code, agency, page)
 	if err != nil {
 		return adminRegionPage{}, err
 	}
@@ -129,7 +156,8 @@ func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage,
 	}
 	p.Title = p.T("admin.region.title", reg.Name)
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, ""}}
-	return adminRegionPage{Page: p, Code: code, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points, Pending: pending}, nil
+	return adminRegionPage{Page: p, Code: code, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points, Pending: pending,
+		Agency: agency, Total: total, Pager: newPager(r, page.Page, listPage, total)}, nil
 }
 
 func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {

@@ -413,6 +413,8 @@ var messages = map[string][2]string{
 	"audit.n_changes":            {"%d perubahan", "%d changes"},
 	"tokens.crumb":               {"Token API", "API tokens"},
 	"admin.title":                {"Pengelolaan", "Administration"},
+	"admin.all_agencies":         {"Semua perangkat daerah", "All agencies"},
+	"admin.service_count":        {"%s layanan", "%s services"},
 	"admin.signed_in":            {"Masuk sebagai %s.", "Signed in as %s."},
 	"admin.choose_region":        {"Pilih daerah", "Choose a region"},
 	"admin.region_code":          {"Kode wilayah", "Region code"},
