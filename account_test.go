@@ -1,6 +1,7 @@
 package pendopo
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -161,4 +162,32 @@ func TestRoleAllows(t *testing.T) {
 			t.Errorf("%+v accepted", r)
 		}
 	}
+}
+
+// FuzzNormalizeLogin: whatever people type as their login, an accepted one
+// is either a lower-case email or a +62 mobile number, and normalising it
+// again changes nothing (so the same person always finds one account).
+func FuzzNormalizeLogin(f *testing.F) {
+	for _, s := range []string{"Budi@Contoh.ID", "0812-3456-7890", "+62 812 3456 7890", "628123456789", "@", "a@b", "08", "", "<a@b.c>", "＋６２８１２"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		email, phone, ok := NormalizeLogin(s)
+		if !ok {
+			return
+		}
+		if (email == "") == (phone == "") {
+			t.Fatalf("%q: email %q phone %q", s, email, phone)
+		}
+		if email != "" && (email != strings.ToLower(email) || !strings.Contains(email, "@")) {
+			t.Fatalf("%q: email %q", s, email)
+		}
+		if phone != "" && (!strings.HasPrefix(phone, "+628") || len(phone) < 11 || len(phone) > 16) {
+			t.Fatalf("%q: phone %q", s, phone)
+		}
+		e2, p2, ok2 := NormalizeLogin(email + phone)
+		if !ok2 || e2 != email || p2 != phone {
+			t.Fatalf("%q: not stable: %q %q → %q %q", s, email, phone, e2, p2)
+		}
+	})
 }
