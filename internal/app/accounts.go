@@ -403,21 +403,31 @@ func (a *App) ResetPassword(ctx context.Context, login, code, password, ip strin
 	})
 }
 
-// ChangePassword changes the password of the signed-in user, who proves it
-// with the current one; other sessions end.
-func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, currentSecret string) error {
+// recheck asks a signed-in person for their password again before a
+// serious change; a wrong one is a problem of field.
+func (a *App) recheck(ctx context.Context, who Actor, password, field string) (pendopo.User, error) {
 	u, err := a.store.User(ctx, who.UserID)
 	if err != nil {
-		return err
+		return u, err
 	}
 	c, err := a.store.Credentials(ctx, u.Email, u.Phone)
 	if err != nil {
-		return err
+		return u, err
 	}
-	if ok, _ := checkPassword(current, c.PasswordHash); !ok {
+	if ok, _ := checkPassword(password, c.PasswordHash); !ok {
 		var p pendopo.Problems
-		p.Add("current", pendopo.T("Kata sandi sekarang salah.", "The current password is wrong."))
-		return p.Err()
+		p.Add(field, pendopo.T("Kata sandi salah.", "Wrong password."))
+		return u, p.Err()
+	}
+	return u, nil
+}
+
+// ChangePassword changes the password of the signed-in user, who proves it
+// with the current one; other sessions end.
+func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, currentSecret string) error {
+	u, err := a.recheck(ctx, who, current, "current")
+	if err != nil {
+		return err
 	}
 	if err := pendopo.CheckPassword(next, u.Contact(), u.Name); err != nil {
 		return err
@@ -579,18 +589,9 @@ func (a *App) ExportMyData(ctx context.Context, who Actor) ([]byte, error) {
 // DeleteAccount erases the signed-in user's personal data after they
 // confirm with their password. Public records they made keep no identity.
 func (a *App) DeleteAccount(ctx context.Context, who Actor, password string) error {
-	u, err := a.store.User(ctx, who.UserID)
+	u, err := a.recheck(ctx, who, password, "password")
 	if err != nil {
 		return err
-	}
-	c, err := a.store.Credentials(ctx, u.Email, u.Phone)
-	if err != nil {
-		return err
-	}
-	if ok, _ := checkPassword(password, c.PasswordHash); !ok {
-		var p pendopo.Problems
-		p.Add("password", pendopo.T("Kata sandi salah.", "Wrong password."))
-		return p.Err()
 	}
 	anon := Actor{Name: "warga #" + strconv.FormatInt(u.ID, 10), UserID: u.ID, IP: who.IP}
 	e := pendopo.AuditEntry{Action: "user.erase", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
