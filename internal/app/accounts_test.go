@@ -295,3 +295,25 @@ func TestDirSender(t *testing.T) {
 		}
 	}
 }
+
+// TestCitizensCannotReadEachOther: a citizen's actor gets nothing of
+// another citizen's data, and their export holds only their own.
+func TestCitizensCannotReadEachOther(t *testing.T) {
+	x := newAccounts(t)
+	a := x.citizen(t, "Ani", "ani@contoh.id", "sate ayam madura")
+	b := x.citizen(t, "Budi", "budi@contoh.id", "soto kudus enak")
+	if _, err := x.SetNIK(ctx, app.Actor{Name: "Budi", UserID: b.ID}, "3374011708450001"); err != nil {
+		t.Fatal(err)
+	}
+	ani := app.Actor{Name: "Ani", UserID: a.ID}
+	if _, err := x.ReadPersonalData(ctx, ani, b.ID); kind(err) != pendopo.KindForbidden {
+		t.Errorf("citizen reads another citizen: %v", err)
+	}
+	data, err := x.ExportMyData(ctx, ani)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "budi@contoh.id") || strings.Contains(string(data), "3374011708450001") {
+		t.Errorf("Ani's export holds Budi's data: %s", data)
+	}
+}
