@@ -5,10 +5,11 @@ package data
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"io/fs"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,9 @@ var regionsCSV []byte
 
 //go:embed jenis-layanan.csv
 var kindsCSV []byte
+
+//go:embed libur-nasional-*.csv
+var holidayFiles embed.FS
 
 // Regions returns the 38 provinces and 514 kabupaten/kota, provinces first
 // within each code range as in the source file.
@@ -58,6 +62,53 @@ func ServiceKinds() ([]pendopo.ServiceKind, error) {
 			return nil, fmt.Errorf("jenis-layanan.csv line %d: unknown category %q", i+2, r[3])
 		}
 		out = append(out, pendopo.ServiceKind{Code: r[0], Name: pendopo.T(r[1], r[2]), Category: r[3], Weight: w})
+	}
+	return out, nil
+}
+
+// Holidays returns the national holidays and cuti bersama of every year
+// shipped (libur-nasional-YYYY.csv).
+func Holidays() ([]pendopo.Holiday, error) {
+	names, err := fs.Glob(holidayFiles, "libur-nasional-*.csv")
+	if err != nil {
+		return nil, err
+	}
+	var out []pendopo.Holiday
+	for _, name := range names {
+		b, err := holidayFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		hs, err := ReadHolidays(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, hs...)
+	}
+	return out, nil
+}
+
+// ReadHolidays reads a holiday table with the columns date,name,kind, the
+// format of the shipped files and of later years an admin imports.
+func ReadHolidays(b []byte) ([]pendopo.Holiday, error) {
+	recs, err := readCSV(b, "date,name,kind")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pendopo.Holiday, 0, len(recs))
+	for i, r := range recs {
+		d, err := pendopo.ParseDay(r[0])
+		if err != nil {
+			return nil, fmt.Errorf("line %d: date %q is not written 2026-03-21", i+2, r[0])
+		}
+		k := pendopo.HolidayKind(r[2])
+		if k != pendopo.HolidayNational && k != pendopo.HolidayLeave {
+			return nil, fmt.Errorf("line %d: kind %q is neither libur_nasional nor cuti_bersama", i+2, r[2])
+		}
+		if strings.TrimSpace(r[1]) == "" {
+			return nil, fmt.Errorf("line %d: the holiday has no name", i+2)
+		}
+		out = append(out, pendopo.Holiday{Date: d, Name: r[1], Kind: k})
 	}
 	return out, nil
 }
