@@ -1,0 +1,142 @@
+package pendopo
+
+import (
+	"fmt"
+	"strings"
+)
+
+// WorkflowStep is one stage an application passes at the responsible
+// agency, acted on by holders of one role there.
+type WorkflowStep struct {
+	Key  string   `json:"key"`
+	Name Text     `json:"name"`
+	Role RoleKind `json:"role"`
+}
+
+// Workflow is the steps of an online service, in order. Like the form it
+// belongs to the service's content and is versioned with it.
+type Workflow struct {
+	Steps []WorkflowStep `json:"steps"`
+}
+
+// DefaultWorkflow is the usual path of a regional service: the officer
+// checks the documents and processes the request, the head approves, and
+// the officer issues the result.
+func DefaultWorkflow() Workflow {
+	return Workflow{Steps: []WorkflowStep{
+		{"verifikasi", T("Verifikasi berkas", "Document check"), RoleOfficer},
+		{"pemrosesan", T("Pemrosesan", "Processing"), RoleOfficer},
+		{"persetujuan", T("Persetujuan pimpinan", "Head's approval"), RoleSupervisor},
+		{"penerbitan", T("Penerbitan", "Issuing"), RoleOfficer},
+	}}
+}
+
+// Validate checks a workflow: one to ten steps with unique keys, names,
+// and roles of the agency.
+func (w Workflow) Validate() error {
+	var p Problems
+	if len(w.Steps) == 0 || len(w.Steps) > 10 {
+		p.Add("workflow.steps", T("Alur perlu 1 sampai 10 tahap.", "A workflow needs 1 to 10 steps."))
+	}
+	seen := map[string]bool{}
+	for i, st := range w.Steps {
+		at := fmt.Sprintf("workflow.steps[%d]", i)
+		if !fieldKeyRE.MatchString(st.Key) || seen[st.Key] {
+			p.Add(at+".key", T("Kode tahap memakai huruf kecil dan tidak boleh kembar.", "Step keys are lower case and unique."))
+		}
+		seen[st.Key] = true
+		if strings.TrimSpace(st.Name.ID) == "" || len(st.Name.ID) > 100 || !ValidText(st.Name.ID) || !ValidText(st.Name.EN) {
+			p.Add(at+".name", T("Setiap tahap perlu nama (maksimal 100 karakter).", "Every step needs a name (at most 100 characters)."))
+		}
+		if st.Role != RoleOfficer && st.Role != RoleSupervisor && st.Role != RoleAgencyAdmin {
+			p.Add(at+".role", T("Tahap dikerjakan petugas, pimpinan, atau admin perangkat daerah.", "A step is done by an officer, a supervisor or an agency admin."))
+		}
+	}
+	return p.Err()
+}
+
+// ApplicationStatus is where an application stands.
+type ApplicationStatus string
+
+// Application statuses. Only in_progress runs the service-level clock;
+// returned waits on the applicant and pauses it.
+const (
+	StatusDraft      ApplicationStatus = "draft"
+	StatusInProgress ApplicationStatus = "in_progress"
+	StatusReturned   ApplicationStatus = "returned"
+	StatusRejected   ApplicationStatus = "rejected"
+	StatusCompleted  ApplicationStatus = "completed"
+	StatusWithdrawn  ApplicationStatus = "withdrawn"
+)
+
+// Final reports whether nothing more happens to an application.
+func (s ApplicationStatus) Final() bool {
+	return s == StatusRejected || s == StatusCompleted || s == StatusWithdrawn
+}
+
+// ApplicationAction is something done to an application.
+type ApplicationAction string
+
+// Actions: the applicant submits, resubmits after a return and may
+// withdraw before a decision; officers approve a step, return it for
+// correction, reject it, or hand it to a colleague.
+const (
+	ActSubmit   ApplicationAction = "submit"
+	ActResubmit ApplicationAction = "resubmit"
+	ActWithdraw ApplicationAction = "withdraw"
+	ActApprove  ApplicationAction = "approve"
+	ActReturn   ApplicationAction = "return"
+	ActReject   ApplicationAction = "reject"
+	ActReassign ApplicationAction = "reassign"
+)
+
+// ByApplicant reports whether the applicant, not an officer, does a.
+func (a ApplicationAction) ByApplicant() bool {
+	return a == ActSubmit || a == ActResubmit || a == ActWithdraw
+}
+
+// ApplicationState is an application's place in its workflow.
+type ApplicationState struct {
+	Status ApplicationStatus `json:"status"`
+	// Step indexes the workflow step in progress or returned from.
+	Step int `json:"step"`
+}
+
+var errBadTransition = Errorf(KindConflict, T(
+	"Tindakan itu tidak dapat dilakukan pada tahap permohonan sekarang; muat ulang halaman untuk melihat keadaan terbaru.",
+	"That action is not possible at the application's current stage; reload the page to see where it stands."))
+
+// Next is the state after action a, or an error when a is not allowed
+// now. Returning needs a note and rejecting a reason, because the
+// applicant must learn what to fix or why.
+func (w Workflow) Next(s ApplicationState, a ApplicationAction, note string) (ApplicationState, error) {
+	if (a == ActReturn || a == ActReject) && strings.TrimSpace(note) == "" {
+		var p Problems
+		msg := T("Tulis apa yang perlu diperbaiki pemohon.", "Write what the applicant needs to fix.")
+		if a == ActReject {
+			msg = T("Tulis alasan penolakan.", "Write the reason for refusing.")
+		}
+		p.Add("note", msg)
+		return s, p.Err()
+	}
+	switch {
+	case s.Status == StatusDraft && a == ActSubmit:
+		return ApplicationState{Status: StatusInProgress}, nil
+	case s.Status == StatusReturned && a == ActResubmit:
+		return ApplicationState{Status: StatusInProgress, Step: s.Step}, nil
+	case (s.Status == StatusDraft || s.Status == StatusReturned) && a == ActWithdraw:
+		return ApplicationState{Status: StatusWithdrawn, Step: s.Step}, nil
+	case s.Status == StatusInProgress && a == ActApprove:
+		if s.Step+1 >= len(w.Steps) {
+			return ApplicationState{Status: StatusCompleted, Step: s.Step}, nil
+		}
+		return ApplicationState{Status: StatusInProgress, Step: s.Step + 1}, nil
+	case s.Status == StatusInProgress && a == ActReturn:
+		return ApplicationState{Status: StatusReturned, Step: s.Step}, nil
+	case s.Status == StatusInProgress && a == ActReject:
+		return ApplicationState{Status: StatusRejected, Step: s.Step}, nil
+	case s.Status == StatusInProgress && a == ActReassign:
+		return s, nil
+	}
+	return s, errBadTransition
+}
