@@ -180,11 +180,12 @@ func (a *App) SSOFinish(ctx context.Context, cookie, state, code, ip, userAgent 
 	}
 	provider := a.sso.cfg.Issuer
 	userID, err := a.store.Identity(ctx, provider, idt.Subject)
+	linked := err == nil
 	switch {
-	case err == nil:
-	case !errors.Is(err, pendopo.ErrNotFound):
+	case err != nil && !errors.Is(err, pendopo.ErrNotFound):
 		return SSOResult{}, err
 	case f.Invite != "":
+		// An invitation is taken even by someone already linked.
 		inv, err := a.Invitation(ctx, f.Invite)
 		if err != nil {
 			return SSOResult{}, err
@@ -194,9 +195,11 @@ func (a *App) SSOFinish(ctx context.Context, cookie, state, code, ip, userAgent 
 				"Undangan ini untuk "+inv.Email+", tetapi akun SSO Anda memakai alamat lain (atau alamatnya belum terverifikasi).",
 				"This invitation is for "+inv.Email+", but your single sign-on account uses another address (or an unverified one)."))
 		}
-		existing := int64(0)
-		if c, err := a.store.Credentials(ctx, email, ""); err == nil {
-			existing = c.UserID
+		existing := userID
+		if !linked {
+			if c, err := a.store.Credentials(ctx, email, ""); err == nil {
+				existing = c.UserID
+			}
 		}
 		name := claims.Name
 		if name == "" {
@@ -205,11 +208,15 @@ func (a *App) SSOFinish(ctx context.Context, cookie, state, code, ip, userAgent 
 		if name == "" {
 			name = inv.Name
 		}
-		userID, err = a.takeInvitation(ctx, inv, existing, pendopo.User{Name: name, Email: email}, "", ip,
-			func(tx pendopo.Store, uid int64) error { return tx.LinkIdentity(ctx, provider, idt.Subject, uid) })
+		var link func(tx pendopo.Store, uid int64) error
+		if !linked {
+			link = func(tx pendopo.Store, uid int64) error { return tx.LinkIdentity(ctx, provider, idt.Subject, uid) }
+		}
+		userID, err = a.takeInvitation(ctx, inv, existing, pendopo.User{Name: name, Email: email}, "", ip, link)
 		if err != nil {
 			return SSOResult{}, err
 		}
+	case linked:
 	default:
 		// Officers with an account already link on first use; people
 		// without a role are not let in through single sign-on.

@@ -92,6 +92,9 @@ func TestCitizenAccountPages(t *testing.T) {
 	if acc.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("account page may be cached: %q", acc.Header.Get("Cache-Control"))
 	}
+	if res := p.GetAs(t, "/daerah/33.74", sess); res.Header.Get("Cache-Control") != "private, no-cache" {
+		t.Errorf("a signed-in public page may be kept by shared caches: %q", res.Header.Get("Cache-Control"))
+	}
 	checkHTML(t, "/akun", acc)
 
 	// The NIK is checked, kept encrypted, and shown only masked.

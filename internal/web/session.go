@@ -86,6 +86,9 @@ func (s *Server) withSession(h http.Handler) http.Handler {
 			who, u, err := s.app.SessionActor(r.Context(), c.Value, clientIP(r))
 			if err == nil {
 				r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, &session{Actor: who, User: u, secret: c.Value}))
+				// Pages of a signed-in person name them; shared caches
+				// must not keep them.
+				w.Header().Set("Cache-Control", "private, no-cache")
 			} else if pendopo.KindOf(err) == pendopo.KindUnauthorized {
 				s.clearSession(w)
 			}

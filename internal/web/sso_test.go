@@ -152,6 +152,18 @@ func TestSingleSignOn(t *testing.T) {
 		t.Errorf("second sign-in: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 
+	// Someone already linked takes a further invitation with SSO too.
+	_, link2, err := p.App.Invite(ctx, admin, "wati@semarangkota.test", "", pendopo.Role{Kind: pendopo.RoleSupervisor, Region: "33.74", Agency: "dinkes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret2, _ := strings.Cut(link2, "/undangan/")
+	if res := ssoRoundTrip(t, p, m, "/masuk/sso?undangan="+secret2, wati, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second invitation: %d %s", res.StatusCode, res.Body)
+	}
+	if res := p.Get(t, "/undangan/"+secret2); res.StatusCode != http.StatusNotFound {
+		t.Errorf("second invitation still open: %d", res.StatusCode)
+	}
 	// An officer who already had a password account links on first use,
 	// by the provider's verified address.
 	res = ssoRoundTrip(t, p, m, "/masuk/sso", &mockoidc.MockUser{Subject: "idp-admin", Email: "admin@semarangkota.test", EmailVerified: true}, nil)
