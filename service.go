@@ -53,6 +53,8 @@ type ServiceContent struct {
 	// Points lists the slugs of the service points that deliver it.
 	Points   []string `json:"points"`
 	Standard Standard `json:"standard"`
+	// Apply, when set, lets citizens apply for the service in Pendopo.
+	Apply *Online `json:"apply,omitempty"`
 }
 
 // Channel is how a service is delivered.
@@ -259,6 +261,17 @@ func (c *ServiceContent) Validate() error {
 		}
 	}
 	c.Standard.validate(&p)
+	if c.Apply != nil {
+		if !c.HasChannel(ChannelOnline) {
+			p.Add("apply", T("Layanan yang dapat diajukan di Pendopo harus berkanal online.", "A service people can apply for in Pendopo must have the online channel."))
+		}
+		if err := c.Apply.Validate(); err != nil {
+			for _, f := range problemsOf(err) {
+				f.Field = "apply." + f.Field
+				p = append(p, f)
+			}
+		}
+	}
 	return p.Err()
 }
 

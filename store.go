@@ -19,6 +19,7 @@ type Store interface {
 	TokenStore
 	AccountStore
 	AuditStore
+	ApplicationStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)

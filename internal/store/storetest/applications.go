@@ -1,0 +1,215 @@
+package storetest
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/pendopotest"
+)
+
+// applicationFixture makes a service in 33.74 and two citizens.
+func applicationFixture(t *testing.T, s pendopo.Store) (pendopo.Service, pendopo.User, pendopo.User) {
+	t.Helper()
+	setupRegion(t, s)
+	svc := must(s.CreateService(ctx, "33.74", pendopotest.Content("domisili", "ktp-el", "dukcapil"), pendopotest.Change(pendopotest.T0, ""), true))(t)
+	u := must(s.CreateUser(ctx, pendopo.User{Name: "Budi", Email: "budi@contoh.id"}, "h", pendopotest.T0))(t)
+	v := must(s.CreateUser(ctx, pendopo.User{Name: "Sari", Email: "sari@contoh.id"}, "h", pendopotest.T0))(t)
+	return svc, u, v
+}
+
+func newApplication(svc pendopo.Service, applicant pendopo.User, number, key string, at time.Time) pendopo.Application {
+	return pendopo.Application{Number: number, Region: "33.74", ServiceID: svc.ID, ServiceVersion: 1, ServiceName: svc.Name,
+		Agency: "dukcapil", ApplicantID: applicant.ID, ApplicantName: applicant.Name, Key: key,
+		ApplicationState: pendopo.ApplicationState{Status: pendopo.StatusDraft}, Sealed: []byte("sealed"), CreatedAt: at}
+}
+
+// testApplications creates drafts idempotently, updates them only at the
+// revision read, and lists queues by deadline.
+func testApplications(t *testing.T, s pendopo.Store) {
+	svc, budi, sari := applicationFixture(t, s)
+	t1 := pendopotest.T0.Add(time.Hour)
+	a := must(s.CreateApplication(ctx, newApplication(svc, budi, "3374-2611-AAAAAA-1", "k1", t1)))(t)
+	if a.ID == 0 || a.Rev != 1 || a.Status != pendopo.StatusDraft || !bytes.Equal(a.Sealed, []byte("sealed")) || !a.CreatedAt.Equal(t1) {
+		t.Fatalf("created: %+v", a)
+	}
+	// The same key again (a double click) returns the same draft.
+	again := must(s.CreateApplication(ctx, newApplication(svc, budi, "3374-2611-BBBBBB-2", "k1", t1)))(t)
+	if again.ID != a.ID || again.Number != a.Number {
+		t.Fatalf("idempotent create gave %+v, want %+v", again, a)
+	}
+	// Another applicant may use the same key; a number is never reused.
+	b := must(s.CreateApplication(ctx, newApplication(svc, sari, "3374-2611-CCCCCC-3", "k1", t1)))(t)
+	_, err := s.CreateApplication(ctx, newApplication(svc, sari, "3374-2611-CCCCCC-3", "k2", t1))
+	wantKind(t, err, pendopo.KindConflict)
+
+	// Submitting: the first writer at revision 1 wins, the second conflicts.
+	a.Status, a.Deadline, a.SubmittedAt, a.UpdatedAt = pendopo.StatusInProgress, pendopo.DateDay(2026, 12, 10), t1, t1
+	a.Sealed = []byte("new")
+	up := must(s.UpdateApplication(ctx, a))(t)
+	if up.Rev != 2 {
+		t.Fatalf("rev after update = %d", up.Rev)
+	}
+	_, err = s.UpdateApplication(ctx, a)
+	wantKind(t, err, pendopo.KindConflict)
+	missing := a
+	missing.ID = 99999
+	_, err = s.UpdateApplication(ctx, missing)
+	wantKind(t, err, pendopo.KindNotFound)
+	got := must(s.ApplicationByNumber(ctx, a.Number))(t)
+	if got.Status != pendopo.StatusInProgress || got.Deadline != pendopo.DateDay(2026, 12, 10) || string(got.Sealed) != "new" ||
+		!got.SubmittedAt.Equal(t1) || got.Rev != 2 {
+		t.Fatalf("read back: %+v", got)
+	}
+	_, err = s.ApplicationByNumber(ctx, "3374-2611-ZZZZZZ-0")
+	wantKind(t, err, pendopo.KindNotFound)
+
+	c := must(s.CreateApplication(ctx, newApplication(svc, sari, "3374-2611-DDDDDD-4", "k3", t1)))(t)
+	c.Status, c.Deadline = pendopo.StatusInProgress, pendopo.DateDay(2026, 12, 1)
+	must(s.UpdateApplication(ctx, c))(t)
+
+	queue, total := apps(t, s, pendopo.ApplicationFilter{Region: "33.74", Agency: "dukcapil",
+		Statuses: []pendopo.ApplicationStatus{pendopo.StatusInProgress}, ByDeadline: true})
+	if total != 2 || queue[0].ID != c.ID || queue[1].ID != a.ID {
+		t.Fatalf("queue by deadline: %d %+v", total, queue)
+	}
+	if due, _ := apps(t, s, pendopo.ApplicationFilter{Region: "33.74", DueBy: pendopo.DateDay(2026, 12, 5)}); len(due) != 1 || due[0].ID != c.ID {
+		t.Errorf("due by 5 December: %+v", due)
+	}
+	if own, total := apps(t, s, pendopo.ApplicationFilter{ApplicantID: sari.ID}); total != 2 || own[0].ID != c.ID || own[1].ID != b.ID {
+		t.Errorf("Sari's applications: %d %+v", total, own)
+	}
+	if other, _ := apps(t, s, pendopo.ApplicationFilter{Region: "33.72"}); len(other) != 0 {
+		t.Errorf("another region sees %+v", other)
+	}
+
+	// The timeline keeps order and names.
+	for i, act := range []pendopo.ApplicationAction{pendopo.ActSubmit, pendopo.ActReturn} {
+		e := pendopo.ApplicationEvent{ApplicationID: a.ID, At: t1.Add(time.Duration(i) * time.Minute), ActorID: budi.ID,
+			Action: act, Status: pendopo.StatusInProgress, Note: "catatan"}
+		if err := s.AddApplicationEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev := must(s.ApplicationEvents(ctx, a.ID))(t)
+	if len(ev) != 2 || ev[0].Action != pendopo.ActSubmit || ev[1].Action != pendopo.ActReturn || ev[0].ActorName != "Budi" || ev[1].Note != "catatan" {
+		t.Fatalf("events: %+v", ev)
+	}
+}
+
+// testApplicationRace lets several writers update one revision at once:
+// exactly one wins.
+func testApplicationRace(t *testing.T, s pendopo.Store) {
+	svc, budi, _ := applicationFixture(t, s)
+	a := must(s.CreateApplication(ctx, newApplication(svc, budi, "3374-2611-EEEEEE-5", "", pendopotest.T0)))(t)
+	const n = 8
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		wins int
+	)
+	for i := range n {
+		wg.Go(func() {
+			b := a
+			b.Step = i + 1
+			err := s.InTx(ctx, func(tx pendopo.Store) error {
+				if _, err := tx.UpdateApplication(ctx, b); err != nil {
+					return err
+				}
+				return tx.AddApplicationEvent(ctx, pendopo.ApplicationEvent{ApplicationID: a.ID, At: pendopotest.T0, Action: pendopo.ActApprove, Step: i + 1})
+			})
+			if err == nil {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			} else if pendopo.KindOf(err) != pendopo.KindConflict {
+				t.Errorf("writer %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d writers won, want 1", wins)
+	}
+	got := must(s.Application(ctx, a.ID))(t)
+	ev := must(s.ApplicationEvents(ctx, a.ID))(t)
+	if got.Rev != 2 || len(ev) != 1 || ev[0].Step != got.Step {
+		t.Fatalf("after the race: rev %d step %d, events %+v", got.Rev, got.Step, ev)
+	}
+}
+
+// testApplicationFiles keeps uploads, documents, keys and holidays.
+func testApplicationFiles(t *testing.T, s pendopo.Store) {
+	svc, budi, _ := applicationFixture(t, s)
+	a := must(s.CreateApplication(ctx, newApplication(svc, budi, "3374-2611-FFFFFF-6", "", pendopotest.T0)))(t)
+	u := must(s.SaveUpload(ctx, pendopo.Upload{ApplicationID: a.ID, Field: "ktp", Addr: "abc", Media: pendopo.MediaPDF, Size: 10,
+		Name: "ktp.pdf", UploadedBy: budi.ID, CreatedAt: pendopotest.T0}))(t)
+	if ups := must(s.Uploads(ctx, a.ID))(t); len(ups) != 1 || ups[0] != u {
+		t.Fatalf("uploads: %+v, want %+v", ups, u)
+	}
+
+	k1 := pendopo.SigningKey{ID: "k1", Region: "33.74", Public: []byte{1, 2}, Sealed: []byte{3}, CreatedAt: pendopotest.T0}
+	k2 := pendopo.SigningKey{ID: "k2", Region: "33.74", Public: []byte{4}, Sealed: []byte{5}, CreatedAt: pendopotest.T0.Add(time.Hour)}
+	for _, k := range []pendopo.SigningKey{k1, k2} {
+		if err := s.SaveSigningKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantKind(t, s.SaveSigningKey(ctx, k1), pendopo.KindConflict)
+	if err := s.RetireSigningKey(ctx, "k1", pendopotest.T0.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	keys := must(s.SigningKeys(ctx, "33.74"))(t)
+	if len(keys) != 2 || keys[0].ID != "k2" || !keys[0].RetiredAt.IsZero() || !keys[1].RetiredAt.Equal(pendopotest.T0.Add(2*time.Hour)) ||
+		!bytes.Equal(keys[1].Public, []byte{1, 2}) {
+		t.Fatalf("keys: %+v", keys)
+	}
+
+	d := pendopo.IssuedDocument{Code: "ABCD-EFGH-JKMN", ApplicationID: a.ID, Region: "33.74", Title: "SK", Digest: []byte("0123456789abcdef0123456789abcdef"),
+		Signature: []byte("sig"), KeyID: "k2", Blob: "addr", IssuedAt: pendopotest.T0}
+	if err := s.SaveDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.SaveDocument(ctx, d), pendopo.KindConflict)
+	if got := must(s.Document(ctx, d.Code))(t); got.KeyID != "k2" || !bytes.Equal(got.Digest, d.Digest) || got.ApplicationID != a.ID {
+		t.Errorf("document: %+v", got)
+	}
+	if got := must(s.DocumentByDigest(ctx, d.Digest))(t); got.Code != d.Code {
+		t.Errorf("document by digest: %+v", got)
+	}
+	_, err := s.Document(ctx, "NONE")
+	wantKind(t, err, pendopo.KindNotFound)
+
+	hol := pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 2), Name: "Hari Jadi Kota"}
+	for _, h := range []pendopo.Holiday{hol, {Region: "33", Date: pendopo.DateDay(2026, 8, 19), Name: "Hari Jadi Provinsi"}} {
+		if err := s.AddRegionHoliday(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hol.Name = "Hari Jadi Kota Semarang"
+	if err := s.AddRegionHoliday(ctx, hol); err != nil {
+		t.Fatal(err)
+	}
+	if hs := must(s.RegionHolidays(ctx, "33.74"))(t); len(hs) != 1 || hs[0].Name != hol.Name || hs[0].Kind != pendopo.HolidayRegional {
+		t.Errorf("holidays of 33.74: %+v", hs)
+	}
+	if hs := must(s.AllRegionHolidays(ctx))(t); len(hs) != 2 || hs[0].Region != "33" {
+		t.Errorf("all holidays: %+v", hs)
+	}
+	if err := s.DeleteRegionHoliday(ctx, "33.74", hol.Date); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.DeleteRegionHoliday(ctx, "33.74", hol.Date), pendopo.KindNotFound)
+}
+
+// apps returns a list and its total, failing the test on an error.
+func apps(t *testing.T, s pendopo.Store, f pendopo.ApplicationFilter) ([]pendopo.Application, int) {
+	t.Helper()
+	l, total, err := s.Applications(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, total
+}
