@@ -160,12 +160,12 @@ type IssuedDocument struct {
 // SigningKey is a region's Ed25519 key. The private half is sealed with
 // the instance's secret key; retired keys no longer sign but still verify.
 type SigningKey struct {
-	ID         string    `json:"id"`
-	Region     string    `json:"region"`
-	Public     []byte    `json:"public_key"`
-	Sealed     []byte    `json:"-"`
-	CreatedAt  time.Time `json:"created_at"`
-	RetiredAt  time.Time `json:"retired_at,omitzero"`
+	ID        string    `json:"id"`
+	Region    string    `json:"region"`
+	Public    []byte    `json:"public_key"`
+	Sealed    []byte    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	RetiredAt time.Time `json:"retired_at,omitzero"`
 }
 
 // ApplicationStore keeps applications, their timelines, uploads, issued
