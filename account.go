@@ -235,12 +235,26 @@ const (
 	ActViewAudit      Action = "audit.view"      // the audit trail
 	ActViewConsole    Action = "console.view"    // open a region's console, read drafts
 	ActImport         Action = "catalog.import"  // import a region bundle
+	// Online applications. Viewing shows applicants' personal data, so
+	// overseers (who see figures) do not have it.
+	ActViewApplications  Action = "applications.view"   // an agency's applications and their files
+	ActHandleApplication Action = "applications.handle" // act on steps, file at a counter on someone's behalf
+	ActManageHolidays    Action = "holidays.manage"     // the region's own holidays
 )
 
 // Scope is what an action applies to: a region, and an agency within it.
 type Scope struct {
 	Region string
 	Agency string
+}
+
+// ActsOnStep reports whether holding r lets someone act on a workflow
+// step of its agency: an officer's step is open to the agency's
+// officers, supervisors and agency admins, a supervisor's step to
+// supervisors and agency admins, an agency admin's to agency admins.
+func (r Role) ActsOnStep(st WorkflowStep) bool {
+	rank := map[RoleKind]int{RoleOfficer: 1, RoleSupervisor: 2, RoleAgencyAdmin: 3}
+	return rank[r.Kind] > 0 && rank[r.Kind] >= rank[st.Role]
 }
 
 // Allows reports whether holding role r permits action a on scope s. It is
@@ -257,7 +271,8 @@ func (r Role) Allows(a Action, s Scope) bool {
 		if s.Region != r.Region {
 			return false
 		}
-		return a != ActEditSynonyms
+		// Deciding on applications belongs to the agency's own staff.
+		return a != ActEditSynonyms && a != ActHandleApplication
 	case RoleAgencyAdmin, RoleSupervisor, RoleOfficer:
 		if s.Region != r.Region {
 			return false
@@ -266,6 +281,8 @@ func (r Role) Allows(a Action, s Scope) bool {
 		switch a {
 		case ActViewConsole:
 			return true
+		case ActViewApplications, ActHandleApplication:
+			return ownAgency
 		case ActDraftService:
 			return ownAgency
 		case ActPublishService:

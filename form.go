@@ -274,7 +274,7 @@ func checkAnswer(fd FormField, vals []string, knownRegion func(string) bool, now
 			}
 		}
 	case FieldConsent:
-		if v != "1" && v != "ya" {
+		if v != "1" && v != "ya" && v != "on" { // "on" is what a checkbox without a value sends
 			return T("Centang pernyataan ini untuk mengirim.", "Tick this statement to send."), false
 		}
 	}

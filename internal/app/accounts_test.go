@@ -12,6 +12,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
@@ -29,6 +30,7 @@ func newAccounts(t *testing.T) accounts {
 	cfg, mem := pendopotest.AppConfig(db, now)
 	clock := now
 	cfg.Now = func() time.Time { return clock }
+	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	a, err := app.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

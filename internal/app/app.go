@@ -18,6 +18,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
+	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -45,6 +46,7 @@ type App struct {
 	// a failed sign-in takes as long either way.
 	dummyHash string
 	baseURL   string
+	blobs     blob.Store
 	// stats are the national figures, counted again after each change.
 	stats atomic.Pointer[pendopo.Stats]
 }
@@ -73,6 +75,9 @@ type Config struct {
 	BaseURL string
 	// SSO turns on single sign-on for officers when its Issuer is set.
 	SSO SSOConfig
+	// Blobs keeps uploaded files and issued documents; without it uploads
+	// are refused.
+	Blobs blob.Store
 }
 
 // New prepares the database (regions and service kinds are seeded when
@@ -115,7 +120,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
-		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs}
 	a.index.SetResultCache(max(0, cfg.SearchCache))
 	if cfg.SSO.Issuer != "" {
 		if cfg.SSO.ClientID == "" {

@@ -1,0 +1,736 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/data"
+)
+
+// Online applications: a citizen starts a draft from a service that has
+// an online form, fills it in and uploads files, submits it, and follows
+// it while the agency's officers act on each workflow step against a
+// deadline counted in working days.
+
+var (
+	errNotOnline = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
+		"Layanan ini belum dapat diajukan secara online di Pendopo.", "This service cannot be applied for online in Pendopo yet."))
+	errSignIn = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T(
+		"Masuk dulu untuk mengajukan permohonan.", "Sign in first to apply."))
+	errNotEditable = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
+		"Permohonan ini sedang diproses dan tidak dapat diubah sekarang.", "This application is being processed and cannot be changed now."))
+	errActedMeanwhile = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
+		"Permohonan ini baru saja diubah orang lain; muat ulang untuk melihat keadaan terbaru sebelum bertindak.",
+		"Someone else changed this application just now; reload to see where it stands before acting."))
+	errNoApplication = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
+		"Permohonan tidak ditemukan. Periksa nomor registrasinya.", "Application not found. Check its tracking number."))
+)
+
+// ApplicationView is an application with what its pages show.
+type ApplicationView struct {
+	pendopo.Application
+	// Content is the service as it stood in the version applied under:
+	// its form, workflow and duration apply.
+	Content pendopo.ServiceContent
+	Region  pendopo.Region
+	Events  []pendopo.ApplicationEvent
+	Uploads []pendopo.Upload
+	// Applicant is true when the viewer follows the application as its
+	// applicant; officers see names, applicants see roles.
+	Applicant bool
+	// CanAct is true when the viewer may act on the current step.
+	CanAct bool
+	Clock  Clock
+}
+
+// Step returns the workflow step in progress or returned from.
+func (v *ApplicationView) CurrentStep() pendopo.WorkflowStep {
+	steps := v.Content.Apply.Workflow.Steps
+	if v.Application.Step < len(steps) {
+		return steps[v.Application.Step]
+	}
+	return pendopo.WorkflowStep{}
+}
+
+// Editable reports whether the applicant may change answers and files.
+func (v *ApplicationView) Editable() bool {
+	return v.Applicant && (v.Status == pendopo.StatusDraft || v.Status == pendopo.StatusReturned)
+}
+
+// Clock is where an application stands against its deadline.
+type Clock struct {
+	Deadline pendopo.Day
+	// DaysLeft counts working days from today to the deadline; negative
+	// when overdue.
+	DaysLeft int
+	Overdue  bool
+	DueToday bool
+	// Running is false while the clock is paused or stopped.
+	Running bool
+}
+
+// calendar returns the working-day calendar of region: national holidays
+// and cuti bersama from the shipped data, and the holidays region admins
+// added for it or its province.
+func (a *App) calendar(ctx context.Context, s pendopo.Store, region string) (*pendopo.Calendar, error) {
+	national, err := data.Holidays()
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.AllRegionHolidays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pendopo.NewCalendar(append(national, own...), region), nil
+}
+
+// today is the current date in region's time zone.
+func (a *App) today(region string) pendopo.Day {
+	return pendopo.DayOf(a.now(), pendopo.RegionZone(region))
+}
+
+func (a *App) clock(cal *pendopo.Calendar, app pendopo.Application, leaveWorks bool) Clock {
+	c := Clock{Deadline: app.Deadline, Running: app.Status == pendopo.StatusInProgress}
+	if app.Deadline == 0 {
+		return c
+	}
+	today := a.today(app.Region)
+	if app.Status == pendopo.StatusReturned && app.PausedSince != 0 {
+		today = app.PausedSince // the clock stopped there
+	}
+	c.DaysLeft = cal.WorkingDaysBetween(today, app.Deadline, leaveWorks)
+	c.Overdue = c.Running && today > app.Deadline
+	c.DueToday = c.Running && today == app.Deadline
+	return c
+}
+
+// OnlineServices lists a region's published services that take
+// applications in Pendopo, by name.
+func (a *App) OnlineServices(ctx context.Context, region string) ([]pendopo.Service, error) {
+	all, err := a.store.RegionServices(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	var out []pendopo.Service
+	for _, s := range all {
+		if s.Version > 0 && s.Apply != nil {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(x, y pendopo.Service) int { return strings.Compare(x.Name, y.Name) })
+	return out, nil
+}
+
+// StartApplication makes a draft for service id. key makes a repeated
+// request (a double click, a retry) return the same draft. forName is
+// the person the application is for, when it is not the signed-in
+// person: an officer filing at a counter, or a citizen applying for a
+// family member.
+func (a *App) StartApplication(ctx context.Context, who Actor, id int64, key, forName string) (pendopo.Application, error) {
+	if who.UserID == 0 {
+		return pendopo.Application{}, errSignIn
+	}
+	v, err := a.ServiceView(ctx, id)
+	if err != nil {
+		return pendopo.Application{}, err
+	}
+	s := v.Service
+	if s.Apply == nil {
+		return pendopo.Application{}, errNotOnline
+	}
+	u, err := a.store.User(ctx, who.UserID)
+	if err != nil {
+		return pendopo.Application{}, err
+	}
+	forName = strings.TrimSpace(forName)
+	if len(forName) > 200 || !pendopo.ValidText(forName) {
+		return pendopo.Application{}, invalidParam("applicant_name", "Nama pemohon maksimal 200 karakter.", "The applicant's name is at most 200 characters.")
+	}
+	app := pendopo.Application{
+		Number: pendopo.NewTrackingNumber(s.RegionCode, a.now()), Region: s.RegionCode, ServiceID: s.ID,
+		ServiceVersion: s.Version, ServiceName: s.Name, Agency: s.AgencySlug,
+		ApplicantID: u.ID, ApplicantName: u.Name, Key: key, CreatedAt: a.now(),
+		ApplicationState: pendopo.ApplicationState{Status: pendopo.StatusDraft},
+	}
+	if forName != "" && forName != u.Name {
+		app.ApplicantName = forName
+		// Staff of the agency filing for someone at the counter is
+		// assisted service, recorded as such.
+		if _, ok := who.Can(pendopo.ActHandleApplication, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); ok {
+			app.AssistedBy = u.ID
+		}
+	}
+	if app.ApplicantName == "" {
+		return pendopo.Application{}, invalidParam("applicant_name", "Tulis nama pemohon.", "Write the applicant's name.")
+	}
+	if app.Sealed, err = a.sealAnswers(app.Number, pendopo.Answers{}); err != nil {
+		return app, err
+	}
+	var out pendopo.Application
+	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
+		out, err = tx.CreateApplication(ctx, app)
+		if err != nil || out.Number != app.Number { // an earlier request made it already
+			return err
+		}
+		return tx.AddApplicationEvent(ctx, pendopo.ApplicationEvent{ApplicationID: out.ID, At: a.now(), ActorID: u.ID,
+			Action: "create", Status: pendopo.StatusDraft})
+	})
+	return out, err
+}
+
+func (a *App) sealAnswers(number string, ans pendopo.Answers) ([]byte, error) {
+	b, err := json.Marshal(ans)
+	if err != nil {
+		return nil, err
+	}
+	return a.sealer.seal(string(b), "application:"+number), nil
+}
+
+func (a *App) openAnswers(app *pendopo.Application) error {
+	if len(app.Sealed) == 0 {
+		app.Answers = pendopo.Answers{}
+		return nil
+	}
+	plain, err := a.sealer.open(app.Sealed, "application:"+app.Number)
+	if err != nil {
+		return fmt.Errorf("answers of %s: %w", app.Number, err)
+	}
+	return json.Unmarshal([]byte(plain), &app.Answers)
+}
+
+// loadApplication reads an application by number with the content of the
+// service version it was made under.
+func (a *App) loadApplication(ctx context.Context, s pendopo.Store, number string) (pendopo.Application, pendopo.ServiceContent, error) {
+	n, err := pendopo.ParseTrackingNumber(number)
+	if err != nil {
+		return pendopo.Application{}, pendopo.ServiceContent{}, fmt.Errorf("%s: %w", number, errNoApplication)
+	}
+	app, err := s.ApplicationByNumber(ctx, n)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return app, pendopo.ServiceContent{}, fmt.Errorf("%s: %w", n, errNoApplication)
+	}
+	if err != nil {
+		return app, pendopo.ServiceContent{}, err
+	}
+	v, err := s.Version(ctx, app.ServiceID, app.ServiceVersion)
+	if err != nil {
+		return app, pendopo.ServiceContent{}, err
+	}
+	if v.Content.Apply == nil {
+		return app, v.Content, fmt.Errorf("%s: version %d has no form: %w", n, app.ServiceVersion, errNotOnline)
+	}
+	if err := a.openAnswers(&app); err != nil {
+		return app, v.Content, err
+	}
+	return app, v.Content, nil
+}
+
+// access says how who may see app: as its applicant, as staff who may
+// act on its current step, or as staff who may only read it; an error
+// when not at all. Someone else's application is "not found", so that
+// numbers cannot be probed.
+func (a *App) access(who Actor, app pendopo.Application, c pendopo.ServiceContent) (applicant, canAct bool, err error) {
+	if who.UserID != 0 && who.UserID == app.ApplicantID {
+		applicant = true
+	}
+	scope := pendopo.Scope{Region: app.Region, Agency: app.Agency}
+	_, staff := who.Can(pendopo.ActViewApplications, scope)
+	if !applicant && !staff {
+		return false, false, fmt.Errorf("%s for %s: %w", app.Number, who.Name, errNoApplication)
+	}
+	if app.Status == pendopo.StatusInProgress && app.Step < len(c.Apply.Workflow.Steps) {
+		canAct = a.mayActOnStep(who, app, c.Apply.Workflow.Steps[app.Step])
+	}
+	return applicant, canAct, nil
+}
+
+// mayActOnStep reports whether who may act on step of app: staff of the
+// agency holding the step's role, and when the step was handed to one
+// person, only that person or a supervisor.
+func (a *App) mayActOnStep(who Actor, app pendopo.Application, step pendopo.WorkflowStep) bool {
+	if who.system {
+		return true
+	}
+	scope := pendopo.Scope{Region: app.Region, Agency: app.Agency}
+	if _, ok := who.Can(pendopo.ActHandleApplication, scope); !ok {
+		return false
+	}
+	for _, r := range who.Roles {
+		if r.Kind == pendopo.RoleNationalAdmin {
+			return true
+		}
+		if r.Region != app.Region || r.Agency != app.Agency || !r.ActsOnStep(step) {
+			continue
+		}
+		if app.Assignee == 0 || app.Assignee == who.UserID || r.Kind != pendopo.RoleOfficer {
+			return true
+		}
+	}
+	return false
+}
+
+// Application returns an application for who to see. Staff reading an
+// application's personal data is recorded in the audit trail.
+func (a *App) Application(ctx context.Context, who Actor, number string) (*ApplicationView, error) {
+	app, c, err := a.loadApplication(ctx, a.store, number)
+	if err != nil {
+		return nil, err
+	}
+	applicant, canAct, err := a.access(who, app, c)
+	if err != nil {
+		return nil, err
+	}
+	v := &ApplicationView{Application: app, Content: c, Applicant: applicant, CanAct: canAct}
+	if v.Events, err = a.store.ApplicationEvents(ctx, app.ID); err != nil {
+		return nil, err
+	}
+	if v.Uploads, err = a.store.Uploads(ctx, app.ID); err != nil {
+		return nil, err
+	}
+	if v.Region, err = a.Region(ctx, app.Region); err != nil {
+		return nil, err
+	}
+	cal, err := a.calendar(ctx, a.store, app.Region)
+	if err != nil {
+		return nil, err
+	}
+	v.Clock = a.clock(cal, app, c.Apply.LeaveWorks)
+	if !applicant {
+		e := pendopo.AuditEntry{Action: "application.read", Entity: "application", EntityID: app.Number, Region: app.Region}
+		if err := a.audited(ctx, who, "", &e, func(pendopo.Store) error { return nil }); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// SaveAnswers stores what the applicant typed, checked against the form
+// of the application's version; a draft may leave required fields empty.
+// File fields are kept as they are: files change through Upload.
+func (a *App) SaveAnswers(ctx context.Context, who Actor, number string, values map[string][]string) (pendopo.Application, error) {
+	app, c, err := a.loadApplication(ctx, a.store, number)
+	if err != nil {
+		return app, err
+	}
+	if applicant, _, err := a.access(who, app, c); err != nil {
+		return app, err
+	} else if !applicant {
+		return app, fmt.Errorf("%s: %w", number, errForbidden)
+	}
+	if app.Status != pendopo.StatusDraft && app.Status != pendopo.StatusReturned {
+		return app, errNotEditable
+	}
+	merged := map[string][]string{}
+	for _, fd := range c.Apply.Form.Fields {
+		if fd.Type == pendopo.FieldFile {
+			merged[fd.Key] = app.Answers[fd.Key]
+		} else {
+			merged[fd.Key] = values[fd.Key]
+		}
+	}
+	ans, err := pendopo.ReadAnswers(c.Apply.Form, merged, false, a.knownKabKota, a.now())
+	if err != nil {
+		return app, err
+	}
+	app.Answers = ans
+	if app.Sealed, err = a.sealAnswers(app.Number, ans); err != nil {
+		return app, err
+	}
+	app.UpdatedAt = a.now()
+	out, err := a.store.UpdateApplication(ctx, app)
+	if pendopo.KindOf(err) == pendopo.KindConflict {
+		return app, errActedMeanwhile
+	}
+	return out, err
+}
+
+func (a *App) knownKabKota(code string) bool {
+	r, err := a.Region(context.Background(), code)
+	return err == nil && r.Level != pendopo.LevelProvinsi
+}
+
+// Upload stores a file for a file field of an application the applicant
+// may still edit: its type is judged by its content and its size is
+// bounded by the field. The field's answer then names the file.
+func (a *App) Upload(ctx context.Context, who Actor, number, field, name string, r io.Reader) (pendopo.Upload, error) {
+	app, c, err := a.loadApplication(ctx, a.store, number)
+	if err != nil {
+		return pendopo.Upload{}, err
+	}
+	if applicant, _, err := a.access(who, app, c); err != nil {
+		return pendopo.Upload{}, err
+	} else if !applicant {
+		return pendopo.Upload{}, fmt.Errorf("%s: %w", number, errForbidden)
+	}
+	if app.Status != pendopo.StatusDraft && app.Status != pendopo.StatusReturned {
+		return pendopo.Upload{}, errNotEditable
+	}
+	var fd *pendopo.FormField
+	for i := range c.Apply.Form.Fields {
+		if f := &c.Apply.Form.Fields[i]; f.Key == field && f.Type == pendopo.FieldFile {
+			fd = f
+		}
+	}
+	if fd == nil {
+		return pendopo.Upload{}, invalidParam("field", "Isian unggahan tidak dikenal.", "Unknown upload field.")
+	}
+	if a.blobs == nil {
+		return pendopo.Upload{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
+	}
+	limit := fd.MaxBytes
+	if limit == 0 {
+		limit = pendopo.MaxUploadBytes
+	}
+	b, err := a.blobs.Put(ctx, r, limit, fd.Accept)
+	if err != nil {
+		return pendopo.Upload{}, fieldError("answers."+field, err)
+	}
+	name = cleanFileName(name)
+	up := pendopo.Upload{ApplicationID: app.ID, Field: field, Addr: b.Addr, Media: b.Media, Size: b.Size, Name: name,
+		UploadedBy: who.UserID, CreatedAt: a.now()}
+	app.Answers[field] = []string{b.Addr}
+	if app.Sealed, err = a.sealAnswers(app.Number, app.Answers); err != nil {
+		return up, err
+	}
+	app.UpdatedAt = a.now()
+	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
+		if _, err := tx.UpdateApplication(ctx, app); err != nil {
+			return err
+		}
+		up, err = tx.SaveUpload(ctx, up)
+		return err
+	})
+	if pendopo.KindOf(err) == pendopo.KindConflict {
+		return up, errActedMeanwhile
+	}
+	return up, err
+}
+
+// fieldError puts an error's message on a form field, so that the form
+// shows it beside the upload that caused it.
+func fieldError(field string, err error) error {
+	var e *pendopo.Error
+	if errors.As(err, &e) && len(e.Fields) == 0 {
+		switch e.Kind {
+		case pendopo.KindInvalid, pendopo.KindUnsupported, pendopo.KindTooLarge:
+			return &pendopo.Error{Kind: e.Kind, Msg: e.Msg, Fields: []pendopo.FieldError{{Field: field, Msg: e.Msg}}}
+		}
+	}
+	return err
+}
+
+func cleanFileName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 {
+			return -1
+		}
+		return r
+	}, name)
+	if r := []rune(name); len(r) > 100 {
+		name = string(r[:100])
+	}
+	return name
+}
+
+// OpenUpload returns one of an application's files for who to download;
+// every download is recorded in the audit trail.
+func (a *App) OpenUpload(ctx context.Context, who Actor, number, addr string) (io.ReadCloser, pendopo.Upload, error) {
+	app, c, err := a.loadApplication(ctx, a.store, number)
+	if err != nil {
+		return nil, pendopo.Upload{}, err
+	}
+	if _, _, err := a.access(who, app, c); err != nil {
+		return nil, pendopo.Upload{}, err
+	}
+	ups, err := a.store.Uploads(ctx, app.ID)
+	if err != nil {
+		return nil, pendopo.Upload{}, err
+	}
+	i := slices.IndexFunc(ups, func(u pendopo.Upload) bool { return u.Addr == addr })
+	if i < 0 || a.blobs == nil {
+		return nil, pendopo.Upload{}, fmt.Errorf("upload %s of %s: %w", addr, number, pendopo.ErrNotFound)
+	}
+	e := pendopo.AuditEntry{Action: "upload.download", Entity: "application", EntityID: app.Number, Region: app.Region,
+		Diff: pendopo.Diff(nil, map[string]string{"file": ups[i].Name, "sha256": addr})}
+	if err := a.audited(ctx, who, "", &e, func(pendopo.Store) error { return nil }); err != nil {
+		return nil, pendopo.Upload{}, err
+	}
+	rc, err := a.blobs.Open(ctx, addr)
+	return rc, ups[i], err
+}
+
+// Act does action to an application: the applicant submits, resubmits
+// after a return or withdraws; staff approve, return, reject or hand the
+// step to a colleague (assignee). rev is the revision the actor saw, so
+// that of two people acting on the same step at once exactly one wins and
+// the other is told to look again. Submitting twice is not an error: the
+// second submission returns the application as the first one left it.
+func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.ApplicationAction, note string, rev int, assignee int64) (pendopo.Application, error) {
+	app, c, err := a.loadApplication(ctx, a.store, number)
+	if err != nil {
+		return app, err
+	}
+	applicant, canAct, err := a.access(who, app, c)
+	if err != nil {
+		return app, err
+	}
+	if action == pendopo.ActSubmit && app.Status != pendopo.StatusDraft && applicant {
+		return app, nil // already submitted: idempotent
+	}
+	if rev != 0 && rev != app.Rev {
+		return app, errActedMeanwhile
+	}
+	if action.ByApplicant() && !applicant || !action.ByApplicant() && !canAct {
+		return app, fmt.Errorf("%s %s: %w", number, action, errForbidden)
+	}
+	note = strings.TrimSpace(note)
+	if len(note) > 2000 || !pendopo.ValidText(note) {
+		return app, invalidParam("note", "Catatan maksimal 2.000 karakter.", "A note is at most 2,000 characters.")
+	}
+	wf := c.Apply.Workflow
+	next, err := wf.Next(app.ApplicationState, action, note)
+	if err != nil {
+		return app, err
+	}
+	if action == pendopo.ActSubmit || action == pendopo.ActResubmit {
+		if _, err := pendopo.ReadAnswers(c.Apply.Form, app.Answers, true, a.knownKabKota, a.now()); err != nil {
+			return app, err
+		}
+	}
+	if action == pendopo.ActReassign {
+		if err := a.checkAssignee(ctx, app, wf.Steps[app.Step], assignee); err != nil {
+			return app, err
+		}
+		app.Assignee = assignee
+	}
+	cal, err := a.calendar(ctx, a.store, app.Region)
+	if err != nil {
+		return app, err
+	}
+	today, now := a.today(app.Region), a.now()
+	switch action {
+	case pendopo.ActSubmit:
+		// The application is complete now: the clock starts.
+		app.SubmittedAt = now
+		app.Deadline = cal.Deadline(today, c.Standard.Duration.Days(), c.Apply.LeaveWorks)
+	case pendopo.ActReturn:
+		app.PausedSince = today
+	case pendopo.ActResubmit:
+		if paused := cal.WorkingDaysBetween(app.PausedSince, today, c.Apply.LeaveWorks); paused > 0 {
+			app.PausedDays += paused
+			app.Deadline = cal.AddWorkingDays(app.Deadline, paused, c.Apply.LeaveWorks)
+		}
+		app.PausedSince = 0
+	case pendopo.ActApprove:
+		if next.Step != app.Step {
+			app.Assignee = 0 // a new step is open to its role again
+		}
+	}
+	if next.Status.Final() {
+		app.ClosedAt = now
+	}
+	app.ApplicationState, app.UpdatedAt = next, now
+	ev := pendopo.ApplicationEvent{ApplicationID: app.ID, At: now, ActorID: who.UserID, Action: action,
+		Step: next.Step, Status: next.Status, Note: note}
+	if !applicant || !action.ByApplicant() {
+		ev.ActorRole = a.stepRole(who, app)
+	}
+	var out pendopo.Application
+	err = a.commit(ctx, func(tx pendopo.Store) error {
+		if next.Status == pendopo.StatusCompleted {
+			if err := a.issueDocument(ctx, tx, &app, c); err != nil {
+				return err
+			}
+		}
+		var err error
+		if out, err = tx.UpdateApplication(ctx, app); err != nil {
+			return err
+		}
+		if err := tx.AddApplicationEvent(ctx, ev); err != nil {
+			return err
+		}
+		return a.announce(ctx, tx, out, c, ev)
+	})
+	if pendopo.KindOf(err) == pendopo.KindConflict {
+		return app, errActedMeanwhile
+	}
+	return out, err
+}
+
+// stepRole is the role under which who acted, as applicants see it.
+func (a *App) stepRole(who Actor, app pendopo.Application) pendopo.RoleKind {
+	best := pendopo.RoleKind("")
+	for _, r := range who.Roles {
+		if r.Region == app.Region && r.Agency == app.Agency {
+			return r.Kind
+		}
+		if r.Kind == pendopo.RoleNationalAdmin {
+			best = r.Kind
+		}
+	}
+	return best
+}
+
+// checkAssignee makes sure a step is handed to staff of the agency who
+// may act on it.
+func (a *App) checkAssignee(ctx context.Context, app pendopo.Application, step pendopo.WorkflowStep, id int64) error {
+	bad := invalidParam("assignee", "Pilih petugas perangkat daerah ini yang dapat mengerjakan tahap ini.",
+		"Choose staff of this agency who may work on this step.")
+	if id == 0 {
+		return bad
+	}
+	u, err := a.store.User(ctx, id)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return bad
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range u.Roles {
+		if r.Region == app.Region && r.Agency == app.Agency && r.ActsOnStep(step) {
+			return nil
+		}
+	}
+	return bad
+}
+
+// Colleagues lists the staff who may take over the current step of an
+// application, for the reassign form.
+func (a *App) Colleagues(ctx context.Context, who Actor, v *ApplicationView) ([]pendopo.User, error) {
+	if !v.CanAct {
+		return nil, nil
+	}
+	users, err := a.store.Users(ctx, pendopo.UserFilter{Region: v.Region.Code})
+	if err != nil {
+		return nil, err
+	}
+	var out []pendopo.User
+	for _, u := range users {
+		if u.ID == who.UserID {
+			continue
+		}
+		for _, r := range u.Roles {
+			if r.Region == v.Region.Code && r.Agency == v.Agency && r.ActsOnStep(v.CurrentStep()) {
+				out = append(out, u)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// MyApplications lists the signed-in person's applications, newest first.
+func (a *App) MyApplications(ctx context.Context, who Actor, page pendopo.Page) ([]pendopo.Application, int, error) {
+	if who.UserID == 0 {
+		return nil, 0, errSignIn
+	}
+	return a.store.Applications(ctx, pendopo.ApplicationFilter{ApplicantID: who.UserID, Page: page})
+}
+
+// QueueItem is an application in an officer's work queue.
+type QueueItem struct {
+	pendopo.Application
+	Step  pendopo.WorkflowStep
+	Clock Clock
+	// Mine is true when the viewer may act on its current step.
+	Mine bool
+}
+
+// Queue lists an agency's applications in progress, soonest deadline
+// first, with each one's clock. overdueOnly keeps those past their
+// deadline, for supervisors.
+func (a *App) Queue(ctx context.Context, who Actor, region, agency string, overdueOnly bool, page pendopo.Page) ([]QueueItem, int, error) {
+	if _, err := who.authorize(pendopo.ActViewApplications, pendopo.Scope{Region: region, Agency: agency}); err != nil {
+		return nil, 0, err
+	}
+	f := pendopo.ApplicationFilter{Region: region, Agency: agency, Statuses: []pendopo.ApplicationStatus{pendopo.StatusInProgress},
+		ByDeadline: true, Page: page}
+	if overdueOnly {
+		f.DueBy = a.today(region) - 1
+	}
+	apps, total, err := a.store.Applications(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	cal, err := a.calendar(ctx, a.store, region)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Applications of one service mostly share a version: read each
+	// version once, not once per row.
+	versions := map[[2]int64]*pendopo.Online{}
+	out := make([]QueueItem, 0, len(apps))
+	for _, app := range apps {
+		k := [2]int64{app.ServiceID, int64(app.ServiceVersion)}
+		on, ok := versions[k]
+		if !ok {
+			v, err := a.store.Version(ctx, app.ServiceID, app.ServiceVersion)
+			if err != nil {
+				return nil, 0, err
+			}
+			on = v.Content.Apply
+			versions[k] = on
+		}
+		it := QueueItem{Application: app}
+		if on != nil && app.Step < len(on.Workflow.Steps) {
+			it.Step = on.Workflow.Steps[app.Step]
+			it.Clock = a.clock(cal, app, on.LeaveWorks)
+			it.Mine = a.mayActOnStep(who, app, it.Step)
+		}
+		out = append(out, it)
+	}
+	return out, total, nil
+}
+
+// RegionHolidays lists the holidays that close a region's offices in a
+// year: national ones from the shipped calendar and the region's own.
+func (a *App) RegionHolidays(ctx context.Context, region string) (national, own []pendopo.Holiday, err error) {
+	all, err := data.Holidays()
+	if err != nil {
+		return nil, nil, err
+	}
+	own, err = a.store.RegionHolidays(ctx, region)
+	return all, own, err
+}
+
+// AddRegionHoliday adds a holiday of region (for example its anniversary
+// when the regent declares it a day off).
+func (a *App) AddRegionHoliday(ctx context.Context, who Actor, h pendopo.Holiday) error {
+	role, err := who.authorize(pendopo.ActManageHolidays, pendopo.Scope{Region: h.Region})
+	if err != nil {
+		return err
+	}
+	h.Name = strings.TrimSpace(h.Name)
+	var p pendopo.Problems
+	if h.Name == "" || len(h.Name) > 200 || !pendopo.ValidText(h.Name) {
+		p.Add("name", pendopo.T("Tulis nama hari libur (maksimal 200 karakter).", "Write the holiday's name (at most 200 characters)."))
+	}
+	if h.Date == 0 {
+		p.Add("date", pendopo.T("Tulis tanggal seperti 2026-12-02.", "Write a date like 2026-12-02."))
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "holiday.add", Entity: "holiday", EntityID: h.Region + "/" + h.Date.String(), Region: h.Region,
+		Diff: pendopo.Diff(nil, map[string]string{"name": h.Name})}
+	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.AddRegionHoliday(ctx, h) })
+}
+
+// DeleteRegionHoliday removes a holiday of region.
+func (a *App) DeleteRegionHoliday(ctx context.Context, who Actor, region string, d pendopo.Day) error {
+	role, err := who.authorize(pendopo.ActManageHolidays, pendopo.Scope{Region: region})
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "holiday.delete", Entity: "holiday", EntityID: region + "/" + d.String(), Region: region}
+	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.DeleteRegionHoliday(ctx, region, d) })
+}

@@ -1,0 +1,372 @@
+package app_test
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/demo"
+)
+
+// pdfBytes is a tiny file that sniffs as PDF.
+var pdfBytes = []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+
+// onlineService makes the demo KTP-el service of Kota Semarang take
+// applications with a small form, five working days and the default
+// workflow, and returns its id.
+func onlineService(t *testing.T, x accounts) pendopo.Service {
+	t.Helper()
+	svc, err := x.Store().ServiceBySlug(ctx, "33.74", "penerbitan-ktp-el")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := svc.ServiceContent
+	c.Channels = []pendopo.Channel{pendopo.ChannelOffline, pendopo.ChannelOnline}
+	c.Standard.Duration = pendopo.Duration{WorkingDays: 5}
+	c.Apply = &pendopo.Online{
+		Form: pendopo.Form{Fields: []pendopo.FormField{
+			{Key: "nama", Label: pendopo.T("Nama lengkap", "Full name"), Type: pendopo.FieldText, Required: true},
+			{Key: "nik", Label: pendopo.T("NIK", "NIK"), Type: pendopo.FieldNIK, Required: true},
+			{Key: "kk", Label: pendopo.T("Kartu Keluarga", "Family card"), Type: pendopo.FieldFile, Required: true,
+				Accept: []string{pendopo.MediaPDF, pendopo.MediaJPEG}, MaxBytes: 1 << 20},
+			{Key: "setuju", Label: pendopo.T("Data saya benar.", "My data is true."), Type: pendopo.FieldConsent, Required: true},
+		}},
+		Workflow: pendopo.DefaultWorkflow(),
+		Output:   pendopo.Output{Title: "SURAT KETERANGAN", Body: "Diterangkan bahwa {nama} telah mengajukan {layanan}."},
+	}
+	s, err := x.UpdateService(ctx, app.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// staff returns an actor holding kind at Kota Semarang's Disdukcapil.
+func staff(t *testing.T, x accounts, name string, kind pendopo.RoleKind, agency string) app.Actor {
+	t.Helper()
+	r := pendopo.Role{Kind: kind, Region: "33.74", Agency: agency}
+	u, err := x.AddUser(ctx, name, strings.ToLower(strings.ReplaceAll(name, " ", "."))+"@semarang.test", "lumpia gang lombok", &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.Actor{Name: name, UserID: u.ID, Roles: []pendopo.Role{r}}
+}
+
+func citizenActor(t *testing.T, x accounts, name, login string) app.Actor {
+	u := x.citizen(t, name, login, "kopi tubruk pagi hari")
+	return app.Actor{Name: name, UserID: u.ID}
+}
+
+type appFixture struct {
+	accounts
+	svc                         pendopo.Service
+	budi, sari, petugas, kepala app.Actor
+	other                       app.Actor // an officer of another agency
+}
+
+func newAppFixture(t *testing.T) appFixture {
+	x := newAccounts(t)
+	if _, err := demo.Load(ctx, x.App); err != nil {
+		t.Fatal(err)
+	}
+	f := appFixture{accounts: x, svc: onlineService(t, x)}
+	f.budi = citizenActor(t, x, "Budi Santoso", "budi@contoh.id")
+	f.sari = citizenActor(t, x, "Sari Wulandari", "sari@contoh.id")
+	f.petugas = staff(t, x, "Petugas Satu", pendopo.RoleOfficer, "disdukcapil")
+	f.kepala = staff(t, x, "Kepala Dinas", pendopo.RoleSupervisor, "disdukcapil")
+	f.other = staff(t, x, "Petugas Dinkes", pendopo.RoleOfficer, "dinkes")
+	return f
+}
+
+// filled starts and fills Budi's application completely.
+func (f appFixture) filled(t *testing.T, key string) pendopo.Application {
+	t.Helper()
+	a, err := f.StartApplication(ctx, f.budi, f.svc.ID, key, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.SaveAnswers(ctx, f.budi, a.Number, map[string][]string{"nama": {"Budi Santoso"}, "nik": {"3374010101900001"}, "setuju": {"on"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Upload(ctx, f.budi, a.Number, "kk", "kk.pdf", bytes.NewReader(pdfBytes)); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestApplicationLifecycle(t *testing.T) {
+	f := newAppFixture(t)
+	a, err := f.StartApplication(ctx, f.budi, f.svc.ID, "klik-1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := f.StartApplication(ctx, f.budi, f.svc.ID, "klik-1", ""); err != nil || again.Number != a.Number {
+		t.Fatalf("a second click made another draft: %v %v", again.Number, err)
+	}
+	if !strings.HasPrefix(a.Number, "3374-2611-") || a.Status != pendopo.StatusDraft || a.ServiceVersion != f.svc.Version {
+		t.Fatalf("draft: %+v", a)
+	}
+	// Nobody else sees it: not another citizen, not another agency.
+	for _, who := range []app.Actor{f.sari, f.other, {}} {
+		if _, err := f.Application(ctx, who, a.Number); kind(err) != pendopo.KindNotFound {
+			t.Errorf("%q reads Budi's application: %v", who.Name, err)
+		}
+	}
+	// Submitting an incomplete application names every missing field.
+	_, err = f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if kind(err) != pendopo.KindInvalid || !strings.Contains(err.Error(), "answers.kk") || !strings.Contains(err.Error(), "answers.nik") {
+		t.Fatalf("incomplete submit: %v", err)
+	}
+	if _, err := f.SaveAnswers(ctx, f.budi, a.Number, map[string][]string{"nik": {"1234"}}); kind(err) != pendopo.KindInvalid {
+		t.Errorf("a bad NIK was saved: %v", err)
+	}
+	if _, err := f.SaveAnswers(ctx, f.budi, a.Number, map[string][]string{"nama": {"Budi Santoso"}, "nik": {"3374010101900001"}, "setuju": {"on"}, "lain": {"x"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A disguised file and a PNG the field does not take are refused by content.
+	for _, bad := range [][]byte{[]byte("MZ not a pdf at all"), {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0}} {
+		if _, err := f.Upload(ctx, f.budi, a.Number, "kk", "kk.pdf", bytes.NewReader(bad)); kind(err) != pendopo.KindUnsupported || !strings.Contains(err.Error(), "answers.kk") {
+			t.Errorf("upload of %q: %v", bad[:4], err)
+		}
+	}
+	if _, err := f.Upload(ctx, f.budi, a.Number, "kk", "kk.pdf", bytes.NewReader(append(pdfBytes, make([]byte, 1<<20)...))); kind(err) != pendopo.KindTooLarge {
+		t.Errorf("oversize upload: %v", err)
+	}
+	if _, err := f.Upload(ctx, f.sari, a.Number, "kk", "kk.pdf", bytes.NewReader(pdfBytes)); kind(err) != pendopo.KindNotFound {
+		t.Errorf("Sari uploaded to Budi's application: %v", err)
+	}
+	up, err := f.Upload(ctx, f.budi, a.Number, "kk", `C:\Dok\kk budi.pdf`, bytes.NewReader(pdfBytes))
+	if err != nil || up.Media != pendopo.MediaPDF || up.Name != "kk budi.pdf" {
+		t.Fatalf("upload: %+v %v", up, err)
+	}
+
+	// Submitted on Friday 27 November 2026 at 17:00 WIB: five working
+	// days from that Friday end on Friday 4 December.
+	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.Status != pendopo.StatusInProgress || sub.Deadline != pendopo.DateDay(2026, 12, 4) {
+		t.Fatalf("submitted: %s deadline %s", sub.Status, sub.Deadline)
+	}
+	// Submitting again changes nothing and is not an error.
+	if again, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil || again.Rev != sub.Rev {
+		t.Fatalf("second submit: rev %d, %v", again.Rev, err)
+	}
+	if _, err := f.SaveAnswers(ctx, f.budi, a.Number, map[string][]string{"nama": {"Lain"}}); kind(err) != pendopo.KindConflict {
+		t.Errorf("answers changed while in progress: %v", err)
+	}
+
+	// The officer's queue has it; another agency's officer cannot see it.
+	q, total, err := f.Queue(ctx, f.petugas, "33.74", "disdukcapil", false, pendopo.Page{})
+	if err != nil || total != 1 || q[0].Number != a.Number || !q[0].Mine || q[0].Clock.DaysLeft != 5 {
+		t.Fatalf("queue: %+v %v", q, err)
+	}
+	if _, _, err := f.Queue(ctx, f.other, "33.74", "disdukcapil", false, pendopo.Page{}); kind(err) != pendopo.KindForbidden {
+		t.Errorf("another agency's queue: %v", err)
+	}
+	if _, err := f.Act(ctx, f.other, a.Number, pendopo.ActApprove, "", 0, 0); kind(err) != pendopo.KindNotFound {
+		t.Errorf("another agency approved: %v", err)
+	}
+	if _, err := f.Act(ctx, f.budi, a.Number, pendopo.ActApprove, "", 0, 0); kind(err) != pendopo.KindForbidden {
+		t.Errorf("the applicant approved: %v", err)
+	}
+	// Returning needs a note.
+	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReturn, " ", sub.Rev, 0); kind(err) != pendopo.KindInvalid {
+		t.Errorf("return without a note: %v", err)
+	}
+	ret, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReturn, "Foto KK buram, unggah ulang.", sub.Rev, 0)
+	if err != nil || ret.Status != pendopo.StatusReturned {
+		t.Fatalf("return: %v", err)
+	}
+	// Acting on what one saw before someone else acted is refused.
+	if _, err := f.Act(ctx, f.kepala, a.Number, pendopo.ActReject, "alasan", sub.Rev, 0); kind(err) != pendopo.KindConflict {
+		t.Errorf("stale action: %v", err)
+	}
+	// Budi fixes it on Tuesday 1 December: the two working days it waited
+	// on him move the deadline to Tuesday 8 December.
+	*f.clock = time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	if _, err := f.Upload(ctx, f.budi, a.Number, "kk", "kk2.pdf", bytes.NewReader(append(pdfBytes, '\n'))); err != nil {
+		t.Fatal(err)
+	}
+	re, err := f.Act(ctx, f.budi, a.Number, pendopo.ActResubmit, "", 0, 0)
+	if err != nil || re.Deadline != pendopo.DateDay(2026, 12, 8) || re.PausedDays != 2 || re.Step != 0 {
+		t.Fatalf("resubmit: %+v %v", re, err)
+	}
+	v, err := f.Application(ctx, f.petugas, a.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Step by step: the head's approval is not an officer's to give.
+	rev := v.Rev
+	for i, who := range []app.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
+		if i == 2 {
+			if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", rev, 0); kind(err) != pendopo.KindForbidden {
+				t.Errorf("officer approved the head's step: %v", err)
+			}
+		}
+		got, err := f.Act(ctx, who, a.Number, pendopo.ActApprove, "", rev, 0)
+		if err != nil {
+			t.Fatalf("approve step %d: %v", i, err)
+		}
+		rev = got.Rev
+	}
+	done, err := f.Application(ctx, f.budi, a.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Status != pendopo.StatusCompleted || done.ClosedAt.IsZero() || !done.Applicant {
+		t.Fatalf("completed: %+v", done.Application)
+	}
+	var actions []string
+	for _, e := range done.Events {
+		actions = append(actions, string(e.Action))
+	}
+	if got := strings.Join(actions, " "); got != "create submit return resubmit approve approve approve approve" {
+		t.Errorf("timeline: %s", got)
+	}
+	if done.Events[2].ActorRole != pendopo.RoleOfficer || done.Events[2].Note == "" || done.Events[6].ActorRole != pendopo.RoleSupervisor {
+		t.Errorf("timeline roles: %+v", done.Events)
+	}
+	// Budi's answers are sealed at rest and whole when read.
+	raw, _ := f.Store().ApplicationByNumber(ctx, a.Number)
+	if bytes.Contains(raw.Sealed, []byte("3374010101900001")) || done.Answers["nik"][0] != "3374010101900001" {
+		t.Errorf("answers at rest: %q, read: %v", raw.Sealed, done.Answers)
+	}
+	// Officers' reads and downloads are in the audit trail.
+	rc, _, err := f.OpenUpload(ctx, f.petugas, a.Number, done.Answers["kk"][0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Close()
+	if _, _, err := f.OpenUpload(ctx, f.sari, a.Number, done.Answers["kk"][0]); kind(err) != pendopo.KindNotFound {
+		t.Errorf("Sari downloaded Budi's file: %v", err)
+	}
+	log, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{Region: "33.74", EntityID: a.Number})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range log {
+		seen[e.Action] = true
+	}
+	if !seen["application.read"] || !seen["upload.download"] {
+		t.Errorf("audit trail: %v", seen)
+	}
+}
+
+// TestApplicationRace has two officers approve the same step at once:
+// exactly one wins, the other is told to look again, and the timeline
+// has one approval.
+func TestApplicationRace(t *testing.T) {
+	f := newAppFixture(t)
+	a := f.filled(t, "")
+	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dua := staff(t, f.accounts, "Petugas Dua", pendopo.RoleOfficer, "disdukcapil")
+	var (
+		wg              sync.WaitGroup
+		mu              sync.Mutex
+		wins, conflicts int
+	)
+	for _, who := range []app.Actor{f.petugas, dua, f.kepala, f.petugas} {
+		wg.Go(func() {
+			_, err := f.Act(ctx, who, a.Number, pendopo.ActApprove, "", sub.Rev, 0)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				wins++
+			case kind(err) == pendopo.KindConflict:
+				conflicts++
+			default:
+				t.Errorf("%s: %v", who.Name, err)
+			}
+		})
+	}
+	wg.Wait()
+	v, err := f.Application(ctx, f.budi, a.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approvals := 0
+	for _, e := range v.Events {
+		if e.Action == pendopo.ActApprove {
+			approvals++
+		}
+	}
+	if wins != 1 || conflicts != 3 || approvals != 1 || v.Step != 1 {
+		t.Fatalf("wins %d conflicts %d approvals %d step %d", wins, conflicts, approvals, v.Step)
+	}
+}
+
+func TestAssistedApplication(t *testing.T) {
+	f := newAppFixture(t)
+	a, err := f.StartApplication(ctx, f.petugas, f.svc.ID, "", "Mbah Sumiyati")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ApplicantName != "Mbah Sumiyati" || a.AssistedBy != f.petugas.UserID {
+		t.Fatalf("assisted: %+v", a)
+	}
+	// A citizen applying for a family member is not assisted service.
+	b, err := f.StartApplication(ctx, f.budi, f.svc.ID, "", "Ani Santoso")
+	if err != nil || b.ApplicantName != "Ani Santoso" || b.AssistedBy != 0 {
+		t.Fatalf("for a family member: %+v %v", b, err)
+	}
+	if _, err := f.StartApplication(ctx, app.Actor{}, f.svc.ID, "", ""); kind(err) != pendopo.KindUnauthorized {
+		t.Errorf("anonymous start: %v", err)
+	}
+}
+
+func TestReassignAndOverdue(t *testing.T) {
+	f := newAppFixture(t)
+	a := f.filled(t, "")
+	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dua := staff(t, f.accounts, "Petugas Dua", pendopo.RoleOfficer, "disdukcapil")
+	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReassign, "", sub.Rev, f.other.UserID); kind(err) != pendopo.KindInvalid {
+		t.Errorf("handed to another agency: %v", err)
+	}
+	r, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReassign, "cuti", sub.Rev, dua.UserID)
+	if err != nil || r.Assignee != dua.UserID {
+		t.Fatalf("reassign: %+v %v", r, err)
+	}
+	// Now only Dua (or a supervisor) may act on the step.
+	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", r.Rev, 0); kind(err) != pendopo.KindForbidden {
+		t.Errorf("the first officer still acts: %v", err)
+	}
+	// A week later it is overdue and on the supervisor's list.
+	*f.clock = time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	over, total, err := f.Queue(ctx, f.kepala, "33.74", "disdukcapil", true, pendopo.Page{})
+	if err != nil || total != 1 || !over[0].Clock.Overdue || over[0].Clock.DaysLeft != -1 {
+		t.Fatalf("overdue: %+v %v", over, err)
+	}
+}
+
+func TestRegionHolidaysMoveDeadlines(t *testing.T) {
+	f := newAppFixture(t)
+	admin := app.Actor{Name: "Admin", UserID: 1, Roles: []pendopo.Role{{Kind: pendopo.RoleRegionAdmin, Region: "33.74"}}}
+	if err := f.AddRegionHoliday(ctx, f.petugas, pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 2), Name: "x"}); kind(err) != pendopo.KindForbidden {
+		t.Errorf("officer added a holiday: %v", err)
+	}
+	if err := f.AddRegionHoliday(ctx, admin, pendopo.Holiday{Region: "33.74", Name: " "}); kind(err) != pendopo.KindInvalid {
+		t.Errorf("empty holiday: %v", err)
+	}
+	if err := f.AddRegionHoliday(ctx, admin, pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 2), Name: "Libur daerah"}); err != nil {
+		t.Fatal(err)
+	}
+	a := f.filled(t, "")
+	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if err != nil || sub.Deadline != pendopo.DateDay(2026, 12, 7) {
+		t.Fatalf("deadline with a regional holiday on 2 December: %s %v", sub.Deadline, err)
+	}
+}
