@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -368,5 +369,90 @@ func TestRegionHolidaysMoveDeadlines(t *testing.T) {
 	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
 	if err != nil || sub.Deadline != pendopo.DateDay(2026, 12, 7) {
 		t.Fatalf("deadline with a regional holiday on 2 December: %s %v", sub.Deadline, err)
+	}
+}
+
+// completed runs an application through every step.
+func (f appFixture) completed(t *testing.T) *app.ApplicationView {
+	t.Helper()
+	a := f.filled(t, "")
+	got, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
+		if got, err = f.Act(ctx, who, a.Number, pendopo.ActApprove, "", got.Rev, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, err := f.Application(ctx, f.budi, a.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestIssuedDocumentVerifies(t *testing.T) {
+	f := newAppFixture(t)
+	v := f.completed(t)
+	if v.Document == "" {
+		t.Fatal("no document issued")
+	}
+	rc, d, err := f.DocumentPDF(ctx, f.budi, v.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || d.Code != v.Document {
+		t.Fatalf("document %s: %q", d.Code, pdf[:8])
+	}
+	if _, _, err := f.DocumentPDF(ctx, f.sari, v.Number); kind(err) != pendopo.KindNotFound {
+		t.Errorf("Sari downloads Budi's document: %v", err)
+	}
+	// By code, typed loosely, and by the file itself.
+	byCode, err := f.VerifyCode(ctx, strings.ToLower(strings.ReplaceAll(v.Document, "-", " ")))
+	if err != nil || !byCode.Authentic || byCode.Applicant != "B*** S***" || byCode.Region.Code != "33.74" {
+		t.Fatalf("verify by code: %+v %v", byCode, err)
+	}
+	byFile, err := f.VerifyPDF(ctx, bytes.NewReader(pdf))
+	if err != nil || !byFile.Authentic || byFile.Document.Code != v.Document {
+		t.Fatalf("verify the file: %+v %v", byFile, err)
+	}
+	// One changed byte: the code is still there, the content is not the
+	// issued one.
+	tampered := bytes.Clone(pdf)
+	i := bytes.Index(tampered, []byte("stream")) + 20
+	tampered[i] ^= 0x20
+	alt, err := f.VerifyPDF(ctx, bytes.NewReader(tampered))
+	if err != nil || alt.Authentic || !alt.Altered || !alt.Found {
+		t.Fatalf("tampered copy: %+v %v", alt, err)
+	}
+	if other, err := f.VerifyPDF(ctx, bytes.NewReader(pdfBytes)); err != nil || other.Found {
+		t.Errorf("some other PDF: %+v %v", other, err)
+	}
+	if _, err := f.VerifyPDF(ctx, strings.NewReader("hello")); kind(err) != pendopo.KindUnsupported {
+		t.Errorf("not a PDF: %v", err)
+	}
+	if _, err := f.VerifyCode(ctx, "!!"); kind(err) != pendopo.KindInvalid {
+		t.Errorf("bad code: %v", err)
+	}
+	if none, err := f.VerifyCode(ctx, "ABCD-EFGH-JKMN"); err != nil || none.Found {
+		t.Errorf("unknown code: %+v %v", none, err)
+	}
+	// A new key signs the next document; the old one still verifies.
+	if _, err := f.CreateSigningKey(ctx, f.petugas, "33.74"); kind(err) != pendopo.KindForbidden {
+		t.Errorf("officer made a key: %v", err)
+	}
+	k, err := f.CreateSigningKey(ctx, app.System, "33.74")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := f.VerifyCode(ctx, v.Document); err != nil || !again.Authentic || again.Key.RetiredAt.IsZero() {
+		t.Errorf("old document after rotation: %+v %v", again, err)
+	}
+	w := f.completed(t)
+	if next, err := f.VerifyCode(ctx, w.Document); err != nil || !next.Authentic || next.Key.ID != k.ID {
+		t.Errorf("next document: %+v %v", next, err)
 	}
 }

@@ -12,11 +12,6 @@ func (a *App) commit(ctx context.Context, fn func(tx pendopo.Store) error) error
 	return a.store.InTx(ctx, fn)
 }
 
-// issueDocument makes the output document of a completed application.
-func (a *App) issueDocument(ctx context.Context, tx pendopo.Store, app *pendopo.Application, c pendopo.ServiceContent) error {
-	return nil
-}
-
 // announce tells the applicant and the staff what an event means for them.
 func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Application, c pendopo.ServiceContent, ev pendopo.ApplicationEvent) error {
 	return nil

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/document"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -231,16 +233,34 @@ type ServiceWrite struct {
 
 func (w *ServiceWrite) validate() error {
 	w.Note = strings.TrimSpace(w.Note)
-	err := w.Content.Validate()
-	if len([]rune(w.Note)) > 500 || !pendopo.ValidText(w.Note) {
-		var p pendopo.Problems
-		if err != nil {
-			p = err.(*pendopo.Error).Fields
-		}
-		p.Add("note", pendopo.T("Catatan perubahan maksimal 500 karakter.", "The change note has at most 500 characters."))
-		return p.Err()
+	var p pendopo.Problems
+	if err := w.Content.Validate(); err != nil {
+		p = err.(*pendopo.Error).Fields
 	}
-	return err
+	if len([]rune(w.Note)) > 500 || !pendopo.ValidText(w.Note) {
+		p.Add("note", pendopo.T("Catatan perubahan maksimal 500 karakter.", "The change note has at most 500 characters."))
+	}
+	if on := w.Content.Apply; on != nil {
+		// The output document may name the form's answers and the
+		// built-in values, nothing else.
+		known := map[string]bool{}
+		for _, k := range document.BuiltinPlaceholders {
+			known[k] = true
+		}
+		for _, fd := range on.Form.Fields {
+			known[fd.Key] = true
+		}
+		t := document.Template{Title: on.Output.Title, Body: on.Output.Body}
+		if err := t.Validate(func(k string) bool { return known[k] }); err != nil {
+			for _, f := range err.(*pendopo.Error).Fields {
+				f.Field = "apply." + f.Field
+				if !slices.Contains(p, f) {
+					p = append(p, f)
+				}
+			}
+		}
+	}
+	return p.Err()
 }
 
 // serviceAction is what a write needs: drafting, or publishing too.
