@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/store"
 )
 
@@ -97,13 +98,24 @@ type dbFlags struct {
 	data    *string
 	db      *string
 	keyFile *string
+	files   *string
 	e       env
+}
+
+// blobs is the store of uploaded files and issued documents.
+func (d dbFlags) blobs() blob.Store {
+	dir := *d.files
+	if dir == "" {
+		dir = filepath.Join(*d.data, "berkas")
+	}
+	return blob.Dir{Path: dir}
 }
 
 func (f *flags) dbFlags() dbFlags {
 	return dbFlags{
 		data:    f.string("data", "PENDOPO_DATA", "pendopo-data", "data directory; the default SQLite database is DIR/pendopo.db"),
 		db:      f.string("db", "PENDOPO_DB", "", "database URL: empty for SQLite in the data directory, postgres://… for PostgreSQL, or sqlite:PATH"),
+		files:   f.string("files", "PENDOPO_FILES", "", "directory of uploaded files and issued documents (default DIR/berkas); every instance sharing a database needs the same one, such as a network mount"),
 		keyFile: f.string("secret-key-file", "PENDOPO_SECRET_KEY_FILE", "", "file with the 32-byte key that encrypts personal data (default DIR/secret.key, created when missing); PENDOPO_SECRET_KEY (base64) wins. Every instance sharing a database needs the same key"),
 		e:       f.e,
 	}
@@ -164,7 +176,7 @@ func (d dbFlags) openApp(ctx context.Context, e env) (*app.App, *store.DB, error
 		db.Close()
 		return nil, nil, err
 	}
-	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key})
+	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key, Blobs: d.blobs()})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

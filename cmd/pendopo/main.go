@@ -51,6 +51,7 @@ Commands:
   token     create, list or revoke API tokens for integrations
   gen       fill the database with a generated national catalog, for benchmarks
   audit     verify the hash chain of the audit trail
+  keys      create, rotate or list the regions' keys that sign issued documents
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.token(ctx, rest)
 	case "gen":
 		return e.gen(ctx, rest)
+	case "keys":
+		return e.keys(ctx, rest)
 	case "audit":
 		return e.audit(ctx, rest)
 	case "version", "--version", "-version":

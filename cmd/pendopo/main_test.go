@@ -345,3 +345,26 @@ func TestAuditVerify(t *testing.T) {
 		t.Errorf("cut-off tail: %v %s", err, out)
 	}
 }
+
+func TestKeys(t *testing.T) {
+	env := dbEnv(t)
+	if _, _, err := cli(t, env, "", "keys", "create"); exitCode(err) != 2 {
+		t.Errorf("create without a region: %v", err)
+	}
+	if _, _, err := cli(t, env, "", "keys", "create", "--region", "99.99"); err == nil {
+		t.Error("a key for an unknown region")
+	}
+	first, _, err := cli(t, env, "", "keys", "create", "--region", "33.74")
+	if err != nil || !strings.HasPrefix(first, "key 3374-") {
+		t.Fatalf("create: %v %s", err, first)
+	}
+	if _, _, err := cli(t, env, "", "keys", "rotate", "--region", "33.74"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := cli(t, env, "", "keys", "list", "--region", "33.74")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	// Newest first: the new key is current, the first one retired.
+	if err != nil || len(lines) != 3 || strings.Fields(lines[1])[2] != "-" || strings.Fields(lines[2])[2] == "-" {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+}

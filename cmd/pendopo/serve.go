@@ -78,7 +78,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + ln.Addr().String()
 	}
-	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL}
+	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: dbf.blobs()}
 	if *outbox != "" {
 		cfg.Mail, cfg.SMS = app.DirSender{Dir: *outbox}, app.DirSender{Dir: *outbox}
 	}
