@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -76,9 +77,11 @@ func (a *App) currentKey(ctx context.Context, tx pendopo.Store, region string) (
 	if err != nil {
 		return pendopo.SigningKey{}, nil, err
 	}
+	// Creating a key retires the others, so at most one is current.
+	i := slices.IndexFunc(keys, func(k pendopo.SigningKey) bool { return k.RetiredAt.IsZero() })
 	var k pendopo.SigningKey
-	if len(keys) > 0 && keys[0].RetiredAt.IsZero() {
-		k = keys[0]
+	if i >= 0 {
+		k = keys[i]
 	} else {
 		if k, err = a.newKey(ctx, tx, region); err != nil {
 			return k, nil, err

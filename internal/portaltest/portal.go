@@ -18,6 +18,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
@@ -48,6 +49,7 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg, mem := pendopotest.AppConfig(pendopotest.DB(t), Now)
 	cfg.Logger = log
+	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -75,6 +77,61 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	p.RegionAdmin = p.Officer(t, "Admin Semarang", "admin@semarangkota.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33.74"})
 	return p
 }
+
+// OnlineService makes a published service take applications with a
+// small form (a name, an optional PDF and consent) and the default
+// workflow, and returns it.
+func (p *Portal) OnlineService(t testing.TB, region, slug string) pendopo.Service {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := p.App.Store().ServiceBySlug(ctx, region, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := svc.ServiceContent
+	c.Channels = []pendopo.Channel{pendopo.ChannelOffline, pendopo.ChannelOnline}
+	c.Apply = &pendopo.Online{
+		Form: pendopo.Form{Fields: []pendopo.FormField{
+			{Key: "nama", Label: pendopo.T("Nama lengkap", "Full name"), Type: pendopo.FieldText, Required: true},
+			{Key: "lampiran", Label: pendopo.T("Lampiran", "Attachment"), Type: pendopo.FieldFile, Accept: []string{pendopo.MediaPDF}},
+			{Key: "setuju", Label: pendopo.T("Data saya benar.", "My data is true."), Type: pendopo.FieldConsent, Required: true},
+		}},
+		Workflow: pendopo.DefaultWorkflow(),
+		Output:   pendopo.Output{Title: "SURAT KETERANGAN", Body: "Diterangkan bahwa {nama} telah mengajukan {layanan}."},
+	}
+	s, err := p.App.UpdateService(ctx, app.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Apply makes an application by user for service id, filled in with an
+// attachment and, when submit is set, sent; it returns the number.
+func (p *Portal) Apply(t testing.TB, user int64, id int64, submit bool) string {
+	t.Helper()
+	ctx := context.Background()
+	who := app.Actor{Name: "pemohon", UserID: user}
+	a, err := p.App.StartApplication(ctx, who, id, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.App.SaveAnswers(ctx, who, a.Number, map[string][]string{"nama": {"Budi Santoso"}, "setuju": {"1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.App.Upload(ctx, who, a.Number, "lampiran", "lampiran.pdf", strings.NewReader(MinimalPDF)); err != nil {
+		t.Fatal(err)
+	}
+	if submit {
+		if _, err := p.App.Act(ctx, who, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a.Number
+}
+
+// MinimalPDF is a tiny file that is a PDF by its content.
+const MinimalPDF = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 // Password is the password of the officers Officer creates.
 const Password = "pendopo-uji-coba-2026"

@@ -54,6 +54,11 @@ var allowed = map[string]struct{ own, other []string }{
 	"tokenPage": {[]string{national, admin3374, admin3372}, nil},
 	"synonyms":  {[]string{national}, nil},
 	"natAudit":  {[]string{national, overseerNat}, nil},
+	// Applications carry personal data: overseers see figures, not files.
+	"queue":    {[]string{national, admin3374, agencyAdmin, supervisor, officer, officerDinkes}, []string{national, admin3372}},
+	"appView":  {[]string{national, admin3374, agencyAdmin, supervisor, officer}, []string{national, admin3372}},
+	"appAct":   {[]string{national, agencyAdmin, supervisor, officer}, []string{national}},
+	"holidays": {[]string{national, admin3374}, []string{national, admin3372}},
 }
 
 // matrix holds the portal and the objects the probes point at.
@@ -63,10 +68,12 @@ type matrix struct {
 	service  map[bool]int64  // own → a disdukcapil service
 	victim   map[bool]int64  // own → an officer whose role can be revoked
 	code     map[bool]string // own → region code
+	number   map[bool]string // own → a submitted application to the service
 }
 
 func (m *matrix) path(own bool, format string) string {
-	return strings.NewReplacer("{code}", m.code[own], "{id}", fmt.Sprint(m.service[own]), "{uid}", fmt.Sprint(m.victim[own])).Replace(format)
+	return strings.NewReplacer("{code}", m.code[own], "{id}", fmt.Sprint(m.service[own]), "{uid}", fmt.Sprint(m.victim[own]),
+		"{number}", m.number[own]).Replace(format)
 }
 
 // invitation makes a fresh invitation to cancel.
@@ -98,6 +105,10 @@ type probe struct {
 	form   url.Values
 	// ownOnly routes have no "other" object (national pages).
 	ownOnly bool
+	// hidden routes answer 404 to those who may not see the object at
+	// all, so that its existence does not leak, and 403 to those who
+	// see it but may not act.
+	hidden bool
 }
 
 // probes has an entry for every console route. A route without one fails
@@ -136,6 +147,12 @@ var probes = map[string]probe{
 	"POST /admin/daerah/{code}/pengguna/undangan/{id}/batal": {rule: "users", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return m.path(own, "/admin/daerah/{code}/pengguna/undangan/") + m.invitation(t, own) + "/batal"
 	}},
+	"GET /admin/daerah/{code}/permohonan":          {rule: "queue", path: "/admin/daerah/{code}/permohonan"},
+	"GET /admin/permohonan/{number}":               {rule: "appView", path: "/admin/permohonan/{number}", hidden: true},
+	"POST /admin/permohonan/{number}/tindak":       {rule: "appAct", path: "/admin/permohonan/{number}/tindak", form: url.Values{"action": {"return"}}, hidden: true},
+	"GET /admin/daerah/{code}/libur":               {rule: "holidays", path: "/admin/daerah/{code}/libur"},
+	"POST /admin/daerah/{code}/libur":              {rule: "holidays", path: "/admin/daerah/{code}/libur", form: url.Values{"date": {"2026-12-02"}, "name": {""}}},
+	"POST /admin/daerah/{code}/libur/{date}/hapus": {rule: "holidays", path: "/admin/daerah/{code}/libur/2026-12-03/hapus"},
 	"POST /admin/token/{id}/cabut": {rule: "tokens", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return "/admin/token/" + m.token(t, own) + "/cabut"
 	}},
@@ -180,6 +197,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		m.victim[own] = u.ID
+	}
+	m.number = map[bool]string{}
+	citizenUser, err := p.App.Store().Credentials(ctx, "citizen@matriks.test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for own, slug := range map[bool]string{true: "penerbitan-ktp-el", false: "pembuatan-ktp-el"} {
+		svc := p.OnlineService(t, m.code[own], slug)
+		m.number[own] = p.Apply(t, citizenUser.UserID, svc.ID, true)
 	}
 	revokeForm := func(own bool) url.Values {
 		return url.Values{"kind": {"officer"}, "region": {m.code[own]}, "agency": {"disdukcapil"}}
@@ -241,6 +267,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 					if res.StatusCode == http.StatusForbidden || res.StatusCode == http.StatusUnauthorized || strings.HasPrefix(res.Header.Get("Location"), "/masuk") {
 						t.Errorf("%s (%s) as %s: %d, want allowed", rt.Pattern, where, actor, res.StatusCode)
 					}
+				case pr.hidden:
+					if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+						t.Errorf("%s (%s) as %s: %d, want 403 or 404", rt.Pattern, where, actor, res.StatusCode)
+					}
 				default:
 					if res.StatusCode != http.StatusForbidden {
 						t.Errorf("%s (%s) as %s: %d, want 403", rt.Pattern, where, actor, res.StatusCode)
@@ -272,10 +302,11 @@ func TestAccountRoutesNeedSignIn(t *testing.T) {
 		if !rt.User {
 			continue
 		}
-		if strings.Contains(rt.Pattern, "{") {
-			t.Errorf("account route %q takes a parameter; it must act on the signed-in person only", rt.Pattern)
+		if _, ok := applicantRoutes[rt.Pattern]; strings.Contains(rt.Pattern, "{") && !ok {
+			t.Errorf("account route %q takes a parameter: it must act on the signed-in person only, or be in applicantRoutes", rt.Pattern)
 		}
 		method, path, _ := strings.Cut(rt.Pattern, " ")
+		path = strings.NewReplacer("{id}", "1", "{number}", "3374-2611-K7Q2M9-X", "{addr}", strings.Repeat("a", 64)).Replace(path)
 		var res portaltest.Response
 		if method == http.MethodPost {
 			res = p.PostForm(t, path, url.Values{}, "")
@@ -284,6 +315,107 @@ func TestAccountRoutesNeedSignIn(t *testing.T) {
 		}
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/masuk?kembali=") {
 			t.Errorf("%s without signing in: %d %s", rt.Pattern, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+}
+
+// applicantRoutes are the signed-in routes that name an object: starting
+// an application for a service (any signed-in person may) and one's own
+// applications. For those, read says whether the agency's staff may use
+// it too (to read files and documents).
+var applicantRoutes = map[string]struct{ read, public bool }{
+	"GET /layanan/{id}/ajukan":               {public: true},
+	"POST /layanan/{id}/ajukan":              {public: true},
+	"GET /permohonan/{number}":               {read: true},
+	"GET /permohonan/{number}/isi":           {read: true},
+	"POST /permohonan/{number}/isi":          {},
+	"GET /permohonan/{number}/periksa":       {read: true},
+	"POST /permohonan/{number}/kirim":        {},
+	"POST /permohonan/{number}/kirim-ulang":  {},
+	"POST /permohonan/{number}/batal":        {},
+	"GET /permohonan/{number}/berkas/{addr}": {read: true},
+	"GET /permohonan/{number}/dokumen.pdf":   {read: true},
+}
+
+// TestApplicationRoutesMatrix sends every route of one person's
+// application as its applicant, as another citizen, as staff of the
+// agency, of another agency and of another region: only the applicant
+// and (for reading) the agency's staff get anything but "not found".
+func TestApplicationRoutesMatrix(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	svc := p.OnlineService(t, "33.74", "penerbitan-ktp-el")
+	sessions := map[string]string{}
+	ids := map[string]int64{}
+	for name, role := range map[string]*pendopo.Role{
+		"applicant": nil, "stranger": nil,
+		"officer":        {Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"},
+		"officer_dinkes": {Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dinkes"},
+		"admin_3372":     {Kind: pendopo.RoleRegionAdmin, Region: "33.72"},
+		"overseer":       {Kind: pendopo.RoleOverseer},
+	} {
+		login := strings.ReplaceAll(name, "_", ".") + "@pemohon.test"
+		u, err := p.App.AddUser(ctx, name, login, portaltest.Password, role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = u.ID
+		if sessions[name], _, err = p.App.Login(ctx, login, portaltest.Password, "192.0.2.7", "matrix"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A completed application (with a document and a file) for reading,
+	// a draft for writing.
+	done := p.Apply(t, ids["applicant"], svc.ID, true)
+	for range 4 { // every step of the default workflow
+		if _, err := p.App.Act(ctx, app.System, done, pendopo.ActApprove, "", 0, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draft := p.Apply(t, ids["applicant"], svc.ID, false)
+	v, err := p.App.Application(ctx, app.Actor{UserID: ids["applicant"]}, done)
+	if err != nil || v.Document == "" {
+		t.Fatalf("completed application: %v", err)
+	}
+	addr := v.Answers["lampiran"][0]
+	for _, rt := range web.RouteTable() {
+		pr, ok := applicantRoutes[rt.Pattern]
+		if !ok || pr.public {
+			continue
+		}
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		number := done
+		if method == http.MethodPost {
+			number = draft
+		}
+		path = strings.NewReplacer("{number}", number, "{addr}", addr).Replace(path)
+		for _, who := range []string{"stranger", "officer_dinkes", "admin_3372", "overseer", "officer", "applicant"} {
+			var res portaltest.Response
+			if method == http.MethodPost {
+				res = p.PostForm(t, path, url.Values{}, sessions[who])
+			} else {
+				res = p.GetAs(t, path, sessions[who])
+			}
+			switch {
+			case who == "applicant" && method == http.MethodGet, who == "officer" && pr.read:
+				if res.StatusCode >= 400 {
+					t.Errorf("%s as %s: %d, want it allowed", rt.Pattern, who, res.StatusCode)
+				}
+			case who == "officer":
+				if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusConflict {
+					t.Errorf("%s as %s: %d, want 403 or 409", rt.Pattern, who, res.StatusCode)
+				}
+			case who == "applicant":
+			default:
+				if res.StatusCode != http.StatusNotFound {
+					t.Errorf("%s as %s: %d, want 404", rt.Pattern, who, res.StatusCode)
+				}
+			}
+		}
+	}
+	for pattern := range applicantRoutes {
+		if !slices.ContainsFunc(web.RouteTable(), func(r web.RouteInfo) bool { return r.Pattern == pattern && r.User }) {
+			t.Errorf("applicantRoutes names %q, which is not a signed-in route", pattern)
 		}
 	}
 }

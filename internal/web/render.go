@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"html/template"
@@ -179,7 +181,21 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 		"join": func(l []string, sep string) string {
 			return strings.Join(l, sep)
 		},
-		"pg": func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
+		"pg":  func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
+		"neg": func(n int) int { return -n },
+		"hex": func(b []byte) string { return hex.EncodeToString(b) },
+		"b64": func(b []byte) string { return base64.StdEncoding.EncodeToString(b) },
+		// applyField pairs an application page with one form field.
+		"applyField": func(p applicationPage, f pendopo.FormField) applyFieldData { return applyFieldData{P: p, F: f} },
+		// lastNote is the note of an application's latest return.
+		"lastNote": func(evs []pendopo.ApplicationEvent) string {
+			for i := len(evs) - 1; i >= 0; i-- {
+				if evs[i].Action == pendopo.ActReturn {
+					return evs[i].Note
+				}
+			}
+			return ""
+		},
 		// field builds the data of the admin-text and admin-area partials;
 		// rest may hold the error path (when it is not the name) and rows.
 		"field": func(f interface{ Err(string) string }, name, label, value, hint string, rest ...string) formField {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/middleware"
 )
@@ -86,6 +87,22 @@ func (s *Server) routes() []route {
 		{pattern: "GET /undangan/{secret}", handler: s.invitationForm},
 		{pattern: "POST /undangan/{secret}", handler: s.acceptInvitation},
 		{pattern: "GET /privasi", handler: s.privacy},
+		{pattern: "GET /daerah/{code}/online", handler: s.onlineServices},
+		{pattern: "GET /verifikasi", handler: s.verifyForm},
+		{pattern: "POST /verifikasi", handler: s.verifyUpload},
+		{pattern: "GET /verifikasi/{code}", handler: s.verifyCode},
+		{pattern: "GET /layanan/{id}/ajukan", handler: s.applyStart, user: true},
+		{pattern: "POST /layanan/{id}/ajukan", handler: s.applyCreate, user: true},
+		{pattern: "GET /permohonan", handler: s.myApplications, user: true},
+		{pattern: "GET /permohonan/{number}", handler: s.applicationStatus, user: true},
+		{pattern: "GET /permohonan/{number}/isi", handler: s.applyForm, user: true},
+		{pattern: "POST /permohonan/{number}/isi", handler: s.applySave, user: true},
+		{pattern: "GET /permohonan/{number}/periksa", handler: s.applyReview, user: true},
+		{pattern: "POST /permohonan/{number}/kirim", handler: s.applyAct(pendopo.ActSubmit, "terkirim"), user: true},
+		{pattern: "POST /permohonan/{number}/kirim-ulang", handler: s.applyAct(pendopo.ActResubmit, "dikirim-ulang"), user: true},
+		{pattern: "POST /permohonan/{number}/batal", handler: s.applyAct(pendopo.ActWithdraw, "dibatalkan"), user: true},
+		{pattern: "GET /permohonan/{number}/berkas/{addr}", handler: s.applicationFile, user: true},
+		{pattern: "GET /permohonan/{number}/dokumen.pdf", handler: s.applicationDocument, user: true},
 		{pattern: "GET /akun", handler: s.account, user: true},
 		{pattern: "POST /akun/nama", handler: s.accountName, user: true},
 		{pattern: "POST /akun/nik", handler: s.accountNIK, user: true},
@@ -125,6 +142,12 @@ func (s *Server) routes() []route {
 		{pattern: "GET /admin/token", handler: s.adminTokens, admin: true},
 		{pattern: "POST /admin/token", handler: s.adminTokenCreate, admin: true},
 		{pattern: "POST /admin/token/{id}/cabut", handler: s.adminTokenRevoke, admin: true},
+		{pattern: "GET /admin/daerah/{code}/permohonan", handler: s.consoleQueue, admin: true},
+		{pattern: "GET /admin/permohonan/{number}", handler: s.consoleApplication, admin: true},
+		{pattern: "POST /admin/permohonan/{number}/tindak", handler: s.consoleAct, admin: true},
+		{pattern: "GET /admin/daerah/{code}/libur", handler: s.consoleHolidays, admin: true},
+		{pattern: "POST /admin/daerah/{code}/libur", handler: s.consoleHolidayAdd, admin: true},
+		{pattern: "POST /admin/daerah/{code}/libur/{date}/hapus", handler: s.consoleHolidayDelete, admin: true},
 		{pattern: "GET /admin/sinonim", handler: s.adminSynonyms, admin: true},
 		{pattern: "POST /admin/sinonim", handler: s.adminSynonymsSave, admin: true},
 	}

@@ -1,0 +1,231 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
+)
+
+// The console's pages of online applications: an agency's work queue by
+// deadline, one application with the actions its step allows, and the
+// region's own holidays.
+
+type queuePage struct {
+	Page
+	Code     string
+	Region   pendopo.Region
+	Agencies []pendopo.Agency
+	Agency   string
+	Overdue  bool
+	Items    []app.QueueItem
+	Pager    pager
+}
+
+// consoleQueue lists an agency's applications in progress, soonest
+// deadline first; ?terlambat=1 keeps the overdue ones.
+func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request) error {
+	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	who := current(r).Actor
+	agencies, agency, err := s.consoleAgency(r, reg.Code)
+	if err != nil {
+		return err
+	}
+	if agency == "" {
+		// The queue is per agency: start with the person's own.
+		for _, ro := range who.Roles {
+			if ro.Region == reg.Code && ro.Agency != "" {
+				agency = ro.Agency
+				break
+			}
+		}
+		if agency == "" && len(agencies) > 0 {
+			agency = agencies[0].Slug
+		}
+	}
+	overdue := r.URL.Query().Get("terlambat") == "1"
+	page := pageNum(r)
+	items, total, err := s.app.Queue(r.Context(), who, reg.Code, agency, overdue, pendopo.Page{Page: page, PerPage: listPage})
+	if err != nil {
+		return err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title, p.Noindex = p.T("queue.title")+" · "+reg.Name, true
+	p.Crumbs = []Crumb{{p.T("admin.crumb"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("queue.title"), ""}}
+	s.rd.render(w, r, http.StatusOK, "admin_queue", queuePage{Page: p, Code: reg.Code, Region: reg, Agencies: agencies, Agency: agency,
+		Overdue: overdue, Items: items, Pager: newPager(r, page, listPage, total)})
+	return nil
+}
+
+// consoleAgency reads ?opd= and the region's agencies for a filter.
+func (s *Server) consoleAgency(r *http.Request, region string) ([]pendopo.Agency, string, error) {
+	agencies, _, err := s.app.Agencies(r.Context(), region, pendopo.Page{PerPage: pendopo.MaxPerPage})
+	if err != nil {
+		return nil, "", err
+	}
+	slug := r.URL.Query().Get("opd")
+	for _, a := range agencies {
+		if a.Slug == slug {
+			return agencies, slug, nil
+		}
+	}
+	return agencies, "", nil
+}
+
+// consoleApplication is the officer's page of one application.
+func (s *Server) consoleApplication(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.loadApplication(r)
+	if err != nil {
+		return err
+	}
+	data, err := s.consoleApplicationData(r, v)
+	if err != nil {
+		return err
+	}
+	switch r.URL.Query().Get("pesan") {
+	case "ok":
+		data.Notice = data.T("queue.done")
+	}
+	s.rd.render(w, r, http.StatusOK, "admin_application", data)
+	return nil
+}
+
+func (s *Server) consoleApplicationData(r *http.Request, v *app.ApplicationView) (applicationPage, error) {
+	data := s.applicationData(r, v, v.ServiceName)
+	data.V.Applicant = false // staff see names and full answers
+	data.Crumbs = []Crumb{{data.T("admin.crumb"), "/admin"}, {v.Region.Name, "/admin/daerah/" + v.Region.Code},
+		{data.T("queue.title"), "/admin/daerah/" + v.Region.Code + "/permohonan?opd=" + v.Agency}, {v.Number, ""}}
+	var err error
+	data.Colleagues, err = s.app.Colleagues(r.Context(), current(r).Actor, v)
+	return data, err
+}
+
+// consoleAct does an officer's action on the current step.
+func (s *Server) consoleAct(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 16<<10); err != nil {
+		return err
+	}
+	number := r.PathValue("number")
+	rev, _ := strconv.Atoi(r.PostFormValue("rev"))
+	assignee, _ := strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
+	action := pendopo.ApplicationAction(r.PostFormValue("action"))
+	switch action {
+	case pendopo.ActApprove, pendopo.ActReturn, pendopo.ActReject, pendopo.ActReassign:
+	default:
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih tindakan.", "Choose an action."))
+	}
+	_, err := s.app.Act(r.Context(), current(r).Actor, number, action, r.PostFormValue("note_"+string(action)), rev, assignee)
+	if err != nil {
+		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		if ferr != nil {
+			return ferr
+		}
+		v, lerr := s.loadApplication(r)
+		if lerr != nil {
+			return lerr
+		}
+		data, derr := s.consoleApplicationData(r, v)
+		if derr != nil {
+			return derr
+		}
+		data.Form = form
+		// A note's error belongs to the note of the chosen action.
+		if m, ok := form.Errors["note"]; ok {
+			data.Form.Errors["note_"+string(action)] = m
+		}
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_application", data)
+		return nil
+	}
+	http.Redirect(w, r, "/admin/permohonan/"+number+"?pesan=ok", http.StatusSeeOther)
+	return nil
+}
+
+type holidaysPage struct {
+	Page
+	Form
+	Code     string
+	Region   pendopo.Region
+	National []pendopo.Holiday
+	Own      []pendopo.Holiday
+	Date     string
+	Name     string
+}
+
+func (s *Server) holidaysData(r *http.Request) (holidaysPage, error) {
+	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return holidaysPage{}, err
+	}
+	if _, ok := current(r).Actor.Can(pendopo.ActManageHolidays, pendopo.Scope{Region: reg.Code}); !ok {
+		return holidaysPage{}, errForbiddenPage
+	}
+	national, own, err := s.app.RegionHolidays(r.Context(), reg.Code)
+	if err != nil {
+		return holidaysPage{}, err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title, p.Noindex = p.T("holidays.title")+" · "+reg.Name, true
+	p.Crumbs = []Crumb{{p.T("admin.crumb"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("holidays.title"), ""}}
+	return holidaysPage{Page: p, Code: reg.Code, Region: reg, National: national, Own: own}, nil
+}
+
+var errForbiddenPage = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Anda tidak berhak membuka halaman ini.", "You may not open this page."))
+
+func (s *Server) consoleHolidays(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.holidaysData(r)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("pesan") == "tersimpan" {
+		data.Notice = data.T("admin.notice.tersimpan")
+	}
+	s.rd.render(w, r, http.StatusOK, "admin_holidays", data)
+	return nil
+}
+
+func (s *Server) consoleHolidayAdd(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 8<<10); err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	h := pendopo.Holiday{Region: code, Name: r.PostFormValue("name"), Kind: pendopo.HolidayRegional}
+	if d, err := pendopo.ParseDay(strings.TrimSpace(r.PostFormValue("date"))); err == nil {
+		h.Date = d
+	}
+	if err := s.app.AddRegionHoliday(r.Context(), current(r).Actor, h); err != nil {
+		data, derr := s.holidaysData(r)
+		if derr != nil {
+			return derr
+		}
+		if data.Form, err = formErrors(err, data.Lang); err != nil {
+			return err
+		}
+		data.Date, data.Name = r.PostFormValue("date"), r.PostFormValue("name")
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_holidays", data)
+		return nil
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"/libur?pesan=tersimpan", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) consoleHolidayDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 1<<10); err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	d, err := pendopo.ParseDay(r.PathValue("date"))
+	if err != nil {
+		return errNotFound
+	}
+	if err := s.app.DeleteRegionHoliday(r.Context(), current(r).Actor, code, d); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"/libur?pesan=tersimpan", http.StatusSeeOther)
+	return nil
+}
