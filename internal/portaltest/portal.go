@@ -3,9 +3,11 @@
 package portaltest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -151,6 +153,21 @@ func (p *Portal) Officer(t testing.TB, name, email string, role pendopo.Role) st
 	return secret
 }
 
+// Citizen adds a confirmed account without roles and returns the secret
+// of a session signed in to it.
+func (p *Portal) Citizen(t testing.TB, name, email string) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := p.App.AddUser(ctx, name, email, Password, nil); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := p.App.Login(ctx, email, Password, "192.0.2.2", "portaltest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
 // Response is a recorded response with its body as text.
 type Response struct {
 	*http.Response
@@ -247,4 +264,32 @@ func National(tb testing.TB) *app.App {
 		tb.Fatal(nationalErr)
 	}
 	return nationalApp
+}
+
+// PostMultipart posts a multipart form with files (field → file name →
+// content) as a same-origin browser would.
+func (p *Portal) PostMultipart(t testing.TB, path string, form url.Values, files map[string][2]string, session string) Response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	for field, f := range files {
+		w, err := mw.CreateFormFile(field, f[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, f[1])
+	}
+	mw.Close()
+	r := httptest.NewRequest(http.MethodPost, path, &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	if session != "" {
+		r.AddCookie(&http.Cookie{Name: SessionCookie, Value: session})
+	}
+	return p.Do(t, r)
 }

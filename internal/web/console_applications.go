@@ -139,7 +139,11 @@ func (s *Server) consoleAct(w http.ResponseWriter, r *http.Request) error {
 		if m, ok := form.Errors["note"]; ok {
 			data.Form.Errors["note_"+string(action)] = m
 		}
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_application", data)
+		status := http.StatusUnprocessableEntity
+		if pendopo.KindOf(err) == pendopo.KindConflict {
+			status = http.StatusConflict // someone acted first: the page now shows where it stands
+		}
+		s.rd.render(w, r, status, "admin_application", data)
 		return nil
 	}
 	http.Redirect(w, r, "/admin/permohonan/"+number+"?pesan=ok", http.StatusSeeOther)

@@ -1,0 +1,176 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/portaltest"
+)
+
+var numberRE = regexp.MustCompile(`/permohonan/(\d{4}-\d{4}-[0-9A-Z]{6}-[0-9A-Z])/isi`)
+
+// TestApplyPages walks the citizen's pages without JavaScript: start,
+// a form with an upload and mistakes, review, submit (twice), the officer
+// returns it, the citizen fixes it, officers approve every step, the
+// citizen downloads the document and checks it on the verification page.
+func TestApplyPages(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	svc := p.OnlineService(t, "33.74", "penerbitan-ktp-el")
+	budi := p.Citizen(t, "Budi Santoso", "budi@warga.test")
+	officer := p.Officer(t, "Petugas", "petugas@dukcapil.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
+	head := p.Officer(t, "Kepala", "kepala@dukcapil.test", pendopo.Role{Kind: pendopo.RoleSupervisor, Region: "33.74", Agency: "disdukcapil"})
+
+	page := p.GetAs(t, "/layanan/"+itoa64(svc.ID), budi)
+	if !strings.Contains(page.Body, `href="/layanan/`+itoa64(svc.ID)+`/ajukan"`) {
+		t.Fatal("the service page has no apply button")
+	}
+	start := p.GetAs(t, "/layanan/"+itoa64(svc.ID)+"/ajukan", budi)
+	key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(start.Body)
+	if start.StatusCode != http.StatusOK || key == nil {
+		t.Fatalf("start page: %d", start.StatusCode)
+	}
+	res := p.PostForm(t, "/layanan/"+itoa64(svc.ID)+"/ajukan", url.Values{"key": {key[1]}}, budi)
+	m := numberRE.FindStringSubmatch(res.Header.Get("Location"))
+	if res.StatusCode != http.StatusSeeOther || m == nil {
+		t.Fatalf("start: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	number := m[1]
+	// The same key (a double click) leads to the same draft.
+	if again := p.PostForm(t, "/layanan/"+itoa64(svc.ID)+"/ajukan", url.Values{"key": {key[1]}}, budi); again.Header.Get("Location") != res.Header.Get("Location") {
+		t.Errorf("second click went to %s", again.Header.Get("Location"))
+	}
+	form := "/permohonan/" + number + "/isi"
+	if f := p.GetAs(t, form, budi); !strings.Contains(f.Body, `enctype="multipart/form-data"`) || !strings.Contains(f.Body, `type="file"`) {
+		t.Fatalf("form page: %d", f.StatusCode)
+	}
+	// A disguised file and no consent: both named, nothing lost.
+	bad := p.PostMultipart(t, form, url.Values{"nama": {"Budi Santoso"}, "lanjut": {"1"}},
+		map[string][2]string{"lampiran": {"ktp.pdf", "MZ this is an exe"}}, budi)
+	if bad.StatusCode != http.StatusUnsupportedMediaType && bad.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("disguised upload: %d", bad.StatusCode)
+	}
+	if !strings.Contains(bad.Body, `id="e-lampiran"`) || !strings.Contains(bad.Body, `value="Budi Santoso"`) {
+		t.Errorf("the form lost the typed name or did not mark the file:\n%s", excerpt(bad.Body, "masalah"))
+	}
+	ok := p.PostMultipart(t, form, url.Values{"nama": {"Budi Santoso"}, "setuju": {"1"}, "lanjut": {"1"}},
+		map[string][2]string{"lampiran": {"ktp.pdf", portaltest.MinimalPDF}}, budi)
+	if ok.StatusCode != http.StatusSeeOther || ok.Header.Get("Location") != "/permohonan/"+number+"/periksa" {
+		t.Fatalf("save: %d %s\n%s", ok.StatusCode, ok.Header.Get("Location"), excerpt(ok.Body, "masalah"))
+	}
+	review := p.GetAs(t, "/permohonan/"+number+"/periksa", budi)
+	if !strings.Contains(review.Body, "ktp.pdf") || !strings.Contains(review.Body, `action="/permohonan/`+number+`/kirim"`) {
+		t.Fatalf("review page lacks the file or the send button")
+	}
+	for range 2 { // submitting twice is harmless
+		sent := p.PostForm(t, "/permohonan/"+number+"/kirim", nil, budi)
+		if sent.StatusCode != http.StatusSeeOther || !strings.HasSuffix(sent.Header.Get("Location"), "?pesan=terkirim") {
+			t.Fatalf("submit: %d %s", sent.StatusCode, sent.Header.Get("Location"))
+		}
+	}
+	receipt := p.GetAs(t, "/permohonan/"+number+"?pesan=terkirim", budi)
+	if !strings.Contains(receipt.Body, number) || !strings.Contains(receipt.Body, "Batas waktu penyelesaian: 27 November 2026") {
+		t.Errorf("receipt lacks the number or the deadline:\n%s", excerpt(receipt.Body, "receipt"))
+	}
+	// The officer sees it first in the queue and returns it with a note.
+	queue := p.GetAs(t, "/admin/daerah/33.74/permohonan", officer)
+	if !strings.Contains(queue.Body, number) {
+		t.Fatal("not in the officer's queue")
+	}
+	v, err := p.App.Application(context.Background(), officerActor(t, p), number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := itoa64(int64(v.Rev))
+	noNote := p.PostForm(t, "/admin/permohonan/"+number+"/tindak", url.Values{"action": {"return"}, "rev": {rev}}, officer)
+	if noNote.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(noNote.Body, `id="e-note_return"`) {
+		t.Errorf("return without a note: %d", noNote.StatusCode)
+	}
+	ret := p.PostForm(t, "/admin/permohonan/"+number+"/tindak", url.Values{"action": {"return"}, "rev": {rev}, "note_return": {"Lampiran kurang jelas."}}, officer)
+	if ret.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return: %d", ret.StatusCode)
+	}
+	// The same form again (a second officer with a stale page) is refused.
+	if stale := p.PostForm(t, "/admin/permohonan/"+number+"/tindak", url.Values{"action": {"return"}, "rev": {rev}, "note_return": {"x"}}, head); stale.StatusCode != http.StatusConflict {
+		t.Errorf("stale action: %d", stale.StatusCode)
+	}
+	status := p.GetAs(t, "/permohonan/"+number, budi)
+	if !strings.Contains(status.Body, "Lampiran kurang jelas.") || strings.Contains(status.Body, "Petugas (") {
+		t.Errorf("the applicant should see the note and the role, not the officer's name")
+	}
+	if fix := p.PostMultipart(t, form, url.Values{"nama": {"Budi Santoso"}, "setuju": {"1"}}, map[string][2]string{"lampiran": {"ktp2.pdf", portaltest.MinimalPDF + "\n"}}, budi); fix.StatusCode != http.StatusSeeOther {
+		t.Fatalf("fix: %d", fix.StatusCode)
+	}
+	if re := p.PostForm(t, "/permohonan/"+number+"/kirim-ulang", nil, budi); re.StatusCode != http.StatusSeeOther {
+		t.Fatalf("resubmit: %d", re.StatusCode)
+	}
+	for _, who := range []string{officer, officer, head, officer} {
+		v, err := p.App.Application(context.Background(), officerActor(t, p), number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := p.PostForm(t, "/admin/permohonan/"+number+"/tindak", url.Values{"action": {"approve"}, "rev": {itoa64(int64(v.Rev))}}, who)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("approve step %d: %d\n%s", v.Step, res.StatusCode, excerpt(res.Body, "masalah"))
+		}
+	}
+	done := p.GetAs(t, "/permohonan/"+number, budi)
+	code := regexp.MustCompile(`/verifikasi/([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})`).FindStringSubmatch(done.Body)
+	if code == nil || !strings.Contains(done.Body, "/dokumen.pdf") {
+		t.Fatal("the completed page has no document or code")
+	}
+	pdf := p.GetAs(t, "/permohonan/"+number+"/dokumen.pdf", budi)
+	if pdf.StatusCode != http.StatusOK || pdf.Header.Get("Content-Type") != pendopo.MediaPDF || !strings.HasPrefix(pdf.Body, "%PDF-") ||
+		pdf.Header.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("document: %d %s %s", pdf.StatusCode, pdf.Header.Get("Content-Type"), pdf.Header.Get("Cache-Control"))
+	}
+	// Anyone can check it, by code (signed out) and by the file.
+	byCode := p.Get(t, "/verifikasi/"+code[1])
+	if byCode.StatusCode != http.StatusOK || !strings.Contains(byCode.Body, "Dokumen asli") || strings.Contains(byCode.Body, "Budi Santoso") {
+		t.Errorf("verify by code: %d", byCode.StatusCode)
+	}
+	if lower := p.Get(t, "/verifikasi?kode="+strings.ToLower(code[1])); lower.StatusCode != http.StatusSeeOther {
+		t.Errorf("the code form should redirect: %d", lower.StatusCode)
+	}
+	byFile := p.PostMultipart(t, "/verifikasi", nil, map[string][2]string{"berkas": {"dok.pdf", pdf.Body}}, "")
+	if !strings.Contains(byFile.Body, "Dokumen asli") {
+		t.Errorf("verify the file: %d", byFile.StatusCode)
+	}
+	tampered := []byte(pdf.Body)
+	tampered[len(tampered)/2] ^= 1
+	if alt := p.PostMultipart(t, "/verifikasi", nil, map[string][2]string{"berkas": {"dok.pdf", string(tampered)}}, ""); !strings.Contains(alt.Body, "Dokumen telah diubah") {
+		t.Errorf("tampered file: %d", alt.StatusCode)
+	}
+	if unknown := p.Get(t, "/verifikasi/ABCD-EFGH-JKMN"); unknown.StatusCode != http.StatusNotFound || !strings.Contains(unknown.Body, "Dokumen tidak dikenal") {
+		t.Errorf("unknown code: %d", unknown.StatusCode)
+	}
+	if junk := p.Get(t, "/verifikasi/%3Cscript%3E"); junk.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("junk code: %d", junk.StatusCode)
+	}
+	if none := p.PostMultipart(t, "/verifikasi", nil, nil, ""); none.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("no file: %d", none.StatusCode)
+	}
+	mine := p.GetAs(t, "/permohonan", budi)
+	if !strings.Contains(mine.Body, number) || !strings.Contains(mine.Body, "Selesai") {
+		t.Errorf("my applications list")
+	}
+}
+
+func officerActor(*testing.T, *portaltest.Portal) app.Actor { return app.System }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// excerpt returns the part of body around marker, for failure messages.
+func excerpt(body, marker string) string {
+	i := strings.Index(body, marker)
+	if i < 0 {
+		return ""
+	}
+	return body[max(0, i-200):min(len(body), i+800)]
+}
