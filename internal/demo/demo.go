@@ -82,6 +82,12 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 		}
 		err = a.Store().InTx(ctx, func(tx pendopo.Store) error {
 			for i, s := range db.Services {
+				if isOnline(code, s.Slug) {
+					s.Apply = online(s.ServiceContent)
+					if !s.HasChannel(pendopo.ChannelOnline) {
+						s.Channels = append(s.Channels, pendopo.ChannelOnline)
+					}
+				}
 				if err := s.Validate(); err != nil {
 					return fmt.Errorf("services[%d]: %w", i, err)
 				}
