@@ -19,6 +19,8 @@ type Store interface {
 	TokenStore
 	AccountStore
 	AuditStore
+	OutboxStore
+	NotificationStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)

@@ -39,6 +39,9 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Invitations", testInvitations},
 		{"LoginFailures", testLoginFailures},
 		{"Audit", testAudit},
+		{"Outbox", testOutbox},
+		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
+		{"Notifications", testNotifications},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
