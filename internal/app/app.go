@@ -47,6 +47,8 @@ type App struct {
 	baseURL   string
 	// stats are the national figures, counted again after each change.
 	stats atomic.Pointer[pendopo.Stats]
+
+	outbox outboxState // wakes the outbox worker
 }
 
 // Config configures New.
