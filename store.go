@@ -20,6 +20,8 @@ type Store interface {
 	AccountStore
 	AuditStore
 	ApplicationStore
+	OutboxStore
+	NotificationStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)

@@ -120,6 +120,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go a.Follow(followCtx, *follow)
+	outboxDone := make(chan struct{})
+	go func() { a.RunOutbox(followCtx, 30*time.Second); close(outboxDone) }()
+	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded
 	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
 	errc := make(chan error, 1)

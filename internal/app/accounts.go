@@ -555,6 +555,8 @@ type MyData struct {
 	Sessions []pendopo.Session    `json:"sessions"`
 	Activity []pendopo.AuditEntry `json:"activity"`
 	Exported time.Time            `json:"exported_at"`
+
+	Notifications []pendopo.Notification `json:"notifications"`
 }
 
 // ExportMyData gathers the signed-in user's data as JSON.
@@ -572,6 +574,9 @@ func (a *App) ExportMyData(ctx context.Context, who Actor) ([]byte, error) {
 	}
 	for i := range d.Sessions {
 		d.Sessions[i].Hash = ""
+	}
+	if d.Notifications, err = a.allNotifications(ctx, u.ID); err != nil {
+		return nil, err
 	}
 	for page := 1; ; page++ {
 		l, total, err := a.store.AuditLog(ctx, pendopo.AuditFilter{ActorUser: u.ID, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})

@@ -49,6 +49,8 @@ type App struct {
 	blobs     blob.Store
 	// stats are the national figures, counted again after each change.
 	stats atomic.Pointer[pendopo.Stats]
+
+	outbox outboxState // wakes the outbox worker
 }
 
 // Config configures New.

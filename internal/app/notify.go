@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/smtp"
 	"os"
@@ -19,6 +20,9 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// ID, when set, identifies the message stably across resends: SMTP
+	// sends it as the Message-ID (ID@ the sender's domain).
+	ID string
 }
 
 // Sender delivers messages: by email, SMS or WhatsApp. Gateways for SMS and
@@ -101,9 +105,9 @@ func (s SMTPSender) Send(ctx context.Context, m Message) error {
 	if s.Username != "" {
 		auth = smtp.PlainAuth("", s.Username, s.Password, host)
 	}
-	subject := strings.NewReplacer("\r", " ", "\n", " ").Replace(m.Subject)
+	subject := mime.QEncoding.Encode("utf-8", strings.NewReplacer("\r", " ", "\n", " ").Replace(m.Subject))
 	msg := "From: " + s.From + "\r\nTo: " + m.To + "\r\nSubject: " + subject +
-		"\r\nDate: " + time.Now().Format(time.RFC1123Z) +
+		"\r\nDate: " + time.Now().Format(time.RFC1123Z) + messageIDHeader(m.ID, s.From) +
 		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
 		strings.ReplaceAll(m.Body, "\n", "\r\n")
 	done := make(chan error, 1)

@@ -146,7 +146,8 @@ func (db *DB) ConfirmUser(ctx context.Context, id int64, at time.Time) error {
 	return db.updateUser(ctx, id, "confirmed_at = coalesce(confirmed_at, ?), updated_at = ?", at.UTC(), at.UTC())
 }
 
-// EraseUser removes personal data and everything that signs the user in.
+// EraseUser removes personal data, everything that signs the user in, and
+// the notices and messages addressed to them.
 func (db *DB) EraseUser(ctx context.Context, id int64, at time.Time) error {
 	return db.inTx(ctx, func(db *DB) error {
 		if err := db.updateUser(ctx, id, `name = '', email = NULL, phone = NULL, password_hash = '', nik_enc = NULL,
@@ -156,6 +157,7 @@ func (db *DB) EraseUser(ctx context.Context, id int64, at time.Time) error {
 		for _, q := range []string{
 			"DELETE FROM user_roles WHERE user_id = ?", "DELETE FROM sessions WHERE user_id = ?",
 			"DELETE FROM auth_codes WHERE user_id = ?", "DELETE FROM user_identities WHERE user_id = ?",
+			"DELETE FROM notifications WHERE user_id = ?", "DELETE FROM outbox WHERE user_id = ?",
 		} {
 			if _, err := db.write().ExecContext(ctx, db.q(q), id); err != nil {
 				return fmt.Errorf("erase user %d: %w", id, err)

@@ -42,6 +42,9 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Applications", testApplications},
 		{"ApplicationRace", testApplicationRace},
 		{"ApplicationFiles", testApplicationFiles},
+		{"Outbox", testOutbox},
+		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
+		{"Notifications", testNotifications},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
