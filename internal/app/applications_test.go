@@ -456,3 +456,75 @@ func TestIssuedDocumentVerifies(t *testing.T) {
 		t.Errorf("next document: %+v %v", next, err)
 	}
 }
+
+// pending claims every queued message, by recipient.
+func pending(t *testing.T, f appFixture) map[string][]pendopo.OutboxMessage {
+	t.Helper()
+	ms, err := f.Store().ClaimMessages(ctx, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 1000, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]pendopo.OutboxMessage{}
+	for _, m := range ms {
+		out[m.To] = append(out[m.To], m)
+	}
+	return out
+}
+
+func TestApplicationNotifications(t *testing.T) {
+	f := newAppFixture(t)
+	pending(t, f) // drop what account set-up queued
+	a := f.filled(t, "")
+	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pending(t, f)
+	if m := got["budi@contoh.id"]; len(m) != 1 || !strings.Contains(m[0].Subject, a.Number) || !strings.Contains(m[0].Body, "2026-12-04") ||
+		!strings.Contains(m[0].Body, "http://pendopo.test/permohonan/"+a.Number) || !strings.Contains(m[0].Body, "— English —") {
+		t.Errorf("receipt to Budi: %+v", m)
+	}
+	// Officers of the first step (officers, and those above them) hear of
+	// new work; the other agency's officer does not.
+	if len(got["petugas.satu@semarang.test"]) != 1 || len(got["kepala.dinas@semarang.test"]) != 1 || len(got["petugas.dinkes@semarang.test"]) != 0 {
+		t.Errorf("staff told: %v", keys(got))
+	}
+	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReturn, "Unggah ulang KK yang terbaca.", sub.Rev, 0); err != nil {
+		t.Fatal(err)
+	}
+	if m := pending(t, f)["budi@contoh.id"]; len(m) != 1 || !strings.Contains(m[0].Body, "Unggah ulang KK yang terbaca.") {
+		t.Errorf("return notice: %+v", m)
+	}
+	inbox, err := f.Inbox(ctx, f.budi, pendopo.Page{})
+	if err != nil || inbox.Unread != 2 || inbox.Notifications[0].Link != "/permohonan/"+a.Number {
+		t.Fatalf("Budi's inbox: %+v %v", inbox, err)
+	}
+
+	// On the deadline day staff are warned once, however often the job runs.
+	b := f.filled(t, "")
+	if _, err := f.Act(ctx, f.budi, b.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	pending(t, f)
+	*f.clock = time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC) // 09:00 WIB on the deadline
+	for range 2 {
+		if n, err := f.DeadlineAlerts(ctx); err != nil || n != 1 {
+			t.Fatalf("deadline alerts: %d %v", n, err)
+		}
+	}
+	warned := pending(t, f)
+	if m := warned["petugas.satu@semarang.test"]; len(m) != 1 || !strings.Contains(m[0].Subject, "hari ini") {
+		t.Errorf("deadline warning: %+v", m)
+	}
+	if len(warned["budi@contoh.id"]) != 0 {
+		t.Errorf("the applicant got a staff warning")
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/pendopo/pendopo"
 )
@@ -9,10 +12,248 @@ import (
 // commit runs fn in one transaction. Submissions and officers' actions go
 // through it so that concurrent ones can share a durable commit.
 func (a *App) commit(ctx context.Context, fn func(tx pendopo.Store) error) error {
-	return a.store.InTx(ctx, fn)
+	err := a.store.InTx(ctx, fn)
+	if err == nil {
+		a.WakeOutbox()
+	}
+	return err
 }
 
-// announce tells the applicant and the staff what an event means for them.
+// applicantNotice is what the applicant is told after each action, in
+// both languages; %[1]s is the service, %[2]s the number.
+var applicantNotice = map[pendopo.ApplicationAction][2]pendopo.Text{
+	pendopo.ActSubmit: {pendopo.T("Permohonan %[2]s diterima", "Application %[2]s received"),
+		pendopo.T("Permohonan %[1]s Anda dengan nomor %[2]s sudah kami terima dan sedang diperiksa petugas. Batas waktu penyelesaian: %[3]s.",
+			"We received your application for %[1]s, number %[2]s; an officer is checking it. Deadline: %[3]s.")},
+	pendopo.ActResubmit: {pendopo.T("Perbaikan permohonan %[2]s diterima", "Corrections to %[2]s received"),
+		pendopo.T("Perbaikan permohonan %[1]s nomor %[2]s sudah kami terima. Batas waktu penyelesaian kini %[3]s.",
+			"We received the corrections to your application for %[1]s, number %[2]s. The deadline is now %[3]s.")},
+	pendopo.ActApprove: {pendopo.T("Permohonan %[2]s maju ke tahap berikutnya", "Application %[2]s moved on"),
+		pendopo.T("Permohonan %[1]s nomor %[2]s telah melewati satu tahap dan kini di tahap: %[4]s.",
+			"Your application for %[1]s, number %[2]s, passed a step and is now at: %[4]s.")},
+	pendopo.ActReturn: {pendopo.T("Permohonan %[2]s perlu diperbaiki", "Application %[2]s needs corrections"),
+		pendopo.T("Petugas mengembalikan permohonan %[1]s nomor %[2]s untuk diperbaiki: %[5]s\nWaktu penyelesaian berhenti sampai perbaikan Anda kirim.",
+			"The officer returned your application for %[1]s, number %[2]s, for corrections: %[5]s\nThe clock stops until you send them.")},
+	pendopo.ActReject: {pendopo.T("Permohonan %[2]s ditolak", "Application %[2]s refused"),
+		pendopo.T("Permohonan %[1]s nomor %[2]s ditolak dengan alasan: %[5]s\nBila tidak sependapat, Anda dapat menyampaikan pengaduan.",
+			"Your application for %[1]s, number %[2]s, was refused because: %[5]s\nIf you disagree, you can file a complaint.")},
+	pendopo.ActWithdraw: {pendopo.T("Permohonan %[2]s dibatalkan", "Application %[2]s withdrawn"),
+		pendopo.T("Permohonan %[1]s nomor %[2]s telah Anda batalkan.", "You withdrew your application for %[1]s, number %[2]s.")},
+}
+
+var completedNotice = [2]pendopo.Text{pendopo.T("Permohonan %[2]s selesai", "Application %[2]s completed"),
+	pendopo.T("Permohonan %[1]s nomor %[2]s selesai. Dokumen hasilnya dapat diunduh di Pendopo; keasliannya dapat diperiksa dengan kode %[6]s.",
+		"Your application for %[1]s, number %[2]s, is completed. Download the document in Pendopo; its authenticity can be checked with code %[6]s.")}
+
+var staffNotice = [2]pendopo.Text{pendopo.T("Permohonan %[2]s menunggu di tahap %[4]s", "Application %[2]s waits at step %[4]s"),
+	pendopo.T("Permohonan %[1]s nomor %[2]s menunggu tindakan di tahap %[4]s. Batas waktu: %[3]s.",
+		"Application %[2]s for %[1]s waits for action at step %[4]s. Deadline: %[3]s.")}
+
+// fill formats a notice for one language.
+func fill(t pendopo.Text, lang string, args ...any) string { return fmt.Sprintf(t.In(lang), args...) }
+
+// announce tells the applicant (in the inbox and by email or SMS) what an
+// event means, and the staff who must act next that work waits. It runs
+// in the event's transaction, so that the messages exist exactly when the
+// change does; keys make a retried request queue nothing twice.
 func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Application, c pendopo.ServiceContent, ev pendopo.ApplicationEvent) error {
+	notice, ok := applicantNotice[ev.Action]
+	if app.Status == pendopo.StatusCompleted {
+		notice, ok = completedNotice, true
+	}
+	step := pendopo.WorkflowStep{}
+	if app.Step < len(c.Apply.Workflow.Steps) {
+		step = c.Apply.Workflow.Steps[app.Step]
+	}
+	args := func(lang string) []any {
+		deadline := "-"
+		if app.Deadline != 0 {
+			deadline = app.Deadline.String()
+		}
+		return []any{app.ServiceName, app.Number, deadline, step.Name.In(lang), ev.Note, app.Document}
+	}
+	link := "/permohonan/" + app.Number
+	key := "app:" + app.Number + ":" + strconv.Itoa(app.Rev)
+	if ok {
+		title := pendopo.T(fill(notice[0], "id", args("id")...), fill(notice[0], "en", args("en")...))
+		body := pendopo.T(fill(notice[1], "id", args("id")...), fill(notice[1], "en", args("en")...))
+		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: app.ApplicantID, Title: title, Body: body, Link: link}); err != nil {
+			return err
+		}
+		if err := a.message(ctx, tx, app.ApplicantID, key, title, body, link); err != nil {
+			return err
+		}
+	}
+	// New work for the staff of the next step.
+	if app.Status == pendopo.StatusInProgress && (ev.Action == pendopo.ActSubmit || ev.Action == pendopo.ActResubmit ||
+		ev.Action == pendopo.ActApprove || ev.Action == pendopo.ActReassign) {
+		staff, err := a.stepStaff(ctx, tx, app, step)
+		if err != nil {
+			return err
+		}
+		title := pendopo.T(fill(staffNotice[0], "id", args("id")...), fill(staffNotice[0], "en", args("en")...))
+		body := pendopo.T(fill(staffNotice[1], "id", args("id")...), fill(staffNotice[1], "en", args("en")...))
+		for _, u := range staff {
+			if u.ID == ev.ActorID {
+				continue
+			}
+			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: "/admin/permohonan/" + app.Number}); err != nil {
+				return err
+			}
+			if err := a.message(ctx, tx, u.ID, key+":staff:"+strconv.FormatInt(u.ID, 10), title, body, "/admin/permohonan/"+app.Number); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
+
+// stepStaff lists who may act on step of app: the assignee when the step
+// was handed to one person, else the agency's staff holding its role.
+func (a *App) stepStaff(ctx context.Context, s pendopo.Store, app pendopo.Application, step pendopo.WorkflowStep) ([]pendopo.User, error) {
+	if app.Assignee != 0 {
+		u, err := s.User(ctx, app.Assignee)
+		if err != nil {
+			return nil, err
+		}
+		return []pendopo.User{u}, nil
+	}
+	users, err := s.Users(ctx, pendopo.UserFilter{Region: app.Region})
+	if err != nil {
+		return nil, err
+	}
+	var out []pendopo.User
+	for _, u := range users {
+		for _, r := range u.Roles {
+			if r.Region == app.Region && r.Agency == app.Agency && r.ActsOnStep(step) {
+				out = append(out, u)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// message queues an email (or, for accounts with only a phone, an SMS)
+// to a user, in both languages, Indonesian first.
+func (a *App) message(ctx context.Context, s pendopo.Store, userID int64, key string, title, body pendopo.Text, link string) error {
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	m := pendopo.OutboxMessage{UserID: u.ID, Subject: title.ID + " / " + title.EN, Key: key}
+	switch {
+	case u.Email != "":
+		m.Channel, m.To = pendopo.OutboxEmail, u.Email
+		m.Body = "Yth. " + u.Name + ",\n\n" + body.ID + "\n\nLihat: " + a.baseURL + link +
+			"\n\n— English —\n\n" + body.EN + "\n\nSee: " + a.baseURL + link + "\n\nPendopo\n"
+	case u.Phone != "":
+		m.Channel, m.To = pendopo.OutboxSMS, u.Phone
+		m.Body = title.ID + ". " + a.baseURL + link
+	default:
+		return nil
+	}
+	m.Key += ":" + m.Channel
+	return a.Enqueue(ctx, s, m)
+}
+
+// DeadlineAlerts tells the staff of every application in progress whose
+// deadline is today or the next working day, once per application and
+// deadline day. It returns how many applications it warned about.
+func (a *App) DeadlineAlerts(ctx context.Context) (int, error) {
+	warned := 0
+	for page := 1; ; page++ {
+		// Tomorrow in the easternmost zone bounds every region's next
+		// working day well enough: the check below is per region.
+		apps, total, err := a.store.Applications(ctx, pendopo.ApplicationFilter{Statuses: []pendopo.ApplicationStatus{pendopo.StatusInProgress},
+			DueBy: pendopo.DayOf(a.now(), pendopo.RegionZone("94")) + 4, ByDeadline: true, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
+		if err != nil {
+			return warned, err
+		}
+		for _, app := range apps {
+			n, err := a.deadlineAlert(ctx, app)
+			if err != nil {
+				return warned, err
+			}
+			warned += n
+		}
+		if page*pendopo.MaxPerPage >= total {
+			return warned, nil
+		}
+	}
+}
+
+func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, error) {
+	v, err := a.store.Version(ctx, app.ServiceID, app.ServiceVersion)
+	if err != nil || v.Content.Apply == nil || app.Step >= len(v.Content.Apply.Workflow.Steps) {
+		return 0, err
+	}
+	on := v.Content.Apply
+	cal, err := a.calendar(ctx, a.store, app.Region)
+	if err != nil {
+		return 0, err
+	}
+	today := a.today(app.Region)
+	if cal.WorkingDaysBetween(today, app.Deadline, on.LeaveWorks) > 1 {
+		return 0, nil
+	}
+	step := on.Workflow.Steps[app.Step]
+	staff, err := a.stepStaff(ctx, a.store, app, step)
+	if err != nil {
+		return 0, err
+	}
+	when := pendopo.T("besok", "tomorrow")
+	switch {
+	case today > app.Deadline:
+		when = pendopo.T("sudah lewat ("+app.Deadline.String()+")", "already past ("+app.Deadline.String()+")")
+	case today == app.Deadline:
+		when = pendopo.T("hari ini", "today")
+	}
+	title := pendopo.T("Batas waktu permohonan "+app.Number+" "+when.ID, "Deadline of application "+app.Number+" "+when.EN)
+	body := pendopo.T("Permohonan "+app.ServiceName+" nomor "+app.Number+" di tahap "+step.Name.ID+" harus selesai "+when.ID+".",
+		"Application "+app.Number+" for "+app.ServiceName+" at step "+step.Name.EN+" is due "+when.EN+".")
+	key := "deadline:" + app.Number + ":" + today.String()
+	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
+		for _, u := range staff {
+			k := key + ":" + strconv.FormatInt(u.ID, 10)
+			// Every account has an email or a phone, so a queued message
+			// tells that this person was warned today already.
+			if _, err := tx.OutboxMessage(ctx, k+":email"); err == nil {
+				continue
+			}
+			if _, err := tx.OutboxMessage(ctx, k+":sms"); err == nil {
+				continue
+			}
+			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: "/admin/permohonan/" + app.Number}); err != nil {
+				return err
+			}
+			if err := a.message(ctx, tx, u.ID, k, title, body, "/admin/permohonan/"+app.Number); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	a.WakeOutbox()
+	return 1, nil
+}
+
+// RunDeadlineAlerts warns staff of approaching deadlines every interval
+// until ctx ends.
+func (a *App) RunDeadlineAlerts(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := a.DeadlineAlerts(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("deadline alerts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
