@@ -256,4 +256,3 @@ func (a *App) RunDeadlineAlerts(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
-
