@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -645,5 +646,39 @@ func (s *Server) onlineServices(w http.ResponseWriter, r *http.Request) error {
 		Region   pendopo.Region
 		Services []pendopo.Service
 	}{p, reg, list})
+	return nil
+}
+
+// inbox lists the signed-in person's notifications.
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
+	page := pageNum(r)
+	in, err := s.app.Inbox(r.Context(), current(r).Actor, pendopo.Page{Page: page, PerPage: 20})
+	if err != nil {
+		return err
+	}
+	p := s.rd.page(r, "")
+	p.Title, p.Noindex = p.T("inbox.title"), true
+	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.T("nav.account"), "/akun"}, {p.Title, ""}}
+	s.rd.render(w, r, http.StatusOK, "inbox", struct {
+		Page
+		Inbox app.Inbox
+		Pager pager
+	}{p, in, newPager(r, page, 20, in.Total)})
+	return nil
+}
+
+// inboxRead marks what the person saw as read.
+func (s *Server) inboxRead(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 1<<10); err != nil {
+		return err
+	}
+	seen, err := time.Parse(time.RFC3339Nano, r.PostFormValue("seen"))
+	if err != nil {
+		seen = s.app.Now()
+	}
+	if err := s.app.MarkRead(r.Context(), current(r).Actor, seen); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/akun/pemberitahuan", http.StatusSeeOther)
 	return nil
 }

@@ -156,6 +156,16 @@ func TestApplyPages(t *testing.T) {
 	if none := p.PostMultipart(t, "/verifikasi", nil, nil, ""); none.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("no file: %d", none.StatusCode)
 	}
+	inbox := p.GetAs(t, "/akun/pemberitahuan", budi)
+	if !strings.Contains(inbox.Body, "Permohonan "+number+" selesai") || !strings.Contains(inbox.Body, "perlu diperbaiki") {
+		t.Errorf("inbox lacks the completion and the return")
+	}
+	if read := p.PostForm(t, "/akun/pemberitahuan/dibaca", url.Values{"seen": {"2030-01-01T00:00:00Z"}}, budi); read.StatusCode != http.StatusSeeOther {
+		t.Errorf("mark read: %d", read.StatusCode)
+	}
+	if again := p.GetAs(t, "/akun/pemberitahuan", budi); strings.Contains(again.Body, "belum dibaca") {
+		t.Errorf("still unread after marking")
+	}
 	mine := p.GetAs(t, "/permohonan", budi)
 	if !strings.Contains(mine.Body, number) || !strings.Contains(mine.Body, "Selesai") {
 		t.Errorf("my applications list")

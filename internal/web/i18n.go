@@ -38,6 +38,11 @@ func translate(lang, key string, args ...any) string {
 
 // messages are the interface texts: Bahasa Indonesia, then English.
 var messages = map[string][2]string{
+	"inbox.title":               {"Pemberitahuan", "Notifications"},
+	"inbox.unread":              {"%d belum dibaca.", "%d unread."},
+	"inbox.mark_read":           {"Tandai semua sudah dibaca", "Mark all as read"},
+	"inbox.new":                 {"baru", "new"},
+	"inbox.none":                {"Belum ada pemberitahuan.", "No notifications yet."},
 	"nav.applications":          {"Permohonan saya", "My applications"},
 	"nav.verify":                {"Verifikasi dokumen", "Verify a document"},
 	"apply.cta":                 {"Ajukan online", "Apply online"},
