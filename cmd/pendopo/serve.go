@@ -103,6 +103,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		if err := e.demoAccounts(ctx, a, *dbf.data, *dbf.db == ""); err != nil {
 			return err
 		}
+		if seeded, err := demo.SeedApplications(ctx, a); err != nil {
+			return fmt.Errorf("seed demo applications: %w", err)
+		} else if seeded {
+			log.Info("demo applications seeded")
+		}
 	}
 	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log)})
 	if err != nil {

@@ -330,3 +330,12 @@ func summaryOf(d pendopo.ServiceDoc, c pendopo.ServiceContent) pendopo.ServiceSu
 		Requirements: len(c.Standard.Requirements), Version: d.Version, UpdatedAt: d.UpdatedAt, ReviewedAt: d.ReviewedAt,
 	}
 }
+
+// SetClock replaces the app's clock and returns the one before. Only
+// loaders that write history (the demo) and tests use it, before the app
+// serves anyone.
+func (a *App) SetClock(now func() time.Time) func() time.Time {
+	old := a.now
+	a.now = now
+	return old
+}

@@ -528,3 +528,58 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+func TestDemoApplications(t *testing.T) {
+	x := newAccounts(t)
+	if _, err := demo.Load(ctx, x.App); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedApplications(ctx, x.App); err == nil {
+		t.Fatal("seeding without the demo accounts should fail")
+	}
+	if _, err := demo.AddAccounts(ctx, x.App, "kata sandi demo yang panjang"); err != nil {
+		t.Fatal(err)
+	}
+	if seeded, err := demo.SeedApplications(ctx, x.App); err != nil || !seeded {
+		t.Fatalf("seed: %v %v", seeded, err)
+	}
+	if again, err := demo.SeedApplications(ctx, x.App); err != nil || again {
+		t.Fatalf("second seed: %v %v", again, err)
+	}
+	for _, region := range []string{"33.74", "33.72"} {
+		online, err := x.OnlineServices(ctx, region)
+		if err != nil || len(online) < 5 {
+			t.Fatalf("%s: %d online services, want ≥ 5 (%v)", region, len(online), err)
+		}
+		apps, _, err := x.Store().Applications(ctx, pendopo.ApplicationFilter{Region: region, Page: pendopo.Page{PerPage: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[pendopo.ApplicationStatus]int{}
+		overdue, documents := 0, 0
+		for _, a := range apps {
+			states[a.Status]++
+			if a.Status == pendopo.StatusInProgress && a.Deadline < pendopo.DayOf(now, pendopo.RegionZone(region)) {
+				overdue++
+			}
+			if a.Document != "" {
+				documents++
+			}
+		}
+		for _, st := range []pendopo.ApplicationStatus{pendopo.StatusDraft, pendopo.StatusInProgress, pendopo.StatusReturned,
+			pendopo.StatusRejected, pendopo.StatusCompleted, pendopo.StatusWithdrawn} {
+			if states[st] == 0 {
+				t.Errorf("%s: no %s application", region, st)
+			}
+		}
+		if overdue == 0 || documents != states[pendopo.StatusCompleted] {
+			t.Errorf("%s: %d overdue, %d documents for %d completed", region, overdue, documents, states[pendopo.StatusCompleted])
+		}
+	}
+	// The demo citizen has a list with timelines.
+	warga, _ := x.Store().Credentials(ctx, "warga@pendopo.test", "")
+	mine, total, err := x.MyApplications(ctx, app.Actor{UserID: warga.UserID}, pendopo.Page{})
+	if err != nil || total < 6 || len(mine) == 0 {
+		t.Fatalf("the demo citizen's applications: %d %v", total, err)
+	}
+}
