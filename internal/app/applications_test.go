@@ -576,6 +576,10 @@ func TestDemoApplications(t *testing.T) {
 			t.Errorf("%s: %d overdue, %d documents for %d completed", region, overdue, documents, states[pendopo.StatusCompleted])
 		}
 	}
+	// The demo's history is in the inboxes but sends no email.
+	if ms, err := x.Store().ClaimMessages(ctx, now.AddDate(1, 0, 0), 100, time.Hour); err != nil || len(ms) != 0 {
+		t.Errorf("the seed queued %d messages (%v)", len(ms), err)
+	}
 	// The demo citizen has a list with timelines.
 	warga, _ := x.Store().Credentials(ctx, "warga@pendopo.test", "")
 	mine, total, err := x.MyApplications(ctx, app.Actor{UserID: warga.UserID}, pendopo.Page{})

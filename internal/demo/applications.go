@@ -73,6 +73,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
+	ctx = app.Quiet(ctx)
 	now := a.Now()
 	restore := a.SetClock(func() time.Time { return now })
 	defer a.SetClock(restore)
