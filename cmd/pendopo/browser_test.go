@@ -127,7 +127,7 @@ func signIn(t *testing.T, ctx context.Context, url, login, password string) {
 	t.Helper()
 	do(t, ctx, "sign in as "+login, chromedp.Navigate(url+"/masuk"), chromedp.WaitVisible(chromedp.CSS("#f-login")),
 		chromedp.SendKeys(chromedp.CSS("#f-login"), login), chromedp.SendKeys(chromedp.CSS("#f-password"), password),
-		chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitNotPresent(chromedp.CSS("#f-password")))
+		chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitVisible(chromedp.CSS(`form[action="/keluar"] button`)))
 }
 
 // TestJourneyInviteOfficer: a region admin invites the civil registry's

@@ -239,7 +239,11 @@ func (p applicationPage) FieldLabel(path string) string {
 	key := strings.TrimPrefix(path, "answers.")
 	for _, f := range p.V.Content.Apply.Form.Fields {
 		if f.Key == key {
-			return p.Tx(f.Label)
+			label := p.Tx(f.Label)
+			if r := []rune(label); len(r) > 60 {
+				label = string(r[:57]) + "…"
+			}
+			return strings.TrimRight(label, ".")
 		}
 	}
 	return key

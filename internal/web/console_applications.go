@@ -57,7 +57,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.regionPage(r, reg, "")
 	p.Title, p.Noindex = p.T("queue.title")+" · "+reg.Name, true
-	p.Crumbs = []Crumb{{p.T("admin.crumb"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("queue.title"), ""}}
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("queue.title"), ""}}
 	s.rd.render(w, r, http.StatusOK, "admin_queue", queuePage{Page: p, Code: reg.Code, Region: reg, Agencies: agencies, Agency: agency,
 		Overdue: overdue, Items: items, Pager: newPager(r, page, listPage, total)})
 	return nil
@@ -99,7 +99,7 @@ func (s *Server) consoleApplication(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) consoleApplicationData(r *http.Request, v *app.ApplicationView) (applicationPage, error) {
 	data := s.applicationData(r, v, v.ServiceName)
 	data.V.Applicant = false // staff see names and full answers
-	data.Crumbs = []Crumb{{data.T("admin.crumb"), "/admin"}, {v.Region.Name, "/admin/daerah/" + v.Region.Code},
+	data.Crumbs = []Crumb{{data.T("admin.title"), "/admin"}, {v.Region.Name, "/admin/daerah/" + v.Region.Code},
 		{data.T("queue.title"), "/admin/daerah/" + v.Region.Code + "/permohonan?opd=" + v.Agency}, {v.Number, ""}}
 	var err error
 	data.Colleagues, err = s.app.Colleagues(r.Context(), current(r).Actor, v)
@@ -175,7 +175,7 @@ func (s *Server) holidaysData(r *http.Request) (holidaysPage, error) {
 	}
 	p := s.regionPage(r, reg, "")
 	p.Title, p.Noindex = p.T("holidays.title")+" · "+reg.Name, true
-	p.Crumbs = []Crumb{{p.T("admin.crumb"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("holidays.title"), ""}}
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("holidays.title"), ""}}
 	return holidaysPage{Page: p, Code: reg.Code, Region: reg, National: national, Own: own}, nil
 }
 
