@@ -93,10 +93,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var (
-	errNoRoute = pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Alamat API ini tidak ada. Daftar alamat ada di /api/v1/openapi.json.", "No such API address. The list is at /api/v1/openapi.json."))
-	errMethod  = &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Metode HTTP ini tidak didukung di alamat ini.", "This HTTP method is not supported at this address.")}
-	errNoToken = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Permintaan ini memerlukan token API: kirim header \"Authorization: Bearer <token>\".", "This request needs an API token: send the header \"Authorization: Bearer <token>\"."))
-	errScheme  = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Header Authorization harus berbentuk \"Bearer <token>\".", "The Authorization header must look like \"Bearer <token>\"."))
+	errNoRoute    = pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Alamat API ini tidak ada. Daftar alamat ada di /api/v1/openapi.json.", "No such API address. The list is at /api/v1/openapi.json."))
+	errMethod     = &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Metode HTTP ini tidak didukung di alamat ini.", "This HTTP method is not supported at this address.")}
+	errNoToken    = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Permintaan ini memerlukan token API: kirim header \"Authorization: Bearer <token>\".", "This request needs an API token: send the header \"Authorization: Bearer <token>\"."))
+	errBadSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Sesi tidak dikenal atau sudah berakhir; masuk lagi.", "Unknown or expired session; sign in again."))
+	errScheme     = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Header Authorization harus berbentuk \"Bearer <token>\".", "The Authorization header must look like \"Bearer <token>\"."))
 )
 
 // authMode says whether a route needs a token.
@@ -270,7 +271,19 @@ func (s *server) authenticateCall(c *call) error {
 	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return errScheme
 	}
-	who, err := s.app.Authenticate(c.ctx(), secret)
+	var (
+		who app.Actor
+		err error
+	)
+	if strings.HasPrefix(secret, app.TokenPrefix) {
+		who, err = s.app.Authenticate(c.ctx(), secret)
+	} else {
+		// A person's session from POST /api/v1/sessions.
+		who, _, err = s.app.SessionActor(c.ctx(), secret, middleware.ClientIP(c.r))
+		if pendopo.KindOf(err) == pendopo.KindUnauthorized {
+			err = errBadSession
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,9 @@ type apiProbe struct {
 	// national routes are for national tokens only; any route for any
 	// valid token.
 	national, any bool
+	// person routes are for people's sessions: every integration token
+	// is refused.
+	person bool
 }
 
 const svgLogo = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>`
@@ -34,6 +37,14 @@ var apiProbes = map[string]apiProbe{
 	"POST /api/v1/services/{id}/review":                {},
 	"GET /api/v1/synonyms":                             {any: true},
 	"PUT /api/v1/synonyms":                             {body: `{"rules": "a, b"}`, national: true},
+	"DELETE /api/v1/sessions/current":                  {person: true},
+	"POST /api/v1/services/{id}/applications":          {body: `{"key": "k"}`, person: true},
+	"GET /api/v1/applications":                         {person: true},
+	"GET /api/v1/applications/{number}":                {person: true},
+	"PUT /api/v1/applications/{number}/answers":        {body: `{"answers": {}}`, person: true},
+	"PUT /api/v1/applications/{number}/files/{field}":  {body: "%PDF-1.4\n", ctype: "application/pdf", person: true},
+	"POST /api/v1/applications/{number}/actions":       {body: `{"action": "submit"}`, person: true},
+	"GET /api/v1/regions/{code}/applications":          {person: true},
 }
 
 // TestTokenMatrix calls every route that needs a token with each kind of
@@ -56,13 +67,14 @@ func TestTokenMatrix(t *testing.T) {
 			continue
 		}
 		for _, region := range []string{"33.74", "33.72"} {
-			path := strings.NewReplacer("{code}", region, "{slug}", "uji-matriks", "{id}", fmt.Sprint(ids[region])).Replace(rt.Pattern)
+			path := strings.NewReplacer("{code}", region, "{slug}", "uji-matriks", "{id}", fmt.Sprint(ids[region]),
+				"{number}", "3374-2611-K7Q2M9-X", "{field}", "ktp").Replace(rt.Pattern)
 			body := strings.ReplaceAll(pr.body, "{code}", region)
 			if body == "SERVICE" {
 				body = mustJSON(t, newService("uji-matriks"))
 			}
 			for name, tok := range tokens {
-				may := pr.any || name == "national" || !pr.national && (name == "province 33" || name == region)
+				may := !pr.person && (pr.any || name == "national" || !pr.national && (name == "province 33" || name == region))
 				res := e.do(t, request{method: rt.Method, path: path, body: body, ctype: pr.ctype, token: tok})
 				refused := res.status == http.StatusForbidden || res.status == http.StatusUnauthorized
 				if may == refused {

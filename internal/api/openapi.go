@@ -115,6 +115,10 @@ var pathParams = map[string]parameter{
 	"slug": {Description: "Lowercase, hyphenated identifier within the region.", Schema: &schema{Type: "string", Pattern: `^[a-z0-9]+(-[a-z0-9]+)*$`}},
 	"id":   {Description: "Service id.", Schema: &schema{Type: "integer", Format: "int64", Minimum: ptr(1)}},
 	"n":    {Description: "Version number, from 1.", Schema: &schema{Type: "integer", Minimum: ptr(1)}},
+	"number": {Description: "Tracking number of an application, such as 3374-2611-K7Q2M9-X; case and look-alike letters are forgiven.",
+		Schema: &schema{Type: "string"}},
+	"field":    {Description: "Key of a file field of the application's form.", Schema: &schema{Type: "string", Pattern: `^[a-z][a-z0-9_]{0,39}$`}},
+	"document": {Description: "Verification code printed under a document's QR code, such as ABCD-EFGH-JKMN.", Schema: &schema{Type: "string"}},
 }
 
 func ptr(n int) *int { return &n }
@@ -235,6 +239,7 @@ type schemaGen struct {
 var (
 	timeType = reflect.TypeFor[time.Time]()
 	rawType  = reflect.TypeFor[json.RawMessage]()
+	dayType  = reflect.TypeFor[pendopo.Day]()
 )
 
 func (g *schemaGen) of(t reflect.Type) *schema {
@@ -246,6 +251,12 @@ func (g *schemaGen) of(t reflect.Type) *schema {
 	}
 	if e, ok := enums[t]; ok {
 		return &schema{Type: "string", Enum: e}
+	}
+	if t == dayType {
+		return &schema{Type: "string", Format: "date"}
+	}
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+		return &schema{Type: "string", Format: "byte"} // base64
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

@@ -11,8 +11,15 @@ import (
 )
 
 // routes is the route table of the API: the mux and the OpenAPI document
-// are both made from it.
+// are both made from it. The document's own route stays last.
 func (s *server) routes() []route {
+	rts := s.catalogRoutes()
+	last := rts[len(rts)-1]
+	return append(append(rts[:len(rts)-1:len(rts)-1], s.applicationRoutes()...), last)
+}
+
+// catalogRoutes are the catalog's routes, for the public and integrations.
+func (s *server) catalogRoutes() []route {
 	const v1 = "/api/v1"
 	categories := make([]string, len(pendopo.Categories))
 	for i, c := range pendopo.Categories {

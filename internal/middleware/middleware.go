@@ -316,3 +316,21 @@ func (g *gzipWriter) Flush() {
 		f.Flush()
 	}
 }
+
+// ClientIP is the address of the request's client. Behind a reverse
+// proxy, X-Forwarded-For is trusted only from a loopback proxy.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			first, _, _ := strings.Cut(fwd, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	return host
+}

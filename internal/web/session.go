@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 // sessionCookie carries the secret of a signed-in session; the database
@@ -60,23 +60,8 @@ func (s *session) Name() string {
 	return s.User.Contact()
 }
 
-// clientIP is the address of the request's client. Behind a reverse proxy,
-// X-Forwarded-For is trusted only from a loopback proxy.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	return host
-}
+// clientIP is the address of the request's client.
+func clientIP(r *http.Request) string { return middleware.ClientIP(r) }
 
 // withSession reads the session cookie into the request context. A cookie
 // whose session ended is removed.
