@@ -12,6 +12,12 @@ import (
 type Store interface {
 	// InTx runs fn in one transaction: every write in fn lands, or none.
 	InTx(ctx context.Context, fn func(Store) error) error
+	// Batch runs independent units of work in one transaction with one
+	// commit: a failing unit is left out (the others run again without
+	// it) and its error returned in errs. Units may run more than once.
+	// err means the commit failed and nothing landed. This is how
+	// concurrent writes share an fsync.
+	Batch(ctx context.Context, fns []func(Store) error) (errs []error, err error)
 
 	RegionStore
 	AgencyStore

@@ -47,6 +47,15 @@ type App struct {
 	dummyHash string
 	baseURL   string
 	blobs     blob.Store
+	// group batches concurrent applications' writes into shared commits.
+	group         groupCommit
+	noGroupCommit bool
+	writers       int // batches that may commit at once
+	// calMu guards the caches of calendars and service versions.
+	calMu     sync.Mutex
+	calendars map[string]cachedCalendar
+	versions  map[[2]int64]pendopo.Version
+	staff     map[string]cachedStaff
 	// stats are the national figures, counted again after each change.
 	stats atomic.Pointer[pendopo.Stats]
 
@@ -122,7 +131,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
-		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs}
+		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1}
+	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
+		a.writers = max(1, wc.WriteConcurrency())
+	}
 	a.index.SetResultCache(max(0, cfg.SearchCache))
 	if cfg.SSO.Issuer != "" {
 		if cfg.SSO.ClientID == "" {

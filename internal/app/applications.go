@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
@@ -77,9 +79,18 @@ type Clock struct {
 
 // calendar returns the working-day calendar of region: national holidays
 // and cuti bersama from the shipped data, and the holidays region admins
-// added for it or its province.
+// added for it or its province. Calendars are kept for a minute (another
+// instance's new holiday shows within it) and dropped at once when this
+// instance changes a holiday.
 func (a *App) calendar(ctx context.Context, s pendopo.Store, region string) (*pendopo.Calendar, error) {
-	national, err := data.Holidays()
+	now := time.Now()
+	a.calMu.Lock()
+	c, ok := a.calendars[region]
+	a.calMu.Unlock()
+	if ok && now.Sub(c.at) < time.Minute {
+		return c.cal, nil
+	}
+	national, err := nationalHolidays()
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +98,53 @@ func (a *App) calendar(ctx context.Context, s pendopo.Store, region string) (*pe
 	if err != nil {
 		return nil, err
 	}
-	return pendopo.NewCalendar(append(national, own...), region), nil
+	cal := pendopo.NewCalendar(slices.Concat(national, own), region)
+	a.calMu.Lock()
+	if a.calendars == nil || len(a.calendars) > 1000 {
+		a.calendars = map[string]cachedCalendar{}
+	}
+	a.calendars[region] = cachedCalendar{cal, now}
+	a.calMu.Unlock()
+	return cal, nil
 }
+
+type cachedCalendar struct {
+	cal *pendopo.Calendar
+	at  time.Time
+}
+
+func (a *App) forgetCalendars() {
+	a.calMu.Lock()
+	a.calendars = nil
+	a.calMu.Unlock()
+}
+
+// version returns a version of a service. Versions never change once
+// written, so they are kept in memory (a few hundred, the ones that
+// applications in progress were made under).
+func (a *App) version(ctx context.Context, s pendopo.Store, id int64, n int) (pendopo.Version, error) {
+	k := [2]int64{id, int64(n)}
+	a.calMu.Lock()
+	v, ok := a.versions[k]
+	a.calMu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := s.Version(ctx, id, n)
+	if err != nil {
+		return v, err
+	}
+	a.calMu.Lock()
+	if a.versions == nil || len(a.versions) >= 512 {
+		a.versions = map[[2]int64]pendopo.Version{}
+	}
+	a.versions[k] = v
+	a.calMu.Unlock()
+	return v, nil
+}
+
+// nationalHolidays are the shipped holidays, read once.
+var nationalHolidays = sync.OnceValues(data.Holidays)
 
 // today is the current date in region's time zone.
 func (a *App) today(region string) pendopo.Day {
@@ -173,7 +229,8 @@ func (a *App) StartApplication(ctx context.Context, who Actor, id int64, key, fo
 		return app, err
 	}
 	var out pendopo.Application
-	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
+	err = a.commit(ctx, func(tx pendopo.Store) error {
+		var err error
 		out, err = tx.CreateApplication(ctx, app)
 		if err != nil || out.Number != app.Number { // an earlier request made it already
 			return err
@@ -218,7 +275,7 @@ func (a *App) loadApplication(ctx context.Context, s pendopo.Store, number strin
 	if err != nil {
 		return app, pendopo.ServiceContent{}, err
 	}
-	v, err := s.Version(ctx, app.ServiceID, app.ServiceVersion)
+	v, err := a.version(ctx, s, app.ServiceID, app.ServiceVersion)
 	if err != nil {
 		return app, pendopo.ServiceContent{}, err
 	}
@@ -343,7 +400,12 @@ func (a *App) SaveAnswers(ctx context.Context, who Actor, number string, values 
 		return app, err
 	}
 	app.UpdatedAt = a.now()
-	out, err := a.store.UpdateApplication(ctx, app)
+	var out pendopo.Application
+	err = a.commit(ctx, func(tx pendopo.Store) error {
+		var err error
+		out, err = tx.UpdateApplication(ctx, app)
+		return err
+	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return app, errActedMeanwhile
 	}
@@ -399,10 +461,11 @@ func (a *App) Upload(ctx context.Context, who Actor, number, field, name string,
 		return up, err
 	}
 	app.UpdatedAt = a.now()
-	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
+	err = a.commit(ctx, func(tx pendopo.Store) error {
 		if _, err := tx.UpdateApplication(ctx, app); err != nil {
 			return err
 		}
+		var err error
 		up, err = tx.SaveUpload(ctx, up)
 		return err
 	})
@@ -544,6 +607,10 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 	if !applicant || !action.ByApplicant() {
 		ev.ActorRole = a.stepRole(who, app)
 	}
+	aud, err := a.audience(ctx, app, c, action)
+	if err != nil {
+		return app, err
+	}
 	var out pendopo.Application
 	err = a.commit(ctx, func(tx pendopo.Store) error {
 		if next.Status == pendopo.StatusCompleted {
@@ -558,7 +625,7 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 		if err := tx.AddApplicationEvent(ctx, ev); err != nil {
 			return err
 		}
-		return a.announce(ctx, tx, out, c, ev)
+		return a.announce(ctx, tx, out, c, ev, aud)
 	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return app, errActedMeanwhile
@@ -673,7 +740,7 @@ func (a *App) Queue(ctx context.Context, who Actor, region, agency string, overd
 		k := [2]int64{app.ServiceID, int64(app.ServiceVersion)}
 		on, ok := versions[k]
 		if !ok {
-			v, err := a.store.Version(ctx, app.ServiceID, app.ServiceVersion)
+			v, err := a.version(ctx, a.store, app.ServiceID, app.ServiceVersion)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -722,6 +789,7 @@ func (a *App) AddRegionHoliday(ctx context.Context, who Actor, h pendopo.Holiday
 	}
 	e := pendopo.AuditEntry{Action: "holiday.add", Entity: "holiday", EntityID: h.Region + "/" + h.Date.String(), Region: h.Region,
 		Diff: pendopo.Diff(nil, map[string]string{"name": h.Name})}
+	defer a.forgetCalendars()
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.AddRegionHoliday(ctx, h) })
 }
 
@@ -732,5 +800,6 @@ func (a *App) DeleteRegionHoliday(ctx context.Context, who Actor, region string,
 		return err
 	}
 	e := pendopo.AuditEntry{Action: "holiday.delete", Entity: "holiday", EntityID: region + "/" + d.String(), Region: region}
+	defer a.forgetCalendars()
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.DeleteRegionHoliday(ctx, region, d) })
 }

@@ -4,20 +4,116 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/pendopo/pendopo"
 )
 
-// commit runs fn in one transaction. Submissions and officers' actions go
-// through it so that concurrent ones can share a durable commit.
+// commit runs fn in a transaction and returns once it is durable.
+// Submissions and officers' actions go through it: while one batch
+// commits, the units that arrive meanwhile wait and then commit together,
+// each in its own savepoint, sharing one fsync (group commit). Nobody is
+// told "done" before the commit that holds their unit returned.
 func (a *App) commit(ctx context.Context, fn func(tx pendopo.Store) error) error {
-	err := a.store.InTx(ctx, fn)
-	if err == nil {
-		a.WakeOutbox()
+	if a.noGroupCommit {
+		err := a.store.InTx(ctx, fn)
+		if err == nil {
+			a.WakeOutbox()
+		}
+		return err
 	}
-	return err
+	u := &unit{fn: fn, done: make(chan error, 1)}
+	g := &a.group
+	g.mu.Lock()
+	g.pending = append(g.pending, u)
+	lead := g.running < a.writers
+	if lead {
+		g.running++
+	}
+	g.mu.Unlock()
+	if lead {
+		a.commitBatches(context.WithoutCancel(ctx), u)
+	}
+	return <-u.done
 }
+
+// unit is one piece of work waiting for a group commit.
+type unit struct {
+	fn   func(pendopo.Store) error
+	done chan error
+}
+
+// groupCommit collects units while batches commit.
+type groupCommit struct {
+	mu      sync.Mutex
+	pending []*unit
+	running int // batches committing now, at most App.writers
+}
+
+// maxBatch bounds the units of one commit, so that one batch's latency
+// stays small.
+const maxBatch = 256
+
+// commitBatches commits what is pending, batch after batch, until nothing
+// waits. The caller that found no batch running does this work until its
+// own unit is committed, then hands the rest to a goroutine, so that no
+// request waits on others' work for long. ctx must not be cancelled: a
+// batch carries other people's work.
+func (a *App) commitBatches(ctx context.Context, own *unit) {
+	g := &a.group
+	for {
+		if own != nil && len(own.done) > 0 {
+			g.mu.Lock()
+			more := len(g.pending) > 0
+			if !more {
+				g.running--
+			}
+			g.mu.Unlock()
+			if more {
+				go a.commitBatches(ctx, nil)
+			}
+			return
+		}
+		g.mu.Lock()
+		n := min(len(g.pending), maxBatch)
+		if n == 0 {
+			g.running--
+			g.mu.Unlock()
+			return
+		}
+		batch := g.pending[:n:n]
+		g.pending = g.pending[n:]
+		g.mu.Unlock()
+		fns := make([]func(pendopo.Store) error, len(batch))
+		for i, u := range batch {
+			fns[i] = func(tx pendopo.Store) (err error) {
+				// A unit's panic fails that unit, not the batch.
+				defer func() {
+					if p := recover(); p != nil {
+						err = fmt.Errorf("panic in a batched write: %v", p)
+					}
+				}()
+				return u.fn(tx)
+			}
+		}
+		errs, err := a.store.Batch(ctx, fns)
+		for i, u := range batch {
+			if err != nil {
+				u.done <- err
+			} else {
+				u.done <- errs[i]
+			}
+		}
+		if err == nil {
+			a.WakeOutbox()
+		}
+	}
+}
+
+// SetGroupCommit turns group commit off (each action its own
+// transaction) or back on, for benchmarks that compare the two.
+func (a *App) SetGroupCommit(on bool) { a.noGroupCommit = !on }
 
 // applicantNotice is what the applicant is told after each action, in
 // both languages; %[1]s is the service, %[2]s the number.
@@ -52,11 +148,32 @@ var staffNotice = [2]pendopo.Text{pendopo.T("Permohonan %[2]s menunggu di tahap 
 // fill formats a notice for one language.
 func fill(t pendopo.Text, lang string, args ...any) string { return fmt.Sprintf(t.In(lang), args...) }
 
+// audience is who hears of an event: the applicant and, when work waits
+// for them, the staff of the next step. It is read before the commit, on
+// the readers, so that the batched write transaction only writes.
+type audience struct {
+	applicant pendopo.User
+	staff     []pendopo.User
+}
+
+func (a *App) audience(ctx context.Context, app pendopo.Application, c pendopo.ServiceContent, action pendopo.ApplicationAction) (audience, error) {
+	var aud audience
+	var err error
+	if aud.applicant, err = a.store.User(ctx, app.ApplicantID); err != nil {
+		return aud, err
+	}
+	if app.Status == pendopo.StatusInProgress && (action == pendopo.ActSubmit || action == pendopo.ActResubmit ||
+		action == pendopo.ActApprove || action == pendopo.ActReassign) && app.Step < len(c.Apply.Workflow.Steps) {
+		aud.staff, err = a.stepStaff(ctx, a.store, app, c.Apply.Workflow.Steps[app.Step])
+	}
+	return aud, err
+}
+
 // announce tells the applicant (in the inbox and by email or SMS) what an
 // event means, and the staff who must act next that work waits. It runs
 // in the event's transaction, so that the messages exist exactly when the
 // change does; keys make a retried request queue nothing twice.
-func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Application, c pendopo.ServiceContent, ev pendopo.ApplicationEvent) error {
+func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Application, c pendopo.ServiceContent, ev pendopo.ApplicationEvent, aud audience) error {
 	notice, ok := applicantNotice[ev.Action]
 	if app.Status == pendopo.StatusCompleted {
 		notice, ok = completedNotice, true
@@ -72,37 +189,34 @@ func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Applic
 		}
 		return []any{app.ServiceName, app.Number, deadline, step.Name.In(lang), ev.Note, app.Document}
 	}
-	link := "/permohonan/" + app.Number
 	key := "app:" + app.Number + ":" + strconv.Itoa(app.Rev)
 	if ok {
 		title := pendopo.T(fill(notice[0], "id", args("id")...), fill(notice[0], "en", args("en")...))
 		body := pendopo.T(fill(notice[1], "id", args("id")...), fill(notice[1], "en", args("en")...))
+		link := "/permohonan/" + app.Number
 		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: app.ApplicantID, Title: title, Body: body, Link: link}); err != nil {
 			return err
 		}
-		if err := a.message(ctx, tx, app.ApplicantID, key, title, body, link); err != nil {
+		if err := a.message(ctx, tx, aud.applicant, key, title, body, link); err != nil {
 			return err
 		}
 	}
+	if len(aud.staff) == 0 {
+		return nil
+	}
 	// New work for the staff of the next step.
-	if app.Status == pendopo.StatusInProgress && (ev.Action == pendopo.ActSubmit || ev.Action == pendopo.ActResubmit ||
-		ev.Action == pendopo.ActApprove || ev.Action == pendopo.ActReassign) {
-		staff, err := a.stepStaff(ctx, tx, app, step)
-		if err != nil {
+	title := pendopo.T(fill(staffNotice[0], "id", args("id")...), fill(staffNotice[0], "en", args("en")...))
+	body := pendopo.T(fill(staffNotice[1], "id", args("id")...), fill(staffNotice[1], "en", args("en")...))
+	link := "/admin/permohonan/" + app.Number
+	for _, u := range aud.staff {
+		if u.ID == ev.ActorID {
+			continue
+		}
+		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
 			return err
 		}
-		title := pendopo.T(fill(staffNotice[0], "id", args("id")...), fill(staffNotice[0], "en", args("en")...))
-		body := pendopo.T(fill(staffNotice[1], "id", args("id")...), fill(staffNotice[1], "en", args("en")...))
-		for _, u := range staff {
-			if u.ID == ev.ActorID {
-				continue
-			}
-			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: "/admin/permohonan/" + app.Number}); err != nil {
-				return err
-			}
-			if err := a.message(ctx, tx, u.ID, key+":staff:"+strconv.FormatInt(u.ID, 10), title, body, "/admin/permohonan/"+app.Number); err != nil {
-				return err
-			}
+		if err := a.message(ctx, tx, u, key+":staff:"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -110,7 +224,39 @@ func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Applic
 
 // stepStaff lists who may act on step of app: the assignee when the step
 // was handed to one person, else the agency's staff holding its role.
+// The lists are kept for half a minute: every submission in a busy agency
+// needs them, and a new officer hears of the next application instead.
 func (a *App) stepStaff(ctx context.Context, s pendopo.Store, app pendopo.Application, step pendopo.WorkflowStep) ([]pendopo.User, error) {
+	if app.Assignee != 0 {
+		return a.findStaff(ctx, s, app, step)
+	}
+	k := app.Region + "/" + app.Agency + "/" + string(step.Role)
+	now := time.Now()
+	a.calMu.Lock()
+	c, ok := a.staff[k]
+	a.calMu.Unlock()
+	if ok && now.Sub(c.at) < 30*time.Second {
+		return c.users, nil
+	}
+	users, err := a.findStaff(ctx, s, app, step)
+	if err != nil {
+		return nil, err
+	}
+	a.calMu.Lock()
+	if a.staff == nil || len(a.staff) > 1000 {
+		a.staff = map[string]cachedStaff{}
+	}
+	a.staff[k] = cachedStaff{users, now}
+	a.calMu.Unlock()
+	return users, nil
+}
+
+type cachedStaff struct {
+	users []pendopo.User
+	at    time.Time
+}
+
+func (a *App) findStaff(ctx context.Context, s pendopo.Store, app pendopo.Application, step pendopo.WorkflowStep) ([]pendopo.User, error) {
 	if app.Assignee != 0 {
 		u, err := s.User(ctx, app.Assignee)
 		if err != nil {
@@ -142,13 +288,9 @@ func Quiet(ctx context.Context) context.Context { return context.WithValue(ctx, 
 
 // message queues an email (or, for accounts with only a phone, an SMS)
 // to a user, in both languages, Indonesian first.
-func (a *App) message(ctx context.Context, s pendopo.Store, userID int64, key string, title, body pendopo.Text, link string) error {
+func (a *App) message(ctx context.Context, s pendopo.Store, u pendopo.User, key string, title, body pendopo.Text, link string) error {
 	if ctx.Value(quietKey{}) != nil {
 		return nil
-	}
-	u, err := s.User(ctx, userID)
-	if err != nil {
-		return err
 	}
 	m := pendopo.OutboxMessage{UserID: u.ID, Subject: title.ID + " / " + title.EN, Key: key}
 	switch {
@@ -193,7 +335,7 @@ func (a *App) DeadlineAlerts(ctx context.Context) (int, error) {
 }
 
 func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, error) {
-	v, err := a.store.Version(ctx, app.ServiceID, app.ServiceVersion)
+	v, err := a.version(ctx, a.store, app.ServiceID, app.ServiceVersion)
 	if err != nil || v.Content.Apply == nil || app.Step >= len(v.Content.Apply.Workflow.Steps) {
 		return 0, err
 	}
@@ -236,7 +378,7 @@ func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, 
 			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: "/admin/permohonan/" + app.Number}); err != nil {
 				return err
 			}
-			if err := a.message(ctx, tx, u.ID, k, title, body, "/admin/permohonan/"+app.Number); err != nil {
+			if err := a.message(ctx, tx, u, k, title, body, "/admin/permohonan/"+app.Number); err != nil {
 				return err
 			}
 		}

@@ -80,7 +80,7 @@ func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_time_format=sqlite"
 	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -181,6 +181,57 @@ func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error
 		return fmt.Errorf("commit: %w", db.d.mapErr(err))
 	}
 	return nil
+}
+
+// Batch runs several independent units of work in one transaction with
+// one durable commit. A unit that fails is left out: the transaction is
+// rolled back and the others run again in a new one (so a failure costs a
+// retry, while the common case pays nothing extra). Units that failed
+// then run once more, each alone, after the batch committed, so that a
+// unit that failed only because of another that was left out too gets
+// its chance; its error is the one it got alone. Units must therefore be
+// pure database work that may run more than once. When a commit fails,
+// err says so and nothing of that attempt landed.
+func (db *DB) Batch(ctx context.Context, fns []func(pendopo.Store) error) (errs []error, err error) {
+	errs = make([]error, len(fns))
+	todo := make([]int, len(fns))
+	for i := range todo {
+		todo[i] = i
+	}
+	var failed []int
+	for len(todo) > 0 {
+		bad := -1
+		err := db.InTx(ctx, func(s pendopo.Store) error {
+			for k, i := range todo {
+				if errs[i] = fns[i](s); errs[i] != nil {
+					bad = k
+					return errs[i]
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			break
+		}
+		if bad < 0 {
+			return errs, err // the commit (or the transaction) failed
+		}
+		failed = append(failed, todo[bad])
+		todo = append(todo[:bad:bad], todo[bad+1:]...)
+	}
+	for _, i := range failed {
+		errs[i] = db.InTx(ctx, fns[i])
+	}
+	return errs, nil
+}
+
+// WriteConcurrency is how many write transactions are worth running at
+// once: SQLite has one writer; PostgreSQL commits several in parallel.
+func (db *DB) WriteConcurrency() int {
+	if db.d.name() == "sqlite" {
+		return 1
+	}
+	return 4
 }
 
 // read returns where reads go: the transaction, or the reader pool.

@@ -213,3 +213,46 @@ func apps(t *testing.T, s pendopo.Store, f pendopo.ApplicationFilter) ([]pendopo
 	}
 	return l, total
 }
+
+// testBatch runs units in one transaction: a failing unit is undone
+// alone, the others land.
+func testBatch(t *testing.T, s pendopo.Store) {
+	setupRegion(t, s)
+	save := func(slug string, fail bool) func(pendopo.Store) error {
+		return func(tx pendopo.Store) error {
+			if _, err := tx.SaveAgency(ctx, pendopotest.Agency("33.74", slug, "Dinas "+slug), pendopotest.T0); err != nil {
+				return err
+			}
+			if fail {
+				return pendopo.ErrConflict
+			}
+			return nil
+		}
+	}
+	errs, err := s.Batch(ctx, []func(pendopo.Store) error{save("satu", false), save("dua", true), save("tiga", false)})
+	if err != nil || errs[0] != nil || errs[1] != pendopo.ErrConflict || errs[2] != nil {
+		t.Fatalf("batch: %v %v", errs, err)
+	}
+	for slug, want := range map[string]bool{"satu": true, "dua": false, "tiga": true} {
+		_, err := s.Agency(ctx, "33.74", slug)
+		if got := err == nil; got != want {
+			t.Errorf("agency %s present = %v, want %v (%v)", slug, got, want, err)
+		}
+	}
+	// A unit that breaks a constraint is undone alone too.
+	errs, err = s.Batch(ctx, []func(pendopo.Store) error{
+		func(tx pendopo.Store) error {
+			return tx.SaveSigningKey(ctx, pendopo.SigningKey{ID: "k", Region: "33.74", Public: []byte{1}, Sealed: []byte{1}, CreatedAt: pendopotest.T0})
+		},
+		func(tx pendopo.Store) error {
+			return tx.SaveSigningKey(ctx, pendopo.SigningKey{ID: "k", Region: "33.74", Public: []byte{1}, Sealed: []byte{1}, CreatedAt: pendopotest.T0})
+		},
+		save("empat", false),
+	})
+	if err != nil || errs[0] != nil || pendopo.KindOf(errs[1]) != pendopo.KindConflict || errs[2] != nil {
+		t.Fatalf("batch with a constraint error: %v %v", errs, err)
+	}
+	if _, err := s.Agency(ctx, "33.74", "empat"); err != nil {
+		t.Errorf("the unit after a failed one: %v", err)
+	}
+}

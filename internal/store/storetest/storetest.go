@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Applications", testApplications},
 		{"ApplicationRace", testApplicationRace},
 		{"ApplicationFiles", testApplicationFiles},
+		{"Batch", testBatch},
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"Notifications", testNotifications},
