@@ -50,6 +50,7 @@ func TestAccessibility(t *testing.T) {
 		"/daerah/33.74/opd", "/daerah/33.74/unit-layanan", "/layanan/20", "/layanan/20/riwayat", "/cari?q=bikin+ktp",
 		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada",
 		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
+		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN",
 	}
 	admin := []string{"/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
 	check := func(path string) {
@@ -121,6 +122,44 @@ func TestAccessibility(t *testing.T) {
 	for _, p := range []string{"/admin", "/admin/sinonim", "/admin/audit"} {
 		check(p)
 	}
+	signOut := func() {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/keluar"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/masuk"]`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The demo citizen's applications: list, a draft's form and review,
+	// a completed one, a returned one, the inbox, starting an application.
+	signOut()
+	signIn(t, ctx, url, "warga@pendopo.test", demoPassword(t, banner))
+	check("/permohonan")
+	link := func(status string) string {
+		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("tbody tr")].find(tr => tr.querySelector(".status-` + status + `")).querySelector("a").getAttribute("href")`))
+		if err != nil {
+			t.Fatalf("no %s application in the list: %v", status, err)
+		}
+		return href
+	}
+	draft, completed, returned := link("draft"), link("completed"), link("returned")
+	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/daerah/33.74/online"} {
+		check(p)
+	}
+	if start, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("ul.cards a.button").getAttribute("href")`)); err == nil {
+		check(start)
+	} else {
+		t.Error(err)
+	}
+	// The officer's queue and an application in it; the holidays page.
+	signOut()
+	signIn(t, ctx, url, "petugas.3374@pendopo.test", demoPassword(t, banner))
+	check("/admin/daerah/33.74/permohonan")
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table.queue tbody a").getAttribute("href")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(first)
+	signOut()
+	signIn(t, ctx, url, "admin.3374@pendopo.test", demoPassword(t, banner))
+	check("/admin/daerah/33.74/libur")
 }
 
 // TestJourneyWithoutJavaScript searches and opens a service with scripts

@@ -265,6 +265,9 @@ func FuzzParseCode(f *testing.F) {
 func TestRenderReadable(t *testing.T) {
 	for _, tool := range []string{"pdftoppm", "zbarimg", "pdftotext"} {
 		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("PENDOPO_TEST_REQUIRE_PDFTOOLS") != "" {
+				t.Fatalf("%s not on PATH, and PENDOPO_TEST_REQUIRE_PDFTOOLS is set", tool)
+			}
 			t.Skipf("%s not on PATH (apt-get install poppler-utils zbar-tools)", tool)
 		}
 	}
