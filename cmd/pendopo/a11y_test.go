@@ -52,7 +52,7 @@ func TestAccessibility(t *testing.T) {
 		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
 		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN",
 	}
-	admin := []string{"/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
+	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
 	check := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(url+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {

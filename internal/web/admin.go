@@ -445,6 +445,14 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	c, probs := contentFromForm(r)
+	if id != 0 {
+		// The online form has its own editor; keep it.
+		prev, err := s.app.ServiceForEdit(ctx, current(r).Actor, id)
+		if err != nil {
+			return err
+		}
+		c.Apply = prev.Apply
+	}
 	base, _ := strconv.Atoi(r.PostFormValue("base_version"))
 	aksi := r.PostFormValue("aksi")
 	wr := app.ServiceWrite{Content: c, Note: r.PostFormValue("note"), Publish: aksi == "terbit", BaseVersion: base}

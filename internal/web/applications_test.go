@@ -184,3 +184,89 @@ func excerpt(body, marker string) string {
 	}
 	return body[max(0, i-200):min(len(body), i+800)]
 }
+
+// onlineEditorForm is what the online editor posts: three fields, two
+// steps, an output template.
+func onlineEditorForm(aksi string) url.Values {
+	return url.Values{
+		"enabled": {"1"}, "aksi": {aksi}, "note": {"Bisa diajukan online"},
+		"apply.form.fields[0].key": {"nama"}, "apply.form.fields[0].label": {"Nama lengkap"}, "apply.form.fields[0].type": {"text"},
+		"apply.form.fields[0].required": {"1"}, "apply.form.fields[0].order": {"1"},
+		"apply.form.fields[1].key": {"ktp"}, "apply.form.fields[1].label": {"Foto KTP-el"}, "apply.form.fields[1].type": {"file"},
+		"apply.form.fields[1].accept": {"image/jpeg", "application/pdf"}, "apply.form.fields[1].max_mb": {"2"}, "apply.form.fields[1].order": {"2"},
+		"apply.form.fields[2].key": {"setuju"}, "apply.form.fields[2].label": {"Data saya benar."}, "apply.form.fields[2].type": {"consent"},
+		"apply.form.fields[2].required": {"1"}, "apply.form.fields[2].order": {"3"},
+		"apply.form.fields[3].key": {""}, "apply.form.fields[3].type": {"text"},
+		"apply.workflow.steps[0].key": {"verifikasi"}, "apply.workflow.steps[0].name": {"Verifikasi"}, "apply.workflow.steps[0].role": {"officer"},
+		"apply.workflow.steps[1].key": {"terbit"}, "apply.workflow.steps[1].name": {"Tanda tangan kepala"}, "apply.workflow.steps[1].role": {"supervisor"},
+		"apply.workflow.steps[2].key": {""}, "apply.workflow.steps[2].role": {"officer"},
+		"output_title": {"SURAT KETERANGAN KTP-EL"}, "output_body": {"Diterangkan bahwa {nama} telah mengajukan {layanan}."},
+	}
+}
+
+func TestOnlineEditor(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	officer := p.Officer(t, "Petugas", "petugas@editor.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
+	head := p.Officer(t, "Kepala", "kepala@editor.test", pendopo.Role{Kind: pendopo.RoleSupervisor, Region: "33.74", Agency: "disdukcapil"})
+	id := serviceID(t, p, "33.74", "penerbitan-ktp-el")
+	path := "/admin/layanan/" + itoa64(id) + "/online"
+	// Not online yet: the editor starts from the requirements.
+	page := p.GetAs(t, path, officer)
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `value="syarat_1"`) || strings.Contains(page.Body, `name="enabled" value="1" checked`) {
+		t.Fatalf("editor of a service not yet online: %d %s", page.StatusCode, page.Body[:min(len(page.Body), 300)])
+	}
+	// Mistakes are shown at their inputs, nothing is saved.
+	bad := onlineEditorForm("draf")
+	bad.Set("apply.form.fields[0].key", "Nama Lengkap")
+	bad.Set("output_body", "Untuk {tidak_ada}.")
+	res := p.PostForm(t, path, bad, officer)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-apply.form.fields[0].key"`) ||
+		!strings.Contains(res.Body, `id="e-output_body"`) || !strings.Contains(res.Body, `value="Foto KTP-el"`) {
+		t.Fatalf("bad editor input: %d\n%s", res.StatusCode, excerpt(res.Body, "masalah"))
+	}
+	// The officer saves a draft; the public sees no apply button yet.
+	if res := p.PostForm(t, path, onlineEditorForm("draf"), officer); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save draft: %d\n%s", res.StatusCode, excerpt(res.Body, "masalah"))
+	}
+	if res := p.PostForm(t, path, onlineEditorForm("terbit"), officer); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an officer published: %d", res.StatusCode)
+	}
+	if pub := p.Get(t, "/layanan/"+itoa64(id)); strings.Contains(pub.Body, "/ajukan") {
+		t.Error("a draft form is offered to the public")
+	}
+	// The head publishes; the service takes applications with that form.
+	if res := p.PostForm(t, path, onlineEditorForm("terbit"), head); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d", res.StatusCode)
+	}
+	svc, err := p.App.Store().Service(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := svc.Apply
+	if on == nil || len(on.Form.Fields) != 3 || on.Form.Fields[1].MaxBytes != 2<<20 || len(on.Form.Fields[1].Accept) != 2 ||
+		len(on.Workflow.Steps) != 2 || on.Workflow.Steps[1].Role != pendopo.RoleSupervisor || !svc.HasChannel(pendopo.ChannelOnline) {
+		t.Fatalf("published online config: %+v", on)
+	}
+	if pub := p.Get(t, "/layanan/"+itoa64(id)); !strings.Contains(pub.Body, "/layanan/"+itoa64(id)+"/ajukan") {
+		t.Error("the published form is not offered")
+	}
+	// Editing the standard in the main editor keeps the online form.
+	form := serviceForm()
+	form.Set("slug", svc.Slug)
+	form.Set("kind", svc.Kind)
+	if res := p.PostForm(t, "/admin/layanan/"+itoa64(id), form, head); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("main editor: %d", res.StatusCode)
+	}
+	if again, _ := p.App.Store().Service(context.Background(), id); again.Apply == nil || len(again.Apply.Form.Fields) != 3 {
+		t.Error("the main editor dropped the online form")
+	}
+	// Turning it off removes the form in the next version.
+	off := onlineEditorForm("terbit")
+	off.Del("enabled")
+	if res := p.PostForm(t, path, off, head); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("turn off: %d", res.StatusCode)
+	}
+	if again, _ := p.App.Store().Service(context.Background(), id); again.Apply != nil {
+		t.Error("still online after turning it off")
+	}
+}

@@ -147,6 +147,8 @@ var probes = map[string]probe{
 	"POST /admin/daerah/{code}/pengguna/undangan/{id}/batal": {rule: "users", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return m.path(own, "/admin/daerah/{code}/pengguna/undangan/") + m.invitation(t, own) + "/batal"
 	}},
+	"GET /admin/layanan/{id}/online":               {rule: "console", path: "/admin/layanan/{id}/online"},
+	"POST /admin/layanan/{id}/online":              {rule: "draft", path: "/admin/layanan/{id}/online", form: url.Values{"enabled": {"1"}, "output_title": {""}}},
 	"GET /admin/daerah/{code}/permohonan":          {rule: "queue", path: "/admin/daerah/{code}/permohonan"},
 	"GET /admin/permohonan/{number}":               {rule: "appView", path: "/admin/permohonan/{number}", hidden: true},
 	"POST /admin/permohonan/{number}/tindak":       {rule: "appAct", path: "/admin/permohonan/{number}/tindak", form: url.Values{"action": {"return"}}, hidden: true},

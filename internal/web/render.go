@@ -183,6 +183,15 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 		},
 		"pg":  func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
 		"neg": func(n int) int { return -n },
+		// onlineIn builds one input of the online editor.
+		"onlineIn": func(p onlinePage, kind string, i int, attr, value, label, typ string) onlineInput {
+			name := p.In(kind, i, attr)
+			errPath := name
+			if attr == "max_mb" {
+				errPath = p.In(kind, i, "max_bytes")
+			}
+			return onlineInput{Name: name, Value: value, Label: label, Type: typ, Err: p.Err(errPath)}
+		},
 		"hex": func(b []byte) string { return hex.EncodeToString(b) },
 		"b64": func(b []byte) string { return base64.StdEncoding.EncodeToString(b) },
 		// applyField pairs an application page with one form field.

@@ -125,6 +125,8 @@ func (s *Server) routes() []route {
 		{pattern: "POST /admin/layanan/{id}/terbitkan", handler: s.adminPublish, admin: true},
 		{pattern: "POST /admin/layanan/{id}/tinjau", handler: s.adminReview, admin: true},
 		{pattern: "GET /admin/layanan/{id}/beda", handler: s.adminDiff, admin: true},
+		{pattern: "GET /admin/layanan/{id}/online", handler: s.consoleOnline, admin: true},
+		{pattern: "POST /admin/layanan/{id}/online", handler: s.consoleOnlineSave, admin: true},
 		{pattern: "POST /admin/layanan/{id}/ajukan", handler: s.adminSubmit, admin: true},
 		{pattern: "POST /admin/layanan/{id}/kembalikan", handler: s.adminReturn, admin: true},
 		{pattern: "GET /admin/daerah/{code}/opd/baru", handler: s.adminAgencyForm, admin: true},
