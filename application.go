@@ -198,10 +198,12 @@ type ApplicationStore interface {
 	RetireSigningKey(ctx context.Context, id string, at time.Time) error
 
 	// RegionHolidays lists the holidays a region admin added for region
-	// (not its province's).
+	// (not its province's); region "" lists imported national ones.
 	RegionHolidays(ctx context.Context, region string) ([]Holiday, error)
-	// AllRegionHolidays lists every region's added holidays.
+	// AllRegionHolidays lists every added holiday: the regions' and the
+	// national ones of later years imported by an admin.
 	AllRegionHolidays(ctx context.Context) ([]Holiday, error)
+	// AddRegionHoliday adds or renames a holiday; Region "" is national.
 	AddRegionHoliday(ctx context.Context, h Holiday) error
 	DeleteRegionHoliday(ctx context.Context, region string, d Day) error
 }

@@ -52,6 +52,7 @@ Commands:
   gen       fill the database with a generated national catalog, for benchmarks
   audit     verify the hash chain of the audit trail
   keys      create, rotate or list the regions' keys that sign issued documents
+  holidays  import a later year's national holidays, or list a year's
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.token(ctx, rest)
 	case "gen":
 		return e.gen(ctx, rest)
+	case "holidays":
+		return e.holidays(ctx, rest)
 	case "keys":
 		return e.keys(ctx, rest)
 	case "audit":

@@ -368,3 +368,24 @@ func TestKeys(t *testing.T) {
 		t.Fatalf("list: %v\n%s", err, out)
 	}
 }
+
+func TestHolidays(t *testing.T) {
+	env := dbEnv(t)
+	csv := filepath.Join(t.TempDir(), "libur-2027.csv")
+	os.WriteFile(csv, []byte("date,name,kind\n2027-01-01,Tahun Baru 2027 Masehi,libur_nasional\n2027-03-10,Cuti bersama Nyepi,cuti_bersama\n"), 0o644)
+	bad := filepath.Join(t.TempDir(), "rusak.csv")
+	os.WriteFile(bad, []byte("date,name,kind\n2027-02-30,Tanggal salah,libur_nasional\n"), 0o644)
+	if _, _, err := cli(t, env, "", "holidays", "import", bad); err == nil {
+		t.Error("an impossible date was imported")
+	}
+	if out, _, err := cli(t, env, "", "holidays", "import", csv); err != nil || !strings.Contains(out, "2 holidays imported") {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	out, _, err := cli(t, env, "", "holidays", "list", "--year", "2027")
+	if err != nil || !strings.Contains(out, "2027-01-01  libur_nasional") || !strings.Contains(out, "cuti_bersama") {
+		t.Errorf("list 2027: %v\n%s", err, out)
+	}
+	if out, _, _ := cli(t, env, "", "holidays", "list", "--year", "2026"); strings.Count(out, "\n") < 20 {
+		t.Errorf("the shipped 2026 holidays are missing:\n%s", out)
+	}
+}

@@ -761,12 +761,18 @@ func (a *App) Queue(ctx context.Context, who Actor, region, agency string, overd
 // RegionHolidays lists the holidays that close a region's offices in a
 // year: national ones from the shipped calendar and the region's own.
 func (a *App) RegionHolidays(ctx context.Context, region string) (national, own []pendopo.Holiday, err error) {
-	all, err := data.Holidays()
+	shipped, err := nationalHolidays()
 	if err != nil {
 		return nil, nil, err
 	}
+	imported, err := a.store.RegionHolidays(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	national = slices.Concat(shipped, imported)
+	slices.SortStableFunc(national, func(x, y pendopo.Holiday) int { return int(x.Date - y.Date) })
 	own, err = a.store.RegionHolidays(ctx, region)
-	return all, own, err
+	return national, own, err
 }
 
 // AddRegionHoliday adds a holiday of region (for example its anniversary
@@ -776,7 +782,10 @@ func (a *App) AddRegionHoliday(ctx context.Context, who Actor, h pendopo.Holiday
 	if err != nil {
 		return err
 	}
-	h.Name = strings.TrimSpace(h.Name)
+	if _, err := a.Region(ctx, h.Region); err != nil {
+		return err
+	}
+	h.Name, h.Kind = strings.TrimSpace(h.Name), pendopo.HolidayRegional
 	var p pendopo.Problems
 	if h.Name == "" || len(h.Name) > 200 || !pendopo.ValidText(h.Name) {
 		p.Add("name", pendopo.T("Tulis nama hari libur (maksimal 200 karakter).", "Write the holiday's name (at most 200 characters)."))
@@ -802,4 +811,57 @@ func (a *App) DeleteRegionHoliday(ctx context.Context, who Actor, region string,
 	e := pendopo.AuditEntry{Action: "holiday.delete", Entity: "holiday", EntityID: region + "/" + d.String(), Region: region}
 	defer a.forgetCalendars()
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.DeleteRegionHoliday(ctx, region, d) })
+}
+
+// ImportHolidays adds the national holidays and cuti bersama of a year the
+// binary does not ship yet (the format of data/libur-nasional-2026.csv),
+// all or nothing. Only the command line and national admins may.
+func (a *App) ImportHolidays(ctx context.Context, who Actor, hs []pendopo.Holiday) (int, error) {
+	if !who.system && !who.National() {
+		return 0, errForbidden
+	}
+	var p pendopo.Problems
+	for i, h := range hs {
+		if h.Kind != pendopo.HolidayNational && h.Kind != pendopo.HolidayLeave || h.Date == 0 || strings.TrimSpace(h.Name) == "" {
+			p.Add(fmt.Sprintf("[%d]", i), pendopo.T("Setiap baris perlu tanggal, nama, dan jenis libur_nasional atau cuti_bersama.",
+				"Every row needs a date, a name and the kind libur_nasional or cuti_bersama."))
+		}
+	}
+	if err := p.Err(); err != nil {
+		return 0, err
+	}
+	defer a.forgetCalendars()
+	e := pendopo.AuditEntry{Action: "holiday.import", Entity: "holiday", EntityID: "national", Diff: pendopo.Diff(nil, map[string]int{"holidays": len(hs)})}
+	err := a.audited(ctx, who, "system", &e, func(tx pendopo.Store) error {
+		for _, h := range hs {
+			h.Region = ""
+			if err := tx.AddRegionHoliday(ctx, h); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(hs), err
+}
+
+// Holidays lists every holiday of a year that closes region's offices
+// (national ones for region ""): shipped, imported and the region's own.
+func (a *App) Holidays(ctx context.Context, region string, year int) ([]pendopo.Holiday, error) {
+	national, err := nationalHolidays()
+	if err != nil {
+		return nil, err
+	}
+	added, err := a.store.AllRegionHolidays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []pendopo.Holiday
+	for _, h := range slices.Concat(national, added) {
+		in := h.Region == "" || h.Region == region || len(h.Region) == 2 && strings.HasPrefix(region, h.Region+".")
+		if in && h.Date.Time(time.UTC).Year() == year {
+			out = append(out, h)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y pendopo.Holiday) int { return int(x.Date - y.Date) })
+	return out, nil
 }

@@ -365,10 +365,22 @@ func TestRegionHolidaysMoveDeadlines(t *testing.T) {
 	if err := f.AddRegionHoliday(ctx, admin, pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 2), Name: "Libur daerah"}); err != nil {
 		t.Fatal(err)
 	}
+	// A national holiday imported for a later year counts too (here a
+	// made-up one on 3 December); only the command line or a national admin may.
+	imported := []pendopo.Holiday{{Date: pendopo.DateDay(2026, 12, 3), Name: "Libur uji", Kind: pendopo.HolidayNational}}
+	if _, err := f.ImportHolidays(ctx, admin, imported); kind(err) != pendopo.KindForbidden {
+		t.Errorf("a region admin imported national holidays: %v", err)
+	}
+	if _, err := f.ImportHolidays(ctx, app.System, []pendopo.Holiday{{Name: "tanpa tanggal", Kind: pendopo.HolidayNational}}); kind(err) != pendopo.KindInvalid {
+		t.Errorf("a holiday without a date: %v", err)
+	}
+	if _, err := f.ImportHolidays(ctx, app.System, imported); err != nil {
+		t.Fatal(err)
+	}
 	a := f.filled(t, "")
 	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
-	if err != nil || sub.Deadline != pendopo.DateDay(2026, 12, 7) {
-		t.Fatalf("deadline with a regional holiday on 2 December: %s %v", sub.Deadline, err)
+	if err != nil || sub.Deadline != pendopo.DateDay(2026, 12, 8) {
+		t.Fatalf("deadline with holidays on 2 and 3 December: %s %v", sub.Deadline, err)
 	}
 }
 

@@ -320,7 +320,7 @@ func (db *DB) RetireSigningKey(ctx context.Context, id string, at time.Time) err
 }
 
 func (db *DB) holidays(ctx context.Context, where string, args ...any) ([]pendopo.Holiday, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT region_code, day, name FROM region_holidays`+where+` ORDER BY day, region_code`), args...)
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT region_code, day, name, kind FROM region_holidays`+where+` ORDER BY day, region_code`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("region holidays: %w", err)
 	}
@@ -331,10 +331,10 @@ func (db *DB) holidays(ctx context.Context, where string, args ...any) ([]pendop
 			h   pendopo.Holiday
 			day int64
 		)
-		if err := rows.Scan(&h.Region, &day, &h.Name); err != nil {
+		if err := rows.Scan(&h.Region, &day, &h.Name, &h.Kind); err != nil {
 			return nil, fmt.Errorf("region holidays: %w", err)
 		}
-		h.Date, h.Kind = pendopo.Day(day), pendopo.HolidayRegional
+		h.Date = pendopo.Day(day)
 		out = append(out, h)
 	}
 	return out, rows.Err()
@@ -345,15 +345,20 @@ func (db *DB) RegionHolidays(ctx context.Context, region string) ([]pendopo.Holi
 	return db.holidays(ctx, ` WHERE region_code = ?`, region)
 }
 
-// AllRegionHolidays lists the holidays added for every region.
+// AllRegionHolidays lists every added holiday: the regions' and the
+// national ones of imported years.
 func (db *DB) AllRegionHolidays(ctx context.Context) ([]pendopo.Holiday, error) {
 	return db.holidays(ctx, "")
 }
 
 // AddRegionHoliday adds (or renames) a region's holiday.
 func (db *DB) AddRegionHoliday(ctx context.Context, h pendopo.Holiday) error {
-	_, err := db.write().ExecContext(ctx, db.q(`INSERT INTO region_holidays (region_code, day, name) VALUES (?, ?, ?)
-		ON CONFLICT (region_code, day) DO UPDATE SET name = excluded.name`), h.Region, int64(h.Date), h.Name)
+	kind := h.Kind
+	if kind == "" {
+		kind = pendopo.HolidayRegional
+	}
+	_, err := db.write().ExecContext(ctx, db.q(`INSERT INTO region_holidays (region_code, day, name, kind) VALUES (?, ?, ?, ?)
+		ON CONFLICT (region_code, day) DO UPDATE SET name = excluded.name, kind = excluded.kind`), h.Region, int64(h.Date), h.Name, kind)
 	if err != nil {
 		return fmt.Errorf("add region holiday: %w", db.d.mapErr(err))
 	}

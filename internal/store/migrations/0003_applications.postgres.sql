@@ -79,9 +79,12 @@ CREATE TABLE signing_keys (
 );
 CREATE INDEX signing_keys_region ON signing_keys (region_code, created_at);
 
+-- Holidays added to the shipped calendar: a region's own (region_code set)
+-- or national ones of years imported later (region_code '').
 CREATE TABLE region_holidays (
-    region_code TEXT NOT NULL REFERENCES regions (code),
+    region_code TEXT NOT NULL,
     day         INTEGER NOT NULL,
     name        TEXT NOT NULL,
+    kind        TEXT NOT NULL DEFAULT 'libur_daerah',
     PRIMARY KEY (region_code, day)
 );

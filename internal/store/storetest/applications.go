@@ -183,7 +183,8 @@ func testApplicationFiles(t *testing.T, s pendopo.Store) {
 	wantKind(t, err, pendopo.KindNotFound)
 
 	hol := pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 2), Name: "Hari Jadi Kota"}
-	for _, h := range []pendopo.Holiday{hol, {Region: "33", Date: pendopo.DateDay(2026, 8, 19), Name: "Hari Jadi Provinsi"}} {
+	for _, h := range []pendopo.Holiday{hol, {Region: "33", Date: pendopo.DateDay(2026, 8, 19), Name: "Hari Jadi Provinsi"},
+		{Date: pendopo.DateDay(2027, 1, 1), Name: "Tahun Baru 2027", Kind: pendopo.HolidayNational}} {
 		if err := s.AddRegionHoliday(ctx, h); err != nil {
 			t.Fatal(err)
 		}
@@ -195,8 +196,11 @@ func testApplicationFiles(t *testing.T, s pendopo.Store) {
 	if hs := must(s.RegionHolidays(ctx, "33.74"))(t); len(hs) != 1 || hs[0].Name != hol.Name || hs[0].Kind != pendopo.HolidayRegional {
 		t.Errorf("holidays of 33.74: %+v", hs)
 	}
-	if hs := must(s.AllRegionHolidays(ctx))(t); len(hs) != 2 || hs[0].Region != "33" {
+	if hs := must(s.AllRegionHolidays(ctx))(t); len(hs) != 3 || hs[0].Region != "33" || hs[2].Region != "" || hs[2].Kind != pendopo.HolidayNational {
 		t.Errorf("all holidays: %+v", hs)
+	}
+	if hs := must(s.RegionHolidays(ctx, ""))(t); len(hs) != 1 || hs[0].Name != "Tahun Baru 2027" {
+		t.Errorf("national holidays added: %+v", hs)
 	}
 	if err := s.DeleteRegionHoliday(ctx, "33.74", hol.Date); err != nil {
 		t.Fatal(err)
