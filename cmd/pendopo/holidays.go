@@ -73,4 +73,3 @@ func (e env) holidays(ctx context.Context, args []string) error {
 	}
 	return usageError{fmt.Sprintf("unknown holidays subcommand %q", sub)}
 }
-
