@@ -351,3 +351,11 @@ func (a *App) SetClock(now func() time.Time) func() time.Time {
 	a.now = now
 	return old
 }
+
+// SetBlobs replaces the file store and returns the one before; tests use
+// it to simulate a failing disk.
+func (a *App) SetBlobs(b blob.Store) blob.Store {
+	old := a.blobs
+	a.blobs = b
+	return old
+}

@@ -550,6 +550,13 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 		return app, nil // already submitted: idempotent
 	}
 	if rev != 0 && rev != app.Rev {
+		// The same person sending the same action again (a retry after a
+		// lost answer) gets the result of the first, not a conflict.
+		if evs, err := a.store.ApplicationEvents(ctx, app.ID); err == nil && len(evs) > 0 && app.Rev == rev+1 {
+			if last := evs[len(evs)-1]; last.ActorID == who.UserID && who.UserID != 0 && last.Action == action {
+				return app, nil
+			}
+		}
 		return app, errActedMeanwhile
 	}
 	if action.ByApplicant() && !applicant || !action.ByApplicant() && !canAct {

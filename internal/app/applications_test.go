@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
 )
 
@@ -597,5 +600,56 @@ func TestDemoApplications(t *testing.T) {
 	mine, total, err := x.MyApplications(ctx, app.Actor{UserID: warga.UserID}, pendopo.Page{})
 	if err != nil || total < 6 || len(mine) == 0 {
 		t.Fatalf("the demo citizen's applications: %d %v", total, err)
+	}
+}
+
+// failingBlobs refuses to store anything, like a full disk.
+type failingBlobs struct{ blob.Store }
+
+func (failingBlobs) Put(context.Context, io.Reader, int64, []string) (blob.Blob, error) {
+	return blob.Blob{}, errors.New("disk full")
+}
+
+// TestFaultsLeaveNothingHalfDone: a failure while completing an
+// application (the document cannot be stored) leaves it where it was,
+// with no event and no message; a retried action is not done twice.
+func TestFaultsLeaveNothingHalfDone(t *testing.T) {
+	f := newAppFixture(t)
+	a := f.filled(t, "")
+	got, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala} {
+		if got, err = f.Act(ctx, who, a.Number, pendopo.ActApprove, "", got.Rev, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A retry of the head's approval (same person, same action, the
+	// revision before it) answers with the result, and changes nothing.
+	retried, err := f.Act(ctx, f.kepala, a.Number, pendopo.ActApprove, "", got.Rev-1, 0)
+	if err != nil || retried.Rev != got.Rev || retried.Step != got.Step {
+		t.Fatalf("retried approval: %+v %v", retried, err)
+	}
+	// Someone else with the old revision still loses.
+	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReject, "x", got.Rev-1, 0); kind(err) != pendopo.KindConflict {
+		t.Errorf("stale action by another: %v", err)
+	}
+	pending(t, f)
+	before, _ := f.Store().ApplicationEvents(ctx, got.ID)
+	restore := f.SetBlobs(failingBlobs{})
+	_, err = f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", got.Rev, 0)
+	f.SetBlobs(restore)
+	if err == nil {
+		t.Fatal("completing without a file store succeeded")
+	}
+	after, _ := f.Store().Application(ctx, got.ID)
+	events, _ := f.Store().ApplicationEvents(ctx, got.ID)
+	if after.Status != pendopo.StatusInProgress || after.Rev != got.Rev || after.Document != "" || len(events) != len(before) || len(pending(t, f)) != 0 {
+		t.Fatalf("half done: %s rev %d doc %q, %d events (was %d)", after.Status, after.Rev, after.Document, len(events), len(before))
+	}
+	// With the store back, the same action completes it.
+	if done, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", got.Rev, 0); err != nil || done.Status != pendopo.StatusCompleted {
+		t.Fatalf("complete after the fault: %v", err)
 	}
 }
