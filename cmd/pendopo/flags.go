@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -99,23 +100,51 @@ type dbFlags struct {
 	db      *string
 	keyFile *string
 	files   *string
+	s3      s3Flags
 	e       env
 }
 
-// blobs is the store of uploaded files and issued documents.
-func (d dbFlags) blobs() blob.Store {
+// s3Flags choose S3-compatible object storage for files instead of a
+// directory. Its keys are read from the environment only, to keep them
+// out of process lists.
+type s3Flags struct {
+	endpoint, bucket, region, prefix *string
+	pathStyle                        *bool
+}
+
+// blobs is the store of uploaded files and issued documents: the S3
+// bucket when an endpoint is set, else the directory.
+func (d dbFlags) blobs() (blob.Store, error) {
+	if *d.s3.endpoint != "" {
+		s := blob.S3{Endpoint: *d.s3.endpoint, Bucket: *d.s3.bucket, Region: *d.s3.region, Prefix: *d.s3.prefix, PathStyle: *d.s3.pathStyle,
+			AccessKey: d.e.getenv("PENDOPO_FILES_S3_ACCESS_KEY"), SecretKey: d.e.getenv("PENDOPO_FILES_S3_SECRET_KEY")}
+		if u, err := url.Parse(s.Endpoint); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			return nil, usageError{"--files-s3-endpoint must be https://host[:port], or http:// for a server on the same network"}
+		}
+		if s.Bucket == "" || s.AccessKey == "" || s.SecretKey == "" {
+			return nil, usageError{"--files-s3-endpoint needs --files-s3-bucket, PENDOPO_FILES_S3_ACCESS_KEY and PENDOPO_FILES_S3_SECRET_KEY"}
+		}
+		return s, nil
+	}
 	dir := *d.files
 	if dir == "" {
 		dir = filepath.Join(*d.data, "berkas")
 	}
-	return blob.Dir{Path: dir}
+	return blob.Dir{Path: dir}, nil
 }
 
 func (f *flags) dbFlags() dbFlags {
 	return dbFlags{
-		data:    f.string("data", "PENDOPO_DATA", "pendopo-data", "data directory; the default SQLite database is DIR/pendopo.db"),
-		db:      f.string("db", "PENDOPO_DB", "", "database URL: empty for SQLite in the data directory, postgres://… for PostgreSQL, or sqlite:PATH"),
-		files:   f.string("files", "PENDOPO_FILES", "", "directory of uploaded files and issued documents (default DIR/berkas); every instance sharing a database needs the same one, such as a network mount"),
+		data:  f.string("data", "PENDOPO_DATA", "pendopo-data", "data directory; the default SQLite database is DIR/pendopo.db"),
+		db:    f.string("db", "PENDOPO_DB", "", "database URL: empty for SQLite in the data directory, postgres://… for PostgreSQL, or sqlite:PATH"),
+		files: f.string("files", "PENDOPO_FILES", "", "directory of uploaded files and issued documents (default DIR/berkas); every instance sharing a database needs the same one, such as a network mount"),
+		s3: s3Flags{
+			endpoint:  f.string("files-s3-endpoint", "PENDOPO_FILES_S3_ENDPOINT", "", "keep files in S3-compatible object storage at https://host[:port] instead of --files, for instances on several machines; keys in PENDOPO_FILES_S3_ACCESS_KEY and PENDOPO_FILES_S3_SECRET_KEY"),
+			bucket:    f.string("files-s3-bucket", "PENDOPO_FILES_S3_BUCKET", "", "S3 bucket of the files; keep it private"),
+			region:    f.string("files-s3-region", "PENDOPO_FILES_S3_REGION", "us-east-1", "S3 region, part of every request's signature"),
+			prefix:    f.string("files-s3-prefix", "PENDOPO_FILES_S3_PREFIX", "", "put before every S3 object name, such as berkas/"),
+			pathStyle: f.bool("files-s3-path-style", "PENDOPO_FILES_S3_PATH_STYLE", false, "name the S3 bucket in the path rather than the host name, as MinIO and most self-hosted servers need"),
+		},
 		keyFile: f.string("secret-key-file", "PENDOPO_SECRET_KEY_FILE", "", "file with the 32-byte key that encrypts personal data (default DIR/secret.key, created when missing); PENDOPO_SECRET_KEY (base64) wins. Every instance sharing a database needs the same key"),
 		e:       f.e,
 	}
@@ -166,6 +195,10 @@ func (d dbFlags) open(ctx context.Context) (*store.DB, error) {
 
 // openApp opens the database and the app with its search index.
 func (d dbFlags) openApp(ctx context.Context, e env) (*app.App, *store.DB, error) {
+	blobs, err := d.blobs()
+	if err != nil {
+		return nil, nil, err
+	}
 	db, err := d.open(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -176,7 +209,7 @@ func (d dbFlags) openApp(ctx context.Context, e env) (*app.App, *store.DB, error
 		db.Close()
 		return nil, nil, err
 	}
-	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key, Blobs: d.blobs()})
+	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key, Blobs: blobs})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -65,6 +65,19 @@ func TestUsage(t *testing.T) {
 	if _, _, err := cli(t, map[string]string{"PENDOPO_DEMO": "kadang"}, "", "serve"); exitCode(err) != 2 || !strings.Contains(err.Error(), "PENDOPO_DEMO") {
 		t.Errorf("bad PENDOPO_DEMO: %v", err)
 	}
+	// Object storage needs a bucket and keys, and the keys are never flags.
+	s3 := dbEnv(t)
+	s3["PENDOPO_FILES_S3_ENDPOINT"], s3["PENDOPO_FILES_S3_BUCKET"] = "https://s3.example.test", "berkas"
+	if _, _, err := cli(t, s3, "", "audit", "verify"); exitCode(err) != 2 || !strings.Contains(err.Error(), "PENDOPO_FILES_S3_SECRET_KEY") {
+		t.Errorf("S3 without keys: %v", err)
+	}
+	s3["PENDOPO_FILES_S3_ENDPOINT"] = "s3.example.test"
+	if _, _, err := cli(t, s3, "", "serve"); exitCode(err) != 2 || !strings.Contains(err.Error(), "endpoint") {
+		t.Errorf("S3 endpoint without a scheme: %v", err)
+	}
+	if _, errs, _ := cli(t, nil, "", "serve", "--help"); !strings.Contains(errs, "PENDOPO_FILES_S3_ENDPOINT") || strings.Contains(errs, "s3-secret") {
+		t.Errorf("serve --help and the S3 flags:\n%s", errs)
+	}
 }
 
 func TestMigrateAndTokens(t *testing.T) {

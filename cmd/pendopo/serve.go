@@ -59,6 +59,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 			debug.SetMemoryLimit(limit)
 		}
 	}
+	blobs, err := dbf.blobs()
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	db, err := dbf.open(ctx)
 	if err != nil {
@@ -78,7 +82,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + ln.Addr().String()
 	}
-	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: dbf.blobs()}
+	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: blobs}
 	if *outbox != "" {
 		cfg.Mail, cfg.SMS = app.DirSender{Dir: *outbox}, app.DirSender{Dir: *outbox}
 	}

@@ -85,6 +85,44 @@ func (d Dir) Put(ctx context.Context, r io.Reader, limit int64, accept []string)
 	}
 	defer os.Remove(tmp.Name()) // after the rename this removes nothing
 	defer tmp.Close()
+	b, err := receive(r, tmp, limit, accept)
+	if err != nil {
+		return Blob{}, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return Blob{}, err
+	}
+	final := d.path(b.Addr)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return Blob{}, err
+	}
+	if err := tmp.Close(); err != nil {
+		return Blob{}, err
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return Blob{}, fmt.Errorf("store upload: %w", err)
+	}
+	return b, nil
+}
+
+// Open returns a stored file.
+func (d Dir) Open(ctx context.Context, addr string) (io.ReadCloser, error) {
+	if !addrRE.MatchString(addr) {
+		return nil, pendopo.ErrNotFound
+	}
+	f, err := os.Open(d.path(addr))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("file %s: %w", addr, pendopo.ErrNotFound)
+	}
+	return f, err
+}
+
+// receive copies an upload to w and describes it: at most limit bytes,
+// not empty, and of a media type in accept as Sniff judges its first
+// bytes. A refused upload is ErrEmpty, ErrTooLarge or ErrType; nothing is
+// written to w when the first bytes already refuse it. Every Store puts
+// uploads through it, so all of them accept and refuse the same files.
+func receive(r io.Reader, w io.Writer, limit int64, accept []string) (Blob, error) {
 	h := sha256.New()
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
@@ -106,7 +144,7 @@ func (d Dir) Put(ctx context.Context, r io.Reader, limit int64, accept []string)
 	if !ok {
 		return Blob{}, ErrType
 	}
-	w := io.MultiWriter(tmp, h)
+	w = io.MultiWriter(w, h)
 	if _, err := w.Write(head); err != nil {
 		return Blob{}, err
 	}
@@ -118,31 +156,5 @@ func (d Dir) Put(ctx context.Context, r io.Reader, limit int64, accept []string)
 	if size > limit {
 		return Blob{}, ErrTooLarge
 	}
-	if err := tmp.Sync(); err != nil {
-		return Blob{}, err
-	}
-	addr := hex.EncodeToString(h.Sum(nil))
-	final := d.path(addr)
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return Blob{}, err
-	}
-	if err := tmp.Close(); err != nil {
-		return Blob{}, err
-	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return Blob{}, fmt.Errorf("store upload: %w", err)
-	}
-	return Blob{Addr: addr, Size: size, Media: media}, nil
-}
-
-// Open returns a stored file.
-func (d Dir) Open(ctx context.Context, addr string) (io.ReadCloser, error) {
-	if !addrRE.MatchString(addr) {
-		return nil, pendopo.ErrNotFound
-	}
-	f, err := os.Open(d.path(addr))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("file %s: %w", addr, pendopo.ErrNotFound)
-	}
-	return f, err
+	return Blob{Addr: hex.EncodeToString(h.Sum(nil)), Size: size, Media: media}, nil
 }
