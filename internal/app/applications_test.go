@@ -274,12 +274,15 @@ func TestApplicationRace(t *testing.T) {
 		t.Fatal(err)
 	}
 	dua := staff(t, f.accounts, "Petugas Dua", pendopo.RoleOfficer, "disdukcapil")
+	tiga := staff(t, f.accounts, "Petugas Tiga", pendopo.RoleOfficer, "disdukcapil")
 	var (
 		wg              sync.WaitGroup
 		mu              sync.Mutex
 		wins, conflicts int
 	)
-	for _, who := range []app.Actor{f.petugas, dua, f.kepala, f.petugas} {
+	// Four different people: a person repeating their own action is a
+	// retry, answered with its result (TestFaultsLeaveNothingHalfDone).
+	for _, who := range []app.Actor{f.petugas, dua, f.kepala, tiga} {
 		wg.Go(func() {
 			_, err := f.Act(ctx, who, a.Number, pendopo.ActApprove, "", sub.Rev, 0)
 			mu.Lock()
