@@ -56,6 +56,7 @@ type App struct {
 	calendars map[string]cachedCalendar
 	versions  map[[2]int64]pendopo.Version
 	staff     map[string]cachedStaff
+	online    map[string]cachedOnline
 	// stats are the national figures, counted again after each change.
 	stats atomic.Pointer[pendopo.Stats]
 

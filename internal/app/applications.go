@@ -167,8 +167,16 @@ func (a *App) clock(cal *pendopo.Calendar, app pendopo.Application, leaveWorks b
 }
 
 // OnlineServices lists a region's published services that take
-// applications in Pendopo, by name.
+// applications in Pendopo, by name. The list is kept until a service
+// changes, because region pages show it.
 func (a *App) OnlineServices(ctx context.Context, region string) ([]pendopo.Service, error) {
+	gen := a.views.generation()
+	a.calMu.Lock()
+	c, ok := a.online[region]
+	a.calMu.Unlock()
+	if ok && c.gen == gen {
+		return c.list, nil
+	}
 	all, err := a.store.RegionServices(ctx, region)
 	if err != nil {
 		return nil, err
@@ -180,7 +188,18 @@ func (a *App) OnlineServices(ctx context.Context, region string) ([]pendopo.Serv
 		}
 	}
 	slices.SortFunc(out, func(x, y pendopo.Service) int { return strings.Compare(x.Name, y.Name) })
+	a.calMu.Lock()
+	if a.online == nil || len(a.online) > 1000 {
+		a.online = map[string]cachedOnline{}
+	}
+	a.online[region] = cachedOnline{out, gen}
+	a.calMu.Unlock()
 	return out, nil
+}
+
+type cachedOnline struct {
+	list []pendopo.Service
+	gen  uint64
 }
 
 // StartApplication makes a draft for service id. key makes a repeated

@@ -140,6 +140,8 @@ type RegionHome struct {
 	Recent []pendopo.ServiceSummary
 	// Stale counts services not reviewed for twelve months.
 	Stale int
+	// Online counts the services citizens can apply for in Pendopo.
+	Online int
 }
 
 // RegionHome gathers a region's home page.
@@ -196,6 +198,11 @@ func (a *App) RegionHome(ctx context.Context, code string) (*RegionHome, error) 
 		}
 	}
 	h.Recent = a.markReview(all[:min(5, len(all))])
+	online, err := a.OnlineServices(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	h.Online = len(online)
 	return h, nil
 }
 

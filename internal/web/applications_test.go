@@ -234,9 +234,17 @@ func TestOnlineEditor(t *testing.T) {
 	if pub := p.Get(t, "/layanan/"+itoa64(id)); strings.Contains(pub.Body, "/ajukan") {
 		t.Error("a draft form is offered to the public")
 	}
+	before := p.Get(t, "/daerah/33.74/online")
 	// The head publishes; the service takes applications with that form.
 	if res := p.PostForm(t, path, onlineEditorForm("terbit"), head); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", res.StatusCode)
+	}
+	after := p.Get(t, "/daerah/33.74/online")
+	if strings.Count(after.Body, "/ajukan\"") != strings.Count(before.Body, "/ajukan\"")+1 {
+		t.Error("the region's list of online services did not pick up the newly published one")
+	}
+	if home := p.Get(t, "/daerah/33.74"); !strings.Contains(home.Body, `href="/daerah/33.74/online"`) {
+		t.Error("the region page does not lead to its online services")
 	}
 	svc, err := p.App.Store().Service(context.Background(), id)
 	if err != nil {

@@ -38,6 +38,7 @@ func translate(lang, key string, args ...any) string {
 
 // messages are the interface texts: Bahasa Indonesia, then English.
 var messages = map[string][2]string{
+	"region.online":             {"Ajukan secara online: %d layanan", "Apply online: %d services"},
 	"online.title":              {"Layanan online", "Online service"},
 	"online.lead":               {"Atur formulir permohonan, tahap pengerjaan di perangkat daerah, dan dokumen hasilnya. Perubahan disimpan sebagai versi baru layanan: petugas menyimpan draf, pimpinan menerbitkannya. Permohonan yang sudah berjalan tetap memakai versi saat diajukan.", "Set the application form, the steps at the agency and the resulting document. Changes are saved as a new version of the service: officers save drafts, heads publish them. Applications already made keep the version they were made under."},
 	"online.enabled":            {"Warga dapat mengajukan layanan ini secara online di Pendopo", "Citizens can apply for this service online in Pendopo"},
