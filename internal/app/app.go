@@ -360,3 +360,11 @@ func (a *App) SetBlobs(b blob.Store) blob.Store {
 	a.blobs = b
 	return old
 }
+
+// SetMail replaces the email sender and returns the one before, for tests
+// that send through a real SMTP server.
+func (a *App) SetMail(s Sender) Sender {
+	old := a.mail
+	a.mail = s
+	return old
+}

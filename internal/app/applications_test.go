@@ -14,6 +14,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
 // pdfBytes is a tiny file that sniffs as PDF.
@@ -654,5 +655,35 @@ func TestFaultsLeaveNothingHalfDone(t *testing.T) {
 	// With the store back, the same action completes it.
 	if done, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", got.Rev, 0); err != nil || done.Status != pendopo.StatusCompleted {
 		t.Fatalf("complete after the fault: %v", err)
+	}
+}
+
+// TestApplicationMailOverSMTP sends an application's notices through a
+// real SMTP server started by the test: the receipt to the applicant and
+// the new-work notice to the officer arrive once each.
+func TestApplicationMailOverSMTP(t *testing.T) {
+	mp := pendopotest.StartMailpit(t, "")
+	f := newAppFixture(t)
+	f.SetMail(app.SMTPSender{Addr: mp.SMTP, From: "pendopo@pendopo.test"})
+	pending(t, f) // what account set-up queued is not for this test
+	a := f.filled(t, "")
+	if _, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a second pass sends nothing again
+		if _, err := f.DeliverOutbox(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int{}
+	for _, m := range mp.Messages(t) {
+		for _, to := range m.To {
+			if strings.Contains(m.Subject, a.Number) {
+				got[to.Address]++
+			}
+		}
+	}
+	if got["budi@contoh.id"] != 1 || got["petugas.satu@semarang.test"] != 1 {
+		t.Errorf("messages about %s by recipient: %v", a.Number, got)
 	}
 }
