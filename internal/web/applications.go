@@ -73,10 +73,16 @@ func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+var errTooMany = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
+	"Terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar lalu coba lagi.", "Too many requests in a short time. Wait a little and try again."))
+
 func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.onlineService(r)
 	if err != nil {
 		return err
+	}
+	if !s.startLimit.Allow(strconv.FormatInt(current(r).User.ID, 10), time.Now()) {
+		return errTooMany
 	}
 	if err := parseForm(w, r, 8<<10); err != nil {
 		return err
@@ -598,6 +604,9 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 
 // verifyUpload checks an uploaded PDF.
 func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) error {
+	if !s.verifyLimit.Allow(clientIP(r), time.Now()) {
+		return errTooMany
+	}
 	data := s.verifyData(r)
 	r.Body = http.MaxBytesReader(w, r.Body, pendopo.MaxUploadBytes+64<<10)
 	var res *app.Verification

@@ -278,3 +278,18 @@ func TestOnlineEditor(t *testing.T) {
 		t.Error("still online after turning it off")
 	}
 }
+
+// TestVerifyUploadLimit: anonymous PDF checks are bounded per address.
+func TestVerifyUploadLimit(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	for i := range 31 {
+		res := p.PostMultipart(t, "/verifikasi", nil, nil, "")
+		if want := http.StatusUnprocessableEntity; i == 30 {
+			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.Body, "Terlalu banyak permintaan") {
+				t.Errorf("check %d: %d, want 429 with a message", i+1, res.StatusCode)
+			}
+		} else if res.StatusCode != want {
+			t.Fatalf("check %d: %d", i+1, res.StatusCode)
+		}
+	}
+}

@@ -33,6 +33,9 @@ type Server struct {
 	cfg    Config
 	mux    *http.ServeMux
 	pages  *pageCache
+	// verifyLimit bounds anonymous PDF checks per address; startLimit
+	// new drafts per person.
+	verifyLimit, startLimit *middleware.Limiter
 }
 
 // route is one entry of the route table.
@@ -175,7 +178,8 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute)}
+	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
+		verifyLimit: &middleware.Limiter{N: 30, Window: time.Minute}, startLimit: &middleware.Limiter{N: 30, Window: time.Hour}}
 	for _, rt := range s.routes() {
 		h := rt.handler
 		switch {
