@@ -1,0 +1,358 @@
+package pendopo
+
+import (
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Citizen reports: complaints (pengaduan), aspirations (aspirasi) and
+// public information requests (permintaan informasi, UU 14/2008). The
+// flow follows SP4N-LAPOR!: a region coordinator verifies a report and
+// disposes it to an agency, which follows up and answers; deadlines are
+// counted in working days.
+
+// ReportKind is what a report asks for.
+type ReportKind string
+
+// Report kinds.
+const (
+	ReportComplaint   ReportKind = "pengaduan"
+	ReportAspiration  ReportKind = "aspirasi"
+	ReportInfoRequest ReportKind = "informasi"
+)
+
+// ReportKinds lists the kinds with their names.
+var ReportKinds = []struct {
+	Kind  ReportKind
+	Title Text
+}{
+	{ReportComplaint, T("Pengaduan", "Complaint")},
+	{ReportAspiration, T("Aspirasi", "Aspiration")},
+	{ReportInfoRequest, T("Permintaan informasi publik", "Public information request")},
+}
+
+// Privacy is what a reporter lets others see; the system enforces it.
+type Privacy string
+
+// Privacy options, as on SP4N-LAPOR!.
+const (
+	// PrivacyPublic: the report and its answer are public, without the
+	// reporter's contact details.
+	PrivacyPublic Privacy = "publik"
+	// PrivacyAnonymous: the reporter's identity is hidden from officers
+	// and the public; only the reporter sees it.
+	PrivacyAnonymous Privacy = "anonim"
+	// PrivacyConfidential: the report's content is hidden from the
+	// public; officers handling it see it.
+	PrivacyConfidential Privacy = "rahasia"
+)
+
+// ReportCategory is a subject of reports, routed per region to an agency
+// and offered as an Open311 service.
+type ReportCategory struct {
+	Code  string `json:"code"`
+	Title Text   `json:"title"`
+	// Located categories are about a place (a pothole, a street light):
+	// the form asks for the location first.
+	Located bool `json:"located"`
+}
+
+// ReportCategories are the national report categories; a region routes
+// each to one of its agencies.
+var ReportCategories = []ReportCategory{
+	{"jalan", T("Jalan dan jembatan rusak", "Damaged roads and bridges"), true},
+	{"penerangan-jalan", T("Penerangan jalan umum", "Street lighting"), true},
+	{"drainase-banjir", T("Drainase dan banjir", "Drainage and flooding"), true},
+	{"sampah", T("Sampah dan kebersihan", "Waste and cleanliness"), true},
+	{"air-bersih", T("Air bersih", "Clean water"), true},
+	{"lalu-lintas", T("Lalu lintas dan angkutan umum", "Traffic and public transport"), true},
+	{"taman-fasum", T("Taman dan fasilitas umum", "Parks and public facilities"), true},
+	{"lingkungan", T("Pencemaran lingkungan", "Pollution"), true},
+	{"ketertiban", T("Ketertiban umum", "Public order"), true},
+	{"pelayanan-publik", T("Pelayanan publik tidak sesuai standar", "Public service below its standard"), false},
+	{"pungli", T("Pungutan liar dan korupsi", "Illegal fees and corruption"), false},
+	{"kesehatan", T("Kesehatan", "Health"), false},
+	{"pendidikan", T("Pendidikan", "Education"), false},
+	{"sosial", T("Bantuan sosial", "Social assistance"), false},
+	{"kependudukan", T("Administrasi kependudukan", "Civil registration"), false},
+	{"informasi-publik", T("Informasi publik", "Public information"), false},
+	{"lainnya", T("Lainnya", "Other"), false},
+}
+
+// ReportCategoryByCode finds a category.
+func ReportCategoryByCode(code string) (ReportCategory, bool) {
+	for _, c := range ReportCategories {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return ReportCategory{}, false
+}
+
+// ReportStatus is where a report stands.
+type ReportStatus string
+
+// Report statuses; rejected and archived reports carry a reason.
+const (
+	ReportReceived ReportStatus = "diterima"
+	ReportVerified ReportStatus = "diverifikasi"
+	ReportDisposed ReportStatus = "didisposisikan"
+	ReportFollowed ReportStatus = "ditindaklanjuti"
+	ReportDone     ReportStatus = "selesai"
+	ReportRejected ReportStatus = "ditolak"
+	ReportArchived ReportStatus = "diarsipkan"
+)
+
+// Open reports whether work on the report goes on.
+func (s ReportStatus) Open() bool {
+	return s != ReportDone && s != ReportRejected && s != ReportArchived
+}
+
+// ReportAction is something done to a report.
+type ReportAction string
+
+// Report actions. The coordinator verifies, rejects or archives, disposes
+// to an agency and may forward elsewhere; the agency answers (follows up)
+// and completes; for information requests it may extend the deadline
+// once. The reporter replies, rates a completed report and may reopen it.
+const (
+	ActReportVerify   ReportAction = "verify"
+	ActReportReject   ReportAction = "reject"
+	ActReportArchive  ReportAction = "archive"
+	ActReportDispose  ReportAction = "dispose"
+	ActReportForward  ReportAction = "forward"
+	ActReportAnswer   ReportAction = "answer"
+	ActReportComplete ReportAction = "complete"
+	ActReportExtend   ReportAction = "extend"
+	ActReportReply    ReportAction = "reply"
+	ActReportRate     ReportAction = "rate"
+	ActReportReopen   ReportAction = "reopen"
+	ActReportMerge    ReportAction = "merge"
+)
+
+// Time limits, from SP4N-LAPOR! and UU 14/2008 (REFERENCE.md §3).
+const (
+	// VerifyDays is the coordinator's time to verify and dispose.
+	VerifyDays = 3
+	// FollowUpDays is the agency's time for a first follow-up after
+	// disposition.
+	FollowUpDays = 5
+	// InfoRequestDays is the time to answer an information request,
+	// extendable once by InfoExtensionDays.
+	InfoRequestDays   = 10
+	InfoExtensionDays = 7
+	// ReopenDays is how long after completion a reporter may reopen.
+	ReopenDays = 10
+	// MaxReportDescription is Open311's limit on a description.
+	MaxReportDescription = 4000
+)
+
+// ReportState is what a transition changes.
+type ReportState struct {
+	Status ReportStatus `json:"status"`
+	// Extended is true once an information request's deadline was
+	// extended; it can be extended only once.
+	Extended bool `json:"extended,omitempty"`
+}
+
+var errReportTransition = Errorf(KindConflict, T(
+	"Tindakan itu tidak dapat dilakukan pada status laporan sekarang; muat ulang untuk melihat keadaan terbaru.",
+	"That action is not possible in the report's current status; reload to see where it stands."))
+
+// NextReport is the state after action a on a report of kind in state s,
+// or an error when a is not allowed now. Rejecting, archiving,
+// forwarding, answering and extending need a note (the reason or the
+// answer); closedAt and now decide whether a reopen is still in time.
+func NextReport(kind ReportKind, s ReportState, a ReportAction, note string, closedAt, now time.Time) (ReportState, error) {
+	needNote := map[ReportAction]Text{
+		ActReportReject:  T("Tulis alasan penolakan.", "Write the reason for rejecting."),
+		ActReportArchive: T("Tulis alasan pengarsipan.", "Write the reason for archiving."),
+		ActReportForward: T("Tulis alasan pelimpahan.", "Write the reason for forwarding."),
+		ActReportAnswer:  T("Tulis jawaban atau tindak lanjutnya.", "Write the answer or the follow-up."),
+		ActReportExtend:  T("Tulis alasan perpanjangan waktu.", "Write the reason for the extension."),
+		ActReportReply:   T("Tulis tanggapan Anda.", "Write your reply."),
+		ActReportReopen:  T("Tulis mengapa laporan perlu dibuka kembali.", "Write why the report should be reopened."),
+	}
+	if msg, ok := needNote[a]; ok && strings.TrimSpace(note) == "" {
+		var p Problems
+		p.Add("note", msg)
+		return s, p.Err()
+	}
+	next := s
+	switch {
+	case a == ActReportVerify && s.Status == ReportReceived:
+		next.Status = ReportVerified
+	case (a == ActReportReject || a == ActReportArchive) && (s.Status == ReportReceived || s.Status == ReportVerified):
+		next.Status = ReportRejected
+		if a == ActReportArchive {
+			next.Status = ReportArchived
+		}
+	case a == ActReportDispose && (s.Status == ReportReceived || s.Status == ReportVerified):
+		next.Status = ReportDisposed
+	case a == ActReportForward && (s.Status == ReportVerified || s.Status == ReportDisposed || s.Status == ReportFollowed):
+		// Handed to another agency, the province or another region: the
+		// report waits on its new handler.
+		next.Status = ReportDisposed
+	case a == ActReportAnswer && (s.Status == ReportDisposed || s.Status == ReportFollowed):
+		next.Status = ReportFollowed
+	case a == ActReportComplete && s.Status == ReportFollowed:
+		next.Status = ReportDone
+	case a == ActReportExtend && kind == ReportInfoRequest && !s.Extended && (s.Status == ReportVerified || s.Status == ReportDisposed || s.Status == ReportReceived):
+		next.Extended = true
+	case a == ActReportReply && s.Status != ReportRejected && s.Status != ReportArchived:
+	case a == ActReportRate && s.Status == ReportDone:
+	case a == ActReportReopen && s.Status == ReportDone:
+		if now.Sub(closedAt) > ReopenDays*24*time.Hour {
+			return s, Errorf(KindConflict, T("Laporan hanya dapat dibuka kembali dalam 10 hari setelah selesai.",
+				"A report can be reopened only within 10 days of its completion."))
+		}
+		next.Status = ReportDisposed
+	case a == ActReportMerge && s.Status.Open():
+		next.Status = ReportDone
+	default:
+		return s, errReportTransition
+	}
+	return next, nil
+}
+
+// ReportLocation is where a report is about: a map pin, an address, or
+// both.
+type ReportLocation struct {
+	Lat     *float64 `json:"lat,omitempty"`
+	Lng     *float64 `json:"long,omitempty"`
+	Address string   `json:"address,omitempty"`
+}
+
+// Has reports whether the location has a pin.
+func (l ReportLocation) Has() bool { return l.Lat != nil && l.Lng != nil }
+
+// Bounds is a region's box on the map, set by its admin, that pins of its
+// reports must fall in.
+type Bounds struct {
+	South float64 `json:"south"`
+	West  float64 `json:"west"`
+	North float64 `json:"north"`
+	East  float64 `json:"east"`
+}
+
+// Contains reports whether a point lies in the box.
+func (b Bounds) Contains(lat, lng float64) bool {
+	return lat >= b.South && lat <= b.North && lng >= b.West && lng <= b.East
+}
+
+// indonesia roughly bounds the country, for regions without their own box.
+var indonesia = Bounds{South: -11.5, West: 94.5, North: 6.5, East: 141.5}
+
+// ReportInput is what a reporter sends.
+type ReportInput struct {
+	Kind        ReportKind     `json:"kind"`
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	Category    string         `json:"category"`
+	ServiceID   int64          `json:"service_id,omitempty"`
+	// Component names the part of the service's standard that was not
+	// kept, such as "fee" (possible pungli) or "duration".
+	Component string         `json:"component,omitempty"`
+	Location  ReportLocation `json:"location"`
+	Privacy   Privacy        `json:"privacy"`
+	// Contact is an email or mobile number for updates when the reporter
+	// has no account (or prefers another address); Name is optional.
+	Contact string `json:"contact,omitempty"`
+	Name    string `json:"name,omitempty"`
+}
+
+// Validate checks and tidies a report. bounds, when not nil, is the
+// region's box for pins; signedIn tells whether an account receives
+// updates, else a contact is needed.
+func (in *ReportInput) Validate(bounds *Bounds, signedIn bool) error {
+	var p Problems
+	in.Title, in.Description, in.Contact, in.Name = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.Contact), strings.TrimSpace(in.Name)
+	in.Location.Address = strings.TrimSpace(in.Location.Address)
+	known := false
+	for _, k := range ReportKinds {
+		known = known || k.Kind == in.Kind
+	}
+	if !known {
+		p.Add("kind", T("Pilih jenis laporan: pengaduan, aspirasi, atau permintaan informasi.", "Choose the kind: complaint, aspiration or information request."))
+	}
+	if n := utf8.RuneCountInString(in.Title); n < 5 || n > 150 || !ValidText(in.Title) {
+		p.Add("title", T("Judul 5 sampai 150 karakter.", "A title of 5 to 150 characters."))
+	}
+	if n := utf8.RuneCountInString(in.Description); n < 10 || n > MaxReportDescription || !ValidText(in.Description) {
+		p.Add("description", T("Uraian 10 sampai 4.000 karakter: apa, di mana, kapan.", "A description of 10 to 4,000 characters: what, where, when."))
+	}
+	if _, ok := ReportCategoryByCode(in.Category); !ok {
+		p.Add("category", T("Pilih kategori laporan.", "Choose a category."))
+	}
+	if in.Component != "" {
+		ok := false
+		for _, c := range Components {
+			ok = ok || c.Key == in.Component && c.Delivery
+		}
+		if !ok || in.ServiceID == 0 {
+			p.Add("component", T("Bagian standar pelayanan hanya dipilih bersama layanannya.", "A part of the standard goes with the service it belongs to."))
+		}
+	}
+	switch in.Privacy {
+	case PrivacyPublic, PrivacyAnonymous, PrivacyConfidential:
+	default:
+		p.Add("privacy", T("Pilih siapa yang boleh melihat laporan.", "Choose who may see the report."))
+	}
+	l := in.Location
+	switch {
+	case (l.Lat == nil) != (l.Lng == nil):
+		p.Add("location", T("Titik peta perlu lintang dan bujur.", "A map pin needs a latitude and a longitude."))
+	case l.Has() && (math.IsNaN(*l.Lat) || math.IsNaN(*l.Lng) || !indonesia.Contains(*l.Lat, *l.Lng)):
+		p.Add("location", T("Titik peta di luar Indonesia.", "The pin lies outside Indonesia."))
+	case l.Has() && bounds != nil && !bounds.Contains(*l.Lat, *l.Lng):
+		p.Add("location", T("Titik peta di luar wilayah daerah ini; laporkan ke daerah tempat masalahnya.", "The pin lies outside this region; report to the region where the problem is."))
+	}
+	if utf8.RuneCountInString(l.Address) > 300 || !ValidText(l.Address) {
+		p.Add("location.address", T("Alamat maksimal 300 karakter.", "An address of at most 300 characters."))
+	}
+	if c, ok := ReportCategoryByCode(in.Category); ok && c.Located && !l.Has() && l.Address == "" {
+		p.Add("location", T("Tandai lokasinya di peta atau tulis alamatnya.", "Mark the place on the map or write its address."))
+	}
+	if in.Contact != "" {
+		if _, _, ok := NormalizeLogin(in.Contact); !ok {
+			p.Add("contact", T("Tulis email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
+		}
+	} else if !signedIn {
+		p.Add("contact", T("Tanpa akun, tulis email atau nomor ponsel untuk menerima kabar laporan.", "Without an account, write an email or mobile number to hear about the report."))
+	}
+	if utf8.RuneCountInString(in.Name) > 100 || !ValidText(in.Name) {
+		p.Add("name", T("Nama maksimal 100 karakter.", "A name of at most 100 characters."))
+	}
+	return p.Err()
+}
+
+// PossiblePungli reports whether a report says a fee above the published
+// tariff was asked: the standard's fee component was breached, or the
+// category is illegal fees.
+func (in ReportInput) PossiblePungli() bool {
+	return in.Component == "fee" || in.Category == "pungli"
+}
+
+// ReportDue is the last working day for the report's next step: the
+// coordinator's verification and disposition while it is received or
+// verified, the agency's first follow-up once disposed; an information
+// request must be answered within 10 working days of receipt (17 when
+// extended). It is 0 when nothing is due (answered or closed).
+func ReportDue(kind ReportKind, s ReportState, received, disposed Day, cal *Calendar) Day {
+	switch s.Status {
+	case ReportReceived, ReportVerified:
+		return cal.Deadline(received, VerifyDays, false)
+	case ReportDisposed:
+		if kind == ReportInfoRequest {
+			n := InfoRequestDays
+			if s.Extended {
+				n += InfoExtensionDays
+			}
+			return cal.Deadline(received, n, false)
+		}
+		return cal.Deadline(disposed, FollowUpDays, false)
+	}
+	return 0
+}
