@@ -247,11 +247,11 @@ var indonesia = Bounds{South: -11.5, West: 94.5, North: 6.5, East: 141.5}
 
 // ReportInput is what a reporter sends.
 type ReportInput struct {
-	Kind        ReportKind     `json:"kind"`
-	Title       string         `json:"title"`
-	Description string         `json:"description"`
-	Category    string         `json:"category"`
-	ServiceID   int64          `json:"service_id,omitempty"`
+	Kind        ReportKind `json:"kind"`
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Category    string     `json:"category"`
+	ServiceID   int64      `json:"service_id,omitempty"`
 	// Component names the part of the service's standard that was not
 	// kept, such as "fee" (possible pungli) or "duration".
 	Component string         `json:"component,omitempty"`

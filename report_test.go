@@ -65,7 +65,7 @@ func TestNextReport(t *testing.T) {
 
 func TestReportInputValidate(t *testing.T) {
 	lat, lng := -6.99, 110.42 // Kota Semarang
-	far := 3.59                // Medan's latitude
+	far := 3.59               // Medan's latitude
 	semarang := &Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}
 	good := func() ReportInput {
 		return ReportInput{Kind: ReportComplaint, Title: "Lampu jalan mati", Description: "Lampu jalan di depan SD Pandanaran mati sejak seminggu.",
