@@ -1,6 +1,7 @@
 package pendopo
 
 import (
+	"context"
 	"math"
 	"strings"
 	"time"
@@ -355,4 +356,137 @@ func ReportDue(kind ReportKind, s ReportState, received, disposed Day, cal *Cale
 		return cal.Deadline(disposed, FollowUpDays, false)
 	}
 	return 0
+}
+
+// Report is a citizen's report as stored.
+type Report struct {
+	ID          int64          `json:"-"`
+	Number      string         `json:"number"`
+	Region      string         `json:"region"`
+	Kind        ReportKind     `json:"kind"`
+	Category    string         `json:"category"`
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	ServiceID   int64          `json:"service_id,omitempty"`
+	Component   string         `json:"component,omitempty"`
+	Location    ReportLocation `json:"location"`
+	Privacy     Privacy        `json:"privacy"`
+	ReportState
+	// Agency is the slug of the agency the report was disposed to.
+	Agency string `json:"agency,omitempty"`
+	// ReporterID is the reporter's account for public and confidential
+	// reports; 0 for anonymous reports and reporters without an account.
+	ReporterID int64 `json:"-"`
+	// ReporterKey is a keyed hash of the reporter (account or contact),
+	// so that reporters find their own reports, anonymous ones too,
+	// without their identity being stored in the clear.
+	ReporterKey string `json:"-"`
+	// Sealed is the reporter's identity (account, name, contact),
+	// encrypted with the instance key; only the reporter's own requests
+	// and the delivery of updates open it.
+	Sealed []byte `json:"-"`
+	// Received, Disposed and Due are working days in the region's zone;
+	// Due is the deadline of the next step, 0 when none.
+	Received Day `json:"received"`
+	Disposed Day `json:"disposed,omitzero"`
+	Due      Day `json:"due,omitzero"`
+	// Answer is the agency's latest public answer.
+	Answer     string    `json:"answer,omitempty"`
+	AnsweredAt time.Time `json:"answered_at,omitzero"`
+	Rating     int       `json:"rating,omitempty"`
+	ClosedAt   time.Time `json:"closed_at,omitzero"`
+	// MergedInto names the report a duplicate was merged into.
+	MergedInto int64 `json:"-"`
+	// Flagged reports wait in the moderation queue before the public
+	// sees them; FlagReason says which rule flagged them.
+	Flagged     bool      `json:"-"`
+	FlagReason  string    `json:"-"`
+	EscalatedAt time.Time `json:"-"`
+	Rev         int       `json:"-"`
+	// Key makes a submission idempotent per reporter.
+	Key       string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ReportEvent is one line of a report's history. Public events (answers,
+// status changes) show on the public page; internal notes do not.
+type ReportEvent struct {
+	ID        int64        `json:"-"`
+	ReportID  int64        `json:"-"`
+	At        time.Time    `json:"at"`
+	ActorID   int64        `json:"-"`
+	ActorRole RoleKind     `json:"actor_role,omitempty"`
+	Action    ReportAction `json:"action"`
+	Status    ReportStatus `json:"status"`
+	Note      string       `json:"note,omitempty"`
+	// Agency is where a disposition or forwarding sent the report;
+	// Target names another region or instansi when it left Pendopo's
+	// region.
+	Agency string `json:"agency,omitempty"`
+	Target string `json:"target,omitempty"`
+	Public bool   `json:"-"`
+}
+
+// ReportPhoto is a photo attached to a report; the bytes are in the blob
+// store.
+type ReportPhoto struct {
+	ReportID  int64     `json:"-"`
+	Addr      string    `json:"addr"`
+	Media     string    `json:"media"`
+	Size      int64     `json:"size"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ReportFilter selects reports; zero fields do not filter.
+type ReportFilter struct {
+	Region   string
+	Agency   string
+	Statuses []ReportStatus
+	Kind     ReportKind
+	Category string
+	// Public keeps what the public may see: not confidential, not
+	// flagged for moderation, not merged away.
+	Public      bool
+	ReporterKey string
+	// DueBy keeps open reports whose deadline is on or before the day.
+	DueBy Day
+	// Flagged keeps the moderation queue.
+	Flagged bool
+	// Since and Until bound the creation time (Until exclusive).
+	Since, Until time.Time
+	// Box keeps reports with a pin inside it.
+	Box  *Bounds
+	IDs  []int64
+	Page Page
+	// ByDue orders by deadline, soonest first, instead of newest first.
+	ByDue bool
+}
+
+// ReportStore keeps reports, their history and photos, the regions'
+// routing of categories to agencies and their map boxes.
+type ReportStore interface {
+	// CreateReport stores a new report; the same reporter key and Key
+	// again returns the first one.
+	CreateReport(ctx context.Context, r Report) (Report, error)
+	Report(ctx context.Context, id int64) (Report, error)
+	ReportByNumber(ctx context.Context, number string) (Report, error)
+	// UpdateReport writes r when the stored revision is still r.Rev and
+	// returns it with Rev+1; otherwise ErrConflict.
+	UpdateReport(ctx context.Context, r Report) (Report, error)
+	Reports(ctx context.Context, f ReportFilter) ([]Report, int, error)
+	AddReportEvent(ctx context.Context, e ReportEvent) error
+	ReportEvents(ctx context.Context, reportID int64) ([]ReportEvent, error)
+	AddReportPhoto(ctx context.Context, p ReportPhoto) error
+	// ReportPhotos returns the photos of several reports, by report.
+	ReportPhotos(ctx context.Context, ids []int64) (map[int64][]ReportPhoto, error)
+
+	// SetReportRoute sends a category's reports in region to an agency;
+	// an empty agency removes the route.
+	SetReportRoute(ctx context.Context, region, category, agency string) error
+	// ReportRoutes maps a region's categories to agency slugs.
+	ReportRoutes(ctx context.Context, region string) (map[string]string, error)
+	// SetRegionBounds sets (nil: removes) a region's map box.
+	SetRegionBounds(ctx context.Context, region string, b *Bounds) error
+	RegionBounds(ctx context.Context, region string) (*Bounds, error)
 }

@@ -26,6 +26,7 @@ type Store interface {
 	AccountStore
 	AuditStore
 	ApplicationStore
+	ReportStore
 	OutboxStore
 	NotificationStore
 

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"ApplicationRace", testApplicationRace},
 		{"ApplicationFiles", testApplicationFiles},
 		{"Batch", testBatch},
+		{"Reports", testReports},
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"Notifications", testNotifications},

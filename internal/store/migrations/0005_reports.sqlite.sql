@@ -1,0 +1,83 @@
+-- Citizen reports: the report with its clock, its history (public and
+-- internal lines), photos (bytes in the blob store), and each region's
+-- routing of categories to agencies and its map box.
+CREATE TABLE reports (
+    id            INTEGER PRIMARY KEY,
+    number        TEXT NOT NULL UNIQUE,
+    region_code   TEXT NOT NULL REFERENCES regions (code),
+    kind          TEXT NOT NULL,
+    category      TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    service_id    INTEGER REFERENCES services (id),
+    component     TEXT NOT NULL DEFAULT '',
+    lat           REAL,
+    lng           REAL,
+    address       TEXT NOT NULL DEFAULT '',
+    privacy       TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    extended      INTEGER NOT NULL DEFAULT 0,
+    agency        TEXT NOT NULL DEFAULT '',
+    reporter_id   INTEGER REFERENCES users (id),
+    reporter_key  TEXT NOT NULL DEFAULT '',
+    sealed        BLOB,
+    received      INTEGER NOT NULL,
+    disposed      INTEGER NOT NULL DEFAULT 0,
+    due           INTEGER NOT NULL DEFAULT 0,
+    answer        TEXT NOT NULL DEFAULT '',
+    answered_at   TIMESTAMP,
+    rating        INTEGER NOT NULL DEFAULT 0,
+    closed_at     TIMESTAMP,
+    merged_into   INTEGER REFERENCES reports (id),
+    flagged       INTEGER NOT NULL DEFAULT 0,
+    flag_reason   TEXT NOT NULL DEFAULT '',
+    escalated_at  TIMESTAMP,
+    rev           INTEGER NOT NULL DEFAULT 1,
+    idem_key      TEXT NOT NULL DEFAULT '',
+    created_at    TIMESTAMP NOT NULL,
+    updated_at    TIMESTAMP NOT NULL
+);
+CREATE INDEX reports_region ON reports (region_code, created_at);
+CREATE INDEX reports_work ON reports (region_code, agency, status, due);
+CREATE INDEX reports_reporter ON reports (reporter_key, created_at);
+CREATE INDEX reports_place ON reports (region_code, lat, lng);
+CREATE UNIQUE INDEX reports_idem ON reports (reporter_key, idem_key) WHERE idem_key <> '';
+
+CREATE TABLE report_events (
+    id         INTEGER PRIMARY KEY,
+    report_id  INTEGER NOT NULL REFERENCES reports (id),
+    at         TIMESTAMP NOT NULL,
+    actor_id   INTEGER REFERENCES users (id),
+    actor_role TEXT NOT NULL DEFAULT '',
+    action     TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    note       TEXT NOT NULL DEFAULT '',
+    agency     TEXT NOT NULL DEFAULT '',
+    target     TEXT NOT NULL DEFAULT '',
+    public     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX report_events_report ON report_events (report_id, id);
+
+CREATE TABLE report_photos (
+    report_id  INTEGER NOT NULL REFERENCES reports (id),
+    addr       TEXT NOT NULL,
+    media      TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (report_id, addr)
+);
+
+CREATE TABLE report_routes (
+    region_code TEXT NOT NULL REFERENCES regions (code),
+    category    TEXT NOT NULL,
+    agency      TEXT NOT NULL,
+    PRIMARY KEY (region_code, category)
+);
+
+CREATE TABLE region_bounds (
+    region_code TEXT PRIMARY KEY REFERENCES regions (code),
+    south       REAL NOT NULL,
+    west        REAL NOT NULL,
+    north       REAL NOT NULL,
+    east        REAL NOT NULL
+);
