@@ -240,6 +240,10 @@ const (
 	ActViewApplications  Action = "applications.view"   // an agency's applications and their files
 	ActHandleApplication Action = "applications.handle" // act on steps, file at a counter on someone's behalf
 	ActManageHolidays    Action = "holidays.manage"     // the region's own holidays
+	// Citizen reports. The region's coordinator (its admin) verifies and
+	// disposes; the agency the report went to follows it up.
+	ActCoordinateReports Action = "reports.coordinate" // verify, reject, archive, dispose, forward, merge, moderate, routing
+	ActHandleReports     Action = "reports.handle"     // answer, complete, extend, forward within the region
 )
 
 // Scope is what an action applies to: a region, and an agency within it.
@@ -281,7 +285,7 @@ func (r Role) Allows(a Action, s Scope) bool {
 		switch a {
 		case ActViewConsole:
 			return true
-		case ActViewApplications, ActHandleApplication:
+		case ActViewApplications, ActHandleApplication, ActHandleReports:
 			return ownAgency
 		case ActDraftService:
 			return ownAgency

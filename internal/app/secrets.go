@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -103,8 +104,21 @@ func sha256Hex(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// sealer encrypts personal data at rest with AES-256-GCM.
-type sealer struct{ aead cipher.AEAD }
+// sealer encrypts personal data at rest with AES-256-GCM, and makes keyed
+// hashes of identities that must be matched but not read (the reporter of
+// an anonymous report).
+type sealer struct {
+	aead   cipher.AEAD
+	macKey []byte
+}
+
+// mac is a keyed hash of s, as hex: equal inputs give equal outputs, and
+// without the instance key nobody can tell whose it is.
+func (s *sealer) mac(v string) string {
+	h := hmac.New(sha256.New, s.macKey)
+	h.Write([]byte(v))
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 func newSealer(key []byte) (*sealer, error) {
 	if len(key) != 32 {
@@ -118,7 +132,10 @@ func newSealer(key []byte) (*sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{aead}, nil
+	// A separate key for hashing, derived from the secret key.
+	mk := hmac.New(sha256.New, key)
+	mk.Write([]byte("pendopo identity mac v1"))
+	return &sealer{aead: aead, macKey: mk.Sum(nil)}, nil
 }
 
 // seal encrypts plain; the nonce is stored in front of the ciphertext.

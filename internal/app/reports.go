@@ -1,0 +1,504 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pendopo/pendopo"
+)
+
+// Citizen reports: anyone files a complaint, aspiration or information
+// request with a region (with or without an account); the region's
+// coordinator verifies and disposes it to an agency within 3 working
+// days; the agency follows up within 5 (an information request is
+// answered within 10, once extendable by 7); reports left too long are
+// escalated. Privacy is enforced here, in one place: anonymous reporters'
+// identity is sealed and shown only to themselves, confidential reports
+// never reach the public.
+
+var errNoReport = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
+	"Laporan tidak ditemukan. Periksa nomor laporannya.", "Report not found. Check its number."))
+
+// reporter is who filed a report, sealed in the report.
+type reporter struct {
+	UserID  int64  `json:"user_id,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Contact string `json:"contact,omitempty"`
+}
+
+// reporterKeys are the keyed hashes a person's reports are found by: their
+// account, and a contact they gave without one.
+func (a *App) reporterKey(userID int64, contact string) string {
+	if userID != 0 {
+		return a.sealer.mac("user:" + strconv.FormatInt(userID, 10))
+	}
+	email, phone, _ := pendopo.NormalizeLogin(contact)
+	return a.sealer.mac("contact:" + email + phone)
+}
+
+// flagRules send a report to moderation before the public sees it.
+var (
+	linkRE     = regexp.MustCompile(`(?i)https?://|www\.`)
+	abusiveRE  = regexp.MustCompile(`(?i)\b(anjing|bangsat|bajingan|keparat|kontol|memek|ngentot|goblok)\b`)
+	shoutingRE = regexp.MustCompile(`[A-Z]{25,}`)
+)
+
+// moderation says why a report should wait for a moderator, or "".
+func moderation(in pendopo.ReportInput) string {
+	text := in.Title + "\n" + in.Description
+	switch {
+	case len(linkRE.FindAllString(text, -1)) > 2:
+		return "banyak tautan"
+	case abusiveRE.MatchString(text):
+		return "kata kasar"
+	case shoutingRE.MatchString(text):
+		return "huruf kapital beruntun"
+	}
+	return ""
+}
+
+// SubmitReport files a report with region. who may be signed in or not;
+// without an account a contact is needed for updates. key makes a
+// resubmission (a double click, a retry) return the first report.
+func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pendopo.ReportInput, key string) (pendopo.Report, error) {
+	reg, err := a.Region(ctx, region)
+	if err != nil {
+		return pendopo.Report{}, err
+	}
+	bounds, err := a.store.RegionBounds(ctx, reg.Code)
+	if err != nil {
+		return pendopo.Report{}, err
+	}
+	if err := in.Validate(bounds, who.UserID != 0); err != nil {
+		return pendopo.Report{}, err
+	}
+	if in.ServiceID != 0 {
+		v, err := a.ServiceView(ctx, in.ServiceID)
+		if err != nil || v.Service.RegionCode != reg.Code && v.Service.RegionCode != reg.ParentCode {
+			return pendopo.Report{}, invalidParam("service_id", "Layanan itu bukan layanan daerah ini.", "That service is not one of this region's.")
+		}
+	}
+	if len(key) > 100 {
+		return pendopo.Report{}, invalidParam("key", "Kunci maksimal 100 karakter.", "The key is at most 100 characters.")
+	}
+	now := a.now()
+	rp := reporter{UserID: who.UserID, Name: in.Name, Contact: in.Contact}
+	if who.UserID != 0 && rp.Name == "" {
+		if u, err := a.store.User(ctx, who.UserID); err == nil {
+			rp.Name = u.Name
+		}
+	}
+	r := pendopo.Report{
+		Number: pendopo.NewTrackingNumber(reg.Code, now), Region: reg.Code, Kind: in.Kind, Category: in.Category,
+		Title: in.Title, Description: in.Description, ServiceID: in.ServiceID, Component: in.Component,
+		Location: in.Location, Privacy: in.Privacy, ReportState: pendopo.ReportState{Status: pendopo.ReportReceived},
+		ReporterKey: a.reporterKey(who.UserID, in.Contact), Received: a.today(reg.Code), Key: key, CreatedAt: now,
+	}
+	if in.Privacy != pendopo.PrivacyAnonymous {
+		r.ReporterID = who.UserID
+	}
+	if reason := moderation(in); reason != "" {
+		r.Flagged, r.FlagReason = true, reason
+	}
+	if r.Sealed, err = a.sealReporter(r.Number, rp); err != nil {
+		return r, err
+	}
+	cal, err := a.calendar(ctx, a.store, reg.Code)
+	if err != nil {
+		return r, err
+	}
+	r.Due = pendopo.ReportDue(r.Kind, r.ReportState, r.Received, 0, cal)
+	var out pendopo.Report
+	err = a.commit(ctx, func(tx pendopo.Store) error {
+		var err error
+		if out, err = tx.CreateReport(ctx, r); err != nil || out.Number != r.Number {
+			return err // an earlier request made it already
+		}
+		return tx.AddReportEvent(ctx, pendopo.ReportEvent{ReportID: out.ID, At: now, ActorID: who.UserID, Action: "submit",
+			Status: pendopo.ReportReceived, Public: true})
+	})
+	return out, err
+}
+
+func (a *App) sealReporter(number string, rp reporter) ([]byte, error) {
+	b, err := json.Marshal(rp)
+	if err != nil {
+		return nil, err
+	}
+	return a.sealer.seal(string(b), "report:"+number), nil
+}
+
+func (a *App) openReporter(r pendopo.Report) (reporter, error) {
+	var rp reporter
+	if len(r.Sealed) == 0 {
+		return rp, nil
+	}
+	plain, err := a.sealer.open(r.Sealed, "report:"+r.Number)
+	if err != nil {
+		return rp, fmt.Errorf("reporter of %s: %w", r.Number, err)
+	}
+	return rp, json.Unmarshal([]byte(plain), &rp)
+}
+
+// ReportView is a report as one person may see it.
+type ReportView struct {
+	pendopo.Report
+	Events []pendopo.ReportEvent
+	Photos []pendopo.ReportPhoto
+	// Mine is true for the reporter; ReporterName and ReporterContact are
+	// shown to them, and to officers unless the report is anonymous.
+	Mine            bool
+	ReporterName    string
+	ReporterContact string
+	// Coordinator and Handler tell what the viewer may do.
+	Coordinator, Handler bool
+	// Suggested is the agency the region routes the category to.
+	Suggested string
+}
+
+// ReportFor returns a report for who to see. The reporter is recognised
+// by their account or, without one, by contact (as given with a tracking
+// number). Officers of the region see it all but an anonymous reporter's
+// identity; the public sees public and anonymous reports without identity
+// or internal notes, and no confidential report at all.
+func (a *App) ReportFor(ctx context.Context, who Actor, number, contact string) (*ReportView, error) {
+	n, err := pendopo.ParseTrackingNumber(number)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", number, errNoReport)
+	}
+	r, err := a.store.ReportByNumber(ctx, n)
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return nil, fmt.Errorf("%s: %w", n, errNoReport)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &ReportView{}
+	v.Mine = who.UserID != 0 && r.ReporterKey == a.reporterKey(who.UserID, "") ||
+		contact != "" && r.ReporterKey == a.reporterKey(0, contact)
+	_, v.Coordinator = who.Can(pendopo.ActCoordinateReports, pendopo.Scope{Region: r.Region})
+	_, v.Handler = who.Can(pendopo.ActHandleReports, pendopo.Scope{Region: r.Region, Agency: r.Agency})
+	officer := v.Coordinator || v.Handler && r.Agency != ""
+	public := r.Privacy != pendopo.PrivacyConfidential && !r.Flagged && r.MergedInto == 0
+	if !v.Mine && !officer && !public {
+		return nil, fmt.Errorf("%s for %s: %w", n, who.Name, errNoReport)
+	}
+	rp, err := a.openReporter(r)
+	if err != nil {
+		return nil, err
+	}
+	if v.Mine || officer && r.Privacy != pendopo.PrivacyAnonymous {
+		v.ReporterName, v.ReporterContact = rp.Name, rp.Contact
+		if v.ReporterContact == "" && rp.UserID != 0 {
+			if u, err := a.store.User(ctx, rp.UserID); err == nil {
+				v.ReporterContact = u.Contact()
+			}
+		}
+	}
+	if officer && !v.Mine && r.Privacy != pendopo.PrivacyAnonymous {
+		e := pendopo.AuditEntry{Action: "report.read_personal", Entity: "report", EntityID: r.Number, Region: r.Region}
+		if err := a.audited(ctx, who, "", &e, func(pendopo.Store) error { return nil }); err != nil {
+			return nil, err
+		}
+	}
+	// Nobody but the reporter learns who they are from the record itself.
+	r.Sealed, r.ReporterKey = nil, ""
+	if !v.Mine && (r.Privacy == pendopo.PrivacyAnonymous || !officer) {
+		r.ReporterID = 0
+	}
+	v.Report = r
+	if v.Events, err = a.store.ReportEvents(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	if !officer {
+		// Internal lines (notes between officers, who acted) stay inside.
+		var pub []pendopo.ReportEvent
+		for _, e := range v.Events {
+			if e.Public {
+				e.ActorID = 0
+				pub = append(pub, e)
+			}
+		}
+		v.Events = pub
+	}
+	photos, err := a.store.ReportPhotos(ctx, []int64{r.ID})
+	if err != nil {
+		return nil, err
+	}
+	v.Photos = photos[r.ID]
+	if v.Coordinator && r.Agency == "" {
+		routes, err := a.store.ReportRoutes(ctx, r.Region)
+		if err != nil {
+			return nil, err
+		}
+		v.Suggested = routes[r.Category]
+	}
+	return v, nil
+}
+
+// ReportAct is an action on a report with what it needs.
+type ReportAct struct {
+	Action pendopo.ReportAction
+	// Note is the reason, the answer or the reply.
+	Note string
+	// Agency is where a disposition or forwarding sends the report
+	// (empty: the region's routing for the category); Target names an
+	// instansi outside the region for a forwarding.
+	Agency, Target string
+	Rating         int
+	// Rev is the revision the actor saw; 0 skips the check.
+	Rev int
+	// Contact identifies a reporter without an account.
+	Contact string
+}
+
+// reportActionRole says who may do each action: the coordinator, the
+// agency that has the report, or the reporter.
+var reportActionRole = map[pendopo.ReportAction]string{
+	pendopo.ActReportVerify: "coordinator", pendopo.ActReportReject: "coordinator", pendopo.ActReportArchive: "coordinator",
+	pendopo.ActReportDispose: "coordinator", pendopo.ActReportMerge: "coordinator",
+	pendopo.ActReportForward: "handler", pendopo.ActReportAnswer: "handler", pendopo.ActReportComplete: "handler",
+	pendopo.ActReportExtend: "handler",
+	pendopo.ActReportReply:  "reporter", pendopo.ActReportRate: "reporter", pendopo.ActReportReopen: "reporter",
+}
+
+// ActOnReport does act to the report number on behalf of who.
+func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act ReportAct) (pendopo.Report, error) {
+	v, err := a.ReportFor(ctx, who, number, act.Contact)
+	if err != nil {
+		return pendopo.Report{}, err
+	}
+	r, err := a.store.Report(ctx, v.ID) // with the sealed fields ReportFor hides
+	if err != nil {
+		return r, err
+	}
+	allowed := false
+	switch reportActionRole[act.Action] {
+	case "coordinator":
+		allowed = v.Coordinator
+	case "handler":
+		allowed = v.Handler && r.Agency != "" || v.Coordinator
+	case "reporter":
+		allowed = v.Mine
+	}
+	if !allowed {
+		return r, fmt.Errorf("%s %s: %w", r.Number, act.Action, errForbidden)
+	}
+	if act.Rev != 0 && act.Rev != r.Rev {
+		return r, errActedMeanwhile
+	}
+	act.Note = strings.TrimSpace(act.Note)
+	if len([]rune(act.Note)) > pendopo.MaxReportDescription || !pendopo.ValidText(act.Note) {
+		return r, invalidParam("note", "Catatan maksimal 4.000 karakter.", "A note is at most 4,000 characters.")
+	}
+	now := a.now()
+	next, err := pendopo.NextReport(r.Kind, r.ReportState, act.Action, act.Note, r.ClosedAt, now)
+	if err != nil {
+		return r, err
+	}
+	ev := pendopo.ReportEvent{ReportID: r.ID, At: now, ActorID: who.UserID, ActorRole: a.reportRole(who, r), Action: act.Action,
+		Status: next.Status, Note: act.Note}
+	today := a.today(r.Region)
+	switch act.Action {
+	case pendopo.ActReportDispose, pendopo.ActReportForward:
+		agency := act.Agency
+		if agency == "" && act.Action == pendopo.ActReportDispose {
+			routes, err := a.store.ReportRoutes(ctx, r.Region)
+			if err != nil {
+				return r, err
+			}
+			agency = routes[r.Category]
+		}
+		switch {
+		case agency != "":
+			if _, err := a.store.Agency(ctx, r.Region, agency); err != nil {
+				return r, invalidParam("agency", "Pilih perangkat daerah tujuan.", "Choose the agency to send it to.")
+			}
+			r.Agency, ev.Agency = agency, agency
+		case act.Action == pendopo.ActReportForward && strings.TrimSpace(act.Target) != "":
+			// Out of the region's hands: another region, the province or
+			// a ministry. The coordinator keeps the record.
+			if !v.Coordinator {
+				return r, fmt.Errorf("%s forward out of the region: %w", r.Number, errForbidden)
+			}
+			r.Agency, ev.Target = "", strings.TrimSpace(act.Target)
+		default:
+			return r, invalidParam("agency", "Pilih perangkat daerah tujuan.", "Choose the agency to send it to.")
+		}
+		r.Disposed = today
+		ev.Public = act.Action == pendopo.ActReportDispose
+	case pendopo.ActReportVerify, pendopo.ActReportReject, pendopo.ActReportArchive, pendopo.ActReportExtend:
+		ev.Public = true
+	case pendopo.ActReportAnswer:
+		r.Answer, r.AnsweredAt, ev.Public = act.Note, now, r.Privacy != pendopo.PrivacyConfidential
+	case pendopo.ActReportComplete:
+		ev.Public = true
+	case pendopo.ActReportReply:
+		ev.Public = r.Privacy != pendopo.PrivacyConfidential
+	case pendopo.ActReportRate:
+		if act.Rating < 1 || act.Rating > 5 {
+			return r, invalidParam("rating", "Beri nilai 1 sampai 5.", "Give a rating of 1 to 5.")
+		}
+		r.Rating, ev.Note, ev.Public = act.Rating, strconv.Itoa(act.Rating), true
+	case pendopo.ActReportReopen:
+		r.Rating, r.Disposed, ev.Public = 0, today, true
+	case pendopo.ActReportMerge:
+		// A duplicate joins the report it repeats, in the same region.
+		n, err := pendopo.ParseTrackingNumber(act.Target)
+		if err != nil {
+			return r, invalidParam("target", "Tulis nomor laporan tujuan penggabungan.", "Write the number of the report to merge into.")
+		}
+		into, err := a.store.ReportByNumber(ctx, n)
+		if err != nil || into.Region != r.Region || into.ID == r.ID {
+			return r, invalidParam("target", "Laporan tujuan harus laporan lain di daerah ini.", "The report to merge into must be another report of this region.")
+		}
+		r.MergedInto, ev.Target, ev.Public = into.ID, into.Number, true
+	}
+	if !next.Status.Open() && r.Status.Open() {
+		r.ClosedAt = now
+	}
+	if act.Action == pendopo.ActReportReopen {
+		r.ClosedAt = time.Time{}
+	}
+	r.ReportState, r.UpdatedAt = next, now
+	cal, err := a.calendar(ctx, a.store, r.Region)
+	if err != nil {
+		return r, err
+	}
+	r.Due = pendopo.ReportDue(r.Kind, r.ReportState, r.Received, r.Disposed, cal)
+	if r.Status == pendopo.ReportFollowed {
+		r.Due = 0
+	}
+	var out pendopo.Report
+	err = a.commit(ctx, func(tx pendopo.Store) error {
+		var err error
+		if out, err = tx.UpdateReport(ctx, r); err != nil {
+			return err
+		}
+		return tx.AddReportEvent(ctx, ev)
+	})
+	if pendopo.KindOf(err) == pendopo.KindConflict {
+		return r, errActedMeanwhile
+	}
+	out.Sealed, out.ReporterKey = nil, ""
+	return out, err
+}
+
+// reportRole is the role under which who acts on r, as others see it.
+func (a *App) reportRole(who Actor, r pendopo.Report) pendopo.RoleKind {
+	for _, ro := range who.Roles {
+		if ro.Region == r.Region && (ro.Agency == "" || ro.Agency == r.Agency) {
+			return ro.Kind
+		}
+		if ro.Kind == pendopo.RoleNationalAdmin {
+			return ro.Kind
+		}
+	}
+	return ""
+}
+
+// SetReportRoute sends a category's reports in region to an agency.
+func (a *App) SetReportRoute(ctx context.Context, who Actor, region, category, agency string) error {
+	role, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region})
+	if err != nil {
+		return err
+	}
+	if _, ok := pendopo.ReportCategoryByCode(category); !ok {
+		return invalidParam("category", "Kategori tidak dikenal.", "Unknown category.")
+	}
+	if agency != "" {
+		if _, err := a.store.Agency(ctx, region, agency); err != nil {
+			return invalidParam("agency", "Perangkat daerah tidak dikenal.", "Unknown agency.")
+		}
+	}
+	e := pendopo.AuditEntry{Action: "report.route", Entity: "report_route", EntityID: region + "/" + category, Region: region,
+		Diff: pendopo.Diff(nil, map[string]string{"agency": agency})}
+	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SetReportRoute(ctx, region, category, agency) })
+}
+
+// SetRegionBounds sets the box on the map that a region's report pins
+// must fall in.
+func (a *App) SetRegionBounds(ctx context.Context, who Actor, region string, b *pendopo.Bounds) error {
+	role, err := who.authorize(pendopo.ActEditRegion, pendopo.Scope{Region: region})
+	if err != nil {
+		return err
+	}
+	if b != nil && (b.South >= b.North || b.West >= b.East || b.South < -11.5 || b.North > 6.5 || b.West < 94.5 || b.East > 141.5) {
+		return invalidParam("bounds", "Batas peta harus di Indonesia, dengan selatan < utara dan barat < timur.",
+			"The map box must lie in Indonesia, with south < north and west < east.")
+	}
+	e := pendopo.AuditEntry{Action: "region.bounds", Entity: "region", EntityID: region, Region: region, Diff: pendopo.Diff(nil, b)}
+	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SetRegionBounds(ctx, region, b) })
+}
+
+// EscalateReports marks open reports whose deadline passed and tells the
+// coordinator and, for disposed reports, the agency's supervisors. Each
+// report is escalated once per deadline. It returns how many it escalated.
+func (a *App) EscalateReports(ctx context.Context) (int, error) {
+	n := 0
+	for page := 1; ; page++ {
+		due, total, err := a.store.Reports(ctx, pendopo.ReportFilter{DueBy: pendopo.DayOf(a.now(), pendopo.RegionZone("11")) - 1,
+			Statuses: []pendopo.ReportStatus{pendopo.ReportReceived, pendopo.ReportVerified, pendopo.ReportDisposed},
+			ByDue:    true, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
+		if err != nil {
+			return n, err
+		}
+		for _, r := range due {
+			if a.today(r.Region) <= r.Due || !r.EscalatedAt.IsZero() && pendopo.DayOf(r.EscalatedAt, pendopo.RegionZone(r.Region)) > r.Due {
+				continue
+			}
+			if err := a.escalate(ctx, r); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if page*pendopo.MaxPerPage >= total {
+			return n, nil
+		}
+	}
+}
+
+func (a *App) escalate(ctx context.Context, r pendopo.Report) error {
+	users, err := a.store.Users(ctx, pendopo.UserFilter{Region: r.Region})
+	if err != nil {
+		return err
+	}
+	var to []pendopo.User
+	for _, u := range users {
+		for _, ro := range u.Roles {
+			if ro.Region == r.Region && (ro.Kind == pendopo.RoleRegionAdmin ||
+				r.Agency != "" && ro.Agency == r.Agency && (ro.Kind == pendopo.RoleSupervisor || ro.Kind == pendopo.RoleAgencyAdmin)) {
+				to = append(to, u)
+				break
+			}
+		}
+	}
+	title := pendopo.T("Laporan "+r.Number+" melewati batas waktu", "Report "+r.Number+" is past its deadline")
+	body := pendopo.T("Laporan \""+r.Title+"\" ("+string(r.Status)+") seharusnya ditangani paling lambat "+r.Due.String()+".",
+		"Report \""+r.Title+"\" ("+string(r.Status)+") was due by "+r.Due.String()+".")
+	r.EscalatedAt, r.UpdatedAt = a.now(), a.now()
+	return a.commit(ctx, func(tx pendopo.Store) error {
+		if _, err := tx.UpdateReport(ctx, r); err != nil {
+			return err
+		}
+		if err := tx.AddReportEvent(ctx, pendopo.ReportEvent{ReportID: r.ID, At: a.now(), Action: "escalate", Status: r.Status}); err != nil {
+			return err
+		}
+		for _, u := range to {
+			link := "/admin/laporan/" + r.Number
+			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
+				return err
+			}
+			if err := a.message(ctx, tx, u, "escalate:"+r.Number+":"+r.Due.String()+":"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

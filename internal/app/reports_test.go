@@ -1,0 +1,227 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/demo"
+)
+
+type reportFixture struct {
+	accounts
+	budi, sari, coordinator, dishub, dinkes, head app.Actor
+}
+
+var semarangBox = &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}
+
+func newReportFixture(t *testing.T) reportFixture {
+	x := newAccounts(t)
+	if _, err := demo.Load(ctx, x.App); err != nil {
+		t.Fatal(err)
+	}
+	f := reportFixture{accounts: x}
+	f.budi = citizenActor(t, x, "Budi Santoso", "budi@contoh.id")
+	f.sari = citizenActor(t, x, "Sari Wulandari", "sari@contoh.id")
+	f.coordinator = staff(t, x, "Koordinator", pendopo.RoleRegionAdmin, "")
+	f.dishub = staff(t, x, "Petugas Dishub", pendopo.RoleOfficer, "dishub")
+	f.head = staff(t, x, "Kepala Dishub", pendopo.RoleSupervisor, "dishub")
+	f.dinkes = staff(t, x, "Petugas Dinkes", pendopo.RoleOfficer, "dinkes")
+	if err := f.SetRegionBounds(ctx, f.coordinator, "33.74", semarangBox); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetReportRoute(ctx, f.coordinator, "33.74", "penerangan-jalan", "dishub"); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func streetLight(privacy pendopo.Privacy, contact string) pendopo.ReportInput {
+	lat, lng := -6.99, 110.42
+	return pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati di Jl. Pandanaran",
+		Description: "Tiga lampu jalan di depan SD Pandanaran mati sejak seminggu; jalan gelap malam hari.",
+		Category:    "penerangan-jalan", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}, Privacy: privacy, Contact: contact}
+}
+
+func TestReportFlowAndPrivacy(t *testing.T) {
+	f := newReportFixture(t)
+	if err := f.SetReportRoute(ctx, f.dishub, "33.74", "sampah", "dishub"); kind(err) != pendopo.KindForbidden {
+		t.Errorf("an officer changed the routing: %v", err)
+	}
+	// Anonymous, by a signed-in citizen; a double click makes one report.
+	r, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "klik-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "klik-1"); err != nil || again.ID != r.ID {
+		t.Fatalf("double submit: %v", err)
+	}
+	if r.ReporterID != 0 || r.Due != pendopo.DateDay(2026, 12, 2) || r.Status != pendopo.ReportReceived {
+		t.Fatalf("anonymous report: reporter %d, due %s, %s", r.ReporterID, r.Due, r.Status)
+	}
+	// Who sees the reporter: Budi himself, and nobody else.
+	for name, who := range map[string]app.Actor{"coordinator": f.coordinator, "public": {}, "another citizen": f.sari} {
+		v, err := f.ReportFor(ctx, who, r.Number, "")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if v.ReporterName != "" || v.ReporterContact != "" || v.ReporterID != 0 || v.Mine {
+			t.Errorf("%s sees the anonymous reporter: %q %q %d", name, v.ReporterName, v.ReporterContact, v.ReporterID)
+		}
+	}
+	mine, err := f.ReportFor(ctx, f.budi, r.Number, "")
+	if err != nil || !mine.Mine || mine.ReporterName != "Budi Santoso" {
+		t.Fatalf("Budi's own view: %+v %v", mine, err)
+	}
+	// The coordinator disposes along the routing; only then may Dishub act.
+	if _, err := f.ActOnReport(ctx, f.dishub, r.Number, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "x"}); kind(err) != pendopo.KindForbidden {
+		t.Errorf("Dishub answered before disposition: %v", err)
+	}
+	v, _ := f.ReportFor(ctx, f.coordinator, r.Number, "")
+	if v.Suggested != "dishub" {
+		t.Errorf("suggested agency %q", v.Suggested)
+	}
+	d, err := f.ActOnReport(ctx, f.coordinator, r.Number, app.ReportAct{Action: pendopo.ActReportDispose, Rev: v.Rev})
+	if err != nil || d.Agency != "dishub" || d.Status != pendopo.ReportDisposed || d.Due != pendopo.DateDay(2026, 12, 4) {
+		t.Fatalf("dispose: %+v %v", d, err)
+	}
+	if _, err := f.ActOnReport(ctx, f.dinkes, r.Number, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "x"}); kind(err) != pendopo.KindForbidden {
+		t.Errorf("another agency answered: %v", err)
+	}
+	if _, err := f.ActOnReport(ctx, f.dishub, r.Number, app.ReportAct{Action: pendopo.ActReportAnswer, Note: " "}); kind(err) != pendopo.KindInvalid {
+		t.Errorf("an empty answer: %v", err)
+	}
+	ans, err := f.ActOnReport(ctx, f.dishub, r.Number, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Tiga lampu sudah diganti pada 28 November."})
+	if err != nil || ans.Status != pendopo.ReportFollowed || ans.Answer == "" || ans.Due != 0 {
+		t.Fatalf("answer: %+v %v", ans, err)
+	}
+	if _, err := f.ActOnReport(ctx, f.dishub, r.Number, app.ReportAct{Action: pendopo.ActReportComplete}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ActOnReport(ctx, f.sari, r.Number, app.ReportAct{Action: pendopo.ActReportRate, Rating: 1}); kind(err) != pendopo.KindForbidden {
+		t.Errorf("another citizen rated: %v", err)
+	}
+	if _, err := f.ActOnReport(ctx, f.budi, r.Number, app.ReportAct{Action: pendopo.ActReportRate, Rating: 6}); kind(err) != pendopo.KindInvalid {
+		t.Errorf("rating 6: %v", err)
+	}
+	rated, err := f.ActOnReport(ctx, f.budi, r.Number, app.ReportAct{Action: pendopo.ActReportRate, Rating: 5})
+	if err != nil || rated.Rating != 5 || rated.ClosedAt.IsZero() {
+		t.Fatalf("rate: %+v %v", rated, err)
+	}
+	// The public page shows the answer and the steps, but no internal
+	// actor and no identity.
+	pub, err := f.ReportFor(ctx, app.Actor{}, r.Number, "")
+	if err != nil || pub.Answer == "" || len(pub.Events) < 4 {
+		t.Fatalf("public view: %+v %v", pub, err)
+	}
+	for _, e := range pub.Events {
+		if e.ActorID != 0 {
+			t.Errorf("public event names an actor: %+v", e)
+		}
+	}
+	// Reopening: within 10 days yes, after that no.
+	*f.clock = now.AddDate(0, 0, 11)
+	if _, err := f.ActOnReport(ctx, f.budi, r.Number, app.ReportAct{Action: pendopo.ActReportReopen, Note: "Mati lagi."}); kind(err) != pendopo.KindConflict {
+		t.Errorf("reopened after 11 days: %v", err)
+	}
+	*f.clock = now.AddDate(0, 0, 3)
+	re, err := f.ActOnReport(ctx, f.budi, r.Number, app.ReportAct{Action: pendopo.ActReportReopen, Note: "Satu lampu mati lagi."})
+	if err != nil || re.Status != pendopo.ReportDisposed || re.Agency != "dishub" || !re.ClosedAt.IsZero() || re.Rating != 0 {
+		t.Fatalf("reopen: %+v %v", re, err)
+	}
+}
+
+func TestConfidentialAndFlaggedReports(t *testing.T) {
+	f := newReportFixture(t)
+	// Confidential, without an account: a contact is needed.
+	in := streetLight(pendopo.PrivacyConfidential, "")
+	if _, err := f.SubmitReport(ctx, app.Actor{}, "33.74", in, ""); kind(err) != pendopo.KindInvalid {
+		t.Errorf("no contact without an account: %v", err)
+	}
+	in.Contact, in.Name = "0812 3456 7890", "Sari"
+	secret, err := f.SubmitReport(ctx, app.Actor{}, "33.74", in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ReportFor(ctx, app.Actor{}, secret.Number, ""); kind(err) != pendopo.KindNotFound {
+		t.Errorf("the public sees a confidential report: %v", err)
+	}
+	if v, err := f.ReportFor(ctx, app.Actor{}, secret.Number, "+6281234567890"); err != nil || !v.Mine || v.ReporterName != "Sari" {
+		t.Errorf("the reporter by contact: %v", err)
+	}
+	v, err := f.ReportFor(ctx, f.coordinator, secret.Number, "")
+	if err != nil || v.ReporterContact != "0812 3456 7890" {
+		t.Fatalf("coordinator: %+v %v", v, err)
+	}
+	log, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{Region: "33.74", Action: "report.read_personal"})
+	if err != nil || len(log) != 1 {
+		t.Errorf("reading the reporter's identity is not audited: %d %v", len(log), err)
+	}
+	// Rude words wait for moderation; a pin outside the region is refused.
+	rude := streetLight(pendopo.PrivacyPublic, "")
+	rude.Description = "Lampu mati terus, dasar goblok semua petugasnya."
+	flagged, err := f.SubmitReport(ctx, f.budi, "33.74", rude, "")
+	if err != nil || !flagged.Flagged {
+		t.Fatalf("rude report: %+v %v", flagged, err)
+	}
+	if _, err := f.ReportFor(ctx, app.Actor{}, flagged.Number, ""); kind(err) != pendopo.KindNotFound {
+		t.Errorf("the public sees a report waiting for moderation: %v", err)
+	}
+	list, _, _ := f.Store().Reports(ctx, pendopo.ReportFilter{Region: "33.74", Public: true})
+	for _, r := range list {
+		if r.ID == secret.ID || r.ID == flagged.ID {
+			t.Errorf("public list has %s", r.Number)
+		}
+	}
+	outside := streetLight(pendopo.PrivacyPublic, "")
+	lat := -7.56 // Surakarta
+	outside.Location.Lat = &lat
+	if _, err := f.SubmitReport(ctx, f.budi, "33.74", outside, ""); kind(err) != pendopo.KindInvalid || !strings.Contains(err.Error(), "location") {
+		t.Errorf("a pin outside the region: %v", err)
+	}
+	// Merging a duplicate into the first report.
+	first, _ := f.SubmitReport(ctx, f.sari, "33.74", streetLight(pendopo.PrivacyPublic, ""), "")
+	dup, _ := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyPublic, ""), "")
+	m, err := f.ActOnReport(ctx, f.coordinator, dup.Number, app.ReportAct{Action: pendopo.ActReportMerge, Target: first.Number})
+	if err != nil || m.MergedInto != first.ID || m.Status != pendopo.ReportDone {
+		t.Fatalf("merge: %+v %v", m, err)
+	}
+}
+
+func TestReportEscalation(t *testing.T) {
+	f := newReportFixture(t)
+	r, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyPublic, ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending(t, appFixture{accounts: f.accounts})
+	if n, err := f.EscalateReports(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing is late yet: %d %v", n, err)
+	}
+	// Not verified by Wednesday 2 December: on Thursday it escalates, once.
+	*f.clock = time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
+	for i, want := range []int{1, 0} {
+		if n, err := f.EscalateReports(ctx); err != nil || n != want {
+			t.Fatalf("escalation run %d: %d %v", i, n, err)
+		}
+	}
+	msgs := pending(t, appFixture{accounts: f.accounts})
+	if m := msgs["koordinator@semarang.test"]; len(m) != 1 || !strings.Contains(m[0].Subject, r.Number) {
+		t.Errorf("coordinator's escalation: %v", keys(msgs))
+	}
+	// Disposed and not followed up within 5 working days: the agency's
+	// head hears too.
+	got, _ := f.Store().Report(ctx, r.ID)
+	if _, err := f.ActOnReport(ctx, f.coordinator, r.Number, app.ReportAct{Action: pendopo.ActReportDispose, Rev: got.Rev}); err != nil {
+		t.Fatal(err)
+	}
+	*f.clock = time.Date(2026, 12, 11, 2, 0, 0, 0, time.UTC)
+	if n, err := f.EscalateReports(ctx); err != nil || n != 1 {
+		t.Fatalf("follow-up escalation: %d %v", n, err)
+	}
+	if m := pending(t, appFixture{accounts: f.accounts}); len(m["kepala.dishub@semarang.test"]) != 1 {
+		t.Errorf("the head of Dishub was not told: %v", keys(m))
+	}
+}
