@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -501,4 +502,131 @@ func (a *App) escalate(ctx context.Context, r pendopo.Report) error {
 		}
 		return nil
 	})
+}
+
+// PublicReport is what anyone may know of a report: never who filed it,
+// never a confidential report, never internal lines.
+type PublicReport struct {
+	pendopo.Report
+	Photos []pendopo.ReportPhoto
+}
+
+// publicOnly strips a report of everything identifying its reporter.
+func publicOnly(r pendopo.Report) pendopo.Report {
+	r.Sealed, r.ReporterKey, r.ReporterID, r.Key = nil, "", 0, ""
+	return r
+}
+
+// PublicReports lists a region's reports the public may see (all regions
+// for region ""), newest first, with their photos read in one query.
+func (a *App) PublicReports(ctx context.Context, f pendopo.ReportFilter) ([]PublicReport, int, error) {
+	f.Public, f.ReporterKey, f.Flagged = true, "", false
+	list, total, err := a.store.Reports(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(list))
+	for i, r := range list {
+		ids[i] = r.ID
+	}
+	photos, err := a.store.ReportPhotos(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]PublicReport, len(list))
+	for i, r := range list {
+		out[i] = PublicReport{Report: publicOnly(r), Photos: photos[r.ID]}
+	}
+	return out, total, nil
+}
+
+// MyReports lists the reports of the signed-in person (or of a contact
+// they prove by a report number), anonymous ones included.
+func (a *App) MyReports(ctx context.Context, who Actor, page pendopo.Page) ([]pendopo.Report, int, error) {
+	if who.UserID == 0 {
+		return nil, 0, errSignIn
+	}
+	list, total, err := a.store.Reports(ctx, pendopo.ReportFilter{ReporterKey: a.reporterKey(who.UserID, ""), Page: page})
+	for i := range list {
+		list[i].Sealed, list[i].ReporterKey = nil, ""
+	}
+	return list, total, err
+}
+
+// ReportQueue lists a region's open reports for its coordinator (agency
+// "") or an agency's for its staff, soonest deadline first; overdueOnly
+// keeps the late ones; flagged lists the moderation queue.
+func (a *App) ReportQueue(ctx context.Context, who Actor, region, agency string, overdueOnly, flagged bool, page pendopo.Page) ([]pendopo.Report, int, error) {
+	act := pendopo.ActCoordinateReports
+	if agency != "" {
+		act = pendopo.ActHandleReports
+	}
+	if _, err := who.authorize(act, pendopo.Scope{Region: region, Agency: agency}); err != nil {
+		return nil, 0, err
+	}
+	f := pendopo.ReportFilter{Region: region, Agency: agency, ByDue: true, Page: page, Flagged: flagged,
+		Statuses: []pendopo.ReportStatus{pendopo.ReportReceived, pendopo.ReportVerified, pendopo.ReportDisposed, pendopo.ReportFollowed}}
+	if agency == "" && !flagged {
+		// The coordinator's work: what waits for verification and disposition.
+		f.Statuses = []pendopo.ReportStatus{pendopo.ReportReceived, pendopo.ReportVerified}
+	}
+	if overdueOnly {
+		f.DueBy = a.today(region) - 1
+	}
+	list, total, err := a.store.Reports(ctx, f)
+	for i := range list {
+		list[i].Sealed, list[i].ReporterKey = nil, ""
+		if list[i].Privacy == pendopo.PrivacyAnonymous {
+			list[i].ReporterID = 0
+		}
+	}
+	return list, total, err
+}
+
+// AddReportPhoto attaches a photo to a report its reporter may still add
+// to (while it is open); the type is judged by content: JPEG or PNG.
+func (a *App) AddReportPhoto(ctx context.Context, who Actor, number, contact string, r io.Reader) (pendopo.ReportPhoto, error) {
+	v, err := a.ReportFor(ctx, who, number, contact)
+	if err != nil {
+		return pendopo.ReportPhoto{}, err
+	}
+	if !v.Mine {
+		return pendopo.ReportPhoto{}, fmt.Errorf("%s photo: %w", number, errForbidden)
+	}
+	if !v.Status.Open() {
+		return pendopo.ReportPhoto{}, errNotEditable
+	}
+	if len(v.Photos) >= MaxReportPhotos {
+		return pendopo.ReportPhoto{}, invalidParam("photo", "Maksimal 5 foto per laporan.", "At most 5 photos per report.")
+	}
+	if a.blobs == nil {
+		return pendopo.ReportPhoto{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
+	}
+	b, err := a.blobs.Put(ctx, r, MaxReportPhotoBytes, []string{pendopo.MediaJPEG, pendopo.MediaPNG})
+	if err != nil {
+		return pendopo.ReportPhoto{}, fieldError("photo", err)
+	}
+	p := pendopo.ReportPhoto{ReportID: v.ID, Addr: b.Addr, Media: b.Media, Size: b.Size, CreatedAt: a.now()}
+	return p, a.commit(ctx, func(tx pendopo.Store) error { return tx.AddReportPhoto(ctx, p) })
+}
+
+// Report photos: a few, each at most 5 MB.
+const (
+	MaxReportPhotos     = 5
+	MaxReportPhotoBytes = 5 << 20
+)
+
+// ReportPhoto opens a photo of a report that who may see.
+func (a *App) ReportPhoto(ctx context.Context, who Actor, number, contact, addr string) (io.ReadCloser, pendopo.ReportPhoto, error) {
+	v, err := a.ReportFor(ctx, who, number, contact)
+	if err != nil {
+		return nil, pendopo.ReportPhoto{}, err
+	}
+	for _, p := range v.Photos {
+		if p.Addr == addr && a.blobs != nil {
+			rc, err := a.blobs.Open(ctx, addr)
+			return rc, p, err
+		}
+	}
+	return nil, pendopo.ReportPhoto{}, fmt.Errorf("photo %s of %s: %w", addr, number, pendopo.ErrNotFound)
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -223,5 +224,55 @@ func TestReportEscalation(t *testing.T) {
 	}
 	if m := pending(t, appFixture{accounts: f.accounts}); len(m["kepala.dishub@semarang.test"]) != 1 {
 		t.Errorf("the head of Dishub was not told: %v", keys(m))
+	}
+}
+
+func TestReportListsAndPhotos(t *testing.T) {
+	f := newReportFixture(t)
+	anon, _ := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
+	secret, _ := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyConfidential, ""), "")
+	other, _ := f.SubmitReport(ctx, f.sari, "33.74", streetLight(pendopo.PrivacyPublic, ""), "")
+	pub, total, err := f.PublicReports(ctx, pendopo.ReportFilter{Region: "33.74"})
+	if err != nil || total != 2 {
+		t.Fatalf("public list: %d %v", total, err)
+	}
+	for _, r := range pub {
+		if r.ID == secret.ID || r.ReporterID != 0 || r.Sealed != nil || r.ReporterKey != "" {
+			t.Errorf("public list leaks: %+v", r.Report)
+		}
+	}
+	mine, total, err := f.MyReports(ctx, f.budi, pendopo.Page{})
+	if err != nil || total != 2 || mine[0].ID != secret.ID || mine[1].ID != anon.ID {
+		t.Errorf("Budi's reports: %d %v", total, err)
+	}
+	// The coordinator's queue has all three; Dishub's none until disposed.
+	if q, total, err := f.ReportQueue(ctx, f.coordinator, "33.74", "", false, false, pendopo.Page{}); err != nil || total != 3 || q[0].ReporterID != 0 && q[0].Privacy == pendopo.PrivacyAnonymous {
+		t.Errorf("coordinator's queue: %d %v", total, err)
+	}
+	if _, _, err := f.ReportQueue(ctx, f.dishub, "33.74", "", false, false, pendopo.Page{}); kind(err) != pendopo.KindForbidden {
+		t.Errorf("an officer opened the coordinator's queue: %v", err)
+	}
+	if _, total, err := f.ReportQueue(ctx, f.dishub, "33.74", "dishub", false, false, pendopo.Page{}); err != nil || total != 0 {
+		t.Errorf("Dishub's queue before disposition: %d %v", total, err)
+	}
+	// Photos: JPEG or PNG by content, only by the reporter, shown with the report.
+	jpeg := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}
+	if _, err := f.AddReportPhoto(ctx, f.sari, anon.Number, "", bytes.NewReader(jpeg)); kind(err) != pendopo.KindForbidden {
+		t.Errorf("someone else added a photo: %v", err)
+	}
+	if _, err := f.AddReportPhoto(ctx, f.budi, anon.Number, "", strings.NewReader("%PDF-1.4 not a photo")); kind(err) != pendopo.KindUnsupported {
+		t.Errorf("a PDF as a photo: %v", err)
+	}
+	p, err := f.AddReportPhoto(ctx, f.budi, anon.Number, "", bytes.NewReader(jpeg))
+	if err != nil || p.Media != pendopo.MediaJPEG {
+		t.Fatalf("photo: %+v %v", p, err)
+	}
+	rc, _, err := f.ReportPhoto(ctx, app.Actor{}, anon.Number, "", p.Addr)
+	if err != nil {
+		t.Fatalf("the public sees a public report's photo: %v", err)
+	}
+	rc.Close()
+	if _, _, err := f.ReportPhoto(ctx, app.Actor{}, other.Number, "", p.Addr); kind(err) != pendopo.KindNotFound {
+		t.Errorf("a photo through another report: %v", err)
 	}
 }
