@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -629,4 +630,26 @@ func (a *App) ReportPhoto(ctx context.Context, who Actor, number, contact, addr 
 		}
 	}
 	return nil, pendopo.ReportPhoto{}, fmt.Errorf("photo %s of %s: %w", addr, number, pendopo.ErrNotFound)
+}
+
+// ReporterPass seals a report number and the contact that proves its
+// reporter into a value for a cookie, so that a reporter without an
+// account follows their report without the contact ever appearing in a
+// link or a log.
+func (a *App) ReporterPass(number, contact string) string {
+	return base64.RawURLEncoding.EncodeToString(a.sealer.seal(number+"\n"+contact, "reporter-pass"))
+}
+
+// OpenReporterPass reads a ReporterPass; ok is false for anything else.
+func (a *App) OpenReporterPass(pass string) (number, contact string, ok bool) {
+	b, err := base64.RawURLEncoding.DecodeString(pass)
+	if err != nil {
+		return "", "", false
+	}
+	plain, err := a.sealer.open(b, "reporter-pass")
+	if err != nil {
+		return "", "", false
+	}
+	number, contact, ok = strings.Cut(plain, "\n")
+	return number, contact, ok
 }

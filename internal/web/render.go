@@ -183,6 +183,19 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 		},
 		"pg":  func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
 		"neg": func(n int) int { return -n },
+		"deref": func(f *float64) float64 {
+			if f == nil {
+				return 0
+			}
+			return *f
+		},
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i + 1
+			}
+			return out
+		},
 		// onlineIn builds one input of the online editor.
 		"onlineIn": func(p onlinePage, kind string, i int, attr, value, label, typ string) onlineInput {
 			name := p.In(kind, i, attr)

@@ -36,6 +36,8 @@ type Server struct {
 	// verifyLimit bounds anonymous PDF checks per address; startLimit
 	// new drafts per person.
 	verifyLimit, startLimit *middleware.Limiter
+	// reportLimit bounds reports (and report look-ups) per address.
+	reportLimit *middleware.Limiter
 }
 
 // route is one entry of the route table.
@@ -91,6 +93,14 @@ func (s *Server) routes() []route {
 		{pattern: "POST /undangan/{secret}", handler: s.acceptInvitation},
 		{pattern: "GET /privasi", handler: s.privacy},
 		{pattern: "GET /daerah/{code}/online", handler: s.onlineServices},
+		{pattern: "GET /daerah/{code}/laporan", handler: s.reportList},
+		{pattern: "GET /daerah/{code}/lapor", handler: s.reportForm},
+		{pattern: "POST /daerah/{code}/lapor", handler: s.reportSubmit},
+		{pattern: "GET /laporan/{number}", handler: s.reportView},
+		{pattern: "POST /laporan/{number}", handler: s.reportReporterAct},
+		{pattern: "GET /laporan/{number}/foto/{addr}", handler: s.reportPhoto},
+		{pattern: "POST /laporan/cek", handler: s.reportCheck},
+		{pattern: "GET /akun/laporan", handler: s.myReports, user: true},
 		{pattern: "GET /verifikasi", handler: s.verifyForm},
 		{pattern: "POST /verifikasi", handler: s.verifyUpload},
 		{pattern: "GET /verifikasi/{code}", handler: s.verifyCode},
@@ -179,7 +189,8 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
-		verifyLimit: &middleware.Limiter{N: 30, Window: time.Minute}, startLimit: &middleware.Limiter{N: 30, Window: time.Hour}}
+		verifyLimit: &middleware.Limiter{N: 30, Window: time.Minute}, startLimit: &middleware.Limiter{N: 30, Window: time.Hour},
+		reportLimit: &middleware.Limiter{N: 20, Window: time.Hour}}
 	for _, rt := range s.routes() {
 		h := rt.handler
 		switch {

@@ -1,0 +1,120 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/portaltest"
+)
+
+// cookieOf returns the value of a cookie a response set.
+func cookieOf(res portaltest.Response, name string) string {
+	for _, c := range res.Cookies() {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func TestReportPages(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
+		t.Fatal(err)
+	}
+	if form := p.Get(t, "/daerah/33.74/lapor"); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `name="website"`) {
+		t.Fatalf("report form: %d", form.StatusCode)
+	}
+	base := url.Values{"kind": {"pengaduan"}, "category": {"penerangan-jalan"}, "title": {"Lampu jalan mati"},
+		"description": {"Tiga lampu jalan di depan SD Pandanaran mati sejak seminggu."}, "lat": {"-6.99"}, "lng": {"110,42"},
+		"privacy": {"anonim"}, "contact": {"sari@contoh.id"}, "name": {"Sari Rahasia"}}
+	// Mistakes come back with the form filled in; nothing is filed.
+	bad := url.Values{}
+	for k, v := range base {
+		bad[k] = v
+	}
+	bad.Set("lat", "-7.56")
+	res := p.PostMultipart(t, "/daerah/33.74/lapor", bad, nil, "")
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "di luar wilayah") || !strings.Contains(res.Body, `value="Lampu jalan mati"`) {
+		t.Fatalf("pin outside the region: %d", res.StatusCode)
+	}
+	// A bot filling the hidden field gets a receipt for nothing.
+	bot := url.Values{}
+	for k, v := range base {
+		bot[k] = v
+	}
+	bot.Set("website", "http://spam.example")
+	if res := p.PostMultipart(t, "/daerah/33.74/lapor", bot, nil, ""); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("honeypot: %d", res.StatusCode)
+	}
+	if _, total, _ := p.App.Store().Reports(ctx, pendopo.ReportFilter{}); total != 0 {
+		t.Fatalf("the bot's report was stored")
+	}
+	jpeg := "\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"
+	res = p.PostMultipart(t, "/daerah/33.74/lapor", base, map[string][2]string{"photo": {"lampu.jpg", jpeg}}, "")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/laporan/") {
+		t.Fatalf("file a report: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(res.Body, "masalah"))
+	}
+	where := res.Header.Get("Location")
+	number := strings.TrimSuffix(strings.TrimPrefix(where, "/laporan/"), "?pesan=terkirim")
+	pass := cookieOf(res, "pendopo_pelapor")
+	if pass == "" || strings.Contains(where, "sari") {
+		t.Fatalf("the reporter's pass: %q, link %s", pass, where)
+	}
+	// The reporter (by the pass) sees their receipt and name; the public
+	// sees the report without either.
+	req, _ := http.NewRequest(http.MethodGet, where, nil)
+	req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: pass})
+	own := p.Do(t, req)
+	if !strings.Contains(own.Body, "Laporan terkirim") || !strings.Contains(own.Body, "Tanggapan Anda") || !strings.Contains(own.Body, "/foto/") {
+		t.Errorf("the reporter's page lacks the receipt, the reply form or the photo")
+	}
+	public := p.Get(t, "/laporan/"+number)
+	if public.StatusCode != http.StatusOK || strings.Contains(public.Body, "Sari") || strings.Contains(public.Body, "sari@contoh.id") || strings.Contains(public.Body, "Tanggapan Anda") {
+		t.Errorf("the public page shows the anonymous reporter or their form")
+	}
+	if list := p.Get(t, "/daerah/33.74/laporan"); !strings.Contains(list.Body, "/laporan/"+number) {
+		t.Error("the public list lacks the report")
+	}
+	// The number and contact open it again on another device.
+	chk := p.PostForm(t, "/laporan/cek", url.Values{"number": {strings.ToLower(number)}, "contact": {"SARI@contoh.id"}}, "")
+	if chk.StatusCode != http.StatusSeeOther || cookieOf(chk, "pendopo_pelapor") == "" {
+		t.Errorf("check by number and contact: %d", chk.StatusCode)
+	}
+	if wrong := p.PostForm(t, "/laporan/cek", url.Values{"number": {number}, "contact": {"orang@lain.id"}}, ""); wrong.StatusCode != http.StatusNotFound {
+		t.Errorf("a wrong contact: %d", wrong.StatusCode)
+	}
+	// A confidential report is not public at all.
+	conf := url.Values{}
+	for k, v := range base {
+		conf[k] = v
+	}
+	conf.Set("privacy", "rahasia")
+	conf.Set("key", "lain")
+	res = p.PostMultipart(t, "/daerah/33.74/lapor", conf, nil, "")
+	secret := strings.TrimSuffix(strings.TrimPrefix(res.Header.Get("Location"), "/laporan/"), "?pesan=terkirim")
+	if got := p.Get(t, "/laporan/"+secret); got.StatusCode != http.StatusNotFound {
+		t.Errorf("a confidential report to the public: %d", got.StatusCode)
+	}
+	if list := p.Get(t, "/daerah/33.74/laporan"); strings.Contains(list.Body, secret) {
+		t.Error("the public list shows a confidential report")
+	}
+	// The reporter replies through the pass; someone else cannot.
+	reply := url.Values{"action": {"reply"}, "note": {"Lampu ketiga juga mati."}}
+	r2, _ := http.NewRequest(http.MethodPost, "/laporan/"+number, strings.NewReader(reply.Encode()))
+	r2.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r2.Header.Set("Sec-Fetch-Site", "same-origin")
+	r2.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: pass})
+	if res := p.Do(t, r2); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("reply: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/laporan/"+number, reply, ""); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a stranger's reply: %d", res.StatusCode)
+	}
+}
