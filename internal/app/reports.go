@@ -653,3 +653,13 @@ func (a *App) OpenReporterPass(pass string) (number, contact string, ok bool) {
 	number, contact, ok = strings.Cut(plain, "\n")
 	return number, contact, ok
 }
+
+// ReportRoutes maps a region's categories to agencies.
+func (a *App) ReportRoutes(ctx context.Context, region string) (map[string]string, error) {
+	return a.store.ReportRoutes(ctx, region)
+}
+
+// RegionBounds returns a region's map box, nil when it has none.
+func (a *App) RegionBounds(ctx context.Context, region string) (*pendopo.Bounds, error) {
+	return a.store.RegionBounds(ctx, region)
+}

@@ -59,6 +59,9 @@ var allowed = map[string]struct{ own, other []string }{
 	"appView":  {[]string{national, admin3374, agencyAdmin, supervisor, officer}, []string{national, admin3372}},
 	"appAct":   {[]string{national, agencyAdmin, supervisor, officer}, []string{national}},
 	"holidays": {[]string{national, admin3374}, []string{national, admin3372}},
+	// Reports: the coordinator (region admin) and the agency the report
+	// was disposed to; overseers see no reporter's data.
+	"reportAct": {[]string{national, admin3374, agencyAdmin, supervisor, officer}, []string{national, admin3372}},
 }
 
 // matrix holds the portal and the objects the probes point at.
@@ -69,11 +72,12 @@ type matrix struct {
 	victim   map[bool]int64  // own → an officer whose role can be revoked
 	code     map[bool]string // own → region code
 	number   map[bool]string // own → a submitted application to the service
+	report   map[bool]string // own → a report disposed to the civil registry
 }
 
 func (m *matrix) path(own bool, format string) string {
 	return strings.NewReplacer("{code}", m.code[own], "{id}", fmt.Sprint(m.service[own]), "{uid}", fmt.Sprint(m.victim[own]),
-		"{number}", m.number[own]).Replace(format)
+		"{number}", m.number[own], "{report}", m.report[own]).Replace(format)
 }
 
 // invitation makes a fresh invitation to cancel.
@@ -147,6 +151,11 @@ var probes = map[string]probe{
 	"POST /admin/daerah/{code}/pengguna/undangan/{id}/batal": {rule: "users", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return m.path(own, "/admin/daerah/{code}/pengguna/undangan/") + m.invitation(t, own) + "/batal"
 	}},
+	"GET /admin/daerah/{code}/laporan":             {rule: "queue", path: "/admin/daerah/{code}/laporan"},
+	"GET /admin/daerah/{code}/laporan/rute":        {rule: "region", path: "/admin/daerah/{code}/laporan/rute"},
+	"POST /admin/daerah/{code}/laporan/rute":       {rule: "region", path: "/admin/daerah/{code}/laporan/rute", form: url.Values{}},
+	"GET /admin/laporan/{number}":                  {rule: "reportAct", path: "/admin/laporan/{report}", hidden: true},
+	"POST /admin/laporan/{number}":                 {rule: "reportAct", path: "/admin/laporan/{report}", form: url.Values{"action": {"answer"}}, hidden: true},
 	"GET /admin/layanan/{id}/online":               {rule: "console", path: "/admin/layanan/{id}/online"},
 	"POST /admin/layanan/{id}/online":              {rule: "draft", path: "/admin/layanan/{id}/online", form: url.Values{"enabled": {"1"}, "output_title": {""}}},
 	"GET /admin/daerah/{code}/permohonan":          {rule: "queue", path: "/admin/daerah/{code}/permohonan"},
@@ -208,6 +217,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for own, slug := range map[bool]string{true: "penerbitan-ktp-el", false: "pembuatan-ktp-el"} {
 		svc := p.OnlineService(t, m.code[own], slug)
 		m.number[own] = p.Apply(t, citizenUser.UserID, svc.ID, true)
+	}
+	m.report = map[bool]string{}
+	for own, region := range m.code {
+		lat, lng := -7.0, 110.4
+		if !own {
+			lat, lng = -7.56, 110.82
+		}
+		r, err := p.App.SubmitReport(ctx, app.Actor{}, region, pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang",
+			Description: "Antrean di loket KTP-el lebih dari tiga jam.", Category: "kependudukan", Privacy: pendopo.PrivacyPublic,
+			Contact: "pelapor@matriks.test", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.App.ActOnReport(ctx, app.System, r.Number, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "disdukcapil"}); err != nil {
+			t.Fatal(err)
+		}
+		m.report[own] = r.Number
 	}
 	revokeForm := func(own bool) url.Values {
 		return url.Values{"kind": {"officer"}, "region": {m.code[own]}, "agency": {"disdukcapil"}}

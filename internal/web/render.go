@@ -181,8 +181,9 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 		"join": func(l []string, sep string) string {
 			return strings.Join(l, sep)
 		},
-		"pg":  func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
-		"neg": func(n int) int { return -n },
+		"pg":   func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
+		"neg":  func(n int) int { return -n },
+		"list": func(s ...string) []string { return s },
 		"deref": func(f *float64) float64 {
 			if f == nil {
 				return 0

@@ -118,3 +118,48 @@ func TestReportPages(t *testing.T) {
 		t.Errorf("a stranger's reply: %d", res.StatusCode)
 	}
 }
+
+func TestReportConsole(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	dukcapil := p.Officer(t, "Petugas Dukcapil", "petugas@dukcapil.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
+	// The coordinator routes a category and sets the region's box.
+	routes := url.Values{"route_kependudukan": {"disdukcapil"}, "south": {"-7.12"}, "west": {"110.26"}, "north": {"-6.93"}, "east": {"110.51"}}
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute", routes, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("routes: %d", res.StatusCode)
+	}
+	if b, _ := p.App.RegionBounds(ctx, "33.74"); b == nil || b.North != -6.93 {
+		t.Errorf("bounds: %+v", b)
+	}
+	lat, lng := -7.0, 110.4
+	r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang",
+		Description: "Antrean di loket KTP-el lebih dari tiga jam.", Category: "kependudukan", Privacy: pendopo.PrivacyConfidential,
+		Contact: "pelapor@contoh.id", Name: "Pak Joko", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := p.GetAs(t, "/admin/daerah/33.74/laporan", p.RegionAdmin)
+	if !strings.Contains(queue.Body, r.Number) {
+		t.Fatal("the coordinator's queue lacks the report")
+	}
+	page := p.GetAs(t, "/admin/laporan/"+r.Number, p.RegionAdmin)
+	if !strings.Contains(page.Body, "Pak Joko") || !strings.Contains(page.Body, `<option value="disdukcapil" selected>`) {
+		t.Errorf("the coordinator's page lacks the reporter of a confidential report or the suggested agency")
+	}
+	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"dispose"}, "agency": {"disdukcapil"}}, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("dispose: %d", res.StatusCode)
+	}
+	if q := p.GetAs(t, "/admin/daerah/33.74/laporan?opd=disdukcapil", dukcapil); !strings.Contains(q.Body, r.Number) {
+		t.Error("the agency's queue lacks the disposed report")
+	}
+	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"answer"}}, dukcapil); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-note_answer"`) {
+		t.Errorf("an empty answer: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"answer"}, "note_answer": {"Loket tambahan dibuka mulai Senin."}}, dukcapil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d", res.StatusCode)
+	}
+	got, _ := p.App.Store().ReportByNumber(ctx, r.Number)
+	if got.Status != pendopo.ReportFollowed || got.Answer == "" {
+		t.Errorf("after the answer: %s %q", got.Status, got.Answer)
+	}
+}

@@ -165,6 +165,11 @@ func (s *Server) routes() []route {
 		{pattern: "GET /admin/daerah/{code}/libur", handler: s.consoleHolidays, admin: true},
 		{pattern: "POST /admin/daerah/{code}/libur", handler: s.consoleHolidayAdd, admin: true},
 		{pattern: "POST /admin/daerah/{code}/libur/{date}/hapus", handler: s.consoleHolidayDelete, admin: true},
+		{pattern: "GET /admin/daerah/{code}/laporan", handler: s.consoleReports, admin: true},
+		{pattern: "GET /admin/daerah/{code}/laporan/rute", handler: s.consoleRoutes, admin: true},
+		{pattern: "POST /admin/daerah/{code}/laporan/rute", handler: s.consoleRoutesSave, admin: true},
+		{pattern: "GET /admin/laporan/{number}", handler: s.consoleReport, admin: true},
+		{pattern: "POST /admin/laporan/{number}", handler: s.consoleReportAct, admin: true},
 		{pattern: "GET /admin/sinonim", handler: s.adminSynonyms, admin: true},
 		{pattern: "POST /admin/sinonim", handler: s.adminSynonymsSave, admin: true},
 	}

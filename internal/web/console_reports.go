@@ -1,0 +1,253 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
+)
+
+// The console's report pages: the coordinator's queue (to verify and
+// dispose) and moderation queue, an agency's queue, one report with the
+// actions the viewer may take, and the routing of categories to agencies.
+
+type reportQueuePage struct {
+	Page
+	Code     string
+	Region   pendopo.Region
+	Agencies []pendopo.Agency
+	Agency   string
+	Overdue  bool
+	Flagged  bool
+	Reports  []pendopo.Report
+	Pager    pager
+	Today    pendopo.Day
+}
+
+// AgencyName names an agency of the region.
+func (p reportQueuePage) AgencyName(slug string) string {
+	for _, a := range p.Agencies {
+		if a.Slug == slug {
+			return a.Name
+		}
+	}
+	return slug
+}
+
+func (s *Server) consoleReports(w http.ResponseWriter, r *http.Request) error {
+	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	who := current(r).Actor
+	agencies, agency, err := s.consoleAgency(r, reg.Code)
+	if err != nil {
+		return err
+	}
+	if _, coord := who.Can(pendopo.ActCoordinateReports, pendopo.Scope{Region: reg.Code}); !coord && agency == "" {
+		// Agency staff start with their own agency's reports.
+		for _, ro := range who.Roles {
+			if ro.Region == reg.Code && ro.Agency != "" {
+				agency = ro.Agency
+				break
+			}
+		}
+	}
+	q := r.URL.Query()
+	data := reportQueuePage{Code: reg.Code, Region: reg, Agencies: agencies, Agency: agency, Overdue: q.Get("terlambat") == "1",
+		Flagged: q.Get("moderasi") == "1", Today: pendopo.DayOf(s.app.Now(), pendopo.RegionZone(reg.Code))}
+	page := pageNum(r)
+	list, total, err := s.app.ReportQueue(r.Context(), who, reg.Code, agency, data.Overdue, data.Flagged && agency == "", pendopo.Page{Page: page, PerPage: listPage})
+	if err != nil {
+		return err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title, p.Noindex = p.T("rqueue.title")+" · "+reg.Name, true
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("rqueue.title"), ""}}
+	data.Page, data.Reports, data.Pager = p, list, newPager(r, page, listPage, total)
+	s.rd.render(w, r, http.StatusOK, "admin_reports", data)
+	return nil
+}
+
+type consoleReportPage struct {
+	reportPage
+	Today pendopo.Day
+}
+
+func (s *Server) consoleReportData(r *http.Request) (consoleReportPage, error) {
+	v, err := s.app.ReportFor(r.Context(), current(r).Actor, r.PathValue("number"), "")
+	if err != nil {
+		return consoleReportPage{}, err
+	}
+	if !v.Coordinator && !(v.Handler && v.Agency != "") {
+		return consoleReportPage{}, errForbiddenPage
+	}
+	data, err := s.reportData(r, v, "")
+	if err != nil {
+		return consoleReportPage{}, err
+	}
+	data.Noindex = true
+	data.Crumbs = []Crumb{{data.T("admin.title"), "/admin"}, {data.Theme.Name, "/admin/daerah/" + v.Region},
+		{data.T("rqueue.title"), "/admin/daerah/" + v.Region + "/laporan"}, {v.Number, ""}}
+	return consoleReportPage{reportPage: data, Today: pendopo.DayOf(s.app.Now(), pendopo.RegionZone(v.Region))}, nil
+}
+
+func (s *Server) consoleReport(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.consoleReportData(r)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("pesan") == "ok" {
+		data.Notice = data.T("report.saved")
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	s.rd.render(w, r, http.StatusOK, "admin_report", data)
+	return nil
+}
+
+// consoleReportAct does an officer's action on a report.
+func (s *Server) consoleReportAct(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 16<<10); err != nil {
+		return err
+	}
+	action := pendopo.ReportAction(r.PostFormValue("action"))
+	switch action {
+	case pendopo.ActReportVerify, pendopo.ActReportReject, pendopo.ActReportArchive, pendopo.ActReportDispose, pendopo.ActReportForward,
+		pendopo.ActReportAnswer, pendopo.ActReportComplete, pendopo.ActReportExtend, pendopo.ActReportMerge:
+	default:
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih tindakan.", "Choose an action."))
+	}
+	rev, _ := strconv.Atoi(r.PostFormValue("rev"))
+	number := r.PathValue("number")
+	_, err := s.app.ActOnReport(r.Context(), current(r).Actor, number, app.ReportAct{Action: action, Note: r.PostFormValue("note_" + string(action)),
+		Agency: r.PostFormValue("agency"), Target: r.PostFormValue("target"), Rev: rev})
+	if err != nil {
+		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		if ferr != nil {
+			return ferr
+		}
+		data, derr := s.consoleReportData(r)
+		if derr != nil {
+			return derr
+		}
+		data.Form = form
+		if m, ok := form.Errors["note"]; ok {
+			data.Form.Errors["note_"+string(action)] = m
+		}
+		status := http.StatusUnprocessableEntity
+		if pendopo.KindOf(err) == pendopo.KindConflict {
+			status = http.StatusConflict
+		}
+		s.rd.render(w, r, status, "admin_report", data)
+		return nil
+	}
+	http.Redirect(w, r, "/admin/laporan/"+number+"?pesan=ok", http.StatusSeeOther)
+	return nil
+}
+
+type routesPage struct {
+	Page
+	Form
+	Code       string
+	Region     pendopo.Region
+	Agencies   []pendopo.Agency
+	Routes     map[string]string
+	Categories []pendopo.ReportCategory
+	Bounds     *pendopo.Bounds
+}
+
+func (s *Server) routesData(r *http.Request) (routesPage, error) {
+	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return routesPage{}, err
+	}
+	if _, ok := current(r).Actor.Can(pendopo.ActCoordinateReports, pendopo.Scope{Region: reg.Code}); !ok {
+		return routesPage{}, errForbiddenPage
+	}
+	agencies, _, err := s.app.Agencies(r.Context(), reg.Code, pendopo.Page{PerPage: pendopo.MaxPerPage})
+	if err != nil {
+		return routesPage{}, err
+	}
+	routes, err := s.app.ReportRoutes(r.Context(), reg.Code)
+	if err != nil {
+		return routesPage{}, err
+	}
+	bounds, err := s.app.RegionBounds(r.Context(), reg.Code)
+	if err != nil {
+		return routesPage{}, err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title, p.Noindex = p.T("routes.title")+" · "+reg.Name, true
+	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("routes.title"), ""}}
+	return routesPage{Page: p, Code: reg.Code, Region: reg, Agencies: agencies, Routes: routes, Categories: pendopo.ReportCategories, Bounds: bounds}, nil
+}
+
+func (s *Server) consoleRoutes(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.routesData(r)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("pesan") == "tersimpan" {
+		data.Notice = data.T("admin.notice.tersimpan")
+	}
+	s.rd.render(w, r, http.StatusOK, "admin_routes", data)
+	return nil
+}
+
+// consoleRoutesSave stores the routing of every category and the map box.
+func (s *Server) consoleRoutesSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 16<<10); err != nil {
+		return err
+	}
+	code, who := r.PathValue("code"), current(r).Actor
+	for _, c := range pendopo.ReportCategories {
+		if _, ok := r.PostForm["route_"+c.Code]; !ok {
+			continue
+		}
+		if err := s.app.SetReportRoute(r.Context(), who, code, c.Code, r.PostFormValue("route_"+c.Code)); err != nil {
+			return err
+		}
+	}
+	var b *pendopo.Bounds
+	vals := [4]float64{}
+	filled := 0
+	for i, k := range []string{"south", "west", "north", "east"} {
+		if v := r.PostFormValue(k); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Batas peta ditulis sebagai angka.", "Map bounds are numbers."))
+			}
+			vals[i] = f
+			filled++
+		}
+	}
+	if filled == 4 {
+		b = &pendopo.Bounds{South: vals[0], West: vals[1], North: vals[2], East: vals[3]}
+	}
+	if filled == 4 || filled == 0 {
+		if err := s.app.SetRegionBounds(r.Context(), who, code, b); err != nil {
+			data, derr := s.routesData(r)
+			if derr != nil {
+				return derr
+			}
+			if data.Form, err = formErrors(err, data.Lang); err != nil {
+				return err
+			}
+			s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_routes", data)
+			return nil
+		}
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan", http.StatusSeeOther)
+	return nil
+}
+
+// BoundValue is one side of the region's map box, for the form.
+func (p routesPage) BoundValue(side string) string {
+	if p.Bounds == nil {
+		return ""
+	}
+	v := map[string]float64{"south": p.Bounds.South, "west": p.Bounds.West, "north": p.Bounds.North, "east": p.Bounds.East}[side]
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
