@@ -112,6 +112,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		} else if seeded {
 			log.Info("demo applications seeded")
 		}
+		if seeded, err := demo.SeedReports(ctx, a); err != nil {
+			return fmt.Errorf("seed demo reports: %w", err)
+		} else if seeded {
+			log.Info("demo reports seeded")
+		}
 	}
 	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log)})
 	if err != nil {

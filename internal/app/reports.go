@@ -122,9 +122,13 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		if out, err = tx.CreateReport(ctx, r); err != nil || out.Number != r.Number {
 			return err // an earlier request made it already
 		}
-		return tx.AddReportEvent(ctx, pendopo.ReportEvent{ReportID: out.ID, At: now, ActorID: who.UserID, Action: "submit",
-			Status: pendopo.ReportReceived, Public: true})
+		ev := pendopo.ReportEvent{ReportID: out.ID, At: now, ActorID: who.UserID, Action: "submit", Status: pendopo.ReportReceived, Public: true}
+		if err := tx.AddReportEvent(ctx, ev); err != nil {
+			return err
+		}
+		return a.tellReporter(ctx, tx, out, ev)
 	})
+	out.Sealed, out.ReporterKey = nil, ""
 	return out, err
 }
 
@@ -383,7 +387,10 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 		if out, err = tx.UpdateReport(ctx, r); err != nil {
 			return err
 		}
-		return tx.AddReportEvent(ctx, ev)
+		if err := tx.AddReportEvent(ctx, ev); err != nil {
+			return err
+		}
+		return a.tellReporter(ctx, tx, out, ev)
 	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return r, errActedMeanwhile
@@ -662,4 +669,73 @@ func (a *App) ReportRoutes(ctx context.Context, region string) (map[string]strin
 // RegionBounds returns a region's map box, nil when it has none.
 func (a *App) RegionBounds(ctx context.Context, region string) (*pendopo.Bounds, error) {
 	return a.store.RegionBounds(ctx, region)
+}
+
+// reportNotice is what the reporter is told after each action.
+var reportNotice = map[pendopo.ReportAction]pendopo.Text{
+	"submit":                  pendopo.T("Laporan Anda %[1]s diterima dan akan diverifikasi paling lambat %[2]s.", "Your report %[1]s was received and will be verified by %[2]s."),
+	pendopo.ActReportVerify:   pendopo.T("Laporan %[1]s sudah diverifikasi.", "Report %[1]s was verified."),
+	pendopo.ActReportDispose:  pendopo.T("Laporan %[1]s diteruskan ke perangkat daerah yang berwenang; tindak lanjut paling lambat %[2]s.", "Report %[1]s was sent to the responsible agency; follow-up due by %[2]s."),
+	pendopo.ActReportForward:  pendopo.T("Laporan %[1]s dilimpahkan: %[3]s", "Report %[1]s was forwarded: %[3]s"),
+	pendopo.ActReportAnswer:   pendopo.T("Laporan %[1]s dijawab: %[3]s", "Report %[1]s was answered: %[3]s"),
+	pendopo.ActReportComplete: pendopo.T("Laporan %[1]s selesai. Beri penilaian atau buka kembali dalam 10 hari bila belum beres.", "Report %[1]s is completed. Rate it, or reopen it within 10 days if the problem remains."),
+	pendopo.ActReportReject:   pendopo.T("Laporan %[1]s tidak dapat ditindaklanjuti: %[3]s", "Report %[1]s cannot be followed up: %[3]s"),
+	pendopo.ActReportArchive:  pendopo.T("Laporan %[1]s diarsipkan: %[3]s", "Report %[1]s was archived: %[3]s"),
+	pendopo.ActReportExtend:   pendopo.T("Waktu menjawab permintaan informasi %[1]s diperpanjang: %[3]s", "The time to answer information request %[1]s was extended: %[3]s"),
+	pendopo.ActReportMerge:    pendopo.T("Laporan %[1]s digabung dengan laporan lain tentang masalah yang sama; kabar selanjutnya ada di laporan itu.", "Report %[1]s was merged with another report of the same problem; further news is on that report."),
+}
+
+// tellReporter queues the reporter's notice of ev: in the inbox and by
+// email or SMS for an account, by email or SMS for a contact. Anonymous
+// reporters' identity is opened only for this delivery.
+func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Report, ev pendopo.ReportEvent) error {
+	text, ok := reportNotice[ev.Action]
+	if !ok {
+		return nil
+	}
+	rp, err := a.openReporter(r)
+	if err != nil {
+		return err
+	}
+	due := "-"
+	if r.Due != 0 {
+		due = r.Due.String()
+	}
+	body := pendopo.T(fmt.Sprintf(text.ID, r.Number, due, ev.Note), fmt.Sprintf(text.EN, r.Number, due, ev.Note))
+	title := pendopo.T("Laporan "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).ID), "Report "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).EN))
+	link := "/laporan/" + r.Number
+	key := "report:" + r.Number + ":" + strconv.Itoa(r.Rev)
+	if rp.UserID != 0 {
+		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: rp.UserID, Title: title, Body: body, Link: link}); err != nil {
+			return err
+		}
+		u, err := tx.User(ctx, rp.UserID)
+		if err != nil {
+			return nil // the account was erased: nobody to tell
+		}
+		return a.message(ctx, tx, u, key, title, body, link)
+	}
+	email, phone, ok := pendopo.NormalizeLogin(rp.Contact)
+	if !ok {
+		return nil
+	}
+	return a.message(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, link)
+}
+
+func (a *App) reportStatusTitle(s pendopo.ReportStatus) pendopo.Text {
+	switch s {
+	case pendopo.ReportReceived:
+		return pendopo.T("Diterima", "Received")
+	case pendopo.ReportVerified:
+		return pendopo.T("Diverifikasi", "Verified")
+	case pendopo.ReportDisposed:
+		return pendopo.T("Diteruskan ke perangkat daerah", "With the agency")
+	case pendopo.ReportFollowed:
+		return pendopo.T("Ditindaklanjuti", "Followed up")
+	case pendopo.ReportDone:
+		return pendopo.T("Selesai", "Completed")
+	case pendopo.ReportRejected:
+		return pendopo.T("Ditolak", "Rejected")
+	}
+	return pendopo.T("Diarsipkan", "Archived")
 }

@@ -276,3 +276,81 @@ func TestReportListsAndPhotos(t *testing.T) {
 		t.Errorf("a photo through another report: %v", err)
 	}
 }
+
+func TestDemoReports(t *testing.T) {
+	x := newAccounts(t)
+	if _, err := demo.Load(ctx, x.App); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.AddAccounts(ctx, x.App, "kata sandi demo yang panjang"); err != nil {
+		t.Fatal(err)
+	}
+	if seeded, err := demo.SeedReports(ctx, x.App); err != nil || !seeded {
+		t.Fatalf("seed: %v %v", seeded, err)
+	}
+	if again, err := demo.SeedReports(ctx, x.App); err != nil || again {
+		t.Fatalf("second seed: %v %v", again, err)
+	}
+	for _, region := range []string{"33.74", "33.72", "33.22"} {
+		all, _, err := x.Store().Reports(ctx, pendopo.ReportFilter{Region: region, Page: pendopo.Page{PerPage: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states, privacy, rated := map[pendopo.ReportStatus]bool{}, map[pendopo.Privacy]bool{}, false
+		for _, r := range all {
+			states[r.Status], privacy[r.Privacy] = true, true
+			rated = rated || r.Rating > 0
+		}
+		for _, st := range []pendopo.ReportStatus{pendopo.ReportReceived, pendopo.ReportVerified, pendopo.ReportDisposed,
+			pendopo.ReportFollowed, pendopo.ReportDone, pendopo.ReportRejected} {
+			if !states[st] {
+				t.Errorf("%s: no %s report", region, st)
+			}
+		}
+		if len(privacy) != 3 || !rated {
+			t.Errorf("%s: privacy kinds %v, rated %v", region, privacy, rated)
+		}
+		routes, _ := x.ReportRoutes(ctx, region)
+		if len(routes) != len(pendopo.ReportCategories) {
+			t.Errorf("%s: %d routes", region, len(routes))
+		}
+	}
+	// The history is in the inboxes but sends no email.
+	if ms, err := x.Store().ClaimMessages(ctx, now.AddDate(1, 0, 0), 100, time.Hour); err != nil || len(ms) != 0 {
+		t.Errorf("the seed queued %d messages (%v)", len(ms), err)
+	}
+}
+
+// TestReporterIsTold: a reporter without an account hears by email at the
+// contact they gave; an anonymous reporter with an account in their
+// inbox; officers never see either address.
+func TestReporterIsTold(t *testing.T) {
+	f := newReportFixture(t)
+	af := appFixture{accounts: f.accounts}
+	pending(t, af)
+	in := streetLight(pendopo.PrivacyAnonymous, "tetangga@contoh.id")
+	r, err := f.SubmitReport(ctx, app.Actor{}, "33.74", in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{r.Number, mine.Number} {
+		if _, err := f.ActOnReport(ctx, f.coordinator, n, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := pending(t, af)
+	if m := msgs["tetangga@contoh.id"]; len(m) != 2 || !strings.Contains(m[1].Body, r.Number) || !strings.Contains(m[1].Body, "2026-12-04") {
+		t.Errorf("the contact's messages: %+v", m)
+	}
+	if len(msgs["budi@contoh.id"]) != 2 {
+		t.Errorf("Budi's messages: %d", len(msgs["budi@contoh.id"]))
+	}
+	in2, _ := f.Inbox(ctx, f.budi, pendopo.Page{})
+	if in2.Total != 2 || !strings.Contains(in2.Notifications[0].Body.ID, mine.Number) {
+		t.Errorf("Budi's inbox: %+v", in2)
+	}
+}
