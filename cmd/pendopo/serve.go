@@ -41,6 +41,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	oidcClient := f.string("oidc-client-id", "PENDOPO_OIDC_CLIENT_ID", "", "client ID registered at the OpenID Connect provider, with redirect URI BASE-URL"+app.SSOCallbackPath)
 	oidcSecret := f.string("oidc-client-secret", "PENDOPO_OIDC_CLIENT_SECRET", "", "client secret at the OpenID Connect provider (prefer the variable)")
 	oidcName := f.string("oidc-name", "PENDOPO_OIDC_NAME", "SSO", "label of the single sign-on button, such as \"SSO Pemkot Semarang\"")
+	mapTiles := f.string("map-tiles", "PENDOPO_MAP_TILES", "", "tile server URL template drawn under report maps, such as https://tiles.example.go.id/{z}/{x}/{y}.png; empty draws pins only and no request leaves the server")
 	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := f.parse(args); err != nil {
@@ -118,7 +119,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 			log.Info("demo reports seeded")
 		}
 	}
-	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log)})
+	if *mapTiles != "" && !strings.Contains(*mapTiles, "{z}") {
+		return usageError{"--map-tiles must hold {z}, {x} and {y}"}
+	}
+	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log), MapTiles: *mapTiles})
 	if err != nil {
 		return err
 	}

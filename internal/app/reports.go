@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -738,4 +739,25 @@ func (a *App) reportStatusTitle(s pendopo.ReportStatus) pendopo.Text {
 		return pendopo.T("Ditolak", "Rejected")
 	}
 	return pendopo.T("Diarsipkan", "Archived")
+}
+
+// ExportReports lists every public report of a region for open data,
+// oldest first, without personal data.
+func (a *App) ExportReports(ctx context.Context, region string) ([]PublicReport, error) {
+	if _, err := a.Region(ctx, region); err != nil {
+		return nil, err
+	}
+	var out []PublicReport
+	for page := 1; ; page++ {
+		list, total, err := a.PublicReports(ctx, pendopo.ReportFilter{Region: region, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+		if page*pendopo.MaxPerPage >= total {
+			break
+		}
+	}
+	slices.Reverse(out)
+	return out, nil
 }

@@ -38,6 +38,8 @@ func translate(lang, key string, args ...any) string {
 
 // messages are the interface texts: Bahasa Indonesia, then English.
 var messages = map[string][2]string{
+	"report.map_caption":          {"Peta %d laporan publik di halaman ini (merah: berjalan, hijau: selesai). Daftar di bawah memuat laporan yang sama.", "Map of the %d public reports on this page (red: open, green: completed). The list below holds the same reports."},
+	"report.export_note":          {"data terbuka laporan publik, tanpa data pribadi", "open data of public reports, without personal data"},
 	"rqueue.title":                {"Laporan warga", "Citizens' reports"},
 	"rqueue.of":                   {"Antrean", "Queue"},
 	"rqueue.coordinator":          {"Koordinator daerah (verifikasi dan disposisi)", "Region coordinator (verify and dispose)"},

@@ -343,6 +343,7 @@ type reportListPage struct {
 	Kind       string
 	Notice     string
 	Categories []pendopo.ReportCategory
+	Map        *reportMap
 }
 
 // reportList is a region's public reports: a list that needs no map
@@ -381,6 +382,11 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 		Category: f.Category, Status: q.Get("status"), Kind: string(f.Kind), Categories: pendopo.ReportCategories}
 	if q.Get("pesan") == "terkirim" {
 		data.Notice = p.T("report.received")
+	}
+	if b, err := s.app.RegionBounds(r.Context(), reg.Code); err != nil {
+		return err
+	} else if b != nil {
+		data.Map = newReportMap(*b, list, s.cfg.MapTiles)
 	}
 	s.rd.render(w, r, http.StatusOK, "reports", data)
 	return nil

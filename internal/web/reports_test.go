@@ -2,7 +2,11 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +14,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/portaltest"
+	"github.com/pendopo/pendopo/internal/web"
 )
 
 // cookieOf returns the value of a cookie a response set.
@@ -161,5 +166,58 @@ func TestReportConsole(t *testing.T) {
 	got, _ := p.App.Store().ReportByNumber(ctx, r.Number)
 	if got.Status != pendopo.ReportFollowed || got.Answer == "" {
 		t.Errorf("after the answer: %s %q", got.Status, got.Answer)
+	}
+}
+
+func TestReportMapAndExports(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
+		t.Fatal(err)
+	}
+	file := func(privacy pendopo.Privacy, lat float64) string {
+		lng := 110.4
+		r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Jalan berlubang",
+			Description: "=HYPERLINK(\"x\") lubang besar di depan pasar.", Category: "jalan", Privacy: privacy,
+			Contact: "rahasia@contoh.id", Name: "Nama Rahasia", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Number
+	}
+	open, anon, secret := file(pendopo.PrivacyPublic, -7.0), file(pendopo.PrivacyAnonymous, -7.05), file(pendopo.PrivacyConfidential, -7.02)
+	list := p.Get(t, "/daerah/33.74/laporan")
+	if strings.Count(list.Body, "<circle") != 2 || !strings.Contains(list.Body, `<a href="/laporan/`+open+`">`) || strings.Contains(list.Body, secret) {
+		t.Errorf("map pins: %d", strings.Count(list.Body, "<circle"))
+	}
+	if strings.Contains(list.Body, "<image") {
+		t.Error("tiles without a tile server")
+	}
+	csvRes := p.Get(t, "/daerah/33.74/laporan.csv")
+	if !strings.HasPrefix(csvRes.Body, "nomor,jenis,") || !strings.Contains(csvRes.Body, open) || !strings.Contains(csvRes.Body, anon) ||
+		strings.Contains(csvRes.Body, secret) || strings.Contains(csvRes.Body, "rahasia@contoh.id") || strings.Contains(csvRes.Body, "Nama Rahasia") ||
+		strings.Contains(csvRes.Body, ",=HYPERLINK") {
+		t.Errorf("CSV export:\n%s", csvRes.Body)
+	}
+	geo := p.Get(t, "/daerah/33.74/laporan.geojson")
+	var fc struct {
+		Features []struct {
+			Geometry   struct{ Coordinates [2]float64 }
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(geo.Body), &fc); err != nil || len(fc.Features) != 2 || fc.Features[0].Geometry.Coordinates[0] != 110.4 ||
+		strings.Contains(geo.Body, "rahasia@") || strings.Contains(geo.Body, secret) {
+		t.Errorf("GeoJSON: %v %s", err, geo.Body)
+	}
+	// With a tile server configured, tiles are drawn and allowed by the CSP.
+	h, err := web.New(p.App, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MapTiles: "https://tiles.example.go.id/{z}/{x}/{y}.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/daerah/33.74/laporan", nil))
+	if !strings.Contains(rec.Body.String(), `<image href="https://tiles.example.go.id/`) || !strings.Contains(rec.Header().Get("Content-Security-Policy"), "img-src 'self' data: https://tiles.example.go.id") {
+		t.Errorf("tiles: CSP %q", rec.Header().Get("Content-Security-Policy"))
 	}
 }

@@ -6,6 +6,8 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/pendopo/pendopo"
@@ -22,6 +24,10 @@ type Config struct {
 	SecureCookies bool
 	// API serves /api/v1/; nil leaves it out.
 	API http.Handler
+	// MapTiles is a tile server URL template ({z}/{x}/{y}) drawn under
+	// report maps; empty (the default) draws pins only, so that no
+	// request leaves for another server.
+	MapTiles string
 }
 
 // Server is the portal.
@@ -94,6 +100,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /privasi", handler: s.privacy},
 		{pattern: "GET /daerah/{code}/online", handler: s.onlineServices},
 		{pattern: "GET /daerah/{code}/laporan", handler: s.reportList},
+		{pattern: "GET /daerah/{code}/laporan.csv", handler: s.reportsCSV},
+		{pattern: "GET /daerah/{code}/laporan.geojson", handler: s.reportsGeoJSON},
 		{pattern: "GET /daerah/{code}/lapor", handler: s.reportForm},
 		{pattern: "POST /daerah/{code}/lapor", handler: s.reportSubmit},
 		{pattern: "GET /laporan/{number}", handler: s.reportView},
@@ -221,7 +229,13 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.rd.fail(w, r, errCrossOrigin)
 	}))
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: contentSecurityPolicy}), nil
+	csp := contentSecurityPolicy
+	if cfg.MapTiles != "" {
+		if u, err := url.Parse(cfg.MapTiles); err == nil && u.Host != "" {
+			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
+		}
+	}
+	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp}), nil
 }
 
 // wrap turns a handler that returns an error into an http.Handler.
