@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/search"
 )
 
 // Citizen reports: anyone files a complaint, aspiration or information
@@ -760,4 +761,53 @@ func (a *App) ExportReports(ctx context.Context, region string) ([]PublicReport,
 	}
 	slices.Reverse(out)
 	return out, nil
+}
+
+// SimilarReports finds open public reports that may be the same problem
+// as in: same category, filed in the last 30 days, close by (about 300 m)
+// when in has a pin, and sharing words. They are offered before filing,
+// so that people can follow an existing report instead of repeating it.
+func (a *App) SimilarReports(ctx context.Context, region string, in pendopo.ReportInput) ([]PublicReport, error) {
+	f := pendopo.ReportFilter{Region: region, Category: in.Category, Since: a.now().AddDate(0, 0, -30),
+		Statuses: []pendopo.ReportStatus{pendopo.ReportReceived, pendopo.ReportVerified, pendopo.ReportDisposed, pendopo.ReportFollowed},
+		Page:     pendopo.Page{PerPage: 200}}
+	if in.Location.Has() {
+		const d = 0.003 // degrees, about 330 m
+		lat, lng := *in.Location.Lat, *in.Location.Lng
+		f.Box = &pendopo.Bounds{South: lat - d, North: lat + d, West: lng - d, East: lng + d}
+	}
+	list, _, err := a.PublicReports(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	mine := wordSet(in.Title + " " + in.Description)
+	var out []PublicReport
+	for _, r := range list {
+		theirs := wordSet(r.Title + " " + r.Description)
+		shared := 0
+		for w := range mine {
+			if theirs[w] {
+				shared++
+			}
+		}
+		// Close by, one shared word is enough; anywhere, a few.
+		if in.Location.Has() && shared >= 1 || shared >= 3 {
+			out = append(out, r)
+		}
+		if len(out) == 5 {
+			break
+		}
+	}
+	return out, nil
+}
+
+// wordSet is the folded, stemmed words of s without stop words.
+func wordSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range search.Words(s) {
+		if len(w) > 2 && !search.IsStopWord(w) {
+			out[search.Stem(w)] = true
+		}
+	}
+	return out
 }

@@ -146,3 +146,7 @@ func toSet(s string) map[string]bool {
 }
 
 func isStopWord(w string) bool { return len(w) < 2 || stopWords[w] }
+
+// IsStopWord reports whether a folded word carries no meaning for
+// matching texts, such as "yang" or "dan".
+func IsStopWord(w string) bool { return isStopWord(w) }

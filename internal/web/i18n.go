@@ -38,6 +38,10 @@ func translate(lang, key string, args ...any) string {
 
 // messages are the interface texts: Bahasa Indonesia, then English.
 var messages = map[string][2]string{
+	"report.similar_title":        {"Mungkin sudah dilaporkan", "Perhaps already reported"},
+	"report.similar_lead":         {"Laporan berikut tentang masalah serupa di dekat lokasi itu masih berjalan. Anda dapat mengikutinya, atau tetap mengirim laporan baru.", "These open reports are about a similar problem close by. You can follow one of them, or send a new report anyway."},
+	"report.similar_photos":       {"Bila tetap mengirim, pilih fotonya lagi.", "If you send anyway, choose the photos again."},
+	"report.send_anyway":          {"Tetap kirim laporan baru", "Send a new report anyway"},
 	"report.map_caption":          {"Peta %d laporan publik di halaman ini (merah: berjalan, hijau: selesai). Daftar di bawah memuat laporan yang sama.", "Map of the %d public reports on this page (red: open, green: completed). The list below holds the same reports."},
 	"report.export_note":          {"data terbuka laporan publik, tanpa data pribadi", "open data of public reports, without personal data"},
 	"rqueue.title":                {"Laporan warga", "Citizens' reports"},

@@ -30,6 +30,10 @@ type reportFormPage struct {
 	Kinds      []pendopo.ReportKind
 	Services   []pendopo.ServiceSummary
 	Components []pendopo.Component
+	// Similar are open reports that may be the same problem, offered
+	// before filing; Confirm then files anyway.
+	Similar []app.PublicReport
+	Confirm bool
 }
 
 func (s *Server) reportFormData(r *http.Request, reg pendopo.Region) (reportFormPage, error) {
@@ -141,6 +145,23 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	var rep pendopo.Report
 	err = probs.Err()
+	if err == nil && f.Get("tetap") == "" && in.Category != "" {
+		// The same problem may be reported already: offer to follow it.
+		similar, serr := s.app.SimilarReports(r.Context(), reg.Code, in)
+		if serr != nil {
+			return serr
+		}
+		if len(similar) > 0 {
+			data, derr := s.reportFormData(r, reg)
+			if derr != nil {
+				return derr
+			}
+			data.In, data.Lat, data.Lng, data.Similar, data.Confirm = in, latS, lngS, similar, true
+			data.Key = f.Get("key")
+			s.rd.render(w, r, http.StatusOK, "report_form", data)
+			return nil
+		}
+	}
 	if err == nil {
 		rep, err = s.app.SubmitReport(r.Context(), who, reg.Code, in, f.Get("key"))
 	}

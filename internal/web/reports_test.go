@@ -102,6 +102,7 @@ func TestReportPages(t *testing.T) {
 	}
 	conf.Set("privacy", "rahasia")
 	conf.Set("key", "lain")
+	conf.Set("tetap", "1") // the first report is nearby: file anyway
 	res = p.PostMultipart(t, "/daerah/33.74/lapor", conf, nil, "")
 	secret := strings.TrimSuffix(strings.TrimPrefix(res.Header.Get("Location"), "/laporan/"), "?pesan=terkirim")
 	if got := p.Get(t, "/laporan/"+secret); got.StatusCode != http.StatusNotFound {
@@ -219,5 +220,42 @@ func TestReportMapAndExports(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/daerah/33.74/laporan", nil))
 	if !strings.Contains(rec.Body.String(), `<image href="https://tiles.example.go.id/`) || !strings.Contains(rec.Header().Get("Content-Security-Policy"), "img-src 'self' data: https://tiles.example.go.id") {
 		t.Errorf("tiles: CSP %q", rec.Header().Get("Content-Security-Policy"))
+	}
+}
+
+func TestSimilarReportsOffered(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	lat, lng := -6.99, 110.42
+	first, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati",
+		Description: "Lampu penerangan jalan depan SD Pandanaran mati.", Category: "penerangan-jalan", Privacy: pendopo.PrivacyPublic,
+		Contact: "a@contoh.id", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"kind": {"pengaduan"}, "category": {"penerangan-jalan"}, "title": {"Lampu mati di Pandanaran"},
+		"description": {"Beberapa lampu jalan dekat SD Pandanaran padam tiap malam."}, "lat": {"-6.9905"}, "lng": {"110.4203"},
+		"privacy": {"publik"}, "contact": {"b@contoh.id"}, "key": {"k1"}}
+	res := p.PostMultipart(t, "/daerah/33.74/lapor", form, nil, "")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "/laporan/"+first.Number) || !strings.Contains(res.Body, `name="tetap" value="1"`) {
+		t.Fatalf("similar report not offered: %d", res.StatusCode)
+	}
+	if _, total, _ := p.App.Store().Reports(ctx, pendopo.ReportFilter{}); total != 1 {
+		t.Errorf("a report was filed before the reporter chose")
+	}
+	form.Set("tetap", "1")
+	if res := p.PostMultipart(t, "/daerah/33.74/lapor", form, nil, ""); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("send anyway: %d", res.StatusCode)
+	}
+	// Elsewhere in town it is a different problem: filed at once.
+	far := url.Values{}
+	for k, v := range form {
+		far[k] = v
+	}
+	far.Del("tetap")
+	far.Set("key", "k2")
+	far.Set("lat", "-7.05")
+	if res := p.PostMultipart(t, "/daerah/33.74/lapor", far, nil, ""); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a far report: %d", res.StatusCode)
 	}
 }
