@@ -38,6 +38,9 @@ func Accounts() []Account {
 			Account{"Petugas " + code + " (demo)", "petugas." + tag + "@pendopo.test", &pendopo.Role{Kind: pendopo.RoleOfficer, Region: code, Agency: agency}},
 		)
 	}
+	// An officer of Kota Semarang's transport agency, which the demo's
+	// routing sends street-light and traffic reports to.
+	list = append(list, Account{"Petugas Dishub 33.74 (demo)", "dishub.3374@pendopo.test", &pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dishub"}})
 	return append(list, Account{"Warga Demo", "warga@pendopo.test", nil})
 }
 

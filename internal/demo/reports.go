@@ -48,23 +48,23 @@ func reportScenarios() []reportScenario {
 	done := append(answered, pendopo.ActReportComplete)
 	return []reportScenario{
 		{"penerangan-jalan", "Lampu jalan mati di depan sekolah", "Tiga lampu penerangan jalan di depan SD mati sejak seminggu; anak-anak pulang les dalam gelap.",
-			pendopo.PrivacyPublic, pendopo.ReportComplaint, true, 20, done, "Lampu sudah diganti dengan LED baru pada hari Kamis.", 5, 0.01, 0.01},
+			pendopo.PrivacyPublic, pendopo.ReportComplaint, true, 20, done, "Lampu sudah diganti dengan LED baru pada hari Kamis.", 5, 0.1, 0.1},
 		{"jalan", "Jalan berlubang dekat pasar", "Lubang besar di jalan masuk pasar, sudah dua motor jatuh minggu ini.",
-			pendopo.PrivacyAnonymous, pendopo.ReportComplaint, true, 12, done, "Lubang ditambal sementara; pengaspalan ulang masuk jadwal bulan depan.", 3, -0.02, 0.03},
+			pendopo.PrivacyAnonymous, pendopo.ReportComplaint, true, 12, done, "Lubang ditambal sementara; pengaspalan ulang masuk jadwal bulan depan.", 3, -0.2, 0.3},
 		{"sampah", "Sampah menumpuk di TPS", "TPS di ujung gang belum diangkut lima hari dan mulai berbau.",
-			pendopo.PrivacyPublic, pendopo.ReportComplaint, false, 6, answered, "Armada pengangkut dijadwalkan ulang; TPS diangkut setiap dua hari.", 0, 0.03, -0.02},
+			pendopo.PrivacyPublic, pendopo.ReportComplaint, false, 6, answered, "Armada pengangkut dijadwalkan ulang; TPS diangkut setiap dua hari.", 0, 0.3, -0.2},
 		{"drainase-banjir", "Saluran air tersumbat, jalan tergenang", "Setiap hujan satu jam jalan di depan rumah tergenang setinggi mata kaki karena saluran tertutup sampah.",
-			pendopo.PrivacyPublic, pendopo.ReportComplaint, false, 4, []pendopo.ReportAction{pendopo.ActReportVerify, pendopo.ActReportDispose}, "", 0, -0.01, -0.03},
+			pendopo.PrivacyPublic, pendopo.ReportComplaint, false, 4, []pendopo.ReportAction{pendopo.ActReportVerify, pendopo.ActReportDispose}, "", 0, -0.1, -0.3},
 		{"pelayanan-publik", "Diminta biaya untuk surat pengantar", "Saat mengurus surat pengantar di kelurahan diminta membayar Rp50.000 tanpa kuitansi, padahal layanannya gratis.",
-			pendopo.PrivacyConfidential, pendopo.ReportComplaint, true, 2, []pendopo.ReportAction{pendopo.ActReportVerify}, "", 0, 0, 0},
+			pendopo.PrivacyConfidential, pendopo.ReportComplaint, true, 2, []pendopo.ReportAction{pendopo.ActReportVerify}, "", 0, 0.0, 0.0},
 		{"taman-fasum", "Usul taman bermain di lahan kosong", "Lahan kosong milik pemerintah di RW 05 bisa dijadikan taman bermain anak dan tempat olahraga warga.",
-			pendopo.PrivacyPublic, pendopo.ReportAspiration, true, 1, nil, "", 0, 0.02, 0.02},
+			pendopo.PrivacyPublic, pendopo.ReportAspiration, true, 1, nil, "", 0, 0.2, 0.2},
 		{"informasi-publik", "Permintaan data anggaran perbaikan jalan", "Mohon salinan rincian anggaran perbaikan jalan kecamatan tahun 2026.",
-			pendopo.PrivacyPublic, pendopo.ReportInfoRequest, false, 9, []pendopo.ReportAction{pendopo.ActReportVerify, pendopo.ActReportDispose, pendopo.ActReportExtend}, "", 0, 0, 0},
-		{"lainnya", "Iklan produk di luar wilayah", "Promosi produk kecantikan, kunjungi situs kami.",
-			pendopo.PrivacyPublic, pendopo.ReportComplaint, false, 3, []pendopo.ReportAction{pendopo.ActReportReject}, "", 0, 0, 0},
+			pendopo.PrivacyPublic, pendopo.ReportInfoRequest, false, 9, []pendopo.ReportAction{pendopo.ActReportVerify, pendopo.ActReportDispose, pendopo.ActReportExtend}, "", 0, 0.15, -0.1},
+		{"lainnya", "Tagihan listrik naik tiba-tiba", "Tagihan listrik rumah bulan ini dua kali lipat padahal pemakaian sama.",
+			pendopo.PrivacyPublic, pendopo.ReportComplaint, false, 3, []pendopo.ReportAction{pendopo.ActReportReject}, "", 0, 0.25, -0.3},
 		{"lalu-lintas", "Parkir liar menutup trotoar", "Mobil parkir di atas trotoar setiap sore sehingga pejalan kaki turun ke jalan.",
-			pendopo.PrivacyAnonymous, pendopo.ReportComplaint, false, 0, nil, "", 0, -0.03, 0.01},
+			pendopo.PrivacyAnonymous, pendopo.ReportComplaint, false, 0, nil, "", 0, -0.3, 0.1},
 	}
 }
 
@@ -150,7 +150,7 @@ func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Boun
 		case pendopo.ActReportAnswer:
 			ra.Note = sc.answer
 		case pendopo.ActReportReject:
-			ra.Note = "Bukan pengaduan pelayanan publik (promosi)."
+			ra.Note = "Tagihan listrik kewenangan PLN, bukan pemerintah daerah; silakan sampaikan ke PLN 123."
 		case pendopo.ActReportExtend:
 			ra.Note = "Dokumen anggaran sedang disalin dari arsip."
 		}

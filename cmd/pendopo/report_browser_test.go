@@ -1,0 +1,84 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestJourneyReport: a citizen reports a broken street light with a pin
+// and a photo, anonymously; the coordinator disposes it to the transport
+// agency, whose officer answers and closes it; the citizen rates it; the
+// public sees it on the region's map and page without the reporter's name.
+func TestJourneyReport(t *testing.T) {
+	ctx := browser(t)
+	url, banner := startServerBanner(t, dbEnv(t), "--demo")
+	password := demoPassword(t, banner)
+	photo := filepath.Join(t.TempDir(), "lampu.jpg")
+	os.WriteFile(photo, []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01"), 0o644)
+	signOut := func() {
+		do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/keluar"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/masuk"]`)))
+	}
+
+	signIn(t, ctx, url, "warga@pendopo.test", password)
+	do(t, ctx, "region page", chromedp.Navigate(url+"/daerah/33.74"), chromedp.WaitVisible(chromedp.CSS(`a[href="/daerah/33.74/lapor"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/daerah/33.74/lapor"]`)), chromedp.WaitVisible(chromedp.CSS("#f-category")))
+	do(t, ctx, "fill the report",
+		chromedp.SetValue(chromedp.CSS("#f-category"), "penerangan-jalan"),
+		chromedp.SendKeys(chromedp.CSS("#f-title"), "Lampu jalan mati di Jl. Pemuda"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "Empat lampu jalan di depan gedung nomor 148 mati sejak Senin; jalan gelap."),
+		chromedp.SendKeys(chromedp.CSS("#f-address"), "Jl. Pemuda 148"),
+		chromedp.SendKeys(chromedp.CSS("#f-lat"), "-6.97"), chromedp.SendKeys(chromedp.CSS("#f-lng"), "110.45"),
+		chromedp.SetUploadFiles(chromedp.CSS("#f-photo"), []string{photo}),
+		chromedp.Click(chromedp.CSS(`input[name=privacy][value=anonim]`)))
+	screenshot(t, ctx, "21-report-form")
+	do(t, ctx, "send", chromedp.Submit(chromedp.CSS("#f-title")), chromedp.WaitVisible(chromedp.CSS(".receipt")))
+	screenshot(t, ctx, "22-report-receipt")
+	number := strings.TrimSpace(text(t, ctx, ".receipt .tracking"))
+	if !strings.HasPrefix(number, "3374-") {
+		t.Fatalf("report number %q", number)
+	}
+	signOut()
+
+	// The coordinator disposes along the routing (street lights → Dishub).
+	signIn(t, ctx, url, "admin.3374@pendopo.test", password)
+	do(t, ctx, "coordinator's page", chromedp.Navigate(url+"/admin/laporan/"+number), chromedp.WaitVisible(chromedp.CSS("#f-agency")))
+	if who := text(t, ctx, ".facts-list"); strings.Contains(who, "Warga Demo") {
+		t.Error("the coordinator sees the anonymous reporter's name")
+	}
+	screenshot(t, ctx, "23-report-coordinator")
+	do(t, ctx, "dispose", chromedp.Click(chromedp.CSS(`form:has(input[value=dispose]) button`)), chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+	signOut()
+
+	// The transport agency's officer answers and closes it.
+	signIn(t, ctx, url, "dishub.3374@pendopo.test", password)
+	do(t, ctx, "agency's page", chromedp.Navigate(url+"/admin/laporan/"+number), chromedp.WaitVisible(chromedp.CSS("#f-note_answer")),
+		chromedp.SendKeys(chromedp.CSS("#f-note_answer"), "Empat lampu sudah diganti LED pada Rabu malam."),
+		chromedp.Submit(chromedp.CSS("#f-note_answer")), chromedp.WaitVisible(chromedp.CSS(".alert-ok")),
+		chromedp.Click(chromedp.CSS(`form:has(input[value=complete]) button`)), chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+	signOut()
+
+	// The citizen rates the answer.
+	signIn(t, ctx, url, "warga@pendopo.test", password)
+	do(t, ctx, "rate", chromedp.Navigate(url+"/laporan/"+number), chromedp.WaitVisible(chromedp.CSS(`input[name=rating][value="5"]`)),
+		chromedp.Click(chromedp.CSS(`input[name=rating][value="5"]`)), chromedp.Click(chromedp.CSS(`form:has(input[value=rate]) button`)),
+		chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+	signOut()
+
+	// The public: on the map, with the answer, without the name.
+	do(t, ctx, "public map", chromedp.Navigate(url+"/daerah/33.74/laporan"), chromedp.WaitVisible(chromedp.CSS(".report-map svg")))
+	pins, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.report-map a[href="/laporan/`+number+`"]').length`))
+	if err != nil || pins != 1 {
+		t.Errorf("pins for the report on the map: %d %v", pins, err)
+	}
+	screenshot(t, ctx, "24-report-map")
+	do(t, ctx, "public page", chromedp.Navigate(url+"/laporan/"+number), chromedp.WaitVisible(chromedp.CSS(".answer")))
+	body := text(t, ctx, "main")
+	if !strings.Contains(body, "diganti LED") || !strings.Contains(body, "5/5") || strings.Contains(body, "Warga Demo") || strings.Contains(body, "warga@pendopo.test") {
+		t.Errorf("public page:\n%s", body)
+	}
+	screenshot(t, ctx, "25-report-public")
+}
