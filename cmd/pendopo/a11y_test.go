@@ -50,7 +50,7 @@ func TestAccessibility(t *testing.T) {
 		"/daerah/33.74/opd", "/daerah/33.74/unit-layanan", "/layanan/20", "/layanan/20/riwayat", "/cari?q=bikin+ktp",
 		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada",
 		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
-		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN",
+		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN", "/daerah/33.74/laporan", "/daerah/33.74/lapor",
 	}
 	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
 	check := func(path string) {
@@ -140,7 +140,7 @@ func TestAccessibility(t *testing.T) {
 		return href
 	}
 	draft, completed, returned := link("draft"), link("completed"), link("returned")
-	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/daerah/33.74/online"} {
+	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/akun/laporan", "/daerah/33.74/online"} {
 		check(p)
 	}
 	if start, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("ul.cards a.button").getAttribute("href")`)); err == nil {
@@ -160,6 +160,14 @@ func TestAccessibility(t *testing.T) {
 	signOut()
 	signIn(t, ctx, url, "admin.3374@pendopo.test", demoPassword(t, banner))
 	check("/admin/daerah/33.74/libur")
+	check("/admin/daerah/33.74/laporan/rute")
+	check("/admin/daerah/33.74/laporan")
+	report, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table.queue tbody a").getAttribute("href")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(report)
+	check(strings.Replace(report, "/admin", "", 1)) // its public page
 }
 
 // TestJourneyWithoutJavaScript searches and opens a service with scripts
