@@ -138,6 +138,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go a.Follow(followCtx, *follow)
+	go a.RunDeadlineAlerts(followCtx, 15*time.Minute)
 	outboxDone := make(chan struct{})
 	go func() { a.RunOutbox(followCtx, 30*time.Second); close(outboxDone) }()
 	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded

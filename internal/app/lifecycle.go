@@ -391,14 +391,18 @@ func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, 
 	return 1, nil
 }
 
-// RunDeadlineAlerts warns staff of approaching deadlines every interval
-// until ctx ends.
+// RunDeadlineAlerts warns staff of applications' approaching deadlines
+// and escalates late reports every interval until ctx ends. Each warning
+// goes out once, so several instances may run it.
 func (a *App) RunDeadlineAlerts(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		if _, err := a.DeadlineAlerts(ctx); err != nil && ctx.Err() == nil {
 			a.log.Error("deadline alerts", "err", err)
+		}
+		if _, err := a.EscalateReports(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("report escalation", "err", err)
 		}
 		select {
 		case <-ctx.Done():
