@@ -464,7 +464,9 @@ func (a *App) EscalateReports(ctx context.Context) (int, error) {
 			if a.today(r.Region) <= r.Due || !r.EscalatedAt.IsZero() && pendopo.DayOf(r.EscalatedAt, pendopo.RegionZone(r.Region)) > r.Due {
 				continue
 			}
-			if err := a.escalate(ctx, r); err != nil {
+			if err := a.escalate(ctx, r); pendopo.KindOf(err) == pendopo.KindConflict {
+				continue // changed meanwhile (acted on, or escalated by another instance)
+			} else if err != nil {
 				return n, err
 			}
 			n++
