@@ -18,6 +18,7 @@ import (
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/web"
 )
 
@@ -113,7 +114,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 			log.Info("demo applications seeded")
 		}
 	}
-	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log)})
+	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log),
+		Open311: open311.New(a, log)})
 	if err != nil {
 		return err
 	}
