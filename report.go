@@ -459,6 +459,9 @@ type ReportFilter struct {
 	Box  *Bounds
 	IDs  []int64
 	Page Page
+	// Numbers and Categories keep reports with any of these tracking
+	// numbers or categories.
+	Numbers, Categories []string
 	// ByDue orders by deadline, soonest first, instead of newest first.
 	ByDue bool
 }
@@ -477,6 +480,9 @@ type ReportStore interface {
 	Reports(ctx context.Context, f ReportFilter) ([]Report, int, error)
 	AddReportEvent(ctx context.Context, e ReportEvent) error
 	ReportEvents(ctx context.Context, reportID int64) ([]ReportEvent, error)
+	// ReportEventsIn lists events across reports, oldest first, with
+	// their total.
+	ReportEventsIn(ctx context.Context, f ReportEventFilter) ([]ReportEvent, int, error)
 	AddReportPhoto(ctx context.Context, p ReportPhoto) error
 	// ReportPhotos returns the photos of several reports, by report.
 	ReportPhotos(ctx context.Context, ids []int64) (map[int64][]ReportPhoto, error)

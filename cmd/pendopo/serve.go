@@ -18,6 +18,7 @@ import (
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/web"
 )
 
@@ -122,7 +123,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *mapTiles != "" && !strings.Contains(*mapTiles, "{z}") {
 		return usageError{"--map-tiles must hold {z}, {x} and {y}"}
 	}
-	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log), MapTiles: *mapTiles})
+	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log),
+		Open311: open311.New(a, log), MapTiles: *mapTiles})
 	if err != nil {
 		return err
 	}

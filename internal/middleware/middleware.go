@@ -89,7 +89,8 @@ func Lang(ctx context.Context) string {
 const LangCookie = "bahasa"
 
 // langOf picks the language: ?lang= first, then the cookie, then for API
-// clients the Accept-Language header; Indonesian by default.
+// clients (the JSON API and Open311) the Accept-Language header;
+// Indonesian by default.
 func langOf(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == "en" || l == "id" {
 		return l
@@ -97,7 +98,7 @@ func langOf(r *http.Request) string {
 	if c, err := r.Cookie(LangCookie); err == nil && (c.Value == "en" || c.Value == "id") {
 		return c.Value
 	}
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/open311/") {
 		for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 			tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
 			switch {

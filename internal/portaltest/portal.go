@@ -22,6 +22,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
@@ -70,7 +71,7 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(a, web.Config{Logger: log, Demo: true, API: api.New(a, log)})
+	h, err := web.New(a, web.Config{Logger: log, Demo: true, API: api.New(a, log), Open311: open311.New(a, log)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -180,6 +180,12 @@ func (db *DB) Reports(ctx context.Context, f pendopo.ReportFilter) ([]pendopo.Re
 		}
 		add("id IN (?"+strings.Repeat(", ?", len(in)-1)+")", in...)
 	}
+	if len(f.Numbers) > 0 {
+		add("number IN ("+placeholders(len(f.Numbers))+")", anys(f.Numbers)...)
+	}
+	if len(f.Categories) > 0 {
+		add("category IN ("+placeholders(len(f.Categories))+")", anys(f.Categories)...)
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")

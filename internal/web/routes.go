@@ -28,6 +28,8 @@ type Config struct {
 	// report maps; empty (the default) draws pins only, so that no
 	// request leaves for another server.
 	MapTiles string
+	// Open311 serves /open311/v2/; nil leaves it out.
+	Open311 http.Handler
 }
 
 // Server is the portal.
@@ -218,6 +220,9 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	if cfg.API != nil {
 		s.mux.Handle("/api/v1/", cfg.API)
 	}
+	if cfg.Open311 != nil {
+		s.mux.Handle("/open311/v2/", cfg.Open311)
+	}
 	s.mux.Handle("/", s.withSession(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	})))
@@ -226,6 +231,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	// which browsers never send on their own, so it is safe to exempt.
 	csrf := http.NewCrossOriginProtection()
 	csrf.AddInsecureBypassPattern("/api/v1/")
+	csrf.AddInsecureBypassPattern("/open311/v2/") // POST carries api_key, never cookies
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.rd.fail(w, r, errCrossOrigin)
 	}))
