@@ -131,6 +131,9 @@ const (
 	ActReportRate     ReportAction = "rate"
 	ActReportReopen   ReportAction = "reopen"
 	ActReportMerge    ReportAction = "merge"
+	// ActReportRelease lets a report the moderation rules flagged go
+	// public; a coordinator hides one by archiving it.
+	ActReportRelease ReportAction = "release"
 )
 
 // Time limits, from SP4N-LAPOR! and UU 14/2008 (REFERENCE.md §3).
@@ -212,6 +215,7 @@ func NextReport(kind ReportKind, s ReportState, a ReportAction, note string, clo
 		next.Status = ReportDisposed
 	case a == ActReportMerge && s.Status.Open():
 		next.Status = ReportDone
+	case a == ActReportRelease:
 	default:
 		return s, errReportTransition
 	}

@@ -270,7 +270,7 @@ type ReportAct struct {
 // agency that has the report, or the reporter.
 var reportActionRole = map[pendopo.ReportAction]string{
 	pendopo.ActReportVerify: "coordinator", pendopo.ActReportReject: "coordinator", pendopo.ActReportArchive: "coordinator",
-	pendopo.ActReportDispose: "coordinator", pendopo.ActReportMerge: "coordinator",
+	pendopo.ActReportDispose: "coordinator", pendopo.ActReportMerge: "coordinator", pendopo.ActReportRelease: "coordinator",
 	pendopo.ActReportForward: "handler", pendopo.ActReportAnswer: "handler", pendopo.ActReportComplete: "handler",
 	pendopo.ActReportExtend: "handler",
 	pendopo.ActReportReply:  "reporter", pendopo.ActReportRate: "reporter", pendopo.ActReportReopen: "reporter",
@@ -356,6 +356,11 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 		r.Rating, ev.Note, ev.Public = act.Rating, strconv.Itoa(act.Rating), true
 	case pendopo.ActReportReopen:
 		r.Rating, r.Disposed, ev.Public = 0, today, true
+	case pendopo.ActReportRelease:
+		if !r.Flagged {
+			return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Laporan ini tidak sedang menunggu moderasi.", "This report is not waiting for moderation."))
+		}
+		r.Flagged, r.FlagReason = false, ""
 	case pendopo.ActReportMerge:
 		// A duplicate joins the report it repeats, in the same region.
 		n, err := pendopo.ParseTrackingNumber(act.Target)

@@ -170,9 +170,27 @@ func TestConfidentialAndFlaggedReports(t *testing.T) {
 	if _, err := f.ReportFor(ctx, app.Actor{}, flagged.Number, ""); kind(err) != pendopo.KindNotFound {
 		t.Errorf("the public sees a report waiting for moderation: %v", err)
 	}
+	if pub, _, _ := f.PublicReports(ctx, pendopo.ReportFilter{Region: "33.74"}); len(pub) != 0 {
+		t.Errorf("the public list has a report waiting for moderation: %+v", pub)
+	}
+	if q, total, err := f.ReportQueue(ctx, f.coordinator, "33.74", "", false, true, pendopo.Page{}); err != nil || total != 1 || q[0].ID != flagged.ID {
+		t.Errorf("moderation queue: %d %v", total, err)
+	}
+	if _, err := f.ActOnReport(ctx, f.dishub, flagged.Number, app.ReportAct{Action: pendopo.ActReportRelease}); err == nil {
+		t.Error("an officer of an agency released a flagged report")
+	}
+	if _, err := f.ActOnReport(ctx, f.coordinator, flagged.Number, app.ReportAct{Action: pendopo.ActReportRelease}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.ReportFor(ctx, app.Actor{}, flagged.Number, ""); err != nil || v.Flagged {
+		t.Errorf("released report for the public: %v", err)
+	}
+	if _, err := f.ActOnReport(ctx, f.coordinator, flagged.Number, app.ReportAct{Action: pendopo.ActReportRelease}); kind(err) != pendopo.KindConflict {
+		t.Errorf("releasing twice: %v", err)
+	}
 	list, _, _ := f.Store().Reports(ctx, pendopo.ReportFilter{Region: "33.74", Public: true})
 	for _, r := range list {
-		if r.ID == secret.ID || r.ID == flagged.ID {
+		if r.ID == secret.ID {
 			t.Errorf("public list has %s", r.Number)
 		}
 	}

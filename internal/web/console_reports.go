@@ -115,7 +115,7 @@ func (s *Server) consoleReportAct(w http.ResponseWriter, r *http.Request) error 
 	action := pendopo.ReportAction(r.PostFormValue("action"))
 	switch action {
 	case pendopo.ActReportVerify, pendopo.ActReportReject, pendopo.ActReportArchive, pendopo.ActReportDispose, pendopo.ActReportForward,
-		pendopo.ActReportAnswer, pendopo.ActReportComplete, pendopo.ActReportExtend, pendopo.ActReportMerge:
+		pendopo.ActReportAnswer, pendopo.ActReportComplete, pendopo.ActReportExtend, pendopo.ActReportMerge, pendopo.ActReportRelease:
 	default:
 		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih tindakan.", "Choose an action."))
 	}

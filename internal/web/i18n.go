@@ -38,6 +38,9 @@ func translate(lang, key string, args ...any) string {
 
 // messages are the interface texts: Bahasa Indonesia, then English.
 var messages = map[string][2]string{
+	"rqueue.release_lead":         {"Laporan ini ditandai aturan moderasi dan belum tampil untuk publik. Tampilkan bila isinya layak; bila tidak, arsipkan dengan alasannya.", "The moderation rules flagged this report, so the public does not see it yet. Release it if it is fit to show; if not, archive it with the reason."},
+	"rqueue.release":              {"Tampilkan untuk publik", "Release to the public"},
+	"raction.release":             {"Lolos moderasi", "Released by moderation"},
 	"report.similar_title":        {"Mungkin sudah dilaporkan", "Perhaps already reported"},
 	"report.similar_lead":         {"Laporan berikut tentang masalah serupa di dekat lokasi itu masih berjalan. Anda dapat mengikutinya, atau tetap mengirim laporan baru.", "These open reports are about a similar problem close by. You can follow one of them, or send a new report anyway."},
 	"report.similar_photos":       {"Bila tetap mengirim, pilih fotonya lagi.", "If you send anyway, choose the photos again."},
