@@ -50,15 +50,17 @@ func TestJourneyReport(t *testing.T) {
 		t.Error("the coordinator sees the anonymous reporter's name")
 	}
 	screenshot(t, ctx, "23-report-coordinator")
-	do(t, ctx, "dispose", chromedp.Click(chromedp.CSS(`form:has(input[value=dispose]) button`)), chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+	do(t, ctx, "dispose", chromedp.Click(chromedp.CSS(`form:has(input[value=dispose]) button`)), chromedp.WaitVisible(chromedp.CSS(".rstatus-didisposisikan")))
 	signOut()
 
 	// The transport agency's officer answers and closes it.
 	signIn(t, ctx, url, "dishub.3374@pendopo.test", password)
 	do(t, ctx, "agency's page", chromedp.Navigate(url+"/admin/laporan/"+number), chromedp.WaitVisible(chromedp.CSS("#f-note_answer")),
 		chromedp.SendKeys(chromedp.CSS("#f-note_answer"), "Empat lampu sudah diganti LED pada Rabu malam."),
-		chromedp.Submit(chromedp.CSS("#f-note_answer")), chromedp.WaitVisible(chromedp.CSS(".alert-ok")),
-		chromedp.Click(chromedp.CSS(`form:has(input[value=complete]) button`)), chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+		chromedp.Submit(chromedp.CSS("#f-note_answer")), chromedp.WaitVisible(chromedp.CSS(".rstatus-ditindaklanjuti")),
+		// Each step waits for its own result, not for a notice the page
+		// before already showed.
+		chromedp.Click(chromedp.CSS(`form:has(input[value=complete]) button`)), chromedp.WaitVisible(chromedp.CSS(".rstatus-selesai")))
 	signOut()
 
 	// The citizen rates the answer.

@@ -1,0 +1,138 @@
+package open311_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/portaltest"
+)
+
+// benchReports is how many reports BenchmarkRequestsJSON puts in the
+// database: PENDOPO_BENCH_REPORTS, 100,000 by default (1,000,000 for the
+// figure in BENCHMARKS.md).
+func benchReports() int {
+	if n, err := strconv.Atoi(os.Getenv("PENDOPO_BENCH_REPORTS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// fillReports writes n public reports spread over Kota Semarang's box,
+// the last 300 days and the categories, a thousand per transaction.
+func fillReports(b *testing.B, p *portaltest.Portal, n int) []string {
+	start := time.Now()
+	seen := make(map[string]bool, n)
+	var numbers []string
+	rng := rand.New(rand.NewPCG(1, 2))
+	now := p.App.Now()
+	statuses := []pendopo.ReportStatus{pendopo.ReportReceived, pendopo.ReportDisposed, pendopo.ReportFollowed, pendopo.ReportDone, pendopo.ReportDone}
+	const chunk = 1000
+	for done := 0; done < n; done += chunk {
+		units := make([]func(pendopo.Store) error, 0, chunk)
+		for i := done; i < min(done+chunk, n); i++ {
+			lat := semarangBox.South + rng.Float64()*(semarangBox.North-semarangBox.South)
+			lng := semarangBox.West + rng.Float64()*(semarangBox.East-semarangBox.West)
+			at := now.Add(-time.Duration(rng.Int64N(int64(300 * 24 * time.Hour))))
+			cat := pendopo.ReportCategories[rng.IntN(len(pendopo.ReportCategories))].Code
+			number := pendopo.NewTrackingNumber("33.74", at)
+			for seen[number] {
+				number = pendopo.NewTrackingNumber("33.74", at)
+			}
+			seen[number] = true
+			if len(numbers) < 2 {
+				numbers = append(numbers, number)
+			}
+			r := pendopo.Report{Number: number, Region: "33.74", Kind: pendopo.ReportComplaint,
+				Category: cat, Title: "Laporan uji " + strconv.Itoa(i), Description: "Uraian laporan uji untuk mengukur kecepatan daftar permintaan.",
+				Privacy: pendopo.PrivacyPublic, Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng, Address: "Jl. Uji"},
+				ReportState: pendopo.ReportState{Status: statuses[rng.IntN(len(statuses))]}, ReporterKey: "bench",
+				Received: pendopo.DayOf(at, time.UTC), CreatedAt: at}
+			units = append(units, func(tx pendopo.Store) error { _, err := tx.CreateReport(ctx, r); return err })
+		}
+		if _, err := p.App.Store().Batch(ctx, units); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%d reports written in %s", n, time.Since(start).Round(time.Second))
+	return numbers
+}
+
+// BenchmarkRequestsJSON measures GET /open311/v2/requests.json over a
+// region with many reports: the default (last 90 days, page 1), by
+// category and status, one page deep in the list, and by ids. It reports
+// the p50 and p99 latency of the mix.
+func BenchmarkRequestsJSON(b *testing.B) {
+	p := portaltest.NewPortal(b)
+	ids := fillReports(b, p, benchReports())
+	queries := []string{
+		"requests.json?jurisdiction_id=33.74",
+		"requests.json?jurisdiction_id=33.74&service_code=penerangan-jalan&status=open",
+		"requests.json?jurisdiction_id=33.74&page=20&page_size=50",
+		"requests.json?jurisdiction_id=33.74&start_date=2026-10-01T00:00:00%2B07:00&end_date=2026-10-15T00:00:00%2B07:00",
+		"requests.json?service_request_id=" + ids[0] + "," + ids[1],
+	}
+	var lat []time.Duration
+	i := 0
+	for b.Loop() {
+		q := queries[i%len(queries)]
+		start := time.Now()
+		res := p.Get(b, "/open311/v2/"+q)
+		lat = append(lat, time.Since(start))
+		if res.StatusCode != 200 {
+			b.Fatalf("%s: %d %s", q, res.StatusCode, res.Body)
+		}
+		i++
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkReportIntake measures reports filed per second by 64 reporters
+// at once, each acknowledged only after a durable commit.
+func BenchmarkReportIntake(b *testing.B) {
+	p := portaltest.NewPortal(b)
+	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", semarangBox); err != nil {
+		b.Fatal(err)
+	}
+	const perRound, workers = 2000, 64
+	var (
+		elapsed time.Duration
+		total   int
+	)
+	for range b.N {
+		start := time.Now()
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range workers {
+			wg.Go(func() {
+				for i := range next {
+					lat, lng := -7.0+float64(i%100)/10000, 110.4
+					_, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint,
+						Title: "Lampu jalan mati", Description: "Lampu jalan mati di depan rumah nomor " + strconv.Itoa(i) + ".",
+						Category: "penerangan-jalan", Privacy: pendopo.PrivacyPublic, Contact: "warga" + strconv.Itoa(i%500) + "@contoh.id",
+						Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
+					if err != nil {
+						b.Error(err)
+					}
+				}
+			})
+		}
+		for i := range perRound {
+			next <- total + i
+		}
+		close(next)
+		wg.Wait()
+		elapsed += time.Since(start)
+		total += perRound
+	}
+	b.ReportMetric(float64(total)/elapsed.Seconds(), "reports/s")
+	b.ReportMetric(0, "ns/op")
+}
