@@ -468,6 +468,15 @@ type ReportFilter struct {
 	Numbers, Categories []string
 	// ByDue orders by deadline, soonest first, instead of newest first.
 	ByDue bool
+	// ByID orders by id, oldest first, and keeps reports after AfterID:
+	// a way to walk a whole region a page at a time without counting or
+	// skipping rows.
+	ByID    bool
+	AfterID int64
+	// NoTotal skips counting every match, which costs a scan of a busy
+	// region: the total returned is then the rows before this page plus
+	// those found, one more than the page holds when another page follows.
+	NoTotal bool
 }
 
 // ReportStore keeps reports, their history and photos, the regions'

@@ -15,4 +15,6 @@ type ReportEventFilter struct {
 	// ReportFilter.Public does.
 	Public bool
 	Page   Page
+	// NoTotal skips counting, as ReportFilter.NoTotal does.
+	NoTotal bool
 }

@@ -103,6 +103,31 @@ func (a *App) LiveRegions() []pendopo.Region {
 // LiveRegionCount is the number of regions with published services.
 func (a *App) LiveRegionCount() int { return a.index.RegionCount() }
 
+// ForwardRegions are the regions a report of region may be forwarded
+// to on Pendopo: for a kabupaten or kota its province and the province's
+// other kabupaten and kota; for a province its kabupaten and kota.
+func (a *App) ForwardRegions(region string) []pendopo.Region {
+	c := a.regions.Load()
+	i, ok := c.byCode[region]
+	if !ok {
+		return nil
+	}
+	reg := c.list[i]
+	if reg.ParentCode == "" {
+		return a.children(reg.Code)
+	}
+	var out []pendopo.Region
+	if j, ok := c.byCode[reg.ParentCode]; ok {
+		out = append(out, c.list[j])
+	}
+	for _, r := range a.children(reg.ParentCode) {
+		if r.Code != reg.Code {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // children returns the kabupaten/kota of a province.
 func (a *App) children(code string) []pendopo.Region {
 	var out []pendopo.Region

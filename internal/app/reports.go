@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -256,9 +255,11 @@ type ReportAct struct {
 	// Note is the reason, the answer or the reply.
 	Note string
 	// Agency is where a disposition or forwarding sends the report
-	// (empty: the region's routing for the category); Target names an
-	// instansi outside the region for a forwarding.
-	Agency, Target string
+	// (empty: the region's routing for the category). A forwarding out of
+	// the region goes either to Region, another region on Pendopo (its
+	// province, a neighbour), where it continues as a new report, or to
+	// Target, an instansi outside Pendopo that is only recorded.
+	Agency, Region, Target string
 	Rating         int
 	// Rev is the revision the actor saw; 0 skips the check.
 	Rev int
@@ -301,6 +302,11 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 	if act.Rev != 0 && act.Rev != r.Rev {
 		return r, errActedMeanwhile
 	}
+	if r.MergedInto != 0 && act.Action != pendopo.ActReportReply {
+		// Merged or forwarded to another region: work goes on there.
+		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Laporan ini sudah berlanjut sebagai laporan lain; lihat riwayatnya.",
+			"This report goes on as another report; see its history."))
+	}
 	act.Note = strings.TrimSpace(act.Note)
 	if len([]rune(act.Note)) > pendopo.MaxReportDescription || !pendopo.ValidText(act.Note) {
 		return r, invalidParam("note", "Catatan maksimal 4.000 karakter.", "A note is at most 4,000 characters.")
@@ -313,6 +319,7 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 	ev := pendopo.ReportEvent{ReportID: r.ID, At: now, ActorID: who.UserID, ActorRole: a.reportRole(who, r), Action: act.Action,
 		Status: next.Status, Note: act.Note}
 	today := a.today(r.Region)
+	var forwardTo *pendopo.Region
 	switch act.Action {
 	case pendopo.ActReportDispose, pendopo.ActReportForward:
 		agency := act.Agency
@@ -324,6 +331,18 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 			agency = routes[r.Category]
 		}
 		switch {
+		case act.Action == pendopo.ActReportForward && act.Region != "":
+			// Handed to another region on Pendopo: the report continues
+			// there as a new one, and this one closes pointing at it.
+			if !v.Coordinator {
+				return r, fmt.Errorf("%s forward out of the region: %w", r.Number, errForbidden)
+			}
+			to, err := a.Region(ctx, act.Region)
+			if err != nil || to.Code == r.Region {
+				return r, invalidParam("region", "Pilih daerah tujuan yang lain.", "Choose another region to forward it to.")
+			}
+			forwardTo = &to
+			next.Status = pendopo.ReportDone
 		case agency != "":
 			if _, err := a.store.Agency(ctx, r.Region, agency); err != nil {
 				return r, invalidParam("agency", "Pilih perangkat daerah tujuan.", "Choose the agency to send it to.")
@@ -340,7 +359,8 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 			return r, invalidParam("agency", "Pilih perangkat daerah tujuan.", "Choose the agency to send it to.")
 		}
 		r.Disposed = today
-		ev.Public = act.Action == pendopo.ActReportDispose
+		ev.Public = act.Action == pendopo.ActReportDispose || forwardTo != nil
+		ev.Status = next.Status
 	case pendopo.ActReportVerify, pendopo.ActReportReject, pendopo.ActReportArchive, pendopo.ActReportExtend:
 		ev.Public = true
 	case pendopo.ActReportAnswer:
@@ -388,9 +408,28 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 	if r.Status == pendopo.ReportFollowed {
 		r.Due = 0
 	}
-	var out pendopo.Report
+	var (
+		out   pendopo.Report
+		moved pendopo.Report
+	)
+	if forwardTo != nil {
+		if moved, err = a.forwardedCopy(ctx, r, *forwardTo, now); err != nil {
+			return r, err
+		}
+		ev.Target = moved.Number
+	}
 	err = a.commit(ctx, func(tx pendopo.Store) error {
 		var err error
+		if forwardTo != nil {
+			if err := a.fileForwarded(ctx, tx, moved, r); err != nil {
+				return err
+			}
+			got, err := tx.ReportByNumber(ctx, moved.Number)
+			if err != nil {
+				return err
+			}
+			r.MergedInto = got.ID
+		}
 		if out, err = tx.UpdateReport(ctx, r); err != nil {
 			return err
 		}
@@ -404,6 +443,58 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 	}
 	out.Sealed, out.ReporterKey = nil, ""
 	return out, err
+}
+
+// forwardedCopy is report r as it starts again in region to: a new
+// number there, received today on its calendar, the reporter sealed anew
+// under the new number, the photos and the link to a service kept only
+// where they still make sense.
+func (a *App) forwardedCopy(ctx context.Context, r pendopo.Report, to pendopo.Region, now time.Time) (pendopo.Report, error) {
+	rp, err := a.openReporter(r)
+	if err != nil {
+		return r, err
+	}
+	c := pendopo.Report{
+		Number: pendopo.NewTrackingNumber(to.Code, now), Region: to.Code, Kind: r.Kind, Category: r.Category,
+		Title: r.Title, Description: r.Description, Location: r.Location, Privacy: r.Privacy,
+		ReportState: pendopo.ReportState{Status: pendopo.ReportReceived}, ReporterID: r.ReporterID, ReporterKey: r.ReporterKey,
+		Received: a.today(to.Code), CreatedAt: now,
+	}
+	if r.ServiceID != 0 {
+		if v, err := a.ServiceView(ctx, r.ServiceID); err == nil && (v.Service.RegionCode == to.Code || v.Service.RegionCode == to.ParentCode) {
+			c.ServiceID, c.Component = r.ServiceID, r.Component
+		}
+	}
+	if c.Sealed, err = a.sealReporter(c.Number, rp); err != nil {
+		return c, err
+	}
+	cal, err := a.calendar(ctx, a.store, to.Code)
+	if err != nil {
+		return c, err
+	}
+	c.Due = pendopo.ReportDue(c.Kind, c.ReportState, c.Received, 0, cal)
+	return c, nil
+}
+
+// fileForwarded stores the copy of a forwarded report with its photos
+// and a first public line saying where it came from.
+func (a *App) fileForwarded(ctx context.Context, tx pendopo.Store, c, from pendopo.Report) error {
+	got, err := tx.CreateReport(ctx, c)
+	if err != nil {
+		return err
+	}
+	photos, err := tx.ReportPhotos(ctx, []int64{from.ID})
+	if err != nil {
+		return err
+	}
+	for _, p := range photos[from.ID] {
+		p.ReportID = got.ID
+		if err := tx.AddReportPhoto(ctx, p); err != nil {
+			return err
+		}
+	}
+	return tx.AddReportEvent(ctx, pendopo.ReportEvent{ReportID: got.ID, At: c.CreatedAt, Action: "forwarded", Status: pendopo.ReportReceived,
+		Target: from.Number, Public: true})
 }
 
 // reportRole is the role under which who acts on r, as others see it.
@@ -686,19 +777,26 @@ var reportNotice = map[pendopo.ReportAction]pendopo.Text{
 	pendopo.ActReportVerify:   pendopo.T("Laporan %[1]s sudah diverifikasi.", "Report %[1]s was verified."),
 	pendopo.ActReportDispose:  pendopo.T("Laporan %[1]s diteruskan ke perangkat daerah yang berwenang; tindak lanjut paling lambat %[2]s.", "Report %[1]s was sent to the responsible agency; follow-up due by %[2]s."),
 	pendopo.ActReportForward:  pendopo.T("Laporan %[1]s dilimpahkan: %[3]s", "Report %[1]s was forwarded: %[3]s"),
+	// A forwarding to another region on Pendopo: the report goes on there.
+	"forward-region": pendopo.T("Laporan %[1]s dilimpahkan ke daerah yang berwenang dan berlanjut sebagai laporan %[4]s; kabar selanjutnya ada di laporan itu. Alasan: %[3]s",
+		"Report %[1]s was forwarded to the region responsible and goes on as report %[4]s; further news is on that report. Reason: %[3]s"),
 	pendopo.ActReportAnswer:   pendopo.T("Laporan %[1]s dijawab: %[3]s", "Report %[1]s was answered: %[3]s"),
 	pendopo.ActReportComplete: pendopo.T("Laporan %[1]s selesai. Beri penilaian atau buka kembali dalam 10 hari bila belum beres.", "Report %[1]s is completed. Rate it, or reopen it within 10 days if the problem remains."),
 	pendopo.ActReportReject:   pendopo.T("Laporan %[1]s tidak dapat ditindaklanjuti: %[3]s", "Report %[1]s cannot be followed up: %[3]s"),
 	pendopo.ActReportArchive:  pendopo.T("Laporan %[1]s diarsipkan: %[3]s", "Report %[1]s was archived: %[3]s"),
 	pendopo.ActReportExtend:   pendopo.T("Waktu menjawab permintaan informasi %[1]s diperpanjang: %[3]s", "The time to answer information request %[1]s was extended: %[3]s"),
-	pendopo.ActReportMerge:    pendopo.T("Laporan %[1]s digabung dengan laporan lain tentang masalah yang sama; kabar selanjutnya ada di laporan itu.", "Report %[1]s was merged with another report of the same problem; further news is on that report."),
+	pendopo.ActReportMerge:    pendopo.T("Laporan %[1]s digabung dengan laporan %[4]s tentang masalah yang sama; kabar selanjutnya ada di laporan itu.", "Report %[1]s was merged with report %[4]s about the same problem; further news is on that report."),
 }
 
 // tellReporter queues the reporter's notice of ev: in the inbox and by
 // email or SMS for an account, by email or SMS for a contact. Anonymous
 // reporters' identity is opened only for this delivery.
 func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Report, ev pendopo.ReportEvent) error {
-	text, ok := reportNotice[ev.Action]
+	action := string(ev.Action)
+	if ev.Action == pendopo.ActReportForward && r.MergedInto != 0 {
+		action = "forward-region"
+	}
+	text, ok := reportNotice[pendopo.ReportAction(action)]
 	if !ok {
 		return nil
 	}
@@ -710,7 +808,7 @@ func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Repo
 	if r.Due != 0 {
 		due = r.Due.String()
 	}
-	body := pendopo.T(fmt.Sprintf(text.ID, r.Number, due, ev.Note), fmt.Sprintf(text.EN, r.Number, due, ev.Note))
+	body := pendopo.T(fmt.Sprintf(text.ID, r.Number, due, ev.Note, ev.Target), fmt.Sprintf(text.EN, r.Number, due, ev.Note, ev.Target))
 	title := pendopo.T("Laporan "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).ID), "Report "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).EN))
 	link := "/laporan/" + r.Number
 	key := "report:" + r.Number + ":" + strconv.Itoa(r.Rev)
@@ -749,25 +847,27 @@ func (a *App) reportStatusTitle(s pendopo.ReportStatus) pendopo.Text {
 	return pendopo.T("Diarsipkan", "Archived")
 }
 
-// ExportReports lists every public report of a region for open data,
-// oldest first, without personal data.
-func (a *App) ExportReports(ctx context.Context, region string) ([]PublicReport, error) {
+// ExportReports walks every public report of a region for open data,
+// oldest first and a page at a time, without personal data: each page
+// goes to each, so that a region with a million reports streams out in
+// little memory. The walk follows ids, which counts nothing and skips no
+// rows, however far in.
+func (a *App) ExportReports(ctx context.Context, region string, each func([]PublicReport) error) error {
 	if _, err := a.Region(ctx, region); err != nil {
-		return nil, err
+		return err
 	}
-	var out []PublicReport
-	for page := 1; ; page++ {
-		list, total, err := a.PublicReports(ctx, pendopo.ReportFilter{Region: region, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
-		if err != nil {
-			return nil, err
+	var after int64
+	for {
+		list, _, err := a.PublicReports(ctx, pendopo.ReportFilter{Region: region, ByID: true, AfterID: after, NoTotal: true,
+			Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+		if err != nil || len(list) == 0 {
+			return err
 		}
-		out = append(out, list...)
-		if page*pendopo.MaxPerPage >= total {
-			break
+		if err := each(list); err != nil {
+			return err
 		}
+		after = list[len(list)-1].ID
 	}
-	slices.Reverse(out)
-	return out, nil
 }
 
 // SimilarReports finds open public reports that may be the same problem

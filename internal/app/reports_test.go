@@ -372,3 +372,94 @@ func TestReporterIsTold(t *testing.T) {
 		t.Errorf("Budi's inbox: %+v", in2)
 	}
 }
+
+// A coordinator forwards a report to its province on Pendopo: it goes on
+// there as a new report with a new number and the same privacy, its
+// photos and its reporter (who is told, and still anonymous), while the
+// original closes pointing at it.
+func TestReportForwardedToAnotherRegion(t *testing.T) {
+	f := newReportFixture(t)
+	af := appFixture{accounts: f.accounts}
+	province := staff(t, f.accounts, "Koordinator Provinsi", pendopo.RoleRegionAdmin, "")
+	province.Roles[0].Region = "33"
+	r, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jpeg := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}
+	photo, err := f.AddReportPhoto(ctx, f.budi, r.Number, "", bytes.NewReader(jpeg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ActOnReport(ctx, f.coordinator, r.Number, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
+		t.Fatal(err)
+	}
+	pending(t, af)
+	for _, tt := range []struct {
+		who    app.Actor
+		act    app.ReportAct
+		reject pendopo.ErrorKind
+	}{
+		{f.dishub, app.ReportAct{Action: pendopo.ActReportForward, Region: "33", Note: "Jalan provinsi."}, pendopo.KindForbidden},
+		{f.coordinator, app.ReportAct{Action: pendopo.ActReportForward, Region: "33", Note: " "}, pendopo.KindInvalid},
+		{f.coordinator, app.ReportAct{Action: pendopo.ActReportForward, Region: "33.74", Note: "Jalan provinsi."}, pendopo.KindInvalid},
+		{f.coordinator, app.ReportAct{Action: pendopo.ActReportForward, Region: "99", Note: "Jalan provinsi."}, pendopo.KindInvalid},
+	} {
+		if _, err := f.ActOnReport(ctx, tt.who, r.Number, tt.act); kind(err) != tt.reject {
+			t.Errorf("%s forwarding to %q: %v, want %s", tt.who.Name, tt.act.Region, err, tt.reject)
+		}
+	}
+	old, err := f.ActOnReport(ctx, f.coordinator, r.Number, app.ReportAct{Action: pendopo.ActReportForward, Region: "33",
+		Note: "Jl. Pandanaran ruas jalan provinsi."})
+	if err != nil || old.Status != pendopo.ReportDone || old.ClosedAt.IsZero() || old.MergedInto == 0 {
+		t.Fatalf("forwarded: %+v %v", old, err)
+	}
+	ov, err := f.ReportFor(ctx, f.budi, r.Number, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := ov.Events[len(ov.Events)-1]
+	moved := last.Target
+	if last.Action != pendopo.ActReportForward || !last.Public || !strings.HasPrefix(moved, "33-") {
+		t.Fatalf("the forwarding line: %+v", last)
+	}
+	// The new report waits for the province's coordinator, on its clock.
+	nv, err := f.ReportFor(ctx, province, moved, "")
+	if err != nil || !nv.Coordinator || nv.Region != "33" || nv.Status != pendopo.ReportReceived || nv.Due != pendopo.DateDay(2026, 12, 2) ||
+		nv.Title != r.Title || nv.Privacy != pendopo.PrivacyAnonymous || len(nv.Photos) != 1 || nv.Photos[0].Addr != photo.Addr {
+		t.Fatalf("the province's report: %+v %v", nv, err)
+	}
+	if nv.ReporterName != "" || nv.ReporterContact != "" || nv.ReporterID != 0 || nv.Events[0].Action != "forwarded" || nv.Events[0].Target != r.Number {
+		t.Errorf("the province sees: %q %q %d %+v", nv.ReporterName, nv.ReporterContact, nv.ReporterID, nv.Events[0])
+	}
+	// Budi still owns both; the old one takes no more rating or reopening.
+	mine, err := f.ReportFor(ctx, f.budi, moved, "")
+	if err != nil || !mine.Mine || mine.ReporterName != "Budi Santoso" {
+		t.Fatalf("Budi's view of the new report: %+v %v", mine, err)
+	}
+	if list, total, _ := f.MyReports(ctx, f.budi, pendopo.Page{}); total != 2 || len(list) != 2 {
+		t.Errorf("Budi's reports: %d", total)
+	}
+	for _, a := range []pendopo.ReportAction{pendopo.ActReportRate, pendopo.ActReportReopen} {
+		if _, err := f.ActOnReport(ctx, f.budi, r.Number, app.ReportAct{Action: a, Rating: 5, Note: "Belum."}); kind(err) != pendopo.KindConflict {
+			t.Errorf("%s on the forwarded report: %v", a, err)
+		}
+	}
+	if msgs := pending(t, af)["budi@contoh.id"]; len(msgs) != 1 || !strings.Contains(msgs[0].Body, moved) {
+		t.Errorf("Budi is told the new number: %+v", msgs)
+	}
+	// The public sees the new report, not the old one twice.
+	if _, err := f.ReportFor(ctx, app.Actor{}, r.Number, ""); kind(err) != pendopo.KindNotFound {
+		t.Errorf("the old report is public: %v", err)
+	}
+	if _, err := f.ReportFor(ctx, app.Actor{}, moved, ""); err != nil {
+		t.Errorf("the new report is not public: %v", err)
+	}
+	// The province may hand it back to a kota of its own.
+	if got := f.ForwardRegions("33"); len(got) != 35 {
+		t.Errorf("a province forwards to its %d kabupaten and kota", len(got))
+	}
+	if got := f.ForwardRegions("33.74"); len(got) != 35 || got[0].Code != "33" {
+		t.Errorf("a kota forwards to its province and 34 neighbours: %d", len(got))
+	}
+}

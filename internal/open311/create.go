@@ -163,7 +163,7 @@ func (s *server) create(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{root: "service_requests", item: "request", total: -1,
+	return reply{root: "service_requests", item: "request",
 		list: []any{createdOut{ID: rep.Number, Notice: opt(notice(rep).In(middleware.Lang(ctx)))}}}, nil
 }
 

@@ -69,9 +69,11 @@ type reply struct {
 	root, item string
 	list       []any
 	one        any
-	// total is the number of entries on all pages of a paged list, sent
-	// as X-Total-Count; -1 for lists that are not paged.
-	total int
+	// next is the page after this one of a paged list, sent as a Link
+	// header (RFC 8288) with rel="next"; 0 when this is the last page.
+	// Counting every match of a busy region costs too much to send a
+	// total.
+	next int
 }
 
 // resource is one row of the route table.
@@ -197,8 +199,12 @@ func (s *server) serve(c *call, rs *resource) {
 	}
 	h := c.w.Header()
 	setType(h, c.json)
-	if rep.total >= 0 && rep.list != nil {
-		h.Set("X-Total-Count", strconv.Itoa(rep.total))
+	if rep.next > 0 {
+		u := *c.r.URL
+		q := u.Query()
+		q.Set("page", strconv.Itoa(rep.next))
+		u.RawQuery = q.Encode()
+		h.Set("Link", "<"+s.base(c.r)+u.RequestURI()+`>; rel="next"`)
 	}
 	switch {
 	case rs.method == http.MethodGet && !c.keyed:
@@ -325,7 +331,7 @@ func (s *server) fail(c *call, err error) {
 	h := c.w.Header()
 	setType(h, c.json)
 	h.Set("Cache-Control", "no-store")
-	h.Del("X-Total-Count")
+	h.Del("Link")
 	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
 		h.Set("Access-Control-Allow-Origin", "*") // so that browser apps can show the error
 	}

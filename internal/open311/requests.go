@@ -306,6 +306,15 @@ func parseWindow(q url.Values, now time.Time) (since, until time.Time, err error
 	return start, end.Add(time.Microsecond), nil
 }
 
+// nextPage is the page after page when total (as a NoTotal list
+// returns it) says one follows, or 0.
+func nextPage(page pendopo.Page, total int) int {
+	if total > page.Offset()+page.PerPage {
+		return page.Page + 1
+	}
+	return 0
+}
+
 // parsePage reads the paging extension's page and page_size.
 func parsePage(q url.Values) (pendopo.Page, error) {
 	p := pendopo.Page{Page: 1, PerPage: DefaultPageSize}
@@ -338,7 +347,7 @@ func (s *server) requests(c *call) (reply, error) {
 		return reply{}, err
 	}
 	f := pendopo.ReportFilter{Region: q.region, Numbers: q.numbers, Categories: q.categories, Statuses: q.statuses,
-		Since: q.since, Until: q.until, Page: q.page}
+		Since: q.since, Until: q.until, Page: q.page, NoTotal: true}
 	reports, total, err := s.app.PublicReports(ctx, f)
 	if err != nil {
 		return reply{}, err
@@ -347,7 +356,7 @@ func (s *server) requests(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{root: "service_requests", item: "request", list: list, total: total}, nil
+	return reply{root: "service_requests", item: "request", list: list, next: nextPage(q.page, total)}, nil
 }
 
 // publicReport finds the public report with a tracking number, or a 404
@@ -387,7 +396,7 @@ func (s *server) request(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{root: "service_requests", item: "request", list: list, total: -1}, nil
+	return reply{root: "service_requests", item: "request", list: list}, nil
 }
 
 type tokenOut struct {
@@ -406,5 +415,5 @@ func (s *server) token(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{root: "service_requests", item: "request", list: []any{tokenOut{ID: r.Number, Token: c.arg}}, total: -1}, nil
+	return reply{root: "service_requests", item: "request", list: []any{tokenOut{ID: r.Number, Token: c.arg}}}, nil
 }

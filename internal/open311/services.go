@@ -147,7 +147,7 @@ func (s *server) services(c *call) (reply, error) {
 	for i, cat := range pendopo.ReportCategories {
 		list[i] = serviceOf(cat)
 	}
-	return reply{root: "services", item: "service", list: list, total: -1}, nil
+	return reply{root: "services", item: "service", list: list}, nil
 }
 
 type definitionOut struct {

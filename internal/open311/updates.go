@@ -67,7 +67,7 @@ func (s *server) updates(c *call) (reply, error) {
 		return reply{}, err
 	}
 	list, total, err := s.app.PublicReportUpdates(ctx, pendopo.ReportEventFilter{Region: region, Since: since, Until: until,
-		Actions: updateActions, Page: page})
+		Actions: updateActions, Page: page, NoTotal: true})
 	if err != nil {
 		return reply{}, err
 	}
@@ -81,5 +81,5 @@ func (s *server) updates(c *call) (reply, error) {
 		out[i] = updateOut{ID: strconv.FormatInt(u.ID, 10), RequestID: u.Report.Number, Status: openStatus(u.Status),
 			Updated: stamp(u.At, u.Report.Region), Description: updateText(u.ReportEvent, agency)}
 	}
-	return reply{root: "service_request_updates", item: "request_update", list: out, total: total}, nil
+	return reply{root: "service_request_updates", item: "request_update", list: out, next: nextPage(page, total)}, nil
 }

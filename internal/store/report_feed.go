@@ -52,13 +52,19 @@ func (db *DB) ReportEventsIn(ctx context.Context, f pendopo.ReportEventFilter) (
 		from += " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := db.read().QueryRowContext(ctx, db.q(`SELECT COUNT(*)`+from), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count report events: %w", err)
+	if !f.NoTotal {
+		if err := db.read().QueryRowContext(ctx, db.q(`SELECT COUNT(*)`+from), args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count report events: %w", err)
+		}
 	}
 	pg := f.Page.Normalize()
+	limit := pg.PerPage
+	if f.NoTotal {
+		limit++
+	}
 	rows, err := db.read().QueryContext(ctx, db.q(`SELECT e.id, e.report_id, e.at, e.actor_id, e.actor_role, e.action,
 		e.status, e.note, e.agency, e.target, e.public`+from+` ORDER BY e.at, e.id LIMIT ? OFFSET ?`),
-		append(args, pg.PerPage, pg.Offset())...)
+		append(args, limit, pg.Offset())...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list report events: %w", err)
 	}
@@ -74,6 +80,10 @@ func (db *DB) ReportEventsIn(ctx context.Context, f pendopo.ReportEventFilter) (
 		}
 		e.ActorID, e.At = actor.Int64, e.At.UTC()
 		out = append(out, e)
+	}
+	if f.NoTotal {
+		total = pg.Offset() + len(out)
+		out = out[:min(len(out), pg.PerPage)]
 	}
 	return out, total, rows.Err()
 }

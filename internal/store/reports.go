@@ -183,24 +183,38 @@ func (db *DB) Reports(ctx context.Context, f pendopo.ReportFilter) ([]pendopo.Re
 	if len(f.Numbers) > 0 {
 		add("number IN ("+placeholders(len(f.Numbers))+")", anys(f.Numbers)...)
 	}
-	if len(f.Categories) > 0 {
+	if len(f.Categories) == 1 {
+		add("category = ?", f.Categories[0]) // so that the category index also gives the order
+	} else if len(f.Categories) > 0 {
 		add("category IN ("+placeholders(len(f.Categories))+")", anys(f.Categories)...)
+	}
+	if f.ByID && f.AfterID != 0 {
+		add("id > ?", f.AfterID)
 	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := db.read().QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM reports`+cond), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count reports: %w", err)
+	if !f.NoTotal {
+		if err := db.read().QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM reports`+cond), args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count reports: %w", err)
+		}
 	}
 	order := " ORDER BY created_at DESC, id DESC"
-	if f.ByDue {
+	switch {
+	case f.ByDue:
 		order = " ORDER BY CASE WHEN due = 0 THEN 1 ELSE 0 END, due, created_at, id"
+	case f.ByID:
+		order = " ORDER BY id"
 	}
 	pg := f.Page.Normalize()
+	limit := pg.PerPage
+	if f.NoTotal {
+		limit++ // one more tells whether another page follows
+	}
 	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+reportColumns+` FROM reports`+cond+order+` LIMIT ? OFFSET ?`),
-		append(args, pg.PerPage, pg.Offset())...)
+		append(args, limit, pg.Offset())...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list reports: %w", err)
 	}
@@ -212,6 +226,10 @@ func (db *DB) Reports(ctx context.Context, f pendopo.ReportFilter) ([]pendopo.Re
 			return nil, 0, fmt.Errorf("list reports: %w", err)
 		}
 		out = append(out, r)
+	}
+	if f.NoTotal {
+		total = pg.Offset() + len(out)
+		out = out[:min(len(out), pg.PerPage)]
 	}
 	return out, total, rows.Err()
 }

@@ -74,6 +74,8 @@ func (s *Server) consoleReports(w http.ResponseWriter, r *http.Request) error {
 type consoleReportPage struct {
 	reportPage
 	Today pendopo.Day
+	// Regions are where a coordinator may forward a report on Pendopo.
+	Regions []pendopo.Region
 }
 
 func (s *Server) consoleReportData(r *http.Request) (consoleReportPage, error) {
@@ -91,7 +93,11 @@ func (s *Server) consoleReportData(r *http.Request) (consoleReportPage, error) {
 	data.Noindex = true
 	data.Crumbs = []Crumb{{data.T("admin.title"), "/admin"}, {data.Theme.Name, "/admin/daerah/" + v.Region},
 		{data.T("rqueue.title"), "/admin/daerah/" + v.Region + "/laporan"}, {v.Number, ""}}
-	return consoleReportPage{reportPage: data, Today: pendopo.DayOf(s.app.Now(), pendopo.RegionZone(v.Region))}, nil
+	page := consoleReportPage{reportPage: data, Today: pendopo.DayOf(s.app.Now(), pendopo.RegionZone(v.Region))}
+	if v.Coordinator {
+		page.Regions = s.app.ForwardRegions(v.Region)
+	}
+	return page, nil
 }
 
 func (s *Server) consoleReport(w http.ResponseWriter, r *http.Request) error {
@@ -122,7 +128,7 @@ func (s *Server) consoleReportAct(w http.ResponseWriter, r *http.Request) error 
 	rev, _ := strconv.Atoi(r.PostFormValue("rev"))
 	number := r.PathValue("number")
 	_, err := s.app.ActOnReport(r.Context(), current(r).Actor, number, app.ReportAct{Action: action, Note: r.PostFormValue("note_" + string(action)),
-		Agency: r.PostFormValue("agency"), Target: r.PostFormValue("target"), Rev: rev})
+		Agency: r.PostFormValue("agency"), Region: r.PostFormValue("region"), Target: r.PostFormValue("target"), Rev: rev})
 	if err != nil {
 		form, ferr := formErrors(err, middleware.Lang(r.Context()))
 		if ferr != nil {

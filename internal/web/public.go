@@ -38,6 +38,9 @@ func pageNum(r *http.Request) int {
 // pager is the data of a pagination nav.
 type pager struct {
 	Page, Pages, Total int
+	// Uncounted lists do not know their number of pages, only whether
+	// another follows (Pages is then at most Page+1).
+	Uncounted bool
 	// Link is the URL of this list without the page parameter, ending in
 	// "?" or "&" so that "hal=N" can follow.
 	Link string
@@ -51,6 +54,14 @@ func newPager(r *http.Request, page, perPage, total int) pager {
 		link += enc + "&"
 	}
 	return pager{Page: page, Pages: (total + perPage - 1) / perPage, Total: total, Link: link}
+}
+
+// newUncountedPager pages a list read with NoTotal, whose total says only
+// whether another page follows.
+func newUncountedPager(r *http.Request, page, perPage, total int) pager {
+	p := newPager(r, page, perPage, total)
+	p.Uncounted, p.Total = true, 0
+	return p
 }
 
 func (s *Server) regionPage(r *http.Request, reg pendopo.Region, title string) Page {

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/pendopo/pendopo/internal/app"
 )
 
 // Open data: a region's public reports as CSV and GeoJSON. Confidential
@@ -16,30 +19,44 @@ var reportCSVHeader = []string{"nomor", "jenis", "kategori", "judul", "uraian", 
 	"jawaban", "lintang", "bujur", "alamat", "penilaian"}
 
 func (s *Server) reportsCSV(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.app.ExportReports(r.Context(), r.PathValue("code"))
-	if err != nil {
+	code := r.PathValue("code")
+	if _, err := s.app.Region(r.Context(), code); err != nil {
 		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="laporan-`+r.PathValue("code")+`.csv"`)
+	h.Set("Content-Disposition", `attachment; filename="laporan-`+code+`.csv"`)
 	h.Set("Cache-Control", "public, max-age=300")
 	cw := csv.NewWriter(w)
 	cw.Write(reportCSVHeader)
-	for _, rep := range list {
-		lat, lng := "", ""
-		if rep.Location.Has() {
-			lat, lng = strconv.FormatFloat(*rep.Location.Lat, 'f', 6, 64), strconv.FormatFloat(*rep.Location.Lng, 'f', 6, 64)
+	err := s.app.ExportReports(r.Context(), code, func(list []app.PublicReport) error {
+		for _, rep := range list {
+			lat, lng := "", ""
+			if rep.Location.Has() {
+				lat, lng = strconv.FormatFloat(*rep.Location.Lat, 'f', 6, 64), strconv.FormatFloat(*rep.Location.Lng, 'f', 6, 64)
+			}
+			rating := ""
+			if rep.Rating > 0 {
+				rating = strconv.Itoa(rep.Rating)
+			}
+			cw.Write([]string{rep.Number, string(rep.Kind), rep.Category, csvSafe(rep.Title), csvSafe(rep.Description), string(rep.Status), rep.Agency,
+				rep.CreatedAt.Format(time.RFC3339), rep.UpdatedAt.Format(time.RFC3339), csvSafe(rep.Answer), lat, lng, csvSafe(rep.Location.Address), rating})
 		}
-		rating := ""
-		if rep.Rating > 0 {
-			rating = strconv.Itoa(rep.Rating)
-		}
-		cw.Write([]string{rep.Number, string(rep.Kind), rep.Category, csvSafe(rep.Title), csvSafe(rep.Description), string(rep.Status), rep.Agency,
-			rep.CreatedAt.Format(time.RFC3339), rep.UpdatedAt.Format(time.RFC3339), csvSafe(rep.Answer), lat, lng, csvSafe(rep.Location.Address), rating})
+		cw.Flush()
+		return cw.Error()
+	})
+	return s.streamed(r, err)
+}
+
+// streamed ends an export that failed after it began: the status and
+// part of the body are sent already, so the error is logged and the
+// connection cut, which tells the client the file is incomplete.
+func (s *Server) streamed(r *http.Request, err error) error {
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "export cut short", "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }
 
 // csvSafe keeps a cell from being read as a formula by spreadsheets.
@@ -48,11 +65,6 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-type geoJSON struct {
-	Type     string       `json:"type"`
-	Features []geoFeature `json:"features"`
 }
 
 type geoFeature struct {
@@ -67,23 +79,40 @@ type geoPoint struct {
 }
 
 func (s *Server) reportsGeoJSON(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.app.ExportReports(r.Context(), r.PathValue("code"))
-	if err != nil {
+	code := r.PathValue("code")
+	if _, err := s.app.Region(r.Context(), code); err != nil {
 		return err
-	}
-	fc := geoJSON{Type: "FeatureCollection", Features: []geoFeature{}}
-	for _, rep := range list {
-		if !rep.Location.Has() {
-			continue
-		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature",
-			Geometry: &geoPoint{Type: "Point", Coordinates: [2]float64{*rep.Location.Lng, *rep.Location.Lat}},
-			Properties: map[string]any{"nomor": rep.Number, "jenis": rep.Kind, "kategori": rep.Category, "judul": rep.Title,
-				"status": rep.Status, "perangkat_daerah": rep.Agency, "dilaporkan": rep.CreatedAt.Format(time.RFC3339),
-				"jawaban": rep.Answer, "url": "/laporan/" + rep.Number, "terbuka": rep.Status.Open()}})
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/geo+json")
 	h.Set("Cache-Control", "public, max-age=300")
-	return json.NewEncoder(w).Encode(fc)
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`{"type":"FeatureCollection","features":[`)
+	first := true
+	err := s.app.ExportReports(r.Context(), code, func(list []app.PublicReport) error {
+		for _, rep := range list {
+			if !rep.Location.Has() {
+				continue
+			}
+			b, err := json.Marshal(geoFeature{Type: "Feature",
+				Geometry: &geoPoint{Type: "Point", Coordinates: [2]float64{*rep.Location.Lng, *rep.Location.Lat}},
+				Properties: map[string]any{"nomor": rep.Number, "jenis": rep.Kind, "kategori": rep.Category, "judul": rep.Title,
+					"status": rep.Status, "perangkat_daerah": rep.Agency, "dilaporkan": rep.CreatedAt.Format(time.RFC3339),
+					"jawaban": rep.Answer, "url": "/laporan/" + rep.Number, "terbuka": rep.Status.Open()}})
+			if err != nil {
+				return err
+			}
+			if !first {
+				bw.WriteByte(',')
+			}
+			first = false
+			bw.Write(b)
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return s.streamed(r, err)
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }

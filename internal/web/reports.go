@@ -77,6 +77,13 @@ func (p Page) CategoryTitle(code string) string {
 // ReportStatusLabel names a report status.
 func (p Page) ReportStatusLabel(s pendopo.ReportStatus) string { return p.T("rstatus." + string(s)) }
 
+// IsReportNumber tells a history line's target that is another report
+// (a merge, a forwarding to another region), to link to it.
+func (p Page) IsReportNumber(s string) bool {
+	_, err := pendopo.ParseTrackingNumber(s)
+	return err == nil
+}
+
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
 	if err != nil {
@@ -375,7 +382,7 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := pendopo.ReportFilter{Region: reg.Code, Page: pendopo.Page{Page: pageNum(r), PerPage: listPage}}
+	f := pendopo.ReportFilter{Region: reg.Code, Page: pendopo.Page{Page: pageNum(r), PerPage: listPage}, NoTotal: true}
 	if c := q.Get("kategori"); c != "" {
 		if _, ok := pendopo.ReportCategoryByCode(c); ok {
 			f.Category = c
@@ -399,7 +406,7 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 	p := s.regionPage(r, reg, "")
 	p.Title = p.T("report.list_title", reg.Name)
 	p.Crumbs = append(regionCrumbs(p, reg, nil), Crumb{p.T("report.crumb"), ""})
-	data := reportListPage{Page: p, Region: reg, Reports: list, Pager: newPager(r, f.Page.Page, listPage, total),
+	data := reportListPage{Page: p, Region: reg, Reports: list, Pager: newUncountedPager(r, f.Page.Page, listPage, total),
 		Category: f.Category, Status: q.Get("status"), Kind: string(f.Kind), Categories: pendopo.ReportCategories}
 	if q.Get("pesan") == "terkirim" {
 		data.Notice = p.T("report.received")

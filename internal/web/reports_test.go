@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -167,6 +168,35 @@ func TestReportConsole(t *testing.T) {
 	got, _ := p.App.Store().ReportByNumber(ctx, r.Number)
 	if got.Status != pendopo.ReportFollowed || got.Answer == "" {
 		t.Errorf("after the answer: %s %q", got.Status, got.Answer)
+	}
+	// Forwarding to another region on Pendopo: the coordinator chooses it
+	// from the province and its kabupaten and kota; the officer cannot.
+	if page := p.GetAs(t, "/admin/laporan/"+r.Number, dukcapil); strings.Contains(page.Body, `name="region"`) {
+		t.Error("an agency officer is offered forwarding to another region")
+	}
+	page = p.GetAs(t, "/admin/laporan/"+r.Number, p.RegionAdmin)
+	if !strings.Contains(page.Body, `<option value="33">Provinsi Jawa Tengah</option>`) || !strings.Contains(page.Body, `<option value="33.22">`) {
+		t.Errorf("the forwarding choices lack the province or a neighbour")
+	}
+	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"forward"}, "region": {"33.74"}, "note_forward": {"Salah daerah."}}, p.RegionAdmin); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-region"`) {
+		t.Errorf("forwarding to itself: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"forward"}, "region": {"33"}, "note_forward": {"Kewenangan provinsi."}}, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("forward to the province: %d", res.StatusCode)
+	}
+	page = p.GetAs(t, "/admin/laporan/"+r.Number, p.RegionAdmin)
+	m := regexp.MustCompile(`<a href="/admin/laporan/(33-[0-9A-Z-]+)">`).FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatalf("the history does not link the province's report")
+	}
+	// The report is confidential: the province's coordinator sees it with
+	// its reporter, the public does not see it at all.
+	prov := p.Officer(t, "Koordinator Jateng", "koordinator@jatengprov.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33"})
+	if page := p.GetAs(t, "/admin/laporan/"+m[1], prov); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Pak Joko") || !strings.Contains(page.Body, r.Number) {
+		t.Errorf("the province's view: %d", page.StatusCode)
+	}
+	if res := p.Get(t, "/laporan/"+m[1]); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a confidential forwarded report is public: %d", res.StatusCode)
 	}
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -86,6 +87,39 @@ func testReports(t *testing.T, s pendopo.Store) {
 	}
 	if got := list(pendopo.ReportFilter{Since: t1.Add(time.Minute), Until: t1.Add(3 * time.Minute)}); len(got) != 2 || !got[anon.ID] || !got[secret.ID] {
 		t.Errorf("created in a window: %v", got)
+	}
+	// Paging without a count: the total tells only whether a page follows.
+	numbers := func(l []pendopo.Report) []string {
+		var out []string
+		for _, r := range l {
+			out = append(out, r.Number)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		f     pendopo.ReportFilter
+		want  []string
+		total int
+	}{
+		{pendopo.ReportFilter{Region: "33.74", NoTotal: true, Page: pendopo.Page{Page: 1, PerPage: 2}}, []string{far.Number, secret.Number}, 3},
+		{pendopo.ReportFilter{Region: "33.74", NoTotal: true, Page: pendopo.Page{Page: 2, PerPage: 2}}, []string{anon.Number, pub.Number}, 4},
+		{pendopo.ReportFilter{Region: "33.74", NoTotal: true, Page: pendopo.Page{Page: 1, PerPage: 4}}, []string{far.Number, secret.Number, anon.Number, pub.Number}, 4},
+		// Walking by id, oldest first, after a given id.
+		{pendopo.ReportFilter{Region: "33.74", ByID: true, NoTotal: true, Page: pendopo.Page{PerPage: 2}}, []string{pub.Number, anon.Number}, 3},
+		{pendopo.ReportFilter{Region: "33.74", ByID: true, AfterID: anon.ID, NoTotal: true, Page: pendopo.Page{PerPage: 2}}, []string{secret.Number, far.Number}, 2},
+		{pendopo.ReportFilter{Region: "33.74", ByID: true, AfterID: far.ID, NoTotal: true}, nil, 0},
+		// One category uses the category index; several an IN list.
+		{pendopo.ReportFilter{Region: "33.74", Categories: []string{"jalan"}}, nil, 0},
+		{pendopo.ReportFilter{Region: "33.74", Categories: []string{"penerangan-jalan"}, Public: true}, []string{anon.Number, pub.Number}, 2},
+		{pendopo.ReportFilter{Region: "33.74", Categories: []string{"jalan", "penerangan-jalan"}, Public: true}, []string{anon.Number, pub.Number}, 2},
+	} {
+		l, total, err := s.Reports(ctx, tt.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := numbers(l); !slices.Equal(got, tt.want) || total != tt.total {
+			t.Errorf("%+v: %v (total %d), want %v (total %d)", tt.f, got, total, tt.want, tt.total)
+		}
 	}
 	byDue, _, _ := s.Reports(ctx, pendopo.ReportFilter{Region: "33.74", ByDue: true})
 	if byDue[len(byDue)-1].ID != pub.ID {
