@@ -19,6 +19,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
 	"github.com/pendopo/pendopo/internal/blob"
+	"github.com/pendopo/pendopo/internal/middleware"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -61,6 +62,8 @@ type App struct {
 	stats atomic.Pointer[pendopo.Stats]
 
 	outbox outboxState // wakes the outbox worker
+	// reportLimit counts reports per reporter (account or contact).
+	reportLimit middleware.Limiter
 }
 
 // Config configures New.
@@ -132,7 +135,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
-		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1}
+		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
+		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}}
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}

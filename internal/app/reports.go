@@ -25,6 +25,14 @@ import (
 // identity is sealed and shown only to themselves, confidential reports
 // never reach the public.
 
+// ReportsPerHour is how many reports one account or contact may file in
+// an hour through the portal or Open311.
+const ReportsPerHour = 10
+
+var errTooManyReports = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
+	"Anda sudah mengirim banyak laporan dalam satu jam terakhir. Coba lagi nanti, atau tambahkan keterangan pada laporan yang sudah ada.",
+	"You have sent many reports in the last hour. Try again later, or add to a report you already sent."))
+
 var errNoReport = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
 	"Laporan tidak ditemukan. Periksa nomor laporannya.", "Report not found. Check its number."))
 
@@ -91,6 +99,13 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		return pendopo.Report{}, invalidParam("key", "Kunci maksimal 100 karakter.", "The key is at most 100 characters.")
 	}
 	now := a.now()
+	// Requests from the network (an actor with an address) are limited per
+	// reporter as well as per address (in the handlers): one account or
+	// contact files at most ReportsPerHour, from however many addresses.
+	rkey := a.reporterKey(who.UserID, in.Contact)
+	if who.IP != "" && (who.UserID != 0 || in.Contact != "") && !a.reportLimit.Allow(rkey, now) {
+		return pendopo.Report{}, errTooManyReports
+	}
 	rp := reporter{UserID: who.UserID, Name: in.Name, Contact: in.Contact}
 	if who.UserID != 0 && rp.Name == "" {
 		if u, err := a.store.User(ctx, who.UserID); err == nil {
@@ -101,7 +116,7 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		Number: pendopo.NewTrackingNumber(reg.Code, now), Region: reg.Code, Kind: in.Kind, Category: in.Category,
 		Title: in.Title, Description: in.Description, ServiceID: in.ServiceID, Component: in.Component,
 		Location: in.Location, Privacy: in.Privacy, ReportState: pendopo.ReportState{Status: pendopo.ReportReceived},
-		ReporterKey: a.reporterKey(who.UserID, in.Contact), Received: a.today(reg.Code), Key: key, CreatedAt: now,
+		ReporterKey: rkey, Received: a.today(reg.Code), Key: key, CreatedAt: now,
 	}
 	if in.Privacy != pendopo.PrivacyAnonymous {
 		r.ReporterID = who.UserID
@@ -260,7 +275,7 @@ type ReportAct struct {
 	// province, a neighbour), where it continues as a new report, or to
 	// Target, an instansi outside Pendopo that is only recorded.
 	Agency, Region, Target string
-	Rating         int
+	Rating                 int
 	// Rev is the revision the actor saw; 0 skips the check.
 	Rev int
 	// Contact identifies a reporter without an account.
@@ -773,10 +788,10 @@ func (a *App) RegionBounds(ctx context.Context, region string) (*pendopo.Bounds,
 
 // reportNotice is what the reporter is told after each action.
 var reportNotice = map[pendopo.ReportAction]pendopo.Text{
-	"submit":                  pendopo.T("Laporan Anda %[1]s diterima dan akan diverifikasi paling lambat %[2]s.", "Your report %[1]s was received and will be verified by %[2]s."),
-	pendopo.ActReportVerify:   pendopo.T("Laporan %[1]s sudah diverifikasi.", "Report %[1]s was verified."),
-	pendopo.ActReportDispose:  pendopo.T("Laporan %[1]s diteruskan ke perangkat daerah yang berwenang; tindak lanjut paling lambat %[2]s.", "Report %[1]s was sent to the responsible agency; follow-up due by %[2]s."),
-	pendopo.ActReportForward:  pendopo.T("Laporan %[1]s dilimpahkan: %[3]s", "Report %[1]s was forwarded: %[3]s"),
+	"submit":                 pendopo.T("Laporan Anda %[1]s diterima dan akan diverifikasi paling lambat %[2]s.", "Your report %[1]s was received and will be verified by %[2]s."),
+	pendopo.ActReportVerify:  pendopo.T("Laporan %[1]s sudah diverifikasi.", "Report %[1]s was verified."),
+	pendopo.ActReportDispose: pendopo.T("Laporan %[1]s diteruskan ke perangkat daerah yang berwenang; tindak lanjut paling lambat %[2]s.", "Report %[1]s was sent to the responsible agency; follow-up due by %[2]s."),
+	pendopo.ActReportForward: pendopo.T("Laporan %[1]s dilimpahkan: %[3]s", "Report %[1]s was forwarded: %[3]s"),
 	// A forwarding to another region on Pendopo: the report goes on there.
 	"forward-region": pendopo.T("Laporan %[1]s dilimpahkan ke daerah yang berwenang dan berlanjut sebagai laporan %[4]s; kabar selanjutnya ada di laporan itu. Alasan: %[3]s",
 		"Report %[1]s was forwarded to the region responsible and goes on as report %[4]s; further news is on that report. Reason: %[3]s"),

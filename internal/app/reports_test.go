@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -461,5 +462,43 @@ func TestReportForwardedToAnotherRegion(t *testing.T) {
 	}
 	if got := f.ForwardRegions("33.74"); len(got) != 35 || got[0].Code != "33" {
 		t.Errorf("a kota forwards to its province and 34 neighbours: %d", len(got))
+	}
+}
+
+// One reporter files at most ReportsPerHour reports from the network, by
+// account or by contact, whatever their address; others are not held up.
+func TestReportRateLimitPerReporter(t *testing.T) {
+	f := newReportFixture(t)
+	budi := f.budi
+	for i := range app.ReportsPerHour + 1 {
+		budi.IP = "10.0.0." + strconv.Itoa(i) // a new address each time
+		_, err := f.SubmitReport(ctx, budi, "33.74", streetLight(pendopo.PrivacyPublic, ""), "")
+		if i < app.ReportsPerHour && err != nil {
+			t.Fatalf("report %d: %v", i+1, err)
+		}
+		if i == app.ReportsPerHour && kind(err) != pendopo.KindRateLimited {
+			t.Fatalf("report %d in an hour: %v", i+1, err)
+		}
+	}
+	sari := f.sari
+	sari.IP = "10.0.0.1"
+	if _, err := f.SubmitReport(ctx, sari, "33.74", streetLight(pendopo.PrivacyPublic, ""), ""); err != nil {
+		t.Errorf("Sari is held up by Budi's limit: %v", err)
+	}
+	// Without an account the contact counts, however it is written.
+	for i := range app.ReportsPerHour + 1 {
+		contact := "Tetangga@Contoh.id"
+		if i%2 == 1 {
+			contact = "tetangga@contoh.id"
+		}
+		_, err := f.SubmitReport(ctx, app.Actor{IP: "10.1.0." + strconv.Itoa(i)}, "33.74", streetLight(pendopo.PrivacyAnonymous, contact), "")
+		if i == app.ReportsPerHour && kind(err) != pendopo.KindRateLimited || i < app.ReportsPerHour && err != nil {
+			t.Fatalf("contact's report %d: %v", i+1, err)
+		}
+	}
+	*f.clock = now.Add(time.Hour)
+	budi.IP = "10.0.0.1"
+	if _, err := f.SubmitReport(ctx, budi, "33.74", streetLight(pendopo.PrivacyPublic, ""), ""); err != nil {
+		t.Errorf("an hour later: %v", err)
 	}
 }
