@@ -651,6 +651,16 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 		if err := tx.AddApplicationEvent(ctx, ev); err != nil {
 			return err
 		}
+		var figures []pendopo.StatDelta
+		if action == pendopo.ActSubmit {
+			figures = pendopo.ApplicationReceivedStats(out)
+		}
+		if next.Status.Final() {
+			figures = append(figures, pendopo.ApplicationClosedStats(out, cal, c.Apply.LeaveWorks)...)
+		}
+		if err := tx.AddStats(ctx, figures); err != nil {
+			return err
+		}
 		return a.announce(ctx, tx, out, c, ev, aud)
 	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {

@@ -142,6 +142,9 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		if err := tx.AddReportEvent(ctx, ev); err != nil {
 			return err
 		}
+		if err := tx.AddStats(ctx, pendopo.ReportReceivedStats(out)); err != nil {
+			return err
+		}
 		return a.tellReporter(ctx, tx, out, ev)
 	})
 	out.Sealed, out.ReporterKey = nil, ""
@@ -327,6 +330,7 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 		return r, invalidParam("note", "Catatan maksimal 4.000 karakter.", "A note is at most 4,000 characters.")
 	}
 	now := a.now()
+	before := r
 	next, err := pendopo.NextReport(r.Kind, r.ReportState, act.Action, act.Note, r.ClosedAt, now)
 	if err != nil {
 		return r, err
@@ -449,6 +453,13 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 			return err
 		}
 		if err := tx.AddReportEvent(ctx, ev); err != nil {
+			return err
+		}
+		figures := pendopo.ReportActionStats(before, act.Action, next, ev.Agency, today, cal)
+		if forwardTo != nil {
+			figures = append(figures, pendopo.ReportReceivedStats(moved)...)
+		}
+		if err := tx.AddStats(ctx, figures); err != nil {
 			return err
 		}
 		return a.tellReporter(ctx, tx, out, ev)

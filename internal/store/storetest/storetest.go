@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"Notifications", testNotifications},
+		{"Figures", testFigures},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,91 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+)
+
+// The figures follow the work as it happens, in the same transactions:
+// an application completed counts once with its working days, reports
+// count when received, verified, disposed and answered, and each scope
+// (region, agency, service, province) sums the same rows.
+func TestFiguresCountedAsWorkHappens(t *testing.T) {
+	f := newAppFixture(t)
+	p := f.LastMonths("33.74", 3)
+	_, before, err := f.Figures(ctx, "33.74", "", 0, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := f.completed(t)
+	months, total, err := f.Figures(ctx, "33.74", "", 0, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(months) != 3 || months[2].Month != "2026-11" {
+		t.Fatalf("months: %+v", months)
+	}
+	if total.AppReceived != before.AppReceived+1 || total.AppCompleted != before.AppCompleted+1 || total.AppOnTime != before.AppOnTime+1 {
+		t.Errorf("after one completed application: %+v (before %+v)", total, before)
+	}
+	_, svc, err := f.Figures(ctx, "33.74", v.Agency, v.ServiceID, p)
+	if err != nil || svc.AppCompleted != 1 || svc.AppDaysMedian != 0 || svc.AppOnTimeShare != 1 {
+		t.Errorf("the service's figures: %+v %v", svc, err)
+	}
+
+	rf := reportFixture{accounts: f.accounts}
+	rf.coordinator = staff(t, f.accounts, "Koordinator", pendopo.RoleRegionAdmin, "")
+	rf.dishub = staff(t, f.accounts, "Petugas Dishub", pendopo.RoleOfficer, "dishub")
+	for i := range 2 {
+		r, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyPublic, ""), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			continue
+		}
+		for _, step := range []struct {
+			who app.Actor
+			act app.ReportAct
+		}{
+			{rf.coordinator, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "dishub"}},
+			{rf.dishub, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Lampu sudah diganti."}},
+		} {
+			if _, err := f.ActOnReport(ctx, step.who, r.Number, step.act); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, after, _ := f.Figures(ctx, "33.74", "", 0, p)
+	if after.RepReceived != before.RepReceived+2 || after.RepVerified != before.RepVerified+1 || after.RepAnswered != before.RepAnswered+1 {
+		t.Errorf("reports: %+v", after)
+	}
+	_, dishub, _ := f.Figures(ctx, "33.74", "dishub", 0, p)
+	if dishub.RepDisposed < 1 || dishub.RepAnswered < 1 || dishub.RepAnswerOnTime != 1 || dishub.RepReceived != 0 {
+		t.Errorf("Dishub's reports: %+v", dishub)
+	}
+	byAgency, err := f.FiguresBy(ctx, "33.74", "", "agency", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, s := range byAgency {
+		sum += s.RepReceived + s.AppReceived
+	}
+	if sum != after.RepReceived+after.AppReceived {
+		t.Errorf("agencies sum to %d, the region has %d", sum, after.RepReceived+after.AppReceived)
+	}
+	province, err := f.FiguresBy(ctx, "33", "", "region", p)
+	if err != nil || len(province) == 0 {
+		t.Fatalf("the province's regions: %v", err)
+	}
+	for _, s := range province {
+		if s.Region != "33" && s.Region[:3] != "33." {
+			t.Errorf("a region outside the province: %s", s.Region)
+		}
+	}
+	if _, err := f.FiguresBy(ctx, "33.74", "", "kecamatan", p); kind(err) != pendopo.KindInvalid {
+		t.Errorf("unknown grouping: %v", err)
+	}
+}
