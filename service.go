@@ -426,4 +426,8 @@ type ServiceSummary struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 	ReviewedAt   time.Time `json:"reviewed_at"`
 	NeedsReview  bool      `json:"needs_review"`
+	// Complete is true when all 14 components of the standard are filled
+	// in; Online when the service takes applications in Pendopo.
+	Complete bool `json:"complete"`
+	Online   bool `json:"online"`
 }

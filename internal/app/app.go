@@ -64,6 +64,7 @@ type App struct {
 	outbox outboxState // wakes the outbox worker
 	// reportLimit counts reports per reporter (account or contact).
 	reportLimit middleware.Limiter
+	egov        egovCache
 }
 
 // Config configures New.
@@ -345,6 +346,7 @@ func summaryOf(d pendopo.ServiceDoc, c pendopo.ServiceContent) pendopo.ServiceSu
 		Summary: c.Summary, AgencySlug: in(d.AgencySlug), AgencyName: in(d.AgencyName), Category: in(c.Category),
 		LifeEvents: events, Channels: slices.Clip(c.Channels), Duration: dur, Fee: fee,
 		Requirements: len(c.Standard.Requirements), Version: d.Version, UpdatedAt: d.UpdatedAt, ReviewedAt: d.ReviewedAt,
+		Complete: c.Standard.Complete(), Online: c.Apply != nil,
 	}
 }
 

@@ -89,3 +89,52 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 		t.Errorf("unknown grouping: %v", err)
 	}
 }
+
+// The e-gov ranking covers every region; regions with services rank above
+// those that have not started, and a province's view keeps its own.
+type RegionIndex = app.RegionIndex
+
+func TestEgovRanking(t *testing.T) {
+	f := newAppFixture(t)
+	f.completed(t)
+	p := f.LastMonths("33.74", 12)
+	all, err := f.EgovRanking(ctx, "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 500 || all[0].Rank != 1 || !all[0].Started {
+		t.Fatalf("national ranking: %d regions, first %+v", len(all), all[0])
+	}
+	seenIdle := false
+	for _, r := range all {
+		if !r.Started {
+			seenIdle = true
+			if r.Score != 0 || len(r.Lagging()) != 6 {
+				t.Errorf("%s has not started but scores %v", r.Region.Code, r.Score)
+			}
+		} else if seenIdle {
+			t.Errorf("%s has started but ranks below a region that has not", r.Region.Code)
+		}
+	}
+	var kota RegionIndex
+	for _, r := range all {
+		if r.Region.Code == "33.74" {
+			kota = r
+		}
+	}
+	if kota.Figures.AppCompleted != 1 || kota.Components[3].Value != 100 || kota.Components[0].Basis == 0 {
+		t.Errorf("Kota Semarang: %+v", kota)
+	}
+	jateng, err := f.EgovRanking(ctx, "33", p)
+	if err != nil || len(jateng) != 36 {
+		t.Fatalf("Jawa Tengah: %d %v", len(jateng), err)
+	}
+	for i, r := range jateng {
+		if r.Region.Code[:2] != "33" || i > 0 && r.Rank < jateng[i-1].Rank {
+			t.Errorf("province ranking at %d: %s rank %d", i, r.Region.Code, r.Rank)
+		}
+	}
+	if _, err := f.EgovRanking(ctx, "33.74", p); kind(err) != pendopo.KindInvalid {
+		t.Errorf("a kota as province: %v", err)
+	}
+}

@@ -338,6 +338,18 @@ func (ix *Index) RegionServices(code string) []pendopo.ServiceSummary {
 	return out
 }
 
+// Each calls fn with the summary of every indexed service, in one pass
+// under the index's read lock (fn must not call back into the index).
+func (ix *Index) Each(fn func(*pendopo.ServiceSummary)) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for i := range ix.docs {
+		if d := &ix.docs[i]; !d.dead {
+			fn(&d.svc)
+		}
+	}
+}
+
 // RegionCount returns the number of regions with indexed services.
 func (ix *Index) RegionCount() int {
 	ix.mu.RLock()
