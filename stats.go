@@ -40,6 +40,10 @@ const (
 	MetricRepAnswerDays   Metric = "rep_answer_days" // histogram
 	MetricRepDone         Metric = "rep_done"
 	MetricRepReopened     Metric = "rep_reopened"
+	// Reports received by category and by kind, counted per value with
+	// Of, such as "rep_category:jalan".
+	MetricRepCategory Metric = "rep_category"
+	MetricRepKind     Metric = "rep_kind"
 )
 
 // MaxStatDays is the last histogram bucket: anything slower counts there.
@@ -168,9 +172,31 @@ func ApplicationClosedStats(app Application, cal *Calendar, leaveWorks bool) []S
 	return out
 }
 
-// ReportReceivedStats counts a report received.
+// ReportReceivedStats counts a report received, also by its kind and
+// category (what people ask for, for the community needs panel).
 func ReportReceivedStats(r Report) []StatDelta {
-	return []StatDelta{{StatScope: StatScope{Region: r.Region}, Month: MonthOf(r.Received), Metric: MetricRepReceived, N: 1}}
+	s, m := StatScope{Region: r.Region}, MonthOf(r.Received)
+	return []StatDelta{
+		{StatScope: s, Month: m, Metric: MetricRepReceived, N: 1},
+		{StatScope: s, Month: m, Metric: MetricRepCategory.Of(r.Category), N: 1},
+		{StatScope: s, Month: m, Metric: MetricRepKind.Of(string(r.Kind)), N: 1},
+	}
+}
+
+// Of is a metric counted per value, such as "rep_category:jalan".
+func (m Metric) Of(value string) Metric { return m + Metric(":"+value) }
+
+// Counts sums the per-value metric m (MetricRepCategory, MetricRepKind)
+// of rows by value.
+func Counts(rows []StatRow, m Metric) map[string]int64 {
+	out := map[string]int64{}
+	prefix := string(m) + ":"
+	for _, r := range rows {
+		if v, ok := strings.CutPrefix(string(r.Metric), prefix); ok {
+			out[v] += r.N
+		}
+	}
+	return out
 }
 
 // ReportActionStats counts what action a did to report r (as it was

@@ -145,6 +145,14 @@ func TestMonthlyFigures(t *testing.T) {
 	if total.AppDaysP90 != MaxStatDays || total.RepReopenedShare != 0.1 || total.AppCompleted != 4 {
 		t.Errorf("total: %+v", total)
 	}
+	cats := []StatRow{{Month: "2026-10", Metric: MetricRepCategory.Of("jalan"), N: 2}, {Month: "2026-11", Metric: MetricRepCategory.Of("jalan"), N: 3},
+		{Month: "2026-11", Metric: MetricRepCategory.Of("sampah"), N: 1}, {Month: "2026-11", Metric: MetricRepKind.Of("aspirasi"), N: 1}}
+	if got := Counts(cats, MetricRepCategory); len(got) != 2 || got["jalan"] != 5 || got["sampah"] != 1 {
+		t.Errorf("categories: %v", got)
+	}
+	if _, total := MonthlyFigures(cats, "2026-10", "2026-11"); total.RepReceived != 0 {
+		t.Errorf("category counts leak into the figures: %+v", total)
+	}
 	if m, err := ParseMonth("2026-13"); err == nil {
 		t.Errorf("month 13: %s", m)
 	}
