@@ -1,6 +1,7 @@
 package pendopo
 
 import (
+	"context"
 	"math"
 	"math/big"
 	"strings"
@@ -376,4 +377,64 @@ func KrejcieMorgan(population int) int {
 	n := int64(min(population, 1_000_000_000))
 	num, den := 96025*n, 250*(n-1)+96025
 	return int((2*num + den) / (2 * den))
+}
+
+// SurveyFilter selects survey responses; zero fields do not filter.
+type SurveyFilter struct {
+	Region         string
+	Agency         string // agency slug, with Region
+	ServiceID      int64
+	ServicePointID int64
+	Channel        SurveyChannel
+	Subject        string
+	// Since and Until bound the creation time (Until exclusive).
+	Since, Until time.Time
+	Page         Page
+}
+
+// SurveyGroupBy says which columns SurveyTallies groups by; values
+// combine with |.
+type SurveyGroupBy uint8
+
+// Survey groupings.
+const (
+	SurveyByRegion SurveyGroupBy = 1 << iota
+	SurveyByAgency
+	SurveyByService
+	// SurveyByMonth groups by calendar month in the region's time zone.
+	SurveyByMonth
+)
+
+// SurveyGroupTally is the tally of one group; the fields not grouped by
+// are zero. Grouped by agency or service, "" and 0 gather the responses
+// that named none.
+type SurveyGroupTally struct {
+	Region    string
+	Agency    string
+	ServiceID int64
+	// Year and Month are in the region's time zone, so that a response
+	// late on the last evening of a month counts in that month.
+	Year  int
+	Month time.Month
+	Tally IKMTally
+}
+
+// SurveyStore keeps survey responses and adds them up.
+type SurveyStore interface {
+	// AddSurveyResponse stores a valid response and returns it with its
+	// id. Against stuffing it refuses, with ErrSurveyAnswered, a second
+	// response for the same subject, and, with ErrSurveyRepeated, a
+	// second response without a subject from the same device key for the
+	// same region and service point (or none) on the same calendar day in
+	// the region's time zone. An invalid response is KindInvalid.
+	AddSurveyResponse(ctx context.Context, r SurveyResponse) (SurveyResponse, error)
+	// SurveyResponses lists responses, newest first, with their total.
+	SurveyResponses(ctx context.Context, f SurveyFilter) ([]SurveyResponse, int, error)
+	// SurveyTally adds up the responses f selects (f.Page is ignored)
+	// without reading them one by one.
+	SurveyTally(ctx context.Context, f SurveyFilter) (IKMTally, error)
+	// SurveyTallies adds up the responses f selects per group, ordered by
+	// region, agency, service and month; groups without responses are
+	// left out.
+	SurveyTallies(ctx context.Context, f SurveyFilter, by SurveyGroupBy) ([]SurveyGroupTally, error)
 }

@@ -27,6 +27,7 @@ type Store interface {
 	AuditStore
 	ApplicationStore
 	ReportStore
+	SurveyStore
 	OutboxStore
 	NotificationStore
 
