@@ -13,6 +13,9 @@
 //	Category      kategori: the sector a service belongs to
 //	LifeEvent     peristiwa kehidupan: a moment in a citizen's life that needs services (kelahiran, pindah domisili)
 //	Version       versi: an immutable snapshot of a service's content, with author and change note
+//	Survey        survei kepuasan masyarakat (SKM); a SurveyResponse is one respondent's answers
+//	Unsur         unsur pelayanan: one of the 9 elements of a service the SKM rates from 1 to 4
+//	IKM           indeks kepuasan masyarakat: the SKM's index, 25–100, with a quality category A–D
 package pendopo
 
 import (

@@ -28,6 +28,7 @@ type Store interface {
 	ApplicationStore
 	ReportStore
 	StatStore
+	SurveyStore
 	OutboxStore
 	NotificationStore
 

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Batch", testBatch},
 		{"Reports", testReports},
 		{"ReportFeed", testReportFeed},
+		{"Surveys", testSurveys},
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"Notifications", testNotifications},

@@ -1,0 +1,440 @@
+package pendopo
+
+import (
+	"context"
+	"math"
+	"math/big"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Survei Kepuasan Masyarakat (SKM) and its index, the Indeks Kepuasan
+// Masyarakat (IKM), after PermenPAN-RB 14/2017 (REFERENCE.md §2): every
+// respondent rates nine elements (unsur) of a service from 1 to 4; each
+// unsur's average (NRR) weighs 1/9, their sum is the IKM on 1–4, and 25
+// times it the IKM on 25–100 that reports and the A–D categories use.
+
+// UnsurID names one of the nine unsur. Answers are keyed by it, not by
+// position, because published reports disagree on the order of the last
+// two.
+type UnsurID string
+
+// The nine unsur of PermenPAN-RB 14/2017.
+const (
+	UnsurRequirements UnsurID = "persyaratan"
+	UnsurProcedure    UnsurID = "prosedur"
+	UnsurTime         UnsurID = "waktu"
+	UnsurFee          UnsurID = "biaya"
+	UnsurProduct      UnsurID = "produk"
+	UnsurCompetence   UnsurID = "kompetensi"
+	UnsurConduct      UnsurID = "perilaku"
+	UnsurComplaints   UnsurID = "pengaduan"
+	UnsurFacilities   UnsurID = "sarana"
+)
+
+// NumUnsur is the number of unsur; the weight of each is 1/NumUnsur.
+const NumUnsur = 9
+
+// Unsur is one element of the survey: what it is called, the question a
+// respondent reads and the label of each answer, Answers[0] for 1 up to
+// Answers[3] for 4.
+type Unsur struct {
+	ID       UnsurID `json:"id"`
+	Name     Text    `json:"name"`
+	Question Text    `json:"question"`
+	Answers  [4]Text `json:"answers"`
+}
+
+// Unsurs lists the nine unsur in the regulation's order; IKMTally's
+// arrays follow the same order.
+var Unsurs = [NumUnsur]Unsur{
+	{UnsurRequirements, T("Persyaratan", "Requirements"),
+		T("Apakah persyaratan yang diminta sepadan dengan layanan yang Anda terima?", "Were the documents and conditions asked of you in proportion to the service?"),
+		[4]Text{T("Tidak sesuai", "Not in proportion"), T("Kurang sesuai", "Somewhat out of proportion"), T("Sesuai", "In proportion"), T("Sangat sesuai", "Fully in proportion")}},
+	{UnsurProcedure, T("Sistem, mekanisme, dan prosedur", "System, mechanism and procedure"),
+		T("Seberapa mudah alur dan tata cara pelayanan diikuti?", "How easy was it to follow the steps of the service?"),
+		[4]Text{T("Tidak mudah", "Hard"), T("Kurang mudah", "Rather hard"), T("Mudah", "Easy"), T("Sangat mudah", "Very easy")}},
+	{UnsurTime, T("Waktu penyelesaian", "Completion time"),
+		T("Bagaimana kecepatan layanan diselesaikan dibandingkan waktu yang dijanjikan?", "How quickly was the service finished, compared with the promised time?"),
+		[4]Text{T("Tidak cepat", "Slow"), T("Kurang cepat", "Rather slow"), T("Cepat", "Quick"), T("Sangat cepat", "Very quick")}},
+	{UnsurFee, T("Biaya/tarif", "Fee"),
+		T("Bagaimana pendapat Anda tentang biaya yang Anda bayar untuk layanan ini?", "What do you think of what you paid for this service?"),
+		[4]Text{T("Sangat mahal", "Far too expensive"), T("Cukup mahal", "Rather expensive"), T("Murah", "Cheap"), T("Gratis", "Free")}},
+	{UnsurProduct, T("Produk spesifikasi jenis pelayanan", "Service output"),
+		T("Apakah hasil yang Anda terima sama dengan yang dijanjikan standar pelayanan?", "Did what you received match what the service standard promises?"),
+		[4]Text{T("Tidak sesuai", "It did not"), T("Kurang sesuai", "Only partly"), T("Sesuai", "It did"), T("Sangat sesuai", "Fully")}},
+	{UnsurCompetence, T("Kompetensi pelaksana", "Staff competence"),
+		T("Seberapa cakap petugas menangani keperluan Anda?", "How capable were the staff in handling what you needed?"),
+		[4]Text{T("Tidak kompeten", "Not capable"), T("Kurang kompeten", "Rather unskilled"), T("Kompeten", "Capable"), T("Sangat kompeten", "Very capable")}},
+	{UnsurConduct, T("Perilaku pelaksana", "Staff conduct"),
+		T("Bagaimana sikap petugas saat melayani Anda: sopan dan ramah?", "How did the staff treat you: politely and kindly?"),
+		[4]Text{T("Tidak sopan dan tidak ramah", "Rude"), T("Kurang sopan dan kurang ramah", "Rather impolite"), T("Sopan dan ramah", "Polite and kind"), T("Sangat sopan dan ramah", "Very polite and kind")}},
+	{UnsurComplaints, T("Penanganan pengaduan, saran, dan masukan", "Handling of complaints and suggestions"),
+		T("Bagaimana unit ini menampung dan menindaklanjuti pengaduan, saran, dan masukan?", "How does this unit take in and follow up complaints and suggestions?"),
+		[4]Text{T("Tidak ada sarananya", "There is no way to complain"), T("Ada, tetapi tidak berjalan", "There is one, but it does not work"), T("Berjalan, tetapi belum tuntas", "It works, but not fully"), T("Ditangani dengan baik", "Handled well")}},
+	{UnsurFacilities, T("Sarana dan prasarana", "Facilities"),
+		T("Bagaimana keadaan tempat dan perlengkapan pelayanan?", "What state were the premises and equipment of the service in?"),
+		[4]Text{T("Buruk", "Poor"), T("Cukup", "Fair"), T("Baik", "Good"), T("Sangat baik", "Very good")}},
+}
+
+// unsurIndex is the position of id in Unsurs, or -1.
+func unsurIndex(id UnsurID) int {
+	for i, u := range Unsurs {
+		if u.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// UnsurByID finds an unsur.
+func UnsurByID(id UnsurID) (Unsur, bool) {
+	if i := unsurIndex(id); i >= 0 {
+		return Unsurs[i], true
+	}
+	return Unsur{}, false
+}
+
+// SurveyChannel is how a respondent came to the survey.
+type SurveyChannel string
+
+// Survey channels. A response through an application or a report names
+// it as its subject; a walk-in response (a counter's tablet or a printed
+// QR code) has none.
+const (
+	SurveyApplication SurveyChannel = "application"
+	SurveyReport      SurveyChannel = "report"
+	SurveyWalkIn      SurveyChannel = "walk-in"
+)
+
+// MaxSurveyComment is the most characters a survey comment may have.
+const MaxSurveyComment = 1000
+
+// SurveyResponse is one respondent's answers. It carries no profile of the
+// respondent (age, sex, schooling): the survey is anonymous and such
+// columns in small groups would point at people.
+type SurveyResponse struct {
+	ID     int64  `json:"id"`
+	Region string `json:"region"`
+	// Agency, ServiceID and ServicePointID say what was rated, as far as
+	// known; empty and 0 mean unknown.
+	Agency         string        `json:"agency,omitempty"`
+	ServiceID      int64         `json:"service_id,omitempty"`
+	ServicePointID int64         `json:"service_point_id,omitempty"`
+	Channel        SurveyChannel `json:"channel"`
+	// Subject is the tracking number of the application or report rated;
+	// each gets one response. It stays out of JSON so that open data
+	// cannot tie a rating to an application.
+	Subject string `json:"-"`
+	// Answers holds a value from 1 to 4 per unsur answered; a skipped
+	// unsur is absent.
+	Answers map[UnsurID]int `json:"answers"`
+	Comment string          `json:"comment,omitempty"`
+	// DeviceKey is a keyed hash of the respondent's device or session,
+	// so that one device cannot fill the survey of a service point again
+	// and again; empty on shared devices such as a counter's tablet.
+	DeviceKey string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Conflicts AddSurveyResponse reports; both are KindConflict, so
+// errors.Is(err, ErrConflict) holds for them too.
+var (
+	ErrSurveyAnswered = &Error{Kind: KindConflict, Msg: T(
+		"Survei untuk permohonan atau laporan ini sudah diisi. Terima kasih.",
+		"The survey for this application or report was already filled in. Thank you.")}
+	ErrSurveyRepeated = &Error{Kind: KindConflict, Msg: T(
+		"Perangkat ini sudah mengisi survei untuk unit layanan ini hari ini. Terima kasih.",
+		"This device already filled in the survey for this service point today. Thank you.")}
+)
+
+// Validate checks a response and trims its comment: a known region and
+// channel, a subject exactly for the application and report channels,
+// at least one answer, only known unsur, values from 1 to 4, and a
+// comment of valid text up to MaxSurveyComment characters.
+func (r *SurveyResponse) Validate() error {
+	var p Problems
+	r.Comment = strings.TrimSpace(r.Comment)
+	if strings.TrimSpace(r.Region) == "" {
+		p.Add("region", T("Daerah survei tidak diketahui.", "The survey's region is unknown."))
+	}
+	switch r.Channel {
+	case SurveyApplication, SurveyReport:
+		if r.Subject == "" || len(r.Subject) > 40 || !ValidText(r.Subject) {
+			p.Add("subject", T("Survei ini perlu nomor permohonan atau laporan yang dinilai.", "This survey needs the number of the application or report it rates."))
+		}
+	case SurveyWalkIn:
+		if r.Subject != "" {
+			p.Add("subject", T("Survei di tempat tidak merujuk permohonan atau laporan.", "A walk-in survey does not refer to an application or report."))
+		}
+	default:
+		p.Add("channel", T("Asal survei tidak dikenal.", "Unknown survey channel."))
+	}
+	if len(r.Answers) == 0 {
+		p.Add("answers", T("Jawab paling sedikit satu pertanyaan.", "Answer at least one question."))
+	}
+	unknown := false
+	for id := range r.Answers {
+		unknown = unknown || unsurIndex(id) < 0
+	}
+	if unknown {
+		p.Add("answers", T("Ada jawaban untuk pertanyaan yang tidak ada di survei.", "Some answers are for questions the survey does not have."))
+	}
+	for _, u := range Unsurs {
+		if v, ok := r.Answers[u.ID]; ok && (v < 1 || v > 4) {
+			p.Add("answers."+string(u.ID), T("Pilih salah satu dari empat jawaban.", "Choose one of the four answers."))
+		}
+	}
+	if utf8.RuneCountInString(r.Comment) > MaxSurveyComment || !ValidText(r.Comment) {
+		p.Add("comment", T("Saran atau komentar maksimal 1.000 karakter.", "A suggestion or comment of at most 1,000 characters."))
+	}
+	return p.Err()
+}
+
+// IKMTally is the running total of responses that an IKM is computed from:
+// per unsur (in Unsurs order) the sum of the values and how many answered
+// it, and the number of respondents. Dashboards keep tallies and merge
+// them instead of reading every response again; the store adds them up
+// in SQL.
+type IKMTally struct {
+	Sum         [NumUnsur]int `json:"sum"`
+	Count       [NumUnsur]int `json:"count"`
+	Respondents int           `json:"respondents"`
+}
+
+// Add counts one response. Answers to unknown unsur and values outside
+// 1–4 are left out (Validate rejects such responses before they are
+// stored); a response with no answer left is not a respondent.
+func (t *IKMTally) Add(r SurveyResponse) {
+	answered := false
+	for i, u := range Unsurs {
+		if v, ok := r.Answers[u.ID]; ok && v >= 1 && v <= 4 {
+			t.Sum[i] += v
+			t.Count[i]++
+			answered = true
+		}
+	}
+	if answered {
+		t.Respondents++
+	}
+}
+
+// Merge adds another tally, such as one month's to a year's.
+func (t *IKMTally) Merge(o IKMTally) {
+	for i := range t.Sum {
+		t.Sum[i] += o.Sum[i]
+		t.Count[i] += o.Count[i]
+	}
+	t.Respondents += o.Respondents
+}
+
+// UnsurScore is one unsur's part of an IKM.
+type UnsurScore struct {
+	Unsur UnsurID `json:"unsur"`
+	Sum   int     `json:"sum"`
+	Count int     `json:"count"`
+	// NRR (nilai rata-rata) is Sum/Count: the average over those who
+	// answered this unsur, 0 when nobody did.
+	NRR float64 `json:"nrr"`
+	// Weighted is NRR times IKMResult.Weight (NRR tertimbang).
+	Weighted float64 `json:"weighted"`
+}
+
+// IKMResult is an IKM with the figures a report shows.
+type IKMResult struct {
+	Unsurs [NumUnsur]UnsurScore `json:"unsurs"`
+	// Weight is each answered unsur's weight: exactly 1/9, or 1/k when
+	// only k unsur were answered by anyone, so that an unsur nobody
+	// answered is left out instead of counting as 0. Weight is 0 without
+	// any answer.
+	Weight float64 `json:"weight"`
+	// Interval is the IKM on the 1–4 scale (nilai interval), not rounded.
+	Interval float64 `json:"interval"`
+	// Score is the IKM on the 25–100 scale (nilai interval konversi),
+	// rounded half up to 2 decimals; 0 without any answer.
+	Score float64 `json:"score"`
+	// Category is the service quality (mutu pelayanan) A–D and
+	// Performance its name; both empty without any answer.
+	Category    IKMCategory `json:"category,omitempty"`
+	Performance Text        `json:"performance"`
+	Respondents int         `json:"respondents"`
+}
+
+// ComputeIKM computes the IKM of responses.
+func ComputeIKM(responses []SurveyResponse) IKMResult {
+	var t IKMTally
+	for _, r := range responses {
+		t.Add(r)
+	}
+	return t.Result()
+}
+
+// Result computes the IKM of the tally. The arithmetic is exact (fractions,
+// not floating point) up to the one rounding of Score, so that a perfect
+// survey scores 100.00, not 99.9 as with a weight of 0.111, and a value on
+// a category's edge falls on the right side.
+func (t IKMTally) Result() IKMResult {
+	res := IKMResult{Respondents: t.Respondents}
+	total := new(big.Rat) // Σ NRR over the unsur answered
+	k := 0
+	for i, u := range Unsurs {
+		s := UnsurScore{Unsur: u.ID, Sum: t.Sum[i], Count: t.Count[i]}
+		if s.Count > 0 {
+			k++
+			s.NRR = float64(s.Sum) / float64(s.Count)
+			total.Add(total, big.NewRat(int64(s.Sum), int64(s.Count)))
+		}
+		res.Unsurs[i] = s
+	}
+	if k == 0 {
+		return res
+	}
+	res.Weight = 1 / float64(k)
+	for i := range res.Unsurs {
+		res.Unsurs[i].Weighted = res.Unsurs[i].NRR / float64(k)
+	}
+	interval := total.Quo(total, big.NewRat(int64(k), 1))
+	res.Interval, _ = interval.Float64()
+	// Score in hundredths: interval × 25 × 100, plus a half, rounded down.
+	h := new(big.Rat).Mul(interval, big.NewRat(2500, 1))
+	h.Add(h, big.NewRat(1, 2))
+	hundredths := new(big.Int).Div(h.Num(), h.Denom()).Int64()
+	res.Score = float64(hundredths) / 100
+	res.Category = categoryOfHundredths(hundredths)
+	res.Performance = res.Category.Performance()
+	return res
+}
+
+// IKMCategory is the quality of service (mutu pelayanan) an IKM stands
+// for, from A (best) to D.
+type IKMCategory string
+
+// IKM categories and their lower bounds on the 25–100 scale. The
+// regulation's table leaves gaps between its ranges (64.99 to 65.00), so
+// the ranges are read as lower bounds on the value rounded to 2 decimals.
+const (
+	IKMVeryGood IKMCategory = "A" // 88.31 and above
+	IKMGood     IKMCategory = "B" // 76.61 and above
+	IKMPoor     IKMCategory = "C" // 65.00 and above
+	IKMBad      IKMCategory = "D" // below 65.00
+)
+
+// IKMCategoryOf is the category of a score on the 25–100 scale, after
+// rounding it to 2 decimals.
+func IKMCategoryOf(score float64) IKMCategory {
+	h := math.Round(score * 100)
+	if math.IsNaN(h) {
+		return IKMBad
+	}
+	return categoryOfHundredths(int64(max(min(h, 1e9), -1e9)))
+}
+
+func categoryOfHundredths(h int64) IKMCategory {
+	switch {
+	case h >= 8831:
+		return IKMVeryGood
+	case h >= 7661:
+		return IKMGood
+	case h >= 6500:
+		return IKMPoor
+	}
+	return IKMBad
+}
+
+// Performance is the name of the unit's performance (kinerja unit
+// pelayanan) in a category.
+func (c IKMCategory) Performance() Text {
+	switch c {
+	case IKMVeryGood:
+		return T("Sangat baik", "Very good")
+	case IKMGood:
+		return T("Baik", "Good")
+	case IKMPoor:
+		return T("Kurang baik", "Poor")
+	case IKMBad:
+		return T("Tidak baik", "Bad")
+	}
+	return Text{}
+}
+
+// KrejcieMorgan is the number of respondents a survey needs for a
+// population (the people served in the survey period), after Krejcie and
+// Morgan (1970), whose table the regulation points to:
+//
+//	s = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)), χ² = 3.841, P = 0.5, d = 0.05,
+//
+// rounded to the nearest whole number as their table is. It is 0 for a
+// population of 0 or less and never more than 384.
+func KrejcieMorgan(population int) int {
+	if population <= 0 {
+		return 0
+	}
+	// In hundred-thousandths χ²·P(1−P) = 0.96025 and d² = 0.0025, so
+	// s = 96025·N / (250·(N−1) + 96025) in whole numbers. s grows with N
+	// towards 384.1 and is 384 from N = 1,000,000 on: larger populations
+	// are capped so that the product cannot overflow.
+	n := int64(min(population, 1_000_000_000))
+	num, den := 96025*n, 250*(n-1)+96025
+	return int((2*num + den) / (2 * den))
+}
+
+// SurveyFilter selects survey responses; zero fields do not filter.
+type SurveyFilter struct {
+	Region         string
+	Agency         string // agency slug, with Region
+	ServiceID      int64
+	ServicePointID int64
+	Channel        SurveyChannel
+	Subject        string
+	// Since and Until bound the creation time (Until exclusive).
+	Since, Until time.Time
+	Page         Page
+}
+
+// SurveyGroupBy says which columns SurveyTallies groups by; values
+// combine with |.
+type SurveyGroupBy uint8
+
+// Survey groupings.
+const (
+	SurveyByRegion SurveyGroupBy = 1 << iota
+	SurveyByAgency
+	SurveyByService
+	// SurveyByMonth groups by calendar month in the region's time zone.
+	SurveyByMonth
+)
+
+// SurveyGroupTally is the tally of one group; the fields not grouped by
+// are zero. Grouped by agency or service, "" and 0 gather the responses
+// that named none.
+type SurveyGroupTally struct {
+	Region    string
+	Agency    string
+	ServiceID int64
+	// Year and Month are in the region's time zone, so that a response
+	// late on the last evening of a month counts in that month.
+	Year  int
+	Month time.Month
+	Tally IKMTally
+}
+
+// SurveyStore keeps survey responses and adds them up.
+type SurveyStore interface {
+	// AddSurveyResponse stores a valid response and returns it with its
+	// id. Against stuffing it refuses, with ErrSurveyAnswered, a second
+	// response for the same subject, and, with ErrSurveyRepeated, a
+	// second response without a subject from the same device key for the
+	// same region and service point (or none) on the same calendar day in
+	// the region's time zone. An invalid response is KindInvalid.
+	AddSurveyResponse(ctx context.Context, r SurveyResponse) (SurveyResponse, error)
+	// SurveyResponses lists responses, newest first, with their total.
+	SurveyResponses(ctx context.Context, f SurveyFilter) ([]SurveyResponse, int, error)
+	// SurveyTally adds up the responses f selects (f.Page is ignored)
+	// without reading them one by one.
+	SurveyTally(ctx context.Context, f SurveyFilter) (IKMTally, error)
+	// SurveyTallies adds up the responses f selects per group, ordered by
+	// region, agency, service and month; groups without responses are
+	// left out.
+	SurveyTallies(ctx context.Context, f SurveyFilter, by SurveyGroupBy) ([]SurveyGroupTally, error)
+}
