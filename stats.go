@@ -44,7 +44,48 @@ const (
 	// Of, such as "rep_category:jalan".
 	MetricRepCategory Metric = "rep_category"
 	MetricRepKind     Metric = "rep_kind"
+	// Survey answers: respondents, and per unsur (with Of) the sum of the
+	// answers and how many answered it, from which the IKM follows.
+	MetricSurveyRespondents Metric = "ikm_respondents"
+	MetricSurveySum         Metric = "ikm_sum"
+	MetricSurveyCount       Metric = "ikm_count"
 )
+
+// SurveyStats counts a survey response in the month it was given, for its
+// region, agency and service.
+func SurveyStats(r SurveyResponse) []StatDelta {
+	s := StatScope{Region: r.Region, Agency: r.Agency, ServiceID: r.ServiceID}
+	m := MonthOf(DayOf(r.CreatedAt, RegionZone(r.Region)))
+	var t IKMTally
+	t.Add(r)
+	if t.Respondents == 0 {
+		return nil
+	}
+	out := []StatDelta{{StatScope: s, Month: m, Metric: MetricSurveyRespondents, N: 1}}
+	for i, u := range Unsurs {
+		if t.Count[i] > 0 {
+			out = append(out, StatDelta{StatScope: s, Month: m, Metric: MetricSurveySum.Of(string(u.ID)), N: int64(t.Sum[i])},
+				StatDelta{StatScope: s, Month: m, Metric: MetricSurveyCount.Of(string(u.ID)), N: int64(t.Count[i])})
+		}
+	}
+	return out
+}
+
+// SurveyTallyOf rebuilds the IKM tally from summed rows.
+func SurveyTallyOf(rows []StatRow) IKMTally {
+	var t IKMTally
+	sums, counts := Counts(rows, MetricSurveySum), Counts(rows, MetricSurveyCount)
+	for i, u := range Unsurs {
+		t.Sum[i] += int(sums[string(u.ID)])
+		t.Count[i] += int(counts[string(u.ID)])
+	}
+	for _, r := range rows {
+		if r.Metric == MetricSurveyRespondents {
+			t.Respondents += int(r.N)
+		}
+	}
+	return t
+}
 
 // MaxStatDays is the last histogram bucket: anything slower counts there.
 const MaxStatDays = 60
@@ -267,15 +308,23 @@ type Figures struct {
 	RepDone          int64   `json:"reports_done"`
 	RepReopened      int64   `json:"reports_reopened"`
 	RepReopenedShare float64 `json:"reports_reopened_share"`
+
+	// IKM is the satisfaction index from the survey responses counted.
+	IKM IKMResult `json:"ikm"`
 }
 
 // figureCounts gathers one month's counts and histograms.
 type figureCounts struct {
 	n     map[Metric]int64
 	hists map[Metric][]int64
+	ikm   []StatRow
 }
 
 func (c *figureCounts) add(m Metric, n int64) {
+	if strings.HasPrefix(string(m), "ikm_") {
+		c.ikm = append(c.ikm, StatRow{Metric: m, N: n})
+		return
+	}
 	if base, days, ok := m.splitBucket(); ok {
 		if c.hists == nil {
 			c.hists = map[Metric][]int64{}
@@ -337,6 +386,7 @@ func (c *figureCounts) figures(m Month) Figures {
 	f.RepAnswerOnTime = share(c.n[MetricRepAnswerOnTime], f.RepAnswered)
 	f.RepAnswerMedian, f.RepAnswerP90 = Percentile(c.hists[MetricRepAnswerDays], 0.5), Percentile(c.hists[MetricRepAnswerDays], 0.9)
 	f.RepReopenedShare = share(f.RepReopened, f.RepDone)
+	f.IKM = SurveyTallyOf(c.ikm).Result()
 	return f
 }
 

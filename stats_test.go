@@ -160,3 +160,30 @@ func TestMonthlyFigures(t *testing.T) {
 		t.Error("month arithmetic")
 	}
 }
+
+// Survey answers kept as monthly figures give the same IKM as the
+// responses themselves.
+func TestSurveyFigures(t *testing.T) {
+	at := time.Date(2026, 10, 31, 18, 0, 0, 0, time.UTC) // 1 November in WIB
+	responses := []SurveyResponse{
+		{Region: "33.74", Agency: "disdukcapil", ServiceID: 3, CreatedAt: at, Answers: map[UnsurID]int{UnsurRequirements: 4, UnsurFacilities: 3}},
+		{Region: "33.74", Agency: "disdukcapil", ServiceID: 3, CreatedAt: at, Answers: map[UnsurID]int{UnsurRequirements: 2}},
+		{Region: "33.74", CreatedAt: at, Answers: map[UnsurID]int{}},
+	}
+	var rows []StatRow
+	for _, r := range responses {
+		for _, d := range SurveyStats(r) {
+			if d.Month != "2026-11" {
+				t.Errorf("month %s", d.Month)
+			}
+			rows = append(rows, StatRow{Month: d.Month, Metric: d.Metric, N: d.N})
+		}
+	}
+	want := ComputeIKM(responses)
+	if got := SurveyTallyOf(rows).Result(); got != want || got.Respondents != 2 {
+		t.Errorf("from figures %+v\nfrom responses %+v", got, want)
+	}
+	if _, total := MonthlyFigures(rows, "2026-11", "2026-11"); total.IKM != want {
+		t.Errorf("figures' IKM %+v", total.IKM)
+	}
+}

@@ -104,9 +104,7 @@ func (a *App) nationalRanking(ctx context.Context, p Period) ([]RegionIndex, err
 		x.RepVerified, x.RepAnswered = f.RepVerified, f.RepAnswered
 		x.RepVerifyOnTime = int64(float64(f.RepVerified)*max(f.RepVerifyOnTime, 0) + 0.5)
 		x.RepAnswerOnTime = int64(float64(f.RepAnswered)*max(f.RepAnswerOnTime, 0) + 0.5)
-	}
-	if err := a.addIKMInputs(ctx, p, in); err != nil {
-		return nil, err
+		x.IKM, x.Respondents = f.IKM.Score, int64(f.IKM.Respondents)
 	}
 	regions := a.regions.Load().list
 	out := make([]RegionIndex, 0, len(regions))
@@ -120,11 +118,6 @@ func (a *App) nationalRanking(ctx context.Context, p Period) ([]RegionIndex, err
 	rank(out)
 	c.list, c.at, c.period = out, now, p
 	return slices.Clone(out), nil
-}
-
-// addIKMInputs adds each region's satisfaction index; none is kept yet.
-func (a *App) addIKMInputs(ctx context.Context, p Period, in func(string) *pendopo.EgovInputs) error {
-	return nil
 }
 
 // rank sorts by score, best first (ties by code), and numbers the places;

@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pendopo/pendopo"
+)
+
+// Satisfaction surveys (SKM, PermenPAN-RB 14/2017). A citizen whose
+// application was completed, or whose report was answered, is invited to
+// rate the nine unsur once for it; people served at a counter rate from
+// the service point's short link or printed QR code, once a day per
+// device. Each response also adds to the monthly figures, so an IKM for
+// any region, agency, service and period is a sum of a few rows.
+
+// SurveySubject is what a survey is about and who may answer it.
+type SurveySubject struct {
+	Region      pendopo.Region
+	Agency      string
+	AgencyName  string
+	ServiceID   int64
+	ServiceName string
+	Point       *pendopo.ServicePoint
+	Channel     pendopo.SurveyChannel
+	// Number is the application or report the survey is about ("" for a
+	// walk-in survey).
+	Number string
+}
+
+var errSurveyNotYet = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
+	"Survei dapat diisi setelah permohonan selesai atau laporan dijawab.",
+	"The survey opens once the application is completed or the report answered."))
+
+// SurveyForApplication is the survey on an application, for its applicant
+// once it is completed (or rejected: the service was still given).
+func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string) (SurveySubject, error) {
+	v, err := a.Application(ctx, who, number)
+	if err != nil {
+		return SurveySubject{}, err
+	}
+	if !v.Applicant {
+		return SurveySubject{}, fmt.Errorf("survey on %s: %w", number, errNoApplication)
+	}
+	if v.Status != pendopo.StatusCompleted && v.Status != pendopo.StatusRejected {
+		return SurveySubject{}, errSurveyNotYet
+	}
+	s := SurveySubject{Region: v.Region, Agency: v.Agency, ServiceID: v.ServiceID, ServiceName: v.Content.Name,
+		Channel: pendopo.SurveyApplication, Number: v.Number}
+	s.AgencyName = a.agencyName(ctx, v.Region.Code, v.Agency)
+	return s, nil
+}
+
+// SurveyForReport is the survey on a report, for its reporter once the
+// agency has answered it.
+func (a *App) SurveyForReport(ctx context.Context, who Actor, number, contact string) (SurveySubject, error) {
+	v, err := a.ReportFor(ctx, who, number, contact)
+	if err != nil {
+		return SurveySubject{}, err
+	}
+	if !v.Mine {
+		return SurveySubject{}, fmt.Errorf("survey on %s: %w", number, errNoReport)
+	}
+	if v.AnsweredAt.IsZero() || v.MergedInto != 0 {
+		return SurveySubject{}, errSurveyNotYet
+	}
+	reg, err := a.Region(ctx, v.Region)
+	if err != nil {
+		return SurveySubject{}, err
+	}
+	return SurveySubject{Region: reg, Agency: v.Agency, AgencyName: a.agencyName(ctx, v.Region, v.Agency),
+		Channel: pendopo.SurveyReport, Number: v.Number}, nil
+}
+
+// SurveyForVisit is the walk-in survey of a region, at one of its service
+// points (point "" for none) and optionally about one of its services.
+func (a *App) SurveyForVisit(ctx context.Context, region, point string, service int64) (SurveySubject, error) {
+	reg, err := a.Region(ctx, region)
+	if err != nil {
+		return SurveySubject{}, err
+	}
+	s := SurveySubject{Region: reg, Channel: pendopo.SurveyWalkIn}
+	if point != "" {
+		points, err := a.store.ServicePoints(ctx, reg.Code)
+		if err != nil {
+			return s, err
+		}
+		for i := range points {
+			if points[i].Slug == point {
+				s.Point = &points[i]
+			}
+		}
+		if s.Point == nil {
+			return s, pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Unit layanan tidak ditemukan.", "Service point not found."))
+		}
+		s.Agency = s.Point.AgencySlug
+	}
+	if service != 0 {
+		v, err := a.ServiceView(ctx, service)
+		if err != nil || v.Service.RegionCode != reg.Code {
+			return s, invalidParam("layanan", "Layanan itu bukan layanan daerah ini.", "That service is not one of this region's.")
+		}
+		s.ServiceID, s.ServiceName, s.Agency = service, v.Service.Name, v.Service.AgencySlug
+	}
+	s.AgencyName = a.agencyName(ctx, reg.Code, s.Agency)
+	return s, nil
+}
+
+func (a *App) agencyName(ctx context.Context, region, slug string) string {
+	if slug == "" {
+		return ""
+	}
+	if ag, err := a.store.Agency(ctx, region, slug); err == nil {
+		return ag.Name
+	}
+	return slug
+}
+
+// SubmitSurvey stores a response about s. device identifies a browser or
+// kiosk for walk-in surveys (a random cookie); it is kept only as a keyed
+// hash. A second response on the same application or report, or from the
+// same device at the same service point on the same day, is refused.
+func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pendopo.UnsurID]int, comment, device string) (pendopo.SurveyResponse, error) {
+	r := pendopo.SurveyResponse{Region: s.Region.Code, Agency: s.Agency, ServiceID: s.ServiceID, Channel: s.Channel,
+		Subject: s.Number, Answers: answers, Comment: strings.TrimSpace(comment), CreatedAt: a.now()}
+	if s.Point != nil {
+		r.ServicePointID = s.Point.ID
+	}
+	if s.Channel == pendopo.SurveyWalkIn && device != "" {
+		r.DeviceKey = a.sealer.mac("device:" + device)
+	}
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	var out pendopo.SurveyResponse
+	err := a.commit(ctx, func(tx pendopo.Store) error {
+		var err error
+		if out, err = tx.AddSurveyResponse(ctx, r); err != nil {
+			return err
+		}
+		return tx.AddStats(ctx, pendopo.SurveyStats(out))
+	})
+	switch {
+	case errors.Is(err, pendopo.ErrSurveyAnswered):
+		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Terima kasih, survei untuk ini sudah Anda isi.", "Thank you: you have already answered the survey on this."))
+	case errors.Is(err, pendopo.ErrSurveyRepeated):
+		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Terima kasih, survei dari perangkat ini untuk unit layanan ini sudah diterima hari ini.",
+			"Thank you: a survey from this device for this service point was already received today."))
+	}
+	return out, err
+}
+
+// IKM is the satisfaction index of a region, or of one of its agencies or
+// services, over a period, with the Krejcie–Morgan sample the period's
+// number of users (applications received and reports answered) asks for.
+func (a *App) IKM(ctx context.Context, region, agency string, service int64, p Period) (pendopo.IKMResult, int, error) {
+	_, total, err := a.Figures(ctx, region, agency, service, p)
+	if err != nil {
+		return pendopo.IKMResult{}, 0, err
+	}
+	users := total.AppReceived + total.RepAnswered
+	return total.IKM, pendopo.KrejcieMorgan(int(users)), nil
+}
