@@ -28,8 +28,10 @@
 // Values: a missing value is math.NaN(); it leaves a gap (no bar, a break
 // in the line, "tidak ada data" in the table) and is never drawn as zero.
 // Negative values are refused: the dashboards count, time and score, and
-// none of these goes below zero, so every bar starts at zero. Values above
-// 10¹⁵ are refused too, as a float64 no longer holds them exactly.
+// none of these goes below zero, so every bar starts at zero. A line's axis
+// may start higher when every value sits near the top (an IKM between 85
+// and 90), which its tick labels show. Values above 10¹⁵ are refused too,
+// as a float64 no longer holds them exactly.
 package chart
 
 import (
