@@ -12,19 +12,22 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/metrics"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/web"
 )
 
 func (e env) serve(ctx context.Context, args []string) error {
 	f := e.flags("serve", "Run the web portal and the JSON API until interrupted.")
-	addr := f.string("addr", "PENDOPO_ADDR", "127.0.0.1:8080", "address to listen on")
+	addr := f.string("addr", "PENDOPO_ADDR", "127.0.0.1:8080", "address to listen on; GET /healthz (liveness) and GET /readyz (readiness) answer there from the start")
+	metricsAddr := f.string("metrics-addr", "PENDOPO_METRICS_ADDR", "", "address of a listener of its own that serves Prometheus metrics at GET /metrics to anyone who reaches it, such as 10.0.0.5:9100 on a private network; empty serves /metrics on --addr instead, to clients on this machine only, and never to requests that came through a reverse proxy (X-Forwarded-For, X-Real-IP or Forwarded)")
 	dbf := f.dbFlags()
 	withDemo := f.bool("demo", "PENDOPO_DEMO", false, "load the illustrative demo content (Jawa Tengah, Kota Semarang, Kabupaten Semarang, Kota Surakarta) if it is not there, create demo accounts for every role (printed at start; never use in a real deployment), and show a demo banner")
 	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure; set this when the portal is served over HTTPS")
@@ -66,6 +69,27 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
+	// Listening first gives the real address (for --addr :0) to links, and
+	// lets probes learn that the instance is starting while it migrates
+	// the database and builds its search index.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	boot := &starting{}
+	srv := &http.Server{
+		Handler:           boot,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	defer srv.Close() // when starting failed; after Shutdown it does nothing
 	db, err := dbf.open(ctx)
 	if err != nil {
 		return err
@@ -75,12 +99,21 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Listening first gives the real address (for --addr :0) to links.
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
+	reg := metrics.New(db, db.Pools())
+	metricsPage := metrics.Handler(reg, log)
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metricsPage)
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		*metricsAddr = mln.Addr().String()
+		metricsPage = nil // not on the portal's address
 	}
-	defer ln.Close()
 	if *baseURL == "" {
 		*baseURL = "http://" + ln.Addr().String()
 	}
@@ -124,18 +157,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return usageError{"--map-tiles must hold {z}, {x} and {y}"}
 	}
 	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log),
-		Open311: open311.New(a, log), MapTiles: *mapTiles})
+		Open311: open311.New(a, log), MapTiles: *mapTiles, Metrics: reg, MetricsHandler: metricsPage})
 	if err != nil {
 		return err
-	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
 	}
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
@@ -144,10 +168,14 @@ func (e env) serve(ctx context.Context, args []string) error {
 	outboxDone := make(chan struct{})
 	go func() { a.RunOutbox(followCtx, 30*time.Second); close(outboxDone) }()
 	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded
-	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond))
+	boot.portal.Store(&h)
+	metricsURL := "http://" + ln.Addr().String() + "/metrics (loopback only)"
+	if *metricsAddr != "" {
+		metricsURL = "http://" + *metricsAddr + "/metrics"
+	}
+	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "Metrik / metrics: %s\n", metricsURL)
 	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
@@ -160,6 +188,33 @@ func (e env) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// starting is the server's handler. While serve builds the portal
+// (migrations, the search index, demo content) it answers /healthz that
+// the process lives and everything else, /readyz included, that it is
+// starting, so that an orchestrator neither restarts a slow start nor
+// sends it visitors. Once portal is set, every request goes there.
+type starting struct{ portal atomic.Pointer[http.Handler] }
+
+func (s *starting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := s.portal.Load(); h != nil {
+		(*h).ServeHTTP(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if r.URL.Path == "/healthz" {
+		fmt.Fprintln(w, "ok")
+		return
+	}
+	w.Header().Set("Retry-After", "5")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	if r.URL.Path == "/readyz" {
+		fmt.Fprintln(w, "not ready: starting")
+		return
+	}
+	fmt.Fprintln(w, "Pendopo sedang dimulai; coba lagi sebentar. / Pendopo is starting; try again shortly.")
 }
 
 // parseBytes reads a size such as 256MiB, 1GiB, 500MB or 1048576.

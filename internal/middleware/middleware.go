@@ -117,10 +117,13 @@ type Options struct {
 	Logger *slog.Logger
 	// CSP is the Content-Security-Policy of HTML responses.
 	CSP string
+	// Metrics, when set, counts and times every request.
+	Metrics *Metrics
 }
 
 // Chain wraps h with recovery, request ids, language, security headers,
-// compression and access logging, in that order from the outside in.
+// compression, access logging and metrics, in that order from the outside
+// in.
 func Chain(h http.Handler, o Options) http.Handler {
 	log := o.Logger
 	if log == nil {
@@ -167,6 +170,9 @@ func Chain(h http.Handler, o Options) http.Handler {
 			}
 			if gz != nil {
 				gz.close()
+			}
+			if o.Metrics != nil {
+				o.Metrics.observe(r, rec.status, time.Since(start))
 			}
 			lvl := slog.LevelInfo
 			if rec.status >= 500 {

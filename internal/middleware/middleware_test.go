@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 func quiet() Options {
@@ -153,5 +155,60 @@ func TestLimiter(t *testing.T) {
 	}
 	if !l.Allow("a", t0.Add(time.Minute)) {
 		t.Error("a new window is still limited")
+	}
+}
+
+// TestMetrics labels requests with the pattern that served them, also one
+// of a nested mux, and never with the path.
+func TestMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewMetrics(reg); err == nil {
+		t.Error("registering the request metrics twice did not fail")
+	}
+	api := http.NewServeMux()
+	api.HandleFunc("GET /api/v1/regions/{code}", func(w http.ResponseWriter, r *http.Request) {})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /laporan/{number}", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("GET /rusak", func(w http.ResponseWriter, r *http.Request) { panic("rusak") })
+	mux.Handle("/api/v1/", api)
+	mux.HandleFunc("/", http.NotFound)
+	o := quiet()
+	o.Metrics = m
+	h := Chain(mux, o)
+	for _, req := range []struct{ method, path string }{
+		{"GET", "/laporan/LPR-3374-ABC123"}, {"GET", "/laporan/LPR-3374-XYZ789"}, {"HEAD", "/laporan/LPR-3374-XYZ789"},
+		{"GET", "/api/v1/regions/33.74"}, {"GET", "/tidak-ada"}, {"POST", "/laporan/LPR-3374-ABC123"}, {"BREW", "/laporan/x"},
+		{"GET", "/rusak"},
+	} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(req.method, req.path, nil))
+	}
+	for _, c := range []struct {
+		route, method, code string
+		want                float64
+	}{
+		{"GET /laporan/{number}", "GET", "200", 2},
+		{"GET /laporan/{number}", "HEAD", "200", 1},
+		{"GET /api/v1/regions/{code}", "GET", "200", 1},
+		{UnmatchedRoute, "GET", "404", 1},
+		{UnmatchedRoute, "POST", "404", 1}, // the catch-all takes every method
+		{UnmatchedRoute, "other", "404", 1},
+		{"GET /rusak", "GET", "500", 1},
+	} {
+		if got := testutil.ToFloat64(m.requests.WithLabelValues(c.route, c.method, c.code)); got != c.want {
+			t.Errorf("%s %s %s: %v requests, want %v", c.route, c.method, c.code, got, c.want)
+		}
+	}
+	if n := testutil.CollectAndCount(m.requests); n != 7 {
+		t.Errorf("%d request series, want 7", n)
+	}
+	if n := testutil.CollectAndCount(m.duration); n != 4 {
+		t.Errorf("%d latency series, want 4 (one per route)", n)
+	}
+	if problems, err := testutil.CollectAndLint(m.requests, "pendopo_http_requests_total"); err != nil || len(problems) > 0 {
+		t.Errorf("lint: %v %v", problems, err)
 	}
 }

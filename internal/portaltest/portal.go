@@ -22,10 +22,12 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/metrics"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Now is the fixed clock of portal tests.
@@ -42,6 +44,9 @@ type Portal struct {
 	Admin, RegionAdmin string
 	// Mail keeps the messages the portal sent.
 	Mail *app.MemorySender
+	// Metrics is the portal's Prometheus registry, served at /metrics to
+	// loopback clients as "pendopo serve" does by default.
+	Metrics *prometheus.Registry
 }
 
 // NewPortal builds the portal (pages and API) over the demo content;
@@ -50,7 +55,8 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg, mem := pendopotest.AppConfig(pendopotest.DB(t), Now)
+	db := pendopotest.DB(t)
+	cfg, mem := pendopotest.AppConfig(db, Now)
 	cfg.Logger = log
 	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	for _, o := range options {
@@ -71,11 +77,13 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(a, web.Config{Logger: log, Demo: true, API: api.New(a, log), Open311: open311.New(a, log)})
+	reg := metrics.New(cfg.Store, db.Pools())
+	h, err := web.New(a, web.Config{Logger: log, Demo: true, API: api.New(a, log), Open311: open311.New(a, log),
+		Metrics: reg, MetricsHandler: metrics.Handler(reg, log)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Portal{App: a, Handler: h, Token: tok, RegionToken: rtok, Mail: mem}
+	p := &Portal{App: a, Handler: h, Token: tok, RegionToken: rtok, Mail: mem, Metrics: reg}
 	p.Admin = p.Officer(t, "Admin Nasional", "nasional@pendopo.test", pendopo.Role{Kind: pendopo.RoleNationalAdmin})
 	p.RegionAdmin = p.Officer(t, "Admin Semarang", "admin@semarangkota.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33.74"})
 	return p

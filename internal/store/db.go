@@ -153,6 +153,17 @@ func (db *DB) Close() error {
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 
+// Pools returns the connection pools by name, for monitoring their use:
+// "writer" and "reader" on SQLite, and "main" on PostgreSQL, where one
+// pool takes both. Callers read their Stats; they must not query through
+// them or close them.
+func (db *DB) Pools() map[string]*sql.DB {
+	if db.r == db.w {
+		return map[string]*sql.DB{"main": db.w}
+	}
+	return map[string]*sql.DB{"writer": db.w, "reader": db.r}
+}
+
 // InTx runs fn with a DB bound to one transaction; fn's error or a panic
 // rolls everything back. Nested calls join the outer transaction.
 func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error) {

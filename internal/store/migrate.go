@@ -162,3 +162,21 @@ func (db *DB) Migrations(ctx context.Context) ([]MigrationStatus, error) {
 	}
 	return out, nil
 }
+
+// PendingMigrations names the migrations this build knows that the
+// database lacks, for readiness checks. Open applies them all, so a
+// pending one means the database changed underneath, such as a restore
+// of an older backup.
+func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
+	all, err := db.Migrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pending []string
+	for _, m := range all {
+		if m.AppliedAt.IsZero() {
+			pending = append(pending, m.Name)
+		}
+	}
+	return pending, nil
+}

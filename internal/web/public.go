@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 var (
@@ -608,15 +610,35 @@ func (s *Server) about(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// healthz is the liveness check: it answers while the process can serve
+// at all, and touches nothing else, so that an orchestrator restarts
+// the process only when restarting can help. A database outage is
+// readyz's business.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	if err := s.app.Store().Ping(r.Context()); err != nil {
-		s.log.Error("health check", "err", err)
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return nil
-	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	fmt.Fprintln(w, "ok")
+	return nil
+}
+
+// readyTimeout bounds readyz's checks, below the usual probe timeouts.
+const readyTimeout = time.Second
+
+// readyz is the readiness check: 200 when the portal can take visitors
+// (app.Ready), otherwise 503 with a short reason; the details go to the
+// log.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.app.Ready(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "not ready:", middleware.UserError(err).Msg.EN)
+		return nil
+	}
+	fmt.Fprintln(w, "ready")
 	return nil
 }
 

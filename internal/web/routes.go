@@ -5,6 +5,7 @@ package web
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Config configures the web server.
@@ -30,6 +32,13 @@ type Config struct {
 	MapTiles string
 	// Open311 serves /open311/v2/; nil leaves it out.
 	Open311 http.Handler
+	// Metrics, when set, receives the count and latency of requests by
+	// route.
+	Metrics prometheus.Registerer
+	// MetricsHandler serves GET /metrics to clients on this machine only
+	// (see localOnly); nil leaves it out, as when metrics are served on
+	// an address of their own.
+	MetricsHandler http.Handler
 }
 
 // Server is the portal.
@@ -54,6 +63,9 @@ type route struct {
 	handler handlerFunc
 	// user routes need a signed-in person; admin routes an officer.
 	user, admin bool
+	// probe routes answer load balancers and orchestrators: they read no
+	// session, so that a liveness check never touches the database.
+	probe bool
 }
 
 // handlerFunc is a page handler; its error is rendered by one function.
@@ -80,7 +92,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /bandingkan/{kind}", handler: s.compare},
 		{pattern: "GET /bahasa/{lang}", handler: s.setLang},
 		{pattern: "GET /tentang", handler: s.about},
-		{pattern: "GET /healthz", handler: s.healthz},
+		{pattern: "GET /healthz", handler: s.healthz, probe: true},
+		{pattern: "GET /readyz", handler: s.readyz, probe: true},
 		{pattern: "GET /robots.txt", handler: s.robots},
 
 		{pattern: "GET /masuk", handler: s.loginForm},
@@ -209,6 +222,12 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
 		verifyLimit: &middleware.Limiter{N: 30, Window: time.Minute}, startLimit: &middleware.Limiter{N: 30, Window: time.Hour},
 		reportLimit: &middleware.Limiter{N: 20, Window: time.Hour}}
+	var metrics *middleware.Metrics
+	if cfg.Metrics != nil {
+		if metrics, err = middleware.NewMetrics(cfg.Metrics); err != nil {
+			return nil, err
+		}
+	}
 	for _, rt := range s.routes() {
 		h := rt.handler
 		switch {
@@ -216,6 +235,10 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			h = s.requireOfficer(h)
 		case rt.user:
 			h = s.requireUser(h)
+		}
+		if rt.probe {
+			s.mux.Handle(rt.pattern, s.wrap(h))
+			continue
 		}
 		s.mux.Handle(rt.pattern, s.withSession(s.wrap(h)))
 	}
@@ -225,6 +248,9 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	}
 	if cfg.Open311 != nil {
 		s.mux.Handle("/open311/v2/", cfg.Open311)
+	}
+	if cfg.MetricsHandler != nil {
+		s.mux.Handle("GET /metrics", s.localOnly(cfg.MetricsHandler))
 	}
 	s.mux.Handle("/", s.withSession(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
@@ -244,7 +270,23 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp}), nil
+	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics}), nil
+}
+
+// localOnly serves h to clients on this machine and answers everyone else
+// as though the path did not exist. A request that carries a forwarding
+// header is refused even from a loopback address: a reverse proxy on the
+// same machine relays visitors from anywhere.
+func (s *Server) localOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() ||
+			r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("X-Real-Ip") != "" || r.Header.Get("Forwarded") != "" {
+			s.rd.fail(w, r, errNotFound)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // wrap turns a handler that returns an error into an http.Handler.
