@@ -41,11 +41,11 @@ func TestPendingMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	if _, err := raw.Exec("DELETE FROM schema_migrations WHERE version = 8"); err != nil {
+	if _, err := raw.Exec("DELETE FROM schema_migrations WHERE version = 10"); err != nil {
 		t.Fatal(err)
 	}
-	if pending, err := db.PendingMigrations(ctx); err != nil || !slices.Equal(pending, []string{"0008_outbox_unsent"}) {
-		t.Errorf("after losing 0008: %v %v", pending, err)
+	if pending, err := db.PendingMigrations(ctx); err != nil || !slices.Equal(pending, []string{"0010_outbox_unsent"}) {
+		t.Errorf("after losing 0010: %v %v", pending, err)
 	}
 	if got := slices.Sorted(maps.Keys(db.Pools())); !slices.Equal(got, []string{"reader", "writer"}) {
 		t.Errorf("SQLite pools: %v", got)
