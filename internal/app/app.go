@@ -65,6 +65,9 @@ type App struct {
 	// reportLimit counts reports per reporter (account or contact).
 	reportLimit middleware.Limiter
 	egov        egovCache
+	// newNumber makes tracking numbers; tests replace it to force a
+	// collision.
+	newNumber func(region string, t time.Time) string
 }
 
 // Config configures New.
@@ -137,7 +140,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
 		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
-		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}}
+		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber}
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}
@@ -356,6 +359,14 @@ func summaryOf(d pendopo.ServiceDoc, c pendopo.ServiceContent) pendopo.ServiceSu
 func (a *App) SetClock(now func() time.Time) func() time.Time {
 	old := a.now
 	a.now = now
+	return old
+}
+
+// SetTrackingNumbers replaces the maker of tracking numbers and returns
+// the one before; tests use it to make a number collide.
+func (a *App) SetTrackingNumbers(fn func(region string, t time.Time) string) func(string, time.Time) string {
+	old := a.newNumber
+	a.newNumber = fn
 	return old
 }
 

@@ -228,7 +228,7 @@ func (a *App) StartApplication(ctx context.Context, who Actor, id int64, key, fo
 		return pendopo.Application{}, invalidParam("applicant_name", "Nama pemohon maksimal 200 karakter.", "The applicant's name is at most 200 characters.")
 	}
 	app := pendopo.Application{
-		Number: pendopo.NewTrackingNumber(s.RegionCode, a.now()), Region: s.RegionCode, ServiceID: s.ID,
+		Number: a.newNumber(s.RegionCode, a.now()), Region: s.RegionCode, ServiceID: s.ID,
 		ServiceVersion: s.Version, ServiceName: s.Name, Agency: s.AgencySlug,
 		ApplicantID: u.ID, ApplicantName: u.Name, Key: key, CreatedAt: a.now(),
 		ApplicationState: pendopo.ApplicationState{Status: pendopo.StatusDraft},
@@ -249,6 +249,21 @@ func (a *App) StartApplication(ctx context.Context, who Actor, id int64, key, fo
 	}
 	var out pendopo.Application
 	err = a.commit(ctx, func(tx pendopo.Store) error {
+		// A random number may be taken already (a few a month in a busy
+		// region): take another before writing.
+		for {
+			_, err := tx.ApplicationByNumber(ctx, app.Number)
+			if errors.Is(err, pendopo.ErrNotFound) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			app.Number = a.newNumber(app.Region, app.CreatedAt)
+			if app.Sealed, err = a.sealAnswers(app.Number, pendopo.Answers{}); err != nil {
+				return err
+			}
+		}
 		var err error
 		out, err = tx.CreateApplication(ctx, app)
 		if err != nil || out.Number != app.Number { // an earlier request made it already

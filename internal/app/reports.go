@@ -113,7 +113,7 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		}
 	}
 	r := pendopo.Report{
-		Number: pendopo.NewTrackingNumber(reg.Code, now), Region: reg.Code, Kind: in.Kind, Category: in.Category,
+		Number: a.newNumber(reg.Code, now), Region: reg.Code, Kind: in.Kind, Category: in.Category,
 		Title: in.Title, Description: in.Description, ServiceID: in.ServiceID, Component: in.Component,
 		Location: in.Location, Privacy: in.Privacy, ReportState: pendopo.ReportState{Status: pendopo.ReportReceived},
 		ReporterKey: rkey, Received: a.today(reg.Code), Key: key, CreatedAt: now,
@@ -134,6 +134,9 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 	r.Due = pendopo.ReportDue(r.Kind, r.ReportState, r.Received, 0, cal)
 	var out pendopo.Report
 	err = a.commit(ctx, func(tx pendopo.Store) error {
+		if err := a.freeReportNumber(ctx, tx, &r, rp); err != nil {
+			return err
+		}
 		var err error
 		if out, err = tx.CreateReport(ctx, r); err != nil || out.Number != r.Number {
 			return err // an earlier request made it already
@@ -149,6 +152,27 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 	})
 	out.Sealed, out.ReporterKey = nil, ""
 	return out, err
+}
+
+// freeReportNumber gives r another tracking number while its own is
+// taken. Numbers are random within a region and month (about a billion
+// of them), so a busy region meets a few collisions a month; checking
+// first keeps the transaction from failing on one, which PostgreSQL could
+// not recover from inside the transaction.
+func (a *App) freeReportNumber(ctx context.Context, tx pendopo.Store, r *pendopo.Report, rp reporter) error {
+	for {
+		_, err := tx.ReportByNumber(ctx, r.Number)
+		if errors.Is(err, pendopo.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		r.Number = a.newNumber(r.Region, r.CreatedAt)
+		if r.Sealed, err = a.sealReporter(r.Number, rp); err != nil {
+			return err
+		}
+	}
 }
 
 func (a *App) sealReporter(number string, rp reporter) ([]byte, error) {
@@ -440,14 +464,14 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 	err = a.commit(ctx, func(tx pendopo.Store) error {
 		var err error
 		if forwardTo != nil {
-			if err := a.fileForwarded(ctx, tx, moved, r); err != nil {
+			if err := a.fileForwarded(ctx, tx, &moved, r); err != nil {
 				return err
 			}
 			got, err := tx.ReportByNumber(ctx, moved.Number)
 			if err != nil {
 				return err
 			}
-			r.MergedInto = got.ID
+			r.MergedInto, ev.Target = got.ID, moved.Number
 		}
 		if out, err = tx.UpdateReport(ctx, r); err != nil {
 			return err
@@ -481,7 +505,7 @@ func (a *App) forwardedCopy(ctx context.Context, r pendopo.Report, to pendopo.Re
 		return r, err
 	}
 	c := pendopo.Report{
-		Number: pendopo.NewTrackingNumber(to.Code, now), Region: to.Code, Kind: r.Kind, Category: r.Category,
+		Number: a.newNumber(to.Code, now), Region: to.Code, Kind: r.Kind, Category: r.Category,
 		Title: r.Title, Description: r.Description, Location: r.Location, Privacy: r.Privacy,
 		ReportState: pendopo.ReportState{Status: pendopo.ReportReceived}, ReporterID: r.ReporterID, ReporterKey: r.ReporterKey,
 		Received: a.today(to.Code), CreatedAt: now,
@@ -504,8 +528,15 @@ func (a *App) forwardedCopy(ctx context.Context, r pendopo.Report, to pendopo.Re
 
 // fileForwarded stores the copy of a forwarded report with its photos
 // and a first public line saying where it came from.
-func (a *App) fileForwarded(ctx context.Context, tx pendopo.Store, c, from pendopo.Report) error {
-	got, err := tx.CreateReport(ctx, c)
+func (a *App) fileForwarded(ctx context.Context, tx pendopo.Store, c *pendopo.Report, from pendopo.Report) error {
+	rp, err := a.openReporter(from)
+	if err != nil {
+		return err
+	}
+	if err := a.freeReportNumber(ctx, tx, c, rp); err != nil {
+		return err
+	}
+	got, err := tx.CreateReport(ctx, *c)
 	if err != nil {
 		return err
 	}

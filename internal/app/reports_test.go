@@ -502,3 +502,31 @@ func TestReportRateLimitPerReporter(t *testing.T) {
 		t.Errorf("an hour later: %v", err)
 	}
 }
+
+// Tracking numbers are random; when a new one is taken already, the
+// report and the application get another instead of an error.
+func TestTrackingNumberCollision(t *testing.T) {
+	f := newReportFixture(t)
+	first, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := first.Number
+	calls := 0
+	old := f.SetTrackingNumbers(func(region string, at time.Time) string {
+		calls++
+		if calls <= 2 {
+			return taken
+		}
+		return pendopo.NewTrackingNumber(region, at)
+	})
+	defer f.SetTrackingNumbers(old)
+	second, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
+	if err != nil || second.Number == taken || calls != 3 {
+		t.Fatalf("second report: %v %s after %d numbers", err, second.Number, calls)
+	}
+	// The reporter's sealed identity follows the new number.
+	if v, err := f.ReportFor(ctx, f.budi, second.Number, ""); err != nil || v.ReporterName != "Budi Santoso" {
+		t.Errorf("Budi's view of the renumbered report: %+v %v", v, err)
+	}
+}
