@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pendopo/pendopo"
@@ -42,7 +43,8 @@ func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string
 		return SurveySubject{}, err
 	}
 	if !v.Applicant {
-		return SurveySubject{}, fmt.Errorf("survey on %s: %w", number, errNoApplication)
+		// Staff who may read the application are not its applicant.
+		return SurveySubject{}, fmt.Errorf("survey on %s by staff: %w", number, errForbidden)
 	}
 	if v.Status != pendopo.StatusCompleted && v.Status != pendopo.StatusRejected {
 		return SurveySubject{}, errSurveyNotYet
@@ -162,4 +164,17 @@ func (a *App) IKM(ctx context.Context, region, agency string, service int64, p P
 	}
 	users := total.AppReceived + total.RepAnswered
 	return total.IKM, pendopo.KrejcieMorgan(int(users)), nil
+}
+
+// RegionServiceList lists a region's published services (of one agency
+// when agency is not ""), by name, from the search index.
+func (a *App) RegionServiceList(region, agency string) []pendopo.ServiceSummary {
+	var out []pendopo.ServiceSummary
+	for _, s := range a.index.RegionServices(region) {
+		if agency == "" || s.AgencySlug == agency {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(x, y pendopo.ServiceSummary) int { return strings.Compare(x.Name, y.Name) })
+	return out
 }

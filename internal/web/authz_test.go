@@ -363,6 +363,8 @@ var applicantRoutes = map[string]struct{ read, public bool }{
 	"POST /permohonan/{number}/batal":        {},
 	"GET /permohonan/{number}/berkas/{addr}": {read: true},
 	"GET /permohonan/{number}/dokumen.pdf":   {read: true},
+	"GET /survei/permohonan/{number}":        {},
+	"POST /survei/permohonan/{number}":       {},
 }
 
 // TestApplicationRoutesMatrix sends every route of one person's

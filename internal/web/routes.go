@@ -55,6 +55,7 @@ type Server struct {
 	verifyLimit, startLimit *middleware.Limiter
 	// reportLimit bounds reports (and report look-ups) per address.
 	reportLimit *middleware.Limiter
+	surveyLimit *middleware.Limiter
 }
 
 // route is one entry of the route table.
@@ -118,6 +119,13 @@ func (s *Server) routes() []route {
 		{pattern: "GET /daerah/{code}/laporan.csv", handler: s.reportsCSV},
 		{pattern: "GET /daerah/{code}/laporan.geojson", handler: s.reportsGeoJSON},
 		{pattern: "GET /daerah/{code}/lapor", handler: s.reportForm},
+		{pattern: "GET /survei/permohonan/{number}", handler: s.surveyForm, user: true},
+		{pattern: "POST /survei/permohonan/{number}", handler: s.surveySubmit, user: true},
+		{pattern: "GET /survei/laporan/{number}", handler: s.surveyForm},
+		{pattern: "POST /survei/laporan/{number}", handler: s.surveySubmit},
+		{pattern: "GET /daerah/{code}/survei", handler: s.surveyForm},
+		{pattern: "POST /daerah/{code}/survei", handler: s.surveySubmit},
+		{pattern: "GET /daerah/{code}/survei/qr.png", handler: s.surveyQR},
 		{pattern: "GET /data/catalog.json", handler: s.dataCatalog},
 		{pattern: "GET /data/{file}", handler: s.dataNational},
 		{pattern: "GET /data/daerah/{code}/{file}", handler: s.dataRegional},
@@ -221,7 +229,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	}
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
 		verifyLimit: &middleware.Limiter{N: 30, Window: time.Minute}, startLimit: &middleware.Limiter{N: 30, Window: time.Hour},
-		reportLimit: &middleware.Limiter{N: 20, Window: time.Hour}}
+		reportLimit: &middleware.Limiter{N: 20, Window: time.Hour}, surveyLimit: &middleware.Limiter{N: 30, Window: time.Hour}}
 	var metrics *middleware.Metrics
 	if cfg.Metrics != nil {
 		if metrics, err = middleware.NewMetrics(cfg.Metrics); err != nil {

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// Survey pages: a citizen rates the service once after an application is
+// completed or a report answered; people served at a counter answer from
+// the service point's short link or QR code, once a day per device.
+
+// deviceCookie holds a random id for walk-in surveys, kept a year; only
+// its keyed hash is stored.
+const deviceCookie = "pendopo_perangkat"
+
+type surveyPage struct {
+	Page
+	Subject app.SurveySubject
+	Unsurs  []pendopo.Unsur
+	Answers map[pendopo.UnsurID]int
+	Comment string
+	Action  string
+	Form    Form
+	Done    bool
+	// Services are offered on a walk-in survey without a service.
+	Services []pendopo.ServiceSummary
+}
+
+// Err is the error of a form field, for the templates.
+func (p surveyPage) Err(name string) string { return p.Form.Err(name) }
+
+// Answer is the value chosen for an unsur (0 for none).
+func (p surveyPage) Answer(id pendopo.UnsurID) int { return p.Answers[id] }
+
+func (s *Server) surveyPageFor(r *http.Request, subj app.SurveySubject, action string) surveyPage {
+	p := s.regionPage(r, subj.Region, "")
+	p.Title, p.Noindex = p.T("survey.title"), true
+	p.Crumbs = append(regionCrumbs(p, subj.Region, nil), Crumb{p.T("survey.crumb"), ""})
+	return surveyPage{Page: p, Subject: subj, Unsurs: pendopo.Unsurs[:], Action: action}
+}
+
+// readSurvey takes the answers (unsur ids as field names, values 1–4;
+// an empty choice is skipped) and the comment.
+func readSurvey(r *http.Request) (map[pendopo.UnsurID]int, string) {
+	answers := map[pendopo.UnsurID]int{}
+	for _, u := range pendopo.Unsurs {
+		if v := r.PostFormValue(string(u.ID)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				n = -1 // reported by Validate as not one of the four answers
+			}
+			answers[u.ID] = n
+		}
+	}
+	return answers, r.PostFormValue("komentar")
+}
+
+func (s *Server) surveyFor(r *http.Request) (app.SurveySubject, string, error) {
+	ctx := r.Context()
+	n := r.PathValue("number")
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/survei/permohonan/"):
+		subj, err := s.app.SurveyForApplication(ctx, actor(r), n)
+		return subj, "/survei/permohonan/" + n, err
+	case strings.HasPrefix(r.URL.Path, "/survei/laporan/"):
+		subj, err := s.app.SurveyForReport(ctx, current(r).actorOrAnonymous(r), n, s.reporterContact(r, n))
+		return subj, "/survei/laporan/" + n, err
+	}
+	code := r.PathValue("code")
+	q := r.URL.Query()
+	if r.Method == http.MethodPost {
+		q = r.PostForm
+	}
+	service, _ := strconv.ParseInt(q.Get("layanan"), 10, 64)
+	subj, err := s.app.SurveyForVisit(ctx, code, q.Get("unit"), service)
+	action := "/daerah/" + code + "/survei"
+	return subj, action, err
+}
+
+// surveyForm shows the nine questions.
+func (s *Server) surveyForm(w http.ResponseWriter, r *http.Request) error {
+	subj, action, err := s.surveyFor(r)
+	if err != nil {
+		return err
+	}
+	data := s.surveyPageFor(r, subj, action)
+	if subj.Channel == pendopo.SurveyWalkIn && subj.ServiceID == 0 {
+		data.Services = s.app.RegionServiceList(subj.Region.Code, subj.Agency)
+	}
+	data.Done = r.URL.Query().Get("pesan") == "terima-kasih"
+	w.Header().Set("Cache-Control", "private, no-store")
+	s.rd.render(w, r, http.StatusOK, "survey", data)
+	return nil
+}
+
+// surveySubmit stores a response and thanks the respondent.
+func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 16<<10); err != nil {
+		return err
+	}
+	if r.PostFormValue("website") != "" {
+		// The honeypot: a bot gets the thanks and nothing is kept.
+		http.Redirect(w, r, r.URL.Path+"?pesan=terima-kasih", http.StatusSeeOther)
+		return nil
+	}
+	if !s.surveyLimit.Allow(clientIP(r), time.Now()) {
+		return errTooMany
+	}
+	subj, action, err := s.surveyFor(r)
+	if err != nil {
+		return err
+	}
+	device := ""
+	if subj.Channel == pendopo.SurveyWalkIn {
+		device = s.device(w, r)
+	}
+	answers, comment := readSurvey(r)
+	if _, err := s.app.SubmitSurvey(r.Context(), subj, answers, comment, device); err != nil {
+		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		if ferr != nil {
+			return ferr
+		}
+		data := s.surveyPageFor(r, subj, action)
+		data.Answers, data.Comment, data.Form = answers, comment, form
+		status := http.StatusUnprocessableEntity
+		if pendopo.KindOf(err) == pendopo.KindConflict {
+			status = http.StatusConflict
+		}
+		s.rd.render(w, r, status, "survey", data)
+		return nil
+	}
+	back := action + "?pesan=terima-kasih"
+	if subj.Channel == pendopo.SurveyWalkIn && subj.Point != nil {
+		back += "&unit=" + subj.Point.Slug
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+// device returns the browser's survey device id, setting one first.
+func (s *Server) device(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(deviceCookie); err == nil && len(c.Value) == 32 {
+		return c.Value
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	v := hex.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: v, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	return v
+}
+
+// surveyQR is a PNG QR code of a walk-in survey's short link, to print and
+// put up at a service point.
+func (s *Server) surveyQR(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	unit := r.URL.Query().Get("unit")
+	if _, err := s.app.SurveyForVisit(r.Context(), code, unit, 0); err != nil {
+		return err
+	}
+	link := s.baseURL(r) + "/daerah/" + code + "/survei"
+	if unit != "" {
+		link += "?unit=" + unit
+	}
+	png, err := qrcode.Encode(link, qrcode.Medium, 512)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/png")
+	h.Set("Cache-Control", "public, max-age=86400")
+	_, err = w.Write(png)
+	return err
+}
