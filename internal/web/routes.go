@@ -126,6 +126,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /daerah/{code}/survei", handler: s.surveyForm},
 		{pattern: "POST /daerah/{code}/survei", handler: s.surveySubmit},
 		{pattern: "GET /daerah/{code}/survei/qr.png", handler: s.surveyQR},
+		{pattern: "GET /daerah/{code}/kinerja", handler: s.dashboard},
+		{pattern: "GET /daerah/{code}/opd/{slug}/rapor", handler: s.rapor},
 		{pattern: "GET /data/catalog.json", handler: s.dataCatalog},
 		{pattern: "GET /data/{file}", handler: s.dataNational},
 		{pattern: "GET /data/daerah/{code}/{file}", handler: s.dataRegional},
