@@ -100,23 +100,48 @@ func BenchmarkRequestsJSON(b *testing.B) {
 					})
 				}
 			}
+			// Filing with the reports in place, after the reads.
+			for _, group := range []bool{false, true} {
+				b.Run("intake/"+commitName(group), func(b *testing.B) { intake(b, p, group) })
+			}
 		})
 	}
 }
 
-// BenchmarkReportIntake measures reports filed per second by 64 reporters
-// at once, each acknowledged only after a durable commit.
+// BenchmarkReportIntake measures reports filed per second into an empty
+// region (BenchmarkRequestsJSON measures it again with its reports in
+// place): with group commit (the default) and, as the baseline, one
+// commit per report.
 func BenchmarkReportIntake(b *testing.B) {
-	p := portaltest.NewPortal(b)
-	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", semarangBox); err != nil {
-		b.Fatal(err)
+	for _, group := range []bool{false, true} {
+		b.Run(commitName(group), func(b *testing.B) {
+			p := portaltest.NewPortal(b)
+			if err := p.App.SetRegionBounds(ctx, app.System, "33.74", semarangBox); err != nil {
+				b.Fatal(err)
+			}
+			intake(b, p, group)
+		})
 	}
+}
+
+func commitName(group bool) string {
+	if group {
+		return "commit=group"
+	}
+	return "commit=each"
+}
+
+// intake files reports as 64 reporters at once, 2,000 a round, each
+// acknowledged only after a durable commit, and reports the rate.
+func intake(b *testing.B, p *portaltest.Portal, group bool) {
+	p.App.SetGroupCommit(group)
+	defer p.App.SetGroupCommit(true)
 	const perRound, workers = 2000, 64
 	var (
 		elapsed time.Duration
 		total   int
 	)
-	for range b.N {
+	for range 3 {
 		start := time.Now()
 		var wg sync.WaitGroup
 		next := make(chan int)
@@ -126,7 +151,7 @@ func BenchmarkReportIntake(b *testing.B) {
 					lat, lng := -7.0+float64(i%100)/10000, 110.4
 					_, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint,
 						Title: "Lampu jalan mati", Description: "Lampu jalan mati di depan rumah nomor " + strconv.Itoa(i) + ".",
-						Category: "penerangan-jalan", Privacy: pendopo.PrivacyPublic, Contact: "warga" + strconv.Itoa(i%500) + "@contoh.id",
+						Category: "penerangan-jalan", Privacy: pendopo.PrivacyPublic, Contact: "warga" + strconv.Itoa(i) + "@contoh.id",
 						Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 					if err != nil {
 						b.Error(err)
