@@ -244,6 +244,9 @@ const (
 	// disposes; the agency the report went to follows it up.
 	ActCoordinateReports Action = "reports.coordinate" // verify, reject, archive, dispose, forward, merge, moderate, routing
 	ActHandleReports     Action = "reports.handle"     // answer, complete, extend, forward within the region
+	// ActOversee opens the oversight view of the e-gov index: which regions
+	// lag and on what, for the country (scope region "") or a province.
+	ActOversee Action = "oversight.view"
 )
 
 // Scope is what an action applies to: a region, and an agency within it.
@@ -269,8 +272,8 @@ func (r Role) Allows(a Action, s Scope) bool {
 	case RoleNationalAdmin:
 		return true
 	case RoleOverseer:
-		// Read only: the console and the audit trail.
-		return (a == ActViewConsole || a == ActViewAudit) && (r.Region == "" || inProvince)
+		// Read only: the console, the audit trail and the oversight view.
+		return (a == ActViewConsole || a == ActViewAudit || a == ActOversee) && (r.Region == "" || inProvince)
 	case RoleRegionAdmin:
 		if s.Region != r.Region {
 			return false

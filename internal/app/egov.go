@@ -142,3 +142,102 @@ func rank(l []RegionIndex) {
 		}
 	}
 }
+
+// Oversight is what the Ministry (the whole country) or a province sees:
+// the ranking, the regions that have not started, and for each index
+// component the started regions lagging on it, worst first.
+type Oversight struct {
+	Province   *pendopo.Region
+	Period     Period
+	Ranking    []RegionIndex
+	NotStarted []pendopo.Region
+	Lagging    []LaggingComponent
+	// Provinces summarises each province (national view only).
+	Provinces []ProvinceSummary
+}
+
+// LaggingComponent lists the started regions below LaggingBelow on one
+// component.
+type LaggingComponent struct {
+	pendopo.EgovComponent
+	Regions []RegionIndex
+}
+
+// ProvinceSummary is a province's line in the national view.
+type ProvinceSummary struct {
+	Region           pendopo.Region
+	Regions, Started int
+	MeanScore        float64
+	Best, Worst      *RegionIndex
+}
+
+// Oversight returns the oversight view of the country (province "") or
+// of one province, for overseers, national admins and a province's own
+// admin.
+func (a *App) Oversight(ctx context.Context, who Actor, province string, p Period) (*Oversight, error) {
+	if _, err := who.authorize(pendopo.ActOversee, pendopo.Scope{Region: province}); err != nil {
+		return nil, err
+	}
+	ranking, err := a.EgovRanking(ctx, province, p)
+	if err != nil {
+		return nil, err
+	}
+	o := &Oversight{Period: p, Ranking: ranking}
+	if province != "" {
+		reg, _ := a.Region(ctx, province)
+		o.Province = &reg
+	}
+	for i := range pendopo.EgovComponents {
+		lc := LaggingComponent{EgovComponent: pendopo.EgovComponents[i]}
+		for _, r := range ranking {
+			if r.Started && r.Components[i].Value < pendopo.LaggingBelow {
+				lc.Regions = append(lc.Regions, r)
+			}
+		}
+		slices.SortStableFunc(lc.Regions, func(x, y RegionIndex) int { return cmp.Compare(x.Components[i].Value, y.Components[i].Value) })
+		o.Lagging = append(o.Lagging, lc)
+	}
+	for _, r := range ranking {
+		if !r.Started {
+			o.NotStarted = append(o.NotStarted, r.Region)
+		}
+	}
+	slices.SortFunc(o.NotStarted, func(x, y pendopo.Region) int { return cmp.Compare(x.Code, y.Code) })
+	if province == "" {
+		by := map[string]*ProvinceSummary{}
+		var order []string
+		for _, r := range ranking {
+			code := r.Region.Code
+			if r.Region.ParentCode != "" {
+				code = r.Region.ParentCode
+			}
+			s := by[code]
+			if s == nil {
+				reg, _ := a.Region(ctx, code)
+				s = &ProvinceSummary{Region: reg}
+				by[code] = s
+				order = append(order, code)
+			}
+			s.Regions++
+			if r.Started {
+				s.Started++
+				s.MeanScore += r.Score
+				if s.Best == nil || r.Score > s.Best.Score {
+					s.Best = &r
+				}
+				if s.Worst == nil || r.Score < s.Worst.Score {
+					s.Worst = &r
+				}
+			}
+		}
+		slices.Sort(order)
+		for _, code := range order {
+			s := by[code]
+			if s.Started > 0 {
+				s.MeanScore = float64(int64(s.MeanScore/float64(s.Started)*10+0.5)) / 10
+			}
+			o.Provinces = append(o.Provinces, *s)
+		}
+	}
+	return o, nil
+}

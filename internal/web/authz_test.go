@@ -62,6 +62,8 @@ var allowed = map[string]struct{ own, other []string }{
 	// Reports: the coordinator (region admin) and the agency the report
 	// was disposed to; overseers see no reporter's data.
 	"reportAct": {[]string{national, admin3374, agencyAdmin, supervisor, officer}, []string{national, admin3372}},
+	// Oversight of the e-gov index: the Ministry and the province.
+	"oversee": {[]string{national, overseerNat, overseer33}, nil},
 }
 
 // matrix holds the portal and the objects the probes point at.
@@ -152,6 +154,7 @@ var probes = map[string]probe{
 		return m.path(own, "/admin/daerah/{code}/pengguna/undangan/") + m.invitation(t, own) + "/batal"
 	}},
 	"GET /admin/daerah/{code}/laporan":             {rule: "queue", path: "/admin/daerah/{code}/laporan"},
+	"GET /admin/pemantauan":                        {rule: "oversee", path: "/admin/pemantauan", ownOnly: true},
 	"GET /admin/daerah/{code}/laporan/rute":        {rule: "region", path: "/admin/daerah/{code}/laporan/rute"},
 	"POST /admin/daerah/{code}/laporan/rute":       {rule: "region", path: "/admin/daerah/{code}/laporan/rute", form: url.Values{}},
 	"GET /admin/laporan/{number}":                  {rule: "reportAct", path: "/admin/laporan/{report}", hidden: true},
