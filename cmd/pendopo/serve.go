@@ -152,6 +152,12 @@ func (e env) serve(ctx context.Context, args []string) error {
 		} else if seeded {
 			log.Info("demo reports seeded")
 		}
+		started := time.Now()
+		if seeded, err := demo.SeedYear(ctx, a); err != nil {
+			return fmt.Errorf("seed a year of demo activity: %w", err)
+		} else if seeded {
+			log.Info("a year of demo activity seeded", "took", time.Since(started).Round(time.Millisecond))
+		}
 	}
 	if *mapTiles != "" && !strings.Contains(*mapTiles, "{z}") {
 		return usageError{"--map-tiles must hold {z}, {x} and {y}"}

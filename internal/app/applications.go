@@ -82,6 +82,12 @@ type Clock struct {
 // added for it or its province. Calendars are kept for a minute (another
 // instance's new holiday shows within it) and dropped at once when this
 // instance changes a holiday.
+// Calendar is a region's working-day calendar (national holidays and
+// cuti bersama, and the region's and its province's own).
+func (a *App) Calendar(ctx context.Context, region string) (*pendopo.Calendar, error) {
+	return a.calendar(ctx, a.store, region)
+}
+
 func (a *App) calendar(ctx context.Context, s pendopo.Store, region string) (*pendopo.Calendar, error) {
 	now := time.Now()
 	a.calMu.Lock()

@@ -2,9 +2,11 @@ package app_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/demo"
 )
 
 // The figures follow the work as it happens, in the same transactions:
@@ -136,5 +138,49 @@ func TestEgovRanking(t *testing.T) {
 	}
 	if _, err := f.EgovRanking(ctx, "33.74", p); kind(err) != pendopo.KindInvalid {
 		t.Errorf("a kota as province: %v", err)
+	}
+}
+
+// The demo's year of activity fills every month of the dashboards of both
+// demo kota, with surveys, and Kota Semarang does better than Surakarta.
+func TestDemoYear(t *testing.T) {
+	x := newAccounts(t)
+	if _, err := demo.Load(ctx, x.App); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.AddAccounts(ctx, x.App, "kata sandi demo yang panjang"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedReports(ctx, x.App); err != nil {
+		t.Fatal(err)
+	}
+	if seeded, err := demo.SeedYear(ctx, x.App); err != nil || !seeded {
+		t.Fatalf("seed: %v %v", seeded, err)
+	}
+	if again, err := demo.SeedYear(ctx, x.App); err != nil || again {
+		t.Fatalf("second seed: %v %v", again, err)
+	}
+	p := x.LastMonths("33.74", 12)
+	scores := map[string]float64{}
+	for _, region := range []string{"33.74", "33.72"} {
+		months, total, err := x.Figures(ctx, region, "", 0, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range months[:11] {
+			if m.AppCompleted == 0 || m.RepReceived == 0 || m.IKM.Respondents == 0 {
+				t.Errorf("%s %s is empty: %+v", region, m.Month, m)
+			}
+		}
+		if total.AppDaysP90 < 1 || total.RepReopened == 0 || total.IKM.Category == "" {
+			t.Errorf("%s over the year: %+v", region, total)
+		}
+		scores[region] = total.IKM.Score
+	}
+	if scores["33.74"] <= scores["33.72"] {
+		t.Errorf("IKM: Semarang %v, Surakarta %v", scores["33.74"], scores["33.72"])
+	}
+	if ms, err := x.Store().ClaimMessages(ctx, now.AddDate(1, 0, 0), 100, time.Hour); err != nil || len(ms) != 0 {
+		t.Errorf("the seed queued %d messages (%v)", len(ms), err)
 	}
 }
