@@ -217,7 +217,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			lng := box.West + rng.Float64()*(box.East-box.West)
 			person := people[rng.IntN(len(people))]
 			in := pendopo.ReportInput{Kind: sc.kind, Title: sc.title, Description: sc.description, Category: sc.category,
-				Privacy: []pendopo.Privacy{pendopo.PrivacyPublic, pendopo.PrivacyPublic, pendopo.PrivacyAnonymous, pendopo.PrivacyConfidential}[rng.IntN(4)],
+				Privacy:  []pendopo.Privacy{pendopo.PrivacyPublic, pendopo.PrivacyPublic, pendopo.PrivacyAnonymous, pendopo.PrivacyConfidential}[rng.IntN(4)],
 				Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng, Address: "Sekitar pusat kota"}}
 			at(yearDay(cal, received, 0, 100+i))
 			r, err := a.SubmitReport(ctx, person, region, in, "")
