@@ -51,6 +51,8 @@ func TestAccessibility(t *testing.T) {
 		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada",
 		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
 		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN", "/daerah/33.74/laporan", "/daerah/33.74/lapor",
+		"/daerah/33.74/kinerja", "/daerah/33.72/kinerja?opd=disdukcapil", "/daerah/33.01/kinerja", "/daerah/33.74/opd/disdukcapil/rapor",
+		"/indeks", "/indeks/33", "/daerah/33.74/survei", "/daerah/33.74/survei?unit=mpp",
 	}
 	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
 	check := func(path string) {
@@ -119,7 +121,7 @@ func TestAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	signIn(t, ctx, url, "nasional@pendopo.test", demoPassword(t, banner))
-	for _, p := range []string{"/admin", "/admin/sinonim", "/admin/audit"} {
+	for _, p := range []string{"/admin", "/admin/sinonim", "/admin/audit", "/admin/pemantauan", "/admin/pemantauan?provinsi=33"} {
 		check(p)
 	}
 	signOut := func() {
@@ -140,7 +142,8 @@ func TestAccessibility(t *testing.T) {
 		return href
 	}
 	draft, completed, returned := link("draft"), link("completed"), link("returned")
-	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/akun/laporan", "/daerah/33.74/online"} {
+	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/akun/laporan",
+		"/survei/permohonan/" + strings.TrimPrefix(completed, "/permohonan/"), "/daerah/33.74/online"} { // the start link below is read from the last
 		check(p)
 	}
 	if start, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("ul.cards a.button").getAttribute("href")`)); err == nil {
