@@ -150,27 +150,58 @@ type StatRow struct {
 	N      int64
 }
 
-// StatFilter selects figures. Region "" means every region; Agency and
-// ServiceID narrow to one agency or service. From and To bound the months
-// (inclusive). GroupBy adds "region", "agency" or "service" to the month
-// in the rows returned.
+// StatFilter selects figures. Figures are kept at three levels: each
+// region's own (agency "" and service 0), each agency's (service 0), and
+// each service's, every delta counted at its own level and rolled up to
+// the levels above it (see Rollup). The filter reads one level, so that
+// nothing is counted twice: a region's figures (Agency "" and ServiceID
+// 0), one agency's (Agency set), or one service's (ServiceID set).
+// GroupBy "region" reads every region's own figures (Region "" for all);
+// "agency" each agency's of a region; "service" each service's of a region
+// (of one agency when Agency is set). From and To bound the months
+// (inclusive). Totals sums over the months (rows with Month ""); Metrics
+// keeps only those metrics.
 type StatFilter struct {
 	Region    string
 	Agency    string
 	ServiceID int64
 	From, To  Month
 	GroupBy   string
+	Totals    bool
+	Metrics   []Metric
 }
 
 // StatStore keeps the monthly figures.
 type StatStore interface {
-	// AddStats adds the deltas, creating rows as needed.
+	// AddStats adds the deltas, rolled up to the agency and region
+	// levels, creating rows as needed.
 	AddStats(ctx context.Context, deltas []StatDelta) error
 	// StatRows sums the figures a filter selects.
 	StatRows(ctx context.Context, f StatFilter) ([]StatRow, error)
 	// ResetStats removes every figure, before they are counted again
 	// from the applications and reports.
 	ResetStats(ctx context.Context) error
+}
+
+// Rollup returns the deltas with each also counted at the levels above
+// its own: a service's at its agency and its region, an agency's at its
+// region.
+func Rollup(deltas []StatDelta) []StatDelta {
+	out := make([]StatDelta, 0, 3*len(deltas))
+	for _, d := range deltas {
+		out = append(out, d)
+		if d.ServiceID != 0 && d.Agency != "" {
+			up := d
+			up.ServiceID = 0
+			out = append(out, up)
+		}
+		if d.Agency != "" || d.ServiceID != 0 {
+			up := d
+			up.Agency, up.ServiceID = "", 0
+			out = append(out, up)
+		}
+	}
+	return out
 }
 
 // ApplicationReceivedStats counts an application submitted complete.

@@ -65,6 +65,7 @@ type App struct {
 	// reportLimit counts reports per reporter (account or contact).
 	reportLimit middleware.Limiter
 	egov        egovCache
+	dashboards  dashboardCache
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string

@@ -71,12 +71,15 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum int64
+	var apps, disposed int64
 	for _, s := range byAgency {
-		sum += s.RepReceived + s.AppReceived
+		apps, disposed = apps+s.AppReceived, disposed+s.RepDisposed
+		if s.Agency == "" || s.RepReceived != 0 {
+			t.Errorf("an agency's figures hold the region's own: %+v", s)
+		}
 	}
-	if sum != after.RepReceived+after.AppReceived {
-		t.Errorf("agencies sum to %d, the region has %d", sum, after.RepReceived+after.AppReceived)
+	if apps != after.AppReceived || disposed != after.RepDisposed {
+		t.Errorf("agencies sum to %d applications and %d dispositions, the region has %d and %d", apps, disposed, after.AppReceived, after.RepDisposed)
 	}
 	province, err := f.FiguresBy(ctx, "33", "", "region", p)
 	if err != nil || len(province) == 0 {
@@ -89,6 +92,14 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 	}
 	if _, err := f.FiguresBy(ctx, "33.74", "", "kecamatan", p); kind(err) != pendopo.KindInvalid {
 		t.Errorf("unknown grouping: %v", err)
+	}
+	// The dashboard's one read gives the same figures.
+	d, err := f.RegionDashboard(ctx, "33.74", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Total != after || d.AgencyTotals["dishub"] != dishub || d.Categories["penerangan-jalan"] != 2 || d.ServiceDemand[v.ServiceID] != 1 {
+		t.Errorf("dashboard: %+v\nfigures: %+v", d.Total, after)
 	}
 }
 

@@ -8,8 +8,9 @@ import (
 	"github.com/pendopo/pendopo"
 )
 
-// AddStats adds deltas to the monthly figures in one statement, after
-// folding deltas of the same row together (PostgreSQL refuses to update
+// AddStats adds deltas to the monthly figures, rolled up to the agency
+// and region levels, in one statement, after folding deltas of the same
+// row together (PostgreSQL refuses to update
 // a row twice in one upsert).
 func (db *DB) AddStats(ctx context.Context, deltas []pendopo.StatDelta) error {
 	type key struct {
@@ -19,7 +20,7 @@ func (db *DB) AddStats(ctx context.Context, deltas []pendopo.StatDelta) error {
 	}
 	sums := map[key]int64{}
 	var order []key
-	for _, d := range deltas {
+	for _, d := range pendopo.Rollup(deltas) {
 		k := key{d.StatScope, d.Month, d.Metric}
 		if _, ok := sums[k]; !ok {
 			order = append(order, k)
@@ -41,15 +42,15 @@ func (db *DB) AddStats(ctx context.Context, deltas []pendopo.StatDelta) error {
 		sb.WriteString("(?, ?, ?, ?, ?, ?)")
 		args = append(args, k.Region, string(k.month), k.Agency, k.ServiceID, string(k.metric), sums[k])
 	}
-	sb.WriteString(` ON CONFLICT (region_code, month, agency, service_id, metric) DO UPDATE SET n = stats_monthly.n + excluded.n`)
+	sb.WriteString(` ON CONFLICT (region_code, agency, service_id, month, metric) DO UPDATE SET n = stats_monthly.n + excluded.n`)
 	if _, err := db.write().ExecContext(ctx, db.q(sb.String()), args...); err != nil {
 		return fmt.Errorf("add stats: %w", db.d.mapErr(err))
 	}
 	return nil
 }
 
-// StatRows sums the monthly figures a filter selects, by month and by the
-// scope column the filter groups on.
+// StatRows sums the monthly figures a filter selects, at the level it
+// reads (see pendopo.StatFilter).
 func (db *DB) StatRows(ctx context.Context, f pendopo.StatFilter) ([]pendopo.StatRow, error) {
 	var (
 		where []string
@@ -59,11 +60,31 @@ func (db *DB) StatRows(ctx context.Context, f pendopo.StatFilter) ([]pendopo.Sta
 	if f.Region != "" {
 		add("region_code = ?", f.Region)
 	}
-	if f.Agency != "" {
-		add("agency = ?", f.Agency)
-	}
-	if f.ServiceID != 0 {
-		add("service_id = ?", f.ServiceID)
+	var group []string
+	switch f.GroupBy {
+	case "":
+		switch {
+		case f.ServiceID != 0:
+			add("service_id = ?", f.ServiceID)
+		case f.Agency != "":
+			add("agency = ? AND service_id = 0", f.Agency)
+		default:
+			add("agency = '' AND service_id = 0")
+		}
+	case "region":
+		add("agency = '' AND service_id = 0")
+		group = []string{"region_code"}
+	case "agency":
+		add("agency <> '' AND service_id = 0")
+		group = []string{"region_code", "agency"}
+	case "service":
+		add("service_id <> 0")
+		if f.Agency != "" {
+			add("agency = ?", f.Agency)
+		}
+		group = []string{"region_code", "agency", "service_id"}
+	default:
+		return nil, fmt.Errorf("stats grouped by %q: unknown grouping", f.GroupBy)
 	}
 	if f.From != "" {
 		add("month >= ?", string(f.From))
@@ -71,27 +92,16 @@ func (db *DB) StatRows(ctx context.Context, f pendopo.StatFilter) ([]pendopo.Sta
 	if f.To != "" {
 		add("month <= ?", string(f.To))
 	}
-	group := ""
-	switch f.GroupBy {
-	case "":
-	case "region":
-		group = "region_code"
-	case "agency":
-		group = "region_code, agency"
-	case "service":
-		group = "region_code, agency, service_id"
-	default:
-		return nil, fmt.Errorf("stats grouped by %q: unknown grouping", f.GroupBy)
+	if len(f.Metrics) > 0 {
+		add("metric IN ("+placeholders(len(f.Metrics))+")", anys(f.Metrics)...)
 	}
-	cols := "month, metric"
-	if group != "" {
-		cols = group + ", " + cols
+	keys := append(group, "month", "metric")
+	if f.Totals {
+		keys = append(group, "metric")
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+cols+`, SUM(n) FROM stats_monthly`+cond+` GROUP BY `+cols+` ORDER BY `+cols), args...)
+	cols := strings.Join(keys, ", ")
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+cols+`, SUM(n) FROM stats_monthly WHERE `+strings.Join(where, " AND ")+
+		` GROUP BY `+cols+` ORDER BY `+cols), args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
@@ -110,7 +120,10 @@ func (db *DB) StatRows(ctx context.Context, f pendopo.StatFilter) ([]pendopo.Sta
 		case "service":
 			dest = append(dest, &r.Region, &r.Agency, &r.ServiceID)
 		}
-		if err := rows.Scan(append(dest, &r.Month, &r.Metric, &r.N)...); err != nil {
+		if !f.Totals {
+			dest = append(dest, &r.Month)
+		}
+		if err := rows.Scan(append(dest, &r.Metric, &r.N)...); err != nil {
 			return nil, fmt.Errorf("stats: %w", err)
 		}
 		out = append(out, r)

@@ -150,34 +150,30 @@ func (s *Server) dashboardData(r *http.Request, agencySlug string) (dashboardPag
 		data.Agency = &ag
 		data.DataQuery += "&opd=" + ag.Slug
 	}
-	data.Months, data.Total, err = s.app.Figures(ctx, reg.Code, agencySlug, 0, period)
+	dash, err := s.app.RegionDashboard(ctx, reg.Code, period)
 	if err != nil {
 		return data, err
+	}
+	data.Months, data.Total = dash.Months, dash.Total
+	if data.Agency != nil {
+		if data.Months, data.Total, err = s.app.Figures(ctx, reg.Code, agencySlug, 0, period); err != nil {
+			return data, err
+		}
 	}
 	data.IKMTarget = pendopo.KrejcieMorgan(int(data.Total.AppReceived + data.Total.RepAnswered))
 	if data.Agency == nil {
 		data.Title = p.T("dash.title", reg.Name)
-		byAgency, err := s.app.FiguresBy(ctx, reg.Code, "", "agency", period)
-		if err != nil {
-			return data, err
-		}
 		agencies, _, err := s.app.Agencies(ctx, reg.Code, pendopo.Page{PerPage: pendopo.MaxPerPage})
 		if err != nil {
 			return data, err
 		}
-		names := map[string]string{}
 		for _, a := range agencies {
-			names[a.Slug] = a.Name
-		}
-		for _, f := range byAgency {
-			if f.Agency != "" && names[f.Agency] != "" {
-				data.Agencies = append(data.Agencies, agencyRow{Slug: f.Agency, Name: names[f.Agency], Figures: f.Figures})
+			if f, ok := dash.AgencyTotals[a.Slug]; ok {
+				data.Agencies = append(data.Agencies, agencyRow{Slug: a.Slug, Name: a.Name, Figures: f})
 			}
 		}
 		slices.SortFunc(data.Agencies, func(a, b agencyRow) int { return cmp.Compare(a.Name, b.Name) })
-		if err := s.needs(r, &data); err != nil {
-			return data, err
-		}
+		s.needs(dash, &data)
 		ranking, err := s.app.EgovRanking(ctx, "", period)
 		if err != nil {
 			return data, err
@@ -200,32 +196,18 @@ func (s *Server) dashboardData(r *http.Request, agencySlug string) (dashboardPag
 
 // needs fills the community needs panel: reports by category and
 // applications by service category over the period.
-func (s *Server) needs(r *http.Request, data *dashboardPage) error {
-	cats, err := s.app.ReportCategories(r.Context(), data.Region.Code, data.Period)
-	if err != nil {
-		return err
-	}
-	byCat := map[string]int64{}
-	for _, c := range cats {
-		byCat[c.Category] += c.N
-	}
-	for code, n := range byCat {
+func (s *Server) needs(dash *app.Dashboard, data *dashboardPage) {
+	for code, n := range dash.Categories {
 		data.Needs = append(data.Needs, needRow{Label: data.CategoryTitle(code), N: n})
 	}
 	slices.SortFunc(data.Needs, func(a, b needRow) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Label, b.Label)) })
-	byService, err := s.app.FiguresBy(r.Context(), data.Region.Code, "", "service", data.Period)
-	if err != nil {
-		return err
-	}
 	category := map[int64]string{}
 	for _, sv := range s.app.RegionServiceList(data.Region.Code, "") {
 		category[sv.ID] = sv.Category
 	}
 	demand := map[string]int64{}
-	for _, f := range byService {
-		if f.ServiceID != 0 && f.AppReceived > 0 {
-			demand[category[f.ServiceID]] += f.AppReceived
-		}
+	for id, n := range dash.ServiceDemand {
+		demand[category[id]] += n
 	}
 	for code, n := range demand {
 		label := code
@@ -235,7 +217,6 @@ func (s *Server) needs(r *http.Request, data *dashboardPage) error {
 		data.Demand = append(data.Demand, needRow{Label: label, N: n})
 	}
 	slices.SortFunc(data.Demand, func(a, b needRow) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Label, b.Label)) })
-	return nil
 }
 
 func (s *Server) dashboardCharts(d dashboardPage) ([]figure, error) {

@@ -8,8 +8,8 @@ import (
 )
 
 // testFigures checks that monthly figures add up (also when one batch
-// repeats a row, also inside a transaction that rolls back), and sum by
-// region, agency and service.
+// repeats a row, also inside a transaction that rolls back), roll up from
+// services to agencies to regions, and are read one level at a time.
 func testFigures(t *testing.T, s pendopo.Store) {
 	kota := pendopo.StatScope{Region: "33.74"}
 	dinas := pendopo.StatScope{Region: "33.74", Agency: "disdukcapil"}
@@ -58,14 +58,22 @@ func testFigures(t *testing.T, s pendopo.Store) {
 			{StatScope: other, Month: "2026-11", Metric: pendopo.MetricRepReceived, N: 5},
 			{StatScope: kota, Month: "2026-11", Metric: "app_days:4", N: 1},
 		}},
+		// Each agency's own level: the service's application rolled up,
+		// not the region's own reports.
 		{pendopo.StatFilter{Region: "33.74", GroupBy: "agency", From: "2026-10", To: "2026-10"}, []pendopo.StatRow{
-			{StatScope: kota, Month: "2026-10", Metric: pendopo.MetricRepReceived, N: 4},
 			{StatScope: dinas, Month: "2026-10", Metric: pendopo.MetricAppReceived, N: 3},
 			{StatScope: dinas, Month: "2026-10", Metric: pendopo.MetricRepDisposed, N: 1},
 		}},
 		{pendopo.StatFilter{Region: "33.74", GroupBy: "service", Agency: "disdukcapil", To: "2026-10"}, []pendopo.StatRow{
-			{StatScope: dinas, Month: "2026-10", Metric: pendopo.MetricRepDisposed, N: 1},
 			{StatScope: svc, Month: "2026-10", Metric: pendopo.MetricAppReceived, N: 3},
+		}},
+		// Summed over the months, and for some metrics only.
+		{pendopo.StatFilter{Region: "33.74", Totals: true}, []pendopo.StatRow{
+			{Metric: "app_days:4", N: 1}, {Metric: pendopo.MetricAppReceived, N: 3},
+			{Metric: pendopo.MetricRepDisposed, N: 1}, {Metric: pendopo.MetricRepReceived, N: 4},
+		}},
+		{pendopo.StatFilter{Region: "33.74", GroupBy: "service", Totals: true, Metrics: []pendopo.Metric{pendopo.MetricAppReceived}}, []pendopo.StatRow{
+			{StatScope: svc, Metric: pendopo.MetricAppReceived, N: 3},
 		}},
 	} {
 		got, err := s.StatRows(ctx, tt.f)
@@ -82,7 +90,7 @@ func testFigures(t *testing.T, s pendopo.Store) {
 	if err := s.ResetStats(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.StatRows(ctx, pendopo.StatFilter{}); len(got) != 0 {
+	if got, _ := s.StatRows(ctx, pendopo.StatFilter{GroupBy: "region"}); len(got) != 0 {
 		t.Errorf("after a reset: %v", got)
 	}
 }
