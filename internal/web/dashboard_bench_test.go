@@ -42,7 +42,9 @@ func fillFigures(b *testing.B, p *portaltest.Portal, n int) int {
 			sums[key{d.StatScope, d.Month, d.Metric}] += d.N
 		}
 	}
-	dayAgo := func() pendopo.Day { return pendopo.DayOf(now.Add(-time.Duration(rng.Int64N(int64(360*24*time.Hour)))), zone) }
+	dayAgo := func() pendopo.Day {
+		return pendopo.DayOf(now.Add(-time.Duration(rng.Int64N(int64(360*24*time.Hour)))), zone)
+	}
 	for i := range n {
 		svc := services[rng.IntN(len(services))]
 		submitted := dayAgo()
