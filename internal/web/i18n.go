@@ -165,6 +165,7 @@ var messages = map[string][2]string{
 	"dash.rapor_back":             {"Lihat dasbor lengkap", "See the full dashboard"},
 	"dash.survey_cta":             {"Baru saja dilayani?", "Just been served?"},
 	"dash.survey_link":            {"Isi survei kepuasan", "Take the satisfaction survey"},
+	"dash.ikm_table":              {"Tabel SKM per unsur (CSV)", "Survey table by element (CSV)"},
 	"dash.open_data":              {"Data terbuka", "Open data"},
 	"rank.title":                  {"Indeks e-gov Pendopo: peringkat daerah", "Pendopo e-gov index: regions ranked"},
 	"rank.title_province":         {"Indeks e-gov Pendopo: %s", "Pendopo e-gov index: %s"},

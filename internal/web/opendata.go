@@ -316,6 +316,12 @@ func (s *Server) dataCatalog(w http.ResponseWriter, r *http.Request) error {
 			dcatDataset{Identifier: base + p + "/kinerja", Title: "Kinerja pelayanan " + reg.Name,
 				Description: "Permohonan dan laporan per bulan: jumlah, waktu penyelesaian (hari kerja) dan ketepatan waktu.",
 				Spatial:     reg.Code, Keyword: []string{"kinerja", "SLA"}, Periodicity: "monthly", Distribution: both(p+"/kinerja", "Kinerja")},
+			dcatDataset{Identifier: base + p + "/ikm", Title: "Indeks kepuasan masyarakat " + reg.Name,
+				Description: "IKM (PermenPAN-RB 14/2017) daerah, tiap perangkat daerah dan tiap layanan, dengan jumlah responden dan sampel minimal.",
+				Spatial:     reg.Code, Keyword: []string{"IKM", "SKM", "kepuasan"}, Periodicity: "monthly", Distribution: both(p+"/ikm", "IKM")},
+			dcatDataset{Identifier: base + p + "/ikm-unsur", Title: "Tabel survei kepuasan per unsur " + reg.Name,
+				Description: "Nilai, NRR dan NRR tertimbang tiap unsur survei, lalu IKM dan mutu pelayanan (tabel laporan SKM).",
+				Spatial:     reg.Code, Keyword: []string{"IKM", "SKM", "unsur"}, Periodicity: "monthly", Distribution: both(p+"/ikm-unsur", "IKM per unsur")},
 			dcatDataset{Identifier: base + p + "/laporan-kategori", Title: "Laporan warga per kategori " + reg.Name,
 				Description: "Jumlah pengaduan, aspirasi dan permintaan informasi per kategori dan bulan.",
 				Spatial:     reg.Code, Keyword: []string{"pengaduan", "aspirasi"}, Periodicity: "monthly", Distribution: both(p+"/laporan-kategori", "Laporan per kategori")},
@@ -385,9 +391,128 @@ func (s *Server) dataRegional(w http.ResponseWriter, r *http.Request) error {
 		return s.dataFigures(w, r)
 	case "laporan-kategori":
 		return s.dataReportCategories(w, r)
+	case "ikm":
+		return s.dataIKM(w, r)
+	case "ikm-unsur":
+		return s.dataIKMUnsur(w, r)
 	}
 	return errNoDataset
 }
 
 var errNoDataset = pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Data itu tidak ada; lihat daftarnya di /data/catalog.json.",
 	"No such dataset; see the list at /data/catalog.json."))
+
+// dataIKM is the satisfaction index of a region, each of its agencies and
+// each of its services over a period, with the respondents against the
+// Krejcie–Morgan minimum for the users served.
+func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
+	_, ext, err := dataExt(r.PathValue("file"))
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	code := r.PathValue("code")
+	p, err := s.period(r, code)
+	if err != nil {
+		return err
+	}
+	reg, err := s.app.Region(ctx, code)
+	if err != nil {
+		return err
+	}
+	t := table{columns: []string{"tingkat", "kode", "nama", "responden", "sampel_minimal"}}
+	for _, u := range pendopo.Unsurs {
+		t.columns = append(t.columns, "nrr_"+string(u.ID))
+	}
+	t.columns = append(t.columns, "ikm_1_4", "ikm", "mutu", "kinerja")
+	row := func(level, code, name string, f pendopo.Figures) {
+		ikm := f.IKM
+		out := []any{level, code, name, ikm.Respondents, pendopo.KrejcieMorgan(int(f.AppReceived + f.RepAnswered))}
+		for _, u := range ikm.Unsurs {
+			if u.Count == 0 {
+				out = append(out, nil)
+			} else {
+				out = append(out, float64(int64(u.NRR*1000+0.5))/1000)
+			}
+		}
+		if ikm.Respondents == 0 {
+			out = append(out, nil, nil, nil, nil)
+		} else {
+			out = append(out, float64(int64(ikm.Interval*1000+0.5))/1000, ikm.Score, string(ikm.Category), ikm.Performance.ID)
+		}
+		t.rows = append(t.rows, out)
+	}
+	_, total, err := s.app.Figures(ctx, code, "", 0, p)
+	if err != nil {
+		return err
+	}
+	row("daerah", reg.Code, reg.Name, total)
+	agencies, _, err := s.app.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage})
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, a := range agencies {
+		names[a.Slug] = a.Name
+	}
+	byAgency, err := s.app.FiguresBy(ctx, code, "", "agency", p)
+	if err != nil {
+		return err
+	}
+	for _, f := range byAgency {
+		row("perangkat_daerah", f.Agency, names[f.Agency], f.Figures)
+	}
+	services := map[int64]string{}
+	for _, sv := range s.app.RegionServiceList(code, "") {
+		services[sv.ID] = sv.Name
+	}
+	byService, err := s.app.FiguresBy(ctx, code, "", "service", p)
+	if err != nil {
+		return err
+	}
+	for _, f := range byService {
+		if f.IKM.Respondents > 0 {
+			row("layanan", strconv.FormatInt(f.ServiceID, 10), services[f.ServiceID], f.Figures)
+		}
+	}
+	return writeTable(w, "ikm-"+code, ext, t)
+}
+
+// dataIKMUnsur is the survey's report table of a region (or, with ?opd=,
+// of an agency) as PermenPAN-RB 14/2017 sets it out: per unsur the total
+// of the answers, the respondents who answered it, its NRR and weighted
+// NRR; then the IKM on 1–4 and 25–100 and its grade.
+func (s *Server) dataIKMUnsur(w http.ResponseWriter, r *http.Request) error {
+	_, ext, err := dataExt(r.PathValue("file"))
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	p, err := s.period(r, code)
+	if err != nil {
+		return err
+	}
+	agency := r.URL.Query().Get("opd")
+	_, total, err := s.app.Figures(r.Context(), code, agency, 0, p)
+	if err != nil {
+		return err
+	}
+	ikm := total.IKM
+	t := table{columns: []string{"unsur", "nama_unsur", "jumlah_nilai", "responden", "nrr", "bobot", "nrr_tertimbang"}}
+	for i, u := range ikm.Unsurs {
+		row := []any{string(u.Unsur), pendopo.Unsurs[i].Name.ID, u.Sum, u.Count, nil, nil, nil}
+		if u.Count > 0 {
+			row[4], row[5], row[6] = float64(int64(u.NRR*1000+0.5))/1000, float64(int64(ikm.Weight*10000+0.5))/10000, float64(int64(u.Weighted*1000+0.5))/1000
+		}
+		t.rows = append(t.rows, row)
+	}
+	if ikm.Respondents > 0 {
+		t.rows = append(t.rows, []any{"ikm", "IKM (skala 1–4)", nil, ikm.Respondents, float64(int64(ikm.Interval*1000+0.5)) / 1000, nil, nil},
+			[]any{"ikm_konversi", "IKM unit pelayanan (skala 25–100), mutu " + string(ikm.Category) + " (" + ikm.Performance.ID + ")", nil, ikm.Respondents, ikm.Score, nil, nil})
+	}
+	name := "ikm-unsur-" + code
+	if agency != "" {
+		name += "-" + agency
+	}
+	return writeTable(w, name, ext, t)
+}

@@ -28,6 +28,18 @@ func TestOpenData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	subj, err := p.App.SurveyForVisit(ctx, "33.74", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all4 := map[pendopo.UnsurID]int{}
+	for _, u := range pendopo.Unsurs {
+		all4[u.ID] = 4
+	}
+	all4[pendopo.UnsurFee] = 2
+	if _, err := p.App.SubmitSurvey(ctx, subj, all4, "", "kios"); err != nil {
+		t.Fatal(err)
+	}
 	// The catalog lists the national and regional datasets with the licence.
 	res := p.Get(t, "/data/catalog.json")
 	var cat struct {
@@ -90,6 +102,17 @@ func TestOpenData(t *testing.T) {
 		if c["kategori"] == "jalan" && c["laporan_masuk"] != 2.0 || c["kategori"] == "sampah" && c["laporan_masuk"] != 1.0 {
 			t.Errorf("category row %v", c)
 		}
+	}
+	// The survey's report table: per unsur, then the IKM.
+	// (8·4 + 2)/9 = 3.778 on 1–4, ×25 = 94.44, grade A.
+	unsur, err := csv.NewReader(strings.NewReader(p.Get(t, "/data/daerah/33.74/ikm-unsur.csv").Body)).ReadAll()
+	if err != nil || len(unsur) != 12 || unsur[1][0] != "persyaratan" || unsur[1][4] != "4" || unsur[4][4] != "2" || unsur[11][4] != "94.44" ||
+		!strings.Contains(unsur[11][1], "mutu A") {
+		t.Errorf("IKM per unsur: %v %v", err, unsur)
+	}
+	ikm, err := csv.NewReader(strings.NewReader(p.Get(t, "/data/daerah/33.74/ikm.csv").Body)).ReadAll()
+	if err != nil || len(ikm) < 2 || ikm[1][0] != "daerah" || ikm[1][3] != "1" || ikm[1][len(ikm[1])-3] != "94.44" || ikm[1][len(ikm[1])-2] != "A" {
+		t.Errorf("IKM: %v %v", err, ikm)
 	}
 	var index []map[string]any
 	if err := json.Unmarshal([]byte(p.Get(t, "/data/indeks.json").Body), &index); err != nil || len(index) < 500 || index[0]["peringkat"] != 1.0 {
