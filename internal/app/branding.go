@@ -383,3 +383,11 @@ func (a *App) BrandingPhoto(ctx context.Context, region, addr string) (io.ReadCl
 	}
 	return nil, pendopo.ProgramUpdate{}, fmt.Errorf("branding photo %s of %s: %w", addr, region, pendopo.ErrNotFound)
 }
+
+// Program returns a program of a region.
+func (a *App) Program(ctx context.Context, region string, id int64) (pendopo.Program, error) {
+	if _, err := a.Region(ctx, region); err != nil {
+		return pendopo.Program{}, err
+	}
+	return a.store.Program(ctx, region, id)
+}
