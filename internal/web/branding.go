@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,8 +55,10 @@ type brandingPage struct {
 
 // Value formats an indicator value in the page's language.
 func (p Page) Value(v float64) string {
-	if v == float64(int64(v)) {
-		return chart.Number(v, 0, p.Lang)
+	for d := range 2 {
+		if x := v * math.Pow10(d); x == math.Trunc(x) {
+			return chart.Number(v, d, p.Lang)
+		}
 	}
 	return chart.Number(v, 2, p.Lang)
 }
