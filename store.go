@@ -31,6 +31,7 @@ type Store interface {
 	SurveyStore
 	OutboxStore
 	NotificationStore
+	BrandingStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)

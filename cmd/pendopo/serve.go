@@ -158,6 +158,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		} else if seeded {
 			log.Info("a year of demo activity seeded", "took", time.Since(started).Round(time.Millisecond))
 		}
+		if seeded, err := demo.SeedBranding(ctx, a); err != nil {
+			return fmt.Errorf("seed demo branding: %w", err)
+		} else if seeded {
+			log.Info("demo branding seeded")
+		}
 	}
 	if *mapTiles != "" && !strings.Contains(*mapTiles, "{z}") {
 		return usageError{"--map-tiles must hold {z}, {x} and {y}"}

@@ -75,11 +75,14 @@ type matrix struct {
 	code     map[bool]string // own → region code
 	number   map[bool]string // own → a submitted application to the service
 	report   map[bool]string // own → a report disposed to the civil registry
+	sector   map[bool]int64  // own → a branding sector
+	program  map[bool]int64  // own → a program of that sector
 }
 
 func (m *matrix) path(own bool, format string) string {
 	return strings.NewReplacer("{code}", m.code[own], "{id}", fmt.Sprint(m.service[own]), "{uid}", fmt.Sprint(m.victim[own]),
-		"{number}", m.number[own], "{report}", m.report[own]).Replace(format)
+		"{number}", m.number[own], "{report}", m.report[own], "{sector}", fmt.Sprint(m.sector[own]),
+		"{program}", fmt.Sprint(m.program[own])).Replace(format)
 }
 
 // invitation makes a fresh invitation to cancel.
@@ -153,20 +156,32 @@ var probes = map[string]probe{
 	"POST /admin/daerah/{code}/pengguna/undangan/{id}/batal": {rule: "users", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return m.path(own, "/admin/daerah/{code}/pengguna/undangan/") + m.invitation(t, own) + "/batal"
 	}},
-	"GET /admin/daerah/{code}/laporan":             {rule: "queue", path: "/admin/daerah/{code}/laporan"},
-	"GET /admin/pemantauan":                        {rule: "oversee", path: "/admin/pemantauan", ownOnly: true},
-	"GET /admin/daerah/{code}/laporan/rute":        {rule: "region", path: "/admin/daerah/{code}/laporan/rute"},
-	"POST /admin/daerah/{code}/laporan/rute":       {rule: "region", path: "/admin/daerah/{code}/laporan/rute", form: url.Values{}},
-	"GET /admin/laporan/{number}":                  {rule: "reportAct", path: "/admin/laporan/{report}", hidden: true},
-	"POST /admin/laporan/{number}":                 {rule: "reportAct", path: "/admin/laporan/{report}", form: url.Values{"action": {"answer"}}, hidden: true},
-	"GET /admin/layanan/{id}/online":               {rule: "console", path: "/admin/layanan/{id}/online"},
-	"POST /admin/layanan/{id}/online":              {rule: "draft", path: "/admin/layanan/{id}/online", form: url.Values{"enabled": {"1"}, "output_title": {""}}},
-	"GET /admin/daerah/{code}/permohonan":          {rule: "queue", path: "/admin/daerah/{code}/permohonan"},
-	"GET /admin/permohonan/{number}":               {rule: "appView", path: "/admin/permohonan/{number}", hidden: true},
-	"POST /admin/permohonan/{number}/tindak":       {rule: "appAct", path: "/admin/permohonan/{number}/tindak", form: url.Values{"action": {"return"}}, hidden: true},
-	"GET /admin/daerah/{code}/libur":               {rule: "holidays", path: "/admin/daerah/{code}/libur"},
-	"POST /admin/daerah/{code}/libur":              {rule: "holidays", path: "/admin/daerah/{code}/libur", form: url.Values{"date": {"2026-12-02"}, "name": {""}}},
-	"POST /admin/daerah/{code}/libur/{date}/hapus": {rule: "holidays", path: "/admin/daerah/{code}/libur/2026-12-03/hapus"},
+	"GET /admin/daerah/{code}/laporan":                      {rule: "queue", path: "/admin/daerah/{code}/laporan"},
+	"GET /admin/pemantauan":                                 {rule: "oversee", path: "/admin/pemantauan", ownOnly: true},
+	"GET /admin/daerah/{code}/laporan/rute":                 {rule: "region", path: "/admin/daerah/{code}/laporan/rute"},
+	"POST /admin/daerah/{code}/laporan/rute":                {rule: "region", path: "/admin/daerah/{code}/laporan/rute", form: url.Values{}},
+	"GET /admin/laporan/{number}":                           {rule: "reportAct", path: "/admin/laporan/{report}", hidden: true},
+	"POST /admin/laporan/{number}":                          {rule: "reportAct", path: "/admin/laporan/{report}", form: url.Values{"action": {"answer"}}, hidden: true},
+	"GET /admin/layanan/{id}/online":                        {rule: "console", path: "/admin/layanan/{id}/online"},
+	"POST /admin/layanan/{id}/online":                       {rule: "draft", path: "/admin/layanan/{id}/online", form: url.Values{"enabled": {"1"}, "output_title": {""}}},
+	"GET /admin/daerah/{code}/permohonan":                   {rule: "queue", path: "/admin/daerah/{code}/permohonan"},
+	"GET /admin/permohonan/{number}":                        {rule: "appView", path: "/admin/permohonan/{number}", hidden: true},
+	"POST /admin/permohonan/{number}/tindak":                {rule: "appAct", path: "/admin/permohonan/{number}/tindak", form: url.Values{"action": {"return"}}, hidden: true},
+	"GET /admin/daerah/{code}/libur":                        {rule: "holidays", path: "/admin/daerah/{code}/libur"},
+	"POST /admin/daerah/{code}/libur":                       {rule: "holidays", path: "/admin/daerah/{code}/libur", form: url.Values{"date": {"2026-12-02"}, "name": {""}}},
+	"POST /admin/daerah/{code}/libur/{date}/hapus":          {rule: "holidays", path: "/admin/daerah/{code}/libur/2026-12-03/hapus"},
+	"GET /admin/daerah/{code}/branding":                     {rule: "region", path: "/admin/daerah/{code}/branding"},
+	"GET /admin/daerah/{code}/branding/sektor/baru":         {rule: "region", path: "/admin/daerah/{code}/branding/sektor/baru"},
+	"POST /admin/daerah/{code}/branding/sektor/baru":        {rule: "region", path: "/admin/daerah/{code}/branding/sektor/baru", form: url.Values{"slug": {"Bukan Slug"}, "name": {""}, "position": {"1"}}},
+	"GET /admin/daerah/{code}/branding/sektor/{id}":         {rule: "region", path: "/admin/daerah/{code}/branding/sektor/{sector}"},
+	"POST /admin/daerah/{code}/branding/sektor/{id}":        {rule: "region", path: "/admin/daerah/{code}/branding/sektor/{sector}", form: url.Values{"slug": {"uji"}, "name": {""}, "position": {"1"}}},
+	"GET /admin/daerah/{code}/branding/program/baru":        {rule: "region", path: "/admin/daerah/{code}/branding/program/baru"},
+	"POST /admin/daerah/{code}/branding/program/baru":       {rule: "region", path: "/admin/daerah/{code}/branding/program/baru", form: url.Values{"name": {""}}},
+	"GET /admin/daerah/{code}/branding/program/{id}":        {rule: "region", path: "/admin/daerah/{code}/branding/program/{program}"},
+	"POST /admin/daerah/{code}/branding/program/{id}":       {rule: "region", path: "/admin/daerah/{code}/branding/program/{program}", form: url.Values{"name": {""}}},
+	"POST /admin/daerah/{code}/branding/program/{id}/kabar": {rule: "region", path: "/admin/daerah/{code}/branding/program/{program}/kabar", form: url.Values{"day": {"2026-11-02"}, "text": {""}}},
+	"GET /admin/daerah/{code}/branding/pemetaan":            {rule: "region", path: "/admin/daerah/{code}/branding/pemetaan"},
+	"POST /admin/daerah/{code}/branding/pemetaan":           {rule: "region", path: "/admin/daerah/{code}/branding/pemetaan", form: url.Values{"laporan_jalan": {"0"}}},
 	"POST /admin/token/{id}/cabut": {rule: "tokens", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return "/admin/token/" + m.token(t, own) + "/cabut"
 	}},
@@ -237,6 +252,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		m.report[own] = r.Number
+	}
+	m.sector, m.program = map[bool]int64{}, map[bool]int64{}
+	for own, region := range m.code {
+		sec, err := p.App.SaveSector(ctx, app.System, pendopo.Sector{Region: region, Slug: "pariwisata", Name: "Pariwisata"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := p.App.SaveProgram(ctx, app.System, pendopo.Program{Region: region, SectorID: sec.ID, Name: "Festival",
+			Indicator: "Pengunjung", Start: pendopo.DateDay(2026, 1, 1), End: pendopo.DateDay(2026, 12, 31), Status: pendopo.ProgramRunning})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.sector[own], m.program[own] = sec.ID, prog.ID
 	}
 	revokeForm := func(own bool) url.Values {
 		return url.Values{"kind": {"officer"}, "region": {m.code[own]}, "agency": {"disdukcapil"}}

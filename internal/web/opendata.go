@@ -217,6 +217,41 @@ func (s *Server) dataReportCategories(w http.ResponseWriter, r *http.Request) er
 	return writeTable(w, "laporan-kategori-"+code, ext, t)
 }
 
+// dataPrograms is a region's branding: each sector and its programs,
+// one row per program (a sector without programs gets one row of its
+// own), with the latest update's date. Programs hold no personal data.
+func (s *Server) dataPrograms(w http.ResponseWriter, r *http.Request) error {
+	_, ext, err := dataExt(r.PathValue("file"))
+	if err != nil {
+		return err
+	}
+	b, err := s.app.Branding(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	t := table{columns: []string{"kode_daerah", "sektor", "nama_sektor", "urutan_sektor", "alasan_sektor", "program_id", "program",
+		"uraian", "target", "indikator", "satuan", "nilai_target", "nilai_capaian", "persen_capaian", "anggaran_rupiah",
+		"mulai", "selesai", "status", "kabar_terakhir"}}
+	for _, sv := range programViews(b, 1) {
+		sector := []any{b.Region.Code, sv.Slug, sv.Name, sv.Position, sv.Rationale}
+		if len(sv.Programs) == 0 {
+			t.rows = append(t.rows, append(sector, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil))
+		}
+		for _, p := range sv.Programs {
+			var share, latest any
+			if pr := p.Progress(); pr >= 0 {
+				share = pct(pr)
+			}
+			if len(p.Updates) > 0 {
+				latest = p.Updates[0].Day.String()
+			}
+			t.rows = append(t.rows, append(append([]any{}, sector...), p.ID, p.Name, p.Description, p.Target, p.Indicator, p.Unit,
+				p.TargetValue, p.CurrentValue, share, p.Budget, p.Start.String(), p.End.String(), string(p.Status), latest))
+		}
+	}
+	return writeTable(w, "program-"+b.Region.Code, ext, t)
+}
+
 // dataServices is the national catalog of published services.
 func (s *Server) dataServices(w http.ResponseWriter, r *http.Request) error {
 	_, ext, err := dataExt(r.PathValue("file"))
@@ -325,6 +360,9 @@ func (s *Server) dataCatalog(w http.ResponseWriter, r *http.Request) error {
 			dcatDataset{Identifier: base + p + "/laporan-kategori", Title: "Laporan warga per kategori " + reg.Name,
 				Description: "Jumlah pengaduan, aspirasi dan permintaan informasi per kategori dan bulan.",
 				Spatial:     reg.Code, Keyword: []string{"pengaduan", "aspirasi"}, Periodicity: "monthly", Distribution: both(p+"/laporan-kategori", "Laporan per kategori")},
+			dcatDataset{Identifier: base + p + "/program", Title: "Sektor prioritas dan program branding " + reg.Name,
+				Description: "Sektor unggulan daerah dengan alasannya, dan program di tiap sektor: indikator, target, capaian, anggaran, jadwal, status.",
+				Spatial:     reg.Code, Keyword: []string{"branding daerah", "program", "sektor unggulan"}, Periodicity: "continuous", Distribution: both(p+"/program", "Program")},
 			dcatDataset{Identifier: base + "/daerah/" + reg.Code + "/laporan", Title: "Laporan warga publik " + reg.Name,
 				Description: "Laporan yang terbuka untuk publik dengan status, perangkat daerah dan jawabannya, tanpa data pelapor.",
 				Spatial:     reg.Code, Keyword: []string{"pengaduan", "peta"}, Periodicity: "continuous", Distribution: []dcatDist{
@@ -395,6 +433,8 @@ func (s *Server) dataRegional(w http.ResponseWriter, r *http.Request) error {
 		return s.dataIKM(w, r)
 	case "ikm-unsur":
 		return s.dataIKMUnsur(w, r)
+	case "program":
+		return s.dataPrograms(w, r)
 	}
 	return errNoDataset
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"Notifications", testNotifications},
 		{"Figures", testFigures},
+		{"Branding", testBranding},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
