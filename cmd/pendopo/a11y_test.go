@@ -52,7 +52,8 @@ func TestAccessibility(t *testing.T) {
 		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
 		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN", "/daerah/33.74/laporan", "/daerah/33.74/lapor",
 		"/daerah/33.74/kinerja", "/daerah/33.72/kinerja?opd=disdukcapil", "/daerah/33.01/kinerja", "/daerah/33.74/opd/disdukcapil/rapor",
-		"/indeks", "/indeks/33", "/daerah/33.74/survei", "/daerah/33.74/survei?unit=mpp",
+		"/indeks", "/indeks/33", "/daerah/33.74/survei", "/daerah/33.74/survei?unit=mpp", "/daerah/33.74/branding", "/daerah/33.72/branding",
+		"/daerah/33.01/branding",
 	}
 	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
 	check := func(path string) {
@@ -164,6 +165,9 @@ func TestAccessibility(t *testing.T) {
 	signIn(t, ctx, url, "admin.3374@pendopo.test", demoPassword(t, banner))
 	check("/admin/daerah/33.74/libur")
 	check("/admin/daerah/33.74/laporan/rute")
+	check("/admin/daerah/33.74/branding")
+	check("/admin/daerah/33.74/branding/sektor/baru")
+	check("/admin/daerah/33.74/branding/pemetaan")
 	check("/admin/daerah/33.74/laporan")
 	report, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table.queue tbody a").getAttribute("href")`))
 	if err != nil {
