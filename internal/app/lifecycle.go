@@ -138,8 +138,8 @@ var applicantNotice = map[pendopo.ApplicationAction][2]pendopo.Text{
 }
 
 var completedNotice = [2]pendopo.Text{pendopo.T("Permohonan %[2]s selesai", "Application %[2]s completed"),
-	pendopo.T("Permohonan %[1]s nomor %[2]s selesai. Dokumen hasilnya dapat diunduh di Pendopo; keasliannya dapat diperiksa dengan kode %[6]s.",
-		"Your application for %[1]s, number %[2]s, is completed. Download the document in Pendopo; its authenticity can be checked with code %[6]s.")}
+	pendopo.T("Permohonan %[1]s nomor %[2]s selesai. Dokumen hasilnya dapat diunduh di Pendopo; keasliannya dapat diperiksa dengan kode %[6]s. Bagaimana pelayanannya? Isi survei kepuasan (2 menit) di halaman permohonan Anda.",
+		"Your application for %[1]s, number %[2]s, is completed. Download the document in Pendopo; its authenticity can be checked with code %[6]s. How was the service? Take the satisfaction survey (2 minutes) on your application's page.")}
 
 var staffNotice = [2]pendopo.Text{pendopo.T("Permohonan %[2]s menunggu di tahap %[4]s", "Application %[2]s waits at step %[4]s"),
 	pendopo.T("Permohonan %[1]s nomor %[2]s menunggu tindakan di tahap %[4]s. Batas waktu: %[3]s.",

@@ -837,7 +837,7 @@ var reportNotice = map[pendopo.ReportAction]pendopo.Text{
 	// A forwarding to another region on Pendopo: the report goes on there.
 	"forward-region": pendopo.T("Laporan %[1]s dilimpahkan ke daerah yang berwenang dan berlanjut sebagai laporan %[4]s; kabar selanjutnya ada di laporan itu. Alasan: %[3]s",
 		"Report %[1]s was forwarded to the region responsible and goes on as report %[4]s; further news is on that report. Reason: %[3]s"),
-	pendopo.ActReportAnswer:   pendopo.T("Laporan %[1]s dijawab: %[3]s", "Report %[1]s was answered: %[3]s"),
+	pendopo.ActReportAnswer:   pendopo.T("Laporan %[1]s dijawab: %[3]s (Bagaimana penanganannya? Isi survei kepuasan di halaman laporan Anda.)", "Report %[1]s was answered: %[3]s (How was it handled? Take the satisfaction survey on your report's page.)"),
 	pendopo.ActReportComplete: pendopo.T("Laporan %[1]s selesai. Beri penilaian atau buka kembali dalam 10 hari bila belum beres.", "Report %[1]s is completed. Rate it, or reopen it within 10 days if the problem remains."),
 	pendopo.ActReportReject:   pendopo.T("Laporan %[1]s tidak dapat ditindaklanjuti: %[3]s", "Report %[1]s cannot be followed up: %[3]s"),
 	pendopo.ActReportArchive:  pendopo.T("Laporan %[1]s diarsipkan: %[3]s", "Report %[1]s was archived: %[3]s"),

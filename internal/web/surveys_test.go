@@ -114,6 +114,12 @@ func TestWalkInSurvey(t *testing.T) {
 	}
 	unit := points[0].Slug
 	path := "/daerah/33.74/survei?unit=" + unit
+	if list := p.Get(t, "/daerah/33.74/unit-layanan"); !strings.Contains(list.Body, `href="`+path+`"`) {
+		t.Error("the service points page does not link to their surveys")
+	}
+	if edit := p.GetAs(t, "/admin/daerah/33.74/unit-layanan/"+unit, p.RegionAdmin); !strings.Contains(edit.Body, "/daerah/33.74/survei/qr.png?unit="+unit) {
+		t.Error("the console's service point page does not offer the QR code")
+	}
 	if res := p.Get(t, path); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, points[0].Name) || !strings.Contains(res.Body, `name="layanan"`) {
 		t.Fatalf("walk-in form: %d", res.StatusCode)
 	}
