@@ -11,6 +11,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/portaltest"
 )
 
@@ -105,5 +106,35 @@ func TestDashboard(t *testing.T) {
 		if res := p.Get(t, tt.path); res.StatusCode != tt.status {
 			t.Errorf("%s: %d, want %d", tt.path, res.StatusCode, tt.status)
 		}
+	}
+}
+
+// With the demo's year of activity every chart of Kota Semarang's
+// dashboard has data in every month, and the ranking puts it first.
+func TestDashboardWithAYear(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	if _, err := demo.AddAccounts(ctx, p.App, "kata sandi demo yang panjang"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedReports(ctx, p.App); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedYear(ctx, p.App); err != nil {
+		t.Fatal(err)
+	}
+	page := p.Get(t, "/daerah/33.74/kinerja")
+	if page.StatusCode != http.StatusOK || wellFormedSVGs(t, page.Body) != 5 || strings.Contains(page.Body, "Belum ada data") {
+		t.Fatalf("a year's dashboard: %d", page.StatusCode)
+	}
+	// Each month's bars: 12 months × 2 series of applications and of
+	// reports, and 9 unsur.
+	if n := strings.Count(page.Body, `class="bar`); n < 12*2*2+9 {
+		t.Errorf("%d bars", n)
+	}
+	rank := p.Get(t, "/indeks/33")
+	first := strings.Index(rank.Body, "<tbody>")
+	if first < 0 || !strings.Contains(rank.Body[first:first+300], "Kota Semarang") {
+		t.Errorf("Kota Semarang does not lead Jawa Tengah's ranking")
 	}
 }
