@@ -127,7 +127,11 @@ type ApplicationFilter struct {
 	// ByDeadline orders by deadline (soonest first) instead of newest
 	// first.
 	ByDeadline bool
-	Page       Page
+	// ByID orders by id, oldest first, keeps applications after AfterID
+	// and counts nothing (the total is 0): a way to walk them all.
+	ByID    bool
+	AfterID int64
+	Page    Page
 }
 
 // Upload is an uploaded file's record; the bytes live in the blob store.

@@ -17,4 +17,6 @@ type ReportEventFilter struct {
 	Page   Page
 	// NoTotal skips counting, as ReportFilter.NoTotal does.
 	NoTotal bool
+	// ReportIDs keeps the events of these reports.
+	ReportIDs []int64
 }

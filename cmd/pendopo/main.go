@@ -53,6 +53,7 @@ Commands:
   audit     verify the hash chain of the audit trail
   keys      create, rotate or list the regions' keys that sign issued documents
   holidays  import a later year's national holidays, or list a year's
+  figures   count the dashboards' figures again from the applications, reports and surveys
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.gen(ctx, rest)
 	case "holidays":
 		return e.holidays(ctx, rest)
+	case "figures":
+		return e.figures(ctx, rest)
 	case "keys":
 		return e.keys(ctx, rest)
 	case "audit":

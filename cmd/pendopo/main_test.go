@@ -402,3 +402,13 @@ func TestHolidays(t *testing.T) {
 		t.Errorf("the shipped 2026 holidays are missing:\n%s", out)
 	}
 }
+
+func TestFiguresRebuild(t *testing.T) {
+	env := dbEnv(t)
+	if out, _, err := cli(t, env, "", "figures", "rebuild"); err != nil || !strings.Contains(out, "figures counted again from 0 applications, 0 reports and 0 survey responses") {
+		t.Fatalf("rebuild: %v %s", err, out)
+	}
+	if _, _, err := cli(t, env, "", "figures", "hitung"); err == nil {
+		t.Error("an unknown subcommand was accepted")
+	}
+}

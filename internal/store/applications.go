@@ -136,17 +136,25 @@ func (db *DB) Applications(ctx context.Context, f pendopo.ApplicationFilter) ([]
 	if f.DueBy != 0 {
 		where, args = append(where, "deadline <> 0 AND deadline <= ?"), append(args, int64(f.DueBy))
 	}
+	if f.ByID && f.AfterID != 0 {
+		where, args = append(where, "id > ?"), append(args, f.AfterID)
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := db.read().QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM applications`+cond), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count applications: %w", err)
+	if !f.ByID {
+		if err := db.read().QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM applications`+cond), args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count applications: %w", err)
+		}
 	}
 	order := " ORDER BY created_at DESC, id DESC"
-	if f.ByDeadline {
+	switch {
+	case f.ByDeadline:
 		order = " ORDER BY CASE WHEN deadline = 0 THEN 1 ELSE 0 END, deadline, submitted_at, id"
+	case f.ByID:
+		order = " ORDER BY id"
 	}
 	pg := f.Page.Normalize()
 	limit, offset := pg.PerPage, pg.Offset()

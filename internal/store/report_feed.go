@@ -41,6 +41,9 @@ func (db *DB) ReportEventsIn(ctx context.Context, f pendopo.ReportEventFilter) (
 	if !f.Until.IsZero() {
 		add("e.at < ?", f.Until.UTC())
 	}
+	if len(f.ReportIDs) > 0 {
+		add("e.report_id IN ("+placeholders(len(f.ReportIDs))+")", anys(f.ReportIDs)...)
+	}
 	if len(f.Actions) > 0 {
 		add("e.action IN ("+placeholders(len(f.Actions))+")", anys(f.Actions)...)
 	}
