@@ -236,6 +236,7 @@ var messages = map[string][2]string{
 	"dash.s_ontime":               {"selesai tepat waktu", "completed on time"},
 	"dash.s_days":                 {"hari kerja: median / 90% selesai dalam", "working days: median / 90% done within"},
 	"dash.s_reports":              {"laporan warga masuk", "citizens' reports received"},
+	"dash.s_disposed":             {"laporan warga diteruskan ke perangkat daerah ini", "citizens' reports sent to this agency"},
 	"dash.s_verify":               {"diverifikasi ≤ 3 hari kerja", "verified within 3 working days"},
 	"dash.s_answer":               {"ditindaklanjuti tepat waktu", "followed up on time"},
 	"dash.s_reopen":               {"laporan selesai yang dibuka kembali", "completed reports reopened"},
