@@ -93,11 +93,8 @@ type SectorNeed struct {
 // mapping: one entry per sector in order, then the unmapped ones. It
 // reads the figures, never the reports and applications themselves.
 func (a *App) SectorNeeds(ctx context.Context, b Branding, p Period) ([]SectorNeed, error) {
-	cats, err := a.ReportCategories(ctx, b.Region.Code, p)
-	if err != nil {
-		return nil, err
-	}
-	byService, err := a.FiguresBy(ctx, b.Region.Code, "", "service", p)
+	// The region's dashboard figures (kept a minute) hold both counts.
+	d, err := a.RegionDashboard(ctx, b.Region.Code, p)
 	if err != nil {
 		return nil, err
 	}
@@ -108,17 +105,15 @@ func (a *App) SectorNeeds(ctx context.Context, b Branding, p Period) ([]SectorNe
 	}
 	unmapped := len(b.Sectors)
 	counts := map[CategoryCount]int64{} // keyed without N
-	for _, c := range cats {
-		counts[CategoryCount{Kind: pendopo.KindReportCategory, Code: c.Category}] += c.N
+	for code, n := range d.Categories {
+		counts[CategoryCount{Kind: pendopo.KindReportCategory, Code: code}] += n
 	}
 	category := map[int64]string{}
 	for _, sv := range a.RegionServiceList(b.Region.Code, "") {
 		category[sv.ID] = sv.Category
 	}
-	for _, f := range byService {
-		if f.ServiceID != 0 && f.AppReceived > 0 {
-			counts[CategoryCount{Kind: pendopo.KindServiceCategory, Code: category[f.ServiceID]}] += f.AppReceived
-		}
+	for id, n := range d.ServiceDemand {
+		counts[CategoryCount{Kind: pendopo.KindServiceCategory, Code: category[id]}] += n
 	}
 	for k, n := range counts {
 		i, ok := at[b.Link(k.Kind, k.Code)]
