@@ -505,7 +505,64 @@ type ReportStore interface {
 	SetReportRoute(ctx context.Context, region, category, agency string) error
 	// ReportRoutes maps a region's categories to agency slugs.
 	ReportRoutes(ctx context.Context, region string) (map[string]string, error)
+	// AddReportAreaRoute stores a rule that sends the reports pinned in an
+	// area (of one category, or any) to an agency; ReportAreaRoutes lists
+	// a region's in the order they were made, the order they apply in;
+	// DeleteReportAreaRoute removes one (ErrNotFound if the region has no
+	// such rule).
+	AddReportAreaRoute(ctx context.Context, r ReportAreaRoute) (ReportAreaRoute, error)
+	ReportAreaRoutes(ctx context.Context, region string) ([]ReportAreaRoute, error)
+	DeleteReportAreaRoute(ctx context.Context, region string, id int64) error
 	// SetRegionBounds sets (nil: removes) a region's map box.
 	SetRegionBounds(ctx context.Context, region string, b *Bounds) error
 	RegionBounds(ctx context.Context, region string) (*Bounds, error)
+}
+
+// ReportAreaRoute sends the reports pinned inside an area of a region (a
+// district, a market, a stretch of coast) to an agency other than the one
+// the category's routing names: the area's own UPT or kecamatan office,
+// say. Category "" applies to every category.
+type ReportAreaRoute struct {
+	ID       int64  `json:"id"`
+	Region   string `json:"region"`
+	Name     string `json:"name"`
+	Category string `json:"category,omitempty"`
+	Area     Bounds `json:"area"`
+	Agency   string `json:"agency"`
+}
+
+// Validate checks a rule's name, category, area (inside Indonesia, south
+// below north and west of east) and agency slug.
+func (r *ReportAreaRoute) Validate() error {
+	var p Problems
+	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" || len([]rune(r.Name)) > 100 || !ValidText(r.Name) {
+		p.Add("area_name", T("Beri nama wilayah aturan ini (maksimal 100 karakter).", "Name the area of this rule (at most 100 characters)."))
+	}
+	if _, ok := ReportCategoryByCode(r.Category); r.Category != "" && !ok {
+		p.Add("area_category", T("Kategori tidak dikenal.", "Unknown category."))
+	}
+	b := r.Area
+	if b.South >= b.North || b.West >= b.East || !indonesia.Contains(b.South, b.West) || !indonesia.Contains(b.North, b.East) {
+		p.Add("area_bounds", T("Batas wilayah harus di Indonesia, dengan selatan < utara dan barat < timur.",
+			"The area must lie in Indonesia, with south < north and west < east."))
+	}
+	if !ValidSlug(r.Agency) {
+		p.Add("area_agency", T("Pilih perangkat daerah tujuan.", "Choose the agency to send them to."))
+	}
+	return p.Err()
+}
+
+// RouteReport is the agency a report goes to: the first area rule whose
+// area holds its pin and whose category is its own (or any), else the
+// category's routing ("" when neither names one).
+func RouteReport(r Report, areas []ReportAreaRoute, routes map[string]string) string {
+	if r.Location.Has() {
+		for _, a := range areas {
+			if (a.Category == "" || a.Category == r.Category) && a.Area.Contains(*r.Location.Lat, *r.Location.Lng) {
+				return a.Agency
+			}
+		}
+	}
+	return routes[r.Category]
 }

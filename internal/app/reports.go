@@ -282,11 +282,9 @@ func (a *App) ReportFor(ctx context.Context, who Actor, number, contact string) 
 	}
 	v.Photos = photos[r.ID]
 	if v.Coordinator && r.Agency == "" {
-		routes, err := a.store.ReportRoutes(ctx, r.Region)
-		if err != nil {
+		if v.Suggested, err = a.routeReport(ctx, r); err != nil {
 			return nil, err
 		}
-		v.Suggested = routes[r.Category]
 	}
 	return v, nil
 }
@@ -367,11 +365,9 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 	case pendopo.ActReportDispose, pendopo.ActReportForward:
 		agency := act.Agency
 		if agency == "" && act.Action == pendopo.ActReportDispose {
-			routes, err := a.store.ReportRoutes(ctx, r.Region)
-			if err != nil {
+			if agency, err = a.routeReport(ctx, r); err != nil {
 				return r, err
 			}
-			agency = routes[r.Category]
 		}
 		switch {
 		case act.Action == pendopo.ActReportForward && act.Region != "":
@@ -584,6 +580,63 @@ func (a *App) SetReportRoute(ctx context.Context, who Actor, region, category, a
 	e := pendopo.AuditEntry{Action: "report.route", Entity: "report_route", EntityID: region + "/" + category, Region: region,
 		Diff: pendopo.Diff(nil, map[string]string{"agency": agency})}
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SetReportRoute(ctx, region, category, agency) })
+}
+
+// routeReport is the agency the region's routing sends a report to: an
+// area rule holding its pin first, else its category's route.
+func (a *App) routeReport(ctx context.Context, r pendopo.Report) (string, error) {
+	routes, err := a.store.ReportRoutes(ctx, r.Region)
+	if err != nil {
+		return "", err
+	}
+	var areas []pendopo.ReportAreaRoute
+	if r.Location.Has() {
+		if areas, err = a.store.ReportAreaRoutes(ctx, r.Region); err != nil {
+			return "", err
+		}
+	}
+	return pendopo.RouteReport(r, areas, routes), nil
+}
+
+// ReportAreaRoutes lists a region's area rules, for its coordinator.
+func (a *App) ReportAreaRoutes(ctx context.Context, who Actor, region string) ([]pendopo.ReportAreaRoute, error) {
+	if _, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region}); err != nil {
+		return nil, err
+	}
+	return a.store.ReportAreaRoutes(ctx, region)
+}
+
+// AddReportAreaRoute adds a rule that sends the reports pinned in an area
+// of the region to one of its agencies, before the category's routing.
+func (a *App) AddReportAreaRoute(ctx context.Context, who Actor, r pendopo.ReportAreaRoute) (pendopo.ReportAreaRoute, error) {
+	role, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: r.Region})
+	if err != nil {
+		return r, err
+	}
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	if _, err := a.store.Agency(ctx, r.Region, r.Agency); err != nil {
+		return r, invalidParam("area_agency", "Perangkat daerah tidak dikenal.", "Unknown agency.")
+	}
+	e := pendopo.AuditEntry{Action: "report.area_route", Entity: "report_area_route", Region: r.Region, Diff: pendopo.Diff(nil, r)}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		var err error
+		r, err = tx.AddReportAreaRoute(ctx, r)
+		e.EntityID = strconv.FormatInt(r.ID, 10)
+		return err
+	})
+	return r, err
+}
+
+// DeleteReportAreaRoute removes one of the region's area rules.
+func (a *App) DeleteReportAreaRoute(ctx context.Context, who Actor, region string, id int64) error {
+	role, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region})
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "report.area_route_delete", Entity: "report_area_route", EntityID: strconv.FormatInt(id, 10), Region: region}
+	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.DeleteReportAreaRoute(ctx, region, id) })
 }
 
 // SetRegionBounds sets the box on the map that a region's report pins

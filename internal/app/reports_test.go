@@ -530,3 +530,69 @@ func TestTrackingNumberCollision(t *testing.T) {
 		t.Errorf("Budi's view of the renumbered report: %+v %v", v, err)
 	}
 }
+
+// Area rules send the reports pinned in an area to that area's agency
+// before the category's routing; only the coordinator keeps them.
+func TestReportAreaRoutes(t *testing.T) {
+	f := newReportFixture(t)
+	kotaLama := pendopo.Bounds{South: -6.975, West: 110.42, North: -6.965, East: 110.435}
+	rule := pendopo.ReportAreaRoute{Region: "33.74", Name: "Kawasan Kota Lama", Category: "penerangan-jalan", Area: kotaLama, Agency: "disperkim"}
+	if _, err := f.AddReportAreaRoute(ctx, f.dishub, rule); kind(err) != pendopo.KindForbidden {
+		t.Errorf("an officer made a rule: %v", err)
+	}
+	for _, bad := range []pendopo.ReportAreaRoute{
+		{Region: "33.74", Name: "", Area: kotaLama, Agency: "disperkim"},
+		{Region: "33.74", Name: "Terbalik", Area: pendopo.Bounds{South: -6.9, West: 110.42, North: -6.97, East: 110.435}, Agency: "disperkim"},
+		{Region: "33.74", Name: "Luar negeri", Area: pendopo.Bounds{South: 10, West: 110, North: 11, East: 111}, Agency: "disperkim"},
+		{Region: "33.74", Name: "Kategori asing", Category: "parkir-liar", Area: kotaLama, Agency: "disperkim"},
+		{Region: "33.74", Name: "Tanpa OPD", Area: kotaLama, Agency: "tidak-ada"},
+	} {
+		if _, err := f.AddReportAreaRoute(ctx, f.coordinator, bad); kind(err) != pendopo.KindInvalid {
+			t.Errorf("%s: %v", bad.Name, err)
+		}
+	}
+	added, err := f.AddReportAreaRoute(ctx, f.coordinator, rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(lat, lng float64, category string) string {
+		in := streetLight(pendopo.PrivacyPublic, "")
+		in.Location.Lat, in.Location.Lng, in.Category = &lat, &lng, category
+		r, err := f.SubmitReport(ctx, f.budi, "33.74", in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Number
+	}
+	for _, tt := range []struct {
+		number, want string
+	}{
+		{file(-6.97, 110.43, "penerangan-jalan"), "disperkim"}, // in Kota Lama
+		{file(-6.99, 110.42, "penerangan-jalan"), "dishub"},    // elsewhere: the category's route
+		{file(-6.97, 110.43, "jalan"), ""},                     // another category, which has no route
+	} {
+		v, err := f.ReportFor(ctx, f.coordinator, tt.number, "")
+		if err != nil || v.Suggested != tt.want {
+			t.Errorf("%s suggested %q, want %q (%v)", tt.number, v.Suggested, tt.want, err)
+		}
+		if tt.want == "" {
+			continue
+		}
+		d, err := f.ActOnReport(ctx, f.coordinator, tt.number, app.ReportAct{Action: pendopo.ActReportDispose})
+		if err != nil || d.Agency != tt.want {
+			t.Errorf("%s disposed to %q, want %q (%v)", tt.number, d.Agency, tt.want, err)
+		}
+	}
+	if list, err := f.ReportAreaRoutes(ctx, f.coordinator, "33.74"); err != nil || len(list) != 1 || list[0].ID != added.ID {
+		t.Errorf("rules: %+v %v", list, err)
+	}
+	if err := f.DeleteReportAreaRoute(ctx, f.dishub, "33.74", added.ID); kind(err) != pendopo.KindForbidden {
+		t.Errorf("an officer deleted a rule: %v", err)
+	}
+	if err := f.DeleteReportAreaRoute(ctx, f.coordinator, "33.74", added.ID); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.ReportFor(ctx, f.coordinator, file(-6.97, 110.43, "penerangan-jalan"), ""); v.Suggested != "dishub" {
+		t.Errorf("after deleting the rule: %q", v.Suggested)
+	}
+}

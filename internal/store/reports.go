@@ -340,6 +340,50 @@ func (db *DB) ReportRoutes(ctx context.Context, region string) (map[string]strin
 	return out, rows.Err()
 }
 
+// AddReportAreaRoute stores an area rule and returns it with its id.
+func (db *DB) AddReportAreaRoute(ctx context.Context, r pendopo.ReportAreaRoute) (pendopo.ReportAreaRoute, error) {
+	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO report_area_routes (region_code, name, category, south, west, north, east, agency)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.Region, r.Name, r.Category, r.Area.South, r.Area.West, r.Area.North, r.Area.East,
+		r.Agency).Scan(&r.ID)
+	if err != nil {
+		return r, fmt.Errorf("add report area route: %w", db.d.mapErr(err))
+	}
+	return r, nil
+}
+
+// ReportAreaRoutes lists a region's area rules in the order they apply.
+func (db *DB) ReportAreaRoutes(ctx context.Context, region string) ([]pendopo.ReportAreaRoute, error) {
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT id, region_code, name, category, south, west, north, east, agency
+		FROM report_area_routes WHERE region_code = ? ORDER BY id`), region)
+	if err != nil {
+		return nil, fmt.Errorf("report area routes: %w", err)
+	}
+	defer rows.Close()
+	var out []pendopo.ReportAreaRoute
+	for rows.Next() {
+		var r pendopo.ReportAreaRoute
+		if err := rows.Scan(&r.ID, &r.Region, &r.Name, &r.Category, &r.Area.South, &r.Area.West, &r.Area.North, &r.Area.East, &r.Agency); err != nil {
+			return nil, fmt.Errorf("report area routes: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DeleteReportAreaRoute removes one of a region's area rules.
+func (db *DB) DeleteReportAreaRoute(ctx context.Context, region string, id int64) error {
+	res, err := db.write().ExecContext(ctx, db.q(`DELETE FROM report_area_routes WHERE region_code = ? AND id = ?`), region, id)
+	if err != nil {
+		return fmt.Errorf("delete report area route: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("report area route %d of %s: %w", id, region, pendopo.ErrNotFound)
+	}
+	return nil
+}
+
 // SetRegionBounds sets or removes a region's map box.
 func (db *DB) SetRegionBounds(ctx context.Context, region string, b *pendopo.Bounds) error {
 	var err error

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -162,6 +164,9 @@ type routesPage struct {
 	Routes     map[string]string
 	Categories []pendopo.ReportCategory
 	Bounds     *pendopo.Bounds
+	// Areas are the area rules; Area is the new rule's form.
+	Areas []pendopo.ReportAreaRoute
+	Area  url.Values
 }
 
 func (s *Server) routesData(r *http.Request) (routesPage, error) {
@@ -184,10 +189,15 @@ func (s *Server) routesData(r *http.Request) (routesPage, error) {
 	if err != nil {
 		return routesPage{}, err
 	}
+	areas, err := s.app.ReportAreaRoutes(r.Context(), current(r).Actor, reg.Code)
+	if err != nil {
+		return routesPage{}, err
+	}
 	p := s.regionPage(r, reg, "")
 	p.Title, p.Noindex = p.T("routes.title")+" · "+reg.Name, true
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("routes.title"), ""}}
-	return routesPage{Page: p, Code: reg.Code, Region: reg, Agencies: agencies, Routes: routes, Categories: pendopo.ReportCategories, Bounds: bounds}, nil
+	return routesPage{Page: p, Code: reg.Code, Region: reg, Agencies: agencies, Routes: routes, Categories: pendopo.ReportCategories, Bounds: bounds,
+		Areas: areas, Area: url.Values{}}, nil
 }
 
 func (s *Server) consoleRoutes(w http.ResponseWriter, r *http.Request) error {
@@ -256,4 +266,69 @@ func (p routesPage) BoundValue(side string) string {
 	}
 	v := map[string]float64{"south": p.Bounds.South, "west": p.Bounds.West, "north": p.Bounds.North, "east": p.Bounds.East}[side]
 	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// AgencyName names one of the region's agencies, for the rules' list.
+func (p routesPage) AgencyName(slug string) string {
+	for _, a := range p.Agencies {
+		if a.Slug == slug {
+			return a.Name
+		}
+	}
+	return slug
+}
+
+// consoleAreaRouteAdd adds an area rule from the routes page's form.
+func (s *Server) consoleAreaRouteAdd(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 8<<10); err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	rule := pendopo.ReportAreaRoute{Region: code, Name: r.PostFormValue("area_name"), Category: r.PostFormValue("area_category"),
+		Agency: r.PostFormValue("area_agency")}
+	var bad bool
+	for _, side := range []struct {
+		name string
+		to   *float64
+	}{{"area_south", &rule.Area.South}, {"area_west", &rule.Area.West}, {"area_north", &rule.Area.North}, {"area_east", &rule.Area.East}} {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(side.name)), ",", "."), 64)
+		*side.to, bad = v, bad || err != nil
+	}
+	var err error
+	if bad {
+		var p pendopo.Problems
+		p.Add("area_bounds", pendopo.T("Batas wilayah ditulis sebagai angka derajat, misalnya -6,97.", "Write the area's bounds as degrees, such as -6.97."))
+		err = p.Err()
+	} else {
+		_, err = s.app.AddReportAreaRoute(r.Context(), current(r).Actor, rule)
+	}
+	if err != nil {
+		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		if ferr != nil {
+			return ferr
+		}
+		data, derr := s.routesData(r)
+		if derr != nil {
+			return derr
+		}
+		data.Form, data.Area = form, r.PostForm
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_routes", data)
+		return nil
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan#h-areas", http.StatusSeeOther)
+	return nil
+}
+
+// consoleAreaRouteDelete removes an area rule.
+func (s *Server) consoleAreaRouteDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return pendopo.ErrNotFound
+	}
+	code := r.PathValue("code")
+	if err := s.app.DeleteReportAreaRoute(r.Context(), current(r).Actor, code, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan#h-areas", http.StatusSeeOther)
+	return nil
 }

@@ -289,3 +289,42 @@ func TestSimilarReportsOffered(t *testing.T) {
 		t.Errorf("a far report: %d", res.StatusCode)
 	}
 }
+
+// The coordinator adds and deletes area rules on the routes page; a bad
+// rule comes back with its fields marked.
+func TestReportAreaRoutesPage(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	form := url.Values{"area_name": {"Pasar Johar dan sekitarnya"}, "area_category": {"penerangan-jalan"}, "area_south": {"-6,975"},
+		"area_west": {"110.42"}, "area_north": {"-6.965"}, "area_east": {"110.435"}, "area_agency": {"disperkim"}}
+	bad := url.Values{"area_name": {""}, "area_south": {"utara"}, "area_agency": {""}}
+	res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area", bad, p.RegionAdmin)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-area_bounds"`) {
+		t.Fatalf("a bad rule: %d", res.StatusCode)
+	}
+	inverted := url.Values{}
+	for k, v := range form {
+		inverted[k] = v
+	}
+	inverted.Set("area_north", "-7.5")
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area", inverted, p.RegionAdmin); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, `value="Pasar Johar dan sekitarnya"`) {
+		t.Errorf("an inverted box: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area", form, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d %s", res.StatusCode, res.Body)
+	}
+	page := p.GetAs(t, "/admin/daerah/33.74/laporan/rute", p.RegionAdmin)
+	m := regexp.MustCompile(`action="/admin/daerah/33.74/laporan/rute/area/(\d+)/hapus"`).FindStringSubmatch(page.Body)
+	if m == nil || !strings.Contains(page.Body, "Pasar Johar dan sekitarnya") || !strings.Contains(page.Body, "-6.975, 110.42") {
+		t.Fatalf("the rule is not listed")
+	}
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area/"+m[1]+"/hapus", url.Values{}, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	if page := p.GetAs(t, "/admin/daerah/33.74/laporan/rute", p.RegionAdmin); strings.Contains(page.Body, "Pasar Johar dan sekitarnya") {
+		t.Error("the deleted rule is still listed")
+	}
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area/"+m[1]+"/hapus", url.Values{}, p.RegionAdmin); res.StatusCode != http.StatusNotFound {
+		t.Errorf("deleting it again: %d", res.StatusCode)
+	}
+}

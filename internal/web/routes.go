@@ -209,6 +209,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /admin/daerah/{code}/laporan", handler: s.consoleReports, admin: true},
 		{pattern: "GET /admin/daerah/{code}/laporan/rute", handler: s.consoleRoutes, admin: true},
 		{pattern: "POST /admin/daerah/{code}/laporan/rute", handler: s.consoleRoutesSave, admin: true},
+		{pattern: "POST /admin/daerah/{code}/laporan/rute/area", handler: s.consoleAreaRouteAdd, admin: true},
+		{pattern: "POST /admin/daerah/{code}/laporan/rute/area/{id}/hapus", handler: s.consoleAreaRouteDelete, admin: true},
 		{pattern: "GET /admin/laporan/{number}", handler: s.consoleReport, admin: true},
 		{pattern: "POST /admin/laporan/{number}", handler: s.consoleReportAct, admin: true},
 		{pattern: "GET /admin/daerah/{code}/branding", handler: s.consoleBranding, admin: true},

@@ -170,3 +170,26 @@ func testReports(t *testing.T, s pendopo.Store) {
 		t.Errorf("bounds: %+v", b)
 	}
 }
+
+// testReportAreaRoutes: area rules keep their order and region, and go.
+func testReportAreaRoutes(t *testing.T, s pendopo.Store) {
+	setupRegion(t, s)
+	box := pendopo.Bounds{South: -7.0, West: 110.40, North: -6.95, East: 110.45}
+	first := must(s.AddReportAreaRoute(ctx, pendopo.ReportAreaRoute{Region: "33.74", Name: "Kota Lama", Category: "sampah", Area: box, Agency: "dukcapil"}))(t)
+	second := must(s.AddReportAreaRoute(ctx, pendopo.ReportAreaRoute{Region: "33.74", Name: "Pesisir", Area: box, Agency: "dukcapil"}))(t)
+	if first.ID == 0 || second.ID <= first.ID {
+		t.Fatalf("ids %d, %d", first.ID, second.ID)
+	}
+	got := must(s.ReportAreaRoutes(ctx, "33.74"))(t)
+	if len(got) != 2 || got[0] != first || got[1] != second {
+		t.Errorf("listed: %+v", got)
+	}
+	wantKind(t, s.DeleteReportAreaRoute(ctx, "33.72", first.ID), pendopo.KindNotFound)
+	if err := s.DeleteReportAreaRoute(ctx, "33.74", first.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.DeleteReportAreaRoute(ctx, "33.74", first.ID), pendopo.KindNotFound)
+	if got := must(s.ReportAreaRoutes(ctx, "33.74"))(t); len(got) != 1 || got[0].Name != "Pesisir" {
+		t.Errorf("after deleting: %+v", got)
+	}
+}

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"ApplicationFiles", testApplicationFiles},
 		{"Batch", testBatch},
 		{"Reports", testReports},
+		{"ReportAreaRoutes", testReportAreaRoutes},
 		{"ReportFeed", testReportFeed},
 		{"Surveys", testSurveys},
 		{"Outbox", testOutbox},
