@@ -30,6 +30,8 @@ type DB struct {
 	r *sql.DB
 	// tx is set on the DB handed to an InTx callback.
 	tx *sql.Tx
+	// audit queues the audit entries appended in tx, for the commit.
+	audit *auditQueue
 
 	queries *sync.Map // rebound query text by source text
 }
@@ -70,6 +72,10 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.syncAuditTree(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -184,8 +190,11 @@ func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error
 		}
 	}()
 	inner := *db
-	inner.tx = tx
+	inner.tx, inner.audit = tx, &auditQueue{}
 	if err := fn(&inner); err != nil {
+		return err
+	}
+	if err := inner.flushAudit(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/store/storetest"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 func TestSQLite(t *testing.T) {
@@ -53,5 +55,63 @@ func TestPendingMigrations(t *testing.T) {
 	db.Close()
 	if _, err := db.PendingMigrations(ctx); err == nil {
 		t.Error("a closed database has no pending migrations and no error")
+	}
+}
+
+// TestAuditTreeOfOlderEntries: a database whose audit entries were written
+// before the Merkle tree existed (migration 0013) gets them as leaves when
+// it is opened, once, so that the whole trail is in the tree.
+func TestAuditTreeOfOlderEntries(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			url, driver, dsn := "", "sqlite", ""
+			dir := t.TempDir()
+			if backend == "postgres" {
+				url = pendopotest.PostgresURL(t)
+				driver, dsn = "pgx", url
+			} else {
+				dsn = "file:" + filepath.Join(dir, "pendopo.db")
+			}
+			db, err := store.Open(ctx, url, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 6 {
+				if _, err := db.AppendAudit(ctx, pendopo.AuditEntry{At: pendopotest.T0, Actor: "budi", Action: "service.update", Entity: "service", EntityID: fmt.Sprint(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := db.AuditHashRange(ctx, 0, tlog.StoredHashCount(6))
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			// As an older version left it: entries without a tree.
+			raw, err := sql.Open(driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.Exec("DELETE FROM audit_tree"); err != nil {
+				t.Fatal(err)
+			}
+			db, err = store.Open(ctx, url, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			got, err := db.AuditHashRange(ctx, 0, tlog.StoredHashCount(6))
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("tree after reopening: %v (%d hashes, want %d)", err, len(got), len(want))
+			}
+			// Later entries continue the same tree.
+			if _, err := db.AppendAudit(ctx, pendopo.AuditEntry{At: pendopotest.T0, Actor: "budi", Action: "a", Entity: "e", EntityID: "7"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.AuditHashRange(ctx, 0, tlog.StoredHashCount(7)); err != nil {
+				t.Errorf("tree after the next entry: %v", err)
+			}
+		})
 	}
 }
