@@ -66,6 +66,7 @@ type App struct {
 	reportLimit middleware.Limiter
 	egov        egovCache
 	dashboards  dashboardCache
+	auditLog    auditLog
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string
