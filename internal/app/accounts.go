@@ -100,11 +100,12 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	if err != nil {
 		return "", err
 	}
-	return contact, a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm)
+	return contact, a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm, ip)
 }
 
-// sendCode makes a one-time code for a user and sends it.
-func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose string) error {
+// sendCode makes a one-time code for a user and sends it; the code's
+// making is in the audit trail (not the code).
+func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose, ip string) error {
 	code := randomDigits(6)
 	life := codeLifetime
 	subject, body := pendopo.T("Kode konfirmasi Pendopo", "Your Pendopo confirmation code"),
@@ -117,7 +118,10 @@ func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose strin
 				"Your password reset code: "+code+". It is valid for 30 minutes. If you did not ask for it, ignore this message; your password stays the same.")
 	}
 	now := a.now()
-	if err := a.store.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now}); err != nil {
+	e := pendopo.AuditEntry{Action: "user.code", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Diff: pendopo.Diff(nil, map[string]string{"purpose": purpose})}
+	if err := a.audited(ctx, Actor{Name: "warga #" + strconv.FormatInt(userID, 10), UserID: userID, IP: ip}, roleCitizen, &e, func(tx pendopo.Store) error {
+		return tx.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now})
+	}); err != nil {
 		return err
 	}
 	return a.send(ctx, contact, subject, body)
@@ -213,7 +217,7 @@ func (a *App) ResendCode(ctx context.Context, login, ip string) error {
 	if err != nil || u.Confirmed() {
 		return nil
 	}
-	return a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm)
+	return a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm, ip)
 }
 
 // Login checks a login and password and starts a session, returning its
@@ -269,14 +273,20 @@ func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) 
 	return secret, u, err
 }
 
+// startSession signs userID in: a new session, in the audit trail.
 func (a *App) startSession(ctx context.Context, userID int64, ip, userAgent string) (string, error) {
 	now := a.now()
 	secret := randomSecret(32)
 	if len(userAgent) > 200 {
 		userAgent = userAgent[:200]
 	}
+	u, err := a.store.User(ctx, userID)
+	if err != nil {
+		return "", err
+	}
 	s := pendopo.Session{Hash: sha256Hex(secret), UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionIdle), IP: ip, UserAgent: strings.ToValidUTF8(userAgent, "")}
-	if err := a.store.CreateSession(ctx, s); err != nil {
+	e := pendopo.AuditEntry{Action: "user.login", Entity: "user", EntityID: strconv.FormatInt(userID, 10)}
+	if err := a.audited(ctx, a.actorFor(u, ip), roleCitizen, &e, func(tx pendopo.Store) error { return tx.CreateSession(ctx, s) }); err != nil {
 		return "", err
 	}
 	return secret, nil
@@ -327,9 +337,23 @@ func (a *App) actorFor(u pendopo.User, ip string) Actor {
 	return Actor{Name: name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, Roles: u.Roles, IP: ip}
 }
 
-// Logout ends one session.
-func (a *App) Logout(ctx context.Context, secret string) error {
-	return a.store.DeleteSession(ctx, sha256Hex(secret))
+// Logout ends one session, from address ip; ending a live one is in the
+// audit trail.
+func (a *App) Logout(ctx context.Context, secret, ip string) error {
+	hash := sha256Hex(secret)
+	s, err := a.store.Session(ctx, hash, a.now())
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return a.store.DeleteSession(ctx, hash) // ended already
+	}
+	if err != nil {
+		return err
+	}
+	u, err := a.store.User(ctx, s.UserID)
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "user.logout", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
+	return a.audited(ctx, a.actorFor(u, ip), roleCitizen, &e, func(tx pendopo.Store) error { return tx.DeleteSession(ctx, hash) })
 }
 
 // LogoutElsewhere ends every session of the user but the current one.
@@ -360,7 +384,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error 
 	if err != nil {
 		return nil
 	}
-	return a.sendCode(ctx, c.UserID, contact, pendopo.CodeReset)
+	return a.sendCode(ctx, c.UserID, contact, pendopo.CodeReset, ip)
 }
 
 // ResetPassword sets a new password with a reset code and ends every

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pendopo/pendopo"
@@ -142,7 +143,13 @@ func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pen
 		if out, err = tx.AddSurveyResponse(ctx, r); err != nil {
 			return err
 		}
-		return tx.AddStats(ctx, pendopo.SurveyStats(out))
+		if err := tx.AddStats(ctx, pendopo.SurveyStats(out)); err != nil {
+			return err
+		}
+		// Responses are anonymous: the trail records that one came, and
+		// through which channel, never from whom.
+		return a.audit(ctx, tx, anonymousActor, roleAnonymous, pendopo.AuditEntry{Action: "survey.submit", Entity: "survey",
+			EntityID: strconv.FormatInt(out.ID, 10), Region: out.Region, Diff: pendopo.Diff(nil, map[string]any{"channel": out.Channel})})
 	})
 	switch {
 	case errors.Is(err, pendopo.ErrSurveyAnswered):
