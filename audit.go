@@ -172,6 +172,10 @@ type AuditFilter struct {
 	EntityID string
 	// Actor matches part of the actor's name, ignoring case.
 	Actor string
+	// ActorRoles, when set, limits Actor to entries whose actor held one
+	// of these roles, for viewers who may not see whom citizens' entries
+	// name.
+	ActorRoles []string
 	// ActorUser keeps the entries written by one person.
 	ActorUser int64
 	// Action is an action ("service.publish") or its first part ("service").

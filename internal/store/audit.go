@@ -403,6 +403,10 @@ func (db *DB) AuditLog(ctx context.Context, f pendopo.AuditFilter) ([]pendopo.Au
 	if f.Actor != "" {
 		where = append(where, "lower(actor) LIKE ?")
 		args = append(args, "%"+strings.ToLower(f.Actor)+"%")
+		if len(f.ActorRoles) > 0 {
+			where = append(where, "role IN ("+placeholders(len(f.ActorRoles))+")")
+			args = append(args, anys(f.ActorRoles)...)
+		}
 	}
 	if f.ActorUser != 0 {
 		where = append(where, "actor_user = ?")

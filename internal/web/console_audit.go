@@ -145,6 +145,9 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 
 // Who names the actor of an entry with its role.
 func (p adminAuditPage) Who(e pendopo.AuditEntry) string {
+	if e.Actor == "" && e.Redacted {
+		return p.T("audit.hidden_actor")
+	}
 	if e.Role == "" {
 		return e.Actor
 	}
