@@ -185,6 +185,18 @@ type AuditFilter struct {
 	Page   Page
 }
 
+// AuditTail is the end of the audit trail as verification sees it.
+type AuditTail struct {
+	// Head is the number of entries appended (AuditHead).
+	Head int64
+	// Beyond is the first entry numbered after Head, 0 when there is none
+	// (as there should be none).
+	Beyond int64
+	// BeyondHashes is true when the tree holds hashes of entries after Head
+	// (it should not).
+	BeyondHashes bool
+}
+
 // AuditKey is the instance's key that signs the audit log's checkpoints:
 // an Ed25519 key in the form of golang.org/x/mod/sumdb/note. Name
 // identifies the instance (such as "semarangkota.go.id/audit"); Verifier
@@ -221,6 +233,10 @@ type AuditStore interface {
 	// apart from the entries so that cutting off the end is detected too.
 	// It is also the size of the tree.
 	AuditHead(ctx context.Context) (int64, error)
+	// AuditTail reads the head and what lies beyond it together, under the
+	// trail's lock, so that an entry being appended meanwhile is not taken
+	// for one inserted behind the counter's back.
+	AuditTail(ctx context.Context) (AuditTail, error)
 	// AuditHashes reads the tree's stored hashes by index, in the order
 	// asked; a missing one is ErrNotFound.
 	AuditHashes(ctx context.Context, indexes []int64) ([][32]byte, error)

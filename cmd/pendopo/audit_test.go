@@ -168,6 +168,14 @@ func TestAuditRewriteCaughtByCheckpoint(t *testing.T) {
 				t.Errorf("cut-off tail, counter lowered: %v\n%s", err, out)
 			}
 			x.rewrite(original)
+			// An entry added after the last one without raising the counter.
+			x.exec(`INSERT INTO audit_log (seq, at, actor, role, ip, action, entity, entity_id, region, diff, prev_hash, hash)
+				VALUES (9, '2026-11-27T10:00:00.000000000Z', 'sistem', 'system', '', 'token.create', 'api_token', '99', '', '', 'x', 'x')`)
+			out, _, err = cli(t, env, "", "audit", "verify")
+			if err == nil || !strings.Contains(out, "BROKEN at entry 9") || !strings.Contains(out, "inserted") {
+				t.Errorf("entry beyond the counter: %v\n%s", err, out)
+			}
+			x.exec(`DELETE FROM audit_log WHERE seq = 9`)
 
 			// 1. An entry edited, the chain alone recomputed: the tree tells.
 			x.exec(`UPDATE audit_log SET actor = 'orang lain' WHERE seq = 3`)

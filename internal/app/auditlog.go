@@ -444,10 +444,13 @@ const verifyBatch = 1000
 
 func (a *App) verifyAudit(ctx context.Context) (AuditReport, error) {
 	var r AuditReport
-	head, err := a.store.AuditHead(ctx)
+	// The log as it ends now; what is appended while the walk goes on
+	// is left for the next verification.
+	tail, err := a.store.AuditTail(ctx)
 	if err != nil {
 		return r, err
 	}
+	head := tail.Head
 	prev, next := pendopo.GenesisHash, int64(1)
 	for {
 		batch, err := a.store.AuditChain(ctx, next-1, verifyBatch)
@@ -457,7 +460,6 @@ func (a *App) verifyAudit(ctx context.Context) (AuditReport, error) {
 		if len(batch) == 0 {
 			break
 		}
-		// Entries numbered beyond the counter were never appended.
 		beyond := slices.IndexFunc(batch, func(e pendopo.AuditEntry) bool { return e.Seq > head })
 		if beyond >= 0 {
 			batch = batch[:beyond]
@@ -477,20 +479,20 @@ func (a *App) verifyAudit(ctx context.Context) (AuditReport, error) {
 			r.Entries = next - 1
 		}
 		if beyond >= 0 {
-			if r.Entries == head {
-				r.Break = &pendopo.ChainBreak{Seq: head + 1, Reason: fmt.Sprintf(
-					"entries after %d exist although only %d were appended: they were inserted", head, head)}
-				return r, nil
-			}
-			break // entries up to the counter are missing: said below
+			break
 		}
 	}
-	if r.Entries < head {
+	switch {
+	case r.Entries < head:
 		r.Break = &pendopo.ChainBreak{Seq: r.Entries + 1, Reason: "the entries from here to the last one appended were removed"}
 		return r, nil
-	}
-	// Hashes beyond the last entry belong to entries that were cut off.
-	if extra, err := a.store.AuditHashRange(ctx, tlog.StoredHashCount(head), tlog.StoredHashCount(head)+1); err == nil && len(extra) > 0 {
+	case tail.Beyond != 0:
+		// Entries numbered beyond the counter were never appended.
+		r.Break = &pendopo.ChainBreak{Seq: tail.Beyond, Reason: fmt.Sprintf(
+			"it exists although only %d entries were appended: it was inserted", head)}
+		return r, nil
+	case tail.BeyondHashes:
+		// Hashes beyond the last entry belong to entries that were cut off.
 		r.Break = &pendopo.ChainBreak{Seq: head + 1, Reason: fmt.Sprintf(
 			"the tree holds hashes of entries after %d: entries were removed from the end and the counter lowered", head)}
 		return r, nil

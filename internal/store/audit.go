@@ -200,6 +200,34 @@ func valueRows(rows, cols int) string {
 	return b.String()
 }
 
+// AuditTail reads the head and what lies beyond it in one transaction
+// that holds the audit counter's row (SQLite's writer transactions lock
+// the whole database), so that no entry is appended in between.
+func (db *DB) AuditTail(ctx context.Context) (pendopo.AuditTail, error) {
+	var t pendopo.AuditTail
+	err := db.inTx(ctx, func(tx *DB) error {
+		q := `SELECT value FROM counters WHERE name = 'audit'`
+		if db.d.name() == "postgres" {
+			q += ` FOR UPDATE`
+		}
+		if err := tx.write().QueryRowContext(ctx, q).Scan(&t.Head); err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+		var beyond sql.NullInt64
+		if err := tx.write().QueryRowContext(ctx, db.q(`SELECT min(seq) FROM audit_log WHERE seq > ?`), t.Head).Scan(&beyond); err != nil {
+			return fmt.Errorf("audit tail: %w", err)
+		}
+		t.Beyond = beyond.Int64
+		var hashes int
+		if err := tx.write().QueryRowContext(ctx, db.q(`SELECT count(*) FROM (SELECT 1 FROM audit_tree WHERE idx >= ? LIMIT 1) AS t`), tlog.StoredHashCount(t.Head)).Scan(&hashes); err != nil {
+			return fmt.Errorf("audit tail: %w", err)
+		}
+		t.BeyondHashes = hashes > 0
+		return nil
+	})
+	return t, err
+}
+
 // AuditHashes reads stored tree hashes by index.
 func (db *DB) AuditHashes(ctx context.Context, indexes []int64) ([][32]byte, error) {
 	out := make([][32]byte, len(indexes))

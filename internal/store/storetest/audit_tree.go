@@ -89,6 +89,9 @@ func testAuditTree(t *testing.T, s pendopo.Store) {
 		}
 		salts[e.Salt] = true
 	}
+	if tail := must(s.AuditTail(ctx))(t); tail != (pendopo.AuditTail{Head: n}) {
+		t.Errorf("tail = %+v, want the head and nothing beyond", tail)
+	}
 	// The stored hashes are exactly those of a tree built from the
 	// entries' records, and nothing beyond.
 	r := hashReader(s)
