@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/pendopo/pendopo"
 )
@@ -124,8 +125,14 @@ func (a *App) audited(ctx context.Context, who Actor, role string, e *pendopo.Au
 }
 
 // audit appends e to the audit trail in tx, the transaction of the write
-// it records (a group commit's too), as done by who under role.
+// it records (a group commit's too), as done by who under role. People
+// acting for themselves are named by their account's number only: the
+// trail can never be erased, while an account's name and contact are
+// erased with it (UU 27/2022).
 func (a *App) audit(ctx context.Context, tx pendopo.Store, who Actor, role string, e pendopo.AuditEntry) error {
+	if role == roleCitizen && who.UserID != 0 {
+		who.Name = "akun #" + strconv.FormatInt(who.UserID, 10)
+	}
 	e.At, e.Actor, e.ActorUser, e.ActorToken, e.Role, e.IP = a.now(), who.Name, who.UserID, who.TokenID, role, who.IP
 	_, err := tx.AppendAudit(ctx, e)
 	return err

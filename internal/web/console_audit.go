@@ -152,6 +152,12 @@ func (p adminAuditPage) Who(e pendopo.AuditEntry) string {
 		return e.Actor
 	}
 	label := e.Role
+	switch e.Role {
+	case "citizen":
+		label = p.T("audit.role.citizen")
+	case "anonymous":
+		label = p.T("audit.role.anonymous")
+	}
 	for _, k := range pendopo.RoleKinds {
 		if string(k.Kind) == e.Role {
 			label = p.Tx(k.Title)

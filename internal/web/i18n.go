@@ -949,6 +949,8 @@ var messages = map[string][2]string{
 	"audit.national":             {"Jejak audit nasional", "National audit trail"},
 	"audit.lead":                 {"Setiap perubahan, oleh petugas, token, sistem, atau warga atas urusannya sendiri, dan setiap pembukaan data pribadi warga oleh petugas, tercatat di sini. Catatan menjadi daun pohon Merkle yang checkpoint bertanda tangannya diterbitkan di /audit/checkpoint: siapa pun yang menyimpan checkpoint dapat membuktikan dengan pendopo audit verify bahwa tidak ada catatan yang diubah, dihapus, atau disisipkan sesudahnya.", "Every change, by an officer, a token, the system or a citizen about their own affairs, and every time an officer opens a citizen's personal data, is recorded here. Entries are the leaves of a Merkle tree whose signed checkpoints are published at /audit/checkpoint: whoever keeps a checkpoint can prove with pendopo audit verify that no entry was changed, removed or inserted since."},
 	"audit.hidden_actor":         {"warga (disembunyikan)", "a citizen (hidden)"},
+	"audit.role.citizen":         {"warga", "citizen"},
+	"audit.role.anonymous":       {"tanpa identitas", "anonymous"},
 	"audit.redacted":             {"Rincian disembunyikan: Anda tidak berhak melihat data yang dirujuk catatan ini.", "Details hidden: you may not see the record this entry is about."},
 	"audit.f.actor":              {"Pelaku", "Who"},
 	"audit.f.action":             {"Aksi", "Action"},
