@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pendopo/pendopo"
@@ -15,8 +17,60 @@ import (
 )
 
 // auditQueue holds the audit entries appended in a transaction until it
-// commits.
-type auditQueue struct{ entries []pendopo.AuditEntry }
+// commits, and then the end of the trail they make.
+type auditQueue struct {
+	entries []pendopo.AuditEntry
+	tail    *auditTail
+}
+
+// auditTail is the end of the trail: the last entry's number and hash,
+// and the tree's frontier there (the roots of the complete subtrees the
+// tree of Seq leaves is made of, by stored-hash index), which are all the
+// earlier hashes the next entries' tree hashes need.
+type auditTail struct {
+	seq      int64
+	hash     string
+	frontier map[int64]tlog.Hash
+}
+
+// auditTailCache keeps the end of the trail as this process last
+// committed it, so that the next append reads none of it back. It is used
+// only when the counter shows that nobody appended since; entries and
+// tree hashes never change once written, so it cannot be stale then.
+type auditTailCache struct {
+	mu sync.Mutex
+	t  *auditTail
+}
+
+func (c *auditTailCache) set(t *auditTail) {
+	c.mu.Lock()
+	if c.t == nil || t.seq > c.t.seq {
+		c.t = t
+	}
+	c.mu.Unlock()
+}
+
+// at returns the cached end when it is after entry seq.
+func (c *auditTailCache) at(seq int64) *auditTail {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.t != nil && c.t.seq == seq {
+		return c.t
+	}
+	return nil
+}
+
+// frontier lists the stored-hash indexes of the roots of the complete
+// subtrees that make up the tree of n leaves.
+func frontier(n int64) []int64 {
+	var out []int64
+	for level := 0; n>>level > 0; level++ {
+		if n>>level&1 == 1 {
+			out = append(out, tlog.StoredHashIndex(level, n>>level-1))
+		}
+	}
+	return out
+}
 
 // AppendAudit adds an entry at the end of the hash chain and the Merkle
 // tree. In a transaction the entry waits for the commit (see flushAudit);
@@ -62,12 +116,15 @@ func (db *DB) appendAudit(ctx context.Context, es []pendopo.AuditEntry) ([]pendo
 	}
 	first := last - int64(len(es)) + 1
 	prev := pendopo.GenesisHash
-	if first > 1 {
+	tree := &treeWriter{db: db, ctx: ctx, fresh: map[int64]tlog.Hash{}, known: map[int64]tlog.Hash{}}
+	if t := db.auditTail.at(first - 1); t != nil {
+		prev = t.hash
+		maps.Copy(tree.known, t.frontier)
+	} else if first > 1 {
 		if err := db.write().QueryRowContext(ctx, db.q(`SELECT hash FROM audit_log WHERE seq = ?`), first-1).Scan(&prev); err != nil {
 			return nil, fmt.Errorf("previous audit entry %d: %w", first-1, err)
 		}
 	}
-	tree := &treeWriter{db: db, ctx: ctx, fresh: map[int64]tlog.Hash{}}
 	out := make([]pendopo.AuditEntry, len(es))
 	for i, e := range es {
 		e.Seq, e.PrevHash = first+int64(i), prev
@@ -86,6 +143,9 @@ func (db *DB) appendAudit(ctx context.Context, es []pendopo.AuditEntry) ([]pendo
 	if err := db.insertTreeHashes(ctx, tree.order, tree.fresh); err != nil {
 		return nil, err
 	}
+	if db.audit != nil {
+		db.audit.tail = tree.tail(last, prev)
+	}
 	return out, nil
 }
 
@@ -100,12 +160,31 @@ func newSalt() string {
 
 // treeWriter computes the tree hashes of new leaves, reading the hashes
 // they complete subtrees with from those computed here first, then from
+// those known already (the cached frontier, earlier reads), then from
 // the database.
 type treeWriter struct {
 	db    *DB
 	ctx   context.Context
 	fresh map[int64]tlog.Hash
+	known map[int64]tlog.Hash
 	order []int64 // indexes of fresh, in the order written
+}
+
+// tail is the end of the trail after the entries written, nil when a
+// hash of the frontier is not at hand.
+func (w *treeWriter) tail(seq int64, hash string) *auditTail {
+	t := &auditTail{seq: seq, hash: hash, frontier: map[int64]tlog.Hash{}}
+	for _, i := range frontier(seq) {
+		h, ok := w.fresh[i]
+		if !ok {
+			h, ok = w.known[i]
+		}
+		if !ok {
+			return nil
+		}
+		t.frontier[i] = h
+	}
+	return t
 }
 
 func (w *treeWriter) add(e pendopo.AuditEntry) error {
@@ -127,7 +206,9 @@ func (w *treeWriter) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	var missing []int64
 	for _, i := range indexes {
-		if _, ok := w.fresh[i]; !ok {
+		_, fresh := w.fresh[i]
+		_, known := w.known[i]
+		if !fresh && !known {
 			missing = append(missing, i)
 		}
 	}
@@ -135,15 +216,14 @@ func (w *treeWriter) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	if err != nil {
 		return nil, err
 	}
-	got := make(map[int64]tlog.Hash, len(missing))
 	for k, i := range missing {
-		got[i] = old[k]
+		w.known[i] = old[k]
 	}
 	for k, i := range indexes {
 		if h, ok := w.fresh[i]; ok {
 			out[k] = h
 		} else {
-			out[k] = got[i]
+			out[k] = w.known[i]
 		}
 	}
 	return out, nil
@@ -332,7 +412,7 @@ func (db *DB) syncAuditTree(ctx context.Context) error {
 			if len(batch) == 0 {
 				break // entries are missing: audit verify will say where
 			}
-			tree := &treeWriter{db: tx, ctx: ctx, fresh: map[int64]tlog.Hash{}}
+			tree := &treeWriter{db: tx, ctx: ctx, fresh: map[int64]tlog.Hash{}, known: map[int64]tlog.Hash{}}
 			for _, e := range batch {
 				if e.Seq != after+1 {
 					return fmt.Errorf("build the audit tree: entry %d is missing; run pendopo audit verify", after+1)

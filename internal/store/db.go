@@ -32,6 +32,9 @@ type DB struct {
 	tx *sql.Tx
 	// audit queues the audit entries appended in tx, for the commit.
 	audit *auditQueue
+	// auditTail is the end of the audit trail as this process last
+	// committed it.
+	auditTail *auditTailCache
 
 	queries *sync.Map // rebound query text by source text
 }
@@ -110,7 +113,7 @@ func openSQLite(path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map)}, nil
+	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map), auditTail: &auditTailCache{}}, nil
 }
 
 func openPostgres(url string) (*DB, error) {
@@ -124,7 +127,7 @@ func openPostgres(url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(url), err)
 	}
-	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map)}, nil
+	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map), auditTail: &auditTailCache{}}, nil
 }
 
 // redact hides a password in a database URL for messages.
@@ -199,6 +202,9 @@ func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", db.d.mapErr(err))
+	}
+	if t := inner.audit.tail; t != nil {
+		db.auditTail.set(t)
 	}
 	return nil
 }

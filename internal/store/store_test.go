@@ -115,3 +115,87 @@ func TestAuditTreeOfOlderEntries(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditTwoInstances: two instances append to one trail, in turn and
+// at once; each remembers the end of the trail it wrote last, and must
+// notice when the other wrote since. The tree stays the tree of the
+// entries.
+func TestAuditTwoInstances(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			url, dir := "", t.TempDir()
+			if backend == "postgres" {
+				url = pendopotest.PostgresURL(t)
+			}
+			var dbs [2]*store.DB
+			for i := range dbs {
+				db, err := store.Open(ctx, url, dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				dbs[i] = db
+			}
+			appendOn := func(db *store.DB, n int) {
+				if err := db.InTx(ctx, func(tx pendopo.Store) error {
+					for range n {
+						if _, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: pendopotest.T0, Actor: "budi", Action: "a", Entity: "e", EntityID: "1"}); err != nil {
+							return err
+						}
+					}
+					return nil
+				}); err != nil {
+					t.Error(err)
+				}
+			}
+			for i, n := range []int{3, 1, 4, 1, 5, 9, 2, 6} {
+				appendOn(dbs[i%2], n)
+			}
+			done := make(chan bool)
+			for i := range 6 {
+				go func() { appendOn(dbs[i%2], 1+i); done <- true }()
+			}
+			for range 6 {
+				<-done
+			}
+			head, err := dbs[0].AuditHead(ctx)
+			if err != nil || head != 31+21 {
+				t.Fatalf("head %d %v", head, err)
+			}
+			chain, err := dbs[1].AuditChain(ctx, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, brk := pendopo.VerifyChain(chain, pendopo.GenesisHash, 1); brk != nil {
+				t.Fatalf("chain: %+v", brk)
+			}
+			mem := map[int64]tlog.Hash{}
+			r := tlog.HashReaderFunc(func(ix []int64) ([]tlog.Hash, error) {
+				out := make([]tlog.Hash, len(ix))
+				for i, x := range ix {
+					out[i] = mem[x]
+				}
+				return out, nil
+			})
+			for _, e := range chain {
+				hs, err := tlog.StoredHashes(e.Seq-1, e.Record(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, h := range hs {
+					mem[tlog.StoredHashIndex(0, e.Seq-1)+int64(i)] = h
+				}
+			}
+			stored, err := dbs[0].AuditHashRange(ctx, 0, tlog.StoredHashCount(head))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, h := range stored {
+				if tlog.Hash(h) != mem[int64(i)] {
+					t.Fatalf("stored hash %d is not the tree of the entries", i)
+				}
+			}
+		})
+	}
+}
