@@ -107,8 +107,9 @@ func (db *DB) flushAudit(ctx context.Context) error {
 
 // appendAudit numbers, chains and salts entries, adds their leaves to the
 // tree, and writes both, in the transaction db is bound to. Its cost does
-// not grow with the log: one counter update, one read of the previous
-// hash, at most log n reads of earlier tree hashes, and multi-row inserts.
+// not grow with the log: one counter update and multi-row inserts, and
+// unless this process wrote the entry before, one read of its hash and at
+// most log n reads of earlier tree hashes.
 func (db *DB) appendAudit(ctx context.Context, es []pendopo.AuditEntry) ([]pendopo.AuditEntry, error) {
 	var last int64
 	if err := db.write().QueryRowContext(ctx, db.q(`UPDATE counters SET value = value + ? WHERE name = 'audit' RETURNING value`), len(es)).Scan(&last); err != nil {
