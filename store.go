@@ -277,6 +277,13 @@ type Invitation struct {
 	AcceptedBy int64     `json:"accepted_by,omitempty"`
 }
 
+// Pending reports whether the invitation can still be accepted at now: not
+// accepted yet and not expired. now is the app's clock, never the wall
+// clock, so that a page and the acceptance agree.
+func (i Invitation) Pending(now time.Time) bool {
+	return i.AcceptedAt.IsZero() && now.Before(i.ExpiresAt)
+}
+
 // UserFilter selects officers; empty fields do not filter.
 type UserFilter struct {
 	// Region keeps users with a role in the region (or, for a province,

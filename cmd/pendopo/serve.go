@@ -68,7 +68,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	start := time.Now() // wallclock: measures how long starting took
 	// Listening first gives the real address (for --addr :0) to links, and
 	// lets probes learn that the instance is starting while it migrates
 	// the database and builds its search index.
@@ -152,11 +152,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		} else if seeded {
 			log.Info("demo reports seeded")
 		}
-		started := time.Now()
+		started := time.Now() // wallclock: measures how long seeding took
 		if seeded, err := demo.SeedYear(ctx, a); err != nil {
 			return fmt.Errorf("seed a year of demo activity: %w", err)
 		} else if seeded {
-			log.Info("a year of demo activity seeded", "took", time.Since(started).Round(time.Millisecond))
+			log.Info("a year of demo activity seeded", "took", time.Since(started).Round(time.Millisecond)) // wallclock: measures a duration
 		}
 		if seeded, err := demo.SeedBranding(ctx, a); err != nil {
 			return fmt.Errorf("seed demo branding: %w", err)
@@ -184,7 +184,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *metricsAddr != "" {
 		metricsURL = "http://" + *metricsAddr + "/metrics"
 	}
-	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond))
+	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	fmt.Fprintf(e.stdout, "Metrik / metrics: %s\n", metricsURL)
 	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
 	select {

@@ -126,7 +126,7 @@ func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose strin
 // send delivers a message in both languages by email or, for a phone
 // number, through the SMS/WhatsApp sender.
 func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) error {
-	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN}
+	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN, Date: a.now()}
 	s := a.mail
 	if strings.HasPrefix(to, "+") {
 		s = a.sms

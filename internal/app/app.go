@@ -104,7 +104,7 @@ type Config struct {
 // missing) and builds the search index from the catalog.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = time.Now // wallclock: the app's clock itself
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -179,12 +179,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.loadRegions(ctx, true); err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	start := time.Now() // wallclock: measures how long indexing took
 	if err := a.Sync(ctx); err != nil {
 		return nil, err
 	}
 	a.index.Trim()
-	a.log.Info("search index ready", "services", a.index.Len(), "took", time.Since(start).Round(time.Millisecond))
+	a.log.Info("search index ready", "services", a.index.Len(), "took", time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	return a, nil
 }
 

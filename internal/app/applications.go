@@ -89,7 +89,7 @@ func (a *App) Calendar(ctx context.Context, region string) (*pendopo.Calendar, e
 }
 
 func (a *App) calendar(ctx context.Context, s pendopo.Store, region string) (*pendopo.Calendar, error) {
-	now := time.Now()
+	now := time.Now() // wallclock: the age of a cache entry, a duration
 	a.calMu.Lock()
 	c, ok := a.calendars[region]
 	a.calMu.Unlock()

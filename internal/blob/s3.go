@@ -137,7 +137,7 @@ func (s S3) do(ctx context.Context, method, key string, body []byte, header http
 		req.Header[k] = v
 	}
 	sum := sha256.Sum256(body)
-	s.sign(req, hex.EncodeToString(sum[:]), time.Now())
+	s.sign(req, hex.EncodeToString(sum[:]), time.Now()) // wallclock: SigV4 dates are checked against the server's own clock
 	c := s.Client
 	if c == nil {
 		c = defaultClient

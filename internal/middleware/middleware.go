@@ -130,7 +130,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 		log = slog.Default()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := time.Now() // wallclock: measures the request's latency
 		id := newID()
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = context.WithValue(ctx, keyLang, langOf(r))
@@ -172,14 +172,14 @@ func Chain(h http.Handler, o Options) http.Handler {
 				gz.close()
 			}
 			if o.Metrics != nil {
-				o.Metrics.observe(r, rec.status, time.Since(start))
+				o.Metrics.observe(r, rec.status, time.Since(start)) // wallclock: measures a duration
 			}
 			lvl := slog.LevelInfo
 			if rec.status >= 500 {
 				lvl = slog.LevelError
 			}
 			log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"bytes", rec.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "request_id", id)
+				"bytes", rec.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "request_id", id) // wallclock: measures a duration
 		}()
 		h.ServeHTTP(out, r)
 	})

@@ -120,7 +120,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 		if _, err := tx.ExecContext(ctx, db.d.rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-			m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil { // wallclock: an operator's record of when this binary applied it
 			tx.Rollback()
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -109,7 +108,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !s.reportLimit.Allow(clientIP(r), time.Now()) {
+	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxReportPost)
@@ -239,7 +238,7 @@ func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, 4<<10); err != nil {
 		return err
 	}
-	if !s.reportLimit.Allow(clientIP(r), time.Now()) {
+	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	number, contact := strings.TrimSpace(r.PostFormValue("number")), strings.TrimSpace(r.PostFormValue("contact"))

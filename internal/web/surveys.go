@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -112,7 +111,7 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, r.URL.Path+"?pesan=terima-kasih", http.StatusSeeOther)
 		return nil
 	}
-	if !s.surveyLimit.Allow(clientIP(r), time.Now()) {
+	if !s.surveyLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	subj, action, err := s.surveyFor(r)
