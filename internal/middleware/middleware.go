@@ -119,6 +119,10 @@ type Options struct {
 	CSP string
 	// Metrics, when set, counts and times every request.
 	Metrics *Metrics
+	// HSTS tells browsers to come back only over HTTPS, for a year; set it
+	// when the portal is served over HTTPS (it is with --secure-cookies).
+	// Subdomains are left out: a Pemda's other sites are not ours to bind.
+	HSTS bool
 }
 
 // Chain wraps h with recovery, request ids, language, security headers,
@@ -144,6 +148,9 @@ func Chain(h http.Handler, o Options) http.Handler {
 		hdr.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		if o.CSP != "" {
 			hdr.Set("Content-Security-Policy", o.CSP)
+		}
+		if o.HSTS {
+			hdr.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		rec := &recorder{ResponseWriter: w, status: 200}
 		var out http.ResponseWriter = rec

@@ -299,7 +299,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics}), nil
+	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies}), nil
 }
 
 // localOnly serves h to clients on this machine and answers everyone else
