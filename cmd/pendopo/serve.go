@@ -30,7 +30,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	metricsAddr := f.string("metrics-addr", "PENDOPO_METRICS_ADDR", "", "address of a listener of its own that serves Prometheus metrics at GET /metrics to anyone who reaches it, such as 10.0.0.5:9100 on a private network; empty serves /metrics on --addr instead, to clients on this machine only, and never to requests that came through a reverse proxy (X-Forwarded-For, X-Real-IP or Forwarded)")
 	dbf := f.dbFlags()
 	withDemo := f.bool("demo", "PENDOPO_DEMO", false, "load the illustrative demo content (Jawa Tengah, Kota Semarang, Kabupaten Semarang, Kota Surakarta) if it is not there, create demo accounts for every role (printed at start; never use in a real deployment), and show a demo banner")
-	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure; set this when the portal is served over HTTPS")
+	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure and send HSTS; set this when the portal is served over HTTPS")
 	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
 	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
