@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Invitations", testInvitations},
 		{"LoginFailures", testLoginFailures},
 		{"Audit", testAudit},
+		{"AuditSubject", testAuditSubject},
 		{"Applications", testApplications},
 		{"ApplicationRace", testApplicationRace},
 		{"ApplicationFiles", testApplicationFiles},
