@@ -457,7 +457,9 @@ func (a *App) UpdateName(ctx context.Context, who Actor, name string) error {
 	if err != nil {
 		return err
 	}
-	e := pendopo.AuditEntry{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), Diff: pendopo.Diff(map[string]string{"name": u.Name}, map[string]string{"name": name})}
+	// The trail says that the name changed, not what it was or became:
+	// it outlives the account (see Actor.auditName).
+	e := pendopo.AuditEntry{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), Diff: pendopo.Diff(map[string]string{}, map[string]string{"name": "diubah"})}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.UpdateUserName(ctx, u.ID, name, a.now()) })
 }
 
@@ -474,9 +476,9 @@ func (a *App) SetNIK(ctx context.Context, who Actor, nik string) (pendopo.Text, 
 		return pendopo.Text{}, err
 	}
 	enc := a.sealer.seal(nik, nikContext(who.UserID))
-	// The audit trail never holds the NIK itself, only its masked form.
-	e := pendopo.AuditEntry{Action: "user.set_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10),
-		Diff: pendopo.Diff(nil, map[string]string{"nik": pendopo.MaskNIK(nik)})}
+	// The audit trail never holds the NIK, not even masked: it outlives
+	// the account (see Actor.auditName).
+	e := pendopo.AuditEntry{Action: "user.set_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	err = a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, enc, a.now()) })
 	return info.Warning, err
 }
@@ -523,15 +525,16 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 	if err != nil {
 		return PersonalData{}, err
 	}
-	role, ok, region := "", false, ""
+	ok, scope := false, pendopo.Scope{}
 	for _, r := range u.Roles {
-		if role, ok = who.Can(pendopo.ActManageUsers, pendopo.Scope{Region: r.Region, Agency: r.Agency}); ok {
-			region = r.Region
+		scope = pendopo.Scope{Region: r.Region, Agency: r.Agency}
+		if _, ok = who.Can(pendopo.ActManageUsers, scope); ok {
 			break
 		}
 	}
 	if !ok && len(u.Roles) == 0 && who.National() {
-		role, ok = who.Can(pendopo.ActManageUsers, pendopo.Scope{})
+		scope = pendopo.Scope{}
+		_, ok = who.Can(pendopo.ActManageUsers, scope)
 	}
 	if !ok {
 		return PersonalData{}, errForbidden
@@ -540,8 +543,8 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 	if err != nil {
 		return PersonalData{}, err
 	}
-	e := pendopo.AuditEntry{Action: "user.read_personal", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: region}
-	if err := a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return nil }); err != nil {
+	e := pendopo.AuditEntry{Action: "user.read_personal", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: scope.Region}
+	if err := a.auditRead(ctx, who, pendopo.ActManageUsers, scope, e, nil); err != nil {
 		return PersonalData{}, err
 	}
 	return PersonalData{User: u, NIK: nik}, nil
