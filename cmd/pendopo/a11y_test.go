@@ -143,7 +143,7 @@ func TestAccessibility(t *testing.T) {
 		return href
 	}
 	draft, completed, returned := link("draft"), link("completed"), link("returned")
-	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/akun/laporan",
+	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/akun/laporan", "/akun/akses",
 		"/survei/permohonan/" + strings.TrimPrefix(completed, "/permohonan/"), "/daerah/33.74/online"} { // the start link below is read from the last
 		check(p)
 	}

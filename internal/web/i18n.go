@@ -686,6 +686,18 @@ var messages = map[string][2]string{
 	"account.data_lead":            {"Anda berhak melihat, mengunduh, dan menghapus data Anda. Baca", "You may see, download and delete your data. Read the"},
 	"account.download":             {"Unduh data saya (JSON)", "Download my data (JSON)"},
 
+	"access.title":    {"Siapa yang membaca data saya", "Who read my data"},
+	"access.lead":     {"Setiap kali petugas membuka data pribadi Anda (data akun, permohonan beserta berkas dan dokumennya, atau identitas Anda pada laporan), Pendopo mencatatnya di jejak audit yang tidak dapat diubah diam-diam. Di sini Anda melihat catatan itu: kapan, oleh jabatan dan instansi mana, dan apa yang dibaca. Nama petugas tidak ditampilkan; instansinya yang bertanggung jawab atas petugasnya.", "Every time an officer opens your personal data (your account's data, your applications with their files and documents, or your identity on your reports), Pendopo records it in an audit trail that cannot be changed unnoticed. Here you see those records: when, by which position at which office, and what was read. Officers' names are not shown; their office answers for them."},
+	"access.caption":  {"Pembacaan data pribadi Anda, terbaru dahulu", "Readings of your personal data, newest first"},
+	"access.when":     {"Waktu", "When"},
+	"access.who":      {"Oleh", "By"},
+	"access.what":     {"Apa", "What"},
+	"access.system":   {"Sistem Pendopo", "Pendopo itself"},
+	"access.officer":  {"Petugas (jabatan tidak tercatat)", "An officer (position not recorded)"},
+	"access.none":     {"Belum ada petugas yang membaca data pribadi Anda.", "No officer has read your personal data yet."},
+	"access.complain": {"Bila menurut Anda ada yang membaca tanpa keperluan, sampaikan kepada instansi tersebut atau melalui kanal pengaduan daerah; lihat juga", "If you think someone read it without need, tell that office or use the region's complaint channel; see also the"},
+	"account.access":  {"Siapa yang membaca data saya", "Who read my data"},
+
 	"delete.title":  {"Hapus akun", "Delete the account"},
 	"delete.lead":   {"Menghapus akun tidak dapat dibatalkan. Yang terjadi:", "Deleting the account cannot be undone. What happens:"},
 	"delete.what1":  {"Nama, email, nomor ponsel, NIK, dan kata sandi Anda dihapus.", "Your name, email, phone number, NIK and password are erased."},

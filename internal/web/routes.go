@@ -164,6 +164,7 @@ func (s *Server) routes() []route {
 		{pattern: "POST /akun/sandi", handler: s.accountPassword, user: true},
 		{pattern: "POST /akun/keluar-semua", handler: s.accountLogoutAll, user: true},
 		{pattern: "GET /akun/data", handler: s.accountData, user: true},
+		{pattern: "GET /akun/akses", handler: s.accountAccess, user: true},
 		{pattern: "GET /akun/pemberitahuan", handler: s.inbox, user: true},
 		{pattern: "POST /akun/pemberitahuan/dibaca", handler: s.inboxRead, user: true},
 		{pattern: "GET /akun/hapus", handler: s.deleteAccountForm, user: true},
