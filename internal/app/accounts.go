@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -548,50 +547,6 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 		return PersonalData{}, err
 	}
 	return PersonalData{User: u, NIK: nik}, nil
-}
-
-// MyData is everything Pendopo holds about a person, for the download
-// that UU 27/2022 gives them a right to.
-type MyData struct {
-	Account  pendopo.User         `json:"account"`
-	NIK      string               `json:"nik,omitempty"`
-	Sessions []pendopo.Session    `json:"sessions"`
-	Activity []pendopo.AuditEntry `json:"activity"`
-	Exported time.Time            `json:"exported_at"`
-
-	Notifications []pendopo.Notification `json:"notifications"`
-}
-
-// ExportMyData gathers the signed-in user's data as JSON.
-func (a *App) ExportMyData(ctx context.Context, who Actor) ([]byte, error) {
-	u, err := a.store.User(ctx, who.UserID)
-	if err != nil {
-		return nil, err
-	}
-	d := MyData{Account: u, Exported: a.now()}
-	if d.NIK, err = a.nik(ctx, u.ID); err != nil {
-		return nil, err
-	}
-	if d.Sessions, err = a.store.Sessions(ctx, u.ID); err != nil {
-		return nil, err
-	}
-	for i := range d.Sessions {
-		d.Sessions[i].Hash = ""
-	}
-	if d.Notifications, err = a.allNotifications(ctx, u.ID); err != nil {
-		return nil, err
-	}
-	for page := 1; ; page++ {
-		l, total, err := a.store.AuditLog(ctx, pendopo.AuditFilter{ActorUser: u.ID, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
-		if err != nil {
-			return nil, err
-		}
-		d.Activity = append(d.Activity, l...)
-		if page*pendopo.MaxPerPage >= total {
-			break
-		}
-	}
-	return json.MarshalIndent(d, "", "  ")
 }
 
 // DeleteAccount erases the signed-in user's personal data after they

@@ -372,20 +372,6 @@ type accountPage struct {
 	Roles []string
 }
 
-func (s *Server) accountData(w http.ResponseWriter, r *http.Request) error {
-	sess := current(r)
-	data, err := s.app.ExportMyData(r.Context(), sess.Actor)
-	if err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="data-saya-pendopo.json"`)
-	h.Set("Cache-Control", "no-store")
-	w.Write(data)
-	return nil
-}
-
 func (s *Server) accountPageData(r *http.Request) (accountPage, error) {
 	sess := current(r)
 	p := s.rd.page(r, "")

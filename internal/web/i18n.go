@@ -684,7 +684,7 @@ var messages = map[string][2]string{
 	"account.logged_out_elsewhere": {"Perangkat lain sudah dikeluarkan.", "Other devices are signed out."},
 	"account.data":                 {"Data pribadi Anda", "Your personal data"},
 	"account.data_lead":            {"Anda berhak melihat, mengunduh, dan menghapus data Anda. Baca", "You may see, download and delete your data. Read the"},
-	"account.download":             {"Unduh data saya (JSON)", "Download my data (JSON)"},
+	"account.download":             {"Unduh semua data saya (ZIP: data dalam JSON beserta berkas permohonan, dokumen hasil, dan foto laporan)", "Download all my data (ZIP: the data as JSON with application files, issued documents and report photos)"},
 
 	"access.title":    {"Siapa yang membaca data saya", "Who read my data"},
 	"access.lead":     {"Setiap kali petugas membuka data pribadi Anda (data akun, permohonan beserta berkas dan dokumennya, atau identitas Anda pada laporan), Pendopo mencatatnya di jejak audit yang tidak dapat diubah diam-diam. Di sini Anda melihat catatan itu: kapan, oleh jabatan dan instansi mana, dan apa yang dibaca. Nama petugas tidak ditampilkan; instansinya yang bertanggung jawab atas petugasnya.", "Every time an officer opens your personal data (your account's data, your applications with their files and documents, or your identity on your reports), Pendopo records it in an audit trail that cannot be changed unnoticed. Here you see those records: when, by which position at which office, and what was read. Officers' names are not shown; their office answers for them."},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mime"
 	"net/http"
 
 	"github.com/pendopo/pendopo"
@@ -29,4 +30,22 @@ func (s *Server) accountAccess(w http.ResponseWriter, r *http.Request) error {
 		Pager pager
 	}{p, list, newPager(r, page, accessPerPage, total)})
 	return nil
+}
+
+// accountData sends everything Pendopo holds about the signed-in person
+// as a zip, streamed: the index is read before the first byte, so that a
+// failure there is an ordinary error page; a failure while files stream
+// cuts the connection, so that the browser reports the download failed
+// rather than keep half a zip.
+func (s *Server) accountData(w http.ResponseWriter, r *http.Request) error {
+	x, err := s.app.ExportMyData(r.Context(), current(r).Actor)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/zip")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": x.FileName}))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	return s.streamed(r, x.WriteZip(r.Context(), w))
 }
