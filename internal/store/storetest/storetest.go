@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"LoginFailures", testLoginFailures},
 		{"Audit", testAudit},
 		{"AuditSubject", testAuditSubject},
+		{"Erasure", testErasure},
 		{"Applications", testApplications},
 		{"ApplicationRace", testApplicationRace},
 		{"ApplicationFiles", testApplicationFiles},
