@@ -19,6 +19,12 @@ type ErasureStore interface {
 	// answers and the idempotency key, the uploads (it returns the
 	// addresses of their files) and the notes of its timeline.
 	ClearApplication(ctx context.Context, id int64, at time.Time) ([]string, error)
+	// ArchiveApplication keeps a decided application as its agency's
+	// record without the applicant's identity in the clear: the
+	// applicant's name becomes applicant (their initials), and the names
+	// the applicant gave their files, which may name them, become the
+	// field's key with the file's extension.
+	ArchiveApplication(ctx context.Context, id int64, applicant string, at time.Time) error
 	// AnonymizeReport unlinks a report from its reporter: no account, no
 	// reporter key or idempotency key, sealed as the identity (one that
 	// names nobody), privacy as given.

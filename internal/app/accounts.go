@@ -548,15 +548,3 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 	}
 	return PersonalData{User: u, NIK: nik}, nil
 }
-
-// DeleteAccount erases the signed-in user's personal data after they
-// confirm with their password. Public records they made keep no identity.
-func (a *App) DeleteAccount(ctx context.Context, who Actor, password string) error {
-	u, err := a.recheck(ctx, who, password, "password")
-	if err != nil {
-		return err
-	}
-	anon := Actor{Name: "warga #" + strconv.FormatInt(u.ID, 10), UserID: u.ID, IP: who.IP}
-	e := pendopo.AuditEntry{Action: "user.erase", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
-	return a.audited(ctx, anon, "citizen", &e, func(tx pendopo.Store) error { return tx.EraseUser(ctx, u.ID, a.now()) })
-}

@@ -260,10 +260,10 @@ func TestNIKAndPersonalData(t *testing.T) {
 	if len(d.Sessions) > 0 && d.Sessions[0].Hash != "" {
 		t.Error("export leaks session hashes")
 	}
-	if err := x.DeleteAccount(ctx, who, "salah"); kind(err) != pendopo.KindInvalid {
+	if _, err := x.DeleteAccount(ctx, who, "salah"); kind(err) != pendopo.KindInvalid {
 		t.Errorf("delete with a wrong password: %v", err)
 	}
-	if err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
+	if _, err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.1", ""); kind(err) != pendopo.KindUnauthorized {

@@ -471,7 +471,7 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("data download: %+v", d.Notifications)
 	}
 
-	if err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
+	if _, err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
 		t.Fatal(err)
 	}
 	if _, total, _, _ := x.store.Notifications(ctx, u.ID, pendopo.Page{}); total != 0 {

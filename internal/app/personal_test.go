@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -124,5 +125,116 @@ func TestOfficerReadsAreRecorded(t *testing.T) {
 		if e.Actor != "warga #"+strconv.FormatInt(f.budi.UserID, 10) {
 			t.Errorf("%s recorded as %q", e.Action, e.Actor)
 		}
+	}
+}
+
+// TestDeleteAccountPolicy: each kind of application gets what the policy
+// says, counted the same beforehand and afterwards; what an officer filed
+// at a counter for someone else is not theirs to erase; a file shared by
+// content with someone else's upload stays.
+func TestDeleteAccountPolicy(t *testing.T) {
+	f := newAppFixture(t)
+	act := func(who app.Actor, number string, a pendopo.ApplicationAction, note string) pendopo.Application {
+		t.Helper()
+		got, err := f.Act(ctx, who, number, a, note, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	returned := f.filled(t, "r")
+	act(f.budi, returned.Number, pendopo.ActSubmit, "")
+	act(f.petugas, returned.Number, pendopo.ActReturn, "Foto KK buram.")
+	rejected := f.filled(t, "x")
+	act(f.budi, rejected.Number, pendopo.ActSubmit, "")
+	act(f.petugas, rejected.Number, pendopo.ActReject, "Bukan penduduk Kota Semarang.")
+	withdrawn := f.filled(t, "w")
+	act(f.budi, withdrawn.Number, pendopo.ActWithdraw, "")
+	draft := f.filled(t, "d")
+	// The draft has a file of its own, and Sari uploads the very same
+	// bytes (the other applications share theirs with the rejection,
+	// which is kept).
+	own := append(bytes.Clone(pdfBytes), "% draf Budi\n"...)
+	if _, err := f.Upload(ctx, f.budi, draft.Number, "kk", "kk-baru.pdf", bytes.NewReader(own)); err != nil {
+		t.Fatal(err)
+	}
+	sari, err := f.StartApplication(ctx, f.sari, f.svc.ID, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, err := f.Upload(ctx, f.sari, sari.Number, "kk", "kk-sari.pdf", bytes.NewReader(own))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := f.ErasurePlan(ctx, f.budi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := app.Erasure{Drafts: 1, Withdrawn: 1, Cleared: 1, Archived: 1}
+	if plan != want {
+		t.Errorf("plan: %+v, want %+v", plan, want)
+	}
+	if _, err := f.DeleteAccount(ctx, f.budi, "salah"); kind(err) != pendopo.KindInvalid {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if again, _ := f.ErasurePlan(ctx, f.budi); again != plan {
+		t.Errorf("a refused deletion changed something: %+v", again)
+	}
+	done, err := f.DeleteAccount(ctx, f.budi, "kopi tubruk pagi hari")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Files != 0 { // the same content is in Sari's draft
+		t.Errorf("deleted %d files, want none: the upload's content is Sari's too", done.Files)
+	}
+	done.Files = 0
+	if done != want {
+		t.Errorf("done: %+v, want %+v", done, want)
+	}
+	st := f.Store()
+	for number, status := range map[string]pendopo.ApplicationStatus{returned.Number: pendopo.StatusWithdrawn, withdrawn.Number: pendopo.StatusWithdrawn, rejected.Number: pendopo.StatusRejected} {
+		a, err := st.ApplicationByNumber(ctx, number)
+		if err != nil || a.Status != status {
+			t.Errorf("%s: %s %v, want %s", number, a.Status, err, status)
+		}
+	}
+	r, _ := st.ApplicationByNumber(ctx, rejected.Number)
+	if evs, _ := st.ApplicationEvents(ctx, r.ID); r.ApplicantName != "B*** S***" || len(r.Sealed) == 0 || evs[len(evs)-1].Note != "Bukan penduduk Kota Semarang." {
+		t.Errorf("archived rejection: %+v", r)
+	}
+	if _, err := st.ApplicationByNumber(ctx, draft.Number); kind(err) != pendopo.KindNotFound {
+		t.Errorf("draft: %v", err)
+	}
+	blobs := f.SetBlobs(nil)
+	f.SetBlobs(blobs)
+	rc, err := blobs.Open(ctx, shared.Addr)
+	if err != nil {
+		t.Errorf("Sari's file went with Budi's draft: %v", err)
+	} else {
+		rc.Close()
+	}
+
+	// An officer who filed for someone at a counter deletes their account:
+	// that application is the other person's and stays; the officer's own
+	// draft goes.
+	counter, err := f.StartApplication(ctx, f.petugas, f.svc.ID, "", "Mbah Sumiyati")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := f.StartApplication(ctx, f.petugas, f.svc.ID, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan, _ := f.ErasurePlan(ctx, f.petugas); plan != (app.Erasure{Drafts: 1}) {
+		t.Errorf("officer's plan: %+v", plan)
+	}
+	if _, err := f.DeleteAccount(ctx, f.petugas, "lumpia gang lombok"); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := st.ApplicationByNumber(ctx, counter.Number); err != nil || a.ApplicantName != "Mbah Sumiyati" || a.Status != pendopo.StatusDraft {
+		t.Errorf("the counter filing: %+v %v", a, err)
+	}
+	if _, err := st.ApplicationByNumber(ctx, mine.Number); kind(err) != pendopo.KindNotFound {
+		t.Errorf("the officer's own draft: %v", err)
 	}
 }

@@ -88,6 +88,28 @@ func (db *DB) ClearApplication(ctx context.Context, id int64, at time.Time) ([]s
 	return addrs, err
 }
 
+// ArchiveApplication keeps a decided application without the applicant's
+// identity in the clear.
+func (db *DB) ArchiveApplication(ctx context.Context, id int64, applicant string, at time.Time) error {
+	return db.inTx(ctx, func(db *DB) error {
+		res, err := db.write().ExecContext(ctx, db.q(`UPDATE applications SET applicant_name = ?, updated_at = ?, rev = rev + 1
+			WHERE id = ?`), applicant, at.UTC(), id)
+		if err != nil {
+			return fmt.Errorf("archive application %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("archive application %d: %w", id, pendopo.ErrNotFound)
+		}
+		_, err = db.write().ExecContext(ctx, db.q(`UPDATE uploads SET name = field || CASE media
+			WHEN 'application/pdf' THEN '.pdf' WHEN 'image/jpeg' THEN '.jpg' WHEN 'image/png' THEN '.png' ELSE '' END
+			WHERE application_id = ?`), id)
+		if err != nil {
+			return fmt.Errorf("archive application %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
 // AnonymizeReport unlinks a report from its reporter.
 func (db *DB) AnonymizeReport(ctx context.Context, id int64, sealed []byte, privacy pendopo.Privacy, at time.Time) error {
 	res, err := db.write().ExecContext(ctx, db.q(`UPDATE reports SET reporter_id = NULL, reporter_key = '', idem_key = '',

@@ -483,22 +483,3 @@ func (s *Server) accountLogoutAll(w http.ResponseWriter, r *http.Request) error 
 		return "pesan=keluar", s.app.LogoutElsewhere(r.Context(), sess.Actor, sess.secret)
 	})
 }
-
-func (s *Server) deleteAccountForm(w http.ResponseWriter, r *http.Request) error {
-	data := s.authPage(r, "delete.title")
-	s.rd.render(w, r, http.StatusOK, "delete_account", data)
-	return nil
-}
-
-func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r, 4<<10); err != nil {
-		return err
-	}
-	data := s.authPage(r, "delete.title")
-	if err := s.app.DeleteAccount(r.Context(), current(r).Actor, r.PostFormValue("password")); err != nil {
-		return s.failForm(w, r, "delete_account", &data, err)
-	}
-	s.clearSession(w)
-	http.Redirect(w, r, "/?akun=dihapus", http.StatusSeeOther)
-	return nil
-}

@@ -3,9 +3,12 @@ package web
 import (
 	"mime"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 // Personal-data rights (UU 27/2022): who read a person's data, the
@@ -48,4 +51,79 @@ func (s *Server) accountData(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	return s.streamed(r, x.WriteZip(r.Context(), w))
+}
+
+// deletePage asks a person to confirm deleting their account, saying what
+// happens to each of their records.
+type deletePage struct {
+	authPage
+	Plan app.Erasure
+}
+
+func (s *Server) deletePageData(r *http.Request) (deletePage, error) {
+	plan, err := s.app.ErasurePlan(r.Context(), current(r).Actor)
+	return deletePage{authPage: s.authPage(r, "delete.title"), Plan: plan}, err
+}
+
+func (s *Server) deleteAccountForm(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.deletePageData(r)
+	if err != nil {
+		return err
+	}
+	s.rd.render(w, r, http.StatusOK, "delete_account", data)
+	return nil
+}
+
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	data, err := s.deletePageData(r)
+	if err != nil {
+		return err
+	}
+	done, err := s.app.DeleteAccount(r.Context(), current(r).Actor, r.PostFormValue("password"))
+	if err != nil {
+		kind := pendopo.KindOf(err)
+		if kind == pendopo.KindInternal || kind == pendopo.KindNotFound {
+			return err
+		}
+		if fm, err2 := formErrors(err, data.Lang); err2 == nil {
+			data.Form = fm
+		} else {
+			data.Form = Form{Problem: middleware.UserError(err).Msg.In(data.Lang)}
+		}
+		s.rd.render(w, r, middleware.Status(kind), "delete_account", data)
+		return nil
+	}
+	s.clearSession(w)
+	q := url.Values{}
+	for k, n := range map[string]int{"draf": done.Drafts, "dicabut": done.Withdrawn, "dibersihkan": done.Cleared,
+		"arsip": done.Archived, "laporan": done.Reports, "berkas": done.Files} {
+		q.Set(k, strconv.Itoa(n))
+	}
+	http.Redirect(w, r, "/akun/dihapus?"+q.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+// accountDeleted says what deleting the account did. The counts come in
+// the address from the deletion's redirect: the account is gone, so
+// there is nothing left to read them from, and they name nobody.
+func (s *Server) accountDeleted(w http.ResponseWriter, r *http.Request) error {
+	p := s.rd.page(r, "")
+	p.Title, p.Noindex = p.T("deleted.title"), true
+	q := r.URL.Query()
+	n := func(k string) int {
+		v, err := strconv.Atoi(q.Get(k))
+		if err != nil || v < 0 || v > 1e6 {
+			return 0
+		}
+		return v
+	}
+	s.rd.render(w, r, http.StatusOK, "account_deleted", struct {
+		Page
+		Done app.Erasure
+	}{p, app.Erasure{Drafts: n("draf"), Withdrawn: n("dicabut"), Cleared: n("dibersihkan"), Archived: n("arsip"),
+		Reports: n("laporan"), Files: n("berkas")}})
+	return nil
 }

@@ -11,13 +11,17 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/blob"
+	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/portaltest"
+	"github.com/pendopo/pendopo/internal/store"
 )
 
 // signedIn returns the actor and account of a session.
@@ -342,4 +346,236 @@ func TestMyDataDownload(t *testing.T) {
 func hasSHA256(b []byte, want string) bool {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]) == want
+}
+
+// register signs a citizen up through the pages, as people do, and
+// returns a session.
+func register(t *testing.T, p *portaltest.Portal, name, email, password string) string {
+	t.Helper()
+	res := p.PostForm(t, "/daftar", url.Values{"name": {name}, "login": {email}, "password": {password}, "setuju": {"1"}}, "")
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register: %d", res.StatusCode)
+	}
+	if res := p.PostForm(t, "/konfirmasi", url.Values{"login": {email}, "code": {mailedCode(t, p, email)}}, ""); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.StatusCode)
+	}
+	return cookie(t, p.PostForm(t, "/masuk", url.Values{"login": {email}, "password": {password}}, ""))
+}
+
+// applyAs makes an application by who with their name and a file of its
+// own, named by them, and submits it when asked.
+func applyAs(t *testing.T, p *portaltest.Portal, who app.Actor, svc pendopo.Service, name, file string, submit bool) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := p.App.StartApplication(ctx, who, svc.ID, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.App.SaveAnswers(ctx, who, a.Number, map[string][]string{"nama": {name}, "setuju": {"1"}}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := p.App.Upload(ctx, who, a.Number, "lampiran", file, strings.NewReader(portaltest.MinimalPDF+"% "+a.Number+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if submit {
+		if _, err := p.App.Act(ctx, who, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a.Number, up.Addr
+}
+
+// TestDeleteAccountLeavesNoTrace deletes the account of a citizen with a
+// draft, an application in progress, a completed one, two reports and a
+// survey response: the page said beforehand and says afterwards what
+// happens to each, and afterwards no table of the database holds her
+// name, NIK or contact. What the policy keeps (the decided application,
+// as the agency's archive) is sealed: initials, encrypted answers, its
+// document still verifying. The application in progress is withdrawn and
+// its officers told; the files of what was erased are gone.
+func TestDeleteAccountLeavesNoTrace(t *testing.T) {
+	var files blob.Dir
+	p := portaltest.NewPortal(t, func(c *app.Config) { files = c.Blobs.(blob.Dir) })
+	ctx := context.Background()
+	svc := p.OnlineService(t, "33.74", "penerbitan-ktp-el")
+	officerS := p.Officer(t, "Wahyu Pratama", "wahyu@dukcapil.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
+	officer, _ := signedIn(t, p, officerS)
+
+	const (
+		name, email, nik, pass = "Sulastri Wibowo", "sulastri.wibowo@contoh.test", "3374015708900003", "gudeg manggar pagi"
+	)
+	traces := []string{name, "Sulastri", "Wibowo", email, "sulastri.wibowo", nik}
+	sess := register(t, p, name, email, pass)
+	if res := p.PostForm(t, "/akun/nik", url.Values{"nik": {nik}}, sess); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("NIK: %d", res.StatusCode)
+	}
+	who, user := signedIn(t, p, sess)
+	file := "KTP " + name + ".pdf"
+	done, doneFile := applyAs(t, p, who, svc, name, file, true)
+	open, openFile := applyAs(t, p, who, svc, name, file, true)
+	draft, draftFile := applyAs(t, p, who, svc, name, file, false)
+	v, err := p.App.Application(ctx, who, done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := v.Rev
+	for range v.Content.Apply.Workflow.Steps {
+		a, err := p.App.Act(ctx, app.System, done, pendopo.ActApprove, "", rev, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rev = a.Rev
+	}
+	subject, err := p.App.SurveyForApplication(ctx, who, done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.App.SubmitSurvey(ctx, subject, map[pendopo.UnsurID]int{pendopo.UnsurTime: 4}, "Pelayanan cepat.", ""); err != nil {
+		t.Fatal(err)
+	}
+	// The officer works the application in progress, opening its file
+	// from the console's link.
+	page := p.GetAs(t, "/admin/permohonan/"+open, officerS)
+	link := `href="/permohonan/` + open + `/berkas/` + openFile + `"`
+	if !strings.Contains(page.Body, link) {
+		t.Fatalf("the console does not link the file as %s", link)
+	}
+	if res := p.GetAs(t, "/permohonan/"+open+"/berkas/"+openFile, officerS); res.StatusCode != http.StatusOK {
+		t.Fatalf("officer's download: %d", res.StatusCode)
+	}
+	lat, lng := -6.99, 110.42
+	var reports []string
+	for _, privacy := range []pendopo.Privacy{pendopo.PrivacyPublic, pendopo.PrivacyAnonymous} {
+		r, err := p.App.SubmitReport(ctx, who, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Category: "jalan",
+			Title: "Jalan berlubang di Jl. Pemuda", Description: "Lubang besar di depan toko roti.", Privacy: privacy,
+			Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng, Address: "Jl. Pemuda"}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, r.Number)
+	}
+	if _, err := p.App.AddReportPhoto(ctx, who, reports[0], "", bytes.NewReader(tinyPNG(t, 77))); err != nil {
+		t.Fatal(err)
+	}
+	// A wrong password is counted against her address.
+	p.PostForm(t, "/masuk", url.Values{"login": {email}, "password": {"salah sekali"}}, "")
+	// Someone else's application, which must stay as it is.
+	sari := p.Citizen(t, "Sari Wulandari", "sari@contoh.test")
+	sariWho, _ := signedIn(t, p, sari)
+	sariApp, _ := applyAs(t, p, sariWho, svc, "Sari Wulandari", "ktp-sari.pdf", true)
+	if len(pendopotest.FindText(t, p.App.Store().(*store.DB), traces...)) == 0 {
+		t.Fatal("her data is not in the database before: the scan would prove nothing")
+	}
+
+	// The page says what will happen to each of her records.
+	form := p.GetAs(t, "/akun/hapus", sess)
+	checkHTML(t, "/akun/hapus", form)
+	for _, want := range []string{"Draf permohonan (Anda punya 1)", "dikembalikan (Anda punya 1): dicabut", "ditolak (Anda punya 1)",
+		"Jadwal Retensi Arsip", "termasuk yang anonim (Anda punya 2)", "warga #nomor", `href="/akun/data"`} {
+		if !strings.Contains(form.Body, want) {
+			t.Errorf("deletion page lacks %q", want)
+		}
+	}
+	if res := p.PostForm(t, "/akun/hapus", url.Values{"password": {"salah"}}, sess); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, "Anda punya 1") {
+		t.Fatalf("wrong password: %d", res.StatusCode)
+	}
+	res := p.PostForm(t, "/akun/hapus", url.Values{"password": {pass}}, sess)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/akun/dihapus?") {
+		t.Fatalf("delete: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	after := p.Get(t, res.Header.Get("Location"))
+	checkHTML(t, "/akun/dihapus", after)
+	for _, want := range []string{"Akun Anda sudah dihapus", "1 draf permohonan dihapus", "1 permohonan yang sedang berjalan dicabut",
+		"1 permohonan yang sudah diputus disimpan tertutup", "2 laporan kini anonim", "2 berkas dihapus"} {
+		if !strings.Contains(after.Body, want) {
+			t.Errorf("after deletion the page lacks %q", want)
+		}
+	}
+	if res := p.GetAs(t, "/akun", sess); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("her session lives: %d", res.StatusCode)
+	}
+	// The privacy notice states the same policy.
+	notice := p.Get(t, "/privasi")
+	for _, want := range []string{"Bila Anda menghapus akun", "dicabut, dan petugas instansinya diberi tahu", "Jadwal Retensi Arsip", "menjadi anonim"} {
+		if !strings.Contains(notice.Body, want) {
+			t.Errorf("/privasi lacks %q", want)
+		}
+	}
+
+	// No table holds her name, NIK or contact.
+	for _, f := range pendopotest.FindText(t, p.App.Store().(*store.DB), traces...) {
+		t.Errorf("left behind: %s", f)
+	}
+	// (Trying her address now is counted against it anew, so after the scan.)
+	if res := p.PostForm(t, "/masuk", url.Values{"login": {email}, "password": {pass}}, ""); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("she signs in: %d", res.StatusCode)
+	}
+	st := p.App.Store()
+	// The draft is gone; the application in progress is withdrawn and
+	// bare, and its officer was told.
+	if _, err := st.ApplicationByNumber(ctx, draft); pendopo.KindOf(err) != pendopo.KindNotFound {
+		t.Errorf("the draft remains: %v", err)
+	}
+	w, err := st.ApplicationByNumber(ctx, open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := st.ApplicationEvents(ctx, w.ID)
+	ups, _ := st.Uploads(ctx, w.ID)
+	if w.Status != pendopo.StatusWithdrawn || w.ClosedAt.IsZero() || len(w.Sealed) != 0 || len(ups) != 0 ||
+		evs[len(evs)-1].Action != pendopo.ActWithdraw || !strings.Contains(evs[len(evs)-1].Note, "menghapus akunnya") {
+		t.Errorf("withdrawn: %+v, %d uploads, last event %+v", w, len(ups), evs[len(evs)-1])
+	}
+	told, _, _, _ := st.Notifications(ctx, officer.UserID, pendopo.Page{})
+	if len(told) == 0 || !strings.Contains(told[0].Title.ID, open) || !strings.Contains(told[0].Title.ID, "dicabut") {
+		t.Errorf("the officer was not told: %+v", told)
+	}
+	// The decided application is the agency's archive, sealed: initials,
+	// answers encrypted and whole for its officers, its document verifies.
+	kept, err := p.App.Application(ctx, officer, done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept.ApplicantName != "S*** W***" || kept.Answers["nama"][0] != name || kept.Uploads[0].Name != "lampiran.pdf" {
+		t.Errorf("archived: %q %v %+v", kept.ApplicantName, kept.Answers, kept.Uploads)
+	}
+	if vr, err := p.App.VerifyCode(ctx, kept.Document); err != nil || !vr.Authentic || vr.Applicant != "S*** W***" {
+		t.Errorf("the document no longer verifies: %+v %v", vr, err)
+	}
+	// The reports name nobody and no longer reach her.
+	for i, n := range reports {
+		r, err := st.ReportByNumber(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.ReporterKey != "" || r.ReporterID != 0 || r.Privacy != pendopo.PrivacyAnonymous {
+			t.Errorf("report %d: key %q, reporter %d, %s", i, r.ReporterKey, r.ReporterID, r.Privacy)
+		}
+		if res := p.Get(t, "/laporan/"+n); res.StatusCode != http.StatusOK {
+			t.Errorf("report %s is no longer public: %d", n, res.StatusCode)
+		}
+	}
+	// The files of what was erased are gone; the archive's stay.
+	for addr, want := range map[string]bool{draftFile: false, openFile: false, doneFile: true} {
+		rc, err := files.Open(ctx, addr)
+		if err == nil {
+			rc.Close()
+		}
+		if (err == nil) != want {
+			t.Errorf("file %s: kept %v, want %v", addr, err == nil, want)
+		}
+	}
+	// Nobody else's data moved, and the audit trail still verifies.
+	if other, err := p.App.Application(ctx, sariWho, sariApp); err != nil || other.ApplicantName != "Sari Wulandari" || len(other.Uploads) != 1 {
+		t.Errorf("Sari's application changed: %+v %v", other, err)
+	}
+	if r, err := p.App.VerifyAudit(ctx); err != nil || r.Break != nil {
+		t.Errorf("audit after deletion: %+v %v", r, err)
+	}
+	log, _, err := p.App.AuditLog(ctx, app.System, pendopo.AuditFilter{Action: "user.erase", EntityID: strconv.FormatInt(user.ID, 10)})
+	if err != nil || len(log) != 1 {
+		t.Errorf("the deletion is not recorded: %v %v", log, err)
+	}
 }

@@ -169,6 +169,7 @@ func (s *Server) routes() []route {
 		{pattern: "POST /akun/pemberitahuan/dibaca", handler: s.inboxRead, user: true},
 		{pattern: "GET /akun/hapus", handler: s.deleteAccountForm, user: true},
 		{pattern: "POST /akun/hapus", handler: s.deleteAccount, user: true},
+		{pattern: "GET /akun/dihapus", handler: s.accountDeleted},
 		{pattern: "GET /admin/masuk", handler: s.oldLogin},
 		{pattern: "GET /admin", handler: s.adminHome, admin: true},
 		{pattern: "GET /admin/daerah/{code}", handler: s.adminRegion, admin: true},

@@ -136,6 +136,21 @@ func testErasure(t *testing.T, s pendopo.Store) {
 	_, err = s.ClearApplication(ctx, 99999, t1)
 	wantKind(t, err, pendopo.KindNotFound)
 
+	// A decided application is kept with initials and neutral file names.
+	if err := s.ArchiveApplication(ctx, kept.ID, "S*** W***", t1.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := must(s.Application(ctx, kept.ID))(t); got.ApplicantName != "S*** W***" || string(got.Sealed) != "sealed" || got.Rev != kept.Rev+1 {
+		t.Errorf("archived: %+v", got)
+	}
+	if ups := must(s.Uploads(ctx, kept.ID))(t); len(ups) != 1 || ups[0].Name != "ktp.pdf" || ups[0].Addr != "shared-file" {
+		t.Errorf("archived uploads: %+v", ups)
+	}
+	if evs := must(s.ApplicationEvents(ctx, kept.ID))(t); len(evs) != 1 || evs[0].Note != "Catatan Budi" {
+		t.Errorf("archived timeline: %+v", evs)
+	}
+	wantKind(t, s.ArchiveApplication(ctx, 99999, "", t1), pendopo.KindNotFound)
+
 	for addr, want := range map[string]bool{"draft-file": false, "open-file": false, "shared-file": true, "nothing": false} {
 		if got := must(s.FileInUse(ctx, addr))(t); got != want {
 			t.Errorf("file %s in use: %v", addr, got)
