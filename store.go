@@ -32,6 +32,7 @@ type Store interface {
 	OutboxStore
 	NotificationStore
 	BrandingStore
+	ErasureStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)
@@ -306,8 +307,12 @@ type AccountStore interface {
 	SetUserNIK(ctx context.Context, id int64, enc []byte, at time.Time) error
 	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
 	ConfirmUser(ctx context.Context, id int64, at time.Time) error
-	// EraseUser removes a user's personal data, roles and sessions; the id
-	// stays so that public records keep a reference without identity.
+	// EraseUser removes a user's personal data and everything that signs
+	// them in or reaches them: name, contact, NIK, password, roles,
+	// sessions, codes, single sign-on links, notifications, queued
+	// messages, failed sign-ins counted against their contact and the
+	// contact on invitations they were sent. The id stays so that records
+	// kept keep a reference without identity.
 	EraseUser(ctx context.Context, id int64, at time.Time) error
 	Users(ctx context.Context, f UserFilter) ([]User, error)
 	GrantRole(ctx context.Context, userID int64, r Role, by string, at time.Time) error

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/pendopo/pendopo"
 )
@@ -59,6 +60,28 @@ func (a Actor) Can(act pendopo.Action, s pendopo.Scope) (role string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// auditName is how the audit trail names a: officers by name, since they
+// answer for what they do in office, but a citizen only as "warga #id".
+// The trail is kept after a citizen's account is deleted and no entry
+// can be edited, so it must not hold their name in the first place.
+func (a Actor) auditName() string {
+	if !a.system && a.TokenID == 0 && a.UserID != 0 && len(a.Roles) == 0 {
+		return "warga #" + strconv.FormatInt(a.UserID, 10)
+	}
+	return a.Name
+}
+
+// roleFor returns the role under which a may do act on s: the first of
+// a's roles that allows it. The system and tokens hold none.
+func (a Actor) roleFor(act pendopo.Action, s pendopo.Scope) (pendopo.Role, bool) {
+	for _, r := range a.Roles {
+		if r.Allows(act, s) {
+			return r, true
+		}
+	}
+	return pendopo.Role{}, false
 }
 
 // Officer reports whether a holds any role, or is a token or the system:
@@ -119,7 +142,7 @@ func (a *App) audited(ctx context.Context, who Actor, role string, e *pendopo.Au
 		if err := fn(tx); err != nil {
 			return err
 		}
-		e.At, e.Actor, e.ActorUser, e.ActorToken, e.Role, e.IP = a.now(), who.Name, who.UserID, who.TokenID, role, who.IP
+		e.At, e.Actor, e.ActorUser, e.ActorToken, e.Role, e.IP = a.now(), who.auditName(), who.UserID, who.TokenID, role, who.IP
 		_, err := tx.AppendAudit(ctx, *e)
 		return err
 	})

@@ -251,8 +251,12 @@ func (a *App) ReportFor(ctx context.Context, who Actor, number, contact string) 
 		}
 	}
 	if officer && !v.Mine && r.Privacy != pendopo.PrivacyAnonymous {
+		act, scope := pendopo.ActCoordinateReports, pendopo.Scope{Region: r.Region}
+		if !v.Coordinator {
+			act, scope = pendopo.ActHandleReports, pendopo.Scope{Region: r.Region, Agency: r.Agency}
+		}
 		e := pendopo.AuditEntry{Action: "report.read_personal", Entity: "report", EntityID: r.Number, Region: r.Region}
-		if err := a.audited(ctx, who, "", &e, func(pendopo.Store) error { return nil }); err != nil {
+		if err := a.auditRead(ctx, who, act, scope, e, nil); err != nil {
 			return nil, err
 		}
 	}

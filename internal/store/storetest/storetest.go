@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Invitations", testInvitations},
 		{"LoginFailures", testLoginFailures},
 		{"Audit", testAudit},
+		{"AuditSubject", testAuditSubject},
+		{"Erasure", testErasure},
 		{"Applications", testApplications},
 		{"ApplicationRace", testApplicationRace},
 		{"ApplicationFiles", testApplicationFiles},
