@@ -32,6 +32,7 @@ type Store interface {
 	OutboxStore
 	NotificationStore
 	BrandingStore
+	SecretStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)
