@@ -442,8 +442,9 @@ func copyIn(ctx context.Context, tx pgx.Tx, dir string, t SnapshotTable) error {
 	return nil
 }
 
-// PlaceSQLite moves a SQLite snapshot file to path, where no database
-// may be yet, and makes the move durable.
+// PlaceSQLite moves a closed SQLite database file, with its write-ahead
+// log if it has one, to path, where no database may be yet, and makes
+// the move durable.
 func PlaceSQLite(snapshot, path string) error {
 	for _, p := range []string{path, path + "-wal", path + "-journal"} {
 		if _, err := os.Stat(p); err == nil {
@@ -455,10 +456,16 @@ func PlaceSQLite(snapshot, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
 	}
-	if err := os.Rename(snapshot, path); err != nil {
-		// Another file system: copy, then sync.
-		if err := copyFile(snapshot, path); err != nil {
-			return err
+	os.Remove(snapshot + "-shm") // rebuilt from the log when opened
+	for _, sfx := range []string{"-wal", ""} {
+		if _, err := os.Stat(snapshot + sfx); errors.Is(err, os.ErrNotExist) && sfx != "" {
+			continue
+		}
+		if err := os.Rename(snapshot+sfx, path+sfx); err != nil {
+			// Another file system: copy, then sync.
+			if err := copyFile(snapshot+sfx, path+sfx); err != nil {
+				return err
+			}
 		}
 	}
 	return syncDir(filepath.Dir(path))
@@ -493,4 +500,24 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// DropAll drops every table of the current PostgreSQL schema. Only a
+// restore whose checks failed calls it, on a database it found empty
+// before it loaded the backup, so that nothing unchecked is left where an
+// instance could serve it.
+func (db *DB) DropAll(ctx context.Context) error {
+	if db.d.name() != "postgres" {
+		return errors.New("drop all: only on PostgreSQL")
+	}
+	names, err := scanStrings(db.r.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`))
+	if err != nil || len(names) == 0 {
+		return err
+	}
+	for i, n := range names {
+		names[i] = pgx.Identifier{n}.Sanitize()
+	}
+	_, err = db.w.ExecContext(ctx, "DROP TABLE "+strings.Join(names, ", ")+" CASCADE")
+	return err
 }
