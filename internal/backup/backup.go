@@ -44,6 +44,11 @@ const (
 	// FileListName lists, one per line, the addresses of the files a
 	// backup of object storage leaves where they are.
 	FileListName = "files.txt"
+	// MissingName lists, one per line, the addresses of files the
+	// database refers to that were missing or damaged in the file store
+	// when the backup was made, so that a restore can tell them apart
+	// from files lost since.
+	MissingName = "files-missing.txt"
 )
 
 // Files says where a backup's files are.
@@ -184,7 +189,7 @@ var (
 // backup cannot write outside where a restore unpacks it.
 func checkName(name string) error {
 	switch {
-	case name == HeaderName, name == ManifestName, name == KeyName, name == FileListName:
+	case name == HeaderName, name == ManifestName, name == KeyName, name == FileListName, name == MissingName:
 		return nil
 	case strings.HasPrefix(name, DBDir) && dbRE.MatchString(strings.TrimPrefix(name, DBDir)) && !strings.Contains(name, ".."):
 		return nil
