@@ -26,8 +26,8 @@ func (e env) doctor(ctx context.Context, args []string) error {
 	const summary = "Check an installation and say what to do about every problem: the database (SQLite's full\n" +
 		"integrity_check), its migrations, the secret key (its check value, and that every sealed value\n" +
 		"opens with it), the audit trail, the file store (reachable, every file the database refers to\n" +
-		"there, a sample read back and hashed) and free disk space. Exits 1 when a check failed. It only\n" +
-		"reads, so it can run while the portal serves."
+		"there, a sample read back and hashed) and free disk space. Exits 1 when a check failed. It can\n" +
+		"run while the portal serves; it never migrates or repairs anything."
 	f := e.flags("doctor", summary)
 	dbf := f.dbFlags()
 	sample := f.int("sample", "PENDOPO_DOCTOR_SAMPLE", 50, "how many stored files to read back and hash (0 for all)")
