@@ -475,6 +475,9 @@ func (r *restorer) checkEmpty(ctx context.Context) error {
 		if filepath.Join(data, en.Name()) == r.dbf.keyPath() && !en.IsDir() {
 			continue // the key, put there for the restore
 		}
+		if strings.HasPrefix(en.Name(), ".restore-") {
+			return fmt.Errorf("a restore into %s was interrupted: remove %s and run this again", data, filepath.Join(data, en.Name()))
+		}
 		return fmt.Errorf("%s is not empty (it holds %s): restore into an empty or new directory", data, en.Name())
 	}
 	if !r.pg {
