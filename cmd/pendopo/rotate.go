@@ -82,7 +82,7 @@ func (e env) rotateSecret(ctx context.Context, args []string) error {
 	if err := writeKeyFile(pendingKey(path), next); err != nil {
 		return fmt.Errorf("write the new key: %w", err)
 	}
-	counts, err := app.Reseal(ctx, db, next, cur)
+	counts, err := app.Reseal(ctx, db, e.now(), next, cur)
 	if err != nil {
 		os.Remove(pendingKey(path))
 		return fmt.Errorf("the secret key was not rotated, nothing changed: %w", err)
@@ -177,7 +177,7 @@ func (e env) reseal(ctx context.Context, args []string) error {
 	if err := app.CheckSecretKey(ctx, db, cur); err != nil {
 		return dbf.keyProblem(err, db.Describe())
 	}
-	counts, err := app.Reseal(ctx, db, cur, old)
+	counts, err := app.Reseal(ctx, db, e.now(), cur, old)
 	if err != nil {
 		return fmt.Errorf("nothing changed: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/store"
@@ -125,7 +126,7 @@ func TestRotateSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Reseal(context.Background(), db, next, cur); err != nil {
+	if _, err := app.Reseal(context.Background(), db, time.Now(), next, cur); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

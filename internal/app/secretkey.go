@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/pendopo/pendopo"
 )
@@ -153,8 +154,9 @@ type ResealCount struct {
 // both rotation (to is the new key, from the current one) and its repair
 // (to is the current key, from an older one that a stale instance kept
 // using), and running it again after a crash is harmless: either all of
-// it landed or none.
-func Reseal(ctx context.Context, s pendopo.Store, to []byte, from ...[]byte) ([]ResealCount, error) {
+// it landed or none. The audit trail records it, at time at, in the same
+// transaction.
+func Reseal(ctx context.Context, s pendopo.Store, at time.Time, to []byte, from ...[]byte) ([]ResealCount, error) {
 	toS, err := newSealer(to)
 	if err != nil {
 		return nil, err
@@ -199,7 +201,16 @@ func Reseal(ctx context.Context, s pendopo.Store, to []byte, from ...[]byte) ([]
 			}
 			out = append(out, c)
 		}
-		return tx.PutSetting(ctx, KeyCheckSetting, KeyCheck(to))
+		if err := tx.PutSetting(ctx, KeyCheckSetting, KeyCheck(to)); err != nil {
+			return err
+		}
+		diff := map[string]int{}
+		for _, c := range out {
+			diff[c.Kind] = c.Resealed
+		}
+		b, _ := json.Marshal(map[string]any{"resealed": diff})
+		_, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: at, Actor: System.Name, Action: "secret_key.reseal", Entity: "secret_key", Diff: string(b)})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -47,7 +47,7 @@ func TestSecretKeyCheck(t *testing.T) {
 	}
 	// Someone rotated the key under a running instance: it is no longer
 	// ready, since what it seals now nobody could open.
-	if _, err := app.Reseal(ctx, db, otherKey, pendopotest.SecretKey); err != nil {
+	if _, err := app.Reseal(ctx, db, now, otherKey, pendopotest.SecretKey); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Ready(ctx); kind(err) != pendopo.KindUnavailable || !strings.Contains(err.Error(), "secret key changed") {
@@ -114,7 +114,7 @@ func TestSecretKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	counts, err := app.Reseal(ctx, f.store, otherKey, pendopotest.SecretKey)
+	counts, err := app.Reseal(ctx, f.store, now, otherKey, pendopotest.SecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,6 +129,13 @@ func TestSecretKeyRotation(t *testing.T) {
 		t.Fatalf("the old key after rotation: %v", err)
 	}
 	b := newAppWithKey(t, f, otherKey)
+	// The rotation is in the audit trail, which still verifies.
+	if log, _, err := f.store.AuditLog(ctx, pendopo.AuditFilter{Action: "secret_key.reseal"}); err != nil || len(log) != 1 || !strings.Contains(log[0].Diff, `"reporter":2`) {
+		t.Errorf("audit of the rotation: %+v %v", log, err)
+	}
+	if v, err := b.VerifyAudit(ctx); err != nil || v.Break != nil {
+		t.Errorf("audit trail after the rotation: %+v %v", v, err)
+	}
 	if m, err := b.MaskedNIK(ctx, f.budi.UserID); err != nil || m != "3374********0001" {
 		t.Errorf("NIK under the new key: %q %v", m, err)
 	}
@@ -153,7 +160,7 @@ func TestSecretKeyRotation(t *testing.T) {
 	}
 
 	// Again, as after a crash once the transaction committed: nothing to do.
-	counts, err = app.Reseal(ctx, f.store, otherKey, pendopotest.SecretKey)
+	counts, err = app.Reseal(ctx, f.store, now, otherKey, pendopotest.SecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +176,7 @@ func TestSecretKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	third := []byte("a-third-key-of-thirty-two-bytes!")
-	if _, err := app.Reseal(ctx, f.store, third, otherKey); err == nil || !strings.Contains(err.Error(), "none of the keys") {
+	if _, err := app.Reseal(ctx, f.store, now, third, otherKey); err == nil || !strings.Contains(err.Error(), "none of the keys") {
 		t.Fatalf("a value no key opens: %v", err)
 	}
 	if m, err := b.MaskedNIK(ctx, f.budi.UserID); err != nil || m != "3374********0001" {
