@@ -62,7 +62,7 @@ func (e env) backupCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	start := e.now()
 	// The database is read as it is: never migrated by a backup, never
 	// made where there is none.
 	db, err := dbf.openWith(ctx, store.Options{NoMigrate: true, MustExist: true})
@@ -364,7 +364,7 @@ type restorer struct {
 }
 
 func (r *restorer) run(ctx context.Context, file io.Reader) (err error) {
-	start := time.Now()
+	start := r.e.now()
 	e, dbf := r.e, r.dbf
 	var perr error
 	if r.dbPath, r.pg, perr = store.Locate(*dbf.db, *dbf.data); perr != nil {

@@ -44,7 +44,7 @@ func (e env) doctor(ctx context.Context, args []string) error {
 		return errors.New("doctor: the database does not open")
 	}
 	defer db.Close()
-	start := time.Now()
+	start := e.now()
 	if err := db.IntegrityCheck(ctx); err != nil {
 		add("FAIL", "database", err.Error(), "stop every instance, keep the damaged file for inspection, and restore the last backup into a new place (pendopo restore)")
 	} else if db.Dialect() == "sqlite" {
