@@ -32,30 +32,30 @@ import (
 )
 
 var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
+	binMu sync.Mutex
+	bins  = map[*testing.T]string{}
 )
 
-// pendopoBinary builds the command once per test run.
+// pendopoBinary builds the command once per test, into the test's
+// temporary directory, which goes with it.
 func pendopoBinary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "pendopo-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "pendopo")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	binMu.Lock()
+	defer binMu.Unlock()
+	if p, ok := bins[t]; ok {
+		return p
 	}
-	return binPath
+	p := filepath.Join(t.TempDir(), "pendopo")
+	if out, err := exec.Command("go", "build", "-o", p, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	bins[t] = p
+	t.Cleanup(func() {
+		binMu.Lock()
+		delete(bins, t)
+		binMu.Unlock()
+	})
+	return p
 }
 
 // environ turns a test environment into a process's, with PATH and HOME
