@@ -33,6 +33,7 @@ type Store interface {
 	NotificationStore
 	BrandingStore
 	ErasureStore
+	SecretStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -51,9 +52,12 @@ Commands:
   token     create, list or revoke API tokens for integrations
   gen       fill the database with a generated national catalog, for benchmarks
   audit     verify the hash chain of the audit trail
-  keys      create, rotate or list the regions' keys that sign issued documents
+  keys      manage the regions' keys that sign issued documents, and rotate the secret key
   holidays  import a later year's national holidays, or list a year's
   figures   count the dashboards' figures again from the applications, reports and surveys
+  backup    write a backup of the database, the files and (sealed) the secret key to one file
+  restore   restore a backup into an empty place, checking it before it says done
+  doctor    check the database, migrations, secret key, audit trail and file store, and say what to do
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -67,10 +71,13 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// now is the commands' clock: when a backup was made, the date in an
+	// old key file's name.
+	now func() time.Time
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}
@@ -99,6 +106,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.keys(ctx, rest)
 	case "audit":
 		return e.audit(ctx, rest)
+	case "backup":
+		return e.backupCmd(ctx, rest)
+	case "restore":
+		return e.restoreCmd(ctx, rest)
+	case "doctor":
+		return e.doctor(ctx, rest)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "pendopo", version())
 		return nil

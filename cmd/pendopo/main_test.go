@@ -52,7 +52,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("version: %q %v", out, err)
 	}
 	// Every command documents its flags with their environment variable.
-	for _, cmd := range []string{"serve", "migrate", "import", "export", "gen", "audit verify", "token create", "user add", "keys list", "holidays list"} {
+	for _, cmd := range []string{"serve", "migrate", "import", "export", "gen", "audit verify", "token create", "user add", "keys list", "holidays list", "backup", "restore", "doctor", "keys rotate-secret", "keys reseal"} {
 		_, errs, err := cli(t, nil, "", append(strings.Fields(cmd), "--help")...)
 		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errs, "PENDOPO_DATA") || !strings.Contains(errs, "--db") && !strings.Contains(errs, "-db") {
 			t.Errorf("%s --help: %v\n%s", cmd, err, errs)

@@ -21,6 +21,7 @@ import (
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/metrics"
 	"github.com/pendopo/pendopo/internal/open311"
+	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
 )
 
@@ -48,6 +49,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	mapTiles := f.string("map-tiles", "PENDOPO_MAP_TILES", "", "tile server URL template drawn under report maps, such as https://tiles.example.go.id/{z}/{x}/{y}.png; empty draws pins only and no request leaves the server")
 	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	quickCheck := f.bool("quick-check", "PENDOPO_QUICK_CHECK", true, "check a SQLite database file with quick_check before starting and refuse a damaged one (about 6 s per GB); false skips it")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -90,12 +92,19 @@ func (e env) serve(ctx context.Context, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	defer srv.Close() // when starting failed; after Shutdown it does nothing
-	db, err := dbf.open(ctx)
+	// quick_check before anything is written: a damaged SQLite file used
+	// to start and report ready.
+	db, err := dbf.openWith(ctx, store.Options{QuickCheck: *quickCheck})
+	var damaged *store.DamagedError
+	if errors.As(err, &damaged) {
+		return fmt.Errorf("%w.\nPendopo does not start on a damaged database. Stop every instance, keep the file for inspection (pendopo doctor tells more), "+
+			"and restore the last backup into a new place (pendopo restore)", err)
+	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := dbf.secretKey()
+	key, err := dbf.secretKey(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -129,7 +138,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	}
 	a, err := app.New(ctx, cfg)
 	if err != nil {
-		return err
+		return dbf.keyProblem(err, db.Describe())
 	}
 	if *withDemo {
 		loaded, err := demo.Load(ctx, a)
@@ -176,6 +185,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	defer stopFollow()
 	go a.Follow(followCtx, *follow)
 	go a.RunDeadlineAlerts(followCtx, 15*time.Minute)
+	go a.RunHeartbeat(followCtx, 30*time.Second)
 	outboxDone := make(chan struct{})
 	go func() { a.RunOutbox(followCtx, 30*time.Second); close(outboxDone) }()
 	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded

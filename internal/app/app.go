@@ -42,6 +42,7 @@ type App struct {
 	mail, sms Sender
 	passwords PasswordParams
 	sealer    *sealer
+	health    health // readiness: the key's check value and the write probe
 	sso       *sso
 	// dummyHash is checked against when an account does not exist, so that
 	// a failed sign-in takes as long either way.
@@ -135,13 +136,19 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before anything is written: a key that is not the database's would
+	// seal new data under it and fail to open the old.
+	if err := CheckSecretKey(ctx, cfg.Store, cfg.SecretKey); err != nil {
+		return nil, err
+	}
 	dummy, err := hashPassword(randomSecret(16), cfg.Passwords)
 	if err != nil {
 		return nil, err
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
 		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
-		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber}
+		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
+		health: health{keyCheck: KeyCheck(cfg.SecretKey)}}
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}
