@@ -162,7 +162,7 @@ func (e env) backupCmd(ctx context.Context, args []string) error {
 		files = fmt.Sprintf("the addresses of %d files in S3 (the files stay in the bucket)", len(snap.Blobs))
 	}
 	fmt.Fprintf(e.stdout, "backup written: %s (%.1f MB, SHA-256 %s)\n  database: %s, schema %s; %s; took %s\n",
-		*out, float64(st.Size())/1e6, hex.EncodeToString(sum.Sum(nil)), snap.Dialect, last(snap.Migrations), files, time.Since(start).Round(time.Millisecond))
+		*out, float64(st.Size())/1e6, hex.EncodeToString(sum.Sum(nil)), snap.Dialect, last(snap.Migrations), files, time.Since(start).Round(time.Millisecond)) // wallclock: measures how long the backup took
 	if sealedKey != nil {
 		fmt.Fprintln(e.stdout, "  the secret key is in it, sealed under the passphrase: keep the passphrase apart from the backups")
 	} else {
@@ -440,7 +440,7 @@ func (r *restorer) run(ctx context.Context, file io.Reader) (err error) {
 		where = "into " + db.Describe() + " (data directory " + *dbf.data + ")"
 	}
 	fmt.Fprintf(e.stdout, "restored %s %s in %s\n  made %s by Pendopo %s; %s database, schema %s\n  %s\n",
-		r.name, where, time.Since(start).Round(time.Millisecond), h.CreatedAt.Format(time.RFC3339), h.Pendopo, h.Database.Dialect, last(h.Database.Migrations), report)
+		r.name, where, time.Since(start).Round(time.Millisecond), h.CreatedAt.Format(time.RFC3339), h.Pendopo, h.Database.Dialect, last(h.Database.Migrations), report) // wallclock: measures how long the restore took
 	if len(r.missing) > 0 {
 		fmt.Fprintf(e.stderr, "%d files were already missing or damaged when the backup was made: %s\n", len(r.missing), strings.Join(first(r.missing, 5), ", "))
 	}

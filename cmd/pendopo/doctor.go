@@ -48,7 +48,7 @@ func (e env) doctor(ctx context.Context, args []string) error {
 	if err := db.IntegrityCheck(ctx); err != nil {
 		add("FAIL", "database", err.Error(), "stop every instance, keep the damaged file for inspection, and restore the last backup into a new place (pendopo restore)")
 	} else if db.Dialect() == "sqlite" {
-		add("ok", "database", fmt.Sprintf("%s: integrity_check found nothing wrong (%s)", db.Describe(), time.Since(start).Round(time.Millisecond)), "")
+		add("ok", "database", fmt.Sprintf("%s: integrity_check found nothing wrong (%s)", db.Describe(), time.Since(start).Round(time.Millisecond)), "") // wallclock: measures how long the check took
 	} else {
 		add("ok", "database", db.Describe()+" answers (PostgreSQL checks its pages as it reads them; use amcheck or pg_checksums for more)", "")
 	}

@@ -88,13 +88,13 @@ func (l *writeLoad) acknowledged() (reports, apps int) {
 // fails at the deadline.
 func (l *writeLoad) waitFor(t *testing.T, reports, apps int, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
+	deadline := time.Now().Add(within) // wallclock: a deadline while a real process starts
 	for {
 		r, a := l.acknowledged()
 		if r >= reports && a >= apps {
 			return
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) { // wallclock: a deadline while a real process starts
 			l.mu.Lock()
 			defer l.mu.Unlock()
 			t.Fatalf("after %s only %d reports and %d applications were acknowledged (%d errors, last %v)", within, r, a, l.errs, l.lastErr)
@@ -171,12 +171,12 @@ func TestDurability(t *testing.T) {
 	if os.Getenv("PENDOPO_TEST_DURABILITY") == "" {
 		t.Skip("set PENDOPO_TEST_DURABILITY=1 to kill the server under load")
 	}
-	start := time.Now()
+	start := time.Now() // wallclock: measures a duration
 	env := dbEnv(t)
 	o := prepareOnline(t, env, 16)
 	p := startPortal(t, env)
 	clients := signInAll(t, p.url, o.citizens)
-	ready := time.Now()
+	ready := time.Now() // wallclock: measures a duration
 	load := startLoad(p.url, o, clients, 16, "k")
 	// Kill in the middle of the load, once it is well under way.
 	load.waitFor(t, 150, 60, 90*time.Second)
@@ -184,12 +184,12 @@ func TestDurability(t *testing.T) {
 	load.halt()
 	reports, apps := load.snapshot()
 	r, a := load.acknowledged()
-	killed := time.Now()
+	killed := time.Now() // wallclock: measures a duration
 
 	p2 := startPortal(t, env)
 	findAll(t, p2.url, reports, apps, clients)
 	t.Logf("%s: %d reports and %d applications acknowledged in %s of load before SIGKILL; all found after a restart (%s); whole test %s",
-		backendName(env), r, a, killed.Sub(ready).Round(time.Millisecond), time.Since(killed).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		backendName(env), r, a, killed.Sub(ready).Round(time.Millisecond), time.Since(killed).Round(time.Millisecond), time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 }
 
 func backendName(env map[string]string) string {
@@ -210,7 +210,7 @@ func TestBackupDrill(t *testing.T) {
 	if os.Getenv("PENDOPO_TEST_DRILL") == "" {
 		t.Skip("set PENDOPO_TEST_DRILL=1 to run the backup and restore drill")
 	}
-	start := time.Now()
+	start := time.Now() // wallclock: measures a duration
 	env := dbEnv(t)
 	o := prepareOnline(t, env, 8)
 	p := startPortal(t, env)
@@ -270,9 +270,9 @@ func TestBackupDrill(t *testing.T) {
 		apps[c] = append(apps[c], l...)
 	}
 	out := filepath.Join(t.TempDir(), "pendopo-cadangan.tar.gz")
-	backupStart := time.Now()
+	backupStart := time.Now() // wallclock: measures a duration
 	msg, err := runBinary(t, env, "", "backup", "--out", out)
-	backupTook := time.Since(backupStart)
+	backupTook := time.Since(backupStart) // wallclock: measures a duration
 	load.halt()
 	if err != nil || !strings.Contains(msg, "backup written") || !strings.Contains(msg, "SECRET KEY IS NOT IN THIS BACKUP") {
 		t.Fatalf("backup under load: %v\n%s", err, msg)
@@ -288,11 +288,11 @@ func TestBackupDrill(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dst["PENDOPO_DATA"], "secret.key"), key, 0o600)
-	restoreStart := time.Now()
+	restoreStart := time.Now() // wallclock: measures a duration
 	if msg, err := runBinary(t, dst, "", "restore", out); err != nil || !strings.Contains(msg, "Done.") {
 		t.Fatalf("restore: %v\n%s", err, msg)
 	}
-	restoreTook := time.Since(restoreStart)
+	restoreTook := time.Since(restoreStart) // wallclock: measures a duration
 	p2 := startPortal(t, dst)
 
 	// Every write acknowledged before the backup started is there.
@@ -335,7 +335,7 @@ func TestBackupDrill(t *testing.T) {
 	}
 	t.Logf("%s: %d reports (%d with photos), %d applications, %d documents acknowledged before the backup; backup took %s while the load went on (%d reports and %d applications acknowledged after the backup started); restore took %s; whole drill %s",
 		backendName(env), len(reports)+len(withPhoto), len(withPhoto), nApps, len(documents), backupTook.Round(time.Millisecond),
-		afterR-len(before), afterA-countApps(beforeApps), restoreTook.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		afterR-len(before), afterA-countApps(beforeApps), restoreTook.Round(time.Millisecond), time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 }
 
 func countApps(m map[int][]string) int {

@@ -77,7 +77,7 @@ type env struct {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now} // wallclock: the commands' clock itself
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}

@@ -126,7 +126,7 @@ func TestRotateSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Reseal(context.Background(), db, time.Now(), next, cur); err != nil {
+	if _, err := app.Reseal(context.Background(), db, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), next, cur); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
