@@ -54,6 +54,7 @@ Commands:
   keys      create, rotate or list the regions' keys that sign issued documents
   holidays  import a later year's national holidays, or list a year's
   figures   count the dashboards' figures again from the applications, reports and surveys
+  photos    clean the stored photos of reports and program updates of their metadata
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -95,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.holidays(ctx, rest)
 	case "figures":
 		return e.figures(ctx, rest)
+	case "photos":
+		return e.photos(ctx, rest)
 	case "keys":
 		return e.keys(ctx, rest)
 	case "audit":

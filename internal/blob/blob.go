@@ -39,6 +39,14 @@ type Store interface {
 	Open(ctx context.Context, addr string) (io.ReadCloser, error)
 }
 
+// Deleter is a Store that can remove a file. Files are shared by address,
+// so a caller deletes only content that nothing refers to any more, such
+// as a photo's original once the cleaned photo took its place. Deleting
+// an address that holds nothing is not an error.
+type Deleter interface {
+	Delete(ctx context.Context, addr string) error
+}
+
 var addrRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Sniff names the media type of a file's first bytes, as far as uploads
@@ -115,6 +123,17 @@ func (d Dir) Open(ctx context.Context, addr string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("file %s: %w", addr, pendopo.ErrNotFound)
 	}
 	return f, err
+}
+
+// Delete removes a stored file; an unknown address is not an error.
+func (d Dir) Delete(ctx context.Context, addr string) error {
+	if !addrRE.MatchString(addr) {
+		return pendopo.ErrNotFound
+	}
+	if err := os.Remove(d.path(addr)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("delete file %s: %w", addr, err)
+	}
+	return nil
 }
 
 // receive copies an upload to w and describes it: at most limit bytes,

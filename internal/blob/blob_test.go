@@ -90,4 +90,24 @@ func testStore(t *testing.T, d blob.Store) {
 			t.Errorf("open %q: %v", addr, err)
 		}
 	}
+	// A deleted file is gone; deleting it again, or nothing, is fine.
+	del, ok := d.(blob.Deleter)
+	if !ok {
+		t.Fatal("the store cannot delete")
+	}
+	b, err := d.Put(ctx, bytes.NewReader(jpg), 1<<20, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := del.Delete(ctx, b.Addr); err != nil {
+			t.Fatalf("delete: %v", err)
+		}
+	}
+	if _, err := d.Open(ctx, b.Addr); pendopo.KindOf(err) != pendopo.KindNotFound {
+		t.Errorf("open after delete: %v", err)
+	}
+	if err := del.Delete(ctx, "../x"); pendopo.KindOf(err) != pendopo.KindNotFound {
+		t.Errorf("delete a bad address: %v", err)
+	}
 }

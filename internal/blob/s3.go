@@ -122,6 +122,25 @@ func (s S3) Open(ctx context.Context, addr string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("open file %s: %w", addr, err)
 }
 
+// Delete removes a stored file; S3 answers 204 whether or not the object
+// was there.
+func (s S3) Delete(ctx context.Context, addr string) error {
+	if !addrRE.MatchString(addr) {
+		return pendopo.ErrNotFound
+	}
+	key := s.key(addr)
+	resp, err := s.do(ctx, http.MethodDelete, key, nil, nil)
+	if err != nil {
+		return fmt.Errorf("delete file %s: %w", addr, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotFound {
+		_, err := s.failure(resp, key)
+		return fmt.Errorf("delete file %s: %w", addr, err)
+	}
+	return nil
+}
+
 // do sends one signed request for the object key.
 func (s S3) do(ctx context.Context, method, key string, body []byte, header http.Header) (*http.Response, error) {
 	u, err := s.url(key)
