@@ -55,10 +55,10 @@ func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string
 	return s, nil
 }
 
-// SurveyForReport is the survey on a report, for its reporter once the
-// agency has answered it.
-func (a *App) SurveyForReport(ctx context.Context, who Actor, number, contact string) (SurveySubject, error) {
-	v, err := a.ReportFor(ctx, who, number, contact)
+// SurveyForReport is the survey on a report, for its reporter (by account
+// or key) once the agency has answered it.
+func (a *App) SurveyForReport(ctx context.Context, who Actor, number, secret string) (SurveySubject, error) {
+	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return SurveySubject{}, err
 	}

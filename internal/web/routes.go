@@ -141,6 +141,8 @@ func (s *Server) routes() []route {
 		{pattern: "POST /laporan/{number}", handler: s.reportReporterAct},
 		{pattern: "GET /laporan/{number}/foto/{addr}", handler: s.reportPhoto},
 		{pattern: "POST /laporan/cek", handler: s.reportCheck},
+		{pattern: "GET /laporan/kunci", handler: s.reportKeyForm},
+		{pattern: "POST /laporan/kunci", handler: s.reportKeyRequest},
 		{pattern: "GET /akun/laporan", handler: s.myReports, user: true},
 		{pattern: "GET /verifikasi", handler: s.verifyForm},
 		{pattern: "POST /verifikasi", handler: s.verifyUpload},

@@ -72,7 +72,7 @@ func (s *Server) surveyFor(r *http.Request) (app.SurveySubject, string, error) {
 		subj, err := s.app.SurveyForApplication(ctx, actor(r), n)
 		return subj, "/survei/permohonan/" + n, err
 	case strings.HasPrefix(r.URL.Path, "/survei/laporan/"):
-		subj, err := s.app.SurveyForReport(ctx, current(r).actorOrAnonymous(r), n, s.reporterContact(r, n))
+		subj, err := s.app.SurveyForReport(ctx, current(r).actorOrAnonymous(r), n, s.reporterSecret(r, n))
 		return subj, "/survei/laporan/" + n, err
 	}
 	code := r.PathValue("code")
