@@ -139,11 +139,11 @@ const (
 	// included. A busy counter whose visitors answer one after another
 	// stays well below it; a script does not.
 	WalkInBurst = 20
-	// WalkInsPerPointDay is how many walk-in responses a service point
-	// counts in a day; later ones are held.
+	// WalkInsPerPointDay is how many walk-in responses of a day a service
+	// point may count: later ones are held.
 	WalkInsPerPointDay = 60
-	// WalkInsPerAddressDay is how many walk-in responses one network
-	// address counts at a service point in a day; later ones are held.
+	// WalkInsPerAddressDay is how many walk-in responses of a day from one
+	// network address a service point may count: later ones are held.
 	// (One device answers once a day; a shared Wi-Fi gives one address
 	// to many people, so this holds rather than refuses.)
 	WalkInsPerAddressDay = 3
@@ -508,7 +508,7 @@ type SurveyStore interface {
 	PruneSurveyCounters(ctx context.Context, before int64) error
 	// HoldWalkIns marks the counted walk-in responses of a region's
 	// service point (0: none) given at or after since as held, and
-	// returns them as they were counted.
+	// returns them (held).
 	HoldWalkIns(ctx context.Context, region string, point int64, since time.Time) ([]SurveyResponse, error)
 	// HeldSurveys groups a region's held responses by service point and
 	// day, oldest first.

@@ -261,7 +261,7 @@ func (db *DB) PruneSurveyCounters(ctx context.Context, before int64) error {
 }
 
 // setSurveyStatus moves the responses a condition selects to status to
-// and returns them as they were before.
+// and returns them, with their new status.
 func (db *DB) setSurveyStatus(ctx context.Context, to pendopo.SurveyStatus, cond string, args ...any) ([]pendopo.SurveyResponse, error) {
 	rows, err := db.write().QueryContext(ctx, db.q(`UPDATE survey_responses SET status = ? WHERE `+cond+` RETURNING `+surveyColumns),
 		append([]any{to}, args...)...)
