@@ -375,7 +375,7 @@ var messages = map[string][2]string{
 	"report.privacy_anonim":       {"Anonim", "Anonymous"},
 	"report.privacy_rahasia":      {"Rahasia", "Confidential"},
 	"report.contact":              {"Email atau nomor ponsel", "Email or mobile number"},
-	"report.contact_hint":         {"Untuk kabar laporan Anda dan untuk membukanya lagi. Tidak pernah ditampilkan.", "For news of your report and to open it again. Never shown."},
+	"report.contact_hint":         {"Untuk kabar laporan Anda dan kunci laporan, yang membuka laporan ini lagi. Tidak pernah ditampilkan.", "For news of your report and its report key, which opens it again. Never shown."},
 	"report.name":                 {"Nama (tidak wajib)", "Name (optional)"},
 	"report.name_hint":            {"Untuk laporan anonim, nama tidak terlihat oleh siapa pun selain Anda.", "For anonymous reports, nobody but you sees the name."},
 	"report.send":                 {"Kirim laporan", "Send the report"},
