@@ -251,7 +251,7 @@ func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, 4<<10); err != nil {
 		return err
 	}
-	if !s.reportLimit.Allow(clientIP(r), time.Now()) {
+	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	s.openWithKey(w, r, r.PostFormValue("number"), r.PostFormValue("kunci"))
@@ -297,7 +297,7 @@ func (s *Server) reportKeyRequest(w http.ResponseWriter, r *http.Request) error 
 	if err := parseForm(w, r, 4<<10); err != nil {
 		return err
 	}
-	if !s.reportLimit.Allow(clientIP(r), time.Now()) {
+	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	number, contact := r.PostFormValue("number"), r.PostFormValue("contact")
@@ -372,7 +372,7 @@ func (s *Server) reportView(w http.ResponseWriter, r *http.Request) error {
 	if key := r.URL.Query().Get("kunci"); key != "" {
 		// The link sent to the reporter: keep the key in the pass, out of
 		// the address bar, the history and any Referer.
-		if !s.reportLimit.Allow(clientIP(r), time.Now()) {
+		if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
 			return errTooMany
 		}
 		s.openWithKey(w, r, number, key)
