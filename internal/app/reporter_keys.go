@@ -70,6 +70,13 @@ func normalizeReporterSecret(s string) (string, bool) {
 	return b.String(), true
 }
 
+// WellFormedReporterKey reports whether s could be a reporter's key as
+// typed (it says nothing of whether it is one).
+func WellFormedReporterKey(s string) bool {
+	_, ok := normalizeReporterSecret(s)
+	return ok
+}
+
 // secretHash is the keyed hash of a key that a report keeps; "" for
 // anything that cannot be a key.
 func (a *App) secretHash(secret string) string {

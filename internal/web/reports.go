@@ -223,23 +223,26 @@ const reporterCookie = "pendopo_pelapor"
 func (s *Server) setReporterPass(w http.ResponseWriter, number, secret string) {
 	http.SetCookie(w, &http.Cookie{Name: reporterCookie, Value: s.app.ReporterPass(number, secret), Path: "/",
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 30 * 24 * 3600})
+	// The pass of before keys lived under /laporan/, where browsers would
+	// send it first.
+	http.SetCookie(w, &http.Cookie{Name: reporterCookie, Path: "/laporan/", HttpOnly: true, Secure: s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// reporterSecret is the reporter's key the cookie holds for report
+// reporterSecret is the reporter's key a pass cookie holds for report
 // number, or "". Whether it is the right key is for app to say.
 func (s *Server) reporterSecret(r *http.Request, number string) string {
-	c, err := r.Cookie(reporterCookie)
+	want, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
 		return ""
 	}
-	n, secret, ok := s.app.OpenReporterPass(c.Value)
-	if !ok {
-		return ""
+	for _, c := range r.CookiesNamed(reporterCookie) {
+		// A pass from before keys holds a contact: never a key.
+		if n, secret, ok := s.app.OpenReporterPass(c.Value); ok && n == want && app.WellFormedReporterKey(secret) {
+			return secret
+		}
 	}
-	if want, err := pendopo.ParseTrackingNumber(number); err != nil || want != n {
-		return ""
-	}
-	return secret
+	return ""
 }
 
 // reportCheck opens a report with its number and the reporter's key on

@@ -397,6 +397,17 @@ func TestReportReporterKeyAttack(t *testing.T) {
 	if page := view(rightPass); !strings.Contains(page.Body, "Tanggapan Anda") {
 		t.Error("the right key does not open the reporter's view")
 	}
+	// A pass from before keys (number and contact, under /laporan/) comes
+	// first from the browser; it opens nothing and hides no other pass.
+	req, _ := http.NewRequest(http.MethodGet, "/laporan/"+r.Number, nil)
+	req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: p.App.ReporterPass(r.Number, "pelapor.rahasia@contoh.id")})
+	req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: rightPass})
+	if page := p.Do(t, req); !strings.Contains(page.Body, "Tanggapan Anda") {
+		t.Error("an old pass hides the reporter's key")
+	}
+	if !strings.Contains(right.Header.Values("Set-Cookie")[1], "Path=/laporan/; Max-Age=0") {
+		t.Errorf("the old pass is not removed: %v", right.Header.Values("Set-Cookie"))
+	}
 	// No reply as the reporter without the key; nobody is told of nothing.
 	p.App.Store().ClaimMessages(ctx, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 1000, time.Hour)
 	reply := func(pass string) portaltest.Response {
