@@ -34,6 +34,7 @@ type Store interface {
 	BrandingStore
 	ErasureStore
 	SecretStore
+	PhotoStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)
@@ -44,6 +45,19 @@ type Store interface {
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// PhotoStore finds the photos the public and reporters see (of reports
+// and of program updates) by their address in the blob store, to clean
+// those stored before photos were cleaned on upload.
+type PhotoStore interface {
+	// PhotoAddrs lists, in order, up to limit distinct addresses of report
+	// and program update photos after after.
+	PhotoAddrs(ctx context.Context, after string, limit int) ([]string, error)
+	// ReplacePhoto points every report and program update photo at old to
+	// the cleaned file (addr, media, size), or removes those photos when
+	// addr is "". It returns how many it changed.
+	ReplacePhoto(ctx context.Context, old, addr, media string, size int64) (int64, error)
 }
 
 // RegionFilter selects regions; empty fields do not filter.

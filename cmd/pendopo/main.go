@@ -58,6 +58,7 @@ Commands:
   backup    write a backup of the database, the files and (sealed) the secret key to one file
   restore   restore a backup into an empty place, checking it before it says done
   doctor    check the database, migrations, secret key, audit trail and file store, and say what to do
+  photos    clean the stored photos of reports and program updates of their metadata
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.holidays(ctx, rest)
 	case "figures":
 		return e.figures(ctx, rest)
+	case "photos":
+		return e.photos(ctx, rest)
 	case "keys":
 		return e.keys(ctx, rest)
 	case "audit":

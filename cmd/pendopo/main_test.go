@@ -403,6 +403,16 @@ func TestHolidays(t *testing.T) {
 	}
 }
 
+func TestPhotosClean(t *testing.T) {
+	env := dbEnv(t)
+	if out, _, err := cli(t, env, "", "photos", "clean"); err != nil || !strings.Contains(out, "0 photos checked: 0 cleaned") {
+		t.Fatalf("clean: %v %s", err, out)
+	}
+	if _, _, err := cli(t, env, "", "photos", "hapus"); err == nil {
+		t.Error("an unknown subcommand was accepted")
+	}
+}
+
 func TestFiguresRebuild(t *testing.T) {
 	env := dbEnv(t)
 	if out, _, err := cli(t, env, "", "figures", "rebuild"); err != nil || !strings.Contains(out, "figures counted again from 0 applications, 0 reports and 0 survey responses") {

@@ -186,6 +186,14 @@ func (e env) serve(ctx context.Context, args []string) error {
 	go a.Follow(followCtx, *follow)
 	go a.RunDeadlineAlerts(followCtx, 15*time.Minute)
 	go a.RunHeartbeat(followCtx, 30*time.Second)
+	go func() {
+		// Photos stored before they were cleaned on upload: once per database.
+		if n, done, err := a.CleanStoredPhotosOnce(followCtx); err != nil {
+			log.Error("cleaning stored photos", "err", err)
+		} else if done {
+			log.Info("stored photos cleaned of their metadata", "checked", n.Checked, "cleaned", n.Cleaned, "withdrawn", n.Withdrawn, "deleted", n.Deleted)
+		}
+	}()
 	outboxDone := make(chan struct{})
 	go func() { a.RunOutbox(followCtx, 30*time.Second); close(outboxDone) }()
 	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded

@@ -22,6 +22,7 @@ type accounts struct {
 	store pendopo.Store
 	mail  *app.MemorySender
 	clock *time.Time
+	blobs blob.Dir
 }
 
 func newAccounts(t *testing.T) accounts {
@@ -30,12 +31,13 @@ func newAccounts(t *testing.T) accounts {
 	cfg, mem := pendopotest.AppConfig(db, now)
 	clock := now
 	cfg.Now = func() time.Time { return clock }
-	cfg.Blobs = blob.Dir{Path: t.TempDir()}
+	blobs := blob.Dir{Path: t.TempDir()}
+	cfg.Blobs = blobs
 	a, err := app.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return accounts{App: a, store: db, mail: mem, clock: &clock}
+	return accounts{App: a, store: db, mail: mem, clock: &clock, blobs: blobs}
 }
 
 var codeRE = regexp.MustCompile(`\b(\d{6})\b`)

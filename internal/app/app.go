@@ -63,10 +63,14 @@ type App struct {
 	stats atomic.Pointer[pendopo.Stats]
 
 	outbox outboxState // wakes the outbox worker
-	// reportLimit counts reports per reporter (account or contact).
+	// reportLimit counts reports per reporter (account or contact);
+	// keyRequests requests for a new reporter's key per report.
 	reportLimit middleware.Limiter
-	egov        egovCache
-	dashboards  dashboardCache
+	keyRequests middleware.Limiter
+	// sending counts messages being sent in the background.
+	sending    sync.WaitGroup
+	egov       egovCache
+	dashboards dashboardCache
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string
@@ -148,7 +152,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
 		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
 		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
-		health: health{keyCheck: KeyCheck(cfg.SecretKey)}}
+		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
+		keyRequests: middleware.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}

@@ -114,4 +114,8 @@ func testStore(t *testing.T, d blob.Store) {
 	} else {
 		r.Close()
 	}
+	// A malformed address names nothing to delete, and is no error.
+	if err := d.Delete(ctx, "../x"); err != nil {
+		t.Errorf("delete a bad address: %v", err)
+	}
 }

@@ -49,6 +49,8 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"ReportAreaRoutes", testReportAreaRoutes},
 		{"ReportFeed", testReportFeed},
 		{"Surveys", testSurveys},
+		{"SurveyHolds", testSurveyHolds},
+		{"PhotoRefs", testPhotoRefs},
 		{"Outbox", testOutbox},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"Notifications", testNotifications},
