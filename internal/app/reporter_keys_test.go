@@ -141,6 +141,7 @@ func TestReporterKeyForOldReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.WaitSent() // the first key's message, so that the next one is the last
 	old, _ := f.Store().ReportByNumber(ctx, r.Number)
 	old.SecretHash = "" // as migrated from before keys
 	if _, err := f.Store().UpdateReport(ctx, old); err != nil {
