@@ -247,6 +247,12 @@ const (
 	// ActOversee opens the oversight view of the e-gov index: which regions
 	// lag and on what, for the country (scope region "") or a province.
 	ActOversee Action = "oversight.view"
+	// Satisfaction surveys. A service point's daily presence code, which
+	// lets walk-in respondents answer, is for the staff of its agency and
+	// the region admin; held walk-in responses are the region admin's to
+	// accept or reject, since they decide what the published IKM counts.
+	ActSurveyCodes   Action = "surveys.codes"
+	ActReviewSurveys Action = "surveys.review"
 )
 
 // Scope is what an action applies to: a region, and an agency within it.
@@ -288,7 +294,7 @@ func (r Role) Allows(a Action, s Scope) bool {
 		switch a {
 		case ActViewConsole:
 			return true
-		case ActViewApplications, ActHandleApplication, ActHandleReports:
+		case ActViewApplications, ActHandleApplication, ActHandleReports, ActSurveyCodes:
 			return ownAgency
 		case ActDraftService:
 			return ownAgency

@@ -182,7 +182,23 @@ type AuditFilter struct {
 	Action string
 	Since  time.Time
 	Until  time.Time
-	Page   Page
+	// Actions keeps the entries whose action is exactly one of these.
+	Actions []string
+	// Subject keeps the entries that others wrote about one person's
+	// records, for the person's own list of who read their data.
+	Subject *AuditSubject
+	Page    Page
+}
+
+// AuditSubject names a person's records for AuditFilter.Subject: their
+// account (entity "user"), the applications their account follows
+// (entity "application", except those an officer filed at a counter for
+// someone else) and the reports they filed with it (entity "report",
+// found by ReporterKey, anonymous ones too). Entries the person wrote
+// themselves are left out.
+type AuditSubject struct {
+	UserID      int64
+	ReporterKey string
 }
 
 // AuditTail is the end of the audit trail as verification sees it.

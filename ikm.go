@@ -108,6 +108,60 @@ const (
 	SurveyWalkIn      SurveyChannel = "walk-in"
 )
 
+// Invited reports whether responses of the channel were invited: asked
+// of the applicant or reporter whose work it rates, once per application
+// or report, rather than given at a service point by whoever stands there.
+func (c SurveyChannel) Invited() bool { return c == SurveyApplication || c == SurveyReport }
+
+// SurveyStatus says whether a response counts in the published figures.
+type SurveyStatus string
+
+// Survey statuses. Invited responses are always counted. A walk-in
+// response is held when it arrives in a burst at its service point, or
+// beyond the limits per point and per address below; an admin of the
+// region accepts held responses (they are counted from then on) or
+// rejects them (they never are).
+const (
+	SurveyCounted  SurveyStatus = "counted"
+	SurveyHeld     SurveyStatus = "held"
+	SurveyRejected SurveyStatus = "rejected"
+)
+
+// Limits on walk-in responses, which anyone at a service point may give
+// and nobody can tie to a person. They keep one person from moving a
+// published figure: a stuffer must stand at the counter (the day's
+// presence code), and what one device, one address or one burst can add
+// is held for an admin instead of counted.
+const (
+	// WalkInBurst is how many walk-in responses a service point may
+	// receive within its current and previous clock hour: beyond it, the
+	// burst is held, the responses of those two hours already counted
+	// included. A busy counter whose visitors answer one after another
+	// stays well below it; a script does not.
+	WalkInBurst = 20
+	// WalkInsPerPointDay is how many walk-in responses of a day a service
+	// point may count: later ones are held.
+	WalkInsPerPointDay = 60
+	// WalkInsPerAddressDay is how many walk-in responses of a day from one
+	// network address a service point may count: later ones are held.
+	// (One device answers once a day; a shared Wi-Fi gives one address
+	// to many people, so this holds rather than refuses.)
+	WalkInsPerAddressDay = 3
+)
+
+// WalkInStatus decides a walk-in response from the counts that include
+// it: the point's responses in this and the previous clock hour, the
+// point's today and the address's today at the point (0 when the address
+// is unknown). burst is true when the hours' count is past WalkInBurst,
+// so that the responses of those hours already counted are held too.
+func WalkInStatus(hours, day, address int64) (status SurveyStatus, burst bool) {
+	burst = hours > WalkInBurst
+	if burst || day > WalkInsPerPointDay || address > WalkInsPerAddressDay {
+		return SurveyHeld, burst
+	}
+	return SurveyCounted, false
+}
+
 // MaxSurveyComment is the most characters a survey comment may have.
 const MaxSurveyComment = 1000
 
@@ -134,8 +188,14 @@ type SurveyResponse struct {
 	// DeviceKey is a keyed hash of the respondent's device or session,
 	// so that one device cannot fill the survey of a service point again
 	// and again; empty on shared devices such as a counter's tablet.
-	DeviceKey string    `json:"-"`
-	CreatedAt time.Time `json:"created_at"`
+	DeviceKey string `json:"-"`
+	// AddrKey is a keyed hash of a walk-in respondent's network address
+	// and day, so that an admin reviewing held responses sees how many
+	// addresses they came from; it links nothing across days.
+	AddrKey string `json:"-"`
+	// Status is whether the response counts; "" is SurveyCounted.
+	Status    SurveyStatus `json:"status,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
 }
 
 // Conflicts AddSurveyResponse reports; both are KindConflict, so
@@ -387,6 +447,8 @@ type SurveyFilter struct {
 	ServicePointID int64
 	Channel        SurveyChannel
 	Subject        string
+	// Status keeps responses of one status ("" any).
+	Status SurveyStatus
 	// Since and Until bound the creation time (Until exclusive).
 	Since, Until time.Time
 	Page         Page
@@ -437,4 +499,34 @@ type SurveyStore interface {
 	// region, agency, service and month; groups without responses are
 	// left out.
 	SurveyTallies(ctx context.Context, f SurveyFilter, by SurveyGroupBy) ([]SurveyGroupTally, error)
+
+	// BumpSurveyCounter adds by to a named counter of a period (an hour
+	// number) and returns its new value, atomically: concurrent bumps
+	// each see their own count. PruneSurveyCounters removes the counters
+	// of periods before before.
+	BumpSurveyCounter(ctx context.Context, key string, period, by int64) (int64, error)
+	PruneSurveyCounters(ctx context.Context, before int64) error
+	// HoldWalkIns marks the counted walk-in responses of a region's
+	// service point (0: none) given at or after since as held, and
+	// returns them (held).
+	HoldWalkIns(ctx context.Context, region string, point int64, since time.Time) ([]SurveyResponse, error)
+	// HeldSurveys groups a region's held responses by service point and
+	// day, oldest first.
+	HeldSurveys(ctx context.Context, region string) ([]HeldSurveyGroup, error)
+	// DecideHeldSurveys gives the held responses of a region's service
+	// point (0: none) on a day the status to (counted or rejected) and
+	// returns them; none is ErrNotFound.
+	DecideHeldSurveys(ctx context.Context, region string, point int64, day Day, to SurveyStatus) ([]SurveyResponse, error)
+}
+
+// HeldSurveyGroup is the held responses of a service point on one day,
+// as an admin reviews them: how many, from how many network addresses,
+// when, and what they would make of the IKM.
+type HeldSurveyGroup struct {
+	Region         string
+	ServicePointID int64
+	Day            Day
+	Tally          IKMTally
+	Addresses      int
+	First, Last    time.Time
 }

@@ -374,3 +374,28 @@ func FuzzSurvey(f *testing.F) {
 		}
 	})
 }
+
+// A walk-in response counts within the limits and is held past any of
+// them; only a burst holds what the point counted before it.
+func TestWalkInStatus(t *testing.T) {
+	tests := []struct {
+		hours, day, address int64
+		status              SurveyStatus
+		burst               bool
+	}{
+		{1, 1, 1, SurveyCounted, false},
+		{WalkInBurst, WalkInsPerPointDay, WalkInsPerAddressDay, SurveyCounted, false},
+		{1, 1, 0, SurveyCounted, false}, // no address known
+		{WalkInBurst + 1, 5, 1, SurveyHeld, true},
+		{3, WalkInsPerPointDay + 1, 1, SurveyHeld, false},
+		{3, 5, WalkInsPerAddressDay + 1, SurveyHeld, false},
+	}
+	for _, tt := range tests {
+		if s, b := WalkInStatus(tt.hours, tt.day, tt.address); s != tt.status || b != tt.burst {
+			t.Errorf("WalkInStatus(%d, %d, %d) = %s, %v; want %s, %v", tt.hours, tt.day, tt.address, s, b, tt.status, tt.burst)
+		}
+	}
+	if !SurveyApplication.Invited() || !SurveyReport.Invited() || SurveyWalkIn.Invited() {
+		t.Error("invited channels")
+	}
+}

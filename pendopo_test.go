@@ -158,3 +158,26 @@ func mustTime(s string) (t time.Time) {
 	}
 	return t
 }
+
+func TestInvitationPending(t *testing.T) {
+	made := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	inv := Invitation{CreatedAt: made, ExpiresAt: made.Add(7 * 24 * time.Hour)}
+	accepted := inv
+	accepted.AcceptedAt = made.Add(time.Hour)
+	for _, tc := range []struct {
+		name string
+		inv  Invitation
+		at   time.Time
+		want bool
+	}{
+		{"just made", inv, made, true},
+		{"a second before it expires", inv, inv.ExpiresAt.Add(-time.Second), true},
+		{"at its expiry", inv, inv.ExpiresAt, false},
+		{"a year later", inv, made.AddDate(1, 0, 0), false},
+		{"accepted", accepted, made.Add(2 * time.Hour), false},
+	} {
+		if got := tc.inv.Pending(tc.at); got != tc.want {
+			t.Errorf("%s: Pending = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

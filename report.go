@@ -389,6 +389,12 @@ type Report struct {
 	// encrypted with the instance key; only the reporter's own requests
 	// and the delivery of updates open it.
 	Sealed []byte `json:"-"`
+	// SecretHash is a keyed hash of the reporter's key: the secret,
+	// given to the reporter alone when they file without an account,
+	// that lets them act as the reporter. Neither the tracking number
+	// nor the contact they gave proves who they are. "" when the report
+	// was filed with an account (or before keys, until one is asked for).
+	SecretHash string `json:"-"`
 	// Received, Disposed and Due are working days in the region's zone;
 	// Due is the deadline of the next step, 0 when none.
 	Received Day `json:"received"`

@@ -49,6 +49,9 @@ const (
 	MetricSurveyRespondents Metric = "ikm_respondents"
 	MetricSurveySum         Metric = "ikm_sum"
 	MetricSurveyCount       Metric = "ikm_count"
+	// MetricSurveyChannel counts respondents per channel (with Of), so
+	// that figures say how many were invited and how many walked in.
+	MetricSurveyChannel Metric = "ikm_channel"
 )
 
 // SurveyStats counts a survey response in the month it was given, for its
@@ -61,12 +64,24 @@ func SurveyStats(r SurveyResponse) []StatDelta {
 	if t.Respondents == 0 {
 		return nil
 	}
-	out := []StatDelta{{StatScope: s, Month: m, Metric: MetricSurveyRespondents, N: 1}}
+	out := []StatDelta{{StatScope: s, Month: m, Metric: MetricSurveyRespondents, N: 1},
+		{StatScope: s, Month: m, Metric: MetricSurveyChannel.Of(string(r.Channel)), N: 1}}
 	for i, u := range Unsurs {
 		if t.Count[i] > 0 {
 			out = append(out, StatDelta{StatScope: s, Month: m, Metric: MetricSurveySum.Of(string(u.ID)), N: int64(t.Sum[i])},
 				StatDelta{StatScope: s, Month: m, Metric: MetricSurveyCount.Of(string(u.ID)), N: int64(t.Count[i])})
 		}
+	}
+	return out
+}
+
+// Negate turns deltas into the ones that take them back, as when counted
+// survey responses are held for review.
+func Negate(deltas []StatDelta) []StatDelta {
+	out := make([]StatDelta, len(deltas))
+	for i, d := range deltas {
+		d.N = -d.N
+		out[i] = d
 	}
 	return out
 }
@@ -342,6 +357,10 @@ type Figures struct {
 
 	// IKM is the satisfaction index from the survey responses counted.
 	IKM IKMResult `json:"ikm"`
+	// IKMInvited and IKMWalkIn split its respondents: invited after an
+	// application or a report, or walked in at a service point.
+	IKMInvited int64 `json:"ikm_invited"`
+	IKMWalkIn  int64 `json:"ikm_walk_in"`
 }
 
 // figureCounts gathers one month's counts and histograms.
@@ -418,6 +437,13 @@ func (c *figureCounts) figures(m Month) Figures {
 	f.RepAnswerMedian, f.RepAnswerP90 = Percentile(c.hists[MetricRepAnswerDays], 0.5), Percentile(c.hists[MetricRepAnswerDays], 0.9)
 	f.RepReopenedShare = share(f.RepReopened, f.RepDone)
 	f.IKM = SurveyTallyOf(c.ikm).Result()
+	for ch, n := range Counts(c.ikm, MetricSurveyChannel) {
+		if SurveyChannel(ch).Invited() {
+			f.IKMInvited += n
+		} else {
+			f.IKMWalkIn += n
+		}
+	}
 	return f
 }
 

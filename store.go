@@ -32,6 +32,9 @@ type Store interface {
 	OutboxStore
 	NotificationStore
 	BrandingStore
+	ErasureStore
+	SecretStore
+	PhotoStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)
@@ -42,6 +45,19 @@ type Store interface {
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// PhotoStore finds the photos the public and reporters see (of reports
+// and of program updates) by their address in the blob store, to clean
+// those stored before photos were cleaned on upload.
+type PhotoStore interface {
+	// PhotoAddrs lists, in order, up to limit distinct addresses of report
+	// and program update photos after after.
+	PhotoAddrs(ctx context.Context, after string, limit int) ([]string, error)
+	// ReplacePhoto points every report and program update photo at old to
+	// the cleaned file (addr, media, size), or removes those photos when
+	// addr is "". It returns how many it changed.
+	ReplacePhoto(ctx context.Context, old, addr, media string, size int64) (int64, error)
 }
 
 // RegionFilter selects regions; empty fields do not filter.
@@ -277,6 +293,13 @@ type Invitation struct {
 	AcceptedBy int64     `json:"accepted_by,omitempty"`
 }
 
+// Pending reports whether the invitation can still be accepted at now: not
+// accepted yet and not expired. now is the app's clock, never the wall
+// clock, so that a page and the acceptance agree.
+func (i Invitation) Pending(now time.Time) bool {
+	return i.AcceptedAt.IsZero() && now.Before(i.ExpiresAt)
+}
+
 // UserFilter selects officers; empty fields do not filter.
 type UserFilter struct {
 	// Region keeps users with a role in the region (or, for a province,
@@ -299,8 +322,12 @@ type AccountStore interface {
 	SetUserNIK(ctx context.Context, id int64, enc []byte, at time.Time) error
 	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
 	ConfirmUser(ctx context.Context, id int64, at time.Time) error
-	// EraseUser removes a user's personal data, roles and sessions; the id
-	// stays so that public records keep a reference without identity.
+	// EraseUser removes a user's personal data and everything that signs
+	// them in or reaches them: name, contact, NIK, password, roles,
+	// sessions, codes, single sign-on links, notifications, queued
+	// messages, failed sign-ins counted against their contact and the
+	// contact on invitations they were sent. The id stays so that records
+	// kept keep a reference without identity.
 	EraseUser(ctx context.Context, id int64, at time.Time) error
 	Users(ctx context.Context, f UserFilter) ([]User, error)
 	GrantRole(ctx context.Context, userID int64, r Role, by string, at time.Time) error

@@ -53,9 +53,10 @@ func TestAccessibility(t *testing.T) {
 		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN", "/daerah/33.74/laporan", "/daerah/33.74/lapor",
 		"/daerah/33.74/kinerja", "/daerah/33.72/kinerja?opd=disdukcapil", "/daerah/33.01/kinerja", "/daerah/33.74/opd/disdukcapil/rapor",
 		"/indeks", "/indeks/33", "/daerah/33.74/survei", "/daerah/33.74/survei?unit=mpp", "/daerah/33.74/branding", "/daerah/33.72/branding",
-		"/daerah/33.01/branding",
+		"/daerah/33.01/branding", "/akun/dihapus?draf=1&dicabut=1&dibersihkan=1&arsip=1&laporan=2&berkas=2", "/laporan/kunci", "/laporan/kunci?pesan=dikirim",
 	}
-	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil"}
+	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil",
+		"/admin/daerah/33.74/survei", "/admin/daerah/33.74/survei/cetak?unit=mpp"}
 	check := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(url+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
@@ -143,7 +144,7 @@ func TestAccessibility(t *testing.T) {
 		return href
 	}
 	draft, completed, returned := link("draft"), link("completed"), link("returned")
-	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/akun/laporan",
+	for _, p := range []string{draft + "/isi", draft + "/periksa", completed, returned, "/akun/pemberitahuan", "/akun/laporan", "/akun/akses",
 		"/survei/permohonan/" + strings.TrimPrefix(completed, "/permohonan/"), "/daerah/33.74/online"} { // the start link below is read from the last
 		check(p)
 	}

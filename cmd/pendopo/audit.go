@@ -150,12 +150,12 @@ func (e env) auditWitness(ctx context.Context, a *app.App, base, key, state stri
 	} else if err != nil {
 		return err
 	}
-	msg, err := fetch(ctx, base+"/audit/checkpoint")
+	msg, err := fetchText(ctx, base+"/audit/checkpoint")
 	if err != nil {
 		return err
 	}
 	consistency := func(oldSize, newSize int64) (tlog.TreeProof, error) {
-		body, err := fetch(ctx, base+"/audit/proof/consistency/"+strconv.FormatInt(oldSize, 10)+"/"+strconv.FormatInt(newSize, 10))
+		body, err := fetchText(ctx, base+"/audit/proof/consistency/"+strconv.FormatInt(oldSize, 10)+"/"+strconv.FormatInt(newSize, 10))
 		if err != nil {
 			return nil, err
 		}
@@ -177,8 +177,8 @@ func (e env) auditWitness(ctx context.Context, a *app.App, base, key, state stri
 	return err
 }
 
-// fetch GETs a small text document.
-func fetch(ctx context.Context, url string) ([]byte, error) {
+// fetchText GETs a small text document.
+func fetchText(ctx context.Context, url string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err

@@ -2,18 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/pendopo/pendopo/internal/app"
@@ -150,47 +144,13 @@ func (f *flags) dbFlags() dbFlags {
 	}
 }
 
-// secretKey reads the key that encrypts personal data: PENDOPO_SECRET_KEY
-// (base64), else the key file, which is created with a random key the
-// first time.
-func (d dbFlags) secretKey() ([]byte, error) {
-	if v := d.e.getenv("PENDOPO_SECRET_KEY"); v != "" {
-		key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
-		if err != nil || len(key) != 32 {
-			return nil, usageError{"PENDOPO_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)"}
-		}
-		return key, nil
-	}
-	path := *d.keyFile
-	if path == "" {
-		path = filepath.Join(*d.data, "secret.key")
-	}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		key := make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
-			return nil, fmt.Errorf("create secret key: %w", err)
-		}
-		return key, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read secret key: %w", err)
-	}
-	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(key) != 32 {
-		return nil, fmt.Errorf("secret key file %s must hold 32 bytes in base64", path)
-	}
-	return key, nil
-}
-
 func (d dbFlags) open(ctx context.Context) (*store.DB, error) {
 	return store.Open(ctx, *d.db, *d.data)
+}
+
+// openWith opens the database with options, such as without migrating.
+func (d dbFlags) openWith(ctx context.Context, o store.Options) (*store.DB, error) {
+	return store.OpenWith(ctx, *d.db, *d.data, o)
 }
 
 // openApp opens the database and the app with its search index.
@@ -210,7 +170,7 @@ func (d dbFlags) openAppAt(ctx context.Context, e env, baseURL string) (*app.App
 		return nil, nil, err
 	}
 	log, _ := e.logger("text", "warn")
-	key, err := d.secretKey()
+	key, err := d.secretKey(ctx, db)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -218,7 +178,7 @@ func (d dbFlags) openAppAt(ctx context.Context, e env, baseURL string) (*app.App
 	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key, Blobs: blobs, BaseURL: baseURL})
 	if err != nil {
 		db.Close()
-		return nil, nil, err
+		return nil, nil, d.keyProblem(err, db.Describe())
 	}
 	return a, db, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"text/tabwriter"
-	"time"
 
 	"github.com/pendopo/pendopo/data"
 	"github.com/pendopo/pendopo/internal/app"
@@ -25,7 +24,7 @@ func (e env) holidays(ctx context.Context, args []string) error {
 	sub := args[0]
 	f := e.flags("holidays "+sub, summary)
 	dbf := f.dbFlags()
-	year := f.int("year", "PENDOPO_YEAR", time.Now().Year(), "year to list (list)")
+	year := f.int("year", "PENDOPO_YEAR", 0, "year to list (list); the current year when unset")
 	region := f.string("region", "PENDOPO_REGION", "", "region code whose own holidays to include (list)")
 	if err := f.parse(args[1:]); err != nil {
 		return err
@@ -60,6 +59,9 @@ func (e env) holidays(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
+		if *year == 0 {
+			*year = a.Now().Year()
+		}
 		hs, err := a.Holidays(ctx, *region, *year)
 		if err != nil {
 			return err

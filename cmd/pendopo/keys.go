@@ -10,17 +10,28 @@ import (
 )
 
 func (e env) keys(ctx context.Context, args []string) error {
-	const summary = "Manage the Ed25519 keys that sign the documents a region issues. A region gets its first\n" +
-		"key when it issues its first document; creating a new key retires the current one, which\n" +
-		"still verifies what it signed. Private keys are kept encrypted with the secret key.\n\n" +
+	const summary = "Manage the Ed25519 keys that sign the documents a region issues, and the secret key.\n" +
+		"A region gets its first key when it issues its first document; creating a new key retires\n" +
+		"the current one, which still verifies what it signed. Private keys are kept encrypted with\n" +
+		"the secret key.\n\n" +
 		"  pendopo keys create --region CODE   make a new key for a region (rotates)\n" +
 		"  pendopo keys rotate --region CODE   the same as create\n" +
-		"  pendopo keys list --region CODE     list a region's keys with their public halves"
+		"  pendopo keys list --region CODE     list a region's keys with their public halves\n" +
+		"  pendopo keys rotate-secret          replace the secret key: every sealed value is sealed again\n" +
+		"                                      under a new key in one transaction (stop every instance first)\n" +
+		"  pendopo keys reseal --old-key-file F  seal again under the current key what is still sealed\n" +
+		"                                      under the old key F (after an instance kept using it)"
 	if len(args) == 0 {
 		fmt.Fprintln(e.stderr, summary)
-		return usageError{"keys needs a subcommand: create, rotate or list"}
+		return usageError{"keys needs a subcommand: create, rotate, list, rotate-secret or reseal"}
 	}
 	sub := args[0]
+	switch sub {
+	case "rotate-secret":
+		return e.rotateSecret(ctx, args[1:])
+	case "reseal":
+		return e.reseal(ctx, args[1:])
+	}
 	f := e.flags("keys "+sub, summary)
 	dbf := f.dbFlags()
 	region := f.string("region", "PENDOPO_REGION", "", "region code, such as 33.74")

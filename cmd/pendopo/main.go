@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -51,9 +52,13 @@ Commands:
   token     create, list or revoke API tokens for integrations
   gen       fill the database with a generated national catalog, for benchmarks
   audit     verify the audit log (against a kept checkpoint), sign checkpoints, witness another instance's
-  keys      create, rotate or list the regions' keys that sign issued documents
+  keys      manage the regions' keys that sign issued documents, and rotate the secret key
   holidays  import a later year's national holidays, or list a year's
   figures   count the dashboards' figures again from the applications, reports and surveys
+  backup    write a backup of the database, the files and (sealed) the secret key to one file
+  restore   restore a backup into an empty place, checking it before it says done
+  doctor    check the database, migrations, secret key, audit trail and file store, and say what to do
+  photos    clean the stored photos of reports and program updates of their metadata
   version   print the version
 
 Every flag can also be set with an environment variable, named in the flag's
@@ -67,10 +72,13 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// now is the commands' clock: when a backup was made, the date in an
+	// old key file's name.
+	now func() time.Time
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now} // wallclock: the commands' clock itself
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}
@@ -95,10 +103,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.holidays(ctx, rest)
 	case "figures":
 		return e.figures(ctx, rest)
+	case "photos":
+		return e.photos(ctx, rest)
 	case "keys":
 		return e.keys(ctx, rest)
 	case "audit":
 		return e.audit(ctx, rest)
+	case "backup":
+		return e.backupCmd(ctx, rest)
+	case "restore":
+		return e.restoreCmd(ctx, rest)
+	case "doctor":
+		return e.doctor(ctx, rest)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "pendopo", version())
 		return nil

@@ -52,7 +52,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("version: %q %v", out, err)
 	}
 	// Every command documents its flags with their environment variable.
-	for _, cmd := range []string{"serve", "migrate", "import", "export", "gen", "audit verify", "token create", "user add", "keys list", "holidays list"} {
+	for _, cmd := range []string{"serve", "migrate", "import", "export", "gen", "audit verify", "token create", "user add", "keys list", "holidays list", "backup", "restore", "doctor", "keys rotate-secret", "keys reseal"} {
 		_, errs, err := cli(t, nil, "", append(strings.Fields(cmd), "--help")...)
 		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errs, "PENDOPO_DATA") || !strings.Contains(errs, "--db") && !strings.Contains(errs, "-db") {
 			t.Errorf("%s --help: %v\n%s", cmd, err, errs)
@@ -400,6 +400,16 @@ func TestHolidays(t *testing.T) {
 	}
 	if out, _, _ := cli(t, env, "", "holidays", "list", "--year", "2026"); strings.Count(out, "\n") < 20 {
 		t.Errorf("the shipped 2026 holidays are missing:\n%s", out)
+	}
+}
+
+func TestPhotosClean(t *testing.T) {
+	env := dbEnv(t)
+	if out, _, err := cli(t, env, "", "photos", "clean"); err != nil || !strings.Contains(out, "0 photos checked: 0 cleaned") {
+		t.Fatalf("clean: %v %s", err, out)
+	}
+	if _, _, err := cli(t, env, "", "photos", "hapus"); err == nil {
+		t.Error("an unknown subcommand was accepted")
 	}
 }
 

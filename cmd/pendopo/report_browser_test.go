@@ -1,12 +1,18 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/pendopo/pendopo/internal/photo/phototest"
 )
 
 // TestJourneyReport: a citizen reports a broken street light with a pin
@@ -17,8 +23,9 @@ func TestJourneyReport(t *testing.T) {
 	ctx := browser(t)
 	url, banner := startServerBanner(t, dbEnv(t), "--demo")
 	password := demoPassword(t, banner)
+	// A phone's photo, with its position and owner in EXIF.
 	photo := filepath.Join(t.TempDir(), "lampu.jpg")
-	os.WriteFile(photo, []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01"), 0o644)
+	os.WriteFile(photo, phototest.JPEGWithEXIF(64, 32, 6), 0o644)
 	signOut := func() {
 		do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/keluar"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/masuk"]`)))
 	}
@@ -40,6 +47,14 @@ func TestJourneyReport(t *testing.T) {
 	number := strings.TrimSpace(text(t, ctx, ".receipt .tracking"))
 	if !strings.HasPrefix(number, "3374-") {
 		t.Fatalf("report number %q", number)
+	}
+	// The photo is kept turned upright and without its EXIF.
+	photoURL, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.photos a').href`))
+	if err != nil {
+		t.Fatalf("photo link: %v", err)
+	}
+	if got := fetch(t, photoURL); strings.Contains(got, "Exif") || strings.Contains(got, phototest.PhotoOwner) {
+		t.Error("the report's photo is served with its EXIF")
 	}
 	signOut()
 
@@ -83,4 +98,65 @@ func TestJourneyReport(t *testing.T) {
 		t.Errorf("public page:\n%s", body)
 	}
 	screenshot(t, ctx, "25-report-public")
+}
+
+// TestJourneyReportKey: someone without an account reports anonymously
+// and gets the report's key, once, on the receipt; on another device the
+// number alone, or a guessed key, opens nothing, while the number and the
+// key open the reporter's view, where they reply.
+func TestJourneyReportKey(t *testing.T) {
+	ctx := browser(t)
+	url := startServer(t, dbEnv(t), "--demo")
+	newDevice := func() {
+		if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+			t.Fatalf("another device: %v", err)
+		}
+	}
+	do(t, ctx, "report form", chromedp.Navigate(url+"/daerah/33.74/lapor"), chromedp.WaitVisible(chromedp.CSS("#f-contact")),
+		chromedp.SetValue(chromedp.CSS("#f-category"), "pungli"),
+		chromedp.SendKeys(chromedp.CSS("#f-title"), "Pungutan di loket KTP-el"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "Petugas loket meminta Rp50.000 agar KTP-el cepat jadi, tanpa kuitansi."),
+		chromedp.Click(chromedp.CSS(`input[name=privacy][value=anonim]`)),
+		chromedp.SendKeys(chromedp.CSS("#f-contact"), "saksi@contoh.id"),
+		chromedp.Submit(chromedp.CSS("#f-title")), chromedp.WaitVisible(chromedp.CSS(".receipt .reporter-key")))
+	screenshot(t, ctx, "26-report-key-receipt")
+	number := strings.TrimSpace(text(t, ctx, ".receipt .tracking"))
+	key := strings.TrimSpace(text(t, ctx, ".receipt .reporter-key"))
+	if !regexp.MustCompile(`^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$`).MatchString(key) {
+		t.Fatalf("reporter's key %q", key)
+	}
+	// Another device: a guessed key opens the page, not the reporter's view.
+	newDevice()
+	open := func(k string) {
+		do(t, ctx, "open with a key", chromedp.Navigate(url+"/laporan/kunci?nomor="+number), chromedp.WaitVisible(chromedp.CSS("#f-kunci")),
+			chromedp.SendKeys(chromedp.CSS("#f-kunci"), k), chromedp.Submit(chromedp.CSS("#f-kunci")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	}
+	open("AAAAA-AAAAA-AAAAA-AAAAA-AAAAA")
+	if body := text(t, ctx, "main"); strings.Contains(body, "Tanggapan Anda") || !strings.Contains(body, "Bila nomor dan kunci cocok") {
+		t.Errorf("a wrong key:\n%s", body)
+	}
+	newDevice()
+	open(strings.ToLower(key))
+	do(t, ctx, "reply as the reporter", chromedp.WaitVisible(chromedp.CSS("#f-note")),
+		chromedp.SendKeys(chromedp.CSS("#f-note"), "Kejadiannya Senin pagi sekitar pukul 09.00."),
+		chromedp.Submit(chromedp.CSS("#f-note")), chromedp.WaitVisible(chromedp.CSS(".alert-ok")))
+	screenshot(t, ctx, "27-report-key-reply")
+	if body := text(t, ctx, ".timeline"); !strings.Contains(body, "Senin pagi") {
+		t.Errorf("the reply is not in the history:\n%s", body)
+	}
+}
+
+// fetch reads a URL's body outside the browser.
+func fetch(t *testing.T, u string) string {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/metrics"
 	"github.com/pendopo/pendopo/internal/open311"
+	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
 )
 
@@ -30,7 +31,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	metricsAddr := f.string("metrics-addr", "PENDOPO_METRICS_ADDR", "", "address of a listener of its own that serves Prometheus metrics at GET /metrics to anyone who reaches it, such as 10.0.0.5:9100 on a private network; empty serves /metrics on --addr instead, to clients on this machine only, and never to requests that came through a reverse proxy (X-Forwarded-For, X-Real-IP or Forwarded)")
 	dbf := f.dbFlags()
 	withDemo := f.bool("demo", "PENDOPO_DEMO", false, "load the illustrative demo content (Jawa Tengah, Kota Semarang, Kabupaten Semarang, Kota Surakarta) if it is not there, create demo accounts for every role (printed at start; never use in a real deployment), and show a demo banner")
-	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure; set this when the portal is served over HTTPS")
+	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure and send HSTS; set this when the portal is served over HTTPS")
 	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
 	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
@@ -48,6 +49,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	mapTiles := f.string("map-tiles", "PENDOPO_MAP_TILES", "", "tile server URL template drawn under report maps, such as https://tiles.example.go.id/{z}/{x}/{y}.png; empty draws pins only and no request leaves the server")
 	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	quickCheck := f.bool("quick-check", "PENDOPO_QUICK_CHECK", true, "check a SQLite database file with quick_check before starting and refuse a damaged one (about 6 s per GB); false skips it")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -68,7 +70,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	start := time.Now() // wallclock: measures how long starting took
 	// Listening first gives the real address (for --addr :0) to links, and
 	// lets probes learn that the instance is starting while it migrates
 	// the database and builds its search index.
@@ -90,12 +92,19 @@ func (e env) serve(ctx context.Context, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	defer srv.Close() // when starting failed; after Shutdown it does nothing
-	db, err := dbf.open(ctx)
+	// quick_check before anything is written: a damaged SQLite file used
+	// to start and report ready.
+	db, err := dbf.openWith(ctx, store.Options{QuickCheck: *quickCheck})
+	var damaged *store.DamagedError
+	if errors.As(err, &damaged) {
+		return fmt.Errorf("%w.\nPendopo does not start on a damaged database. Stop every instance, keep the file for inspection (pendopo doctor tells more), "+
+			"and restore the last backup into a new place (pendopo restore)", err)
+	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := dbf.secretKey()
+	key, err := dbf.secretKey(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -129,7 +138,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	}
 	a, err := app.New(ctx, cfg)
 	if err != nil {
-		return err
+		return dbf.keyProblem(err, db.Describe())
 	}
 	if *withDemo {
 		loaded, err := demo.Load(ctx, a)
@@ -152,11 +161,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 		} else if seeded {
 			log.Info("demo reports seeded")
 		}
-		started := time.Now()
+		started := time.Now() // wallclock: measures how long seeding took
 		if seeded, err := demo.SeedYear(ctx, a); err != nil {
 			return fmt.Errorf("seed a year of demo activity: %w", err)
 		} else if seeded {
-			log.Info("a year of demo activity seeded", "took", time.Since(started).Round(time.Millisecond))
+			log.Info("a year of demo activity seeded", "took", time.Since(started).Round(time.Millisecond)) // wallclock: measures a duration
 		}
 		if seeded, err := demo.SeedBranding(ctx, a); err != nil {
 			return fmt.Errorf("seed demo branding: %w", err)
@@ -176,6 +185,15 @@ func (e env) serve(ctx context.Context, args []string) error {
 	defer stopFollow()
 	go a.Follow(followCtx, *follow)
 	go a.RunDeadlineAlerts(followCtx, 15*time.Minute)
+	go a.RunHeartbeat(followCtx, 30*time.Second)
+	go func() {
+		// Photos stored before they were cleaned on upload: once per database.
+		if n, done, err := a.CleanStoredPhotosOnce(followCtx); err != nil {
+			log.Error("cleaning stored photos", "err", err)
+		} else if done {
+			log.Info("stored photos cleaned of their metadata", "checked", n.Checked, "cleaned", n.Cleaned, "withdrawn", n.Withdrawn, "deleted", n.Deleted)
+		}
+	}()
 	outboxDone := make(chan struct{})
 	go func() { a.RunOutbox(followCtx, 30*time.Second); close(outboxDone) }()
 	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded
@@ -184,7 +202,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *metricsAddr != "" {
 		metricsURL = "http://" + *metricsAddr + "/metrics"
 	}
-	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond))
+	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	fmt.Fprintf(e.stdout, "Metrik / metrics: %s\n", metricsURL)
 	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
 	select {

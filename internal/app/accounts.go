@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -130,7 +129,7 @@ func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose, ip s
 // send delivers a message in both languages by email or, for a phone
 // number, through the SMS/WhatsApp sender.
 func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) error {
-	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN}
+	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN, Date: a.now()}
 	s := a.mail
 	if strings.HasPrefix(to, "+") {
 		s = a.sms
@@ -481,7 +480,9 @@ func (a *App) UpdateName(ctx context.Context, who Actor, name string) error {
 	if err != nil {
 		return err
 	}
-	e := pendopo.AuditEntry{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), Diff: pendopo.Diff(map[string]string{"name": u.Name}, map[string]string{"name": name})}
+	// The trail says that the name changed, not what it was or became:
+	// it outlives the account (see Actor.auditName).
+	e := pendopo.AuditEntry{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), Diff: pendopo.Diff(map[string]string{}, map[string]string{"name": "diubah"})}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.UpdateUserName(ctx, u.ID, name, a.now()) })
 }
 
@@ -498,9 +499,9 @@ func (a *App) SetNIK(ctx context.Context, who Actor, nik string) (pendopo.Text, 
 		return pendopo.Text{}, err
 	}
 	enc := a.sealer.seal(nik, nikContext(who.UserID))
-	// The audit trail never holds the NIK itself, only its masked form.
-	e := pendopo.AuditEntry{Action: "user.set_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10),
-		Diff: pendopo.Diff(nil, map[string]string{"nik": pendopo.MaskNIK(nik)})}
+	// The audit trail never holds the NIK, not even masked: it outlives
+	// the account (see Actor.auditName).
+	e := pendopo.AuditEntry{Action: "user.set_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	err = a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, enc, a.now()) })
 	return info.Warning, err
 }
@@ -547,15 +548,16 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 	if err != nil {
 		return PersonalData{}, err
 	}
-	role, ok, region := "", false, ""
+	ok, scope := false, pendopo.Scope{}
 	for _, r := range u.Roles {
-		if role, ok = who.Can(pendopo.ActManageUsers, pendopo.Scope{Region: r.Region, Agency: r.Agency}); ok {
-			region = r.Region
+		scope = pendopo.Scope{Region: r.Region, Agency: r.Agency}
+		if _, ok = who.Can(pendopo.ActManageUsers, scope); ok {
 			break
 		}
 	}
 	if !ok && len(u.Roles) == 0 && who.National() {
-		role, ok = who.Can(pendopo.ActManageUsers, pendopo.Scope{})
+		scope = pendopo.Scope{}
+		_, ok = who.Can(pendopo.ActManageUsers, scope)
 	}
 	if !ok {
 		return PersonalData{}, errForbidden
@@ -564,65 +566,9 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 	if err != nil {
 		return PersonalData{}, err
 	}
-	e := pendopo.AuditEntry{Action: "user.read_personal", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: region}
-	if err := a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return nil }); err != nil {
+	e := pendopo.AuditEntry{Action: "user.read_personal", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: scope.Region}
+	if err := a.auditRead(ctx, who, pendopo.ActManageUsers, scope, e, nil); err != nil {
 		return PersonalData{}, err
 	}
 	return PersonalData{User: u, NIK: nik}, nil
-}
-
-// MyData is everything Pendopo holds about a person, for the download
-// that UU 27/2022 gives them a right to.
-type MyData struct {
-	Account  pendopo.User         `json:"account"`
-	NIK      string               `json:"nik,omitempty"`
-	Sessions []pendopo.Session    `json:"sessions"`
-	Activity []pendopo.AuditEntry `json:"activity"`
-	Exported time.Time            `json:"exported_at"`
-
-	Notifications []pendopo.Notification `json:"notifications"`
-}
-
-// ExportMyData gathers the signed-in user's data as JSON.
-func (a *App) ExportMyData(ctx context.Context, who Actor) ([]byte, error) {
-	u, err := a.store.User(ctx, who.UserID)
-	if err != nil {
-		return nil, err
-	}
-	d := MyData{Account: u, Exported: a.now()}
-	if d.NIK, err = a.nik(ctx, u.ID); err != nil {
-		return nil, err
-	}
-	if d.Sessions, err = a.store.Sessions(ctx, u.ID); err != nil {
-		return nil, err
-	}
-	for i := range d.Sessions {
-		d.Sessions[i].Hash = ""
-	}
-	if d.Notifications, err = a.allNotifications(ctx, u.ID); err != nil {
-		return nil, err
-	}
-	for page := 1; ; page++ {
-		l, total, err := a.store.AuditLog(ctx, pendopo.AuditFilter{ActorUser: u.ID, Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
-		if err != nil {
-			return nil, err
-		}
-		d.Activity = append(d.Activity, l...)
-		if page*pendopo.MaxPerPage >= total {
-			break
-		}
-	}
-	return json.MarshalIndent(d, "", "  ")
-}
-
-// DeleteAccount erases the signed-in user's personal data after they
-// confirm with their password. Public records they made keep no identity.
-func (a *App) DeleteAccount(ctx context.Context, who Actor, password string) error {
-	u, err := a.recheck(ctx, who, password, "password")
-	if err != nil {
-		return err
-	}
-	anon := Actor{Name: "warga #" + strconv.FormatInt(u.ID, 10), UserID: u.ID, IP: who.IP}
-	e := pendopo.AuditEntry{Action: "user.erase", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
-	return a.audited(ctx, anon, "citizen", &e, func(tx pendopo.Store) error { return tx.EraseUser(ctx, u.ID, a.now()) })
 }

@@ -62,6 +62,28 @@ func (a Actor) Can(act pendopo.Action, s pendopo.Scope) (role string, ok bool) {
 	return "", false
 }
 
+// auditName is how the audit trail names a: officers by name, since they
+// answer for what they do in office, but a citizen only as "warga #id".
+// The trail is kept after a citizen's account is deleted and no entry
+// can be edited, so it must not hold their name in the first place.
+func (a Actor) auditName() string {
+	if !a.system && a.TokenID == 0 && a.UserID != 0 && len(a.Roles) == 0 {
+		return "warga #" + strconv.FormatInt(a.UserID, 10)
+	}
+	return a.Name
+}
+
+// roleFor returns the role under which a may do act on s: the first of
+// a's roles that allows it. The system and tokens hold none.
+func (a Actor) roleFor(act pendopo.Action, s pendopo.Scope) (pendopo.Role, bool) {
+	for _, r := range a.Roles {
+		if r.Allows(act, s) {
+			return r, true
+		}
+	}
+	return pendopo.Role{}, false
+}
+
 // Officer reports whether a holds any role, or is a token or the system:
 // someone who may open the console at all.
 func (a Actor) Officer() bool { return a.system || a.TokenID != 0 || len(a.Roles) > 0 }
@@ -126,14 +148,14 @@ func (a *App) audited(ctx context.Context, who Actor, role string, e *pendopo.Au
 
 // audit appends e to the audit trail in tx, the transaction of the write
 // it records (a group commit's too), as done by who under role. People
-// acting for themselves are named by their account's number only: the
-// trail can never be erased, while an account's name and contact are
-// erased with it (UU 27/2022).
+// acting for themselves, officers too, are named by their account's
+// number only (see auditName).
 func (a *App) audit(ctx context.Context, tx pendopo.Store, who Actor, role string, e pendopo.AuditEntry) error {
+	name := who.auditName()
 	if role == roleCitizen && who.UserID != 0 {
-		who.Name = "akun #" + strconv.FormatInt(who.UserID, 10)
+		name = "warga #" + strconv.FormatInt(who.UserID, 10)
 	}
-	e.At, e.Actor, e.ActorUser, e.ActorToken, e.Role, e.IP = a.now(), who.Name, who.UserID, who.TokenID, role, who.IP
+	e.At, e.Actor, e.ActorUser, e.ActorToken, e.Role, e.IP = a.now(), name, who.UserID, who.TokenID, role, who.IP
 	_, err := tx.AppendAudit(ctx, e)
 	return err
 }

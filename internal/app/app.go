@@ -42,6 +42,7 @@ type App struct {
 	mail, sms Sender
 	passwords PasswordParams
 	sealer    *sealer
+	health    health // readiness: the key's check value and the write probe
 	sso       *sso
 	// dummyHash is checked against when an account does not exist, so that
 	// a failed sign-in takes as long either way.
@@ -62,11 +63,15 @@ type App struct {
 	stats atomic.Pointer[pendopo.Stats]
 
 	outbox outboxState // wakes the outbox worker
-	// reportLimit counts reports per reporter (account or contact).
+	// reportLimit counts reports per reporter (account or contact);
+	// keyRequests requests for a new reporter's key per report.
 	reportLimit middleware.Limiter
-	egov        egovCache
-	dashboards  dashboardCache
-	auditLog    auditLog
+	keyRequests middleware.Limiter
+	// sending counts messages being sent in the background.
+	sending    sync.WaitGroup
+	egov       egovCache
+	dashboards dashboardCache
+	auditLog   auditLog
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string
@@ -105,7 +110,7 @@ type Config struct {
 // missing) and builds the search index from the catalog.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = time.Now // wallclock: the app's clock itself
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -136,13 +141,20 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before anything is written: a key that is not the database's would
+	// seal new data under it and fail to open the old.
+	if err := CheckSecretKey(ctx, cfg.Store, cfg.SecretKey); err != nil {
+		return nil, err
+	}
 	dummy, err := hashPassword(randomSecret(16), cfg.Passwords)
 	if err != nil {
 		return nil, err
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
 		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
-		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber}
+		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
+		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
+		keyRequests: middleware.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}
@@ -180,12 +192,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.loadRegions(ctx, true); err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	start := time.Now() // wallclock: measures how long indexing took
 	if err := a.Sync(ctx); err != nil {
 		return nil, err
 	}
 	a.index.Trim()
-	a.log.Info("search index ready", "services", a.index.Len(), "took", time.Since(start).Round(time.Millisecond))
+	a.log.Info("search index ready", "services", a.index.Len(), "took", time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	return a, nil
 }
 

@@ -89,7 +89,7 @@ func (a *App) Calendar(ctx context.Context, region string) (*pendopo.Calendar, e
 }
 
 func (a *App) calendar(ctx context.Context, s pendopo.Store, region string) (*pendopo.Calendar, error) {
-	now := time.Now()
+	now := time.Now() // wallclock: the age of a cache entry, a duration
 	a.calMu.Lock()
 	c, ok := a.calendars[region]
 	a.calMu.Unlock()
@@ -408,7 +408,7 @@ func (a *App) Application(ctx context.Context, who Actor, number string) (*Appli
 	v.Clock = a.clock(cal, app, c.Apply.LeaveWorks)
 	if !applicant {
 		e := pendopo.AuditEntry{Action: "application.read", Entity: "application", EntityID: app.Number, Region: app.Region}
-		if err := a.audited(ctx, who, "", &e, func(pendopo.Store) error { return nil }); err != nil {
+		if err := a.auditRead(ctx, who, pendopo.ActViewApplications, pendopo.Scope{Region: app.Region, Agency: app.Agency}, e, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -584,9 +584,12 @@ func (a *App) OpenUpload(ctx context.Context, who Actor, number, addr string) (i
 	if i < 0 || a.blobs == nil {
 		return nil, pendopo.Upload{}, fmt.Errorf("upload %s of %s: %w", addr, number, pendopo.ErrNotFound)
 	}
-	e := pendopo.AuditEntry{Action: "upload.download", Entity: "application", EntityID: app.Number, Region: app.Region,
-		Diff: pendopo.Diff(nil, map[string]string{"file": ups[i].Name, "sha256": addr})}
-	if err := a.audited(ctx, who, "", &e, func(pendopo.Store) error { return nil }); err != nil {
+	// The entry names the file by its field and content, not by the name
+	// the applicant gave it, which may hold their name: the trail
+	// outlives the application's personal data.
+	e := pendopo.AuditEntry{Action: "upload.download", Entity: "application", EntityID: app.Number, Region: app.Region}
+	if err := a.auditRead(ctx, who, pendopo.ActViewApplications, pendopo.Scope{Region: app.Region, Agency: app.Agency}, e,
+		map[string]string{"field": ups[i].Field, "sha256": addr}); err != nil {
 		return nil, pendopo.Upload{}, err
 	}
 	rc, err := a.blobs.Open(ctx, addr)

@@ -36,9 +36,11 @@ import (
 const CheckpointEvery = time.Minute
 
 // auditKeySeal is the context the checkpoint key is sealed under, with the
-// key's name after it. Rotating the secret key must re-seal it like every
-// other sealed value.
+// key's id after it ("audit-key:1"). Rotating the secret key re-seals it
+// like every other sealed value (sealedKinds).
 const auditKeySeal = "audit-key:"
+
+func auditKeyContext(id int64) string { return auditKeySeal + strconv.FormatInt(id, 10) }
 
 // auditLog caches the checkpoint key and the latest checkpoint.
 type auditLog struct {
@@ -87,7 +89,7 @@ func (a *App) auditSigner(ctx context.Context) (note.Signer, pendopo.AuditKey, e
 	if err != nil {
 		return nil, k, err
 	}
-	skey, err := a.sealer.open(k.Sealed, auditKeySeal+k.Name)
+	skey, err := a.sealer.open(k.Sealed, auditKeyContext(k.ID))
 	if err != nil {
 		return nil, k, fmt.Errorf("audit key %s: %w", k.Name, err)
 	}
@@ -108,7 +110,7 @@ func (a *App) newAuditKey(ctx context.Context) (pendopo.AuditKey, error) {
 	if err != nil {
 		return pendopo.AuditKey{}, err
 	}
-	k := pendopo.AuditKey{ID: 1, Name: name, Verifier: vkey, Sealed: a.sealer.seal(skey, auditKeySeal+name), CreatedAt: a.now()}
+	k := pendopo.AuditKey{ID: 1, Name: name, Verifier: vkey, Sealed: a.sealer.seal(skey, auditKeyContext(1)), CreatedAt: a.now()}
 	if k, err = a.store.SaveAuditKey(ctx, k); errors.Is(err, pendopo.ErrConflict) {
 		return a.store.AuditKey(ctx) // another instance made it meanwhile
 	} else if err != nil {

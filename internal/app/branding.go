@@ -242,7 +242,8 @@ func programAudit(p *pendopo.Program) any {
 		"budget": p.Budget, "start": p.Start, "end": p.End, "status": p.Status}
 }
 
-// Program photos: one per update, at most 5 MB, JPEG or PNG by content.
+// Program photos: one per update, at most 5 MB, JPEG or PNG by content,
+// stored without their metadata.
 const MaxProgramPhotoBytes = 5 << 20
 
 // AddProgramUpdate records progress on a program of region, with an
@@ -270,10 +271,7 @@ func (a *App) AddProgramUpdate(ctx context.Context, who Actor, region string, u 
 	}
 	u.Text, u.PhotoAlt = check.Text, check.PhotoAlt
 	if photo != nil {
-		if a.blobs == nil {
-			return u, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
-		}
-		b, err := a.blobs.Put(ctx, photo, MaxProgramPhotoBytes, []string{pendopo.MediaJPEG, pendopo.MediaPNG})
+		b, err := a.putPhoto(ctx, photo, MaxProgramPhotoBytes) // cleaned of its metadata
 		if err != nil {
 			return u, fieldError("photo", err)
 		}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/photo"
+	"github.com/pendopo/pendopo/internal/photo/phototest"
 )
 
 func regionAdmin(t *testing.T, x accounts, region string) app.Actor {
@@ -90,7 +93,7 @@ func TestBrandingWrites(t *testing.T) {
 
 	// Updates: a value that is the newest becomes the current value; an
 	// older one does not. Photos are JPEG or PNG by content, with alt text.
-	jpeg := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}
+	jpeg := phototest.JPEGWithEXIF(40, 20, 1)
 	v1, v0 := 2500.0, 1500.0
 	if _, err := x.AddProgramUpdate(ctx, officer, "33.74", pendopo.ProgramUpdate{ProgramID: p.ID, Day: d + 30, Text: "x"}, nil); kind(err) != pendopo.KindForbidden {
 		t.Errorf("an officer added an update: %v", err)
@@ -129,7 +132,12 @@ func TestBrandingWrites(t *testing.T) {
 	if err != nil || got.PhotoAlt != "Panggung di Taman Srigunting." {
 		t.Fatalf("photo: %+v %v", got, err)
 	}
+	served, _ := io.ReadAll(rc)
 	rc.Close()
+	// The photo is kept without its EXIF (the camera's position, its owner).
+	if bytes.Contains(served, []byte("Exif")) || bytes.Contains(served, []byte(phototest.PhotoOwner)) || photo.HasMetadata(served) {
+		t.Error("a program photo is served with its metadata")
+	}
 	if _, _, err := x.BrandingPhoto(ctx, "33.72", u.Photo); kind(err) != pendopo.KindNotFound {
 		t.Errorf("33.74's photo through 33.72: %v", err)
 	}

@@ -22,7 +22,45 @@ type Dashboard struct {
 	ServiceDemand map[int64]int64
 	// Categories is the reports received per report category.
 	Categories map[string]int64
-	at         time.Time
+	// Held counts the walk-in survey responses of the period held for
+	// review, which the figures leave out.
+	Held HeldCounts
+	at   time.Time
+}
+
+// HeldCounts is how many walk-in survey responses are held for review,
+// in a region, per agency and per service ("" and 0 for none).
+type HeldCounts struct {
+	Region  int
+	Agency  map[string]int
+	Service map[int64]int
+}
+
+// HeldSurveys counts a region's walk-in survey responses given in a
+// period that are held for review: the published figures leave them out
+// and say how many there are.
+func (a *App) HeldSurveys(ctx context.Context, region string, p Period) (HeldCounts, error) {
+	zone := pendopo.RegionZone(region)
+	since, err := time.ParseInLocation("2006-01", string(p.From), zone)
+	if err != nil {
+		return HeldCounts{}, invalidParam("dari", "Bulan tidak dikenal.", "Unknown month.")
+	}
+	until, err := time.ParseInLocation("2006-01", string(p.To.Add(1)), zone)
+	if err != nil {
+		return HeldCounts{}, invalidParam("sampai", "Bulan tidak dikenal.", "Unknown month.")
+	}
+	groups, err := a.store.SurveyTallies(ctx, pendopo.SurveyFilter{Region: region, Status: pendopo.SurveyHeld, Since: since, Until: until},
+		pendopo.SurveyByAgency|pendopo.SurveyByService)
+	if err != nil {
+		return HeldCounts{}, err
+	}
+	h := HeldCounts{Agency: map[string]int{}, Service: map[int64]int{}}
+	for _, g := range groups {
+		h.Region += g.Tally.Respondents
+		h.Agency[g.Agency] += g.Tally.Respondents
+		h.Service[g.ServiceID] += g.Tally.Respondents
+	}
+	return h, nil
 }
 
 // dashboardFor is how long a dashboard is kept: the figures change with
@@ -80,6 +118,9 @@ func (a *App) RegionDashboard(ctx context.Context, region string, p Period) (*Da
 	}
 	for _, r := range demand {
 		d.ServiceDemand[r.ServiceID] += r.N
+	}
+	if d.Held, err = a.HeldSurveys(ctx, region, p); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= maxDashboards {

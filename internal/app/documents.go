@@ -179,7 +179,8 @@ func (a *App) DocumentPDF(ctx context.Context, who Actor, number string) (io.Rea
 	if err != nil {
 		return nil, pendopo.IssuedDocument{}, err
 	}
-	if _, _, err := a.access(who, app, c); err != nil {
+	applicant, _, err := a.access(who, app, c)
+	if err != nil {
 		return nil, pendopo.IssuedDocument{}, err
 	}
 	if app.Document == "" || a.blobs == nil {
@@ -188,6 +189,15 @@ func (a *App) DocumentPDF(ctx context.Context, who Actor, number string) (io.Rea
 	d, err := a.store.Document(ctx, app.Document)
 	if err != nil {
 		return nil, d, err
+	}
+	if !applicant {
+		// The document holds the applicant's name and answers: staff
+		// downloading it is a reading of personal data.
+		e := pendopo.AuditEntry{Action: "document.download", Entity: "application", EntityID: app.Number, Region: app.Region}
+		if err := a.auditRead(ctx, who, pendopo.ActViewApplications, pendopo.Scope{Region: app.Region, Agency: app.Agency}, e,
+			map[string]string{"document": d.Code}); err != nil {
+			return nil, d, err
+		}
 	}
 	rc, err := a.blobs.Open(ctx, d.Blob)
 	return rc, d, err

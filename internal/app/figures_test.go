@@ -186,6 +186,12 @@ func TestDemoYear(t *testing.T) {
 		if total.AppDaysP90 < 1 || total.RepReopened == 0 || total.IKM.Category == "" {
 			t.Errorf("%s over the year: %+v", region, total)
 		}
+		// The demo's walk-in responses carry the day's presence code and
+		// stay within the limits, so they all count beside the invited ones.
+		held, err := x.HeldSurveys(ctx, region, p)
+		if total.IKMWalkIn < 50 || total.IKMInvited < 50 || total.IKMWalkIn+total.IKMInvited != int64(total.IKM.Respondents) || held.Region != 0 || err != nil {
+			t.Errorf("%s respondents: %d invited, %d walk-in, %d held (%v)", region, total.IKMInvited, total.IKMWalkIn, held.Region, err)
+		}
 		scores[region] = total.IKM.Score
 	}
 	if scores["33.74"] <= scores["33.72"] {

@@ -231,7 +231,7 @@ func (a *App) stepStaff(ctx context.Context, s pendopo.Store, app pendopo.Applic
 		return a.findStaff(ctx, s, app, step)
 	}
 	k := app.Region + "/" + app.Agency + "/" + string(step.Role)
-	now := time.Now()
+	now := time.Now() // wallclock: the age of a cache entry, a duration
 	a.calMu.Lock()
 	c, ok := a.staff[k]
 	a.calMu.Unlock()

@@ -23,6 +23,9 @@ type Message struct {
 	// ID, when set, identifies the message stably across resends: SMTP
 	// sends it as the Message-ID (ID@ the sender's domain).
 	ID string
+	// Date is when the app sent it, by the app's clock; email carries it
+	// in the Date header, which is left to the mail server when zero.
+	Date time.Time
 }
 
 // Sender delivers messages: by email, SMS or WhatsApp. Gateways for SMS and
@@ -51,7 +54,8 @@ func (s DirSender) Send(ctx context.Context, m Message) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("%d-%s.txt", time.Now().UnixNano(), strings.Map(func(r rune) rune {
+	stamp := time.Now().UnixNano() // wallclock: a unique, sortable file name, not a rule
+	name := fmt.Sprintf("%d-%s.txt", stamp, strings.Map(func(r rune) rune {
 		if r == '/' || r == '\\' || r < ' ' {
 			return '_'
 		}
@@ -106,8 +110,12 @@ func (s SMTPSender) Send(ctx context.Context, m Message) error {
 		auth = smtp.PlainAuth("", s.Username, s.Password, host)
 	}
 	subject := mime.QEncoding.Encode("utf-8", strings.NewReplacer("\r", " ", "\n", " ").Replace(m.Subject))
+	date := ""
+	if !m.Date.IsZero() {
+		date = "\r\nDate: " + m.Date.Format(time.RFC1123Z)
+	}
 	msg := "From: " + s.From + "\r\nTo: " + m.To + "\r\nSubject: " + subject +
-		"\r\nDate: " + time.Now().Format(time.RFC1123Z) + messageIDHeader(m.ID, s.From) +
+		date + messageIDHeader(m.ID, s.From) +
 		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
 		strings.ReplaceAll(m.Body, "\n", "\r\n")
 	done := make(chan error, 1)

@@ -106,7 +106,7 @@ func (a *App) Invitation(ctx context.Context, secret string) (pendopo.Invitation
 		return pendopo.Invitation{}, errBadInvitation
 	}
 	inv, err := a.store.InvitationByHash(ctx, sha256Hex(secret))
-	if errors.Is(err, pendopo.ErrNotFound) || err == nil && (!inv.AcceptedAt.IsZero() || !a.now().Before(inv.ExpiresAt)) {
+	if errors.Is(err, pendopo.ErrNotFound) || err == nil && !inv.Pending(a.now()) {
 		return inv, errBadInvitation
 	}
 	return inv, err

@@ -95,7 +95,7 @@ func (a *App) DeliverOutbox(ctx context.Context) (sent int, err error) {
 }
 
 func (a *App) deliverOutbox(ctx context.Context) (sent, claimed int, err error) {
-	start := time.Now()
+	start := time.Now() // wallclock: measures how long a round of sending takes
 	msgs, err := a.store.ClaimMessages(ctx, a.now(), outboxBatch, outboxLease)
 	if err != nil {
 		return 0, 0, err
@@ -106,7 +106,7 @@ func (a *App) deliverOutbox(ctx context.Context) (sent, claimed int, err error) 
 		}
 		// Leave the rest for a later pass rather than send near the end of
 		// their lease, when another instance may take them too.
-		if time.Since(start) > outboxLease-outboxSendTimeout-time.Minute {
+		if time.Since(start) > outboxLease-outboxSendTimeout-time.Minute { // wallclock: measures a duration
 			break
 		}
 		// A send that has begun is let finish, even on shutdown, so that
@@ -145,7 +145,7 @@ func (a *App) deliverOutbox(ctx context.Context) (sent, claimed int, err error) 
 
 // sendOutbox hands a message to the sender of its channel.
 func (a *App) sendOutbox(ctx context.Context, m pendopo.OutboxMessage) error {
-	msg := Message{To: m.To, Subject: m.Subject, Body: m.Body, ID: OutboxMessageID(m.Key)}
+	msg := Message{To: m.To, Subject: m.Subject, Body: m.Body, ID: OutboxMessageID(m.Key), Date: a.now()}
 	switch m.Channel {
 	case pendopo.OutboxEmail:
 		return a.mail.Send(ctx, msg)

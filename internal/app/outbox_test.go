@@ -458,10 +458,11 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("mark read by nobody: %v", err)
 	}
 
-	b, err := x.ExportMyData(ctx, who)
+	exp, err := x.ExportMyData(ctx, who)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, _ := json.Marshal(exp.Index)
 	var d struct{ Notifications []pendopo.Notification }
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
@@ -470,7 +471,7 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("data download: %+v", d.Notifications)
 	}
 
-	if err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
+	if _, err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
 		t.Fatal(err)
 	}
 	if _, total, _, _ := x.store.Notifications(ctx, u.ID, pendopo.Page{}); total != 0 {

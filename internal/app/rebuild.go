@@ -96,7 +96,10 @@ func (a *App) RebuildFigures(ctx context.Context) (FigureCounts, error) {
 		}
 	}
 	for page := 1; ; page++ {
-		list, total, err := a.store.SurveyResponses(ctx, pendopo.SurveyFilter{Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
+		// Held and rejected walk-in responses are left out, as they were
+		// when they came in.
+		list, total, err := a.store.SurveyResponses(ctx, pendopo.SurveyFilter{Status: pendopo.SurveyCounted,
+			Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
 		if err != nil {
 			return n, err
 		}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/pendopo/pendopo"
@@ -55,6 +56,31 @@ func TestRebuildFiguresMatchesIncremental(t *testing.T) {
 	*f.clock = now.AddDate(0, 0, 9)
 	act(info, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Datanya terlampir."})
 	act(file(pendopo.ReportComplaint), app.ReportAct{Action: pendopo.ActReportMerge, Target: info})
+	// A burst of walk-in responses at two points: one held, one accepted.
+	for _, point := range []string{"mpp", "kantor-disdukcapil"} {
+		code, err := f.SurveyCode(ctx, app.System, "33.74", point)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range pendopo.WalkInBurst + 5 {
+			subj, err := f.SurveyForVisit(ctx, "33.74", point, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			subj.Code = code.Code
+			if _, err := f.SubmitSurvey(ctx, subj, map[pendopo.UnsurID]int{pendopo.UnsurConduct: 1 + i%4}, "", "hp-"+point+strconv.Itoa(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	pts, _ := f.ServicePoints(ctx, "33.74")
+	for _, pt := range pts {
+		if pt.Slug == "mpp" {
+			if _, err := f.DecideHeldSurveys(ctx, f.coordinator, "33.74", pt.ID, pendopo.DayOf(*f.clock, pendopo.RegionZone("33.74")), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 
 	read := func() [][]pendopo.StatRow {
 		var out [][]pendopo.StatRow

@@ -75,28 +75,31 @@ func moderation(in pendopo.ReportInput) string {
 }
 
 // SubmitReport files a report with region. who may be signed in or not;
-// without an account a contact is needed for updates. key makes a
-// resubmission (a double click, a retry) return the first report.
-func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pendopo.ReportInput, key string) (pendopo.Report, error) {
+// without an account a contact is needed for updates, and the reporter
+// gets a key of their own (FiledReport.Secret, also sent to the contact):
+// the only proof, besides an account, that someone is the reporter. key
+// makes a resubmission (a double click, a retry) return the first
+// report, with a new reporter's key that replaces the first one.
+func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pendopo.ReportInput, key string) (FiledReport, error) {
 	reg, err := a.Region(ctx, region)
 	if err != nil {
-		return pendopo.Report{}, err
+		return FiledReport{}, err
 	}
 	bounds, err := a.store.RegionBounds(ctx, reg.Code)
 	if err != nil {
-		return pendopo.Report{}, err
+		return FiledReport{}, err
 	}
 	if err := in.Validate(bounds, who.UserID != 0); err != nil {
-		return pendopo.Report{}, err
+		return FiledReport{}, err
 	}
 	if in.ServiceID != 0 {
 		v, err := a.ServiceView(ctx, in.ServiceID)
 		if err != nil || v.Service.RegionCode != reg.Code && v.Service.RegionCode != reg.ParentCode {
-			return pendopo.Report{}, invalidParam("service_id", "Layanan itu bukan layanan daerah ini.", "That service is not one of this region's.")
+			return FiledReport{}, invalidParam("service_id", "Layanan itu bukan layanan daerah ini.", "That service is not one of this region's.")
 		}
 	}
 	if len(key) > 100 {
-		return pendopo.Report{}, invalidParam("key", "Kunci maksimal 100 karakter.", "The key is at most 100 characters.")
+		return FiledReport{}, invalidParam("key", "Kunci maksimal 100 karakter.", "The key is at most 100 characters.")
 	}
 	now := a.now()
 	// Requests from the network (an actor with an address) are limited per
@@ -104,7 +107,11 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 	// contact files at most ReportsPerHour, from however many addresses.
 	rkey := a.reporterKey(who.UserID, in.Contact)
 	if who.IP != "" && (who.UserID != 0 || in.Contact != "") && !a.reportLimit.Allow(rkey, now) {
-		return pendopo.Report{}, errTooManyReports
+		return FiledReport{}, errTooManyReports
+	}
+	var secret string
+	if who.UserID == 0 {
+		secret = newReporterSecret()
 	}
 	rp := reporter{UserID: who.UserID, Name: in.Name, Contact: in.Contact}
 	if who.UserID != 0 && rp.Name == "" {
@@ -116,7 +123,7 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		Number: a.newNumber(reg.Code, now), Region: reg.Code, Kind: in.Kind, Category: in.Category,
 		Title: in.Title, Description: in.Description, ServiceID: in.ServiceID, Component: in.Component,
 		Location: in.Location, Privacy: in.Privacy, ReportState: pendopo.ReportState{Status: pendopo.ReportReceived},
-		ReporterKey: rkey, Received: a.today(reg.Code), Key: key, CreatedAt: now,
+		ReporterKey: rkey, Received: a.today(reg.Code), Key: key, CreatedAt: now, SecretHash: a.secretHash(secret),
 	}
 	if in.Privacy != pendopo.PrivacyAnonymous {
 		r.ReporterID = who.UserID
@@ -125,21 +132,34 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		r.Flagged, r.FlagReason = true, reason
 	}
 	if r.Sealed, err = a.sealReporter(r.Number, rp); err != nil {
-		return r, err
+		return FiledReport{}, err
 	}
 	cal, err := a.calendar(ctx, a.store, reg.Code)
 	if err != nil {
-		return r, err
+		return FiledReport{}, err
 	}
 	r.Due = pendopo.ReportDue(r.Kind, r.ReportState, r.Received, 0, cal)
-	var out pendopo.Report
+	var (
+		out   pendopo.Report
+		again bool
+	)
 	err = a.commit(ctx, func(tx pendopo.Store) error {
 		if err := a.freeReportNumber(ctx, tx, &r, rp); err != nil {
 			return err
 		}
 		var err error
-		if out, err = tx.CreateReport(ctx, r); err != nil || out.Number != r.Number {
-			return err // an earlier request made it already
+		if out, err = tx.CreateReport(ctx, r); err != nil {
+			return err
+		}
+		if again = out.Number != r.Number; again {
+			// An earlier request made it already: the key this answer
+			// shows replaces the one the earlier answer showed.
+			if secret == "" {
+				return nil
+			}
+			out.SecretHash, out.UpdatedAt = r.SecretHash, now
+			out, err = tx.UpdateReport(ctx, out)
+			return err
 		}
 		ev := pendopo.ReportEvent{ReportID: out.ID, At: now, ActorID: who.UserID, Action: "submit", Status: pendopo.ReportReceived, Public: true}
 		if err := tx.AddReportEvent(ctx, ev); err != nil {
@@ -155,8 +175,14 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		}
 		return a.tellReporter(ctx, tx, out, ev)
 	})
-	out.Sealed, out.ReporterKey = nil, ""
-	return out, err
+	if err != nil {
+		return FiledReport{}, err
+	}
+	if secret != "" {
+		a.sendReporterSecret(ctx, in.Contact, out.Number, secret, again)
+	}
+	out.Sealed, out.ReporterKey, out.SecretHash = nil, "", ""
+	return FiledReport{Report: out, Secret: secret}, nil
 }
 
 // reporterActor is who the audit trail names for a reporter's own doing
@@ -223,7 +249,9 @@ type ReportView struct {
 	Photos []pendopo.ReportPhoto
 	// Mine is true for the reporter; ReporterName and ReporterContact are
 	// shown to them, and to officers unless the report is anonymous.
-	Mine            bool
+	// ByKey is true when the reporter was recognised by their key rather
+	// than their account.
+	Mine, ByKey     bool
 	ReporterName    string
 	ReporterContact string
 	// Coordinator and Handler tell what the viewer may do.
@@ -233,11 +261,12 @@ type ReportView struct {
 }
 
 // ReportFor returns a report for who to see. The reporter is recognised
-// by their account or, without one, by contact (as given with a tracking
-// number). Officers of the region see it all but an anonymous reporter's
-// identity; the public sees public and anonymous reports without identity
-// or internal notes, and no confidential report at all.
-func (a *App) ReportFor(ctx context.Context, who Actor, number, contact string) (*ReportView, error) {
+// by their account or, without one, by their key (secret); never by the
+// report's number or a contact, which others may know. Officers of the
+// region see it all but an anonymous reporter's identity; the public sees
+// public and anonymous reports without identity or internal notes, and no
+// confidential report at all.
+func (a *App) ReportFor(ctx context.Context, who Actor, number, secret string) (*ReportView, error) {
 	n, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", number, errNoReport)
@@ -250,8 +279,10 @@ func (a *App) ReportFor(ctx context.Context, who Actor, number, contact string) 
 		return nil, err
 	}
 	v := &ReportView{}
-	v.Mine = who.UserID != 0 && r.ReporterKey == a.reporterKey(who.UserID, "") ||
-		contact != "" && r.ReporterKey == a.reporterKey(0, contact)
+	v.Mine = who.UserID != 0 && r.ReporterKey == a.reporterKey(who.UserID, "")
+	if !v.Mine && a.provesReporter(r, secret) {
+		v.Mine, v.ByKey = true, true
+	}
 	_, v.Coordinator = who.Can(pendopo.ActCoordinateReports, pendopo.Scope{Region: r.Region})
 	_, v.Handler = who.Can(pendopo.ActHandleReports, pendopo.Scope{Region: r.Region, Agency: r.Agency})
 	officer := v.Coordinator || v.Handler && r.Agency != ""
@@ -272,13 +303,17 @@ func (a *App) ReportFor(ctx context.Context, who Actor, number, contact string) 
 		}
 	}
 	if officer && !v.Mine && r.Privacy != pendopo.PrivacyAnonymous {
+		act, scope := pendopo.ActCoordinateReports, pendopo.Scope{Region: r.Region}
+		if !v.Coordinator {
+			act, scope = pendopo.ActHandleReports, pendopo.Scope{Region: r.Region, Agency: r.Agency}
+		}
 		e := pendopo.AuditEntry{Action: "report.read_personal", Entity: "report", EntityID: r.Number, Region: r.Region}
-		if err := a.audited(ctx, who, "", &e, func(pendopo.Store) error { return nil }); err != nil {
+		if err := a.auditRead(ctx, who, act, scope, e, nil); err != nil {
 			return nil, err
 		}
 	}
 	// Nobody but the reporter learns who they are from the record itself.
-	r.Sealed, r.ReporterKey = nil, ""
+	r.Sealed, r.ReporterKey, r.SecretHash = nil, "", ""
 	if !v.Mine && (r.Privacy == pendopo.PrivacyAnonymous || !officer) {
 		r.ReporterID = 0
 	}
@@ -324,8 +359,8 @@ type ReportAct struct {
 	Rating                 int
 	// Rev is the revision the actor saw; 0 skips the check.
 	Rev int
-	// Contact identifies a reporter without an account.
-	Contact string
+	// Secret is the key of a reporter without an account.
+	Secret string
 }
 
 // reportActionRole says who may do each action: the coordinator, the
@@ -340,7 +375,7 @@ var reportActionRole = map[pendopo.ReportAction]string{
 
 // ActOnReport does act to the report number on behalf of who.
 func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act ReportAct) (pendopo.Report, error) {
-	v, err := a.ReportFor(ctx, who, number, act.Contact)
+	v, err := a.ReportFor(ctx, who, number, act.Secret)
 	if err != nil {
 		return pendopo.Report{}, err
 	}
@@ -535,12 +570,21 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 		if err := a.audit(ctx, tx, actor, role, e); err != nil {
 			return err
 		}
+		if v.ByKey && reportActionRole[act.Action] == "reporter" {
+			detail := ev.Note
+			if len([]rune(detail)) > 200 {
+				detail = string([]rune(detail)[:200]) + "…"
+			}
+			if err := a.tellReporterOwnAct(ctx, tx, out, act.Action, detail, "report-own:"+out.Number+":"+strconv.Itoa(out.Rev)); err != nil {
+				return err
+			}
+		}
 		return a.tellReporter(ctx, tx, out, ev)
 	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return r, errActedMeanwhile
 	}
-	out.Sealed, out.ReporterKey = nil, ""
+	out.Sealed, out.ReporterKey, out.SecretHash = nil, "", ""
 	return out, err
 }
 
@@ -557,7 +601,7 @@ func (a *App) forwardedCopy(ctx context.Context, r pendopo.Report, to pendopo.Re
 		Number: a.newNumber(to.Code, now), Region: to.Code, Kind: r.Kind, Category: r.Category,
 		Title: r.Title, Description: r.Description, Location: r.Location, Privacy: r.Privacy,
 		ReportState: pendopo.ReportState{Status: pendopo.ReportReceived}, ReporterID: r.ReporterID, ReporterKey: r.ReporterKey,
-		Received: a.today(to.Code), CreatedAt: now,
+		Received: a.today(to.Code), CreatedAt: now, SecretHash: r.SecretHash, // the reporter's key opens it too
 	}
 	if r.ServiceID != 0 {
 		if v, err := a.ServiceView(ctx, r.ServiceID); err == nil && (v.Service.RegionCode == to.Code || v.Service.RegionCode == to.ParentCode) {
@@ -788,7 +832,7 @@ type PublicReport struct {
 
 // publicOnly strips a report of everything identifying its reporter.
 func publicOnly(r pendopo.Report) pendopo.Report {
-	r.Sealed, r.ReporterKey, r.ReporterID, r.Key = nil, "", 0, ""
+	r.Sealed, r.ReporterKey, r.ReporterID, r.Key, r.SecretHash = nil, "", 0, "", ""
 	return r
 }
 
@@ -815,15 +859,15 @@ func (a *App) PublicReports(ctx context.Context, f pendopo.ReportFilter) ([]Publ
 	return out, total, nil
 }
 
-// MyReports lists the reports of the signed-in person (or of a contact
-// they prove by a report number), anonymous ones included.
+// MyReports lists the reports of the signed-in person, anonymous ones
+// included.
 func (a *App) MyReports(ctx context.Context, who Actor, page pendopo.Page) ([]pendopo.Report, int, error) {
 	if who.UserID == 0 {
 		return nil, 0, errSignIn
 	}
 	list, total, err := a.store.Reports(ctx, pendopo.ReportFilter{ReporterKey: a.reporterKey(who.UserID, ""), Page: page})
 	for i := range list {
-		list[i].Sealed, list[i].ReporterKey = nil, ""
+		list[i].Sealed, list[i].ReporterKey, list[i].SecretHash = nil, "", ""
 	}
 	return list, total, err
 }
@@ -850,7 +894,7 @@ func (a *App) ReportQueue(ctx context.Context, who Actor, region, agency string,
 	}
 	list, total, err := a.store.Reports(ctx, f)
 	for i := range list {
-		list[i].Sealed, list[i].ReporterKey = nil, ""
+		list[i].Sealed, list[i].ReporterKey, list[i].SecretHash = nil, "", ""
 		if list[i].Privacy == pendopo.PrivacyAnonymous {
 			list[i].ReporterID = 0
 		}
@@ -858,10 +902,11 @@ func (a *App) ReportQueue(ctx context.Context, who Actor, region, agency string,
 	return list, total, err
 }
 
-// AddReportPhoto attaches a photo to a report its reporter may still add
-// to (while it is open); the type is judged by content: JPEG or PNG.
-func (a *App) AddReportPhoto(ctx context.Context, who Actor, number, contact string, r io.Reader) (pendopo.ReportPhoto, error) {
-	v, err := a.ReportFor(ctx, who, number, contact)
+// AddReportPhoto attaches a photo to a report its reporter (by account or
+// key) may still add to (while it is open); the type is judged by
+// content: JPEG or PNG, stored cleaned of its metadata.
+func (a *App) AddReportPhoto(ctx context.Context, who Actor, number, secret string, r io.Reader) (pendopo.ReportPhoto, error) {
+	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return pendopo.ReportPhoto{}, err
 	}
@@ -874,10 +919,9 @@ func (a *App) AddReportPhoto(ctx context.Context, who Actor, number, contact str
 	if len(v.Photos) >= MaxReportPhotos {
 		return pendopo.ReportPhoto{}, invalidParam("photo", "Maksimal 5 foto per laporan.", "At most 5 photos per report.")
 	}
-	if a.blobs == nil {
-		return pendopo.ReportPhoto{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
-	}
-	b, err := a.blobs.Put(ctx, r, MaxReportPhotoBytes, []string{pendopo.MediaJPEG, pendopo.MediaPNG})
+	// Only the cleaned photo is stored: its EXIF (where it was taken, by
+	// whose camera) would unmask an anonymous reporter.
+	b, err := a.putPhoto(ctx, r, MaxReportPhotoBytes)
 	if err != nil {
 		return pendopo.ReportPhoto{}, fieldError("photo", err)
 	}
@@ -887,8 +931,18 @@ func (a *App) AddReportPhoto(ctx context.Context, who Actor, number, contact str
 		if err := tx.AddReportPhoto(ctx, p); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, actor, role, pendopo.AuditEntry{Action: "report.photo", Entity: "report", EntityID: v.Number, Region: v.Region,
-			Diff: pendopo.Diff(nil, map[string]any{"sha256": p.Addr, "media": p.Media, "size": p.Size})})
+		if err := a.audit(ctx, tx, actor, role, pendopo.AuditEntry{Action: "report.photo", Entity: "report", EntityID: v.Number, Region: v.Region,
+			Diff: pendopo.Diff(nil, map[string]any{"sha256": p.Addr, "media": p.Media, "size": p.Size})}); err != nil {
+			return err
+		}
+		if !v.ByKey || a.now().Sub(v.CreatedAt) < time.Minute {
+			return nil // photos sent with the report itself are not news
+		}
+		r, err := tx.Report(ctx, v.ID) // with the sealed reporter
+		if err != nil {
+			return err
+		}
+		return a.tellReporterOwnAct(ctx, tx, r, "photo", "", "report-photo:"+r.Number+":"+p.Addr)
 	})
 }
 
@@ -898,9 +952,10 @@ const (
 	MaxReportPhotoBytes = 5 << 20
 )
 
-// ReportPhoto opens a photo of a report that who may see.
-func (a *App) ReportPhoto(ctx context.Context, who Actor, number, contact, addr string) (io.ReadCloser, pendopo.ReportPhoto, error) {
-	v, err := a.ReportFor(ctx, who, number, contact)
+// ReportPhoto opens a photo of a report that who (or the holder of the
+// reporter's key, secret) may see.
+func (a *App) ReportPhoto(ctx context.Context, who Actor, number, secret, addr string) (io.ReadCloser, pendopo.ReportPhoto, error) {
+	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return nil, pendopo.ReportPhoto{}, err
 	}
@@ -913,16 +968,18 @@ func (a *App) ReportPhoto(ctx context.Context, who Actor, number, contact, addr 
 	return nil, pendopo.ReportPhoto{}, fmt.Errorf("photo %s of %s: %w", addr, number, pendopo.ErrNotFound)
 }
 
-// ReporterPass seals a report number and the contact that proves its
-// reporter into a value for a cookie, so that a reporter without an
-// account follows their report without the contact ever appearing in a
-// link or a log.
-func (a *App) ReporterPass(number, contact string) string {
-	return base64.RawURLEncoding.EncodeToString(a.sealer.seal(number+"\n"+contact, "reporter-pass"))
+// ReporterPass seals a report number and a reporter's key, as given,
+// into a value for a cookie, so that a reporter without an account
+// follows their report without the key sitting in a link or a log. It
+// is made the same way whether or not the key is right: what it opens
+// is decided when the report is read, against the key's hash, so a new
+// key (RequestReporterKey) voids every pass made with the old one.
+func (a *App) ReporterPass(number, secret string) string {
+	return base64.RawURLEncoding.EncodeToString(a.sealer.seal(number+"\n"+secret, "reporter-pass"))
 }
 
 // OpenReporterPass reads a ReporterPass; ok is false for anything else.
-func (a *App) OpenReporterPass(pass string) (number, contact string, ok bool) {
+func (a *App) OpenReporterPass(pass string) (number, secret string, ok bool) {
 	b, err := base64.RawURLEncoding.DecodeString(pass)
 	if err != nil {
 		return "", "", false
@@ -931,8 +988,8 @@ func (a *App) OpenReporterPass(pass string) (number, contact string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
-	number, contact, ok = strings.Cut(plain, "\n")
-	return number, contact, ok
+	number, secret, ok = strings.Cut(plain, "\n")
+	return number, secret, ok
 }
 
 // ReportRoutes maps a region's categories to agencies.

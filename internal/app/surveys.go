@@ -14,9 +14,11 @@ import (
 // Satisfaction surveys (SKM, PermenPAN-RB 14/2017). A citizen whose
 // application was completed, or whose report was answered, is invited to
 // rate the nine unsur once for it; people served at a counter rate from
-// the service point's short link or printed QR code, once a day per
-// device. Each response also adds to the monthly figures, so an IKM for
-// any region, agency, service and period is a sum of a few rows.
+// the service point's printed QR code, which holds its presence code of
+// the day, once a day per device (see survey_guard.go for what keeps
+// walk-in responses honest). Each counted response also adds to the
+// monthly figures, so an IKM for any region, agency, service and period
+// is a sum of a few rows.
 
 // SurveySubject is what a survey is about and who may answer it.
 type SurveySubject struct {
@@ -30,6 +32,10 @@ type SurveySubject struct {
 	// Number is the application or report the survey is about ("" for a
 	// walk-in survey).
 	Number string
+	// Code is the presence code a walk-in respondent gave (from the QR
+	// code or typed from the counter), and Address their network address,
+	// for the limit per address; the web handler sets both.
+	Code, Address string
 }
 
 var errSurveyNotYet = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
@@ -56,10 +62,10 @@ func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string
 	return s, nil
 }
 
-// SurveyForReport is the survey on a report, for its reporter once the
-// agency has answered it.
-func (a *App) SurveyForReport(ctx context.Context, who Actor, number, contact string) (SurveySubject, error) {
-	v, err := a.ReportFor(ctx, who, number, contact)
+// SurveyForReport is the survey on a report, for its reporter (by account
+// or key) once the agency has answered it.
+func (a *App) SurveyForReport(ctx context.Context, who Actor, number, secret string) (SurveySubject, error) {
+	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return SurveySubject{}, err
 	}
@@ -124,23 +130,42 @@ func (a *App) agencyName(ctx context.Context, region, slug string) string {
 // SubmitSurvey stores a response about s. device identifies a browser or
 // kiosk for walk-in surveys (a random cookie); it is kept only as a keyed
 // hash. A second response on the same application or report, or from the
-// same device at the same service point on the same day, is refused.
+// same device at the same service point on the same day, is refused. A
+// walk-in response needs the point's presence code of the day (s.Code);
+// it is counted, or held for the region admin (Status) when it comes in a
+// burst or past the limits per point and address.
 func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pendopo.UnsurID]int, comment, device string) (pendopo.SurveyResponse, error) {
+	now := a.now()
 	r := pendopo.SurveyResponse{Region: s.Region.Code, Agency: s.Agency, ServiceID: s.ServiceID, Channel: s.Channel,
-		Subject: s.Number, Answers: answers, Comment: strings.TrimSpace(comment), CreatedAt: a.now()}
+		Subject: s.Number, Answers: answers, Comment: strings.TrimSpace(comment), CreatedAt: now, Status: pendopo.SurveyCounted}
 	if s.Point != nil {
 		r.ServicePointID = s.Point.ID
 	}
-	if s.Channel == pendopo.SurveyWalkIn && device != "" {
+	walkIn := s.Channel == pendopo.SurveyWalkIn
+	if walkIn && device != "" {
 		r.DeviceKey = a.sealer.mac("device:" + device)
+	}
+	if walkIn && s.Address != "" {
+		r.AddrKey = a.sealer.mac("address:" + pendopo.DayOf(now, pendopo.RegionZone(r.Region)).String() + ":" + s.Address)
 	}
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
+	if walkIn {
+		if err := a.checkPresence(s); err != nil {
+			return r, err
+		}
+	}
 	var out pendopo.SurveyResponse
 	err := a.commit(ctx, func(tx pendopo.Store) error {
+		w := r
+		if walkIn {
+			if err := a.walkIn(ctx, tx, &w); err != nil {
+				return err
+			}
+		}
 		var err error
-		if out, err = tx.AddSurveyResponse(ctx, r); err != nil {
+		if out, err = tx.AddSurveyResponse(ctx, w); err != nil || out.Status != pendopo.SurveyCounted {
 			return err
 		}
 		if err := tx.AddStats(ctx, pendopo.SurveyStats(out)); err != nil {
@@ -152,11 +177,16 @@ func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pen
 			EntityID: strconv.FormatInt(out.ID, 10), Region: out.Region, Diff: pendopo.Diff(nil, map[string]any{"channel": out.Channel})})
 	})
 	switch {
-	case errors.Is(err, pendopo.ErrSurveyAnswered):
+	// errors.Is matches pendopo errors by kind, so both conflicts match
+	// either: a response with a subject can only be a second answer.
+	case errors.Is(err, pendopo.ErrSurveyAnswered) && r.Subject != "":
 		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Terima kasih, survei untuk ini sudah Anda isi.", "Thank you: you have already answered the survey on this."))
 	case errors.Is(err, pendopo.ErrSurveyRepeated):
 		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Terima kasih, survei dari perangkat ini untuk unit layanan ini sudah diterima hari ini.",
 			"Thank you: a survey from this device for this service point was already received today."))
+	}
+	if err == nil && out.Status == pendopo.SurveyHeld {
+		a.forgetDashboards() // a burst may have taken responses out
 	}
 	return out, err
 }

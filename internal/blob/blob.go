@@ -37,6 +37,10 @@ type Store interface {
 	Put(ctx context.Context, r io.Reader, limit int64, accept []string) (Blob, error)
 	// Open returns a stored file; an unknown address is pendopo.ErrNotFound.
 	Open(ctx context.Context, addr string) (io.ReadCloser, error)
+	// Delete removes a stored file, for erasing personal data. An
+	// unknown or malformed address is not an error. Content is shared by
+	// address: delete only what no record refers to any more.
+	Delete(ctx context.Context, addr string) error
 }
 
 var addrRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -115,6 +119,17 @@ func (d Dir) Open(ctx context.Context, addr string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("file %s: %w", addr, pendopo.ErrNotFound)
 	}
 	return f, err
+}
+
+// Delete removes a stored file.
+func (d Dir) Delete(ctx context.Context, addr string) error {
+	if !addrRE.MatchString(addr) {
+		return nil
+	}
+	if err := os.Remove(d.path(addr)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("delete file %s: %w", addr, err)
+	}
+	return nil
 }
 
 // receive copies an upload to w and describes it: at most limit bytes,

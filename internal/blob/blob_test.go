@@ -89,5 +89,33 @@ func testStore(t *testing.T, d blob.Store) {
 		if _, err := d.Open(ctx, addr); pendopo.KindOf(err) != pendopo.KindNotFound {
 			t.Errorf("open %q: %v", addr, err)
 		}
+		// Deleting what is not there is no error, and touches nothing.
+		if err := d.Delete(ctx, addr); err != nil {
+			t.Errorf("delete %q: %v", addr, err)
+		}
+	}
+	// A deleted file is gone; the others stay.
+	b, err := d.Put(ctx, bytes.NewReader(append(bytes.Clone(pdf), "% dihapus\n"...)), 1<<20, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Delete(ctx, b.Addr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Open(ctx, b.Addr); pendopo.KindOf(err) != pendopo.KindNotFound {
+		t.Errorf("open a deleted file: %v", err)
+	}
+	if err := d.Delete(ctx, b.Addr); err != nil {
+		t.Errorf("delete twice: %v", err)
+	}
+	sum := sha256.Sum256(png)
+	if r, err := d.Open(ctx, hex.EncodeToString(sum[:])); err != nil {
+		t.Errorf("another file went too: %v", err)
+	} else {
+		r.Close()
+	}
+	// A malformed address names nothing to delete, and is no error.
+	if err := d.Delete(ctx, "../x"); err != nil {
+		t.Errorf("delete a bad address: %v", err)
 	}
 }

@@ -122,6 +122,26 @@ func (s S3) Open(ctx context.Context, addr string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("open file %s: %w", addr, err)
 }
 
+// Delete removes a stored file; the keys need s3:DeleteObject. S3 answers
+// a missing object's deletion as a success too.
+func (s S3) Delete(ctx context.Context, addr string) error {
+	if !addrRE.MatchString(addr) {
+		return nil
+	}
+	key := s.key(addr)
+	resp, err := s.do(ctx, http.MethodDelete, key, nil, nil)
+	if err != nil {
+		return fmt.Errorf("delete file %s: %w", addr, err)
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusNoContent, http.StatusNotFound:
+		return nil
+	}
+	_, err = s.failure(resp, key)
+	return fmt.Errorf("delete file %s: %w", addr, err)
+}
+
 // do sends one signed request for the object key.
 func (s S3) do(ctx context.Context, method, key string, body []byte, header http.Header) (*http.Response, error) {
 	u, err := s.url(key)
@@ -137,7 +157,7 @@ func (s S3) do(ctx context.Context, method, key string, body []byte, header http
 		req.Header[k] = v
 	}
 	sum := sha256.Sum256(body)
-	s.sign(req, hex.EncodeToString(sum[:]), time.Now())
+	s.sign(req, hex.EncodeToString(sum[:]), time.Now()) // wallclock: SigV4 dates are checked against the server's own clock
 	c := s.Client
 	if c == nil {
 		c = defaultClient

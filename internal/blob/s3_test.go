@@ -222,8 +222,8 @@ func TestS3VirtualHost(t *testing.T) {
 		},
 	}}
 	testStore(t, s)
-	if f.take()["PUT"] != 3 {
-		t.Error("the contract stored nothing through host-named buckets")
+	if calls := f.take(); calls["PUT"] != 4 || calls["DELETE"] == 0 {
+		t.Errorf("the contract did not store and delete through host-named buckets: %v", calls)
 	}
 }
 

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -99,7 +100,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 		for _, name := range demoCitizens {
 			login := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "." + tag + "@warga.demo.pendopo.test"
 			if !a.HasAccount(ctx, login) {
-				if _, err := a.AddUser(ctx, name, login, strings.ToLower(time.Now().Format("demo-150405.000000000")), nil); err != nil {
+				if _, err := a.AddUser(ctx, name, login, rand.Text(), nil); err != nil {
 					return false, err
 				}
 			}

@@ -160,7 +160,7 @@ func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Boun
 	}
 	if sc.rating > 0 {
 		at(max(0, day-1), 30)
-		if _, err := a.ActOnReport(ctx, who, r.Number, app.ReportAct{Action: pendopo.ActReportRate, Rating: sc.rating, Contact: in.Contact}); err != nil {
+		if _, err := a.ActOnReport(ctx, who, r.Number, app.ReportAct{Action: pendopo.ActReportRate, Rating: sc.rating, Secret: r.Secret}); err != nil {
 			return fmt.Errorf("%s rate: %w", r.Number, err)
 		}
 	}

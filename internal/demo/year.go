@@ -261,7 +261,9 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 				}
 			}
 		}
-		// Walk-in surveys at the service points, one device each.
+		// Walk-in surveys at the service points, one device each, with the
+		// day's presence code as the printed QR code gives it; few enough
+		// that none is held, so that they all count.
 		for i := range prof.walkIns {
 			var unit string
 			if len(points) > 0 {
@@ -276,6 +278,12 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			if err != nil {
 				return err
 			}
+			// Scanned at the counter: the point's code of that day.
+			pc, err := a.SurveyCode(ctx, app.System, region, unit)
+			if err != nil {
+				return err
+			}
+			subj.Code = pc.Code
 			device := fmt.Sprintf("demo-%s-%d-%d", tag, month, i)
 			if _, err := a.SubmitSurvey(ctx, subj, rate(), "", device); err != nil {
 				return err

@@ -119,6 +119,10 @@ type Options struct {
 	CSP string
 	// Metrics, when set, counts and times every request.
 	Metrics *Metrics
+	// HSTS tells browsers to come back only over HTTPS, for a year; set it
+	// when the portal is served over HTTPS (it is with --secure-cookies).
+	// Subdomains are left out: a Pemda's other sites are not ours to bind.
+	HSTS bool
 }
 
 // Chain wraps h with recovery, request ids, language, security headers,
@@ -130,7 +134,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 		log = slog.Default()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := time.Now() // wallclock: measures the request's latency
 		id := newID()
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = context.WithValue(ctx, keyLang, langOf(r))
@@ -144,6 +148,9 @@ func Chain(h http.Handler, o Options) http.Handler {
 		hdr.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		if o.CSP != "" {
 			hdr.Set("Content-Security-Policy", o.CSP)
+		}
+		if o.HSTS {
+			hdr.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		rec := &recorder{ResponseWriter: w, status: 200}
 		var out http.ResponseWriter = rec
@@ -172,14 +179,14 @@ func Chain(h http.Handler, o Options) http.Handler {
 				gz.close()
 			}
 			if o.Metrics != nil {
-				o.Metrics.observe(r, rec.status, time.Since(start))
+				o.Metrics.observe(r, rec.status, time.Since(start)) // wallclock: measures a duration
 			}
 			lvl := slog.LevelInfo
 			if rec.status >= 500 {
 				lvl = slog.LevelError
 			}
 			log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"bytes", rec.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "request_id", id)
+				"bytes", rec.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "request_id", id) // wallclock: measures a duration
 		}()
 		h.ServeHTTP(out, r)
 	})

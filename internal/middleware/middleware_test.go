@@ -212,3 +212,19 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("lint: %v %v", problems, err)
 	}
 }
+
+// TestHSTS: browsers are told to keep to HTTPS only when the portal is
+// served over it, and never for the region's other subdomains.
+func TestHSTS(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	for _, on := range []bool{false, true} {
+		o := quiet()
+		o.HSTS = on
+		w := httptest.NewRecorder()
+		Chain(ok, o).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		got := w.Header().Get("Strict-Transport-Security")
+		if on && got != "max-age=31536000" || !on && got != "" {
+			t.Errorf("HSTS %v: header %q", on, got)
+		}
+	}
+}

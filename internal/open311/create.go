@@ -28,6 +28,10 @@ type createdOut struct {
 	ID      string `json:"service_request_id" xml:"service_request_id"`
 	Notice  opt    `json:"service_notice" xml:"service_notice"`
 	Account opt    `json:"account_id" xml:"account_id"`
+	// Key is Pendopo's extension: the reporter's key, the one time it is
+	// given out (it is also sent to the email or phone). Only with it can
+	// the reporter act on the report; the client hands it to them.
+	Key opt `json:"reporter_key" xml:"reporter_key"`
 }
 
 var errForm = pendopo.Errorf(pendopo.KindBadRequest, pendopo.T(
@@ -95,7 +99,8 @@ func titleOf(description string) string {
 
 // create files a report. The api_key authorises the integration only: the
 // report is filed as by a person without an account, whose email or
-// phone receives its updates, and its privacy is what they chose.
+// phone receives its updates and the reporter's key (returned once as
+// reporter_key as well), and its privacy is what they chose.
 func (s *server) create(c *call) (reply, error) {
 	ctx, r := c.r.Context(), c.r
 	if err := parseForm(c.w, r); err != nil {
@@ -167,7 +172,7 @@ func (s *server) create(c *call) (reply, error) {
 		return reply{}, err
 	}
 	return reply{root: "service_requests", item: "request",
-		list: []any{createdOut{ID: rep.Number, Notice: opt(notice(rep).In(middleware.Lang(ctx)))}}}, nil
+		list: []any{createdOut{ID: rep.Number, Notice: opt(notice(rep.Report).In(middleware.Lang(ctx))), Key: opt(rep.Secret)}}}, nil
 }
 
 // notice tells what happens next to a filed report.

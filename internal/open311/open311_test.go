@@ -16,6 +16,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/photo/phototest"
 	"github.com/pendopo/pendopo/internal/portaltest"
 )
 
@@ -319,7 +320,8 @@ func TestFileRequests(t *testing.T) {
 		t.Fatalf("POST requests.xml: %d %s", res.StatusCode, res.Body)
 	}
 	reqs := xmlDoc(t, res, "service_requests").all("request")
-	if len(reqs) != 1 || reqs[0].get("service_request_id") == "" || !strings.Contains(reqs[0].get("service_notice"), "Identitas") || reqs[0].get("account_id") != "" {
+	if len(reqs) != 1 || reqs[0].get("service_request_id") == "" || !strings.Contains(reqs[0].get("service_notice"), "Identitas") || reqs[0].get("account_id") != "" ||
+		len(reqs[0].get("reporter_key")) != 29 {
 		t.Errorf("POST requests.xml: %s", res.Body)
 	}
 	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
@@ -392,7 +394,13 @@ func TestPrivacy(t *testing.T) {
 
 func TestRequestFields(t *testing.T) {
 	e := newEnv(t)
-	id := e.file(e.streetLight())
+	created := jsonList(t, e.post("requests.json", e.streetLight()))[0]
+	id, key := created["service_request_id"].(string), created["reporter_key"].(string)
+	// The reporter's key is given once, to the client and to the email.
+	e.App.WaitSent()
+	if m, ok := e.Mail.Last("warga@contoh.id"); len(key) != 29 || !ok || !strings.Contains(m.Body, key) {
+		t.Errorf("reporter_key %q, not sent to the email", key)
+	}
 	one := jsonList(t, e.get("requests/"+id+".json"))[0]
 	want := map[string]any{
 		"service_request_id": id, "status": "open", "status_notes": nil, "service_name": "Penerangan jalan umum",
@@ -418,8 +426,10 @@ func TestRequestFields(t *testing.T) {
 	if _, err := e.App.ActOnReport(ctx, app.System, id, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Tiga lampu sudah diganti <hari ini> & menyala."}); err != nil {
 		t.Fatal(err)
 	}
-	jpeg := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}
-	photo, err := e.App.AddReportPhoto(ctx, app.Actor{}, id, "warga@contoh.id", bytes.NewReader(jpeg))
+	if _, err := e.App.AddReportPhoto(ctx, app.Actor{}, id, "warga@contoh.id", bytes.NewReader(phototest.JPEG(8, 8))); pendopo.KindOf(err) != pendopo.KindForbidden {
+		t.Errorf("a photo with the contact instead of the key: %v", err)
+	}
+	photo, err := e.App.AddReportPhoto(ctx, app.Actor{}, id, key, bytes.NewReader(phototest.JPEGWithEXIF(40, 20, 6)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,6 +438,11 @@ func TestRequestFields(t *testing.T) {
 		one["media_url"] != "http://pendopo.test/laporan/"+id+"/foto/"+photo.Addr || one["updated_datetime"] != "2026-11-27T19:00:00+07:00" ||
 		one["expected_datetime"] != nil || one["status"] != "open" {
 		t.Errorf("answered: %v", one)
+	}
+	// media_url serves the photo without the EXIF the phone wrote.
+	if img := e.Get(t, strings.TrimPrefix(one["media_url"].(string), "http://pendopo.test")); img.StatusCode != 200 ||
+		strings.Contains(img.Body, "Exif") || strings.Contains(img.Body, phototest.PhotoOwner) {
+		t.Errorf("media_url: %d, with its EXIF", img.StatusCode)
 	}
 	res := e.get("requests/" + id + ".xml")
 	if !strings.Contains(res.Body, "&lt;hari ini&gt; &amp; menyala") {

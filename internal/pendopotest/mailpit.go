@@ -82,7 +82,7 @@ func StartMailpit(t testing.TB, smtpAddr string) Mailpit {
 		<-exited
 	})
 	// Wait until both the API and the SMTP port answer, or mailpit exits.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(20 * time.Second) // wallclock: a timeout while mailpit starts
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -90,7 +90,7 @@ func StartMailpit(t testing.TB, smtpAddr string) Mailpit {
 		if err == nil {
 			return m
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) { // wallclock: the same timeout
 			t.Fatalf("mailpit did not start within 20s: %v\n%s", err, output())
 		}
 		select {

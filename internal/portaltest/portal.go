@@ -254,8 +254,8 @@ func National(tb testing.TB) *app.App {
 		}
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		// No result cache: benchmarks measure the search itself.
-		cfg, _ := pendopotest.AppConfig(db, time.Now())
-		cfg.Now, cfg.Logger, cfg.SearchCache = time.Now, log, -1
+		cfg, _ := pendopotest.AppConfig(db, time.Time{})
+		cfg.Now, cfg.Logger, cfg.SearchCache = time.Now, log, -1 // wallclock: the benchmark portal runs on the real clock, as a deployment does
 		a, err := app.New(ctx, cfg)
 		if err != nil {
 			nationalErr = err

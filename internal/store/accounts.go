@@ -150,17 +150,41 @@ func (db *DB) ConfirmUser(ctx context.Context, id int64, at time.Time) error {
 // the notices and messages addressed to them.
 func (db *DB) EraseUser(ctx context.Context, id int64, at time.Time) error {
 	return db.inTx(ctx, func(db *DB) error {
+		var email, phone sql.NullString
+		err := db.write().QueryRowContext(ctx, db.q(`SELECT email, phone FROM users WHERE id = ? AND deleted_at IS NULL`), id).Scan(&email, &phone)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("erase user %d: %w", id, pendopo.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("erase user %d: %w", id, err)
+		}
 		if err := db.updateUser(ctx, id, `name = '', email = NULL, phone = NULL, password_hash = '', nik_enc = NULL,
 			confirmed_at = NULL, deleted_at = ?, updated_at = ?`, at.UTC(), at.UTC()); err != nil {
 			return err
 		}
-		for _, q := range []string{
+		if err := db.exec(ctx, fmt.Sprintf("erase user %d", id), []string{
 			"DELETE FROM user_roles WHERE user_id = ?", "DELETE FROM sessions WHERE user_id = ?",
 			"DELETE FROM auth_codes WHERE user_id = ?", "DELETE FROM user_identities WHERE user_id = ?",
 			"DELETE FROM notifications WHERE user_id = ?", "DELETE FROM outbox WHERE user_id = ?",
-		} {
-			if _, err := db.write().ExecContext(ctx, db.q(q), id); err != nil {
-				return fmt.Errorf("erase user %d: %w", id, err)
+			"UPDATE invitations SET email = '', name = '' WHERE accepted_by = ?",
+		}, id); err != nil {
+			return err
+		}
+		// What is keyed by the contact rather than the account: failed
+		// sign-ins counted against it, invitations sent to it.
+		for _, c := range []sql.NullString{email, phone} {
+			if c.String == "" {
+				continue
+			}
+			if err := db.exec(ctx, fmt.Sprintf("erase user %d", id), []string{
+				"DELETE FROM login_failures WHERE key = ?",
+			}, "acct:"+c.String); err != nil {
+				return err
+			}
+			if err := db.exec(ctx, fmt.Sprintf("erase user %d", id), []string{
+				"UPDATE invitations SET email = '', name = '' WHERE email = ?",
+			}, c.String); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -37,6 +37,11 @@ type DB struct {
 	auditTail *auditTailCache
 
 	queries *sync.Map // rebound query text by source text
+
+	path string // the SQLite file
+	url  string // the PostgreSQL URL
+	// health remembers whether the database last refused a write.
+	health *writeHealth
 }
 
 // querier is what *sql.DB and *sql.Tx share.
@@ -51,38 +56,78 @@ type querier interface {
 // URLs starting with postgres:// or postgresql:// select PostgreSQL;
 // sqlite:PATH selects a SQLite file elsewhere.
 func Open(ctx context.Context, url, dataDir string) (*DB, error) {
-	var (
-		db  *DB
-		err error
-	)
-	switch {
-	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+	return OpenWith(ctx, url, dataDir, Options{})
+}
+
+// Options change how OpenWith opens a database; the zero value opens it
+// as Open does.
+type Options struct {
+	// NoMigrate leaves the schema as it is, for commands that only read
+	// (backup, doctor) and must not change a database another version
+	// serves.
+	NoMigrate bool
+	// MustExist refuses to create a SQLite file that is not there.
+	MustExist bool
+	// QuickCheck runs SQLite's quick_check before anything is written and
+	// refuses a damaged file with an *DamagedError.
+	QuickCheck bool
+}
+
+// OpenWith opens a database as Open does, with options.
+func OpenWith(ctx context.Context, url, dataDir string, o Options) (*DB, error) {
+	path, pg, err := Locate(url, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	var db *DB
+	if pg {
 		db, err = openPostgres(url)
-	case url == "":
-		if dataDir == "" {
-			return nil, errors.New("open database: neither a database URL nor a data directory was given")
+	} else {
+		if o.MustExist {
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("open database: %w", err)
+			}
 		}
-		if err := os.MkdirAll(dataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("create data directory: %w", err)
-		}
-		db, err = openSQLite(filepath.Join(dataDir, "pendopo.db"))
-	case strings.HasPrefix(url, "sqlite:"):
-		db, err = openSQLite(strings.TrimPrefix(url, "sqlite:"))
-	default:
-		return nil, fmt.Errorf("open database: unsupported URL %q (use postgres://… or sqlite:PATH)", redact(url))
+		db, err = openSQLite(path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
+	if o.QuickCheck {
+		if err := db.QuickCheck(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
-	if err := db.syncAuditTree(ctx); err != nil {
-		db.Close()
-		return nil, err
+	if !o.NoMigrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+		// Migration 0013 made the tree; entries older than it join it now.
+		if err := db.syncAuditTree(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
+}
+
+// Locate says where url (or, when it is empty, dataDir) keeps its
+// database: the SQLite file's path, or pg for PostgreSQL.
+func Locate(url, dataDir string) (path string, pg bool, err error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return "", true, nil
+	case url == "":
+		if dataDir == "" {
+			return "", false, errors.New("open database: neither a database URL nor a data directory was given")
+		}
+		return filepath.Join(dataDir, "pendopo.db"), false, nil
+	case strings.HasPrefix(url, "sqlite:"):
+		return strings.TrimPrefix(url, "sqlite:"), false, nil
+	}
+	return "", false, fmt.Errorf("open database: unsupported URL %q (use postgres://… or sqlite:PATH)", redact(url))
 }
 
 func openSQLite(path string) (*DB, error) {
@@ -113,7 +158,7 @@ func openSQLite(path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map), auditTail: &auditTailCache{}}, nil
+	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map), path: path, health: new(writeHealth), auditTail: &auditTailCache{}}, nil
 }
 
 func openPostgres(url string) (*DB, error) {
@@ -127,7 +172,7 @@ func openPostgres(url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(url), err)
 	}
-	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map), auditTail: &auditTailCache{}}, nil
+	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map), url: url, health: new(writeHealth), auditTail: &auditTailCache{}}, nil
 }
 
 // redact hides a password in a database URL for messages.
@@ -179,6 +224,7 @@ func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error
 	if db.tx != nil {
 		return fn(db)
 	}
+	defer func() { db.health.note(err) }()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,7 +74,12 @@ type MigrationStatus struct {
 // Migrate applies pending migrations, each in its own transaction. On
 // PostgreSQL an advisory lock keeps instances starting together from
 // migrating twice.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) error { return db.MigrateTo(ctx, math.MaxInt) }
+
+// MigrateTo applies the pending migrations numbered up to version, as a
+// restore does to build the schema a backup was taken with before it
+// loads the rows.
+func (db *DB) MigrateTo(ctx context.Context, version int) error {
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -108,7 +114,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	rows.Close()
 	for _, m := range all {
-		if applied[m.version] {
+		if applied[m.version] || m.version > version {
 			continue
 		}
 		tx, err := conn.BeginTx(ctx, nil)
@@ -120,7 +126,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 		if _, err := tx.ExecContext(ctx, db.d.rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-			m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil { // wallclock: an operator's record of when this binary applied it
 			tx.Rollback()
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
@@ -179,4 +185,18 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
 		}
 	}
 	return pending, nil
+}
+
+// KnownMigrations names the migrations this build knows for dialect
+// ("sqlite" or "postgres"), in order.
+func KnownMigrations(dialect string) ([]string, error) {
+	all, err := migrations(dialect)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(all))
+	for i, m := range all {
+		names[i] = m.name
+	}
+	return names, nil
 }

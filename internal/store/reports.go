@@ -13,7 +13,8 @@ import (
 
 const reportColumns = `id, number, region_code, kind, category, title, description, service_id, component, lat, lng,
 	address, privacy, status, extended, agency, reporter_id, reporter_key, sealed, received, disposed, due, answer,
-	answered_at, rating, closed_at, merged_into, flagged, flag_reason, escalated_at, rev, idem_key, created_at, updated_at`
+	answered_at, rating, closed_at, merged_into, flagged, flag_reason, escalated_at, rev, idem_key, created_at, updated_at,
+	secret_hash`
 
 func scanReport(row interface{ Scan(...any) error }) (pendopo.Report, error) {
 	var (
@@ -26,7 +27,7 @@ func scanReport(row interface{ Scan(...any) error }) (pendopo.Report, error) {
 	err := row.Scan(&r.ID, &r.Number, &r.Region, &r.Kind, &r.Category, &r.Title, &r.Description, &service, &r.Component,
 		&lat, &lng, &r.Location.Address, &r.Privacy, &r.Status, &r.Extended, &r.Agency, &reporter, &r.ReporterKey, &r.Sealed,
 		&received, &disposed, &due, &r.Answer, &answered, &r.Rating, &closed, &merged, &r.Flagged, &r.FlagReason, &escalated,
-		&r.Rev, &r.Key, &r.CreatedAt, &r.UpdatedAt)
+		&r.Rev, &r.Key, &r.CreatedAt, &r.UpdatedAt, &r.SecretHash)
 	if err != nil {
 		return r, err
 	}
@@ -60,13 +61,13 @@ func (db *DB) CreateReport(ctx context.Context, r pendopo.Report) (pendopo.Repor
 	var id int64
 	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO reports (number, region_code, kind, category, title,
 		description, service_id, component, lat, lng, address, privacy, status, extended, agency, reporter_id,
-		reporter_key, sealed, received, disposed, due, flagged, flag_reason, rev, idem_key, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+		reporter_key, sealed, received, disposed, due, flagged, flag_reason, rev, idem_key, created_at, updated_at, secret_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
 		ON CONFLICT (reporter_key, idem_key) WHERE idem_key <> '' DO NOTHING RETURNING id`),
 		r.Number, r.Region, r.Kind, r.Category, r.Title, r.Description, nullInt(r.ServiceID), r.Component,
 		nullFloat(r.Location.Lat), nullFloat(r.Location.Lng), r.Location.Address, r.Privacy, r.Status, r.Extended, r.Agency,
 		nullInt(r.ReporterID), r.ReporterKey, r.Sealed, int64(r.Received), int64(r.Disposed), int64(r.Due), r.Flagged,
-		r.FlagReason, r.Key, r.CreatedAt.UTC(), r.CreatedAt.UTC()).Scan(&id)
+		r.FlagReason, r.Key, r.CreatedAt.UTC(), r.CreatedAt.UTC(), r.SecretHash).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		got, err := scanReport(db.write().QueryRowContext(ctx, db.q(`SELECT `+reportColumns+` FROM reports
 			WHERE reporter_key = ? AND idem_key = ?`), r.ReporterKey, r.Key))
@@ -106,11 +107,11 @@ func (db *DB) ReportByNumber(ctx context.Context, number string) (pendopo.Report
 func (db *DB) UpdateReport(ctx context.Context, r pendopo.Report) (pendopo.Report, error) {
 	res, err := db.write().ExecContext(ctx, db.q(`UPDATE reports SET category = ?, title = ?, description = ?, status = ?,
 		extended = ?, agency = ?, disposed = ?, due = ?, answer = ?, answered_at = ?, rating = ?, closed_at = ?,
-		merged_into = ?, flagged = ?, flag_reason = ?, escalated_at = ?, sealed = ?, updated_at = ?, rev = rev + 1
+		merged_into = ?, flagged = ?, flag_reason = ?, escalated_at = ?, sealed = ?, secret_hash = ?, updated_at = ?, rev = rev + 1
 		WHERE id = ? AND rev = ?`),
 		r.Category, r.Title, r.Description, r.Status, r.Extended, r.Agency, int64(r.Disposed), int64(r.Due), r.Answer,
 		nullTime(r.AnsweredAt), r.Rating, nullTime(r.ClosedAt), nullInt(r.MergedInto), r.Flagged, r.FlagReason,
-		nullTime(r.EscalatedAt), r.Sealed, r.UpdatedAt.UTC(), r.ID, r.Rev)
+		nullTime(r.EscalatedAt), r.Sealed, r.SecretHash, r.UpdatedAt.UTC(), r.ID, r.Rev)
 	if err != nil {
 		return r, fmt.Errorf("update report %s: %w", r.Number, db.d.mapErr(err))
 	}

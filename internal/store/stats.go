@@ -100,8 +100,10 @@ func (db *DB) StatRows(ctx context.Context, f pendopo.StatFilter) ([]pendopo.Sta
 		keys = append(group, "metric")
 	}
 	cols := strings.Join(keys, ", ")
+	// Sums of 0 are left out: counts taken back (survey responses held for
+	// review) leave rows at 0, which are no figure at all.
 	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+cols+`, SUM(n) FROM stats_monthly WHERE `+strings.Join(where, " AND ")+
-		` GROUP BY `+cols+` ORDER BY `+cols), args...)
+		` GROUP BY `+cols+` HAVING SUM(n) <> 0 ORDER BY `+cols), args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}

@@ -22,7 +22,7 @@ var unsurColumns = func() []string {
 }()
 
 var surveyColumns = `id, region_code, agency, service_id, service_point_id, channel, subject, ` +
-	strings.Join(unsurColumns, ", ") + `, comment, device_key, created_at`
+	strings.Join(unsurColumns, ", ") + `, comment, device_key, addr_key, status, created_at`
 
 // surveySums adds up every answer column: the respondents, then the sum
 // and the count of each unsur.
@@ -45,7 +45,7 @@ func scanSurvey(row interface{ Scan(...any) error }, extra ...any) (pendopo.Surv
 	for i := range answers {
 		dest = append(dest, &answers[i])
 	}
-	dest = append(dest, &r.Comment, &r.DeviceKey, &r.CreatedAt)
+	dest = append(dest, &r.Comment, &r.DeviceKey, &r.AddrKey, &r.Status, &r.CreatedAt)
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return r, err
 	}
@@ -78,10 +78,13 @@ func (db *DB) AddSurveyResponse(ctx context.Context, r pendopo.SurveyResponse) (
 			args = append(args, nil)
 		}
 	}
-	args = append(args, r.Comment, r.DeviceKey, int64(pendopo.DayOf(r.CreatedAt, loc)), local.Year()*100+int(local.Month()), r.CreatedAt.UTC())
+	if r.Status == "" {
+		r.Status = pendopo.SurveyCounted
+	}
+	args = append(args, r.Comment, r.DeviceKey, r.AddrKey, r.Status, int64(pendopo.DayOf(r.CreatedAt, loc)), local.Year()*100+int(local.Month()), r.CreatedAt.UTC())
 	var id int64
 	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO survey_responses (region_code, agency, service_id,
-		service_point_id, channel, subject, `+strings.Join(unsurColumns, ", ")+`, comment, device_key, day, month, created_at)
+		service_point_id, channel, subject, `+strings.Join(unsurColumns, ", ")+`, comment, device_key, addr_key, status, day, month, created_at)
 		VALUES (`+placeholders(len(args))+`) RETURNING id`), args...).Scan(&id)
 	if err != nil {
 		err = db.d.mapErr(err)
@@ -122,6 +125,9 @@ func surveyWhere(f pendopo.SurveyFilter) (string, []any) {
 	}
 	if f.Subject != "" {
 		add("subject = ?", f.Subject)
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
 	}
 	if !f.Since.IsZero() {
 		add("created_at >= ?", f.Since.UTC())
@@ -231,4 +237,123 @@ func (db *DB) SurveyTallies(ctx context.Context, f pendopo.SurveyFilter, by pend
 		out = append(out, g)
 	}
 	return out, rows.Err()
+}
+
+// BumpSurveyCounter adds to a counter in one upsert, which locks its row
+// until the transaction ends, so that concurrent bumps are counted one
+// after another.
+func (db *DB) BumpSurveyCounter(ctx context.Context, key string, period, by int64) (int64, error) {
+	var n int64
+	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO survey_counters (key, period, n) VALUES (?, ?, ?)
+		ON CONFLICT (key, period) DO UPDATE SET n = survey_counters.n + excluded.n RETURNING n`), key, period, by).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", key, db.d.mapErr(err))
+	}
+	return n, nil
+}
+
+// PruneSurveyCounters removes counters of periods before before.
+func (db *DB) PruneSurveyCounters(ctx context.Context, before int64) error {
+	if _, err := db.write().ExecContext(ctx, db.q(`DELETE FROM survey_counters WHERE period < ?`), before); err != nil {
+		return fmt.Errorf("prune survey counters: %w", err)
+	}
+	return nil
+}
+
+// setSurveyStatus moves the responses a condition selects to status to
+// and returns them, with their new status.
+func (db *DB) setSurveyStatus(ctx context.Context, to pendopo.SurveyStatus, cond string, args ...any) ([]pendopo.SurveyResponse, error) {
+	rows, err := db.write().QueryContext(ctx, db.q(`UPDATE survey_responses SET status = ? WHERE `+cond+` RETURNING `+surveyColumns),
+		append([]any{to}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("set survey status: %w", db.d.mapErr(err))
+	}
+	defer rows.Close()
+	var out []pendopo.SurveyResponse
+	for rows.Next() {
+		r, err := scanSurvey(rows)
+		if err != nil {
+			return nil, fmt.Errorf("set survey status: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// HoldWalkIns holds a service point's counted walk-in responses since a
+// time.
+func (db *DB) HoldWalkIns(ctx context.Context, region string, point int64, since time.Time) ([]pendopo.SurveyResponse, error) {
+	return db.setSurveyStatus(ctx, pendopo.SurveyHeld, `region_code = ? AND COALESCE(service_point_id, 0) = ? AND channel = ?
+		AND status = ? AND created_at >= ?`, region, point, pendopo.SurveyWalkIn, pendopo.SurveyCounted, since.UTC())
+}
+
+// DecideHeldSurveys counts or rejects a point's held responses of a day.
+func (db *DB) DecideHeldSurveys(ctx context.Context, region string, point int64, day pendopo.Day, to pendopo.SurveyStatus) ([]pendopo.SurveyResponse, error) {
+	if to != pendopo.SurveyCounted && to != pendopo.SurveyRejected {
+		return nil, fmt.Errorf("decide held surveys: status %q is neither counted nor rejected", to)
+	}
+	out, err := db.setSurveyStatus(ctx, to, `region_code = ? AND COALESCE(service_point_id, 0) = ? AND day = ? AND status = ?`,
+		region, point, int64(day), pendopo.SurveyHeld)
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("held surveys of point %d on %s: %w", point, day, pendopo.ErrNotFound)
+	}
+	return out, err
+}
+
+// HeldSurveys sums a region's held responses per service point and day.
+func (db *DB) HeldSurveys(ctx context.Context, region string) ([]pendopo.HeldSurveyGroup, error) {
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT COALESCE(service_point_id, 0), day, COUNT(DISTINCT NULLIF(addr_key, '')),
+		MIN(created_at), MAX(created_at), `+surveySums+` FROM survey_responses WHERE region_code = ? AND status = ?
+		GROUP BY COALESCE(service_point_id, 0), day ORDER BY day, COALESCE(service_point_id, 0)`), region, pendopo.SurveyHeld)
+	if err != nil {
+		return nil, fmt.Errorf("held surveys: %w", err)
+	}
+	defer rows.Close()
+	var out []pendopo.HeldSurveyGroup
+	for rows.Next() {
+		g := pendopo.HeldSurveyGroup{Region: region}
+		var day int64
+		var first, last anyTime
+		dest := []any{&g.ServicePointID, &day, &g.Addresses, &first, &last, &g.Tally.Respondents}
+		for i := range g.Tally.Sum {
+			dest = append(dest, &g.Tally.Sum[i], &g.Tally.Count[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("held surveys: %w", err)
+		}
+		g.Day, g.First, g.Last = pendopo.Day(day), first.t, last.t
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// anyTime scans a timestamp that may come back as text: SQLite forgets a
+// column's type in an aggregate such as MIN, and returns what it stored
+// (UTC, so that text order is time order).
+type anyTime struct{ t time.Time }
+
+func (a *anyTime) Scan(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		a.t = v.UTC()
+		return nil
+	case []byte:
+		return a.parse(string(v))
+	case string:
+		return a.parse(v)
+	case nil:
+		a.t = time.Time{}
+		return nil
+	}
+	return fmt.Errorf("scan a time from %T", v)
+}
+
+func (a *anyTime) parse(s string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			a.t = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("scan a time from %q", s)
 }

@@ -372,20 +372,6 @@ type accountPage struct {
 	Roles []string
 }
 
-func (s *Server) accountData(w http.ResponseWriter, r *http.Request) error {
-	sess := current(r)
-	data, err := s.app.ExportMyData(r.Context(), sess.Actor)
-	if err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="data-saya-pendopo.json"`)
-	h.Set("Cache-Control", "no-store")
-	w.Write(data)
-	return nil
-}
-
 func (s *Server) accountPageData(r *http.Request) (accountPage, error) {
 	sess := current(r)
 	p := s.rd.page(r, "")
@@ -496,23 +482,4 @@ func (s *Server) accountLogoutAll(w http.ResponseWriter, r *http.Request) error 
 	return s.accountAction(w, r, func(sess *session) (string, error) {
 		return "pesan=keluar", s.app.LogoutElsewhere(r.Context(), sess.Actor, sess.secret)
 	})
-}
-
-func (s *Server) deleteAccountForm(w http.ResponseWriter, r *http.Request) error {
-	data := s.authPage(r, "delete.title")
-	s.rd.render(w, r, http.StatusOK, "delete_account", data)
-	return nil
-}
-
-func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r, 4<<10); err != nil {
-		return err
-	}
-	data := s.authPage(r, "delete.title")
-	if err := s.app.DeleteAccount(r.Context(), current(r).Actor, r.PostFormValue("password")); err != nil {
-		return s.failForm(w, r, "delete_account", &data, err)
-	}
-	s.clearSession(w)
-	http.Redirect(w, r, "/?akun=dihapus", http.StatusSeeOther)
-	return nil
 }

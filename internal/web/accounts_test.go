@@ -112,11 +112,12 @@ func TestCitizenAccountPages(t *testing.T) {
 	}
 	// Own data comes as a download, without session hashes.
 	dl := p.GetAs(t, "/akun/data", sess)
+	files := unzip(t, dl)
 	var mine app.MyData
-	if err := json.Unmarshal([]byte(dl.Body), &mine); err != nil || mine.NIK != nik || mine.Account.Email != who || len(mine.Sessions) != 1 {
+	if err := json.Unmarshal(files["index.json"], &mine); err != nil || mine.NIK != nik || mine.Account.Email != who || len(mine.Sessions) != 1 {
 		t.Errorf("data export: %v %+v", err, mine)
 	}
-	if !strings.Contains(dl.Header.Get("Content-Disposition"), "attachment") || strings.Contains(dl.Body, app.SessionID(sess)) {
+	if !strings.Contains(dl.Header.Get("Content-Disposition"), "attachment") || strings.Contains(string(files["index.json"]), app.SessionID(sess)) {
 		t.Errorf("data export headers or hash: %v", dl.Header)
 	}
 

@@ -81,7 +81,7 @@ func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !s.startLimit.Allow(strconv.FormatInt(current(r).User.ID, 10), time.Now()) {
+	if !s.startLimit.Allow(strconv.FormatInt(current(r).User.ID, 10), s.app.Now()) {
 		return errTooMany
 	}
 	if err := parseForm(w, r, 8<<10); err != nil {
@@ -604,7 +604,7 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 
 // verifyUpload checks an uploaded PDF.
 func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) error {
-	if !s.verifyLimit.Allow(clientIP(r), time.Now()) {
+	if !s.verifyLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	data := s.verifyData(r)

@@ -60,7 +60,21 @@ func (f *auditFixture) report(t *testing.T) pendopo.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return r.Report
+}
+
+// walkIn answers the walk-in survey of a service point with today's
+// presence code.
+func (f *auditFixture) walkIn(t *testing.T, point string) portaltest.Response {
+	t.Helper()
+	code, err := f.p.App.SurveyCode(context.Background(), app.System, "33.74", point)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := allAnswers("4")
+	form.Set("unit", point)
+	form.Set("kode", code.Code)
+	return f.p.PostForm(t, "/daerah/33.74/survei", form, "")
 }
 
 func (f *auditFixture) rev(t *testing.T, number string) string {
@@ -93,7 +107,7 @@ func asCitizen(f *auditFixture) string     { return f.citizen }
 // with the reason; every other state-changing route needs an auditProbe.
 var readOnlyRoutes = map[string]string{
 	"POST /verifikasi":  "checks an uploaded PDF against the issued documents; stores nothing",
-	"POST /laporan/cek": "finds one's own report by number and contact; only a sealed cookie is set, nothing is stored",
+	"POST /laporan/cek": "opens one's own report with its key; only a sealed cookie is set, nothing is stored",
 }
 
 // auditProbes has an entry for every POST route of the pages. A route
@@ -149,13 +163,31 @@ var auditProbes = map[string]auditProbe{
 		return f.p.PostForm(t, "/survei/laporan/"+f.answeredReport, allAnswers("3"), f.citizen)
 	}},
 	"POST /daerah/{code}/survei": {"survey.submit", func(t *testing.T, f *auditFixture) portaltest.Response {
-		points, err := f.p.App.ServicePoints(context.Background(), "33.74")
-		if err != nil || len(points) == 0 {
-			t.Fatalf("service points: %v", err)
+		return f.walkIn(t, "kantor-disdukcapil")
+	}},
+	"POST /admin/daerah/{code}/survei/tertahan": {"survey.accept", func(t *testing.T, f *auditFixture) portaltest.Response {
+		// One address answers more often than a day allows: the rest is held.
+		for range pendopo.WalkInsPerAddressDay + 1 {
+			f.walkIn(t, "kantor-disdukcapil")
 		}
-		form := allAnswers("4")
-		form.Set("unit", points[0].Slug)
-		return f.p.PostForm(t, "/daerah/33.74/survei", form, "")
+		points, _ := f.p.App.ServicePoints(context.Background(), "33.74")
+		var id int64
+		for _, pt := range points {
+			if pt.Slug == "kantor-disdukcapil" {
+				id = pt.ID
+			}
+		}
+		return f.p.PostForm(t, "/admin/daerah/33.74/survei/tertahan", url.Values{"point": {strconv.FormatInt(id, 10)}, "day": {"2026-11-27"}, "action": {"terima"}}, f.p.RegionAdmin)
+	}},
+	"POST /laporan/kunci": {"report.key", func(t *testing.T, f *auditFixture) portaltest.Response {
+		lat, lng := -7.0, 110.4
+		r, err := f.p.App.SubmitReport(context.Background(), app.Actor{IP: "192.0.2.8"}, "33.74", pendopo.ReportInput{
+			Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati", Description: "Tiga lampu jalan mati sejak seminggu.", Category: "penerangan-jalan",
+			Privacy: pendopo.PrivacyPublic, Contact: "pelapor@jejak.test", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.p.PostForm(t, "/laporan/kunci", url.Values{"number": {r.Number}, "contact": {"pelapor@jejak.test"}}, "")
 	}},
 	"POST /daerah/{code}/lapor": {"report.submit", func(t *testing.T, f *auditFixture) portaltest.Response {
 		return f.p.PostMultipart(t, "/daerah/33.74/lapor", url.Values{"kind": {"pengaduan"}, "category": {"penerangan-jalan"}, "title": {"Lampu jalan mati"},

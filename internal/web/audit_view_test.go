@@ -69,7 +69,9 @@ func TestAuditViewFollowsRecordRules(t *testing.T) {
 		"overseer 33":         p.Officer(t, "Pengawas Jateng", "pengawas@jatengprov.test", pendopo.Role{Kind: pendopo.RoleOverseer, Region: "33"}),
 		"province admin (33)": p.Officer(t, "Admin Jateng", "admin@jatengprov.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33"}),
 	}
-	personal := []string{"akun #" + strconv.FormatInt(siti.ID, 10), "ktp-siti-rahayu.pdf", "198.51.100.7", "Foto KTP Siti buram."}
+	// What the entries say of her application: who she is, the file an
+	// officer downloaded, her address and the officer's note on it.
+	personal := []string{"warga #" + strconv.FormatInt(siti.ID, 10), up.Addr, "198.51.100.7", "Foto KTP Siti buram."}
 	for _, tt := range []struct {
 		who, path string
 		sees      bool
@@ -94,8 +96,9 @@ func TestAuditViewFollowsRecordRules(t *testing.T) {
 				t.Errorf("%s at %s: shows %q = %v, want %v", tt.who, tt.path, s, got, tt.sees)
 			}
 		}
-		// Her name is nowhere: citizens are named by account number.
-		if strings.Contains(res.Body, "Siti Rahayu") {
+		// Her name and her file's name are nowhere: citizens are named by
+		// account number, files by their hash.
+		if strings.Contains(res.Body, "Siti Rahayu") || strings.Contains(res.Body, "ktp-siti-rahayu.pdf") {
 			t.Errorf("%s at %s: the trail names the citizen", tt.who, tt.path)
 		}
 		if hidden := strings.Contains(res.Body, "Rincian disembunyikan"); hidden == tt.sees {
@@ -104,7 +107,7 @@ func TestAuditViewFollowsRecordRules(t *testing.T) {
 	}
 	// Finding a citizen's entries by account is for those who may see them.
 	for who, want := range map[string]bool{"national admin": true, "region admin 33.74": true, "national overseer": false, "overseer 33": false} {
-		path := "/admin/daerah/33.74/audit?oleh=" + url.QueryEscape("akun #"+strconv.FormatInt(siti.ID, 10))
+		path := "/admin/daerah/33.74/audit?oleh=" + url.QueryEscape("warga #"+strconv.FormatInt(siti.ID, 10))
 		res := p.GetAs(t, path, sessions[who])
 		if found := strings.Contains(res.Body, draft.Number); found != want {
 			t.Errorf("%s searching %s: finds the citizen's entries = %v, want %v", who, path, found, want)

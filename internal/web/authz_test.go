@@ -156,7 +156,13 @@ var probes = map[string]probe{
 	"POST /admin/daerah/{code}/pengguna/undangan/{id}/batal": {rule: "users", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return m.path(own, "/admin/daerah/{code}/pengguna/undangan/") + m.invitation(t, own) + "/batal"
 	}},
-	"GET /admin/daerah/{code}/laporan":                       {rule: "queue", path: "/admin/daerah/{code}/laporan"},
+	"GET /admin/daerah/{code}/laporan": {rule: "queue", path: "/admin/daerah/{code}/laporan"},
+	// Surveys: a point's presence code is its agency's and the region
+	// admin's; held responses are the region admin's to decide.
+	"GET /admin/daerah/{code}/survei":                        {rule: "queue", path: "/admin/daerah/{code}/survei"},
+	"GET /admin/daerah/{code}/survei/cetak":                  {rule: "draft", path: "/admin/daerah/{code}/survei/cetak?unit=kantor-disdukcapil"},
+	"GET /daerah/{code}/survei/qr.png":                       {rule: "draft", path: "/daerah/{code}/survei/qr.png?unit=kantor-disdukcapil"},
+	"POST /admin/daerah/{code}/survei/tertahan":              {rule: "region", path: "/admin/daerah/{code}/survei/tertahan", form: url.Values{"point": {"0"}, "day": {"2026-11-27"}, "action": {"terima"}}},
 	"GET /admin/pemantauan":                                  {rule: "oversee", path: "/admin/pemantauan", ownOnly: true},
 	"GET /admin/daerah/{code}/laporan/rute":                  {rule: "region", path: "/admin/daerah/{code}/laporan/rute"},
 	"POST /admin/daerah/{code}/laporan/rute":                 {rule: "region", path: "/admin/daerah/{code}/laporan/rute", form: url.Values{}},

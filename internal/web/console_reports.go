@@ -88,7 +88,7 @@ func (s *Server) consoleReportData(r *http.Request) (consoleReportPage, error) {
 	if !v.Coordinator && !(v.Handler && v.Agency != "") {
 		return consoleReportPage{}, errForbiddenPage
 	}
-	data, err := s.reportData(r, v, "")
+	data, err := s.reportData(r, v)
 	if err != nil {
 		return consoleReportPage{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pendopo/pendopo"
 )
@@ -103,9 +102,9 @@ func (s *Server) adminUsersData(r *http.Request) (adminUsersPage, error) {
 		}
 	}
 	if invs, err := s.app.Invitations(ctx, who, code); err == nil {
-		now := time.Now()
+		now := s.app.Now()
 		for _, inv := range invs {
-			if inv.AcceptedAt.IsZero() && inv.ExpiresAt.After(now) {
+			if inv.Pending(now) {
 				data.Pending = append(data.Pending, inv)
 			}
 		}

@@ -40,12 +40,15 @@ type needRow struct {
 
 type dashboardPage struct {
 	Page
-	Region     pendopo.Region
-	Agency     *pendopo.Agency
-	Period     app.Period
-	Months     []pendopo.Figures
-	Total      pendopo.Figures
-	IKMTarget  int
+	Region    pendopo.Region
+	Agency    *pendopo.Agency
+	Period    app.Period
+	Months    []pendopo.Figures
+	Total     pendopo.Figures
+	IKMTarget int
+	// Held is how many walk-in survey responses of the period are held
+	// for review and left out of the figures.
+	Held       int
 	Index      *app.RegionIndex
 	Charts     []figure
 	Agencies   []agencyRow
@@ -161,6 +164,10 @@ func (s *Server) dashboardData(r *http.Request, agencySlug string) (dashboardPag
 		}
 	}
 	data.IKMTarget = pendopo.KrejcieMorgan(int(data.Total.AppReceived + data.Total.RepAnswered))
+	data.Held = dash.Held.Region
+	if data.Agency != nil {
+		data.Held = dash.Held.Agency[data.Agency.Slug]
+	}
 	if data.Agency == nil {
 		data.Title = p.T("dash.title", reg.Name)
 		agencies, _, err := s.app.Agencies(ctx, reg.Code, pendopo.Page{PerPage: pendopo.MaxPerPage})

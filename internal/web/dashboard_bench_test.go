@@ -21,7 +21,7 @@ import (
 // figure rows.
 func fillFigures(b *testing.B, p *portaltest.Portal, n int) int {
 	ctx := context.Background()
-	start := time.Now()
+	start := time.Now() // wallclock: measures a duration
 	region := "33.74"
 	cal, err := p.App.Calendar(ctx, region)
 	if err != nil {
@@ -80,7 +80,7 @@ func fillFigures(b *testing.B, p *portaltest.Portal, n int) int {
 			b.Fatal(err)
 		}
 	}
-	b.Logf("figures of %d applications and %d reports: %d rows in %s", n, n, len(deltas), time.Since(start).Round(time.Millisecond))
+	b.Logf("figures of %d applications and %d reports: %d rows in %s", n, n, len(deltas), time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	return len(deltas)
 }
 
@@ -122,9 +122,9 @@ func BenchmarkDashboard(b *testing.B) {
 						t := at
 						p.App.SetClock(func() time.Time { return t })
 					}
-					start := time.Now()
+					start := time.Now() // wallclock: measures a duration
 					res := p.Get(b, pg.path)
-					lat = append(lat, time.Since(start))
+					lat = append(lat, time.Since(start)) // wallclock: measures a duration
 					if res.StatusCode != 200 {
 						b.Fatalf("%s: %d", pg.path, res.StatusCode)
 					}

@@ -62,6 +62,11 @@ func TestDashboard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	code, err := p.App.SurveyCode(ctx, app.System, "33.74", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	subj.Code = code.Code // as the QR code at the counter gives it
 	if _, err := p.App.SubmitSurvey(ctx, subj, map[pendopo.UnsurID]int{pendopo.UnsurRequirements: 4, pendopo.UnsurConduct: 3}, "", "kiosk-1"); err != nil {
 		t.Fatal(err)
 	}

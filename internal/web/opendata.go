@@ -352,7 +352,7 @@ func (s *Server) dataCatalog(w http.ResponseWriter, r *http.Request) error {
 				Description: "Permohonan dan laporan per bulan: jumlah, waktu penyelesaian (hari kerja) dan ketepatan waktu.",
 				Spatial:     reg.Code, Keyword: []string{"kinerja", "SLA"}, Periodicity: "monthly", Distribution: both(p+"/kinerja", "Kinerja")},
 			dcatDataset{Identifier: base + p + "/ikm", Title: "Indeks kepuasan masyarakat " + reg.Name,
-				Description: "IKM (PermenPAN-RB 14/2017) daerah, tiap perangkat daerah dan tiap layanan, dengan jumlah responden dan sampel minimal.",
+				Description: "IKM (PermenPAN-RB 14/2017) daerah, tiap perangkat daerah dan tiap layanan, dengan jumlah responden (diundang setelah permohonan atau laporan, dan langsung di unit layanan), sampel minimal, dan tanggapan langsung yang tertahan untuk diperiksa (tidak dihitung).",
 				Spatial:     reg.Code, Keyword: []string{"IKM", "SKM", "kepuasan"}, Periodicity: "monthly", Distribution: both(p+"/ikm", "IKM")},
 			dcatDataset{Identifier: base + p + "/ikm-unsur", Title: "Tabel survei kepuasan per unsur " + reg.Name,
 				Description: "Nilai, NRR dan NRR tertimbang tiap unsur survei, lalu IKM dan mutu pelayanan (tabel laporan SKM).",
@@ -460,14 +460,21 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t := table{columns: []string{"tingkat", "kode", "nama", "responden", "sampel_minimal"}}
+	held, err := s.app.HeldSurveys(ctx, code, p)
+	if err != nil {
+		return err
+	}
+	// Respondents, then how many were invited (after an application or a
+	// report) and walked in, and how many walk-in responses are held for
+	// review and not counted.
+	t := table{columns: []string{"tingkat", "kode", "nama", "responden", "sampel_minimal", "responden_diundang", "responden_langsung", "tertahan"}}
 	for _, u := range pendopo.Unsurs {
 		t.columns = append(t.columns, "nrr_"+string(u.ID))
 	}
 	t.columns = append(t.columns, "ikm_1_4", "ikm", "mutu", "kinerja")
-	row := func(level, code, name string, f pendopo.Figures) {
+	row := func(level, code, name string, f pendopo.Figures, held int) {
 		ikm := f.IKM
-		out := []any{level, code, name, ikm.Respondents, pendopo.KrejcieMorgan(int(f.AppReceived + f.RepAnswered))}
+		out := []any{level, code, name, ikm.Respondents, pendopo.KrejcieMorgan(int(f.AppReceived + f.RepAnswered)), f.IKMInvited, f.IKMWalkIn, held}
 		for _, u := range ikm.Unsurs {
 			if u.Count == 0 {
 				out = append(out, nil)
@@ -486,7 +493,7 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	row("daerah", reg.Code, reg.Name, total)
+	row("daerah", reg.Code, reg.Name, total, held.Region)
 	agencies, _, err := s.app.Agencies(ctx, code, pendopo.Page{PerPage: pendopo.MaxPerPage})
 	if err != nil {
 		return err
@@ -500,7 +507,7 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, f := range byAgency {
-		row("perangkat_daerah", f.Agency, names[f.Agency], f.Figures)
+		row("perangkat_daerah", f.Agency, names[f.Agency], f.Figures, held.Agency[f.Agency])
 	}
 	services := map[int64]string{}
 	for _, sv := range s.app.RegionServiceList(code, "") {
@@ -511,8 +518,8 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, f := range byService {
-		if f.IKM.Respondents > 0 {
-			row("layanan", strconv.FormatInt(f.ServiceID, 10), services[f.ServiceID], f.Figures)
+		if f.IKM.Respondents > 0 || held.Service[f.ServiceID] > 0 {
+			row("layanan", strconv.FormatInt(f.ServiceID, 10), services[f.ServiceID], f.Figures, held.Service[f.ServiceID])
 		}
 	}
 	return writeTable(w, "ikm-"+code, ext, t)

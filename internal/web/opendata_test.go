@@ -32,6 +32,11 @@ func TestOpenData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	code, err := p.App.SurveyCode(ctx, app.System, "33.74", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	subj.Code = code.Code // as the QR code at the counter gives it
 	all4 := map[pendopo.UnsurID]int{}
 	for _, u := range pendopo.Unsurs {
 		all4[u.ID] = 4

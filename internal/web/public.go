@@ -391,7 +391,7 @@ func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
 	// the same for everyone, so they come from the page cache.
 	cacheable := data.Session == nil && r.URL.RawQuery == ""
 	key := pageKey{data.Service.ID, data.Lang}
-	now := time.Now()
+	now := time.Now() // wallclock: the age of a cached page, a duration
 	if cacheable {
 		if p := s.pages.get(key, data.ServiceView, now); p != nil {
 			p.write(w, r)

@@ -38,9 +38,7 @@ type Page struct {
 	// Session is the signed-in person, if any.
 	Session *session
 	// Query prefills the search box in the header.
-	Query string
-	// Now is the request time, for "x days ago" texts.
-	Now       time.Time
+	Query     string
 	RequestID string
 	// Demo marks a portal that shows illustrative demo content.
 	Demo bool
@@ -334,7 +332,7 @@ func bakeMessages(src, lang string) (string, []string) {
 // page fills the common fields of a page for request r.
 func (rd *renderer) page(r *http.Request, title string) Page {
 	p := Page{
-		Lang: middleware.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(), Now: time.Now(),
+		Lang: middleware.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(),
 		RequestID: middleware.RequestID(r.Context()), Demo: rd.demo,
 	}
 	p.Session = current(r)

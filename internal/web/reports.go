@@ -4,9 +4,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -109,7 +109,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !s.reportLimit.Allow(clientIP(r), time.Now()) {
+	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxReportPost)
@@ -150,7 +150,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/daerah/"+reg.Code+"/laporan?pesan=terkirim", http.StatusSeeOther)
 		return nil
 	}
-	var rep pendopo.Report
+	var rep app.FiledReport
 	err = probs.Err()
 	if err == nil && f.Get("tetap") == "" && in.Category != "" {
 		// The same problem may be reported already: offer to follow it.
@@ -172,6 +172,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		rep, err = s.app.SubmitReport(r.Context(), who, reg.Code, in, f.Get("key"))
 	}
+	refused := 0
 	if err == nil && r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["photo"] {
 			if fh.Size == 0 {
@@ -181,10 +182,11 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 			if ferr != nil {
 				return ferr
 			}
-			_, perr := s.app.AddReportPhoto(r.Context(), who, rep.Number, in.Contact, ph)
+			_, perr := s.app.AddReportPhoto(r.Context(), who, rep.Number, rep.Secret, ph)
 			ph.Close()
 			if perr != nil {
-				// The report is filed; the photo's problem is shown on its page.
+				// The report is filed; its page says a photo was refused.
+				refused++
 				s.log.Info("report photo refused", "report", rep.Number, "err", perr)
 			}
 		}
@@ -201,54 +203,118 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.rd.render(w, r, http.StatusUnprocessableEntity, "report_form", data)
 		return nil
 	}
-	if who.UserID == 0 {
-		s.setReporterPass(w, rep.Number, in.Contact)
+	if rep.Secret != "" {
+		s.setReporterPass(w, rep.Number, rep.Secret)
 	}
-	http.Redirect(w, r, "/laporan/"+rep.Number+"?pesan=terkirim", http.StatusSeeOther)
+	next := "/laporan/" + rep.Number + "?pesan=terkirim"
+	if refused > 0 {
+		next += "&foto=" + strconv.Itoa(refused)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
-// reporterCookie carries, sealed, the report number and contact of a
-// reporter without an account, so that the contact never sits in a link.
+// reporterCookie carries, sealed, a report's number and the key given for
+// it by a reporter without an account, so that the key never sits in a
+// link. Its path is the whole site: the report's survey reads it too.
 const reporterCookie = "pendopo_pelapor"
 
-func (s *Server) setReporterPass(w http.ResponseWriter, number, contact string) {
-	http.SetCookie(w, &http.Cookie{Name: reporterCookie, Value: s.app.ReporterPass(number, contact), Path: "/laporan/",
+func (s *Server) setReporterPass(w http.ResponseWriter, number, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: reporterCookie, Value: s.app.ReporterPass(number, secret), Path: "/",
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 30 * 24 * 3600})
+	// The pass of before keys lived under /laporan/, where browsers would
+	// send it first.
+	http.SetCookie(w, &http.Cookie{Name: reporterCookie, Path: "/laporan/", HttpOnly: true, Secure: s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// reporterContact is the contact proven for report number by the cookie.
-func (s *Server) reporterContact(r *http.Request, number string) string {
-	c, err := r.Cookie(reporterCookie)
+// reporterSecret is the reporter's key a pass cookie holds for report
+// number, or "". Whether it is the right key is for app to say.
+func (s *Server) reporterSecret(r *http.Request, number string) string {
+	want, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
 		return ""
 	}
-	n, contact, ok := s.app.OpenReporterPass(c.Value)
-	if !ok {
-		return ""
+	for _, c := range r.CookiesNamed(reporterCookie) {
+		// A pass from before keys holds a contact: never a key.
+		if n, secret, ok := s.app.OpenReporterPass(c.Value); ok && n == want && app.WellFormedReporterKey(secret) {
+			return secret
+		}
 	}
-	if want, err := pendopo.ParseTrackingNumber(number); err != nil || want != n {
-		return ""
-	}
-	return contact
+	return ""
 }
 
-// reportCheck lets a reporter without an account open their report with
-// its number and the contact they gave.
+// reportCheck opens a report with its number and the reporter's key on
+// another device. It answers every request alike, a 303 to the report's
+// page with a sealed pass whether or not the key is right, and looks
+// nothing up: the report's page then shows the reporter's view only for
+// the right key. Neither a number nor a contact proves a reporter.
 func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, 4<<10); err != nil {
 		return err
 	}
-	if !s.reportLimit.Allow(clientIP(r), time.Now()) {
+	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
-	number, contact := strings.TrimSpace(r.PostFormValue("number")), strings.TrimSpace(r.PostFormValue("contact"))
-	v, err := s.app.ReportFor(r.Context(), app.Actor{IP: clientIP(r)}, number, contact)
-	if err != nil || !v.Mine {
-		return pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Tidak ada laporan dengan nomor dan kontak itu.", "No report has that number and contact."))
+	s.openWithKey(w, r, r.PostFormValue("number"), r.PostFormValue("kunci"))
+	return nil
+}
+
+// openWithKey stores a report's number and a key in the reporter's pass
+// and sends the browser to the report, without the key in the address.
+func (s *Server) openWithKey(w http.ResponseWriter, r *http.Request, number, secret string) {
+	number = strings.ToUpper(strings.TrimSpace(number))
+	if n, err := pendopo.ParseTrackingNumber(number); err == nil {
+		number = n
 	}
-	s.setReporterPass(w, v.Number, contact)
-	http.Redirect(w, r, "/laporan/"+v.Number, http.StatusSeeOther)
+	s.setReporterPass(w, number, strings.TrimSpace(secret))
+	http.Redirect(w, r, "/laporan/"+url.PathEscape(number)+"?pesan=cek", http.StatusSeeOther)
+}
+
+type reportKeyPage struct {
+	Page
+	Form
+	Number, Contact string
+	Sent            bool
+}
+
+// reportKeyForm offers to open a report with its key and, for a lost key
+// (or a report filed before keys), to send a new one to the contact
+// given with the report.
+func (s *Server) reportKeyForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.rd.page(r, "")
+	p.Title, p.Noindex = p.T("rkey.title"), true
+	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.Title, ""}}
+	data := reportKeyPage{Page: p, Number: r.URL.Query().Get("nomor"), Sent: r.URL.Query().Get("pesan") == "dikirim"}
+	w.Header().Set("Cache-Control", "private, no-store")
+	s.rd.render(w, r, http.StatusOK, "report_key", data)
+	return nil
+}
+
+// reportKeyRequest sends a new key to the contact stored with a report
+// when the contact given is that one. The answer is the same either way:
+// the key goes only to the stored contact, so that nobody learns from it
+// whether they guessed who filed.
+func (s *Server) reportKeyRequest(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
+		return errTooMany
+	}
+	number, contact := r.PostFormValue("number"), r.PostFormValue("contact")
+	if err := s.app.RequestReporterKey(r.Context(), app.Actor{IP: clientIP(r)}, number, contact); err != nil {
+		form, ferr := formErrors(err, s.rd.page(r, "").Lang)
+		if ferr != nil {
+			return ferr
+		}
+		p := s.rd.page(r, "")
+		p.Title, p.Noindex = p.T("rkey.title"), true
+		p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.Title, ""}}
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "report_key", reportKeyPage{Page: p, Form: form, Number: number, Contact: contact})
+		return nil
+	}
+	http.Redirect(w, r, "/laporan/kunci?pesan=dikirim", http.StatusSeeOther)
 	return nil
 }
 
@@ -264,9 +330,15 @@ type reportPage struct {
 	Page
 	Form
 	V         *app.ReportView
-	Contact   string
 	Submitted bool
-	Agencies  []pendopo.Agency
+	// Secret is the reporter's key, shown on the receipt; KeyLink opens
+	// the report with it.
+	Secret, KeyLink string
+	// Checked says the page follows an attempt to open it with a key;
+	// RefusedPhotos counts photos sent with the report that were refused.
+	Checked       bool
+	RefusedPhotos int
+	Agencies      []pendopo.Agency
 }
 
 // AgencyName names an agency of the report's region.
@@ -279,7 +351,7 @@ func (p reportPage) AgencyName(slug string) string {
 	return slug
 }
 
-func (s *Server) reportData(r *http.Request, v *app.ReportView, contact string) (reportPage, error) {
+func (s *Server) reportData(r *http.Request, v *app.ReportView) (reportPage, error) {
 	reg, err := s.app.Region(r.Context(), v.Region)
 	if err != nil {
 		return reportPage{}, err
@@ -291,30 +363,46 @@ func (s *Server) reportData(r *http.Request, v *app.ReportView, contact string) 
 	if err != nil {
 		return reportPage{}, err
 	}
-	return reportPage{Page: p, V: v, Contact: contact, Agencies: agencies}, nil
+	return reportPage{Page: p, V: v, Agencies: agencies}, nil
 }
 
 // reportView is a report's page: public for public and anonymous reports,
 // the reporter's own (with reply, rating, reopening) when they are
 // recognised, confidential ones only for them.
 func (s *Server) reportView(w http.ResponseWriter, r *http.Request) error {
-	contact := s.reporterContact(r, r.PathValue("number"))
-	v, err := s.app.ReportFor(r.Context(), current(r).actorOrAnonymous(r), r.PathValue("number"), contact)
+	number := r.PathValue("number")
+	if key := r.URL.Query().Get("kunci"); key != "" {
+		// The link sent to the reporter: keep the key in the pass, out of
+		// the address bar, the history and any Referer.
+		if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
+			return errTooMany
+		}
+		s.openWithKey(w, r, number, key)
+		return nil
+	}
+	secret := s.reporterSecret(r, number)
+	v, err := s.app.ReportFor(r.Context(), current(r).actorOrAnonymous(r), number, secret)
 	if err != nil {
 		return err
 	}
-	if !v.Mine {
-		contact = ""
-	}
-	data, err := s.reportData(r, v, contact)
+	data, err := s.reportData(r, v)
 	if err != nil {
 		return err
 	}
 	switch r.URL.Query().Get("pesan") {
 	case "terkirim":
 		data.Submitted = v.Mine
+		if v.ByKey {
+			data.Secret, data.KeyLink = secret, s.baseURL(r)+app.ReporterLink(v.Number, secret)
+		}
+		data.RefusedPhotos, _ = strconv.Atoi(r.URL.Query().Get("foto"))
 	case "ok":
 		data.Notice = data.T("report.saved")
+	case "cek":
+		data.Checked = true
+		if v.Mine {
+			data.Notice = data.T("rkey.opened")
+		}
 	}
 	if v.Mine || v.Privacy != pendopo.PrivacyPublic {
 		w.Header().Set("Cache-Control", "private, no-store")
@@ -329,7 +417,7 @@ func (s *Server) reportReporterAct(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	number := r.PathValue("number")
-	contact := s.reporterContact(r, number)
+	secret := s.reporterSecret(r, number)
 	action := pendopo.ReportAction(r.PostFormValue("action"))
 	switch action {
 	case pendopo.ActReportReply, pendopo.ActReportRate, pendopo.ActReportReopen:
@@ -338,18 +426,18 @@ func (s *Server) reportReporterAct(w http.ResponseWriter, r *http.Request) error
 	}
 	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
 	who := current(r).actorOrAnonymous(r)
-	_, err := s.app.ActOnReport(r.Context(), who, number, app.ReportAct{Action: action, Note: r.PostFormValue("note"), Rating: rating, Contact: contact})
+	_, err := s.app.ActOnReport(r.Context(), who, number, app.ReportAct{Action: action, Note: r.PostFormValue("note"), Rating: rating, Secret: secret})
 	back := "/laporan/" + number
 	if err != nil {
 		form, ferr := formErrors(err, s.rd.page(r, "").Lang)
 		if ferr != nil {
 			return ferr
 		}
-		v, verr := s.app.ReportFor(r.Context(), who, number, contact)
+		v, verr := s.app.ReportFor(r.Context(), who, number, secret)
 		if verr != nil {
 			return verr
 		}
-		data, derr := s.reportData(r, v, contact)
+		data, derr := s.reportData(r, v)
 		if derr != nil {
 			return derr
 		}
@@ -422,7 +510,7 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 
 // reportPhoto sends a report's photo to those who may see the report.
 func (s *Server) reportPhoto(w http.ResponseWriter, r *http.Request) error {
-	rc, p, err := s.app.ReportPhoto(r.Context(), current(r).actorOrAnonymous(r), r.PathValue("number"), s.reporterContact(r, r.PathValue("number")), r.PathValue("addr"))
+	rc, p, err := s.app.ReportPhoto(r.Context(), current(r).actorOrAnonymous(r), r.PathValue("number"), s.reporterSecret(r, r.PathValue("number")), r.PathValue("addr"))
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/photo/phototest"
 	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/web"
 )
@@ -62,7 +64,7 @@ func TestReportPages(t *testing.T) {
 	if _, total, _ := p.App.Store().Reports(ctx, pendopo.ReportFilter{}); total != 0 {
 		t.Fatalf("the bot's report was stored")
 	}
-	jpeg := "\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"
+	jpeg := string(phototest.JPEGWithEXIF(40, 20, 6))
 	res = p.PostMultipart(t, "/daerah/33.74/lapor", base, map[string][2]string{"photo": {"lampu.jpg", jpeg}}, "")
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/laporan/") {
 		t.Fatalf("file a report: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(res.Body, "masalah"))
@@ -81,6 +83,24 @@ func TestReportPages(t *testing.T) {
 	if !strings.Contains(own.Body, "Laporan terkirim") || !strings.Contains(own.Body, "Tanggapan Anda") || !strings.Contains(own.Body, "/foto/") {
 		t.Errorf("the reporter's page lacks the receipt, the reply form or the photo")
 	}
+	// The receipt shows the reporter's key once, with a link that opens
+	// the report; the same key went to the contact.
+	key := regexp.MustCompile(`class="tracking big reporter-key">([0-9A-Z-]{29})<`).FindStringSubmatch(own.Body)
+	if key == nil || !strings.Contains(own.Body, "?kunci="+key[1]) || own.Header.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("the receipt lacks the reporter's key")
+	}
+	p.App.WaitSent()
+	if m, ok := p.Mail.Last("sari@contoh.id"); !ok || !strings.Contains(m.Body, key[1]) {
+		t.Errorf("the key was not sent to the contact")
+	}
+	// The photo is served without the EXIF the phone wrote.
+	photo := regexp.MustCompile(`href="(/laporan/[^"]+/foto/[0-9a-f]+)"`).FindStringSubmatch(own.Body)
+	if photo == nil {
+		t.Fatal("no photo link")
+	}
+	if img := p.Get(t, photo[1]); img.StatusCode != http.StatusOK || strings.Contains(img.Body, "Exif") || strings.Contains(img.Body, phototest.PhotoOwner) {
+		t.Errorf("the photo: %d, with its EXIF", img.StatusCode)
+	}
 	public := p.Get(t, "/laporan/"+number)
 	if public.StatusCode != http.StatusOK || strings.Contains(public.Body, "Sari") || strings.Contains(public.Body, "sari@contoh.id") || strings.Contains(public.Body, "Tanggapan Anda") {
 		t.Errorf("the public page shows the anonymous reporter or their form")
@@ -88,13 +108,15 @@ func TestReportPages(t *testing.T) {
 	if list := p.Get(t, "/daerah/33.74/laporan"); !strings.Contains(list.Body, "/laporan/"+number) {
 		t.Error("the public list lacks the report")
 	}
-	// The number and contact open it again on another device.
-	chk := p.PostForm(t, "/laporan/cek", url.Values{"number": {strings.ToLower(number)}, "contact": {"SARI@contoh.id"}}, "")
-	if chk.StatusCode != http.StatusSeeOther || cookieOf(chk, "pendopo_pelapor") == "" {
-		t.Errorf("check by number and contact: %d", chk.StatusCode)
+	// The number and key open it again on another device.
+	chk := p.PostForm(t, "/laporan/cek", url.Values{"number": {strings.ToLower(number)}, "kunci": {strings.ToLower(key[1])}}, "")
+	if chk.StatusCode != http.StatusSeeOther || chk.Header.Get("Location") != "/laporan/"+number+"?pesan=cek" || cookieOf(chk, "pendopo_pelapor") == "" {
+		t.Errorf("check by number and key: %d %s", chk.StatusCode, chk.Header.Get("Location"))
 	}
-	if wrong := p.PostForm(t, "/laporan/cek", url.Values{"number": {number}, "contact": {"orang@lain.id"}}, ""); wrong.StatusCode != http.StatusNotFound {
-		t.Errorf("a wrong contact: %d", wrong.StatusCode)
+	req, _ = http.NewRequest(http.MethodGet, chk.Header.Get("Location"), nil)
+	req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: cookieOf(chk, "pendopo_pelapor")})
+	if again := p.Do(t, req); !strings.Contains(again.Body, "Tanggapan Anda") || !strings.Contains(again.Body, "terbuka di perangkat ini") {
+		t.Error("the key does not open the report on another device")
 	}
 	// A confidential report is not public at all.
 	conf := url.Values{}
@@ -326,5 +348,124 @@ func TestReportAreaRoutesPage(t *testing.T) {
 	}
 	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area/"+m[1]+"/hapus", url.Values{}, p.RegionAdmin); res.StatusCode != http.StatusNotFound {
 		t.Errorf("deleting it again: %d", res.StatusCode)
+	}
+}
+
+// The attack of issue 11 through the pages: someone named in an
+// anonymous report knows its public number and guesses the reporter's
+// contact. Every attempt (the old contact form, a wrong key, the right
+// key) gets the same answer, and only the right key, which the guesser
+// does not have, opens the reporter's view or lets anyone reply as the
+// reporter. Asking for a new key answers alike too, and never shows one.
+func TestReportReporterKeyAttack(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	lat, lng := -7.0, 110.4
+	r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Pungutan di loket KTP",
+		Description: "Petugas loket meminta uang Rp50.000 agar KTP-el cepat jadi.", Category: "pungli", Privacy: pendopo.PrivacyAnonymous,
+		Contact: "pelapor.rahasia@contoh.id", Name: "Nama Rahasia", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := func(form url.Values) (portaltest.Response, string) {
+		res := p.PostForm(t, "/laporan/cek", form, "")
+		return res, cookieOf(res, "pendopo_pelapor")
+	}
+	guess, guessPass := answer(url.Values{"number": {r.Number}, "contact": {"pelapor.rahasia@contoh.id"}})
+	wrong, wrongPass := answer(url.Values{"number": {r.Number}, "kunci": {"AAAAA-AAAAA-AAAAA-AAAAA-AAAAA"}})
+	right, rightPass := answer(url.Values{"number": {r.Number}, "kunci": {r.Secret}})
+	for name, res := range map[string]portaltest.Response{"guessed contact": guess, "wrong key": wrong, "right key": right} {
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/laporan/"+r.Number+"?pesan=cek" || cookieOf(res, "pendopo_pelapor") == "" {
+			t.Errorf("%s: %d %s, want the same 303 and pass as every other", name, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	if guess.Body != right.Body || wrong.Body != right.Body || len(wrongPass) != len(rightPass) {
+		t.Error("a guess is answered differently from the right key")
+	}
+	view := func(pass string) portaltest.Response {
+		req, _ := http.NewRequest(http.MethodGet, "/laporan/"+r.Number+"?pesan=cek", nil)
+		req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: pass})
+		return p.Do(t, req)
+	}
+	for name, pass := range map[string]string{"guessed contact": guessPass, "wrong key": wrongPass} {
+		page := view(pass)
+		if strings.Contains(page.Body, "Nama Rahasia") || strings.Contains(page.Body, "pelapor.rahasia@") || strings.Contains(page.Body, "Tanggapan Anda") ||
+			!strings.Contains(page.Body, "Bila nomor dan kunci cocok") {
+			t.Errorf("%s: the reporter's view, or no uniform notice", name)
+		}
+	}
+	if page := view(rightPass); !strings.Contains(page.Body, "Tanggapan Anda") {
+		t.Error("the right key does not open the reporter's view")
+	}
+	// A pass from before keys (number and contact, under /laporan/) comes
+	// first from the browser; it opens nothing and hides no other pass.
+	req, _ := http.NewRequest(http.MethodGet, "/laporan/"+r.Number, nil)
+	req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: p.App.ReporterPass(r.Number, "pelapor.rahasia@contoh.id")})
+	req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: rightPass})
+	if page := p.Do(t, req); !strings.Contains(page.Body, "Tanggapan Anda") {
+		t.Error("an old pass hides the reporter's key")
+	}
+	if !strings.Contains(right.Header.Values("Set-Cookie")[1], "Path=/laporan/; Max-Age=0") {
+		t.Errorf("the old pass is not removed: %v", right.Header.Values("Set-Cookie"))
+	}
+	// No reply as the reporter without the key; nobody is told of nothing.
+	p.App.Store().ClaimMessages(ctx, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 1000, time.Hour)
+	reply := func(pass string) portaltest.Response {
+		f := url.Values{"action": {"reply"}, "note": {"Saya pelapornya, laporan ini saya cabut."}}
+		req, _ := http.NewRequest(http.MethodPost, "/laporan/"+r.Number, strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.AddCookie(&http.Cookie{Name: "pendopo_pelapor", Value: pass})
+		return p.Do(t, req)
+	}
+	if res := reply(guessPass); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a reply with a guessed contact: %d", res.StatusCode)
+	}
+	if res := reply(rightPass); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the reporter's reply: %d", res.StatusCode)
+	}
+	// The reporter hears of every action taken with their key.
+	told, _ := p.App.Store().ClaimMessages(ctx, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 1000, time.Hour)
+	if len(told) != 1 || told[0].To != "pelapor.rahasia@contoh.id" || !strings.Contains(told[0].Body, "memegang kunci laporan") {
+		t.Errorf("the reporter was not told of the reply: %+v", told)
+	}
+
+	// A new key: the same answer for a wrong and the right contact; the
+	// key goes to the stored contact only, never onto the page.
+	ask := func(contact string) portaltest.Response {
+		return p.PostForm(t, "/laporan/kunci", url.Values{"number": {r.Number}, "contact": {contact}}, "")
+	}
+	miss, hit := ask("tersangka@contoh.id"), ask("pelapor.rahasia@contoh.id")
+	if miss.StatusCode != http.StatusSeeOther || miss.StatusCode != hit.StatusCode || miss.Header.Get("Location") != hit.Header.Get("Location") ||
+		miss.Body != hit.Body || len(miss.Cookies()) != len(hit.Cookies()) {
+		t.Errorf("a new key: %d %s for a wrong contact, %d %s for the right one", miss.StatusCode, miss.Header.Get("Location"), hit.StatusCode, hit.Header.Get("Location"))
+	}
+	done := p.Get(t, hit.Header.Get("Location"))
+	p.App.WaitSent()
+	m, ok := p.Mail.Last("pelapor.rahasia@contoh.id")
+	fresh := regexp.MustCompile(`[0-9A-Z]{5}(-[0-9A-Z]{5}){4}`).FindString(m.Body)
+	if !ok || fresh == "" || fresh == r.Secret || strings.Contains(done.Body, fresh) || !strings.Contains(done.Body, "Bila nomor dan kontak itu cocok") {
+		t.Errorf("the new key: sent %v, shown on the page %v", ok, strings.Contains(done.Body, fresh))
+	}
+	if _, ok := p.Mail.Last("tersangka@contoh.id"); ok {
+		t.Error("a key went to the guessed contact")
+	}
+	if page := view(rightPass); strings.Contains(page.Body, "Tanggapan Anda") {
+		t.Error("the old key still opens the report")
+	}
+	// The link in the message opens the report without keeping the key in
+	// the address.
+	link := p.Get(t, "/laporan/"+r.Number+"?kunci="+url.QueryEscape(fresh))
+	if link.StatusCode != http.StatusSeeOther || strings.Contains(link.Header.Get("Location"), "kunci") {
+		t.Fatalf("the key link: %d %s", link.StatusCode, link.Header.Get("Location"))
+	}
+	if page := view(cookieOf(link, "pendopo_pelapor")); !strings.Contains(page.Body, "Tanggapan Anda") {
+		t.Error("the key link does not open the report")
+	}
+	if form := p.Get(t, "/laporan/kunci?nomor="+r.Number); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `value="`+r.Number+`"`) {
+		t.Errorf("the key page: %d", form.StatusCode)
+	}
+	if res := ask("bukan kontak"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-contact"`) {
+		t.Errorf("a malformed contact: %d", res.StatusCode)
 	}
 }

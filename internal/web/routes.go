@@ -130,7 +130,7 @@ func (s *Server) routes() []route {
 		{pattern: "POST /survei/laporan/{number}", handler: s.surveySubmit},
 		{pattern: "GET /daerah/{code}/survei", handler: s.surveyForm},
 		{pattern: "POST /daerah/{code}/survei", handler: s.surveySubmit},
-		{pattern: "GET /daerah/{code}/survei/qr.png", handler: s.surveyQR},
+		{pattern: "GET /daerah/{code}/survei/qr.png", handler: s.surveyQR, admin: true},
 		{pattern: "GET /daerah/{code}/kinerja", handler: s.dashboard},
 		{pattern: "GET /daerah/{code}/branding", handler: s.branding},
 		{pattern: "GET /daerah/{code}/branding/foto/{addr}", handler: s.brandingPhoto},
@@ -146,6 +146,8 @@ func (s *Server) routes() []route {
 		{pattern: "POST /laporan/{number}", handler: s.reportReporterAct},
 		{pattern: "GET /laporan/{number}/foto/{addr}", handler: s.reportPhoto},
 		{pattern: "POST /laporan/cek", handler: s.reportCheck},
+		{pattern: "GET /laporan/kunci", handler: s.reportKeyForm},
+		{pattern: "POST /laporan/kunci", handler: s.reportKeyRequest},
 		{pattern: "GET /akun/laporan", handler: s.myReports, user: true},
 		{pattern: "GET /verifikasi", handler: s.verifyForm},
 		{pattern: "POST /verifikasi", handler: s.verifyUpload},
@@ -169,10 +171,12 @@ func (s *Server) routes() []route {
 		{pattern: "POST /akun/sandi", handler: s.accountPassword, user: true},
 		{pattern: "POST /akun/keluar-semua", handler: s.accountLogoutAll, user: true},
 		{pattern: "GET /akun/data", handler: s.accountData, user: true},
+		{pattern: "GET /akun/akses", handler: s.accountAccess, user: true},
 		{pattern: "GET /akun/pemberitahuan", handler: s.inbox, user: true},
 		{pattern: "POST /akun/pemberitahuan/dibaca", handler: s.inboxRead, user: true},
 		{pattern: "GET /akun/hapus", handler: s.deleteAccountForm, user: true},
 		{pattern: "POST /akun/hapus", handler: s.deleteAccount, user: true},
+		{pattern: "GET /akun/dihapus", handler: s.accountDeleted},
 		{pattern: "GET /admin/masuk", handler: s.oldLogin},
 		{pattern: "GET /admin", handler: s.adminHome, admin: true},
 		{pattern: "GET /admin/daerah/{code}", handler: s.adminRegion, admin: true},
@@ -211,6 +215,9 @@ func (s *Server) routes() []route {
 		{pattern: "GET /admin/daerah/{code}/libur", handler: s.consoleHolidays, admin: true},
 		{pattern: "POST /admin/daerah/{code}/libur", handler: s.consoleHolidayAdd, admin: true},
 		{pattern: "POST /admin/daerah/{code}/libur/{date}/hapus", handler: s.consoleHolidayDelete, admin: true},
+		{pattern: "GET /admin/daerah/{code}/survei", handler: s.consoleSurveys, admin: true},
+		{pattern: "GET /admin/daerah/{code}/survei/cetak", handler: s.consoleSurveySheet, admin: true},
+		{pattern: "POST /admin/daerah/{code}/survei/tertahan", handler: s.consoleSurveyDecide, admin: true},
 		{pattern: "GET /admin/daerah/{code}/laporan", handler: s.consoleReports, admin: true},
 		{pattern: "GET /admin/daerah/{code}/laporan/rute", handler: s.consoleRoutes, admin: true},
 		{pattern: "POST /admin/daerah/{code}/laporan/rute", handler: s.consoleRoutesSave, admin: true},
@@ -304,7 +311,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics}), nil
+	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies}), nil
 }
 
 // localOnly serves h to clients on this machine and answers everyone else

@@ -6,17 +6,16 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/middleware"
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 // Survey pages: a citizen rates the service once after an application is
 // completed or a report answered; people served at a counter answer from
-// the service point's short link or QR code, once a day per device.
+// the service point's QR code (or its link and the presence code of the
+// day shown at the counter), once a day per device.
 
 // deviceCookie holds a random id for walk-in surveys, kept a year; only
 // its keyed hash is stored.
@@ -33,6 +32,9 @@ type surveyPage struct {
 	Done    bool
 	// Services are offered on a walk-in survey without a service.
 	Services []pendopo.ServiceSummary
+	// Code is the presence code a walk-in respondent brought (from the
+	// QR code), kept in the form; without it, the form asks for it.
+	Code string
 }
 
 // Err is the error of a form field, for the templates.
@@ -72,7 +74,7 @@ func (s *Server) surveyFor(r *http.Request) (app.SurveySubject, string, error) {
 		subj, err := s.app.SurveyForApplication(ctx, actor(r), n)
 		return subj, "/survei/permohonan/" + n, err
 	case strings.HasPrefix(r.URL.Path, "/survei/laporan/"):
-		subj, err := s.app.SurveyForReport(ctx, current(r).actorOrAnonymous(r), n, s.reporterContact(r, n))
+		subj, err := s.app.SurveyForReport(ctx, current(r).actorOrAnonymous(r), n, s.reporterSecret(r, n))
 		return subj, "/survei/laporan/" + n, err
 	}
 	code := r.PathValue("code")
@@ -82,6 +84,7 @@ func (s *Server) surveyFor(r *http.Request) (app.SurveySubject, string, error) {
 	}
 	service, _ := strconv.ParseInt(q.Get("layanan"), 10, 64)
 	subj, err := s.app.SurveyForVisit(ctx, code, q.Get("unit"), service)
+	subj.Code, subj.Address = strings.TrimSpace(q.Get("kode")), clientIP(r)
 	action := "/daerah/" + code + "/survei"
 	return subj, action, err
 }
@@ -96,6 +99,7 @@ func (s *Server) surveyForm(w http.ResponseWriter, r *http.Request) error {
 	if subj.Channel == pendopo.SurveyWalkIn && subj.ServiceID == 0 {
 		data.Services = s.app.RegionServiceList(subj.Region.Code, subj.Agency)
 	}
+	data.Code = subj.Code
 	data.Done = r.URL.Query().Get("pesan") == "terima-kasih"
 	w.Header().Set("Cache-Control", "private, no-store")
 	s.rd.render(w, r, http.StatusOK, "survey", data)
@@ -112,7 +116,7 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, r.URL.Path+"?pesan=terima-kasih", http.StatusSeeOther)
 		return nil
 	}
-	if !s.surveyLimit.Allow(clientIP(r), time.Now()) {
+	if !s.surveyLimit.Allow(clientIP(r), s.app.Now()) {
 		return errTooMany
 	}
 	subj, action, err := s.surveyFor(r)
@@ -131,6 +135,12 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		data := s.surveyPageFor(r, subj, action)
 		data.Answers, data.Comment, data.Form = answers, comment, form
+		if subj.Channel == pendopo.SurveyWalkIn && data.Form.Err("kode") == "" {
+			data.Code = subj.Code
+		}
+		if subj.Channel == pendopo.SurveyWalkIn && subj.ServiceID == 0 {
+			data.Services = s.app.RegionServiceList(subj.Region.Code, subj.Agency)
+		}
 		status := http.StatusUnprocessableEntity
 		if pendopo.KindOf(err) == pendopo.KindConflict {
 			status = http.StatusConflict
@@ -157,27 +167,4 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) string {
 	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: v, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
 		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	return v
-}
-
-// surveyQR is a PNG QR code of a walk-in survey's short link, to print and
-// put up at a service point.
-func (s *Server) surveyQR(w http.ResponseWriter, r *http.Request) error {
-	code := r.PathValue("code")
-	unit := r.URL.Query().Get("unit")
-	if _, err := s.app.SurveyForVisit(r.Context(), code, unit, 0); err != nil {
-		return err
-	}
-	link := s.baseURL(r) + "/daerah/" + code + "/survei"
-	if unit != "" {
-		link += "?unit=" + unit
-	}
-	png, err := qrcode.Encode(link, qrcode.Medium, 512)
-	if err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", "image/png")
-	h.Set("Cache-Control", "public, max-age=86400")
-	_, err = w.Write(png)
-	return err
 }
