@@ -386,6 +386,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		body.Error.Fields = append(body.Error.Fields, FieldError{Field: f.Field, Message: f.Msg.In(lang), Line: f.Line})
 	}
 	h := w.Header()
+	middleware.SetRetryAfter(h, e)
 	if status == http.StatusUnauthorized {
 		challenge := `Bearer realm="pendopo"`
 		if r.Header.Get("Authorization") != "" {

@@ -332,6 +332,7 @@ func (s *server) fail(c *call, err error) {
 	setType(h, c.json)
 	h.Set("Cache-Control", "no-store")
 	h.Del("Link")
+	middleware.SetRetryAfter(h, e)
 	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
 		h.Set("Access-Control-Allow-Origin", "*") // so that browser apps can show the error
 	}
