@@ -20,6 +20,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/metrics"
+	"github.com/pendopo/pendopo/internal/middleware"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/web"
 )
@@ -35,6 +36,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
 	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
 	memLimit := f.string("memory-limit", "PENDOPO_MEMORY_LIMIT", "256MiB", "soft limit of the Go heap, such as 256MiB or 1GiB (0 for none); the garbage collector works harder near it. GOMEMLIMIT, if set, wins")
+	proxies := f.string("trusted-proxies", "PENDOPO_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed, such as 127.0.0.1 or 10.0.0.0/8; the client is the rightmost address in it that is not one of them. Empty (the default) believes no header: the client is the socket's peer")
 	baseURL := f.string("base-url", "PENDOPO_BASE_URL", "", "the portal's public address, for links in messages (default http://ADDR)")
 	smtpAddr := f.string("smtp-addr", "PENDOPO_SMTP_ADDR", "", "SMTP server host:port for email; empty writes messages to the log instead")
 	smtpFrom := f.string("smtp-from", "PENDOPO_SMTP_FROM", "pendopo@localhost", "sender address of email")
@@ -63,6 +65,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 		if limit > 0 {
 			debug.SetMemoryLimit(limit)
 		}
+	}
+	trusted, err := middleware.ParseProxies(*proxies)
+	if err != nil {
+		return usageError{fmt.Sprintf("--trusted-proxies: %v", err)}
 	}
 	blobs, err := dbf.blobs()
 	if err != nil {
@@ -168,7 +174,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return usageError{"--map-tiles must hold {z}, {x} and {y}"}
 	}
 	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log),
-		Open311: open311.New(a, log), MapTiles: *mapTiles, Metrics: reg, MetricsHandler: metricsPage})
+		Open311: open311.New(a, log), MapTiles: *mapTiles, Metrics: reg, MetricsHandler: metricsPage, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -184,7 +190,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *metricsAddr != "" {
 		metricsURL = "http://" + *metricsAddr + "/metrics"
 	}
-	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond))
+	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(),
+		"trusted_proxies", trusted.String(), "took", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "Metrik / metrics: %s\n", metricsURL)
 	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
 	select {

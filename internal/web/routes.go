@@ -39,6 +39,10 @@ type Config struct {
 	// (see localOnly); nil leaves it out, as when metrics are served on
 	// an address of their own.
 	MetricsHandler http.Handler
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see middleware.Proxies.Client); none by default, so
+	// that the client is the socket's peer.
+	TrustedProxies middleware.Proxies
 }
 
 // Server is the portal.
@@ -299,7 +303,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics}), nil
+	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, Proxies: cfg.TrustedProxies}), nil
 }
 
 // localOnly serves h to clients on this machine and answers everyone else
