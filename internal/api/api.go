@@ -245,6 +245,9 @@ func (s *server) run(c *call) (any, error) {
 			return nil, err
 		}
 	}
+	if err := middleware.CheckPath(c.r); err != nil {
+		return nil, err
+	}
 	if err := checkQuery(rt.query, c.r.URL.Query()); err != nil {
 		return nil, err
 	}

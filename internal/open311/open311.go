@@ -110,6 +110,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{w: w, r: r}
 	rest, ext, _ := cutLast(strings.TrimPrefix(r.URL.Path, Prefix), ".")
 	c.json = ext == "json"
+	if err := middleware.CheckText(r); err != nil {
+		s.fail(c, err)
+		return
+	}
 	name, arg, hasArg := strings.Cut(rest, "/")
 	if ext != "json" && ext != "xml" || strings.Contains(arg, "/") || hasArg && arg == "" {
 		s.fail(c, errNoResource)

@@ -322,10 +322,16 @@ func (s *Server) localOnly(h http.Handler) http.Handler {
 	})
 }
 
-// wrap turns a handler that returns an error into an http.Handler.
+// wrap turns a handler that returns an error into an http.Handler. A
+// path or query holding NUL or invalid UTF-8 is refused first, so that no
+// handler passes such text on to the database.
 func (s *Server) wrap(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := middleware.CheckText(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.rd.fail(w, r, err)
 		}
 	})
