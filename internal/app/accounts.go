@@ -81,7 +81,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return "", err
 	}
-	hash, err := hashPassword(r.Password, a.passwords)
+	hash, err := a.hashPassword(ctx, r.Password)
 	if err != nil {
 		return "", err
 	}
@@ -247,14 +247,19 @@ func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) 
 	c, _, err := a.userByLogin(ctx, login)
 	if errors.Is(err, pendopo.ErrNotFound) {
 		// Spend the same time as a real check, so that timing reveals nothing.
-		checkPassword(password, a.dummyHash)
+		if _, err := a.checkPassword(ctx, password, a.dummyHash); err != nil {
+			return "", pendopo.User{}, err // not checked: no guess
+		}
 		return fail()
 	}
 	if err != nil {
 		return "", pendopo.User{}, err
 	}
-	ok, err := checkPassword(password, c.PasswordHash)
-	if err != nil || !ok {
+	ok, err := a.checkPassword(ctx, password, c.PasswordHash)
+	if err != nil {
+		return "", pendopo.User{}, err
+	}
+	if !ok {
 		return fail()
 	}
 	u, err := a.store.User(ctx, c.UserID)
@@ -386,7 +391,7 @@ func (a *App) ResetPassword(ctx context.Context, login, code, password, ip strin
 		}
 		return err
 	}
-	hash, err := hashPassword(password, a.passwords)
+	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -414,7 +419,11 @@ func (a *App) recheck(ctx context.Context, who Actor, password, field string) (p
 	if err != nil {
 		return u, err
 	}
-	if ok, _ := checkPassword(password, c.PasswordHash); !ok {
+	ok, err := a.checkPassword(ctx, password, c.PasswordHash)
+	if err != nil {
+		return u, err
+	}
+	if !ok {
 		var p pendopo.Problems
 		p.Add(field, pendopo.T("Kata sandi salah.", "Wrong password."))
 		return u, p.Err()
@@ -432,7 +441,7 @@ func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, curr
 	if err := pendopo.CheckPassword(next, u.Contact(), u.Name); err != nil {
 		return err
 	}
-	hash, err := hashPassword(next, a.passwords)
+	hash, err := a.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,6 +37,11 @@ func newAccounts(t *testing.T) accounts {
 		t.Fatal(err)
 	}
 	return accounts{App: a, store: db, mail: mem, clock: &clock}
+}
+
+// actor is u acting signed in.
+func (x accounts) actor(u pendopo.User) app.Actor {
+	return app.Actor{Name: u.Name, UserID: u.ID, IP: "10.0.0.9"}
 }
 
 var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
@@ -163,6 +169,34 @@ func TestLoginThrottle(t *testing.T) {
 	}
 	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.9.9.9", ""); kind(err) != pendopo.KindRateLimited {
 		t.Errorf("address not locked: %v", err)
+	}
+}
+
+// TestHashingBusy: when every password check is taken and the queue is
+// full, sign-in, registration and password changes answer at once that
+// the server is busy, with when to retry, and a refused sign-in does not
+// count as a guess.
+func TestHashingBusy(t *testing.T) {
+	x := newAccounts(t)
+	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	release := app.FillHashGate(x.App)
+	busy := func(what string, err error) {
+		t.Helper()
+		var pe *pendopo.Error
+		if !errors.As(err, &pe) || pe.Kind != pendopo.KindUnavailable || pe.RetryAfter <= 0 {
+			t.Errorf("%s while busy: %v", what, err)
+		}
+	}
+	for range 10 {
+		_, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.7", "")
+		busy("sign-in", err)
+	}
+	_, err := x.Register(ctx, app.Registration{Name: "Sari", Login: "sari@contoh.id", Password: "kopi tubruk pagi"}, "10.0.0.7")
+	busy("registration", err)
+	busy("password change", x.ChangePassword(ctx, x.actor(u), "sate ayam madura", "es teh manis sekali", ""))
+	release()
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.7", ""); err != nil {
+		t.Errorf("refused sign-ins were counted as guesses: %v", err)
 	}
 }
 
