@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 // Account timings.
@@ -21,9 +22,19 @@ const (
 	resetLifetime   = 30 * time.Minute
 	InviteLifetime  = 7 * 24 * time.Hour
 	throttleWindow  = 15 * time.Minute
-	accountAttempts = 5  // failed sign-ins per account per window
-	ipAttempts      = 30 // failed sign-ins per IP address per window
-	ipRegistrations = 10 // registrations and code requests per IP per hour
+	pairAttempts    = 5  // failed sign-ins per account from one address per window
+	ipAttempts      = 30 // failed sign-ins per address per window, whatever the accounts
+	ipRegistrations = 10 // registrations and code requests per address per hour
+	// An account that failed accountAlarm times in a window, from
+	// anywhere, is under attack: each address then gets alarmAttempts
+	// tries at it per window instead of pairAttempts. An address that
+	// has not failed at it still gets its try, so nobody can lock the
+	// owner out from elsewhere, while many addresses guess slowly.
+	accountAlarm  = 20
+	alarmAttempts = 1
+	// recheckAttempts bounds wrong passwords per account per window when a
+	// signed-in person confirms a serious change.
+	recheckAttempts = 5
 )
 
 // Errors people see when signing in. Unknown accounts and wrong passwords
@@ -31,11 +42,14 @@ const (
 var (
 	errBadLogin = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T(
 		"Email/nomor ponsel atau kata sandi salah.", "Wrong email/phone number or password."))
-	errLocked = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
-		"Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam 15 menit atau atur ulang kata sandi.",
-		"Too many failed sign-ins. For your safety, try again in 15 minutes or reset your password."))
-	errTooMany = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
-		"Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.", "Too many requests from your network. Try again in an hour."))
+	errLocked = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.T(
+		"Terlalu banyak percobaan masuk yang gagal dari jaringan Anda. Demi keamanan, coba lagi dalam 15 menit atau atur ulang kata sandi.",
+		"Too many failed sign-ins from your network. For your safety, try again in 15 minutes or reset your password.")}
+	errTooMany = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: time.Hour, Msg: pendopo.T(
+		"Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.", "Too many requests from your network. Try again in an hour.")}
+	errRecheckLocked = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.T(
+		"Terlalu banyak kata sandi salah. Demi keamanan, coba lagi dalam 15 menit.",
+		"Too many wrong passwords. For your safety, try again in 15 minutes.")}
 	errBadCode = pendopo.Errorf(pendopo.KindInvalid, pendopo.T(
 		"Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.", "The code is wrong or expired. Ask for a new one if needed."))
 	errNotConfirmed = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
@@ -70,7 +84,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	if err := p.Err(); err != nil {
 		return "", err
 	}
-	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return "", err
 	}
 	contact := email + phone
@@ -138,18 +152,19 @@ func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) e
 	return nil
 }
 
-// throttleIP counts one request from key and refuses it when there were
-// more than limit in window.
-func (a *App) throttleIP(ctx context.Context, key string, limit int, window time.Duration) error {
+// throttleIP counts one request of a kind (prefix) from the address ip
+// and refuses it when limit were counted in window already.
+func (a *App) throttleIP(ctx context.Context, prefix, ip string, limit int, window time.Duration) error {
 	now := a.now()
-	n, err := a.store.LoginFailures(ctx, key, now.Add(-window))
+	_, ok, err := a.store.CountAttempt(ctx, []string{prefix + middleware.LimitKey(ip)}, now.Add(-window), now,
+		func(c []int) bool { return c[0] < limit })
 	if err != nil {
 		return err
 	}
-	if n >= limit {
+	if !ok {
 		return errTooMany
 	}
-	return a.store.LoginFailure(ctx, key, now)
+	return nil
 }
 
 // userByLogin finds an account by what someone typed as their login.
@@ -202,7 +217,7 @@ func (a *App) Confirm(ctx context.Context, login, code, ip string) (pendopo.User
 // ResendCode sends a new confirmation code to an unconfirmed account. The
 // answer is the same whatever the account, so it reveals none.
 func (a *App) ResendCode(ctx context.Context, login, ip string) error {
-	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
 	c, contact, err := a.userByLogin(ctx, login)
@@ -217,51 +232,36 @@ func (a *App) ResendCode(ctx context.Context, login, ip string) error {
 }
 
 // Login checks a login and password and starts a session, returning its
-// secret for the cookie. Failures count against the account and the IP
-// address; past the limits, sign-in is refused for a while with a clear
-// message, even with the right password.
+// secret for the cookie. Each try is counted before the password is
+// hashed (see countGuess); past the limits sign-in is refused for a while
+// with a clear message, even with the right password, but only from the
+// addresses that failed.
 func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) (string, pendopo.User, error) {
-	now := a.now()
-	since := now.Add(-throttleWindow)
-	acctKey := "acct:" + strings.ToLower(strings.TrimSpace(login))
-	if email, phone, ok := pendopo.NormalizeLogin(login); ok {
-		acctKey = "acct:" + email + phone
-	}
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{acctKey, accountAttempts}, {"ip:" + ip, ipAttempts}} {
-		n, err := a.store.LoginFailures(ctx, k.key, since)
-		if err != nil {
-			return "", pendopo.User{}, err
-		}
-		if n >= k.limit {
-			return "", pendopo.User{}, errLocked
-		}
-	}
-	fail := func() (string, pendopo.User, error) {
-		a.store.LoginFailure(ctx, acctKey, now)
-		a.store.LoginFailure(ctx, "ip:"+ip, now)
-		return "", pendopo.User{}, errBadLogin
+	g, err := a.countGuess(ctx, login, ip)
+	if err != nil {
+		return "", pendopo.User{}, err
 	}
 	c, _, err := a.userByLogin(ctx, login)
-	if errors.Is(err, pendopo.ErrNotFound) {
-		// Spend the same time as a real check, so that timing reveals nothing.
-		if _, err := a.checkPassword(ctx, password, a.dummyHash); err != nil {
-			return "", pendopo.User{}, err // not checked: no guess
-		}
-		return fail()
-	}
-	if err != nil {
+	found := err == nil
+	if err != nil && !errors.Is(err, pendopo.ErrNotFound) {
+		a.guessVoid(ctx, g)
 		return "", pendopo.User{}, err
 	}
-	ok, err := a.checkPassword(ctx, password, c.PasswordHash)
+	// An unknown account is checked against a dummy hash, so that timing
+	// tells nothing either.
+	hash := a.dummyHash
+	if found {
+		hash = c.PasswordHash
+	}
+	ok, err := a.checkPassword(ctx, password, hash)
 	if err != nil {
+		a.guessVoid(ctx, g) // not checked: it was no guess
 		return "", pendopo.User{}, err
 	}
-	if !ok {
-		return fail()
+	if !found || !ok {
+		return "", pendopo.User{}, errBadLogin
 	}
+	a.guessRight(ctx, g)
 	u, err := a.store.User(ctx, c.UserID)
 	if err != nil {
 		return "", pendopo.User{}, err
@@ -269,9 +269,69 @@ func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) 
 	if !u.Confirmed() {
 		return "", u, errNotConfirmed
 	}
-	a.store.ClearLoginFailures(ctx, acctKey)
 	secret, err := a.startSession(ctx, u.ID, ip, userAgent)
 	return secret, u, err
+}
+
+// guess is a password try counted by countGuess.
+type guess struct {
+	ids  []int64
+	pair string // the key of the account from this address
+}
+
+// countGuess counts a try at the password of login from ip before the
+// password is checked, atomically with checking the limits, so that a
+// burst of parallel tries cannot all pass: per account and address
+// (pairAttempts, or alarmAttempts while the account is under attack), and
+// per address (ipAttempts). The try counts as a failure until guessRight
+// or guessVoid takes it back. Unknown logins are counted the same way, so
+// that being locked reveals no account.
+func (a *App) countGuess(ctx context.Context, login, ip string) (guess, error) {
+	now := a.now()
+	acct := "acct:" + loginKey(login)
+	addr := "ip:" + middleware.LimitKey(ip)
+	pair := acct + "|" + addr
+	ids, ok, err := a.store.CountAttempt(ctx, []string{acct, pair, addr}, now.Add(-throttleWindow), now, func(c []int) bool {
+		perAddress := pairAttempts
+		if c[0] >= accountAlarm {
+			perAddress = alarmAttempts
+		}
+		return c[1] < perAddress && c[2] < ipAttempts
+	})
+	if err != nil {
+		return guess{}, err
+	}
+	if !ok {
+		return guess{}, errLocked
+	}
+	return guess{ids: ids, pair: pair}, nil
+}
+
+// guessRight takes back a try whose password was right, and forgets the
+// earlier failures of that account from that address: its owner typed
+// it.
+func (a *App) guessRight(ctx context.Context, g guess) {
+	a.guessVoid(ctx, g)
+	if err := a.store.ClearLoginFailures(ctx, g.pair); err != nil {
+		a.log.Warn("clear sign-in failures", "err", err)
+	}
+}
+
+// guessVoid takes back a try that was never checked.
+func (a *App) guessVoid(ctx context.Context, g guess) {
+	if err := a.store.ForgetAttempts(context.WithoutCancel(ctx), g.ids); err != nil {
+		a.log.Warn("forget sign-in attempt", "err", err)
+	}
+}
+
+// loginKey is how the throttle names the account someone typed: its
+// normalised contact, or for anything else a hash of it, so that a long
+// or odd login does not become a long key.
+func loginKey(login string) string {
+	if email, phone, ok := pendopo.NormalizeLogin(login); ok {
+		return email + phone
+	}
+	return "?" + sha256Hex(strings.ToLower(strings.TrimSpace(login)))[:32]
 }
 
 func (a *App) startSession(ctx context.Context, userID int64, ip, userAgent string) (string, error) {
@@ -358,7 +418,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error 
 		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
 		return p.Err()
 	}
-	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
 	c, contact, err := a.userByLogin(ctx, login)
@@ -409,7 +469,9 @@ func (a *App) ResetPassword(ctx context.Context, login, code, password, ip strin
 }
 
 // recheck asks a signed-in person for their password again before a
-// serious change; a wrong one is a problem of field.
+// serious change; a wrong one is a problem of field. Wrong ones are
+// counted per account like sign-ins, so that a stolen session cannot
+// guess the password.
 func (a *App) recheck(ctx context.Context, who Actor, password, field string) (pendopo.User, error) {
 	u, err := a.store.User(ctx, who.UserID)
 	if err != nil {
@@ -419,7 +481,19 @@ func (a *App) recheck(ctx context.Context, who Actor, password, field string) (p
 	if err != nil {
 		return u, err
 	}
+	now := a.now()
+	key := "recheck:" + strconv.FormatInt(u.ID, 10)
+	ids, allowed, err := a.store.CountAttempt(ctx, []string{key}, now.Add(-throttleWindow), now, func(c []int) bool { return c[0] < recheckAttempts })
+	if err != nil {
+		return u, err
+	}
+	if !allowed {
+		return u, errRecheckLocked
+	}
 	ok, err := a.checkPassword(ctx, password, c.PasswordHash)
+	if err != nil || ok {
+		a.guessVoid(ctx, guess{ids: ids})
+	}
 	if err != nil {
 		return u, err
 	}

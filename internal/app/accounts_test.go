@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,9 +149,11 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatalf("wrong password: %v", err)
 		}
 	}
-	// Locked: even the right password is refused, with a clear message.
-	_, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.5", "")
-	if kind(err) != pendopo.KindRateLimited || !strings.Contains(err.Error(), "15 minutes") {
+	// Locked from that address: even the right password is refused there,
+	// with a clear message and when to come back.
+	_, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.4", "")
+	var pe *pendopo.Error
+	if kind(err) != pendopo.KindRateLimited || !strings.Contains(err.Error(), "15 minutes") || !errors.As(err, &pe) || pe.RetryAfter != 15*time.Minute {
 		t.Fatalf("locked account: %v", err)
 	}
 	// Unknown accounts lock the same way, so locking reveals nothing.
@@ -160,7 +164,7 @@ func TestLoginThrottle(t *testing.T) {
 		t.Errorf("unknown account not locked: %v", err)
 	}
 	*x.clock = x.clock.Add(16 * time.Minute)
-	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.5", ""); err != nil {
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.4", ""); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
 	// Many accounts from one address lock the address.
@@ -169,6 +173,101 @@ func TestLoginThrottle(t *testing.T) {
 	}
 	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.9.9.9", ""); kind(err) != pendopo.KindRateLimited {
 		t.Errorf("address not locked: %v", err)
+	}
+	// An IPv6 subscriber cannot get round it by moving within its /64.
+	for i := range 30 {
+		x.Login(ctx, "budi@contoh.id", "tebakan", fmt.Sprintf("2001:db8:5:6::%x", i+1), "")
+	}
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "2001:db8:5:6::ffff", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("IPv6 /64 not locked: %v", err)
+	}
+}
+
+// TestNoLockout: an attacker who guesses an admin's password from one
+// address, or from many, cannot keep the admin out; from an address that
+// has not failed, the right password works.
+func TestNoLockout(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Admin", "admin@contoh.id", "sate ayam madura")
+	for range 50 {
+		x.Login(ctx, "admin@contoh.id", "tebakan salah", "203.0.113.66", "")
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.10", ""); err != nil {
+		t.Fatalf("admin locked out by an attacker elsewhere: %v", err)
+	}
+	// The owner's own typos before the right password are forgiven.
+	for range 4 {
+		x.Login(ctx, "admin@contoh.id", "sate ayam", "198.51.100.12", "")
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.12", ""); err != nil {
+		t.Fatalf("after four typos: %v", err)
+	}
+	for range 4 {
+		x.Login(ctx, "admin@contoh.id", "sate ayam", "198.51.100.12", "")
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.12", ""); err != nil {
+		t.Errorf("four more typos after signing in: %v", err)
+	}
+	// A guesser with many addresses puts the account under attack: each
+	// address then gets one try per window, not five.
+	for i := range 30 {
+		for range 5 {
+			x.Login(ctx, "admin@contoh.id", "tebakan salah", fmt.Sprintf("192.0.2.%d", i+1), "")
+		}
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "tebakan", "192.0.2.200", ""); kind(err) != pendopo.KindUnauthorized {
+		t.Errorf("a fresh address's first try: %v", err)
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "192.0.2.200", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("a second try at an account under attack: %v", err)
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.11", ""); err != nil {
+		t.Errorf("admin locked out by a distributed attack: %v", err)
+	}
+	// Under attack, a typo costs that address its try: the price of the
+	// slow-down, paid only where someone failed.
+	x.Login(ctx, "admin@contoh.id", "sate ayam", "198.51.100.12", "")
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.12", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("after a typo under attack: %v", err)
+	}
+}
+
+// TestLoginBurst: parallel guesses are counted before they are hashed, so
+// a burst gets no more guesses than the limits allow (5 per account from
+// an address, 30 per address), however it is timed.
+func TestLoginBurst(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	burst := func(n int, login func(i int) string, ip string) (hashed int64, locked int) {
+		before := app.PasswordHashes(x.App)
+		var (
+			wg sync.WaitGroup
+			mu sync.Mutex
+		)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := x.Login(ctx, login(i), "tebakan salah", ip, "")
+				switch kind(err) {
+				case pendopo.KindRateLimited:
+					mu.Lock()
+					locked++
+					mu.Unlock()
+				case pendopo.KindUnauthorized, pendopo.KindUnavailable:
+				default:
+					t.Errorf("guess %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		return app.PasswordHashes(x.App) - before, locked
+	}
+	if hashed, locked := burst(40, func(int) string { return "budi@contoh.id" }, "10.1.1.1"); hashed > 5 || locked < 35 {
+		t.Errorf("40 parallel guesses at one account: %d hashed, %d locked", hashed, locked)
+	}
+	if hashed, locked := burst(150, func(i int) string { return fmt.Sprintf("orang%d@contoh.id", i) }, "10.2.2.2"); hashed > 30 || locked < 120 {
+		t.Errorf("150 parallel guesses from one address: %d hashed, %d locked", hashed, locked)
 	}
 }
 
@@ -197,6 +296,21 @@ func TestHashingBusy(t *testing.T) {
 	release()
 	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.7", ""); err != nil {
 		t.Errorf("refused sign-ins were counted as guesses: %v", err)
+	}
+}
+
+// TestRecheckThrottle: a stolen session cannot guess the password through
+// the forms that ask for it again.
+func TestRecheckThrottle(t *testing.T) {
+	x := newAccounts(t)
+	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	for range 5 {
+		if err := x.ChangePassword(ctx, x.actor(u), "tebakan", "es teh manis sekali", ""); kind(err) != pendopo.KindInvalid {
+			t.Fatalf("wrong current password: %v", err)
+		}
+	}
+	if err := x.DeleteAccount(ctx, x.actor(u), "sate ayam madura"); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("sixth try: %v", err)
 	}
 }
 

@@ -125,8 +125,14 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 	c, err := a.store.Credentials(ctx, inv.Email, "")
 	switch {
 	case err == nil:
+		// The existing account's password is a sign-in, counted as one.
+		g, err := a.countGuess(ctx, inv.Email, ip)
+		if err != nil {
+			return "", err
+		}
 		ok, err := a.checkPassword(ctx, password, c.PasswordHash)
 		if err != nil {
+			a.guessVoid(ctx, g)
 			return "", err
 		}
 		if !ok {
@@ -134,6 +140,7 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 			p.Add("password", pendopo.T("Alamat ini sudah punya akun; masukkan kata sandinya.", "This address has an account; enter its password."))
 			return "", p.Err()
 		}
+		a.guessRight(ctx, g)
 		userID = c.UserID
 	case errors.Is(err, pendopo.ErrNotFound):
 		var p pendopo.Problems
