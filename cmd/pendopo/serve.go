@@ -216,6 +216,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	a.WaitDetached() // one-time codes on their way out
 	log.Info("stopped")
 	return nil
 }

@@ -66,8 +66,10 @@ type Registration struct {
 
 // Register creates an unconfirmed account and sends a confirmation code to
 // its email or phone. When the login is taken, the owner is told instead
-// and the answer is the same, so that registering reveals no accounts. It
-// returns the normalised contact.
+// and the answer is the same, so that registering reveals no accounts: the
+// password is hashed either way, and the message goes out after the
+// answer (see detach), so neither shows in the time taken. It returns the
+// normalised contact.
 func (a *App) Register(ctx context.Context, r Registration, ip string) (string, error) {
 	var p pendopo.Problems
 	r.Name = strings.TrimSpace(r.Name)
@@ -88,23 +90,32 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		return "", err
 	}
 	contact := email + phone
-	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
-		return contact, a.send(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
-			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
-			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
-	} else if !errors.Is(err, pendopo.ErrNotFound) {
-		return "", err
-	}
+	// The hash comes first, whether or not the login is taken.
 	hash, err := a.hashPassword(ctx, r.Password)
 	if err != nil {
 		return "", err
 	}
-	var u pendopo.User
+	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
+		a.sendLater(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
+			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
+			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
+		return contact, nil
+	} else if !errors.Is(err, pendopo.ErrNotFound) {
+		return "", err
+	}
+	var (
+		u    pendopo.User
+		code string
+	)
 	e := pendopo.AuditEntry{Action: "user.register", Entity: "user"}
 	err = a.audited(ctx, Actor{Name: "warga (mendaftar)", IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
 		var err error
 		u, err = tx.CreateUser(ctx, pendopo.User{Name: r.Name, Email: email, Phone: phone}, hash, a.now())
 		e.EntityID, e.ActorUser = strconv.FormatInt(u.ID, 10), u.ID
+		if err != nil {
+			return err
+		}
+		code, err = a.newCode(ctx, tx, u.ID, pendopo.CodeConfirm)
 		return err
 	})
 	if errors.Is(err, pendopo.ErrConflict) {
@@ -114,27 +125,68 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	if err != nil {
 		return "", err
 	}
-	return contact, a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm)
+	subject, body := codeMessage(pendopo.CodeConfirm, code)
+	a.sendLater(ctx, contact, subject, body)
+	return contact, nil
 }
 
-// sendCode makes a one-time code for a user and sends it.
-func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose string) error {
+// newCode makes a one-time code for a user in s and returns it.
+func (a *App) newCode(ctx context.Context, s pendopo.Store, userID int64, purpose string) (string, error) {
 	code := randomDigits(6)
 	life := codeLifetime
-	subject, body := pendopo.T("Kode konfirmasi Pendopo", "Your Pendopo confirmation code"),
-		pendopo.T("Kode konfirmasi Anda: "+code+". Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
-			"Your confirmation code: "+code+". It is valid for 15 minutes. Do not give it to anyone, officers included.")
 	if purpose == pendopo.CodeReset {
 		life = resetLifetime
-		subject, body = pendopo.T("Atur ulang kata sandi Pendopo", "Reset your Pendopo password"),
+	}
+	now := a.now()
+	if err := s.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now}); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// codeMessage is the message that carries a one-time code.
+func codeMessage(purpose, code string) (subject, body pendopo.Text) {
+	if purpose == pendopo.CodeReset {
+		return pendopo.T("Atur ulang kata sandi Pendopo", "Reset your Pendopo password"),
 			pendopo.T("Kode untuk mengatur ulang kata sandi: "+code+". Berlaku 30 menit. Bila Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.",
 				"Your password reset code: "+code+". It is valid for 30 minutes. If you did not ask for it, ignore this message; your password stays the same.")
 	}
-	now := a.now()
-	if err := a.store.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now}); err != nil {
-		return err
-	}
-	return a.send(ctx, contact, subject, body)
+	return pendopo.T("Kode konfirmasi Pendopo", "Your Pendopo confirmation code"),
+		pendopo.T("Kode konfirmasi Anda: "+code+". Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
+			"Your confirmation code: "+code+". It is valid for 15 minutes. Do not give it to anyone, officers included.")
+}
+
+// sendCodeLater makes a one-time code for the account of login and sends
+// it, after the answer; nothing happens for an unknown login, or, with
+// unconfirmed set, for an account already confirmed. The answer is
+// therefore the same, and as quick, whatever the account.
+func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfirmed bool) {
+	a.detach(ctx, "send one-time code", func(ctx context.Context) error {
+		c, contact, err := a.userByLogin(ctx, login)
+		if errors.Is(err, pendopo.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if unconfirmed {
+			u, err := a.store.User(ctx, c.UserID)
+			if err != nil || u.Confirmed() {
+				return err
+			}
+		}
+		code, err := a.newCode(ctx, a.store, c.UserID, purpose)
+		if err != nil {
+			return err
+		}
+		subject, body := codeMessage(purpose, code)
+		return a.send(ctx, contact, subject, body)
+	})
+}
+
+// sendLater sends a message after the answer (see detach).
+func (a *App) sendLater(ctx context.Context, to string, subject, body pendopo.Text) {
+	a.detach(ctx, "send message", func(ctx context.Context) error { return a.send(ctx, to, subject, body) })
 }
 
 // send delivers a message in both languages by email or, for a phone
@@ -220,15 +272,8 @@ func (a *App) ResendCode(ctx context.Context, login, ip string) error {
 	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
-	c, contact, err := a.userByLogin(ctx, login)
-	if err != nil {
-		return nil
-	}
-	u, err := a.store.User(ctx, c.UserID)
-	if err != nil || u.Confirmed() {
-		return nil
-	}
-	return a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm)
+	a.sendCodeLater(ctx, login, pendopo.CodeConfirm, true)
+	return nil
 }
 
 // Login checks a login and password and starts a session, returning its
@@ -410,8 +455,9 @@ func (a *App) Sessions(ctx context.Context, who Actor) ([]pendopo.Session, error
 	return a.store.Sessions(ctx, who.UserID)
 }
 
-// RequestPasswordReset sends a reset code to the account's email or phone.
-// The answer is the same for unknown accounts.
+// RequestPasswordReset sends a reset code to the account's email or phone,
+// after the answer, which is therefore the same, and as quick, for unknown
+// accounts.
 func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error {
 	if _, _, ok := pendopo.NormalizeLogin(login); !ok {
 		var p pendopo.Problems
@@ -421,11 +467,8 @@ func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error 
 	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
-	c, contact, err := a.userByLogin(ctx, login)
-	if err != nil {
-		return nil
-	}
-	return a.sendCode(ctx, c.UserID, contact, pendopo.CodeReset)
+	a.sendCodeLater(ctx, login, pendopo.CodeReset, false)
+	return nil
 }
 
 // ResetPassword sets a new password with a reset code and ends every

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -51,6 +52,7 @@ var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
 // code returns the last one-time code sent to to.
 func (x accounts) code(t *testing.T, to string) string {
 	t.Helper()
+	x.WaitDetached() // codes are sent after the answer
 	m, ok := x.mail.Last(to)
 	if !ok {
 		t.Fatalf("nothing sent to %s", to)
@@ -124,6 +126,7 @@ func TestNoEnumeration(t *testing.T) {
 	if err1 != nil || err2 != nil || c1 != "budi@contoh.id" || c2 != "baru@contoh.id" {
 		t.Errorf("register answers differ: %v %v", err1, err2)
 	}
+	x.WaitDetached()
 	if m, _ := x.mail.Last("budi@contoh.id"); !strings.Contains(m.Body, "sudah ada") {
 		t.Errorf("owner not told of the attempt: %q", m.Body)
 	}
@@ -312,6 +315,69 @@ func TestRecheckThrottle(t *testing.T) {
 	if err := x.DeleteAccount(ctx, x.actor(u), "sate ayam madura"); kind(err) != pendopo.KindRateLimited {
 		t.Errorf("sixth try: %v", err)
 	}
+}
+
+// TestRegistrationTiming: registering a taken login does the same work as
+// a new one (a password hash each), and neither registration nor a reset
+// request waits for the message to be sent.
+func TestRegistrationTiming(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	slow := &blockingSender{release: make(chan struct{})}
+	x.SetMail(slow)
+	for _, login := range []string{"budi@contoh.id", "baru@contoh.id"} {
+		before := app.PasswordHashes(x.App)
+		if _, err := x.Register(ctx, app.Registration{Name: "Siapa", Login: login, Password: "sate kambing muda"}, "10.0.0.2"); err != nil {
+			t.Fatalf("register %s: %v", login, err)
+		}
+		if n := app.PasswordHashes(x.App) - before; n != 1 {
+			t.Errorf("register %s hashed %d times, want 1", login, n)
+		}
+	}
+	for _, login := range []string{"budi@contoh.id", "siapa@contoh.id"} {
+		if err := x.RequestPasswordReset(ctx, login, "10.0.0.3"); err != nil {
+			t.Errorf("reset %s: %v", login, err)
+		}
+	}
+	if err := x.ResendCode(ctx, "baru@contoh.id", "10.0.0.3"); err != nil {
+		t.Errorf("resend: %v", err)
+	}
+	// Every answer came while the mail server still held the messages.
+	close(slow.release)
+	x.WaitDetached()
+	want := map[string]int{"budi@contoh.id": 2, "baru@contoh.id": 2}
+	if got := slow.counts(); !maps.Equal(got, want) {
+		t.Errorf("sent %v, want %v", got, want)
+	}
+}
+
+// blockingSender holds every message until release is closed.
+type blockingSender struct {
+	release chan struct{}
+	mu      sync.Mutex
+	to      []string
+}
+
+func (s *blockingSender) Send(ctx context.Context, m app.Message) error {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.to = append(s.to, m.To)
+	return nil
+}
+
+func (s *blockingSender) counts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for _, to := range s.to {
+		out[to]++
+	}
+	return out
 }
 
 func TestPasswordResetAndSessions(t *testing.T) {

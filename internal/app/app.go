@@ -44,8 +44,11 @@ type App struct {
 	passwords PasswordParams
 	// hashes bounds the password hashes running at once.
 	hashes *hashGate
-	sealer *sealer
-	sso    *sso
+	// detached tracks work done after a request's answer, such as
+	// sending a one-time code (see detach).
+	detached detachedWork
+	sealer   *sealer
+	sso      *sso
 	// dummyHash is checked against when an account does not exist, so that
 	// a failed sign-in takes as long either way.
 	dummyHash string
