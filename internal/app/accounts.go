@@ -86,6 +86,9 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	if err := p.Err(); err != nil {
 		return "", err
 	}
+	if a.hashes.full() {
+		return "", errHashBusy
+	}
 	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return "", err
 	}
@@ -282,6 +285,10 @@ func (a *App) ResendCode(ctx context.Context, login, ip string) error {
 // with a clear message, even with the right password, but only from the
 // addresses that failed.
 func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) (string, pendopo.User, error) {
+	if a.hashes.full() {
+		// Turned away before it is counted: a flood costs no writes.
+		return "", pendopo.User{}, errHashBusy
+	}
 	g, err := a.countGuess(ctx, login, ip)
 	if err != nil {
 		return "", pendopo.User{}, err

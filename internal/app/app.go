@@ -98,7 +98,7 @@ type Config struct {
 	Passwords PasswordParams
 	// HashMemory is the memory, in bytes, that password hashes may use
 	// together: it bounds how many run at once (each takes
-	// Passwords.MemoryK), to at most one per Passwords.Threads CPUs and at
+	// Passwords.MemoryK), to the CPUs but one (Passwords.Threads each) and at
 	// least one; more wait briefly, then get a KindUnavailable error.
 	// Zero means DefaultHashMemory.
 	HashMemory int64

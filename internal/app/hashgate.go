@@ -47,13 +47,14 @@ func newHashGate(slots, queue int, wait time.Duration) *hashGate {
 	return &hashGate{slots: make(chan struct{}, slots), queue: make(chan struct{}, queue), wait: wait}
 }
 
-// hashSlots is how many hashes of cost p fit in memory bytes, at most one
-// per p.Threads of the cpus (a hash keeps that many busy already, so more
-// at once only stretches each), and at least one.
+// hashSlots is how many hashes of cost p fit in memory bytes and in the
+// cpus but one, p.Threads each (a hash keeps that many busy, so more at
+// once would only stretch each, and the spare CPU keeps pages and probes
+// answering during a flood), and at least one.
 func hashSlots(memory int64, p PasswordParams, cpus int) int {
 	per := max(int64(p.MemoryK)<<10, 1)
 	n := memory / per
-	n = min(n, int64(cpus/max(int(p.Threads), 1)), math.MaxInt32)
+	n = min(n, int64((cpus-1)/max(int(p.Threads), 1)), math.MaxInt32)
 	return int(max(n, 1))
 }
 
@@ -73,6 +74,14 @@ func (g *hashGate) do(ctx context.Context, fn func()) error {
 	g.hashed.Add(1)
 	fn()
 	return nil
+}
+
+// full reports whether a hash asked for now would be turned away: every
+// slot and every place in the queue taken. It lets a flood be refused
+// before it costs a write to the database; the answer may be stale by the
+// time it is used, which only moves one request to the other side.
+func (g *hashGate) full() bool {
+	return len(g.slots) == cap(g.slots) && len(g.queue) == cap(g.queue)
 }
 
 func (g *hashGate) await(ctx context.Context) error {

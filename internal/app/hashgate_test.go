@@ -16,8 +16,9 @@ func TestHashSlots(t *testing.T) {
 	}{
 		{128 << 20, 2, 1},  // the default budget on a 2-core server
 		{128 << 20, 16, 2}, // memory bounds it
-		{1 << 30, 16, 8},   // CPUs bound it
-		{1 << 30, 4, 2},
+		{1 << 30, 16, 7},   // CPUs bound it, one left free
+		{1 << 30, 4, 1},
+		{1 << 30, 5, 2},
 		{10 << 20, 8, 1}, // never below one
 		{1 << 62, 1, 1},
 	} {
