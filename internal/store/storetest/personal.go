@@ -191,7 +191,7 @@ func testErasure(t *testing.T, s pendopo.Store) {
 	for key, want := range map[string]int{
 		"acct:budi@contoh.id": 0, "acct:budi@contoh.id|ip:192.0.2.7": 0, // the erased contact, alone and per address
 		"acct:sari@contoh.id": 1, "acct:sari@contoh.id|ip:192.0.2.7": 1, // someone else's
-		"acct:budi_contoh.id|ip:192.0.2.7": 1, // what a LIKE pattern would have taken too
+		"acct:budi_contoh.id|ip:192.0.2.7": 1, // a look-alike contact
 	} {
 		if n := must(s.LoginFailures(ctx, key, t1.Add(-time.Hour)))(t); n != want {
 			t.Errorf("sign-in attempts under %s after erasing Budi: %d, want %d", key, n, want)
