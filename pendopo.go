@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Text is a message in both interface languages: Bahasa Indonesia first,
@@ -78,11 +79,14 @@ type FieldError struct {
 
 // Error is an error that is safe to show to users: its Msg is written for
 // them, its Kind decides the status. Fields lists per-field problems of a
-// KindInvalid error.
+// KindInvalid error. RetryAfter, when set on a KindRateLimited or
+// KindUnavailable error, is how long the client should wait before trying
+// again (sent as the Retry-After header).
 type Error struct {
-	Kind   ErrorKind
-	Msg    Text
-	Fields []FieldError
+	Kind       ErrorKind
+	Msg        Text
+	Fields     []FieldError
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -357,10 +357,20 @@ type AccountStore interface {
 	CancelInvitation(ctx context.Context, id int64, at time.Time) error
 	Invitations(ctx context.Context, region string) ([]Invitation, error)
 
-	// LoginFailure records a failed sign-in for key ("acct:12", "ip:…").
-	LoginFailure(ctx context.Context, key string, at time.Time) error
+	// LoginFailures counts the attempts of key ("acct:12", "ip:…") after
+	// since, for reports and tests; limits count and record at once with
+	// CountAttempt, since counting first and recording later races.
 	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, key string) error
+	// CountAttempt records an attempt under each of keys at at, atomically
+	// with counting them: counts[i] is the number of attempts under keys[i]
+	// after since, before this one, and when allow(counts) is false nothing
+	// is recorded. Concurrent calls that share a key see each other's
+	// attempts. Attempts at or before since are deleted, so a key must be
+	// counted over one window. It returns the recorded attempts' ids.
+	CountAttempt(ctx context.Context, keys []string, since, at time.Time, allow func(counts []int) bool) (ids []int64, ok bool, err error)
+	// ForgetAttempts deletes attempts CountAttempt recorded.
+	ForgetAttempts(ctx context.Context, ids []int64) error
 
 	// Identity finds the user linked to a single-sign-on subject.
 	Identity(ctx context.Context, provider, subject string) (int64, error)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/metrics"
+	"github.com/pendopo/pendopo/internal/middleware"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
@@ -35,7 +37,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
 	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
-	memLimit := f.string("memory-limit", "PENDOPO_MEMORY_LIMIT", "256MiB", "soft limit of the Go heap, such as 256MiB or 1GiB (0 for none); the garbage collector works harder near it. GOMEMLIMIT, if set, wins")
+	memLimit := f.string("memory-limit", "PENDOPO_MEMORY_LIMIT", "256MiB", "soft limit of the Go heap, such as 256MiB or 1GiB (0 for none); the garbage collector works harder near it, and password checks (64 MiB each) run at most as many at once as fit in half of it. GOMEMLIMIT, if set, wins")
+	hashes := f.int("password-hashes", "PENDOPO_PASSWORD_HASHES", 0, "how many password checks (argon2id, 64 MiB each) may run at once; 0 fits them in half of --memory-limit and in all CPUs but one, two CPUs each. More wait up to 2 s, then get 503 with Retry-After")
+	proxies := f.string("trusted-proxies", "PENDOPO_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed, such as 127.0.0.1 or 10.0.0.0/8; the client is the rightmost address in it that is not one of them. Empty (the default) believes no header: the client is the socket's peer")
 	baseURL := f.string("base-url", "PENDOPO_BASE_URL", "", "the portal's public address, for links in messages (default http://ADDR)")
 	smtpAddr := f.string("smtp-addr", "PENDOPO_SMTP_ADDR", "", "SMTP server host:port for email; empty writes messages to the log instead")
 	smtpFrom := f.string("smtp-from", "PENDOPO_SMTP_FROM", "pendopo@localhost", "sender address of email")
@@ -65,6 +69,19 @@ func (e env) serve(ctx context.Context, args []string) error {
 		if limit > 0 {
 			debug.SetMemoryLimit(limit)
 		}
+	}
+	trusted, err := middleware.ParseProxies(*proxies)
+	if err != nil {
+		return usageError{fmt.Sprintf("--trusted-proxies: %v", err)}
+	}
+	if *hashes < 0 {
+		return usageError{"--password-hashes must be 0 or more"}
+	}
+	// Password checks get half of the heap's limit, whichever set it; with
+	// none, only the CPUs bound them.
+	hashMemory := int64(math.MaxInt64)
+	if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64 {
+		hashMemory = limit / 2
 	}
 	blobs, err := dbf.blobs()
 	if err != nil {
@@ -126,7 +143,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + ln.Addr().String()
 	}
-	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: blobs}
+	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: blobs,
+		HashMemory: hashMemory, PasswordHashes: *hashes}
 	if *outbox != "" {
 		cfg.Mail, cfg.SMS = app.DirSender{Dir: *outbox}, app.DirSender{Dir: *outbox}
 	}
@@ -177,7 +195,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return usageError{"--map-tiles must hold {z}, {x} and {y}"}
 	}
 	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log),
-		Open311: open311.New(a, log), MapTiles: *mapTiles, Metrics: reg, MetricsHandler: metricsPage})
+		Open311: open311.New(a, log), MapTiles: *mapTiles, Metrics: reg, MetricsHandler: metricsPage, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -202,7 +220,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *metricsAddr != "" {
 		metricsURL = "http://" + *metricsAddr + "/metrics"
 	}
-	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(), "took", time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
+	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(),
+		"trusted_proxies", trusted.String(), "took", time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	fmt.Fprintf(e.stdout, "Metrik / metrics: %s\n", metricsURL)
 	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
 	select {
@@ -215,6 +234,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	a.WaitDetached() // one-time codes on their way out
 	log.Info("stopped")
 	return nil
 }

@@ -245,6 +245,9 @@ func (s *server) run(c *call) (any, error) {
 			return nil, err
 		}
 	}
+	if err := middleware.CheckPath(c.r); err != nil {
+		return nil, err
+	}
 	if err := checkQuery(rt.query, c.r.URL.Query()); err != nil {
 		return nil, err
 	}
@@ -386,6 +389,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		body.Error.Fields = append(body.Error.Fields, FieldError{Field: f.Field, Message: f.Msg.In(lang), Line: f.Line})
 	}
 	h := w.Header()
+	middleware.SetRetryAfter(h, e)
 	if status == http.StatusUnauthorized {
 		challenge := `Bearer realm="pendopo"`
 		if r.Header.Get("Authorization") != "" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 // Account timings.
@@ -20,9 +21,19 @@ const (
 	resetLifetime   = 30 * time.Minute
 	InviteLifetime  = 7 * 24 * time.Hour
 	throttleWindow  = 15 * time.Minute
-	accountAttempts = 5  // failed sign-ins per account per window
-	ipAttempts      = 30 // failed sign-ins per IP address per window
-	ipRegistrations = 10 // registrations and code requests per IP per hour
+	pairAttempts    = 5  // failed sign-ins per account from one address per window
+	ipAttempts      = 30 // failed sign-ins per address per window, whatever the accounts
+	ipRegistrations = 10 // registrations and code requests per address per hour
+	// An account that failed accountAlarm times in a window, from
+	// anywhere, is under attack: each address then gets alarmAttempts
+	// tries at it per window instead of pairAttempts. An address that
+	// has not failed at it still gets its try, so nobody can lock the
+	// owner out from elsewhere, while many addresses guess slowly.
+	accountAlarm  = 20
+	alarmAttempts = 1
+	// recheckAttempts bounds wrong passwords per account per window when a
+	// signed-in person confirms a serious change.
+	recheckAttempts = 5
 )
 
 // Errors people see when signing in. Unknown accounts and wrong passwords
@@ -30,11 +41,14 @@ const (
 var (
 	errBadLogin = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T(
 		"Email/nomor ponsel atau kata sandi salah.", "Wrong email/phone number or password."))
-	errLocked = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
-		"Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam 15 menit atau atur ulang kata sandi.",
-		"Too many failed sign-ins. For your safety, try again in 15 minutes or reset your password."))
-	errTooMany = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
-		"Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.", "Too many requests from your network. Try again in an hour."))
+	errLocked = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.T(
+		"Terlalu banyak percobaan masuk yang gagal dari jaringan Anda. Demi keamanan, coba lagi dalam 15 menit atau atur ulang kata sandi.",
+		"Too many failed sign-ins from your network. For your safety, try again in 15 minutes or reset your password.")}
+	errTooMany = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: time.Hour, Msg: pendopo.T(
+		"Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.", "Too many requests from your network. Try again in an hour.")}
+	errRecheckLocked = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.T(
+		"Terlalu banyak kata sandi salah. Demi keamanan, coba lagi dalam 15 menit.",
+		"Too many wrong passwords. For your safety, try again in 15 minutes.")}
 	errBadCode = pendopo.Errorf(pendopo.KindInvalid, pendopo.T(
 		"Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.", "The code is wrong or expired. Ask for a new one if needed."))
 	errNotConfirmed = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
@@ -51,8 +65,10 @@ type Registration struct {
 
 // Register creates an unconfirmed account and sends a confirmation code to
 // its email or phone. When the login is taken, the owner is told instead
-// and the answer is the same, so that registering reveals no accounts. It
-// returns the normalised contact.
+// and the answer is the same, so that registering reveals no accounts: the
+// password is hashed either way, and the message goes out after the
+// answer (see detach), so neither shows in the time taken. It returns the
+// normalised contact.
 func (a *App) Register(ctx context.Context, r Registration, ip string) (string, error) {
 	var p pendopo.Problems
 	r.Name = strings.TrimSpace(r.Name)
@@ -69,27 +85,39 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	if err := p.Err(); err != nil {
 		return "", err
 	}
-	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+	if a.hashes.full() {
+		return "", errHashBusy
+	}
+	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return "", err
 	}
 	contact := email + phone
-	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
-		return contact, a.send(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
-			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
-			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
-	} else if !errors.Is(err, pendopo.ErrNotFound) {
-		return "", err
-	}
-	hash, err := hashPassword(r.Password, a.passwords)
+	// The hash comes first, whether or not the login is taken.
+	hash, err := a.hashPassword(ctx, r.Password)
 	if err != nil {
 		return "", err
 	}
-	var u pendopo.User
+	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
+		a.sendLater(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
+			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
+			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
+		return contact, nil
+	} else if !errors.Is(err, pendopo.ErrNotFound) {
+		return "", err
+	}
+	var (
+		u    pendopo.User
+		code string
+	)
 	e := pendopo.AuditEntry{Action: "user.register", Entity: "user"}
 	err = a.audited(ctx, Actor{Name: "warga (mendaftar)", IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
 		var err error
 		u, err = tx.CreateUser(ctx, pendopo.User{Name: r.Name, Email: email, Phone: phone}, hash, a.now())
 		e.EntityID, e.ActorUser = strconv.FormatInt(u.ID, 10), u.ID
+		if err != nil {
+			return err
+		}
+		code, err = a.newCode(ctx, tx, u.ID, pendopo.CodeConfirm, ip)
 		return err
 	})
 	if errors.Is(err, pendopo.ErrConflict) {
@@ -99,31 +127,79 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	if err != nil {
 		return "", err
 	}
-	return contact, a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm, ip)
+	subject, body := codeMessage(pendopo.CodeConfirm, code)
+	a.sendLater(ctx, contact, subject, body)
+	return contact, nil
 }
 
-// sendCode makes a one-time code for a user and sends it; the code's
-// making is in the audit trail (not the code).
-func (a *App) sendCode(ctx context.Context, userID int64, contact, purpose, ip string) error {
+// newCode makes a one-time code for a user in tx and returns it; the
+// code's making (not the code) is in the audit trail, asked for from ip.
+func (a *App) newCode(ctx context.Context, tx pendopo.Store, userID int64, purpose, ip string) (string, error) {
 	code := randomDigits(6)
 	life := codeLifetime
-	subject, body := pendopo.T("Kode konfirmasi Pendopo", "Your Pendopo confirmation code"),
-		pendopo.T("Kode konfirmasi Anda: "+code+". Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
-			"Your confirmation code: "+code+". It is valid for 15 minutes. Do not give it to anyone, officers included.")
 	if purpose == pendopo.CodeReset {
 		life = resetLifetime
-		subject, body = pendopo.T("Atur ulang kata sandi Pendopo", "Reset your Pendopo password"),
+	}
+	now := a.now()
+	if err := tx.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now}); err != nil {
+		return "", err
+	}
+	e := pendopo.AuditEntry{Action: "user.code", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Diff: pendopo.Diff(nil, map[string]string{"purpose": purpose})}
+	return code, a.audit(ctx, tx, Actor{UserID: userID, IP: ip}, roleCitizen, e)
+}
+
+// codeMessage is the message that carries a one-time code.
+func codeMessage(purpose, code string) (subject, body pendopo.Text) {
+	if purpose == pendopo.CodeReset {
+		return pendopo.T("Atur ulang kata sandi Pendopo", "Reset your Pendopo password"),
 			pendopo.T("Kode untuk mengatur ulang kata sandi: "+code+". Berlaku 30 menit. Bila Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.",
 				"Your password reset code: "+code+". It is valid for 30 minutes. If you did not ask for it, ignore this message; your password stays the same.")
 	}
-	now := a.now()
-	e := pendopo.AuditEntry{Action: "user.code", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Diff: pendopo.Diff(nil, map[string]string{"purpose": purpose})}
-	if err := a.audited(ctx, Actor{Name: "warga #" + strconv.FormatInt(userID, 10), UserID: userID, IP: ip}, roleCitizen, &e, func(tx pendopo.Store) error {
-		return tx.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now})
-	}); err != nil {
-		return err
+	return pendopo.T("Kode konfirmasi Pendopo", "Your Pendopo confirmation code"),
+		pendopo.T("Kode konfirmasi Anda: "+code+". Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
+			"Your confirmation code: "+code+". It is valid for 15 minutes. Do not give it to anyone, officers included.")
+}
+
+// sendCodeLater makes a one-time code for the account of login and sends
+// it, after the answer; nothing happens for an unknown login, or, with
+// unconfirmed set, for an account already confirmed. The answer is
+// therefore the same, and as quick, whatever the account.
+func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfirmed bool, ip string) {
+	a.detach(ctx, "send one-time code", func(ctx context.Context) error {
+		c, contact, err := a.userByLogin(ctx, login)
+		if errors.Is(err, pendopo.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if unconfirmed {
+			u, err := a.store.User(ctx, c.UserID)
+			if err != nil || u.Confirmed() {
+				return err
+			}
+		}
+		var code string
+		if err := a.store.InTx(ctx, func(tx pendopo.Store) error {
+			code, err = a.newCode(ctx, tx, c.UserID, purpose, ip)
+			return err
+		}); err != nil {
+			return err
+		}
+		subject, body := codeMessage(purpose, code)
+		return a.send(ctx, contact, subject, body)
+	})
+}
+
+// sendLater sends a message after the answer (see detach), directly as
+// one-time codes are and never through the outbox, whose rows would keep
+// a secret such as a reporter's key in the database. A quiet context (the
+// demo's seeding) sends nothing.
+func (a *App) sendLater(ctx context.Context, to string, subject, body pendopo.Text) {
+	if ctx.Value(quietKey{}) != nil {
+		return
 	}
-	return a.send(ctx, contact, subject, body)
+	a.detach(ctx, "send message", func(ctx context.Context) error { return a.send(ctx, to, subject, body) })
 }
 
 // send delivers a message in both languages by email or, for a phone
@@ -141,18 +217,19 @@ func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) e
 	return nil
 }
 
-// throttleIP counts one request from key and refuses it when there were
-// more than limit in window.
-func (a *App) throttleIP(ctx context.Context, key string, limit int, window time.Duration) error {
+// throttleIP counts one request of a kind (prefix) from the address ip
+// and refuses it when limit were counted in window already.
+func (a *App) throttleIP(ctx context.Context, prefix, ip string, limit int, window time.Duration) error {
 	now := a.now()
-	n, err := a.store.LoginFailures(ctx, key, now.Add(-window))
+	_, ok, err := a.store.CountAttempt(ctx, []string{prefix + middleware.LimitKey(ip)}, now.Add(-window), now,
+		func(c []int) bool { return c[0] < limit })
 	if err != nil {
 		return err
 	}
-	if n >= limit {
+	if !ok {
 		return errTooMany
 	}
-	return a.store.LoginFailure(ctx, key, now)
+	return nil
 }
 
 // userByLogin finds an account by what someone typed as their login.
@@ -205,61 +282,48 @@ func (a *App) Confirm(ctx context.Context, login, code, ip string) (pendopo.User
 // ResendCode sends a new confirmation code to an unconfirmed account. The
 // answer is the same whatever the account, so it reveals none.
 func (a *App) ResendCode(ctx context.Context, login, ip string) error {
-	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
-	c, contact, err := a.userByLogin(ctx, login)
-	if err != nil {
-		return nil
-	}
-	u, err := a.store.User(ctx, c.UserID)
-	if err != nil || u.Confirmed() {
-		return nil
-	}
-	return a.sendCode(ctx, u.ID, contact, pendopo.CodeConfirm, ip)
+	a.sendCodeLater(ctx, login, pendopo.CodeConfirm, true, ip)
+	return nil
 }
 
 // Login checks a login and password and starts a session, returning its
-// secret for the cookie. Failures count against the account and the IP
-// address; past the limits, sign-in is refused for a while with a clear
-// message, even with the right password.
+// secret for the cookie. Each try is counted before the password is
+// hashed (see countGuess); past the limits sign-in is refused for a while
+// with a clear message, even with the right password, but only from the
+// addresses that failed.
 func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) (string, pendopo.User, error) {
-	now := a.now()
-	since := now.Add(-throttleWindow)
-	acctKey := "acct:" + strings.ToLower(strings.TrimSpace(login))
-	if email, phone, ok := pendopo.NormalizeLogin(login); ok {
-		acctKey = "acct:" + email + phone
+	if a.hashes.full() {
+		// Turned away before it is counted: a flood costs no writes.
+		return "", pendopo.User{}, errHashBusy
 	}
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{acctKey, accountAttempts}, {"ip:" + ip, ipAttempts}} {
-		n, err := a.store.LoginFailures(ctx, k.key, since)
-		if err != nil {
-			return "", pendopo.User{}, err
-		}
-		if n >= k.limit {
-			return "", pendopo.User{}, errLocked
-		}
-	}
-	fail := func() (string, pendopo.User, error) {
-		a.store.LoginFailure(ctx, acctKey, now)
-		a.store.LoginFailure(ctx, "ip:"+ip, now)
-		return "", pendopo.User{}, errBadLogin
-	}
-	c, _, err := a.userByLogin(ctx, login)
-	if errors.Is(err, pendopo.ErrNotFound) {
-		// Spend the same time as a real check, so that timing reveals nothing.
-		checkPassword(password, a.dummyHash)
-		return fail()
-	}
+	g, err := a.countGuess(ctx, login, ip)
 	if err != nil {
 		return "", pendopo.User{}, err
 	}
-	ok, err := checkPassword(password, c.PasswordHash)
-	if err != nil || !ok {
-		return fail()
+	c, _, err := a.userByLogin(ctx, login)
+	found := err == nil
+	if err != nil && !errors.Is(err, pendopo.ErrNotFound) {
+		a.guessVoid(ctx, g)
+		return "", pendopo.User{}, err
 	}
+	// An unknown account is checked against a dummy hash, so that timing
+	// tells nothing either.
+	hash := a.dummyHash
+	if found {
+		hash = c.PasswordHash
+	}
+	ok, err := a.checkPassword(ctx, password, hash)
+	if err != nil {
+		a.guessVoid(ctx, g) // not checked: it was no guess
+		return "", pendopo.User{}, err
+	}
+	if !found || !ok {
+		return "", pendopo.User{}, errBadLogin
+	}
+	a.guessRight(ctx, g)
 	u, err := a.store.User(ctx, c.UserID)
 	if err != nil {
 		return "", pendopo.User{}, err
@@ -267,9 +331,69 @@ func (a *App) Login(ctx context.Context, login, password, ip, userAgent string) 
 	if !u.Confirmed() {
 		return "", u, errNotConfirmed
 	}
-	a.store.ClearLoginFailures(ctx, acctKey)
 	secret, err := a.startSession(ctx, u.ID, ip, userAgent)
 	return secret, u, err
+}
+
+// guess is a password try counted by countGuess.
+type guess struct {
+	ids  []int64
+	pair string // the key of the account from this address
+}
+
+// countGuess counts a try at the password of login from ip before the
+// password is checked, atomically with checking the limits, so that a
+// burst of parallel tries cannot all pass: per account and address
+// (pairAttempts, or alarmAttempts while the account is under attack), and
+// per address (ipAttempts). The try counts as a failure until guessRight
+// or guessVoid takes it back. Unknown logins are counted the same way, so
+// that being locked reveals no account.
+func (a *App) countGuess(ctx context.Context, login, ip string) (guess, error) {
+	now := a.now()
+	acct := "acct:" + loginKey(login)
+	addr := "ip:" + middleware.LimitKey(ip)
+	pair := acct + "|" + addr
+	ids, ok, err := a.store.CountAttempt(ctx, []string{acct, pair, addr}, now.Add(-throttleWindow), now, func(c []int) bool {
+		perAddress := pairAttempts
+		if c[0] >= accountAlarm {
+			perAddress = alarmAttempts
+		}
+		return c[1] < perAddress && c[2] < ipAttempts
+	})
+	if err != nil {
+		return guess{}, err
+	}
+	if !ok {
+		return guess{}, errLocked
+	}
+	return guess{ids: ids, pair: pair}, nil
+}
+
+// guessRight takes back a try whose password was right, and forgets the
+// earlier failures of that account from that address: its owner typed
+// it.
+func (a *App) guessRight(ctx context.Context, g guess) {
+	a.guessVoid(ctx, g)
+	if err := a.store.ClearLoginFailures(ctx, g.pair); err != nil {
+		a.log.Warn("clear sign-in failures", "err", err)
+	}
+}
+
+// guessVoid takes back a try that was never checked.
+func (a *App) guessVoid(ctx context.Context, g guess) {
+	if err := a.store.ForgetAttempts(context.WithoutCancel(ctx), g.ids); err != nil {
+		a.log.Warn("forget sign-in attempt", "err", err)
+	}
+}
+
+// loginKey is how the throttle names the account someone typed: its
+// normalised contact, or for anything else a hash of it, so that a long
+// or odd login does not become a long key.
+func loginKey(login string) string {
+	if email, phone, ok := pendopo.NormalizeLogin(login); ok {
+		return email + phone
+	}
+	return "?" + sha256Hex(strings.ToLower(strings.TrimSpace(login)))[:32]
 }
 
 // startSession signs userID in: a new session, in the audit trail.
@@ -368,22 +492,20 @@ func (a *App) Sessions(ctx context.Context, who Actor) ([]pendopo.Session, error
 	return a.store.Sessions(ctx, who.UserID)
 }
 
-// RequestPasswordReset sends a reset code to the account's email or phone.
-// The answer is the same for unknown accounts.
+// RequestPasswordReset sends a reset code to the account's email or phone,
+// after the answer, which is therefore the same, and as quick, for unknown
+// accounts.
 func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error {
 	if _, _, ok := pendopo.NormalizeLogin(login); !ok {
 		var p pendopo.Problems
 		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
 		return p.Err()
 	}
-	if err := a.throttleIP(ctx, "reg:"+ip, ipRegistrations, time.Hour); err != nil {
+	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
-	c, contact, err := a.userByLogin(ctx, login)
-	if err != nil {
-		return nil
-	}
-	return a.sendCode(ctx, c.UserID, contact, pendopo.CodeReset, ip)
+	a.sendCodeLater(ctx, login, pendopo.CodeReset, false, ip)
+	return nil
 }
 
 // ResetPassword sets a new password with a reset code and ends every
@@ -409,7 +531,7 @@ func (a *App) ResetPassword(ctx context.Context, login, code, password, ip strin
 		}
 		return err
 	}
-	hash, err := hashPassword(password, a.passwords)
+	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -427,7 +549,9 @@ func (a *App) ResetPassword(ctx context.Context, login, code, password, ip strin
 }
 
 // recheck asks a signed-in person for their password again before a
-// serious change; a wrong one is a problem of field.
+// serious change; a wrong one is a problem of field. Wrong ones are
+// counted per account like sign-ins, so that a stolen session cannot
+// guess the password.
 func (a *App) recheck(ctx context.Context, who Actor, password, field string) (pendopo.User, error) {
 	u, err := a.store.User(ctx, who.UserID)
 	if err != nil {
@@ -437,7 +561,23 @@ func (a *App) recheck(ctx context.Context, who Actor, password, field string) (p
 	if err != nil {
 		return u, err
 	}
-	if ok, _ := checkPassword(password, c.PasswordHash); !ok {
+	now := a.now()
+	key := "recheck:" + strconv.FormatInt(u.ID, 10)
+	ids, allowed, err := a.store.CountAttempt(ctx, []string{key}, now.Add(-throttleWindow), now, func(c []int) bool { return c[0] < recheckAttempts })
+	if err != nil {
+		return u, err
+	}
+	if !allowed {
+		return u, errRecheckLocked
+	}
+	ok, err := a.checkPassword(ctx, password, c.PasswordHash)
+	if err != nil || ok {
+		a.guessVoid(ctx, guess{ids: ids})
+	}
+	if err != nil {
+		return u, err
+	}
+	if !ok {
 		var p pendopo.Problems
 		p.Add(field, pendopo.T("Kata sandi salah.", "Wrong password."))
 		return u, p.Err()
@@ -455,7 +595,7 @@ func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, curr
 	if err := pendopo.CheckPassword(next, u.Contact(), u.Name); err != nil {
 		return err
 	}
-	hash, err := hashPassword(next, a.passwords)
+	hash, err := a.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,14 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,11 +44,17 @@ func newAccounts(t *testing.T) accounts {
 	return accounts{App: a, store: db, mail: mem, clock: &clock, blobs: blobs}
 }
 
+// actor is u acting signed in.
+func (x accounts) actor(u pendopo.User) app.Actor {
+	return app.Actor{Name: u.Name, UserID: u.ID, IP: "10.0.0.9"}
+}
+
 var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
 
 // code returns the last one-time code sent to to.
 func (x accounts) code(t *testing.T, to string) string {
 	t.Helper()
+	x.WaitDetached() // codes are sent after the answer
 	m, ok := x.mail.Last(to)
 	if !ok {
 		t.Fatalf("nothing sent to %s", to)
@@ -118,6 +128,7 @@ func TestNoEnumeration(t *testing.T) {
 	if err1 != nil || err2 != nil || c1 != "budi@contoh.id" || c2 != "baru@contoh.id" {
 		t.Errorf("register answers differ: %v %v", err1, err2)
 	}
+	x.WaitDetached()
 	if m, _ := x.mail.Last("budi@contoh.id"); !strings.Contains(m.Body, "sudah ada") {
 		t.Errorf("owner not told of the attempt: %q", m.Body)
 	}
@@ -143,9 +154,11 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatalf("wrong password: %v", err)
 		}
 	}
-	// Locked: even the right password is refused, with a clear message.
-	_, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.5", "")
-	if kind(err) != pendopo.KindRateLimited || !strings.Contains(err.Error(), "15 minutes") {
+	// Locked from that address: even the right password is refused there,
+	// with a clear message and when to come back.
+	_, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.4", "")
+	var pe *pendopo.Error
+	if kind(err) != pendopo.KindRateLimited || !strings.Contains(err.Error(), "15 minutes") || !errors.As(err, &pe) || pe.RetryAfter != 15*time.Minute {
 		t.Fatalf("locked account: %v", err)
 	}
 	// Unknown accounts lock the same way, so locking reveals nothing.
@@ -156,7 +169,7 @@ func TestLoginThrottle(t *testing.T) {
 		t.Errorf("unknown account not locked: %v", err)
 	}
 	*x.clock = x.clock.Add(16 * time.Minute)
-	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.5", ""); err != nil {
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.4", ""); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
 	// Many accounts from one address lock the address.
@@ -166,6 +179,209 @@ func TestLoginThrottle(t *testing.T) {
 	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.9.9.9", ""); kind(err) != pendopo.KindRateLimited {
 		t.Errorf("address not locked: %v", err)
 	}
+	// An IPv6 subscriber cannot get round it by moving within its /64.
+	for i := range 30 {
+		x.Login(ctx, "budi@contoh.id", "tebakan", fmt.Sprintf("2001:db8:5:6::%x", i+1), "")
+	}
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "2001:db8:5:6::ffff", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("IPv6 /64 not locked: %v", err)
+	}
+}
+
+// TestNoLockout: an attacker who guesses an admin's password from one
+// address, or from many, cannot keep the admin out; from an address that
+// has not failed, the right password works.
+func TestNoLockout(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Admin", "admin@contoh.id", "sate ayam madura")
+	for range 50 {
+		x.Login(ctx, "admin@contoh.id", "tebakan salah", "203.0.113.66", "")
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.10", ""); err != nil {
+		t.Fatalf("admin locked out by an attacker elsewhere: %v", err)
+	}
+	// The owner's own typos before the right password are forgiven.
+	for range 4 {
+		x.Login(ctx, "admin@contoh.id", "sate ayam", "198.51.100.12", "")
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.12", ""); err != nil {
+		t.Fatalf("after four typos: %v", err)
+	}
+	for range 4 {
+		x.Login(ctx, "admin@contoh.id", "sate ayam", "198.51.100.12", "")
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.12", ""); err != nil {
+		t.Errorf("four more typos after signing in: %v", err)
+	}
+	// A guesser with many addresses puts the account under attack: each
+	// address then gets one try per window, not five.
+	for i := range 30 {
+		for range 5 {
+			x.Login(ctx, "admin@contoh.id", "tebakan salah", fmt.Sprintf("192.0.2.%d", i+1), "")
+		}
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "tebakan", "192.0.2.200", ""); kind(err) != pendopo.KindUnauthorized {
+		t.Errorf("a fresh address's first try: %v", err)
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "192.0.2.200", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("a second try at an account under attack: %v", err)
+	}
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.11", ""); err != nil {
+		t.Errorf("admin locked out by a distributed attack: %v", err)
+	}
+	// Under attack, a typo costs that address its try: the price of the
+	// slow-down, paid only where someone failed.
+	x.Login(ctx, "admin@contoh.id", "sate ayam", "198.51.100.12", "")
+	if _, _, err := x.Login(ctx, "admin@contoh.id", "sate ayam madura", "198.51.100.12", ""); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("after a typo under attack: %v", err)
+	}
+}
+
+// TestLoginBurst: parallel guesses are counted before they are hashed, so
+// a burst gets no more guesses than the limits allow (5 per account from
+// an address, 30 per address), however it is timed.
+func TestLoginBurst(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	// Guesses the hash gate turns away (busy) are neither hashed nor
+	// counted; every other one is hashed or locked out.
+	burst := func(n int, login func(i int) string, ip string) (hashed int64, lockedOrBusy int) {
+		before := app.PasswordHashes(x.App)
+		var (
+			wg sync.WaitGroup
+			mu sync.Mutex
+		)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := x.Login(ctx, login(i), "tebakan salah", ip, "")
+				switch kind(err) {
+				case pendopo.KindRateLimited, pendopo.KindUnavailable:
+					mu.Lock()
+					lockedOrBusy++
+					mu.Unlock()
+				case pendopo.KindUnauthorized:
+				default:
+					t.Errorf("guess %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		return app.PasswordHashes(x.App) - before, lockedOrBusy
+	}
+	if hashed, refused := burst(40, func(int) string { return "budi@contoh.id" }, "10.1.1.1"); hashed > 5 || refused < 35 {
+		t.Errorf("40 parallel guesses at one account: %d hashed, %d refused", hashed, refused)
+	}
+	if hashed, refused := burst(150, func(i int) string { return fmt.Sprintf("orang%d@contoh.id", i) }, "10.2.2.2"); hashed > 30 || refused < 120 {
+		t.Errorf("150 parallel guesses from one address: %d hashed, %d refused", hashed, refused)
+	}
+}
+
+// TestHashingBusy: when every password check is taken and the queue is
+// full, sign-in, registration and password changes answer at once that
+// the server is busy, with when to retry, and a refused sign-in does not
+// count as a guess.
+func TestHashingBusy(t *testing.T) {
+	x := newAccounts(t)
+	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	release := app.FillHashGate(x.App)
+	busy := func(what string, err error) {
+		t.Helper()
+		var pe *pendopo.Error
+		if !errors.As(err, &pe) || pe.Kind != pendopo.KindUnavailable || pe.RetryAfter <= 0 {
+			t.Errorf("%s while busy: %v", what, err)
+		}
+	}
+	for range 10 {
+		_, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.7", "")
+		busy("sign-in", err)
+	}
+	_, err := x.Register(ctx, app.Registration{Name: "Sari", Login: "sari@contoh.id", Password: "kopi tubruk pagi"}, "10.0.0.7")
+	busy("registration", err)
+	busy("password change", x.ChangePassword(ctx, x.actor(u), "sate ayam madura", "es teh manis sekali", ""))
+	release()
+	if _, _, err := x.Login(ctx, "budi@contoh.id", "sate ayam madura", "10.0.0.7", ""); err != nil {
+		t.Errorf("refused sign-ins were counted as guesses: %v", err)
+	}
+}
+
+// TestRecheckThrottle: a stolen session cannot guess the password through
+// the forms that ask for it again.
+func TestRecheckThrottle(t *testing.T) {
+	x := newAccounts(t)
+	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	for range 5 {
+		if err := x.ChangePassword(ctx, x.actor(u), "tebakan", "es teh manis sekali", ""); kind(err) != pendopo.KindInvalid {
+			t.Fatalf("wrong current password: %v", err)
+		}
+	}
+	if _, err := x.DeleteAccount(ctx, x.actor(u), "sate ayam madura"); kind(err) != pendopo.KindRateLimited {
+		t.Errorf("sixth try: %v", err)
+	}
+}
+
+// TestRegistrationTiming: registering a taken login does the same work as
+// a new one (a password hash each), and neither registration nor a reset
+// request waits for the message to be sent.
+func TestRegistrationTiming(t *testing.T) {
+	x := newAccounts(t)
+	x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
+	slow := &blockingSender{release: make(chan struct{})}
+	x.SetMail(slow)
+	for _, login := range []string{"budi@contoh.id", "baru@contoh.id"} {
+		before := app.PasswordHashes(x.App)
+		if _, err := x.Register(ctx, app.Registration{Name: "Siapa", Login: login, Password: "sate kambing muda"}, "10.0.0.2"); err != nil {
+			t.Fatalf("register %s: %v", login, err)
+		}
+		if n := app.PasswordHashes(x.App) - before; n != 1 {
+			t.Errorf("register %s hashed %d times, want 1", login, n)
+		}
+	}
+	for _, login := range []string{"budi@contoh.id", "siapa@contoh.id"} {
+		if err := x.RequestPasswordReset(ctx, login, "10.0.0.3"); err != nil {
+			t.Errorf("reset %s: %v", login, err)
+		}
+	}
+	if err := x.ResendCode(ctx, "baru@contoh.id", "10.0.0.3"); err != nil {
+		t.Errorf("resend: %v", err)
+	}
+	// Every answer came while the mail server still held the messages.
+	close(slow.release)
+	x.WaitDetached()
+	want := map[string]int{"budi@contoh.id": 2, "baru@contoh.id": 2}
+	if got := slow.counts(); !maps.Equal(got, want) {
+		t.Errorf("sent %v, want %v", got, want)
+	}
+}
+
+// blockingSender holds every message until release is closed.
+type blockingSender struct {
+	release chan struct{}
+	mu      sync.Mutex
+	to      []string
+}
+
+func (s *blockingSender) Send(ctx context.Context, m app.Message) error {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.to = append(s.to, m.To)
+	return nil
+}
+
+func (s *blockingSender) counts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for _, to := range s.to {
+		out[to]++
+	}
+	return out
 }
 
 func TestPasswordResetAndSessions(t *testing.T) {

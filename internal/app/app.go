@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -41,9 +42,14 @@ type App struct {
 
 	mail, sms Sender
 	passwords PasswordParams
-	sealer    *sealer
-	health    health // readiness: the key's check value and the write probe
-	sso       *sso
+	// hashes bounds the password hashes running at once.
+	hashes *hashGate
+	// detached tracks work done after a request's answer, such as
+	// sending a one-time code (see detach).
+	detached detachedWork
+	sealer   *sealer
+	health   health // readiness: the key's check value and the write probe
+	sso      *sso
 	// dummyHash is checked against when an account does not exist, so that
 	// a failed sign-in takes as long either way.
 	dummyHash string
@@ -96,6 +102,14 @@ type Config struct {
 	Mail, SMS Sender
 	// Passwords are the argon2id costs; zero means DefaultPasswordParams.
 	Passwords PasswordParams
+	// HashMemory is the memory, in bytes, that password hashes may use
+	// together: it bounds how many run at once (each takes
+	// Passwords.MemoryK), to the CPUs but one (Passwords.Threads each) and at
+	// least one; more wait briefly, then get a KindUnavailable error.
+	// Zero means DefaultHashMemory.
+	HashMemory int64
+	// PasswordHashes, when above zero, is that bound itself instead.
+	PasswordHashes int
 	// BaseURL is the portal's address for links in messages, such as
 	// invitations, and for single sign-on's redirect URI.
 	BaseURL string
@@ -150,8 +164,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.HashMemory <= 0 {
+		cfg.HashMemory = DefaultHashMemory
+	}
+	slots := cfg.PasswordHashes
+	if slots <= 0 {
+		slots = hashSlots(cfg.HashMemory, cfg.Passwords, runtime.GOMAXPROCS(0))
+	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
-		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
+		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
 		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
 		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
 		keyRequests: middleware.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
@@ -159,6 +180,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.writers = max(1, wc.WriteConcurrency())
 	}
 	a.index.SetResultCache(max(0, cfg.SearchCache))
+	a.log.Debug("password hashes at once", "slots", slots, "memory_each_kib", cfg.Passwords.MemoryK)
 	if cfg.SSO.Issuer != "" {
 		if cfg.SSO.ClientID == "" {
 			return nil, errors.New("app: single sign-on needs a client ID")

@@ -125,11 +125,22 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 	c, err := a.store.Credentials(ctx, inv.Email, "")
 	switch {
 	case err == nil:
-		if ok, _ := checkPassword(password, c.PasswordHash); !ok {
+		// The existing account's password is a sign-in, counted as one.
+		g, err := a.countGuess(ctx, inv.Email, ip)
+		if err != nil {
+			return "", err
+		}
+		ok, err := a.checkPassword(ctx, password, c.PasswordHash)
+		if err != nil {
+			a.guessVoid(ctx, g)
+			return "", err
+		}
+		if !ok {
 			var p pendopo.Problems
 			p.Add("password", pendopo.T("Alamat ini sudah punya akun; masukkan kata sandinya.", "This address has an account; enter its password."))
 			return "", p.Err()
 		}
+		a.guessRight(ctx, g)
 		userID = c.UserID
 	case errors.Is(err, pendopo.ErrNotFound):
 		var p pendopo.Problems
@@ -148,7 +159,7 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 	}
 	var hash string
 	if userID == 0 {
-		if hash, err = hashPassword(password, a.passwords); err != nil {
+		if hash, err = a.hashPassword(ctx, password); err != nil {
 			return "", err
 		}
 	}
@@ -305,7 +316,7 @@ func (a *App) AddUser(ctx context.Context, name, login, password string, r *pend
 	if err := p.Err(); err != nil {
 		return pendopo.User{}, err
 	}
-	hash, err := hashPassword(password, a.passwords)
+	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return pendopo.User{}, err
 	}

@@ -134,29 +134,6 @@ func (a *App) sendReporterSecret(ctx context.Context, contact, number, secret st
 	a.sendLater(ctx, email+phone, subject, body)
 }
 
-// sendLater delivers a message in the background, directly as one-time
-// codes are (never through the outbox, whose rows would keep a key in
-// the database), so that a request neither waits for the mail server nor
-// shows by its timing whether a message was sent. Failures are logged.
-func (a *App) sendLater(ctx context.Context, to string, subject, body pendopo.Text) {
-	if ctx.Value(quietKey{}) != nil {
-		return
-	}
-	a.sending.Add(1)
-	go func() {
-		defer a.sending.Done()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), outboxSendTimeout)
-		defer cancel()
-		if err := a.send(sctx, to, subject, body); err != nil {
-			a.log.Warn("a reporter's key was not sent", "err", err)
-		}
-	}()
-}
-
-// WaitSent waits for the messages sent in the background to be handed to
-// the mail or SMS sender: for tests, and before the process stops.
-func (a *App) WaitSent() { a.sending.Wait() }
-
 // Requests for a new key: a few per report a day, so that nobody can
 // flood a reporter with messages, nor learn anything from trying
 // contacts.

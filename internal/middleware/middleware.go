@@ -123,11 +123,14 @@ type Options struct {
 	// when the portal is served over HTTPS (it is with --secure-cookies).
 	// Subdomains are left out: a Pemda's other sites are not ours to bind.
 	HSTS bool
+	// Proxies are the reverse proxies whose X-Forwarded-For names the
+	// client (see ClientIP); none by default.
+	Proxies Proxies
 }
 
-// Chain wraps h with recovery, request ids, language, security headers,
-// compression, access logging and metrics, in that order from the outside
-// in.
+// Chain wraps h with recovery, request ids, language, the client's
+// address, security headers, compression, access logging and metrics, in
+// that order from the outside in.
 func Chain(h http.Handler, o Options) http.Handler {
 	log := o.Logger
 	if log == nil {
@@ -138,6 +141,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 		id := newID()
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = context.WithValue(ctx, keyLang, langOf(r))
+		ctx = withClientIP(ctx, o.Proxies.Client(r))
 		r = r.WithContext(ctx)
 		hdr := w.Header()
 		hdr.Set("X-Request-Id", id)
@@ -329,22 +333,4 @@ func (g *gzipWriter) Flush() {
 	if f, ok := g.recorder.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
-}
-
-// ClientIP is the address of the request's client. Behind a reverse
-// proxy, X-Forwarded-For is trusted only from a loopback proxy.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	return host
 }

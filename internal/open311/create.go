@@ -67,7 +67,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errForm
 	}
-	return nil
+	return middleware.CheckText(r)
 }
 
 // coordinate reads lat or long; empty is none.

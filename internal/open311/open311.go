@@ -110,6 +110,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{w: w, r: r}
 	rest, ext, _ := cutLast(strings.TrimPrefix(r.URL.Path, Prefix), ".")
 	c.json = ext == "json"
+	if err := middleware.CheckText(r); err != nil {
+		s.fail(c, err)
+		return
+	}
 	name, arg, hasArg := strings.Cut(rest, "/")
 	if ext != "json" && ext != "xml" || strings.Contains(arg, "/") || hasArg && arg == "" {
 		s.fail(c, errNoResource)
@@ -332,6 +336,7 @@ func (s *server) fail(c *call, err error) {
 	setType(h, c.json)
 	h.Set("Cache-Control", "no-store")
 	h.Del("Link")
+	middleware.SetRetryAfter(h, e)
 	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
 		h.Set("Access-Control-Allow-Origin", "*") // so that browser apps can show the error
 	}

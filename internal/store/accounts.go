@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pendopo/pendopo"
 )
@@ -176,10 +178,14 @@ func (db *DB) EraseUser(ctx context.Context, id int64, at time.Time) error {
 			if c.String == "" {
 				continue
 			}
-			if err := db.exec(ctx, fmt.Sprintf("erase user %d", id), []string{
-				"DELETE FROM login_failures WHERE key = ?",
-			}, "acct:"+c.String); err != nil {
-				return err
+			// The account's own key and its (account, address) pairs,
+			// "acct:CONTACT|ip:…", matched by prefix without LIKE, whose
+			// wildcards an address such as a_b@x.id would carry.
+			acct := "acct:" + c.String
+			pair := acct + "|"
+			if _, err := db.write().ExecContext(ctx, db.q(`DELETE FROM login_failures WHERE key = ? OR substr(key, 1, ?) = ?`),
+				acct, utf8.RuneCountInString(pair), pair); err != nil {
+				return fmt.Errorf("erase user %d: sign-in attempts: %w", id, err)
 			}
 			if err := db.exec(ctx, fmt.Sprintf("erase user %d", id), []string{
 				"UPDATE invitations SET email = '', name = '' WHERE email = ?",
@@ -482,17 +488,106 @@ func (db *DB) Invitations(ctx context.Context, region string) ([]pendopo.Invitat
 	return out, rows.Err()
 }
 
-// LoginFailure records a failed sign-in.
-func (db *DB) LoginFailure(ctx context.Context, key string, at time.Time) error {
-	if _, err := db.write().ExecContext(ctx, db.q(`INSERT INTO login_failures (key, at) VALUES (?, ?)`), key, at.UTC()); err != nil {
-		return fmt.Errorf("record login failure: %w", err)
-	}
-	return nil
-}
-
 // LoginFailures counts failures of key since a time.
 func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
 	return db.count(ctx, `SELECT count(*) FROM login_failures WHERE key = ? AND at > ?`, key, since.UTC())
+}
+
+// attemptLockClass is the first key of the PostgreSQL advisory locks that
+// serialise CountAttempt per key ("pdp" in ASCII); the second is a hash of
+// the key. Two-key locks never meet the migrations' one-key lock.
+const attemptLockClass = 0x706470
+
+// CountAttempt records an attempt under each of keys at at, atomically
+// with counting them. counts[i] is how many attempts keys[i] holds after
+// since, before this one; when allow(counts) is false nothing is recorded.
+// Concurrent calls that share a key run one after another (SQLite has one
+// writer; PostgreSQL takes an advisory lock per key, in sorted order so
+// that callers never deadlock), so each sees the attempts of the others
+// and a burst cannot get past a limit. Attempts at or before since are
+// deleted on the way: a key must always be counted over the same window.
+// It returns the ids of the recorded attempts, for ForgetAttempts.
+func (db *DB) CountAttempt(ctx context.Context, keys []string, since, at time.Time, allow func(counts []int) bool) (ids []int64, ok bool, err error) {
+	if len(keys) == 0 {
+		return nil, allow(nil), nil
+	}
+	err = db.inTx(ctx, func(tx *DB) error {
+		ids, ok = nil, false // a retried transaction starts over
+		if tx.d.name() == "postgres" {
+			sorted := slices.Clone(keys)
+			slices.Sort(sorted)
+			for _, k := range slices.Compact(sorted) {
+				if _, err := tx.write().ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, attemptLockClass, k); err != nil {
+					return fmt.Errorf("lock attempts: %w", err)
+				}
+			}
+		}
+		in := "?" + strings.Repeat(", ?", len(keys)-1)
+		args := make([]any, 0, len(keys)+1)
+		for _, k := range keys {
+			args = append(args, k)
+		}
+		args = append(args, since.UTC())
+		if _, err := tx.write().ExecContext(ctx, tx.q(`DELETE FROM login_failures WHERE key IN (`+in+`) AND at <= ?`), args...); err != nil {
+			return fmt.Errorf("prune attempts: %w", err)
+		}
+		rows, err := tx.read().QueryContext(ctx, tx.q(`SELECT key, count(*) FROM login_failures WHERE key IN (`+in+`) AND at > ? GROUP BY key`), args...)
+		if err != nil {
+			return fmt.Errorf("count attempts: %w", err)
+		}
+		byKey := map[string]int{}
+		for rows.Next() {
+			var (
+				k string
+				n int
+			)
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("count attempts: %w", err)
+			}
+			byKey[k] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("count attempts: %w", err)
+		}
+		counts := make([]int, len(keys))
+		for i, k := range keys {
+			counts[i] = byKey[k]
+		}
+		if !allow(counts) {
+			return nil
+		}
+		for _, k := range keys {
+			var id int64
+			if err := tx.write().QueryRowContext(ctx, tx.q(`INSERT INTO login_failures (key, at) VALUES (?, ?) RETURNING id`), k, at.UTC()).Scan(&id); err != nil {
+				return fmt.Errorf("record attempt: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		ok = true
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return ids, ok, nil
+}
+
+// ForgetAttempts deletes attempts that CountAttempt recorded, such as a
+// sign-in whose password turned out right.
+func (db *DB) ForgetAttempts(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if _, err := db.write().ExecContext(ctx, db.q(`DELETE FROM login_failures WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`), args...); err != nil {
+		return fmt.Errorf("forget attempts: %w", err)
+	}
+	return nil
 }
 
 // ClearLoginFailures forgets a key's failures after a successful sign-in.

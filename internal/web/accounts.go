@@ -42,6 +42,7 @@ func (s *Server) failForm(w http.ResponseWriter, r *http.Request, name string, d
 	} else {
 		data.Form = Form{Problem: middleware.UserError(err).Msg.In(data.Lang)}
 	}
+	middleware.SetRetryAfter(w.Header(), middleware.UserError(err))
 	s.rd.render(w, r, middleware.Status(kind), name, data)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -188,6 +189,9 @@ func (s *Server) adminSaveProfile(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseMultipartForm(maxFormBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return tooLargeOr(err)
 	}
+	if err := middleware.CheckText(r); err != nil {
+		return err
+	}
 	prof := pendopo.RegionProfile{
 		Tagline: r.PostFormValue("tagline"), Description: r.PostFormValue("description"), Color: r.PostFormValue("color"),
 		Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), Address: r.PostFormValue("address"), Website: r.PostFormValue("website"),
@@ -230,7 +234,7 @@ func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	if err := r.ParseForm(); err != nil {
 		return tooLargeOr(err)
 	}
-	return nil
+	return middleware.CheckText(r)
 }
 
 func tooLargeOr(err error) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 // Citizens' pages of online applications: start from a service, fill the
@@ -406,6 +407,9 @@ func (s *Server) applySave(w http.ResponseWriter, r *http.Request) error {
 			r.MultipartForm.RemoveAll()
 		}
 	}()
+	if err := middleware.CheckText(r); err != nil {
+		return err
+	}
 	who := current(r).Actor
 	var problems pendopo.Problems
 	values := map[string][]string{}

@@ -613,6 +613,9 @@ func (s *Server) consoleUpdateAdd(w http.ResponseWriter, r *http.Request) error 
 			r.MultipartForm.RemoveAll()
 		}
 	}()
+	if err := middleware.CheckText(r); err != nil {
+		return err
+	}
 	f := r.PostForm
 	in := map[string]string{"day": f.Get("day"), "text": f.Get("text"), "value": f.Get("value"), "photo_alt": f.Get("photo_alt")}
 	u := pendopo.ProgramUpdate{ProgramID: prog.ID, Text: in["text"], PhotoAlt: in["photo_alt"]}

@@ -2,6 +2,12 @@ package web
 
 import "sort"
 
+// LocalPath is localPath, for the fuzz test of return addresses.
+func LocalPath(s string) bool { return localPath(s) }
+
+// AsBrowser is asBrowser: a URL as a browser's parser reads it.
+func AsBrowser(s string) string { return asBrowser(s) }
+
 // MessageKeys lists the message keys, for the test that finds unused ones.
 func MessageKeys() []string {
 	keys := make([]string, 0, len(messages))

@@ -581,17 +581,14 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	http.SetCookie(w, &http.Cookie{Name: "bahasa", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-	back := r.URL.Query().Get("kembali")
-	// Only paths on this site, never "//other.host".
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
-		back = "/"
-	}
+	// Only paths on this site, never "//other.host" however disguised.
+	back := safeBack(r.URL.Query().Get("kembali"), "/")
 	// Drop a ?lang= in the way back, so that the cookie decides.
 	if u, err := url.Parse(back); err == nil {
 		q := u.Query()
 		q.Del("lang")
 		u.RawQuery = q.Encode()
-		back = u.RequestURI()
+		back = safeBack(u.RequestURI(), "/")
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil

@@ -405,5 +405,6 @@ func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h.Del("Content-Encoding")
 	h.Set("Cache-Control", "no-store")
+	middleware.SetRetryAfter(h, ue)
 	rd.render(w, r, status, "error", errorPage{Page: p, Status: status, Message: msg, Fields: ue.Fields})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 // Citizens' report pages: filing a report (with or without an account),
@@ -127,6 +128,9 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 			r.MultipartForm.RemoveAll()
 		}
 	}()
+	if err := middleware.CheckText(r); err != nil {
+		return err
+	}
 	f := r.PostForm
 	in := pendopo.ReportInput{Kind: pendopo.ReportKind(f.Get("kind")), Title: f.Get("title"), Description: f.Get("description"),
 		Category: f.Get("category"), Component: f.Get("component"), Privacy: pendopo.Privacy(f.Get("privacy")),

@@ -39,6 +39,10 @@ type Config struct {
 	// (see localOnly); nil leaves it out, as when metrics are served on
 	// an address of their own.
 	MetricsHandler http.Handler
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see middleware.Proxies.Client); none by default, so
+	// that the client is the socket's peer.
+	TrustedProxies middleware.Proxies
 }
 
 // Server is the portal.
@@ -311,7 +315,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies}), nil
+	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies, Proxies: cfg.TrustedProxies}), nil
 }
 
 // localOnly serves h to clients on this machine and answers everyone else
@@ -330,10 +334,16 @@ func (s *Server) localOnly(h http.Handler) http.Handler {
 	})
 }
 
-// wrap turns a handler that returns an error into an http.Handler.
+// wrap turns a handler that returns an error into an http.Handler. A
+// path or query holding NUL or invalid UTF-8 is refused first, so that no
+// handler passes such text on to the database.
 func (s *Server) wrap(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := middleware.CheckText(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.rd.fail(w, r, err)
 		}
 	})

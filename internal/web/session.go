@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -130,12 +129,4 @@ func (s *Server) requireOfficer(h handlerFunc) handlerFunc {
 		}
 		return h(w, r)
 	})
-}
-
-// safeBack keeps a return address on this site.
-func safeBack(back, fallback string) string {
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
-		return fallback
-	}
-	return back
 }

@@ -238,9 +238,10 @@ func TestWalkInStuffing(t *testing.T) {
 		r := httptest.NewRequest(http.MethodPost, "/daerah/33.74/survei", strings.NewReader(f.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		r.Header.Set("Sec-Fetch-Site", "same-origin")
-		// Behind a proxy on this machine, a forged X-Forwarded-For each time.
-		r.RemoteAddr = "127.0.0.1:40000"
-		r.Header.Set("X-Forwarded-For", addr)
+		// A forged X-Forwarded-For is not believed at all (TestForgedForwardedFor);
+		// here every ballot comes from a real address of its own, the
+		// strongest form of the attack: limits per address cannot hold it.
+		r.RemoteAddr = addr + ":40000"
 		rec := httptest.NewRecorder()
 		p.Handler.ServeHTTP(rec, r)
 		return rec.Code

@@ -179,22 +179,23 @@ func testErasure(t *testing.T, s pendopo.Store) {
 	wantKind(t, s.AnonymizeReport(ctx, 99999, nil, pendopo.PrivacyAnonymous, t1), pendopo.KindNotFound)
 
 	// Erasing the account forgets what is keyed by its contact.
-	if err := s.LoginFailure(ctx, "acct:budi@contoh.id", t1); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.LoginFailure(ctx, "acct:sari@contoh.id", t1); err != nil {
-		t.Fatal(err)
+	always := func([]int) bool { return true }
+	for _, key := range []string{"acct:budi@contoh.id", "acct:budi@contoh.id|ip:192.0.2.7", "acct:sari@contoh.id", "acct:sari@contoh.id|ip:192.0.2.7", "acct:budi_contoh.id|ip:192.0.2.7"} {
+		mustPair(s.CountAttempt(ctx, []string{key}, t1.Add(-time.Hour), t1, always))(t)
 	}
 	inv := must(s.CreateInvitation(ctx, pendopo.Invitation{Hash: "h1", Email: "budi@contoh.id", Name: "Budi", Role: pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dukcapil"},
 		CreatedBy: "admin", CreatedAt: t1, ExpiresAt: t1.Add(time.Hour)}))(t)
 	if err := s.EraseUser(ctx, budi.ID, t1); err != nil {
 		t.Fatal(err)
 	}
-	if n := must(s.LoginFailures(ctx, "acct:budi@contoh.id", pendopotest.T0))(t); n != 0 {
-		t.Errorf("failed sign-ins against the erased contact: %d", n)
-	}
-	if n := must(s.LoginFailures(ctx, "acct:sari@contoh.id", pendopotest.T0))(t); n != 1 {
-		t.Errorf("someone else's failed sign-ins: %d", n)
+	for key, want := range map[string]int{
+		"acct:budi@contoh.id": 0, "acct:budi@contoh.id|ip:192.0.2.7": 0, // the erased contact, alone and per address
+		"acct:sari@contoh.id": 1, "acct:sari@contoh.id|ip:192.0.2.7": 1, // someone else's
+		"acct:budi_contoh.id|ip:192.0.2.7": 1, // a look-alike contact
+	} {
+		if n := must(s.LoginFailures(ctx, key, t1.Add(-time.Hour)))(t); n != want {
+			t.Errorf("sign-in attempts under %s after erasing Budi: %d, want %d", key, n, want)
+		}
 	}
 	if got := must(s.InvitationByHash(ctx, inv.Hash))(t); got.Email != "" || got.Name != "" {
 		t.Errorf("invitation keeps %q %q", got.Email, got.Name)

@@ -5,7 +5,9 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Codes", testCodes},
 		{"Invitations", testInvitations},
 		{"LoginFailures", testLoginFailures},
+		{"CountAttempt", testCountAttempt},
+		{"CountAttemptBurst", testCountAttemptBurst},
 		{"Audit", testAudit},
 		{"AuditTree", testAuditTree},
 		{"AuditSubject", testAuditSubject},
@@ -847,12 +851,11 @@ func testInvitations(t *testing.T, s pendopo.Store) {
 
 func testLoginFailures(t *testing.T, s pendopo.Store) {
 	at := pendopotest.T0
+	always := func([]int) bool { return true }
 	for i := range 3 {
-		if err := s.LoginFailure(ctx, "ip:10.0.0.1", at.Add(time.Duration(i)*time.Minute)); err != nil {
-			t.Fatal(err)
-		}
+		mustPair(s.CountAttempt(ctx, []string{"ip:10.0.0.1"}, at.Add(-time.Hour), at.Add(time.Duration(i)*time.Minute), always))(t)
 	}
-	must(0, s.LoginFailure(ctx, "acct:1", at))(t)
+	mustPair(s.CountAttempt(ctx, []string{"acct:1"}, at.Add(-time.Hour), at, always))(t)
 	if n := must(s.LoginFailures(ctx, "ip:10.0.0.1", at.Add(-time.Minute)))(t); n != 3 {
 		t.Errorf("failures = %d", n)
 	}
@@ -867,6 +870,104 @@ func testLoginFailures(t *testing.T, s pendopo.Store) {
 	}
 	if n := must(s.LoginFailures(ctx, "acct:1", at.Add(-time.Hour)))(t); n != 1 {
 		t.Errorf("other key cleared too: %d", n)
+	}
+}
+
+// testCountAttempt: attempts are counted per key within the window,
+// recorded only when allowed, and can be taken back.
+func testCountAttempt(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0
+	since := at.Add(-15 * time.Minute)
+	below := func(limit int) func([]int) bool {
+		return func(c []int) bool { return c[0] < limit }
+	}
+	var seen [][]int
+	record := func(c []int) bool { seen = append(seen, slices.Clone(c)); return true }
+	if _, ok := mustPair(s.CountAttempt(ctx, []string{"ip:a", "acct:b"}, since, at, record))(t); !ok {
+		t.Fatal("first attempt refused")
+	}
+	ids, _ := mustPair(s.CountAttempt(ctx, []string{"ip:a", "acct:c"}, since, at, record))(t)
+	if len(ids) != 2 || ids[0] == ids[1] {
+		t.Errorf("ids %v", ids)
+	}
+	if !slices.Equal(seen[0], []int{0, 0}) || !slices.Equal(seen[1], []int{1, 0}) {
+		t.Errorf("counts %v", seen)
+	}
+	// Refused attempts are not recorded.
+	for range 3 {
+		mustPair(s.CountAttempt(ctx, []string{"ip:a"}, since, at, below(2)))(t)
+	}
+	if n := must(s.LoginFailures(ctx, "ip:a", since))(t); n != 2 {
+		t.Errorf("after refusals: %d", n)
+	}
+	// Taking back an attempt frees its place, under every key it had.
+	must(0, s.ForgetAttempts(ctx, ids))(t)
+	if n := must(s.LoginFailures(ctx, "ip:a", since))(t); n != 1 {
+		t.Errorf("after forgetting: %d", n)
+	}
+	if n := must(s.LoginFailures(ctx, "acct:c", since))(t); n != 0 {
+		t.Errorf("acct:c after forgetting: %d", n)
+	}
+	must(0, s.ForgetAttempts(ctx, nil))(t)
+	// Attempts leave the window, and are pruned when the key is counted.
+	later := at.Add(20 * time.Minute)
+	_, ok := mustPair(s.CountAttempt(ctx, []string{"ip:a"}, later.Add(-15*time.Minute), later, below(1)))(t)
+	if !ok {
+		t.Error("an old attempt still counts")
+	}
+	if n := must(s.LoginFailures(ctx, "ip:a", at.Add(-time.Hour)))(t); n != 1 {
+		t.Errorf("old attempts kept: %d", n)
+	}
+}
+
+// testCountAttemptBurst: of many parallel attempts under one key, exactly
+// the limit get through, on every backend.
+func testCountAttemptBurst(t *testing.T, s pendopo.Store) {
+	at := pendopotest.T0
+	const n, limit = 40, 5
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		passed int
+	)
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each attempt also carries a key of its own, as a sign-in
+			// carries its account and its address.
+			keys := []string{fmt.Sprintf("acct:%d", i), "ip:burst"}
+			_, ok, err := s.CountAttempt(ctx, keys, at.Add(-time.Hour), at, func(c []int) bool { return c[1] < limit })
+			if err != nil {
+				errs <- err
+				return
+			}
+			if ok {
+				mu.Lock()
+				passed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if passed != limit {
+		t.Errorf("%d of %d parallel attempts passed a limit of %d", passed, n, limit)
+	}
+}
+
+// mustPair is must for two results.
+func mustPair[A, B any](a A, b B, err error) func(t *testing.T) (A, B) {
+	return func(t *testing.T) (A, B) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, b
 	}
 }
 
