@@ -12,7 +12,10 @@ import (
 // AuditEntry records one write by a person or a token, or an officer's
 // reading of a citizen's personal data. Entries form a hash chain: each
 // Hash covers the entry and the previous entry's hash, so changing or
-// removing any entry breaks every hash after it.
+// removing any entry breaks every hash after it. They are also the leaves
+// of a Merkle tree (RFC 6962) whose signed checkpoints are published, so
+// that a rewrite is caught by anyone who kept an earlier checkpoint, even
+// when the chain and the tree were recomputed: see Record.
 type AuditEntry struct {
 	Seq        int64     `json:"seq"`
 	At         time.Time `json:"at"`
@@ -30,6 +33,15 @@ type AuditEntry struct {
 	Diff     string `json:"diff,omitempty"`
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
+	// Salt is random text the store gives each entry (empty on entries
+	// older than the tree). It is part of the entry's Record, so that a
+	// leaf hash in a public proof cannot be used to confirm a guess of
+	// what the entry says. It is never shown.
+	Salt string `json:"-"`
+	// Redacted is set on entries shown to someone who may not see the
+	// record they are about: their diff, and the actor when that is a
+	// citizen, are left out. It is never stored.
+	Redacted bool `json:"redacted,omitempty"`
 }
 
 // GenesisHash is the previous hash of the first entry.
@@ -50,6 +62,30 @@ func (e AuditEntry) ComputeHash() string {
 		h.Write([]byte(f))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// auditRecordV1 starts every leaf record, so that the encoding can change
+// later without two versions ever encoding alike.
+const auditRecordV1 = "pendopo audit entry v1\n"
+
+// Record is the entry as a leaf of the audit log's Merkle tree: every
+// field the entry was written with but the hash chain's, each
+// length-prefixed so that no two entries encode the same, and its Salt.
+// Leaf hashes (RFC 6962: SHA-256 of 0x00 and the record) are what public
+// proofs carry; the entries themselves are never published.
+func (e AuditEntry) Record() []byte {
+	b := make([]byte, 0, len(auditRecordV1)+len(e.Diff)+256)
+	b = append(b, auditRecordV1...)
+	for _, f := range [...]string{
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.Actor,
+		strconv.FormatInt(e.ActorUser, 10), strconv.FormatInt(e.ActorToken, 10), e.Role, e.IP,
+		e.Action, e.Entity, e.EntityID, e.Region, e.Diff, e.Salt,
+	} {
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
+	}
+	return b
 }
 
 // ChainBreak describes the first entry where the chain does not hold.
@@ -136,6 +172,10 @@ type AuditFilter struct {
 	EntityID string
 	// Actor matches part of the actor's name, ignoring case.
 	Actor string
+	// ActorRoles, when set, limits Actor to entries whose actor held one
+	// of these roles, for viewers who may not see whom citizens' entries
+	// name.
+	ActorRoles []string
 	// ActorUser keeps the entries written by one person.
 	ActorUser int64
 	// Action is an action ("service.publish") or its first part ("service").
@@ -161,10 +201,44 @@ type AuditSubject struct {
 	ReporterKey string
 }
 
-// AuditStore keeps the audit trail.
+// AuditTail is the end of the audit trail as verification sees it.
+type AuditTail struct {
+	// Head is the number of entries appended (AuditHead).
+	Head int64
+	// Beyond is the first entry numbered after Head, 0 when there is none
+	// (as there should be none).
+	Beyond int64
+	// BeyondHashes is true when the tree holds hashes of entries after Head
+	// (it should not).
+	BeyondHashes bool
+}
+
+// AuditKey is the instance's key that signs the audit log's checkpoints:
+// an Ed25519 key in the form of golang.org/x/mod/sumdb/note. Name
+// identifies the instance (such as "semarangkota.go.id/audit"); Verifier
+// is the public key as note.NewVerifier reads it, for people to pin;
+// Sealed is the signer key, encrypted with the instance's secret key.
+type AuditKey struct {
+	ID        int64
+	Name      string
+	Verifier  string
+	Sealed    []byte
+	CreatedAt time.Time
+}
+
+// AuditStore keeps the audit trail and the Merkle tree over it.
+//
+// The tree's hashes are kept as golang.org/x/mod/sumdb/tlog stores them:
+// by stored-hash index (tlog.StoredHashIndex), the hashes of entry n (its
+// Seq minus one) written with it, so that appending and proving read
+// O(log n) of them.
 type AuditStore interface {
-	// AppendAudit adds an entry at the end of the chain, setting its Seq,
-	// PrevHash and Hash. Call it in the transaction of the write it records.
+	// AppendAudit adds an entry at the end of the chain and the tree,
+	// setting its Seq, PrevHash, Hash and Salt. Call it in the transaction
+	// of the write it records: there the entry is queued and appended when
+	// the transaction commits (so that the trail's one lock is held only
+	// for the commit), and the returned entry has no Seq yet. Outside a
+	// transaction it is appended at once.
 	AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error)
 	// AuditLog lists entries, newest first.
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int, error)
@@ -173,5 +247,22 @@ type AuditStore interface {
 	AuditChain(ctx context.Context, after int64, limit int) ([]AuditEntry, error)
 	// AuditHead is the sequence number of the last entry ever appended, kept
 	// apart from the entries so that cutting off the end is detected too.
+	// It is also the size of the tree.
 	AuditHead(ctx context.Context) (int64, error)
+	// AuditTail reads the head and what lies beyond it together, under the
+	// trail's lock, so that an entry being appended meanwhile is not taken
+	// for one inserted behind the counter's back.
+	AuditTail(ctx context.Context) (AuditTail, error)
+	// AuditHashes reads the tree's stored hashes by index, in the order
+	// asked; a missing one is ErrNotFound.
+	AuditHashes(ctx context.Context, indexes []int64) ([][32]byte, error)
+	// AuditHashRange reads the stored hashes from index from up to (not
+	// including) to, in order; a missing one is ErrNotFound.
+	AuditHashRange(ctx context.Context, from, to int64) ([][32]byte, error)
+	// AuditKey returns the newest checkpoint key; ErrNotFound before the
+	// first was made.
+	AuditKey(ctx context.Context) (AuditKey, error)
+	// SaveAuditKey stores a new checkpoint key; ErrConflict when another
+	// instance stored one with the same name first.
+	SaveAuditKey(ctx context.Context, k AuditKey) (AuditKey, error)
 }

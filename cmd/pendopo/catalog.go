@@ -269,31 +269,3 @@ func (e env) gen(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "generated %d services in %s\n", n, time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	return nil
 }
-
-func (e env) audit(ctx context.Context, args []string) error {
-	const summary = "Check the audit trail.\n\n  pendopo audit verify   check every entry's hash and its link to the one before; exit 1 naming the first broken entry"
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(e.stderr, summary)
-		return usageError{"audit needs a subcommand: verify"}
-	}
-	f := e.flags("audit verify", summary)
-	dbf := f.dbFlags()
-	if err := f.parse(args[1:]); err != nil {
-		return err
-	}
-	a, db, err := dbf.openApp(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	r, err := a.VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	if r.Break != nil {
-		fmt.Fprintf(e.stdout, "audit trail BROKEN at entry %d: %s (%d entries before it verified)\n", r.Break.Seq, r.Break.Reason, r.Break.Seq-1)
-		return fmt.Errorf("audit trail broken at entry %d", r.Break.Seq)
-	}
-	fmt.Fprintf(e.stdout, "audit trail intact: %d entries verified\n", r.Entries)
-	return nil
-}

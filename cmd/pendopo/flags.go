@@ -155,6 +155,12 @@ func (d dbFlags) openWith(ctx context.Context, o store.Options) (*store.DB, erro
 
 // openApp opens the database and the app with its search index.
 func (d dbFlags) openApp(ctx context.Context, e env) (*app.App, *store.DB, error) {
+	return d.openAppAt(ctx, e, "")
+}
+
+// openAppAt is openApp for commands that need the portal's public
+// address, such as those that may make the audit log's key.
+func (d dbFlags) openAppAt(ctx context.Context, e env, baseURL string) (*app.App, *store.DB, error) {
 	blobs, err := d.blobs()
 	if err != nil {
 		return nil, nil, err
@@ -169,7 +175,7 @@ func (d dbFlags) openApp(ctx context.Context, e env) (*app.App, *store.DB, error
 		db.Close()
 		return nil, nil, err
 	}
-	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key, Blobs: blobs})
+	a, err := app.New(ctx, app.Config{Store: db, Logger: log, SecretKey: key, Blobs: blobs, BaseURL: baseURL})
 	if err != nil {
 		db.Close()
 		return nil, nil, d.keyProblem(err, db.Describe())

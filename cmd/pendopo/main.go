@@ -51,7 +51,7 @@ Commands:
   user      add an account, such as the first admin (others are invited)
   token     create, list or revoke API tokens for integrations
   gen       fill the database with a generated national catalog, for benchmarks
-  audit     verify the hash chain of the audit trail
+  audit     verify the audit log (against a kept checkpoint), sign checkpoints, witness another instance's
   keys      manage the regions' keys that sign issued documents, and rotate the secret key
   holidays  import a later year's national holidays, or list a year's
   figures   count the dashboards' figures again from the applications, reports and surveys

@@ -156,7 +156,7 @@ func (s *server) logout(c *call) (struct{}, error) {
 		return struct{}{}, err
 	}
 	_, secret, _ := strings.Cut(strings.TrimSpace(c.r.Header.Get("Authorization")), " ")
-	return struct{}{}, s.app.Logout(c.ctx(), strings.TrimSpace(secret))
+	return struct{}{}, s.app.Logout(c.ctx(), strings.TrimSpace(secret), middleware.ClientIP(c.r))
 }
 
 func (s *server) startApplication(c *call, req StartApplicationRequest) (ApplicationDetail, error) {

@@ -117,7 +117,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		if err != nil {
 			return err
 		}
-		code, err = a.newCode(ctx, tx, u.ID, pendopo.CodeConfirm)
+		code, err = a.newCode(ctx, tx, u.ID, pendopo.CodeConfirm, ip)
 		return err
 	})
 	if errors.Is(err, pendopo.ErrConflict) {
@@ -132,18 +132,20 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	return contact, nil
 }
 
-// newCode makes a one-time code for a user in s and returns it.
-func (a *App) newCode(ctx context.Context, s pendopo.Store, userID int64, purpose string) (string, error) {
+// newCode makes a one-time code for a user in tx and returns it; the
+// code's making (not the code) is in the audit trail, asked for from ip.
+func (a *App) newCode(ctx context.Context, tx pendopo.Store, userID int64, purpose, ip string) (string, error) {
 	code := randomDigits(6)
 	life := codeLifetime
 	if purpose == pendopo.CodeReset {
 		life = resetLifetime
 	}
 	now := a.now()
-	if err := s.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now}); err != nil {
+	if err := tx.CreateCode(ctx, pendopo.AuthCode{UserID: userID, Purpose: purpose, Hash: sha256Hex(code), ExpiresAt: now.Add(life), CreatedAt: now}); err != nil {
 		return "", err
 	}
-	return code, nil
+	e := pendopo.AuditEntry{Action: "user.code", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Diff: pendopo.Diff(nil, map[string]string{"purpose": purpose})}
+	return code, a.audit(ctx, tx, Actor{UserID: userID, IP: ip}, roleCitizen, e)
 }
 
 // codeMessage is the message that carries a one-time code.
@@ -162,7 +164,7 @@ func codeMessage(purpose, code string) (subject, body pendopo.Text) {
 // it, after the answer; nothing happens for an unknown login, or, with
 // unconfirmed set, for an account already confirmed. The answer is
 // therefore the same, and as quick, whatever the account.
-func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfirmed bool) {
+func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfirmed bool, ip string) {
 	a.detach(ctx, "send one-time code", func(ctx context.Context) error {
 		c, contact, err := a.userByLogin(ctx, login)
 		if errors.Is(err, pendopo.ErrNotFound) {
@@ -177,8 +179,11 @@ func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfir
 				return err
 			}
 		}
-		code, err := a.newCode(ctx, a.store, c.UserID, purpose)
-		if err != nil {
+		var code string
+		if err := a.store.InTx(ctx, func(tx pendopo.Store) error {
+			code, err = a.newCode(ctx, tx, c.UserID, purpose, ip)
+			return err
+		}); err != nil {
 			return err
 		}
 		subject, body := codeMessage(purpose, code)
@@ -280,7 +285,7 @@ func (a *App) ResendCode(ctx context.Context, login, ip string) error {
 	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
-	a.sendCodeLater(ctx, login, pendopo.CodeConfirm, true)
+	a.sendCodeLater(ctx, login, pendopo.CodeConfirm, true, ip)
 	return nil
 }
 
@@ -391,14 +396,20 @@ func loginKey(login string) string {
 	return "?" + sha256Hex(strings.ToLower(strings.TrimSpace(login)))[:32]
 }
 
+// startSession signs userID in: a new session, in the audit trail.
 func (a *App) startSession(ctx context.Context, userID int64, ip, userAgent string) (string, error) {
 	now := a.now()
 	secret := randomSecret(32)
 	if len(userAgent) > 200 {
 		userAgent = userAgent[:200]
 	}
+	u, err := a.store.User(ctx, userID)
+	if err != nil {
+		return "", err
+	}
 	s := pendopo.Session{Hash: sha256Hex(secret), UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionIdle), IP: ip, UserAgent: strings.ToValidUTF8(userAgent, "")}
-	if err := a.store.CreateSession(ctx, s); err != nil {
+	e := pendopo.AuditEntry{Action: "user.login", Entity: "user", EntityID: strconv.FormatInt(userID, 10)}
+	if err := a.audited(ctx, a.actorFor(u, ip), roleCitizen, &e, func(tx pendopo.Store) error { return tx.CreateSession(ctx, s) }); err != nil {
 		return "", err
 	}
 	return secret, nil
@@ -449,9 +460,23 @@ func (a *App) actorFor(u pendopo.User, ip string) Actor {
 	return Actor{Name: name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, Roles: u.Roles, IP: ip}
 }
 
-// Logout ends one session.
-func (a *App) Logout(ctx context.Context, secret string) error {
-	return a.store.DeleteSession(ctx, sha256Hex(secret))
+// Logout ends one session, from address ip; ending a live one is in the
+// audit trail.
+func (a *App) Logout(ctx context.Context, secret, ip string) error {
+	hash := sha256Hex(secret)
+	s, err := a.store.Session(ctx, hash, a.now())
+	if errors.Is(err, pendopo.ErrNotFound) {
+		return a.store.DeleteSession(ctx, hash) // ended already
+	}
+	if err != nil {
+		return err
+	}
+	u, err := a.store.User(ctx, s.UserID)
+	if err != nil {
+		return err
+	}
+	e := pendopo.AuditEntry{Action: "user.logout", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
+	return a.audited(ctx, a.actorFor(u, ip), roleCitizen, &e, func(tx pendopo.Store) error { return tx.DeleteSession(ctx, hash) })
 }
 
 // LogoutElsewhere ends every session of the user but the current one.
@@ -479,7 +504,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error 
 	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
 		return err
 	}
-	a.sendCodeLater(ctx, login, pendopo.CodeReset, false)
+	a.sendCodeLater(ctx, login, pendopo.CodeReset, false, ip)
 	return nil
 }
 

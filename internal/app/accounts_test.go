@@ -105,7 +105,7 @@ func TestRegisterConfirmLogin(t *testing.T) {
 	if err != nil || who.UserID != u.ID || who.Officer() {
 		t.Fatalf("session: %+v %v", who, err)
 	}
-	if err := x.Logout(ctx, secret); err != nil {
+	if err := x.Logout(ctx, secret, "10.0.0.9"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := x.SessionActor(ctx, secret, ""); kind(err) != pendopo.KindUnauthorized {

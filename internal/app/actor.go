@@ -142,8 +142,33 @@ func (a *App) audited(ctx context.Context, who Actor, role string, e *pendopo.Au
 		if err := fn(tx); err != nil {
 			return err
 		}
-		e.At, e.Actor, e.ActorUser, e.ActorToken, e.Role, e.IP = a.now(), who.auditName(), who.UserID, who.TokenID, role, who.IP
-		_, err := tx.AppendAudit(ctx, *e)
-		return err
+		return a.audit(ctx, tx, who, role, *e)
 	})
 }
+
+// audit appends e to the audit trail in tx, the transaction of the write
+// it records (a group commit's too), as done by who under role. People
+// acting for themselves, officers too, are named by their account's
+// number only (see auditName).
+func (a *App) audit(ctx context.Context, tx pendopo.Store, who Actor, role string, e pendopo.AuditEntry) error {
+	name := who.auditName()
+	if role == roleCitizen && who.UserID != 0 {
+		name = "warga #" + strconv.FormatInt(who.UserID, 10)
+	}
+	e.At, e.Actor, e.ActorUser, e.ActorToken, e.Role, e.IP = a.now(), name, who.UserID, who.TokenID, role, who.IP
+	_, err := tx.AppendAudit(ctx, e)
+	return err
+}
+
+// Roles recorded in the audit trail for what people do on their own
+// behalf, as opposed to an officer's role kind, "token" or "system".
+// Entries by citizens name them only to those who may see the record the
+// entry is about; anonymous ones name nobody at all.
+const (
+	roleCitizen   = "citizen"
+	roleAnonymous = "anonymous"
+)
+
+// anonymousActor stands in the audit trail for someone whose identity
+// must not be recorded: an anonymous reporter, a survey respondent.
+var anonymousActor = Actor{Name: "anonim"}

@@ -73,8 +73,11 @@ type App struct {
 	// keyRequests requests for a new reporter's key per report.
 	reportLimit middleware.Limiter
 	keyRequests middleware.Limiter
-	egov        egovCache
-	dashboards  dashboardCache
+	// sending counts messages being sent in the background.
+	sending    sync.WaitGroup
+	egov       egovCache
+	dashboards dashboardCache
+	auditLog   auditLog
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string

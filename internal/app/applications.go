@@ -253,6 +253,10 @@ func (a *App) StartApplication(ctx context.Context, who Actor, id int64, key, fo
 	if app.Sealed, err = a.sealAnswers(app.Number, pendopo.Answers{}); err != nil {
 		return app, err
 	}
+	role := roleCitizen
+	if app.AssistedBy != 0 {
+		role = string(a.stepRole(who, app))
+	}
 	var out pendopo.Application
 	err = a.commit(ctx, func(tx pendopo.Store) error {
 		// A random number may be taken already (a few a month in a busy
@@ -275,8 +279,12 @@ func (a *App) StartApplication(ctx context.Context, who Actor, id int64, key, fo
 		if err != nil || out.Number != app.Number { // an earlier request made it already
 			return err
 		}
-		return tx.AddApplicationEvent(ctx, pendopo.ApplicationEvent{ApplicationID: out.ID, At: a.now(), ActorID: u.ID,
-			Action: "create", Status: pendopo.StatusDraft})
+		if err := tx.AddApplicationEvent(ctx, pendopo.ApplicationEvent{ApplicationID: out.ID, At: a.now(), ActorID: u.ID,
+			Action: "create", Status: pendopo.StatusDraft}); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, who, role, pendopo.AuditEntry{Action: "application.create", Entity: "application", EntityID: out.Number, Region: out.Region,
+			Diff: pendopo.Diff(nil, map[string]any{"service": out.ServiceID, "version": out.ServiceVersion, "assisted": out.AssistedBy != 0})})
 	})
 	return out, err
 }
@@ -435,6 +443,14 @@ func (a *App) SaveAnswers(ctx context.Context, who Actor, number string, values 
 	if err != nil {
 		return app, err
 	}
+	// The trail names the fields that changed, never what was typed: the
+	// answers stay sealed.
+	var changed []string
+	for _, fd := range c.Apply.Form.Fields {
+		if !slices.Equal(app.Answers[fd.Key], ans[fd.Key]) {
+			changed = append(changed, fd.Key)
+		}
+	}
 	app.Answers = ans
 	if app.Sealed, err = a.sealAnswers(app.Number, ans); err != nil {
 		return app, err
@@ -443,8 +459,11 @@ func (a *App) SaveAnswers(ctx context.Context, who Actor, number string, values 
 	var out pendopo.Application
 	err = a.commit(ctx, func(tx pendopo.Store) error {
 		var err error
-		out, err = tx.UpdateApplication(ctx, app)
-		return err
+		if out, err = tx.UpdateApplication(ctx, app); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, who, roleCitizen, pendopo.AuditEntry{Action: "application.answers", Entity: "application", EntityID: app.Number,
+			Region: app.Region, Diff: pendopo.Diff(nil, map[string]any{"fields": changed})})
 	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return app, errActedMeanwhile
@@ -506,8 +525,11 @@ func (a *App) Upload(ctx context.Context, who Actor, number, field, name string,
 			return err
 		}
 		var err error
-		up, err = tx.SaveUpload(ctx, up)
-		return err
+		if up, err = tx.SaveUpload(ctx, up); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, who, roleCitizen, pendopo.AuditEntry{Action: "application.upload", Entity: "application", EntityID: app.Number,
+			Region: app.Region, Diff: pendopo.Diff(nil, map[string]any{"field": field, "sha256": up.Addr, "media": up.Media, "size": up.Size})})
 	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return up, errActedMeanwhile
@@ -605,6 +627,7 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 	if action.ByApplicant() && !applicant || !action.ByApplicant() && !canAct {
 		return app, fmt.Errorf("%s %s: %w", number, action, errForbidden)
 	}
+	before := app
 	note = strings.TrimSpace(note)
 	if len(note) > 2000 || !pendopo.ValidText(note) {
 		return app, invalidParam("note", "Catatan maksimal 2.000 karakter.", "A note is at most 2,000 characters.")
@@ -661,6 +684,23 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 	if err != nil {
 		return app, err
 	}
+	// Officers' decisions are in the audit trail with the role they acted
+	// under, applicants' as citizens'.
+	role := roleCitizen
+	switch {
+	case who.system:
+		role = "system"
+	case !action.ByApplicant():
+		role = string(ev.ActorRole)
+	}
+	entry := pendopo.AuditEntry{Action: "application." + string(action), Entity: "application", EntityID: app.Number, Region: app.Region}
+	changes := [2]map[string]any{{"status": before.Status, "step": before.Step}, {"status": next.Status, "step": next.Step}}
+	if note != "" {
+		changes[1]["note"] = note
+	}
+	if action == pendopo.ActReassign {
+		changes[0]["assignee"], changes[1]["assignee"] = before.Assignee, app.Assignee
+	}
 	var out pendopo.Application
 	err = a.commit(ctx, func(tx pendopo.Store) error {
 		if next.Status == pendopo.StatusCompleted {
@@ -683,6 +723,14 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 			figures = append(figures, pendopo.ApplicationClosedStats(out, cal, c.Apply.LeaveWorks)...)
 		}
 		if err := tx.AddStats(ctx, figures); err != nil {
+			return err
+		}
+		if out.Document != "" && before.Document == "" {
+			changes[1]["document"] = out.Document
+		}
+		e := entry
+		e.Diff = pendopo.Diff(changes[0], changes[1])
+		if err := a.audit(ctx, tx, who, role, e); err != nil {
 			return err
 		}
 		return a.announce(ctx, tx, out, c, ev, aud)

@@ -62,7 +62,11 @@ func (a *App) newKey(ctx context.Context, tx pendopo.Store, region string) (pend
 			}
 		}
 	}
-	return k, tx.SaveSigningKey(ctx, k)
+	if err := tx.SaveSigningKey(ctx, k); err != nil {
+		return k, err
+	}
+	return k, a.audit(ctx, tx, System, "system", pendopo.AuditEntry{Action: "signing_key.create", Entity: "signing_key", EntityID: k.ID, Region: region,
+		Diff: pendopo.Diff(nil, map[string]string{"public_key": hex.EncodeToString(pub)})})
 }
 
 // SigningKeys lists a region's keys, newest first.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -266,7 +267,8 @@ func (a *App) MarkRead(ctx context.Context, who Actor, seen time.Time) error {
 	if now := a.now(); seen.IsZero() || seen.After(now) {
 		seen = now
 	}
-	return a.store.MarkNotificationsRead(ctx, who.UserID, seen)
+	e := pendopo.AuditEntry{Action: "notification.mark_read", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
+	return a.audited(ctx, who, roleCitizen, &e, func(tx pendopo.Store) error { return tx.MarkNotificationsRead(ctx, who.UserID, seen) })
 }
 
 // allNotifications returns all of a person's notifications, for their data

@@ -129,7 +129,8 @@ func (a *App) RebuildFigures(ctx context.Context) (FigureCounts, error) {
 				return err
 			}
 		}
-		return nil
+		// The published figures were replaced: on the record.
+		return a.audit(ctx, tx, System, "system", pendopo.AuditEntry{Action: "figures.rebuild", Entity: "figures", EntityID: "national"})
 	})
 	a.dashboards.mu.Lock()
 	a.dashboards.entries = nil

@@ -181,9 +181,13 @@ func (a *App) RequestReporterKey(ctx context.Context, who Actor, number, contact
 		}
 		secret := newReporterSecret()
 		r.SecretHash, r.UpdatedAt = a.secretHash(secret), a.now()
+		actor, role := reporterActor(who, r)
 		err = a.commit(ctx, func(tx pendopo.Store) error {
-			_, err := tx.UpdateReport(ctx, r)
-			return err
+			if _, err := tx.UpdateReport(ctx, r); err != nil {
+				return err
+			}
+			// A new key replaces the old one: on the record, without the key.
+			return a.audit(ctx, tx, actor, role, pendopo.AuditEntry{Action: "report.key", Entity: "report", EntityID: r.Number, Region: r.Region})
 		})
 		if errors.Is(err, pendopo.ErrConflict) {
 			continue

@@ -168,6 +168,11 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 		if err := tx.AddStats(ctx, pendopo.ReportReceivedStats(out)); err != nil {
 			return err
 		}
+		actor, role := reporterActor(who, out)
+		if err := a.audit(ctx, tx, actor, role, pendopo.AuditEntry{Action: "report.submit", Entity: "report", EntityID: out.Number, Region: out.Region,
+			Diff: pendopo.Diff(nil, map[string]any{"kind": out.Kind, "category": out.Category, "privacy": out.Privacy})}); err != nil {
+			return err
+		}
 		return a.tellReporter(ctx, tx, out, ev)
 	})
 	if err != nil {
@@ -178,6 +183,22 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 	}
 	out.Sealed, out.ReporterKey, out.SecretHash = nil, "", ""
 	return FiledReport{Report: out, Secret: secret}, nil
+}
+
+// reporterActor is who the audit trail names for a reporter's own doing
+// on r: nobody for an anonymous report (not even an address), the
+// integration that filed it through Open311, the person, or for someone
+// without an account only their address.
+func reporterActor(who Actor, r pendopo.Report) (Actor, string) {
+	switch {
+	case who.TokenID != 0:
+		return Actor{Name: who.Name, TokenID: who.TokenID, IP: who.IP}, "token"
+	case r.Privacy == pendopo.PrivacyAnonymous:
+		return anonymousActor, roleAnonymous
+	case who.UserID != 0:
+		return who, roleCitizen
+	}
+	return Actor{Name: "pelapor tanpa akun", IP: who.IP}, roleCitizen
 }
 
 // freeReportNumber gives r another tracking number while its own is
@@ -486,6 +507,22 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 		out   pendopo.Report
 		moved pendopo.Report
 	)
+	// Officers' decisions are in the audit trail with the role they acted
+	// under; a reporter's own doing as reporterActor names them.
+	actor, role := who, string(ev.ActorRole)
+	switch {
+	case reportActionRole[act.Action] == "reporter":
+		actor, role = reporterActor(who, r)
+	case who.system:
+		role = "system"
+	}
+	entry := pendopo.AuditEntry{Action: "report." + string(act.Action), Entity: "report", EntityID: r.Number, Region: r.Region}
+	changes := [2]map[string]any{{"status": before.Status, "agency": before.Agency}, {"status": next.Status, "agency": r.Agency}}
+	if act.Action != pendopo.ActReportReply && act.Note != "" {
+		// A reporter's reply is theirs to see, in the report; officers'
+		// reasons and answers belong to the record of what they did.
+		changes[1]["note"] = act.Note
+	}
 	if forwardTo != nil {
 		if moved, err = a.forwardedCopy(ctx, r, *forwardTo, now); err != nil {
 			return r, err
@@ -503,6 +540,11 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 				return err
 			}
 			r.MergedInto, ev.Target = got.ID, moved.Number
+			// The region it went to has it on its record too.
+			if err := a.audit(ctx, tx, actor, role, pendopo.AuditEntry{Action: "report.receive_forwarded", Entity: "report", EntityID: moved.Number,
+				Region: moved.Region, Diff: pendopo.Diff(nil, map[string]string{"from": r.Number})}); err != nil {
+				return err
+			}
 		}
 		if out, err = tx.UpdateReport(ctx, r); err != nil {
 			return err
@@ -515,6 +557,17 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 			figures = append(figures, pendopo.ReportReceivedStats(moved)...)
 		}
 		if err := tx.AddStats(ctx, figures); err != nil {
+			return err
+		}
+		e := entry
+		if ev.Target != "" {
+			changes[1]["target"] = ev.Target
+		}
+		if act.Action == pendopo.ActReportRate {
+			changes[1]["rating"] = act.Rating
+		}
+		e.Diff = pendopo.Diff(changes[0], changes[1])
+		if err := a.audit(ctx, tx, actor, role, e); err != nil {
 			return err
 		}
 		if v.ByKey && reportActionRole[act.Action] == "reporter" {
@@ -753,6 +806,10 @@ func (a *App) escalate(ctx context.Context, r pendopo.Report) error {
 		if err := tx.AddReportEvent(ctx, pendopo.ReportEvent{ReportID: r.ID, At: a.now(), Action: "escalate", Status: r.Status}); err != nil {
 			return err
 		}
+		if err := a.audit(ctx, tx, System, "system", pendopo.AuditEntry{Action: "report.escalate", Entity: "report", EntityID: r.Number, Region: r.Region,
+			Diff: pendopo.Diff(nil, map[string]any{"status": r.Status, "due": r.Due.String()})}); err != nil {
+			return err
+		}
 		for _, u := range to {
 			link := "/admin/laporan/" + r.Number
 			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
@@ -869,8 +926,13 @@ func (a *App) AddReportPhoto(ctx context.Context, who Actor, number, secret stri
 		return pendopo.ReportPhoto{}, fieldError("photo", err)
 	}
 	p := pendopo.ReportPhoto{ReportID: v.ID, Addr: b.Addr, Media: b.Media, Size: b.Size, CreatedAt: a.now()}
+	actor, role := reporterActor(who, v.Report)
 	return p, a.commit(ctx, func(tx pendopo.Store) error {
 		if err := tx.AddReportPhoto(ctx, p); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, actor, role, pendopo.AuditEntry{Action: "report.photo", Entity: "report", EntityID: v.Number, Region: v.Region,
+			Diff: pendopo.Diff(nil, map[string]any{"sha256": p.Addr, "media": p.Media, "size": p.Size})}); err != nil {
 			return err
 		}
 		if !v.ByKey || a.now().Sub(v.CreatedAt) < time.Minute {

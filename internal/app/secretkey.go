@@ -53,6 +53,7 @@ var sealedKinds = []sealedKind{
 	{"application", pendopo.SealedColumn{Table: "applications", Key: "number", Value: "answers"}, func(k string) string { return "application:" + k }, nil},
 	{"signing key", pendopo.SealedColumn{Table: "signing_keys", Key: "id", Value: "sealed"}, func(k string) string { return "signing-key:" + k }, nil},
 	{"reporter", pendopo.SealedColumn{Table: "reports", Key: "number", Value: "sealed", Derived: []string{"reporter_key"}}, func(k string) string { return "report:" + k }, deriveReporterKey},
+	{"audit key", pendopo.SealedColumn{Table: "audit_keys", Key: "id", Value: "sealed"}, func(k string) string { return auditKeySeal + k }, nil},
 }
 
 // deriveReporterKey is the keyed hash a report's reporter is found by,

@@ -114,6 +114,12 @@ func TestSecretKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The audit log's checkpoint key.
+	vkey, err := f.AuditVerifierKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	counts, err := app.Reseal(ctx, f.store, now, otherKey, pendopotest.SecretKey)
 	if err != nil {
 		t.Fatal(err)
@@ -153,6 +159,12 @@ func TestSecretKeyRotation(t *testing.T) {
 	// opens the report, and the sealed contact opens under the new key.
 	if v, err := b.ReportFor(ctx, app.Actor{}, byContact.Number, byContact.Secret); err != nil || !v.Mine || v.ReporterContact != "warga@contoh.id" {
 		t.Errorf("a reporter by key after the rotation: %+v %v", v, err)
+	}
+	// The checkpoint key opens and is the same key.
+	if cp, err := b.SignAuditCheckpoint(ctx); err != nil {
+		t.Errorf("checkpoint under the new key: %v", err)
+	} else if _, _, err := app.OpenCheckpoint(cp, vkey); err != nil {
+		t.Errorf("the checkpoint key changed with the secret key: %v", err)
 	}
 	// The region's signing key opens: the next document is signed.
 	g := f

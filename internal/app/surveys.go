@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pendopo/pendopo"
@@ -167,7 +168,13 @@ func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pen
 		if out, err = tx.AddSurveyResponse(ctx, w); err != nil || out.Status != pendopo.SurveyCounted {
 			return err
 		}
-		return tx.AddStats(ctx, pendopo.SurveyStats(out))
+		if err := tx.AddStats(ctx, pendopo.SurveyStats(out)); err != nil {
+			return err
+		}
+		// Responses are anonymous: the trail records that one came, and
+		// through which channel, never from whom.
+		return a.audit(ctx, tx, anonymousActor, roleAnonymous, pendopo.AuditEntry{Action: "survey.submit", Entity: "survey",
+			EntityID: strconv.FormatInt(out.ID, 10), Region: out.Region, Diff: pendopo.Diff(nil, map[string]any{"channel": out.Channel})})
 	})
 	switch {
 	// errors.Is matches pendopo errors by kind, so both conflicts match

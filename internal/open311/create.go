@@ -161,7 +161,10 @@ func (s *server) create(c *call) (reply, error) {
 	h := sha256.Sum256([]byte(strings.Join([]string{"open311", r.FormValue("api_key"), r.FormValue("device_id"),
 		region, code, description}, "\x00")))
 	key := "open311:" + hex.EncodeToString(h[:16])
-	rep, err := s.app.SubmitReport(ctx, app.Actor{IP: middleware.ClientIP(r)}, region, in, key)
+	// Filed as by a person without an account; the audit trail names the
+	// integration that sent it.
+	who := app.Actor{Name: token.Name, TokenID: token.TokenID, Region: token.Region, IP: middleware.ClientIP(r)}
+	rep, err := s.app.SubmitReport(ctx, who, region, in, key)
 	if err != nil && derived {
 		err = withoutTitle(err)
 	}

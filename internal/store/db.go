@@ -30,6 +30,11 @@ type DB struct {
 	r *sql.DB
 	// tx is set on the DB handed to an InTx callback.
 	tx *sql.Tx
+	// audit queues the audit entries appended in tx, for the commit.
+	audit *auditQueue
+	// auditTail is the end of the audit trail as this process last
+	// committed it.
+	auditTail *auditTailCache
 
 	queries *sync.Map // rebound query text by source text
 
@@ -99,6 +104,11 @@ func OpenWith(ctx context.Context, url, dataDir string, o Options) (*DB, error) 
 			db.Close()
 			return nil, err
 		}
+		// Migration 0013 made the tree; entries older than it join it now.
+		if err := db.syncAuditTree(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -148,7 +158,7 @@ func openSQLite(path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map), path: path, health: new(writeHealth)}, nil
+	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map), path: path, health: new(writeHealth), auditTail: &auditTailCache{}}, nil
 }
 
 func openPostgres(url string) (*DB, error) {
@@ -162,7 +172,7 @@ func openPostgres(url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(url), err)
 	}
-	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map), url: url, health: new(writeHealth)}, nil
+	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map), url: url, health: new(writeHealth), auditTail: &auditTailCache{}}, nil
 }
 
 // redact hides a password in a database URL for messages.
@@ -229,12 +239,18 @@ func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error
 		}
 	}()
 	inner := *db
-	inner.tx = tx
+	inner.tx, inner.audit = tx, &auditQueue{}
 	if err := fn(&inner); err != nil {
+		return err
+	}
+	if err := inner.flushAudit(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", db.d.mapErr(err))
+	}
+	if t := inner.audit.tail; t != nil {
+		db.auditTail.set(t)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/store/storetest"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 func TestSQLite(t *testing.T) {
@@ -53,5 +55,147 @@ func TestPendingMigrations(t *testing.T) {
 	db.Close()
 	if _, err := db.PendingMigrations(ctx); err == nil {
 		t.Error("a closed database has no pending migrations and no error")
+	}
+}
+
+// TestAuditTreeOfOlderEntries: a database whose audit entries were written
+// before the Merkle tree existed (migration 0013) gets them as leaves when
+// it is opened, once, so that the whole trail is in the tree.
+func TestAuditTreeOfOlderEntries(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			url, driver, dsn := "", "sqlite", ""
+			dir := t.TempDir()
+			if backend == "postgres" {
+				url = pendopotest.PostgresURL(t)
+				driver, dsn = "pgx", url
+			} else {
+				dsn = "file:" + filepath.Join(dir, "pendopo.db")
+			}
+			db, err := store.Open(ctx, url, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 6 {
+				if _, err := db.AppendAudit(ctx, pendopo.AuditEntry{At: pendopotest.T0, Actor: "budi", Action: "service.update", Entity: "service", EntityID: fmt.Sprint(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := db.AuditHashRange(ctx, 0, tlog.StoredHashCount(6))
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			// As an older version left it: entries without a tree.
+			raw, err := sql.Open(driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.Exec("DELETE FROM audit_tree"); err != nil {
+				t.Fatal(err)
+			}
+			db, err = store.Open(ctx, url, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			got, err := db.AuditHashRange(ctx, 0, tlog.StoredHashCount(6))
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("tree after reopening: %v (%d hashes, want %d)", err, len(got), len(want))
+			}
+			// Later entries continue the same tree.
+			if _, err := db.AppendAudit(ctx, pendopo.AuditEntry{At: pendopotest.T0, Actor: "budi", Action: "a", Entity: "e", EntityID: "7"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.AuditHashRange(ctx, 0, tlog.StoredHashCount(7)); err != nil {
+				t.Errorf("tree after the next entry: %v", err)
+			}
+		})
+	}
+}
+
+// TestAuditTwoInstances: two instances append to one trail, in turn and
+// at once; each remembers the end of the trail it wrote last, and must
+// notice when the other wrote since. The tree stays the tree of the
+// entries.
+func TestAuditTwoInstances(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			url, dir := "", t.TempDir()
+			if backend == "postgres" {
+				url = pendopotest.PostgresURL(t)
+			}
+			var dbs [2]*store.DB
+			for i := range dbs {
+				db, err := store.Open(ctx, url, dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				dbs[i] = db
+			}
+			appendOn := func(db *store.DB, n int) {
+				if err := db.InTx(ctx, func(tx pendopo.Store) error {
+					for range n {
+						if _, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: pendopotest.T0, Actor: "budi", Action: "a", Entity: "e", EntityID: "1"}); err != nil {
+							return err
+						}
+					}
+					return nil
+				}); err != nil {
+					t.Error(err)
+				}
+			}
+			for i, n := range []int{3, 1, 4, 1, 5, 9, 2, 6} {
+				appendOn(dbs[i%2], n)
+			}
+			done := make(chan bool)
+			for i := range 6 {
+				go func() { appendOn(dbs[i%2], 1+i); done <- true }()
+			}
+			for range 6 {
+				<-done
+			}
+			head, err := dbs[0].AuditHead(ctx)
+			if err != nil || head != 31+21 {
+				t.Fatalf("head %d %v", head, err)
+			}
+			chain, err := dbs[1].AuditChain(ctx, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, brk := pendopo.VerifyChain(chain, pendopo.GenesisHash, 1); brk != nil {
+				t.Fatalf("chain: %+v", brk)
+			}
+			mem := map[int64]tlog.Hash{}
+			r := tlog.HashReaderFunc(func(ix []int64) ([]tlog.Hash, error) {
+				out := make([]tlog.Hash, len(ix))
+				for i, x := range ix {
+					out[i] = mem[x]
+				}
+				return out, nil
+			})
+			for _, e := range chain {
+				hs, err := tlog.StoredHashes(e.Seq-1, e.Record(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, h := range hs {
+					mem[tlog.StoredHashIndex(0, e.Seq-1)+int64(i)] = h
+				}
+			}
+			stored, err := dbs[0].AuditHashRange(ctx, 0, tlog.StoredHashCount(head))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, h := range stored {
+				if tlog.Hash(h) != mem[int64(i)] {
+					t.Fatalf("stored hash %d is not the tree of the entries", i)
+				}
+			}
+		})
 	}
 }

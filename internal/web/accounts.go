@@ -138,7 +138,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if sess := current(r); sess != nil {
-		if err := s.app.Logout(r.Context(), sess.secret); err != nil {
+		if err := s.app.Logout(r.Context(), sess.secret, clientIP(r)); err != nil {
 			return err
 		}
 	}

@@ -145,10 +145,19 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 
 // Who names the actor of an entry with its role.
 func (p adminAuditPage) Who(e pendopo.AuditEntry) string {
+	if e.Actor == "" && e.Redacted {
+		return p.T("audit.hidden_actor")
+	}
 	if e.Role == "" {
 		return e.Actor
 	}
 	label := e.Role
+	switch e.Role {
+	case "citizen":
+		label = p.T("audit.role.citizen")
+	case "anonymous":
+		label = p.T("audit.role.anonymous")
+	}
 	for _, k := range pendopo.RoleKinds {
 		if string(k.Kind) == e.Role {
 			label = p.Tx(k.Title)

@@ -100,6 +100,11 @@ func (s *Server) routes() []route {
 		{pattern: "GET /healthz", handler: s.healthz, probe: true},
 		{pattern: "GET /readyz", handler: s.readyz, probe: true},
 		{pattern: "GET /robots.txt", handler: s.robots},
+		{pattern: "GET /audit/checkpoint", handler: s.auditHandler(s.auditCheckpoint)},
+		{pattern: "GET /audit/key", handler: s.auditHandler(s.auditKey)},
+		{pattern: "GET /audit/proof/leaf/{entry}", handler: s.auditHandler(s.auditLeaf)},
+		{pattern: "GET /audit/proof/inclusion/{entry}/{size}", handler: s.auditHandler(s.auditInclusion)},
+		{pattern: "GET /audit/proof/consistency/{old}/{new}", handler: s.auditHandler(s.auditConsistency)},
 
 		{pattern: "GET /masuk", handler: s.loginForm},
 		{pattern: "POST /masuk", handler: s.login},

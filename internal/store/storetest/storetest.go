@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"CountAttempt", testCountAttempt},
 		{"CountAttemptBurst", testCountAttemptBurst},
 		{"Audit", testAudit},
+		{"AuditTree", testAuditTree},
 		{"AuditSubject", testAuditSubject},
 		{"Erasure", testErasure},
 		{"Applications", testApplications},
@@ -1014,6 +1015,13 @@ func testAudit(t *testing.T, s pendopo.Store) {
 	}
 	if _, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Actor: "BUD", Since: at.Add(time.Minute)})); total != 2 {
 		t.Errorf("filtered log: %d", total)
+	}
+	// Finding by actor can be limited to actors in some roles.
+	if _, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Actor: "bud", ActorRoles: []string{"citizen", "anonymous"}})); total != 0 {
+		t.Errorf("actor in other roles: %d", total)
+	}
+	if _, total := must2a(t)(s.AuditLog(ctx, pendopo.AuditFilter{Actor: "bud", ActorRoles: []string{"system", "region_admin"}})); total != 3 {
+		t.Errorf("actor in its role: %d", total)
 	}
 	for _, f := range []pendopo.AuditFilter{{Action: "service"}, {Action: "service.update"}, {EntityID: "42", Entity: "service"}} {
 		if _, total := must2a(t)(s.AuditLog(ctx, f)); total != 3 {
