@@ -107,7 +107,16 @@ func (e env) rotateSecret(ctx context.Context, args []string) error {
 func (e env) swapKeyFiles(path string, hasCurrent bool) (string, error) {
 	old := ""
 	if hasCurrent {
-		old = path + "." + e.now().UTC().Format("20060102-150405") + ".old"
+		// Two rotations within a second must not share a name: the second
+		// would fail, or overwrite an old key that backups still need.
+		stamp := path + "." + e.now().UTC().Format("20060102-150405")
+		old = stamp + ".old"
+		for n := 2; ; n++ {
+			if _, err := os.Lstat(old); errors.Is(err, fs.ErrNotExist) {
+				break
+			}
+			old = fmt.Sprintf("%s-%d.old", stamp, n)
+		}
 		if err := os.Link(path, old); err != nil {
 			if err := copyKeyFile(path, old); err != nil {
 				return "", fmt.Errorf("keep the old key as %s: %w", old, err)

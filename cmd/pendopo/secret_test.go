@@ -215,3 +215,38 @@ func TestDoctor(t *testing.T) {
 		t.Errorf("doctor with another key: %v\n%s", err, out)
 	}
 }
+
+// TestOldKeysKeptApart: two rotations within one second keep both old
+// keys, each under a name of its own; neither overwrites the other.
+func TestOldKeysKeptApart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "secret.key")
+	at := time.Date(2026, 11, 27, 10, 15, 0, 0, time.UTC)
+	e := env{now: func() time.Time { return at }}
+	keys := []string{"first key", "second key", "third key"}
+	if err := os.WriteFile(path, []byte(keys[0]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var olds []string
+	for _, next := range keys[1:] {
+		if err := os.WriteFile(pendingKey(path), []byte(next), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		old, err := e.swapKeyFiles(path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		olds = append(olds, old)
+	}
+	if olds[0] == olds[1] {
+		t.Fatalf("both old keys named %s", olds[0])
+	}
+	for i, old := range olds {
+		if b, err := os.ReadFile(old); err != nil || string(b) != keys[i] {
+			t.Errorf("%s holds %q (%v), want %q", old, b, err, keys[i])
+		}
+	}
+	if b, _ := os.ReadFile(path); string(b) != keys[2] {
+		t.Errorf("the key file holds %q", b)
+	}
+}
