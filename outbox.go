@@ -97,11 +97,16 @@ type OutboxStore interface {
 	// marked failed.
 	ClaimMessages(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxMessage, error)
 	// MarkSent records a message as sent at at and counts the attempt; a
-	// message sent before keeps its first time. An unknown id is ErrNotFound.
+	// message sent before keeps its first time. A sent message keeps no
+	// recipient, body or account (only its key, channel and subject), so
+	// that the outbox does not become a lasting record of who was told
+	// what, such as the contact of an anonymous report's reporter. An
+	// unknown id is ErrNotFound.
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 	// MarkFailed counts a failed attempt, keeps errText, ends the lease and
-	// makes the message due again at nextAt, or dead. A message that is
-	// already sent or unknown is ErrNotFound.
+	// makes the message due again at nextAt, or dead; a dead message loses
+	// its recipient, body and account as a sent one does. A message that
+	// is already sent or unknown is ErrNotFound.
 	MarkFailed(ctx context.Context, id int64, errText string, nextAt time.Time, dead bool) error
 	// OutboxMessage returns the message with a key, for showing whether it
 	// went out.

@@ -100,7 +100,8 @@ func (db *DB) ClaimMessages(ctx context.Context, now time.Time, limit int, lease
 
 // MarkSent records a delivery.
 func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	res, err := db.write().ExecContext(ctx, db.q(`UPDATE outbox SET sent_at = coalesce(sent_at, ?), attempts = attempts + 1, claimed_until = NULL, last_error = ''
+	res, err := db.write().ExecContext(ctx, db.q(`UPDATE outbox SET sent_at = coalesce(sent_at, ?), attempts = attempts + 1, claimed_until = NULL, last_error = '',
+		recipient = '', body = '', user_id = NULL
 		WHERE id = ?`), stamp(at), id)
 	if err != nil {
 		return fmt.Errorf("mark message %d sent: %w", id, err)
@@ -113,8 +114,10 @@ func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
 
 // MarkFailed records a failed attempt.
 func (db *DB) MarkFailed(ctx context.Context, id int64, errText string, nextAt time.Time, dead bool) error {
-	res, err := db.write().ExecContext(ctx, db.q(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ?, dead = ?, claimed_until = NULL
-		WHERE id = ? AND sent_at IS NULL`), errText, stamp(nextAt), dead, id)
+	res, err := db.write().ExecContext(ctx, db.q(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_at = ?, dead = ?, claimed_until = NULL,
+		recipient = CASE WHEN ? THEN '' ELSE recipient END, body = CASE WHEN ? THEN '' ELSE body END,
+		user_id = CASE WHEN ? THEN NULL ELSE user_id END
+		WHERE id = ? AND sent_at IS NULL`), errText, stamp(nextAt), dead, dead, dead, dead, id)
 	if err != nil {
 		return fmt.Errorf("mark message %d failed: %w", id, err)
 	}

@@ -377,6 +377,7 @@ var messages = map[string][2]string{
 	"report.contact":              {"Email atau nomor ponsel", "Email or mobile number"},
 	"report.contact_hint":         {"Untuk kabar laporan Anda dan kunci laporan, yang membuka laporan ini lagi. Tidak pernah ditampilkan.", "For news of your report and its report key, which opens it again. Never shown."},
 	"report.name":                 {"Nama (tidak wajib)", "Name (optional)"},
+	"report.anonymous_signed_in":  {"Anda sedang masuk. Laporan anonim tetap tersembunyi dari petugas dan publik, tetapi kabarnya masuk ke kotak pesan akun Anda, sehingga tercatat bersama akun Anda. Untuk anonimitas terkuat, keluar dulu lalu kirim tanpa akun: Anda akan mendapat kunci laporan.", "You are signed in. An anonymous report stays hidden from officers and the public, but its news reaches your account's inbox, so it is kept with your account. For the strongest anonymity, sign out first and report without an account: you will get a key to the report."},
 	"report.name_hint":            {"Untuk laporan anonim, nama tidak terlihat oleh siapa pun selain Anda.", "For anonymous reports, nobody but you sees the name."},
 	"report.send":                 {"Kirim laporan", "Send the report"},
 	"report.received_title":       {"Laporan terkirim", "Report sent"},

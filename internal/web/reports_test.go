@@ -469,3 +469,18 @@ func TestReportReporterKeyAttack(t *testing.T) {
 		t.Errorf("a malformed contact: %d", res.StatusCode)
 	}
 }
+
+// TestReportFormAnonymityHint: a signed-in person choosing anonymity is
+// told that the report's news still reaches their account, and how to
+// report without one; a visitor without an account is not.
+func TestReportFormAnonymityHint(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	const hint = "Untuk anonimitas terkuat, keluar dulu"
+	if form := p.Get(t, "/daerah/33.74/lapor"); form.StatusCode != http.StatusOK || strings.Contains(form.Body, hint) {
+		t.Errorf("the form without an account: %d, hint shown: %v", form.StatusCode, strings.Contains(form.Body, hint))
+	}
+	budi := p.Citizen(t, "Budi", "budi@contoh.id")
+	if form := p.GetAs(t, "/daerah/33.74/lapor", budi); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, hint) {
+		t.Errorf("the form signed in: %d, hint shown: %v", form.StatusCode, strings.Contains(form.Body, hint))
+	}
+}

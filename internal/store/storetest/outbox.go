@@ -62,7 +62,8 @@ func testOutbox(t *testing.T, s pendopo.Store) {
 		t.Fatalf("claimed before the retry time: %v", got)
 	}
 	got := must(s.ClaimMessages(ctx, t1.Add(2*time.Minute), 10, lease))(t)
-	if len(got) != 1 || got[0].ID != idA || got[0].Attempts != 1 || got[0].LastError != "dial tcp: connection refused" || !got[0].NextAt.Equal(t1.Add(2*time.Minute)) {
+	if len(got) != 1 || got[0].ID != idA || got[0].Attempts != 1 || got[0].LastError != "dial tcp: connection refused" || !got[0].NextAt.Equal(t1.Add(2*time.Minute)) ||
+		got[0].To != a.To || got[0].Body != a.Body {
 		t.Fatalf("claim of the retry: %+v", got)
 	}
 	// Sent: never claimed again, and a late failure does not undo it.
@@ -74,8 +75,9 @@ func testOutbox(t *testing.T, s pendopo.Store) {
 	if err := s.MarkSent(ctx, idA, sentAt.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if m := must(s.OutboxMessage(ctx, a.Key))(t); !m.SentAt.Equal(sentAt) || m.Attempts != 3 || m.LastError != "" {
-		t.Errorf("sent message: %+v", m)
+	if m := must(s.OutboxMessage(ctx, a.Key))(t); !m.SentAt.Equal(sentAt) || m.Attempts != 3 || m.LastError != "" ||
+		m.To != "" || m.Body != "" || m.UserID != 0 || m.Subject != a.Subject {
+		t.Errorf("sent message: %+v (it keeps no recipient, body or account)", m)
 	}
 	wantKind(t, s.MarkSent(ctx, 424242, sentAt), pendopo.KindNotFound)
 	wantKind(t, s.MarkFailed(ctx, 424242, "x", sentAt, false), pendopo.KindNotFound)
@@ -91,7 +93,7 @@ func testOutbox(t *testing.T, s pendopo.Store) {
 	if err := s.MarkFailed(ctx, idB, "gateway says no", far, true); err != nil {
 		t.Fatal(err)
 	}
-	if m := must(s.OutboxMessage(ctx, b.Key))(t); !m.Dead || m.Attempts != 1 || !m.SentAt.IsZero() {
+	if m := must(s.OutboxMessage(ctx, b.Key))(t); !m.Dead || m.Attempts != 1 || !m.SentAt.IsZero() || m.To != "" || m.Body != "" {
 		t.Errorf("dead message: %+v", m)
 	}
 	wantStats(t, s, 0, 1)
