@@ -8,22 +8,48 @@ import (
 )
 
 func TestHashSlots(t *testing.T) {
-	prod := DefaultPasswordParams // 64 MiB, 2 threads
+	prod := DefaultPasswordParams // 64 MiB, 1 thread
+	two := prod
+	two.Threads = 2
 	for _, tt := range []struct {
 		memory int64
 		cpus   int
+		p      PasswordParams
 		want   int
 	}{
-		{128 << 20, 2, 1},  // the default budget on a 2-core server
-		{128 << 20, 16, 2}, // memory bounds it
-		{1 << 30, 16, 7},   // CPUs bound it, one left free
-		{1 << 30, 4, 1},
-		{1 << 30, 5, 2},
-		{10 << 20, 8, 1}, // never below one
-		{1 << 62, 1, 1},
+		{128 << 20, 2, prod, 1},  // the default budget on a 2-core server
+		{128 << 20, 16, prod, 2}, // memory bounds it
+		{1 << 30, 16, prod, 15},  // CPUs bound it, one left free
+		{1 << 30, 4, prod, 3},
+		{1 << 30, 5, two, 2}, // two lanes per hash
+		{1 << 30, 4, two, 1},
+		{10 << 20, 8, prod, 1}, // never below one
+		{1 << 62, 1, prod, 1},
 	} {
-		if got := hashSlots(tt.memory, prod, tt.cpus); got != tt.want {
+		if got := hashSlots(tt.memory, tt.p, tt.cpus); got != tt.want {
 			t.Errorf("hashSlots(%d MiB, %d CPUs) = %d, want %d", tt.memory>>20, tt.cpus, got, tt.want)
+		}
+	}
+}
+
+// TestOlderHashesVerify: hashes made with other costs (two lanes, as
+// before the default became one) still verify, and only with the right
+// password.
+func TestOlderHashesVerify(t *testing.T) {
+	for _, p := range []PasswordParams{
+		{Time: 1, MemoryK: 1024, Threads: 2},
+		{Time: 2, MemoryK: 2048, Threads: 1},
+		{Time: 1, MemoryK: 1024, Threads: 4},
+	} {
+		h, err := hashPassword("rahasia-lama", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := checkPassword("rahasia-lama", h); !ok || err != nil {
+			t.Errorf("%+v: right password = %v, %v", p, ok, err)
+		}
+		if ok, _ := checkPassword("rahasia-baru", h); ok {
+			t.Errorf("%+v: wrong password accepted", p)
 		}
 	}
 }

@@ -26,8 +26,12 @@ type PasswordParams struct {
 	Threads uint8
 }
 
-// DefaultPasswordParams take about 0.2 s per hash on a 2-core server.
-var DefaultPasswordParams = PasswordParams{Time: 3, MemoryK: 64 << 10, Threads: 2}
+// DefaultPasswordParams take about 0.4 s per hash on one CPU of a 2-core
+// server. One lane (Threads 1) rather than two: a hash then keeps one CPU
+// busy, not both, so the other goes on answering pages and probes while
+// sign-ins are checked (see BENCHMARKS.md, sign-in under a flood). Hashes
+// made with other costs keep verifying: the costs are read from each hash.
+var DefaultPasswordParams = PasswordParams{Time: 3, MemoryK: 64 << 10, Threads: 1}
 
 // hashPassword returns an encoded argon2id hash with a random salt.
 func hashPassword(pw string, p PasswordParams) (string, error) {
