@@ -187,6 +187,7 @@ func TestAccessibility(t *testing.T) {
 // TestJourneyWithoutJavaScript searches and opens a service with scripts
 // turned off: every page is plain HTML with links and forms.
 func TestJourneyWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	url := startServer(t, dbEnv(t), "--demo")
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {

@@ -19,6 +19,7 @@ const samplePDF = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Ro
 // every step, the citizen gets the signed PDF, and the verification page
 // confirms it and rejects a tampered copy.
 func TestJourneyApplyOnline(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	env := dbEnv(t)
 	url, banner := startServerBanner(t, env, "--demo")

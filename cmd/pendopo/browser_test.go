@@ -17,6 +17,13 @@ import (
 const EnvBrowser = "PENDOPO_TEST_BROWSER"
 
 // browser starts headless Chromium for one test.
+//
+// The journeys call t.Parallel: each has its own server, data directory
+// and browser, and a journey spends much of its time waiting on page
+// loads, so two at once (GOMAXPROCS on the CI machine) shorten the
+// package's run, the longest of the suite. TestAccessibility stays serial:
+// its scan of every page in two sizes and languages is the heaviest and
+// has the tightest deadline.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	bin := os.Getenv(EnvBrowser)
@@ -77,6 +84,7 @@ func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Acti
 // "bikin ktp", open the result, tick a requirement, switch to English and
 // compare the service across regions.
 func TestJourneyFindCompare(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	url := startServer(t, dbEnv(t), "--demo")
 
@@ -136,6 +144,7 @@ func signIn(t *testing.T, ctx context.Context, url, login, password string) {
 // admin, who accepts, edits a service's time, publishes it and finds it on
 // the public page with its version history.
 func TestJourneyInviteOfficer(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	env := dbEnv(t)
 	url, banner := startServerBanner(t, env, "--demo")
@@ -181,6 +190,7 @@ func TestJourneyInviteOfficer(t *testing.T) {
 // TestJourneyCitizenAccount: a citizen registers with email, confirms with
 // the code that arrives, signs in and sees the account page.
 func TestJourneyCitizenAccount(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	env := dbEnv(t)
 	outbox := t.TempDir()

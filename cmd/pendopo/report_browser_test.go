@@ -20,6 +20,7 @@ import (
 // agency, whose officer answers and closes it; the citizen rates it; the
 // public sees it on the region's map and page without the reporter's name.
 func TestJourneyReport(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	url, banner := startServerBanner(t, dbEnv(t), "--demo")
 	password := demoPassword(t, banner)
@@ -105,6 +106,7 @@ func TestJourneyReport(t *testing.T) {
 // number alone, or a guessed key, opens nothing, while the number and the
 // key open the reporter's view, where they reply.
 func TestJourneyReportKey(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	url := startServer(t, dbEnv(t), "--demo")
 	newDevice := func() {
