@@ -232,20 +232,14 @@ func Chain(h http.Handler, o Options) http.Handler {
 			hdr.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		rec := &recorder{ResponseWriter: w, status: 200}
-		var out http.ResponseWriter = rec
-		var gz *gzipWriter
-		if acceptsGzip(r) {
-			gz = &gzipWriter{recorder: rec}
-			out = gz
-			hdr.Add("Vary", "Accept-Encoding")
-		}
+		gz := &gzipWriter{recorder: rec, accept: AcceptsGzip(r)}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
 				log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p)
-				if gz != nil && !gz.decided {
+				if !gz.decided {
 					// Drop the half-rendered page.
 					gz.buf, gz.decided = nil, true
 				}
@@ -254,9 +248,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 					http.Error(rec, "Terjadi kesalahan pada sistem (kode "+id+"). / Internal error (id "+id+").", http.StatusInternalServerError)
 				}
 			}
-			if gz != nil {
-				gz.close()
-			}
+			gz.close()
 			if o.Metrics != nil {
 				o.Metrics.observe(r, rec.status, time.Since(start)) // wallclock: measures a duration
 			}
@@ -267,7 +259,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 			log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"bytes", rec.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "request_id", id) // wallclock: measures a duration
 		}()
-		h.ServeHTTP(out, r)
+		h.ServeHTTP(gz, r)
 	})
 }
 
@@ -309,21 +301,15 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return nil, nil, errors.New("hijack not supported")
 }
 
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		if strings.TrimSpace(strings.SplitN(part, ";", 2)[0]) == "gzip" {
-			return true
-		}
-	}
-	return false
-}
-
 var gzPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 
-// gzipWriter compresses text responses larger than a packet; images and
-// responses already encoded pass through.
+// gzipWriter compresses text responses larger than a packet for clients
+// that accept it; images and responses already encoded pass through. A
+// response it would compress for one client varies by Accept-Encoding for
+// all of them.
 type gzipWriter struct {
 	*recorder
+	accept        bool
 	gz            *gzip.Writer
 	decided       bool
 	buf           []byte
@@ -363,10 +349,13 @@ func (g *gzipWriter) decide() {
 	}
 	compressible := strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "xml") || strings.Contains(ct, "javascript") || strings.Contains(ct, "svg")
 	if len(g.buf) >= gzipMin && compressible && hdr.Get("Content-Encoding") == "" && g.status() != http.StatusNoContent {
-		hdr.Set("Content-Encoding", "gzip")
-		hdr.Del("Content-Length")
-		g.gz = gzPool.Get().(*gzip.Writer)
-		g.gz.Reset(g.recorder)
+		varyAcceptEncoding(hdr)
+		if g.accept {
+			hdr.Set("Content-Encoding", "gzip")
+			hdr.Del("Content-Length")
+			g.gz = gzPool.Get().(*gzip.Writer)
+			g.gz.Reset(g.recorder)
+		}
 	}
 	g.recorder.WriteHeader(g.status())
 	if len(g.buf) > 0 {
