@@ -4,14 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net"
-	"net/smtp"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wneessen/go-mail"
 )
 
 // Message is a short notice to a person: a one-time code, an invitation.
@@ -91,39 +92,99 @@ func (s *MemorySender) Last(to string) (Message, bool) {
 	return Message{}, false
 }
 
-// SMTPSender sends email through an SMTP server (STARTTLS when offered).
+// SMTPSender sends email through an SMTP server with
+// github.com/wneessen/go-mail: STARTTLS when the server offers it, and
+// PLAIN authentication when Username is set, which refuses to send the
+// password unencrypted except to localhost.
 type SMTPSender struct {
 	Addr     string // host:port
 	From     string
 	Username string
 	Password string
+	// Timeout bounds connecting and each SMTP command, also when ctx has
+	// no deadline; zero means 30 seconds.
+	Timeout time.Duration
 }
 
-// Send sends one plain-text email.
+// Send sends one plain-text email. It returns when ctx ends, with
+// ctx's error, and then leaves no connection or goroutine behind.
 func (s SMTPSender) Send(ctx context.Context, m Message) error {
-	host, _, err := net.SplitHostPort(s.Addr)
+	host, port, err := net.SplitHostPort(s.Addr)
 	if err != nil {
 		return fmt.Errorf("smtp address %q: %w", s.Addr, err)
 	}
-	var auth smtp.Auth
-	if s.Username != "" {
-		auth = smtp.PlainAuth("", s.Username, s.Password, host)
+	portNum, err := strconv.Atoi(port)
+	if err != nil {
+		return fmt.Errorf("smtp address %q: port: %w", s.Addr, err)
 	}
-	subject := mime.QEncoding.Encode("utf-8", strings.NewReplacer("\r", " ", "\n", " ").Replace(m.Subject))
-	date := ""
+	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := msg.From(s.From); err != nil {
+		return fmt.Errorf("smtp sender %q: %w", s.From, err)
+	}
+	if err := msg.To(m.To); err != nil {
+		return fmt.Errorf("smtp recipient %q: %w", m.To, err)
+	}
+	msg.Subject(strings.NewReplacer("\r", " ", "\n", " ").Replace(m.Subject))
 	if !m.Date.IsZero() {
-		date = "\r\nDate: " + m.Date.Format(time.RFC1123Z)
+		msg.SetDateWithValue(m.Date)
 	}
-	msg := "From: " + s.From + "\r\nTo: " + m.To + "\r\nSubject: " + subject +
-		date + messageIDHeader(m.ID, s.From) +
-		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
-		strings.ReplaceAll(m.Body, "\n", "\r\n")
-	done := make(chan error, 1)
-	go func() { done <- smtp.SendMail(s.Addr, auth, s.From, []string{m.To}, []byte(msg)) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+	if id := messageID(m.ID, s.From); id != "" {
+		msg.SetMessageIDWithValue(id)
 	}
+	msg.SetBodyString(mail.TypeTextPlain, m.Body)
+
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	// go-mail stops waiting for ctx once connected; closing the connection
+	// when ctx ends makes the command under way fail at once.
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+	)
+	hangUp := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close() // after QUIT it is closed already; after a failure maybe not
+		}
+		conns = nil
+	}
+	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(dctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err := ctx.Err(); err != nil { // ended before hangUp could see c
+			c.Close()
+			return nil, err
+		}
+		conns = append(conns, c)
+		return c, nil
+	}
+	defer hangUp()
+	opts := []mail.Option{
+		mail.WithPort(portNum),
+		mail.WithTimeout(timeout),
+		mail.WithTLSPolicy(mail.TLSOpportunistic),
+		mail.WithHELO("localhost"),
+		mail.WithDialContextFunc(dial),
+	}
+	if s.Username != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(s.Username), mail.WithPassword(s.Password))
+	}
+	client, err := mail.NewClient(host, opts...)
+	if err != nil {
+		return fmt.Errorf("smtp client: %w", err)
+	}
+	stop := context.AfterFunc(ctx, hangUp)
+	err = client.DialAndSendWithContext(ctx, msg)
+	stop()
+	if ctx.Err() != nil {
+		return fmt.Errorf("smtp %s: %w", s.Addr, ctx.Err())
+	}
+	return err
 }

@@ -171,9 +171,9 @@ func errorText(err error) string {
 	return s
 }
 
-// messageIDHeader is the Message-ID header line for id, on the domain of
-// the from address, or nothing when id is empty.
-func messageIDHeader(id, from string) string {
+// messageID is the Message-ID for id, without its angle brackets, on the
+// domain of the from address; empty when id is.
+func messageID(id, from string) string {
 	if id == "" {
 		return ""
 	}
@@ -189,7 +189,7 @@ func messageIDHeader(id, from string) string {
 			domain = d
 		}
 	}
-	return "\r\nMessage-ID: <" + id + "@" + domain + ">"
+	return id + "@" + domain
 }
 
 // RunOutbox delivers the outbox until ctx ends: at start, whenever woken

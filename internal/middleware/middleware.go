@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"golang.org/x/text/language"
 )
 
 // Status maps an error kind to its HTTP status; this is the only such table.
@@ -99,17 +100,91 @@ func langOf(r *http.Request) string {
 		return c.Value
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/open311/") {
-		for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-			tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-			switch {
-			case strings.HasPrefix(tag, "id"), strings.HasPrefix(tag, "in"):
-				return "id"
-			case strings.HasPrefix(tag, "en"):
-				return "en"
-			}
-		}
+		return acceptLanguage(r.Header.Get("Accept-Language"))
 	}
 	return "id"
+}
+
+// langTags are the languages of the portal, Indonesian first: it is the
+// default when a client accepts neither.
+var (
+	langTags    = []string{"id", "en"}
+	langMatcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
+	wildcard    = language.MustParse("mul") // what "*" parses to
+)
+
+// acceptLanguage picks "id" or "en" for an Accept-Language header (RFC
+// 9110 §12.5.4). golang.org/x/text/language parses each entry and matches
+// it to ours, so en-GB is English, id-ID and the old "in" are Indonesian
+// and a close language such as Malay or Javanese counts as Indonesian.
+// Around it: the highest weight wins and a tie goes to the entry named
+// first; q=0 refuses a language; "*" stands for every language not named;
+// an entry that does not parse is skipped rather than spoiling the rest
+// (ParseAcceptLanguage rejects a whole header for one bad entry). When
+// nothing fits, the first language not refused, Indonesian by default.
+func acceptLanguage(header string) string {
+	const maxEntries = 32 // browsers send a handful; a huge header costs no more
+	var (
+		weight  [2]float32 // per langTags: the best weight an entry gave it
+		order   [2]int     // per langTags: where that entry stood, for ties
+		refused [2]bool
+		others  float32 // the wildcard's weight
+	)
+	rest := header
+	for n := 0; n < maxEntries && rest != ""; n++ {
+		var entry string
+		entry, rest, _ = strings.Cut(rest, ",")
+		tags, qs, err := language.ParseAcceptLanguage(entry)
+		if err != nil {
+			continue
+		}
+		var tag language.Tag
+		var q float32
+		if len(tags) > 0 {
+			tag, q = tags[0], qs[0]
+		} else {
+			// ParseAcceptLanguage drops an entry of weight 0: a refusal.
+			name, _, _ := strings.Cut(entry, ";")
+			if tag, err = language.Parse(strings.TrimSpace(name)); err != nil {
+				continue
+			}
+		}
+		if tag == wildcard {
+			others = q
+			continue
+		}
+		_, i, conf := langMatcher.Match(tag)
+		switch {
+		case conf == language.No:
+		case q == 0:
+			// Refusing en-GB is not refusing en.
+			refused[i] = refused[i] || conf == language.Exact
+		case q > weight[i]:
+			weight[i], order[i] = q, n
+		}
+	}
+	best, bestQ, bestOrder := -1, float32(0), 0
+	for i := range langTags {
+		if refused[i] {
+			continue
+		}
+		q, o := weight[i], order[i]
+		if q == 0 { // not named: the wildcard's weight, after every named one
+			q, o = others, maxEntries+i
+		}
+		if q > bestQ || q > 0 && q == bestQ && o < bestOrder {
+			best, bestQ, bestOrder = i, q, o
+		}
+	}
+	if best >= 0 {
+		return langTags[best]
+	}
+	for i := range langTags {
+		if !refused[i] {
+			return langTags[i]
+		}
+	}
+	return langTags[0]
 }
 
 // Options configure Chain.
@@ -157,20 +232,14 @@ func Chain(h http.Handler, o Options) http.Handler {
 			hdr.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		rec := &recorder{ResponseWriter: w, status: 200}
-		var out http.ResponseWriter = rec
-		var gz *gzipWriter
-		if acceptsGzip(r) {
-			gz = &gzipWriter{recorder: rec}
-			out = gz
-			hdr.Add("Vary", "Accept-Encoding")
-		}
+		gz := &gzipWriter{recorder: rec, accept: AcceptsGzip(r)}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
 				log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p)
-				if gz != nil && !gz.decided {
+				if !gz.decided {
 					// Drop the half-rendered page.
 					gz.buf, gz.decided = nil, true
 				}
@@ -179,9 +248,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 					http.Error(rec, "Terjadi kesalahan pada sistem (kode "+id+"). / Internal error (id "+id+").", http.StatusInternalServerError)
 				}
 			}
-			if gz != nil {
-				gz.close()
-			}
+			gz.close()
 			if o.Metrics != nil {
 				o.Metrics.observe(r, rec.status, time.Since(start)) // wallclock: measures a duration
 			}
@@ -192,7 +259,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 			log.Log(r.Context(), lvl, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"bytes", rec.bytes, "ms", float64(time.Since(start).Microseconds())/1000, "request_id", id) // wallclock: measures a duration
 		}()
-		h.ServeHTTP(out, r)
+		h.ServeHTTP(gz, r)
 	})
 }
 
@@ -234,21 +301,15 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return nil, nil, errors.New("hijack not supported")
 }
 
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		if strings.TrimSpace(strings.SplitN(part, ";", 2)[0]) == "gzip" {
-			return true
-		}
-	}
-	return false
-}
-
 var gzPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 
-// gzipWriter compresses text responses larger than a packet; images and
-// responses already encoded pass through.
+// gzipWriter compresses text responses larger than a packet for clients
+// that accept it; images and responses already encoded pass through. A
+// response it would compress for one client varies by Accept-Encoding for
+// all of them.
 type gzipWriter struct {
 	*recorder
+	accept        bool
 	gz            *gzip.Writer
 	decided       bool
 	buf           []byte
@@ -288,10 +349,13 @@ func (g *gzipWriter) decide() {
 	}
 	compressible := strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "xml") || strings.Contains(ct, "javascript") || strings.Contains(ct, "svg")
 	if len(g.buf) >= gzipMin && compressible && hdr.Get("Content-Encoding") == "" && g.status() != http.StatusNoContent {
-		hdr.Set("Content-Encoding", "gzip")
-		hdr.Del("Content-Length")
-		g.gz = gzPool.Get().(*gzip.Writer)
-		g.gz.Reset(g.recorder)
+		varyAcceptEncoding(hdr)
+		if g.accept {
+			hdr.Set("Content-Encoding", "gzip")
+			hdr.Del("Content-Length")
+			g.gz = gzPool.Get().(*gzip.Writer)
+			g.gz.Reset(g.recorder)
+		}
 	}
 	g.recorder.WriteHeader(g.status())
 	if len(g.buf) > 0 {

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/pendopo/pendopo/internal/middleware"
 	"github.com/pendopo/pendopo/ui"
 )
 
@@ -81,11 +82,13 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", as.ctype)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("ETag", `"`+as.hash+`"`)
-	if as.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		h.Set("Content-Encoding", "gzip")
+	if as.gz != nil {
 		h.Add("Vary", "Accept-Encoding")
-		w.Write(as.gz)
-		return
+		if middleware.AcceptsGzip(r) {
+			h.Set("Content-Encoding", "gzip")
+			w.Write(as.gz)
+			return
+		}
 	}
 	w.Write(as.body)
 }

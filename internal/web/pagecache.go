@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/middleware"
 )
 
 // pageCache keeps rendered service pages for visitors who are not signed
@@ -73,22 +74,13 @@ func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
-	if acceptsGzip(r) {
+	h.Add("Vary", "Accept-Encoding")
+	if middleware.AcceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
-		h.Add("Vary", "Accept-Encoding")
 		w.Write(p.gz)
 		return
 	}
 	w.Write(p.html)
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range bytes.Split([]byte(r.Header.Get("Accept-Encoding")), []byte(",")) {
-		if string(bytes.TrimSpace(bytes.SplitN(part, []byte(";"), 2)[0])) == "gzip" {
-			return true
-		}
-	}
-	return false
 }
 
 // captureWriter passes a response through and keeps the rendered page, so

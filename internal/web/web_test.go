@@ -252,6 +252,20 @@ func TestAssetsAndCompression(t *testing.T) {
 	if total > 30<<10 {
 		t.Errorf("service page with assets is %d bytes compressed, want under 30 KB", total)
 	}
+	// A client that refuses gzip gets the cached page and the stylesheet as
+	// they are; either way they vary by Accept-Encoding, once.
+	svcPath := fmt.Sprintf("/layanan/%d", serviceID(t, p, "33.74", "penerbitan-ktp-el"))
+	for _, path := range []string{svcPath, svcPath, css[1]} { // the second visit comes from the page cache
+		for _, accept := range []string{"gzip;q=0", "br, GZIP;q=0.5", ""} {
+			res := p.Get(t, path, "Accept-Encoding", accept)
+			if gz := res.Header.Get("Content-Encoding") == "gzip"; gz != (accept == "br, GZIP;q=0.5") {
+				t.Errorf("%s with Accept-Encoding %q: Content-Encoding %q", path, accept, res.Header.Get("Content-Encoding"))
+			}
+			if vary := res.Header.Values("Vary"); strings.Count(strings.Join(vary, ","), "Accept-Encoding") != 1 {
+				t.Errorf("%s with Accept-Encoding %q: Vary %q", path, accept, vary)
+			}
+		}
+	}
 	logo := p.Get(t, "/daerah/33.74/logo")
 	if logo.StatusCode != 200 || logo.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(logo.Header.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("logo: %d %v", logo.StatusCode, logo.Header)
