@@ -50,8 +50,7 @@ func SeedYear(ctx context.Context, a *app.App) (bool, error) {
 	}
 	ctx = app.Quiet(ctx)
 	now := a.Now()
-	restore := a.SetClock(func() time.Time { return now })
-	defer a.SetClock(restore)
+	defer a.SetClock(func() time.Time { return now })()
 	file, err := samplePDF(now)
 	if err != nil {
 		return false, err
