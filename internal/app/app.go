@@ -73,11 +73,9 @@ type App struct {
 	// keyRequests requests for a new reporter's key per report.
 	reportLimit middleware.Limiter
 	keyRequests middleware.Limiter
-	// sending counts messages being sent in the background.
-	sending    sync.WaitGroup
-	egov       egovCache
-	dashboards dashboardCache
-	auditLog   auditLog
+	egov        egovCache
+	dashboards  dashboardCache
+	auditLog    auditLog
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string
