@@ -19,18 +19,17 @@ import (
 // auditFixture is the portal and what the probes of
 // TestEveryWriteIsAudited act on. Each probe makes what it destroys.
 type auditFixture struct {
-	p                 *portaltest.Portal
-	svc               pendopo.Service // online, in Kota Semarang's civil registry
-	edited            int64           // another of its services, for the editor's probes
-	officer, head     string          // sessions of its officer and supervisor
-	n                 int             // for unique names
-	sector, program   int64
-	citizenID         int64
-	citizen           string // a citizen's session
-	citizenLogin      string
-	completedApp      string // the citizen's completed application
-	answeredReport    string // the citizen's answered report
-	answeredReportRev int
+	p               *portaltest.Portal
+	svc             pendopo.Service // online, in Kota Semarang's civil registry
+	edited          int64           // another of its services, for the editor's probes
+	officer, head   string          // sessions of its officer and supervisor
+	n               int             // for unique names
+	sector, program int64
+	citizenID       int64
+	citizen         string // a citizen's session
+	citizenLogin    string
+	completedApp    string // the citizen's completed application
+	answeredReport  string // the citizen's answered report
 }
 
 func (f *auditFixture) next() int { f.n++; return f.n }
