@@ -965,8 +965,7 @@ func (a *App) Holidays(ctx context.Context, region string, year int) ([]pendopo.
 	}
 	var out []pendopo.Holiday
 	for _, h := range slices.Concat(national, added) {
-		in := h.Region == "" || h.Region == region || len(h.Region) == 2 && strings.HasPrefix(region, h.Region+".")
-		if in && h.Date.Time(time.UTC).Year() == year {
+		if pendopo.Covers(h.Region, region) && h.Date.Time(time.UTC).Year() == year {
 			out = append(out, h)
 		}
 	}
