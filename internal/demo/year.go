@@ -161,7 +161,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 					}
 				}
 			}
-			if _, err := a.Act(ctx, person, draft.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+			if _, err := a.Act(ctx, person, draft.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 				return err
 			}
 			staff := func(role pendopo.RoleKind) app.Actor {
@@ -175,7 +175,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			}
 			if rng.IntN(20) == 0 {
 				at(yearDay(cal, submitted, 1, i))
-				if _, err := a.Act(ctx, staff(pendopo.RoleOfficer), draft.Number, pendopo.ActReject, "Persyaratan tidak terpenuhi.", 0, 0); err != nil {
+				if _, err := a.Act(ctx, staff(pendopo.RoleOfficer), draft.Number, app.ApplicationAct{Action: pendopo.ActReject, Note: "Persyaratan tidak terpenuhi."}); err != nil {
 					return err
 				}
 				continue
@@ -183,7 +183,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			steps := svc.Apply.Workflow.Steps
 			for s, st := range steps {
 				at(yearDay(cal, submitted, took*(s+1)/len(steps), 30+s))
-				if _, err := a.Act(ctx, staff(st.Role), draft.Number, pendopo.ActApprove, "", 0, 0); err != nil {
+				if _, err := a.Act(ctx, staff(st.Role), draft.Number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 					return fmt.Errorf("%s step %d: %w", draft.Number, s, err)
 				}
 			}

@@ -210,7 +210,7 @@ var auditProbes = map[string]auditProbe{
 	}},
 	"POST /permohonan/{number}/kirim-ulang": {"application.resubmit", func(t *testing.T, f *auditFixture) portaltest.Response {
 		number := f.p.Apply(t, f.citizenID, f.svc.ID, true)
-		if _, err := f.p.App.Act(context.Background(), app.System, number, pendopo.ActReturn, "Lampiran kurang jelas.", 0, 0); err != nil {
+		if _, err := f.p.App.Act(context.Background(), app.System, number, app.ApplicationAct{Action: pendopo.ActReturn, Note: "Lampiran kurang jelas."}); err != nil {
 			t.Fatal(err)
 		}
 		return f.p.PostForm(t, "/permohonan/"+number+"/kirim-ulang", nil, f.citizen)
@@ -374,7 +374,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	f.citizenID, f.citizenLogin, f.citizen = f.newCitizen(t)
 	f.completedApp = p.Apply(t, f.citizenID, f.svc.ID, true)
 	for range 4 {
-		if _, err := p.App.Act(ctx, app.System, f.completedApp, pendopo.ActApprove, "", 0, 0); err != nil {
+		if _, err := p.App.Act(ctx, app.System, f.completedApp, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -44,7 +44,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 		t.Errorf("survey before completion: %d", res.StatusCode)
 	}
 	for range 4 {
-		if _, err := p.App.Act(ctx, app.System, number, pendopo.ActApprove, "", 0, 0); err != nil {
+		if _, err := p.App.Act(ctx, app.System, number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}
