@@ -273,13 +273,12 @@ func (r Role) ActsOnStep(st WorkflowStep) bool {
 // Allows reports whether holding role r permits action a on scope s. It is
 // the one table of who may do what.
 func (r Role) Allows(a Action, s Scope) bool {
-	inProvince := len(r.Region) == 2 && (s.Region == r.Region || len(s.Region) == 5 && s.Region[:2] == r.Region)
 	switch r.Kind {
 	case RoleNationalAdmin:
 		return true
 	case RoleOverseer:
 		// Read only: the console, the audit trail and the oversight view.
-		return (a == ActViewConsole || a == ActViewAudit || a == ActOversee) && (r.Region == "" || inProvince)
+		return (a == ActViewConsole || a == ActViewAudit || a == ActOversee) && Covers(r.Region, s.Region)
 	case RoleRegionAdmin:
 		if s.Region != r.Region {
 			return false

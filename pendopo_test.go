@@ -136,6 +136,35 @@ func TestRupiah(t *testing.T) {
 	}
 }
 
+func TestCovers(t *testing.T) {
+	tests := []struct {
+		scope, code string
+		want        bool
+	}{
+		{"", "", true},        // national reaches national
+		{"", "33", true},      // and every province
+		{"", "33.74", true},   // and every kabupaten/kota
+		{"33", "33", true},    // a province reaches itself
+		{"33", "33.74", true}, // and its kota
+		{"33", "33.22", true}, // and its kabupaten
+		{"33", "34.01", false},
+		{"33", "34", false},
+		{"33", "", false},       // not the nation
+		{"33", "333.01", false}, // a longer code that merely starts with the same digits
+		{"3", "33.74", false},   // nor a prefix that stops inside a code
+		{"33.74", "33.74", true},
+		{"33.74", "33.72", false},
+		{"33.74", "33", false}, // a kota does not reach its province
+		{"33.74", "", false},
+		{"33.7", "33.74", false},
+	}
+	for _, tt := range tests {
+		if got := Covers(tt.scope, tt.code); got != tt.want {
+			t.Errorf("Covers(%q, %q) = %v, want %v", tt.scope, tt.code, got, tt.want)
+		}
+	}
+}
+
 func TestTokenScope(t *testing.T) {
 	tests := []struct {
 		region, code string

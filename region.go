@@ -46,6 +46,18 @@ var regionCodeRE = regexp.MustCompile(`^[1-9][0-9](\.[0-9]{2})?$`)
 // province ("33") or a kabupaten/kota ("33.74").
 func ValidRegionCode(code string) bool { return regionCodeRE.MatchString(code) }
 
+// Covers reports whether something scoped to region scope (an account's
+// role, an API token, a holiday, a list filter) reaches region code: the
+// national scope "" reaches every region, a region reaches itself, and a
+// province ("33") reaches its kabupaten and kota ("33.74"), whose codes
+// start with its own and a dot. It is the one statement of that rule; SQL
+// that filters by region (region = ? OR region LIKE 'scope.%') mirrors it,
+// and the store contract suite checks that both agree.
+func Covers(scope, code string) bool {
+	return scope == "" || code == scope ||
+		len(code) > len(scope) && code[len(scope)] == '.' && code[:len(scope)] == scope
+}
+
 // LevelFromCode derives the level from the coding rule: after the province,
 // 01-69 are kabupaten and 71-99 are kota.
 func LevelFromCode(code string) (RegionLevel, bool) {

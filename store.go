@@ -220,7 +220,7 @@ type Token struct {
 
 // CanWrite reports whether the token may change region code.
 func (t Token) CanWrite(code string) bool {
-	return t.RevokedAt.IsZero() && (t.Region == "" || t.Region == code || len(t.Region) == 2 && len(code) == 5 && code[:2] == t.Region)
+	return t.RevokedAt.IsZero() && Covers(t.Region, code)
 }
 
 // TokenStore keeps API tokens.

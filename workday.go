@@ -106,7 +106,7 @@ type Calendar struct {
 func NewCalendar(holidays []Holiday, region string) *Calendar {
 	c := &Calendar{closed: map[Day]HolidayKind{}}
 	for _, h := range holidays {
-		if h.Region != "" && h.Region != region && !(len(h.Region) == 2 && len(region) == 5 && region[:2] == h.Region) {
+		if !Covers(h.Region, region) {
 			continue
 		}
 		// A national holiday outweighs cuti bersama on the same day.

@@ -140,8 +140,7 @@ func (r *response) String() string { return fmt.Sprintf("%d %s", r.status, r.bod
 // document (every key declared, required keys present, types right).
 func (e *env) do(t *testing.T, rq request) *response {
 	t.Helper()
-	var body *strings.Reader
-	body = strings.NewReader(rq.body)
+	body := strings.NewReader(rq.body)
 	req := httptest.NewRequest(rq.method, rq.path, body)
 	if rq.body != "" || rq.ctype != "" {
 		ct := rq.ctype

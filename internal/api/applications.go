@@ -252,7 +252,8 @@ func (s *server) actOnApplication(c *call, req ActionRequest) (ApplicationDetail
 	if err != nil {
 		return ApplicationDetail{}, err
 	}
-	if _, err := s.app.Act(c.ctx(), who, c.path("number"), req.Action, req.Note, req.Rev, req.Assignee); err != nil {
+	act := app.ApplicationAct{Action: req.Action, Note: req.Note, Rev: req.Rev, Assignee: req.Assignee}
+	if _, err := s.app.Act(c.ctx(), who, c.path("number"), act); err != nil {
 		return ApplicationDetail{}, err
 	}
 	return s.applicationDetail(c, c.path("number"))

@@ -73,11 +73,9 @@ type App struct {
 	// keyRequests requests for a new reporter's key per report.
 	reportLimit middleware.Limiter
 	keyRequests middleware.Limiter
-	// sending counts messages being sent in the background.
-	sending    sync.WaitGroup
-	egov       egovCache
-	dashboards dashboardCache
-	auditLog   auditLog
+	egov        egovCache
+	dashboards  dashboardCache
+	auditLog    auditLog
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string
@@ -389,21 +387,22 @@ func summaryOf(d pendopo.ServiceDoc, c pendopo.ServiceContent) pendopo.ServiceSu
 	}
 }
 
-// SetClock replaces the app's clock and returns the one before. Only
-// loaders that write history (the demo) and tests use it, before the app
-// serves anyone.
-func (a *App) SetClock(now func() time.Time) func() time.Time {
+// SetClock replaces the app's clock and returns a function that puts the
+// one before back (defer a.SetClock(fixed)()). Only loaders that write
+// history (the demo) and tests use it, before the app serves anyone.
+func (a *App) SetClock(now func() time.Time) (restore func()) {
 	old := a.now
 	a.now = now
-	return old
+	return func() { a.now = old }
 }
 
-// SetTrackingNumbers replaces the maker of tracking numbers and returns
-// the one before; tests use it to make a number collide.
-func (a *App) SetTrackingNumbers(fn func(region string, t time.Time) string) func(string, time.Time) string {
+// SetTrackingNumbers replaces the maker of tracking numbers and returns a
+// function that puts the one before back; tests use it to make a number
+// collide.
+func (a *App) SetTrackingNumbers(fn func(region string, t time.Time) string) (restore func()) {
 	old := a.newNumber
 	a.newNumber = fn
-	return old
+	return func() { a.newNumber = old }
 }
 
 // SetBlobs replaces the file store and returns the one before; tests use

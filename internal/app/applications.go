@@ -596,13 +596,24 @@ func (a *App) OpenUpload(ctx context.Context, who Actor, number, addr string) (i
 	return rc, ups[i], err
 }
 
-// Act does action to an application: the applicant submits, resubmits
-// after a return or withdraws; staff approve, return, reject or hand the
-// step to a colleague (assignee). rev is the revision the actor saw, so
-// that of two people acting on the same step at once exactly one wins and
-// the other is told to look again. Submitting twice is not an error: the
+// ApplicationAct is what someone does to an application with Act.
+type ApplicationAct struct {
+	Action pendopo.ApplicationAction
+	// Note is the reason or remark that goes with the action.
+	Note string
+	// Rev is the revision the actor saw, so that of two people acting on
+	// the same step at once exactly one wins and the other is told to look
+	// again; 0 skips the check.
+	Rev int
+	// Assignee is the colleague a reassignment hands the step to.
+	Assignee int64
+}
+
+// Act does act.Action to application number: the applicant submits,
+// resubmits after a return or withdraws; staff approve, return, reject or
+// hand the step to a colleague. Submitting twice is not an error: the
 // second submission returns the application as the first one left it.
-func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.ApplicationAction, note string, rev int, assignee int64) (pendopo.Application, error) {
+func (a *App) Act(ctx context.Context, who Actor, number string, act ApplicationAct) (pendopo.Application, error) {
 	app, c, err := a.loadApplication(ctx, a.store, number)
 	if err != nil {
 		return app, err
@@ -611,49 +622,49 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 	if err != nil {
 		return app, err
 	}
-	if action == pendopo.ActSubmit && app.Status != pendopo.StatusDraft && applicant {
+	if act.Action == pendopo.ActSubmit && app.Status != pendopo.StatusDraft && applicant {
 		return app, nil // already submitted: idempotent
 	}
-	if rev != 0 && rev != app.Rev {
+	if act.Rev != 0 && act.Rev != app.Rev {
 		// The same person sending the same action again (a retry after a
 		// lost answer) gets the result of the first, not a conflict.
-		if evs, err := a.store.ApplicationEvents(ctx, app.ID); err == nil && len(evs) > 0 && app.Rev == rev+1 {
-			if last := evs[len(evs)-1]; last.ActorID == who.UserID && who.UserID != 0 && last.Action == action {
+		if evs, err := a.store.ApplicationEvents(ctx, app.ID); err == nil && len(evs) > 0 && app.Rev == act.Rev+1 {
+			if last := evs[len(evs)-1]; last.ActorID == who.UserID && who.UserID != 0 && last.Action == act.Action {
 				return app, nil
 			}
 		}
 		return app, errActedMeanwhile
 	}
-	if action.ByApplicant() && !applicant || !action.ByApplicant() && !canAct {
-		return app, fmt.Errorf("%s %s: %w", number, action, errForbidden)
+	if act.Action.ByApplicant() && !applicant || !act.Action.ByApplicant() && !canAct {
+		return app, fmt.Errorf("%s %s: %w", number, act.Action, errForbidden)
 	}
 	before := app
-	note = strings.TrimSpace(note)
-	if len(note) > 2000 || !pendopo.ValidText(note) {
+	act.Note = strings.TrimSpace(act.Note)
+	if len(act.Note) > 2000 || !pendopo.ValidText(act.Note) {
 		return app, invalidParam("note", "Catatan maksimal 2.000 karakter.", "A note is at most 2,000 characters.")
 	}
 	wf := c.Apply.Workflow
-	next, err := wf.Next(app.ApplicationState, action, note)
+	next, err := wf.Next(app.ApplicationState, act.Action, act.Note)
 	if err != nil {
 		return app, err
 	}
-	if action == pendopo.ActSubmit || action == pendopo.ActResubmit {
+	if act.Action == pendopo.ActSubmit || act.Action == pendopo.ActResubmit {
 		if _, err := pendopo.ReadAnswers(c.Apply.Form, app.Answers, true, a.knownKabKota, a.now()); err != nil {
 			return app, err
 		}
 	}
-	if action == pendopo.ActReassign {
-		if err := a.checkAssignee(ctx, app, wf.Steps[app.Step], assignee); err != nil {
+	if act.Action == pendopo.ActReassign {
+		if err := a.checkAssignee(ctx, app, wf.Steps[app.Step], act.Assignee); err != nil {
 			return app, err
 		}
-		app.Assignee = assignee
+		app.Assignee = act.Assignee
 	}
 	cal, err := a.calendar(ctx, a.store, app.Region)
 	if err != nil {
 		return app, err
 	}
 	today, now := a.today(app.Region), a.now()
-	switch action {
+	switch act.Action {
 	case pendopo.ActSubmit:
 		// The application is complete now: the clock starts.
 		app.SubmittedAt = now
@@ -675,12 +686,12 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 		app.ClosedAt = now
 	}
 	app.ApplicationState, app.UpdatedAt = next, now
-	ev := pendopo.ApplicationEvent{ApplicationID: app.ID, At: now, ActorID: who.UserID, Action: action,
-		Step: next.Step, Status: next.Status, Note: note}
-	if !applicant || !action.ByApplicant() {
+	ev := pendopo.ApplicationEvent{ApplicationID: app.ID, At: now, ActorID: who.UserID, Action: act.Action,
+		Step: next.Step, Status: next.Status, Note: act.Note}
+	if !applicant || !act.Action.ByApplicant() {
 		ev.ActorRole = a.stepRole(who, app)
 	}
-	aud, err := a.audience(ctx, app, c, action)
+	aud, err := a.audience(ctx, app, c, act.Action)
 	if err != nil {
 		return app, err
 	}
@@ -690,15 +701,15 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 	switch {
 	case who.system:
 		role = "system"
-	case !action.ByApplicant():
+	case !act.Action.ByApplicant():
 		role = string(ev.ActorRole)
 	}
-	entry := pendopo.AuditEntry{Action: "application." + string(action), Entity: "application", EntityID: app.Number, Region: app.Region}
+	entry := pendopo.AuditEntry{Action: "application." + string(act.Action), Entity: "application", EntityID: app.Number, Region: app.Region}
 	changes := [2]map[string]any{{"status": before.Status, "step": before.Step}, {"status": next.Status, "step": next.Step}}
-	if note != "" {
-		changes[1]["note"] = note
+	if act.Note != "" {
+		changes[1]["note"] = act.Note
 	}
-	if action == pendopo.ActReassign {
+	if act.Action == pendopo.ActReassign {
 		changes[0]["assignee"], changes[1]["assignee"] = before.Assignee, app.Assignee
 	}
 	var out pendopo.Application
@@ -716,7 +727,7 @@ func (a *App) Act(ctx context.Context, who Actor, number string, action pendopo.
 			return err
 		}
 		var figures []pendopo.StatDelta
-		if action == pendopo.ActSubmit {
+		if act.Action == pendopo.ActSubmit {
 			figures = pendopo.ApplicationReceivedStats(out)
 		}
 		if next.Status.Final() {
@@ -965,8 +976,7 @@ func (a *App) Holidays(ctx context.Context, region string, year int) ([]pendopo.
 	}
 	var out []pendopo.Holiday
 	for _, h := range slices.Concat(national, added) {
-		in := h.Region == "" || h.Region == region || len(h.Region) == 2 && strings.HasPrefix(region, h.Region+".")
-		if in && h.Date.Time(time.UTC).Year() == year {
+		if pendopo.Covers(h.Region, region) && h.Date.Time(time.UTC).Year() == year {
 			out = append(out, h)
 		}
 	}

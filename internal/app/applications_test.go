@@ -122,7 +122,7 @@ func TestApplicationLifecycle(t *testing.T) {
 		}
 	}
 	// Submitting an incomplete application names every missing field.
-	_, err = f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	_, err = f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if kind(err) != pendopo.KindInvalid || !strings.Contains(err.Error(), "answers.kk") || !strings.Contains(err.Error(), "answers.nik") {
 		t.Fatalf("incomplete submit: %v", err)
 	}
@@ -151,7 +151,7 @@ func TestApplicationLifecycle(t *testing.T) {
 
 	// Submitted on Friday 27 November 2026 at 17:00 WIB: five working
 	// days from that Friday end on Friday 4 December.
-	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	sub, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestApplicationLifecycle(t *testing.T) {
 		t.Fatalf("submitted: %s deadline %s", sub.Status, sub.Deadline)
 	}
 	// Submitting again changes nothing and is not an error.
-	if again, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil || again.Rev != sub.Rev {
+	if again, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil || again.Rev != sub.Rev {
 		t.Fatalf("second submit: rev %d, %v", again.Rev, err)
 	}
 	if _, err := f.SaveAnswers(ctx, f.budi, a.Number, map[string][]string{"nama": {"Lain"}}); kind(err) != pendopo.KindConflict {
@@ -174,22 +174,22 @@ func TestApplicationLifecycle(t *testing.T) {
 	if _, _, err := f.Queue(ctx, f.other, "33.74", "disdukcapil", false, pendopo.Page{}); kind(err) != pendopo.KindForbidden {
 		t.Errorf("another agency's queue: %v", err)
 	}
-	if _, err := f.Act(ctx, f.other, a.Number, pendopo.ActApprove, "", 0, 0); kind(err) != pendopo.KindNotFound {
+	if _, err := f.Act(ctx, f.other, a.Number, app.ApplicationAct{Action: pendopo.ActApprove}); kind(err) != pendopo.KindNotFound {
 		t.Errorf("another agency approved: %v", err)
 	}
-	if _, err := f.Act(ctx, f.budi, a.Number, pendopo.ActApprove, "", 0, 0); kind(err) != pendopo.KindForbidden {
+	if _, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActApprove}); kind(err) != pendopo.KindForbidden {
 		t.Errorf("the applicant approved: %v", err)
 	}
 	// Returning needs a note.
-	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReturn, " ", sub.Rev, 0); kind(err) != pendopo.KindInvalid {
+	if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActReturn, Note: " ", Rev: sub.Rev}); kind(err) != pendopo.KindInvalid {
 		t.Errorf("return without a note: %v", err)
 	}
-	ret, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReturn, "Foto KK buram, unggah ulang.", sub.Rev, 0)
+	ret, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActReturn, Note: "Foto KK buram, unggah ulang.", Rev: sub.Rev})
 	if err != nil || ret.Status != pendopo.StatusReturned {
 		t.Fatalf("return: %v", err)
 	}
 	// Acting on what one saw before someone else acted is refused.
-	if _, err := f.Act(ctx, f.kepala, a.Number, pendopo.ActReject, "alasan", sub.Rev, 0); kind(err) != pendopo.KindConflict {
+	if _, err := f.Act(ctx, f.kepala, a.Number, app.ApplicationAct{Action: pendopo.ActReject, Note: "alasan", Rev: sub.Rev}); kind(err) != pendopo.KindConflict {
 		t.Errorf("stale action: %v", err)
 	}
 	// Budi fixes it on Tuesday 1 December: the two working days it waited
@@ -198,7 +198,7 @@ func TestApplicationLifecycle(t *testing.T) {
 	if _, err := f.Upload(ctx, f.budi, a.Number, "kk", "kk2.pdf", bytes.NewReader(append(pdfBytes, '\n'))); err != nil {
 		t.Fatal(err)
 	}
-	re, err := f.Act(ctx, f.budi, a.Number, pendopo.ActResubmit, "", 0, 0)
+	re, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActResubmit})
 	if err != nil || re.Deadline != pendopo.DateDay(2026, 12, 8) || re.PausedDays != 2 || re.Step != 0 {
 		t.Fatalf("resubmit: %+v %v", re, err)
 	}
@@ -210,11 +210,11 @@ func TestApplicationLifecycle(t *testing.T) {
 	rev := v.Rev
 	for i, who := range []app.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
 		if i == 2 {
-			if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", rev, 0); kind(err) != pendopo.KindForbidden {
+			if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev}); kind(err) != pendopo.KindForbidden {
 				t.Errorf("officer approved the head's step: %v", err)
 			}
 		}
-		got, err := f.Act(ctx, who, a.Number, pendopo.ActApprove, "", rev, 0)
+		got, err := f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev})
 		if err != nil {
 			t.Fatalf("approve step %d: %v", i, err)
 		}
@@ -270,7 +270,7 @@ func TestApplicationLifecycle(t *testing.T) {
 func TestApplicationRace(t *testing.T) {
 	f := newAppFixture(t)
 	a := f.filled(t, "")
-	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	sub, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestApplicationRace(t *testing.T) {
 	// retry, answered with its result (TestFaultsLeaveNothingHalfDone).
 	for _, who := range []app.Actor{f.petugas, dua, f.kepala, tiga} {
 		wg.Go(func() {
-			_, err := f.Act(ctx, who, a.Number, pendopo.ActApprove, "", sub.Rev, 0)
+			_, err := f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: sub.Rev})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -336,20 +336,20 @@ func TestAssistedApplication(t *testing.T) {
 func TestReassignAndOverdue(t *testing.T) {
 	f := newAppFixture(t)
 	a := f.filled(t, "")
-	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	sub, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dua := staff(t, f.accounts, "Petugas Dua", pendopo.RoleOfficer, "disdukcapil")
-	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReassign, "", sub.Rev, f.other.UserID); kind(err) != pendopo.KindInvalid {
+	if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActReassign, Rev: sub.Rev, Assignee: f.other.UserID}); kind(err) != pendopo.KindInvalid {
 		t.Errorf("handed to another agency: %v", err)
 	}
-	r, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReassign, "cuti", sub.Rev, dua.UserID)
+	r, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActReassign, Note: "cuti", Rev: sub.Rev, Assignee: dua.UserID})
 	if err != nil || r.Assignee != dua.UserID {
 		t.Fatalf("reassign: %+v %v", r, err)
 	}
 	// Now only Dua (or a supervisor) may act on the step.
-	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", r.Rev, 0); kind(err) != pendopo.KindForbidden {
+	if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: r.Rev}); kind(err) != pendopo.KindForbidden {
 		t.Errorf("the first officer still acts: %v", err)
 	}
 	// A week later it is overdue and on the supervisor's list.
@@ -385,7 +385,7 @@ func TestRegionHolidaysMoveDeadlines(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := f.filled(t, "")
-	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	sub, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if err != nil || sub.Deadline != pendopo.DateDay(2026, 12, 8) {
 		t.Fatalf("deadline with holidays on 2 and 3 December: %s %v", sub.Deadline, err)
 	}
@@ -395,12 +395,12 @@ func TestRegionHolidaysMoveDeadlines(t *testing.T) {
 func (f appFixture) completed(t *testing.T) *app.ApplicationView {
 	t.Helper()
 	a := f.filled(t, "")
-	got, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	got, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
-		if got, err = f.Act(ctx, who, a.Number, pendopo.ActApprove, "", got.Rev, 0); err != nil {
+		if got, err = f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -494,7 +494,7 @@ func TestApplicationNotifications(t *testing.T) {
 	f := newAppFixture(t)
 	pending(t, f) // drop what account set-up queued
 	a := f.filled(t, "")
-	sub, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	sub, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +508,7 @@ func TestApplicationNotifications(t *testing.T) {
 	if len(got["petugas.satu@semarang.test"]) != 1 || len(got["kepala.dinas@semarang.test"]) != 1 || len(got["petugas.dinkes@semarang.test"]) != 0 {
 		t.Errorf("staff told: %v", keys(got))
 	}
-	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReturn, "Unggah ulang KK yang terbaca.", sub.Rev, 0); err != nil {
+	if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActReturn, Note: "Unggah ulang KK yang terbaca.", Rev: sub.Rev}); err != nil {
 		t.Fatal(err)
 	}
 	if m := pending(t, f)["budi@contoh.id"]; len(m) != 1 || !strings.Contains(m[0].Body, "Unggah ulang KK yang terbaca.") {
@@ -521,7 +521,7 @@ func TestApplicationNotifications(t *testing.T) {
 
 	// On the deadline day staff are warned once, however often the job runs.
 	b := f.filled(t, "")
-	if _, err := f.Act(ctx, f.budi, b.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+	if _, err := f.Act(ctx, f.budi, b.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 		t.Fatal(err)
 	}
 	pending(t, f)
@@ -620,29 +620,29 @@ func (failingBlobs) Put(context.Context, io.Reader, int64, []string) (blob.Blob,
 func TestFaultsLeaveNothingHalfDone(t *testing.T) {
 	f := newAppFixture(t)
 	a := f.filled(t, "")
-	got, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0)
+	got, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala} {
-		if got, err = f.Act(ctx, who, a.Number, pendopo.ActApprove, "", got.Rev, 0); err != nil {
+		if got, err = f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A retry of the head's approval (same person, same action, the
 	// revision before it) answers with the result, and changes nothing.
-	retried, err := f.Act(ctx, f.kepala, a.Number, pendopo.ActApprove, "", got.Rev-1, 0)
+	retried, err := f.Act(ctx, f.kepala, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev - 1})
 	if err != nil || retried.Rev != got.Rev || retried.Step != got.Step {
 		t.Fatalf("retried approval: %+v %v", retried, err)
 	}
 	// Someone else with the old revision still loses.
-	if _, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActReject, "x", got.Rev-1, 0); kind(err) != pendopo.KindConflict {
+	if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActReject, Note: "x", Rev: got.Rev - 1}); kind(err) != pendopo.KindConflict {
 		t.Errorf("stale action by another: %v", err)
 	}
 	pending(t, f)
 	before, _ := f.Store().ApplicationEvents(ctx, got.ID)
 	restore := f.SetBlobs(failingBlobs{})
-	_, err = f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", got.Rev, 0)
+	_, err = f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev})
 	f.SetBlobs(restore)
 	if err == nil {
 		t.Fatal("completing without a file store succeeded")
@@ -653,7 +653,7 @@ func TestFaultsLeaveNothingHalfDone(t *testing.T) {
 		t.Fatalf("half done: %s rev %d doc %q, %d events (was %d)", after.Status, after.Rev, after.Document, len(events), len(before))
 	}
 	// With the store back, the same action completes it.
-	if done, err := f.Act(ctx, f.petugas, a.Number, pendopo.ActApprove, "", got.Rev, 0); err != nil || done.Status != pendopo.StatusCompleted {
+	if done, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev}); err != nil || done.Status != pendopo.StatusCompleted {
 		t.Fatalf("complete after the fault: %v", err)
 	}
 }
@@ -667,7 +667,7 @@ func TestApplicationMailOverSMTP(t *testing.T) {
 	f.SetMail(app.SMTPSender{Addr: mp.SMTP, From: "pendopo@pendopo.test"})
 	pending(t, f) // what account set-up queued is not for this test
 	a := f.filled(t, "")
-	if _, err := f.Act(ctx, f.budi, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+	if _, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 { // a second pass sends nothing again

@@ -136,7 +136,7 @@ func TestDeleteAccountPolicy(t *testing.T) {
 	f := newAppFixture(t)
 	act := func(who app.Actor, number string, a pendopo.ApplicationAction, note string) pendopo.Application {
 		t.Helper()
-		got, err := f.Act(ctx, who, number, a, note, 0, 0)
+		got, err := f.Act(ctx, who, number, app.ApplicationAct{Action: a, Note: note})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -519,14 +519,14 @@ func TestTrackingNumberCollision(t *testing.T) {
 	}
 	taken := first.Number
 	calls := 0
-	old := f.SetTrackingNumbers(func(region string, at time.Time) string {
+	restore := f.SetTrackingNumbers(func(region string, at time.Time) string {
 		calls++
 		if calls <= 2 {
 			return taken
 		}
 		return pendopo.NewTrackingNumber(region, at)
 	})
-	defer f.SetTrackingNumbers(old)
+	defer restore()
 	second, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
 	if err != nil || second.Number == taken || calls != 3 {
 		t.Fatalf("second report: %v %s after %d numbers", err, second.Number, calls)

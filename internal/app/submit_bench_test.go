@@ -84,7 +84,7 @@ func benchSubmit(b *testing.B, group bool) {
 		b.StartTimer()
 		start := time.Now() // wallclock: measures a duration
 		parallel(perRound, func(i int) error {
-			a, err := p.App.Act(ctx, who, numbers[i], pendopo.ActSubmit, "", 0, 0)
+			a, err := p.App.Act(ctx, who, numbers[i], app.ApplicationAct{Action: pendopo.ActSubmit})
 			if err == nil && a.Status != pendopo.StatusInProgress {
 				b.Errorf("%s: %s", a.Number, a.Status)
 			}

@@ -76,8 +76,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 	}
 	ctx = app.Quiet(ctx)
 	now := a.Now()
-	restore := a.SetClock(func() time.Time { return now })
-	defer a.SetClock(restore)
+	defer a.SetClock(func() time.Time { return now })()
 	file, err := samplePDF(now)
 	if err != nil {
 		return false, err
@@ -159,7 +158,7 @@ func seedOne(ctx context.Context, a *app.App, region string, sc scenario, people
 		if svc.AgencySlug != "disdukcapil" && st.by != "applicant" {
 			who = app.System // the demo has no staff in this agency
 		}
-		if _, err := a.Act(ctx, who, draft.Number, st.action, st.note, 0, 0); err != nil {
+		if _, err := a.Act(ctx, who, draft.Number, app.ApplicationAct{Action: st.action, Note: st.note}); err != nil {
 			return fmt.Errorf("%s %s: %w", draft.Number, st.action, err)
 		}
 	}

@@ -79,8 +79,7 @@ func SeedReports(ctx context.Context, a *app.App) (bool, error) {
 	}
 	ctx = app.Quiet(ctx)
 	now := a.Now()
-	restore := a.SetClock(func() time.Time { return now })
-	defer a.SetClock(restore)
+	defer a.SetClock(func() time.Time { return now })()
 	warga, err := actorOf(ctx, a, "warga@pendopo.test")
 	if err != nil {
 		return false, fmt.Errorf("seed reports: the demo accounts are needed first: %w", err)

@@ -50,8 +50,7 @@ func SeedYear(ctx context.Context, a *app.App) (bool, error) {
 	}
 	ctx = app.Quiet(ctx)
 	now := a.Now()
-	restore := a.SetClock(func() time.Time { return now })
-	defer a.SetClock(restore)
+	defer a.SetClock(func() time.Time { return now })()
 	file, err := samplePDF(now)
 	if err != nil {
 		return false, err
@@ -162,7 +161,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 					}
 				}
 			}
-			if _, err := a.Act(ctx, person, draft.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+			if _, err := a.Act(ctx, person, draft.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 				return err
 			}
 			staff := func(role pendopo.RoleKind) app.Actor {
@@ -176,7 +175,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			}
 			if rng.IntN(20) == 0 {
 				at(yearDay(cal, submitted, 1, i))
-				if _, err := a.Act(ctx, staff(pendopo.RoleOfficer), draft.Number, pendopo.ActReject, "Persyaratan tidak terpenuhi.", 0, 0); err != nil {
+				if _, err := a.Act(ctx, staff(pendopo.RoleOfficer), draft.Number, app.ApplicationAct{Action: pendopo.ActReject, Note: "Persyaratan tidak terpenuhi."}); err != nil {
 					return err
 				}
 				continue
@@ -184,7 +183,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			steps := svc.Apply.Workflow.Steps
 			for s, st := range steps {
 				at(yearDay(cal, submitted, took*(s+1)/len(steps), 30+s))
-				if _, err := a.Act(ctx, staff(st.Role), draft.Number, pendopo.ActApprove, "", 0, 0); err != nil {
+				if _, err := a.Act(ctx, staff(st.Role), draft.Number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 					return fmt.Errorf("%s step %d: %w", draft.Number, s, err)
 				}
 			}

@@ -134,7 +134,7 @@ func (p *Portal) Apply(t testing.TB, user int64, id int64, submit bool) string {
 		t.Fatal(err)
 	}
 	if submit {
-		if _, err := p.App.Act(ctx, who, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+		if _, err := p.App.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 			t.Fatal(err)
 		}
 	}

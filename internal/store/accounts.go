@@ -203,6 +203,7 @@ func (db *DB) Users(ctx context.Context, f pendopo.UserFilter) ([]pendopo.User, 
 		JOIN user_roles r ON r.user_id = u.id WHERE u.deleted_at IS NULL`
 	var args []any
 	if f.Region != "" {
+		// pendopo.Covers in SQL; storetest's RegionScope checks they agree.
 		q += ` AND (r.region = ? OR r.region LIKE ?)`
 		args = append(args, f.Region, f.Region+".%")
 	}
@@ -469,6 +470,7 @@ func (db *DB) Invitations(ctx context.Context, region string) ([]pendopo.Invitat
 	q := `SELECT ` + invitationCols + ` FROM invitations`
 	var args []any
 	if region != "" {
+		// pendopo.Covers in SQL; storetest's RegionScope checks they agree.
 		q += ` WHERE region = ? OR region LIKE ?`
 		args = append(args, region, region+".%")
 	}

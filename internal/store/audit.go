@@ -503,6 +503,7 @@ func (db *DB) AuditLog(ctx context.Context, f pendopo.AuditFilter) ([]pendopo.Au
 		args  []any
 	)
 	if f.Region != "" {
+		// pendopo.Covers in SQL; storetest's RegionScope checks they agree.
 		where = append(where, "(region = ? OR region LIKE ?)")
 		args = append(args, f.Region, f.Region+".%")
 	}

@@ -496,7 +496,9 @@ func (db *DB) ReturnVersion(ctx context.Context, id int64, n int) error {
 	return nil
 }
 
-// PendingVersions lists the submitted versions waiting for a publisher.
+// PendingVersions lists the submitted versions waiting for a publisher in
+// region and, for a province, its kabupaten/kota: pendopo.Covers in SQL,
+// for a region that is not empty.
 func (db *DB) PendingVersions(ctx context.Context, region string) ([]pendopo.PendingVersion, error) {
 	rows, err := db.read().QueryContext(ctx, db.q(`SELECT v.service_id, v.number, v.author, v.note, v.created_at, v.submitted_at, v.submitted_by,
 			s.region_code, a.slug, s.name, s.version

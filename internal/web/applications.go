@@ -506,7 +506,7 @@ func (s *Server) applyAct(action pendopo.ApplicationAction, notice string) handl
 			return err
 		}
 		number := r.PathValue("number")
-		_, err := s.app.Act(r.Context(), current(r).Actor, number, action, "", 0, 0)
+		_, err := s.app.Act(r.Context(), current(r).Actor, number, app.ApplicationAct{Action: action})
 		if err != nil {
 			var e *pendopo.Error
 			if errors.As(err, &e) && e.Kind == pendopo.KindInvalid && len(e.Fields) > 0 {

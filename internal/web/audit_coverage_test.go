@@ -19,18 +19,17 @@ import (
 // auditFixture is the portal and what the probes of
 // TestEveryWriteIsAudited act on. Each probe makes what it destroys.
 type auditFixture struct {
-	p                 *portaltest.Portal
-	svc               pendopo.Service // online, in Kota Semarang's civil registry
-	edited            int64           // another of its services, for the editor's probes
-	officer, head     string          // sessions of its officer and supervisor
-	n                 int             // for unique names
-	sector, program   int64
-	citizenID         int64
-	citizen           string // a citizen's session
-	citizenLogin      string
-	completedApp      string // the citizen's completed application
-	answeredReport    string // the citizen's answered report
-	answeredReportRev int
+	p               *portaltest.Portal
+	svc             pendopo.Service // online, in Kota Semarang's civil registry
+	edited          int64           // another of its services, for the editor's probes
+	officer, head   string          // sessions of its officer and supervisor
+	n               int             // for unique names
+	sector, program int64
+	citizenID       int64
+	citizen         string // a citizen's session
+	citizenLogin    string
+	completedApp    string // the citizen's completed application
+	answeredReport  string // the citizen's answered report
 }
 
 func (f *auditFixture) next() int { f.n++; return f.n }
@@ -211,7 +210,7 @@ var auditProbes = map[string]auditProbe{
 	}},
 	"POST /permohonan/{number}/kirim-ulang": {"application.resubmit", func(t *testing.T, f *auditFixture) portaltest.Response {
 		number := f.p.Apply(t, f.citizenID, f.svc.ID, true)
-		if _, err := f.p.App.Act(context.Background(), app.System, number, pendopo.ActReturn, "Lampiran kurang jelas.", 0, 0); err != nil {
+		if _, err := f.p.App.Act(context.Background(), app.System, number, app.ApplicationAct{Action: pendopo.ActReturn, Note: "Lampiran kurang jelas."}); err != nil {
 			t.Fatal(err)
 		}
 		return f.p.PostForm(t, "/permohonan/"+number+"/kirim-ulang", nil, f.citizen)
@@ -375,7 +374,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	f.citizenID, f.citizenLogin, f.citizen = f.newCitizen(t)
 	f.completedApp = p.Apply(t, f.citizenID, f.svc.ID, true)
 	for range 4 {
-		if _, err := p.App.Act(ctx, app.System, f.completedApp, pendopo.ActApprove, "", 0, 0); err != nil {
+		if _, err := p.App.Act(ctx, app.System, f.completedApp, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}

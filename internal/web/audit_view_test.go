@@ -39,7 +39,7 @@ func TestAuditViewFollowsRecordRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.App.Act(ctx, who, draft.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+	if _, err := p.App.Act(ctx, who, draft.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 		t.Fatal(err)
 	}
 	// An officer of the agency reads it, downloads the file and returns it.
@@ -58,7 +58,7 @@ func TestAuditViewFollowsRecordRules(t *testing.T) {
 	}
 	io.Copy(io.Discard, rc)
 	rc.Close()
-	if _, err := p.App.Act(ctx, officer, draft.Number, pendopo.ActReturn, "Foto KTP Siti buram.", 0, 0); err != nil {
+	if _, err := p.App.Act(ctx, officer, draft.Number, app.ApplicationAct{Action: pendopo.ActReturn, Note: "Foto KTP Siti buram."}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -437,7 +437,7 @@ func TestApplicationRoutesMatrix(t *testing.T) {
 	// a draft for writing.
 	done := p.Apply(t, ids["applicant"], svc.ID, true)
 	for range 4 { // every step of the default workflow
-		if _, err := p.App.Act(ctx, app.System, done, pendopo.ActApprove, "", 0, 0); err != nil {
+		if _, err := p.App.Act(ctx, app.System, done, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}

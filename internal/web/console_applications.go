@@ -112,15 +112,17 @@ func (s *Server) consoleAct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	number := r.PathValue("number")
-	rev, _ := strconv.Atoi(r.PostFormValue("rev"))
-	assignee, _ := strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
 	action := pendopo.ApplicationAction(r.PostFormValue("action"))
 	switch action {
 	case pendopo.ActApprove, pendopo.ActReturn, pendopo.ActReject, pendopo.ActReassign:
 	default:
 		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih tindakan.", "Choose an action."))
 	}
-	_, err := s.app.Act(r.Context(), current(r).Actor, number, action, r.PostFormValue("note_"+string(action)), rev, assignee)
+	// Each action has a note field of its own on the page.
+	act := app.ApplicationAct{Action: action, Note: r.PostFormValue("note_" + string(action))}
+	act.Rev, _ = strconv.Atoi(r.PostFormValue("rev"))
+	act.Assignee, _ = strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
+	_, err := s.app.Act(r.Context(), current(r).Actor, number, act)
 	if err != nil {
 		form, ferr := formErrors(err, middleware.Lang(r.Context()))
 		if ferr != nil {

@@ -92,7 +92,7 @@ func (s *Server) adminUsersData(r *http.Request) (adminUsersPage, error) {
 	for _, u := range users {
 		row := officerRow{User: u}
 		for _, role := range u.Roles {
-			if role.Region != code && !(len(code) == 2 && strings.HasPrefix(role.Region, code+".")) {
+			if !pendopo.Covers(code, role.Region) {
 				continue
 			}
 			row.Roles = append(row.Roles, roleRow{UserID: u.ID, Role: role, Label: data.RoleLabel(role), CanRevoke: who.MayGrant(role) && u.ID != who.UserID})
@@ -224,7 +224,7 @@ func (s *Server) adminRevokeRole(w http.ResponseWriter, r *http.Request) error {
 	}
 	code := r.PathValue("code")
 	role := pendopo.Role{Kind: pendopo.RoleKind(r.PostFormValue("kind")), Region: r.PostFormValue("region"), Agency: r.PostFormValue("agency")}
-	if role.Region != code && !(len(code) == 2 && strings.HasPrefix(role.Region, code+".")) {
+	if !pendopo.Covers(code, role.Region) {
 		return errNotYourRegion
 	}
 	if err := s.app.RevokeRole(r.Context(), current(r).Actor, uid, role); err != nil {

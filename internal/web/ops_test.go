@@ -168,11 +168,10 @@ func TestMetricsAccess(t *testing.T) {
 	}
 	// With metrics on an address of their own, the portal has no /metrics.
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := web.New(p.App, web.Config{Logger: log, Metrics: p.Metrics})
-	if err == nil {
+	if _, err := web.New(p.App, web.Config{Logger: log, Metrics: p.Metrics}); err == nil {
 		t.Fatal("counting requests twice into one registry did not fail")
 	}
-	h, err = web.New(p.App, web.Config{Logger: log})
+	h, err := web.New(p.App, web.Config{Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -195,7 +195,7 @@ func newPerson(t *testing.T, p *portaltest.Portal, svc pendopo.Service, name, em
 	}
 	rev := v.Rev
 	for range v.Content.Apply.Workflow.Steps {
-		a, err := p.App.Act(ctx, app.System, x.done, pendopo.ActApprove, "", rev, 0)
+		a, err := p.App.Act(ctx, app.System, x.done, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -379,7 +379,7 @@ func applyAs(t *testing.T, p *portaltest.Portal, who app.Actor, svc pendopo.Serv
 		t.Fatal(err)
 	}
 	if submit {
-		if _, err := p.App.Act(ctx, who, a.Number, pendopo.ActSubmit, "", 0, 0); err != nil {
+		if _, err := p.App.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -421,7 +421,7 @@ func TestDeleteAccountLeavesNoTrace(t *testing.T) {
 	}
 	rev := v.Rev
 	for range v.Content.Apply.Workflow.Steps {
-		a, err := p.App.Act(ctx, app.System, done, pendopo.ActApprove, "", rev, 0)
+		a, err := p.App.Act(ctx, app.System, done, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,7 +44,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 		t.Errorf("survey before completion: %d", res.StatusCode)
 	}
 	for range 4 {
-		if _, err := p.App.Act(ctx, app.System, number, pendopo.ActApprove, "", 0, 0); err != nil {
+		if _, err := p.App.Act(ctx, app.System, number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -198,7 +198,7 @@ func TestWalkInSurvey(t *testing.T) {
 	if res := post(withCode("4", code.Code), nil); res.Code != http.StatusUnprocessableEntity {
 		t.Errorf("yesterday's code: %d", res.Code)
 	}
-	p.App.SetClock(restore)
+	restore()
 	// The QR code holds the code: for the point's staff only, never cached.
 	qr := p.GetAs(t, "/daerah/33.74/survei/qr.png?unit="+unit, p.RegionAdmin)
 	if qr.StatusCode != http.StatusOK || qr.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(qr.Body, "\x89PNG") ||
@@ -253,7 +253,7 @@ func TestWalkInStuffing(t *testing.T) {
 			t.Fatalf("an honest walk-in response: %d", c)
 		}
 	}
-	p.App.SetClock(restore)
+	restore()
 	published := func() (pendopo.IKMResult, string, float64) {
 		t.Helper()
 		ikm, _, err := p.App.IKM(ctx, "33.74", "", 0, p.App.LastMonths("33.74", 12))

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Sessions", testSessions},
 		{"Codes", testCodes},
 		{"Invitations", testInvitations},
+		{"RegionScope", testRegionScope},
 		{"LoginFailures", testLoginFailures},
 		{"CountAttempt", testCountAttempt},
 		{"CountAttemptBurst", testCountAttemptBurst},
