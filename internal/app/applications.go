@@ -712,10 +712,19 @@ func (a *App) Act(ctx context.Context, who Actor, number string, act Application
 	if act.Action == pendopo.ActReassign {
 		changes[0]["assignee"], changes[1]["assignee"] = before.Assignee, app.Assignee
 	}
+	// The document is rendered and stored before the transaction, which
+	// only records it.
+	var doc pendopo.IssuedDocument
+	if next.Status == pendopo.StatusCompleted {
+		if doc, err = a.renderDocument(ctx, app, c, now); err != nil {
+			return pendopo.Application{}, err
+		}
+		app.Document = doc.Code
+	}
 	var out pendopo.Application
 	err = a.commit(ctx, func(tx pendopo.Store) error {
-		if next.Status == pendopo.StatusCompleted {
-			if err := a.issueDocument(ctx, tx, &app, c); err != nil {
+		if doc.Code != "" {
+			if err := tx.SaveDocument(ctx, doc); err != nil {
 				return err
 			}
 		}
@@ -746,6 +755,9 @@ func (a *App) Act(ctx context.Context, who Actor, number string, act Application
 		}
 		return a.announce(ctx, tx, out, c, ev, aud)
 	})
+	if err != nil && doc.Blob != "" {
+		a.discardFile(ctx, doc.Blob)
+	}
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return app, errActedMeanwhile
 	}

@@ -658,6 +658,74 @@ func TestFaultsLeaveNothingHalfDone(t *testing.T) {
 	}
 }
 
+// racingBlobs stores files like the store it wraps and, after the first
+// one, runs before: another officer acting in the moment between storing
+// a document and the transaction that records it.
+type racingBlobs struct {
+	blob.Store
+	before func()
+	stored []string
+}
+
+func (b *racingBlobs) Put(ctx context.Context, r io.Reader, limit int64, accept []string) (blob.Blob, error) {
+	out, err := b.Store.Put(ctx, r, limit, accept)
+	if err == nil {
+		b.stored = append(b.stored, out.Addr)
+		if f := b.before; f != nil {
+			b.before = nil
+			f()
+		}
+	}
+	return out, err
+}
+
+// TestLostCompletionLeavesNoFile: the document is stored before the
+// transaction that completes the application; when that transaction
+// loses to another officer's action, the stored file is deleted again
+// and no record names it.
+func TestLostCompletionLeavesNoFile(t *testing.T) {
+	f := newAppFixture(t)
+	a := f.filled(t, "")
+	got, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala} {
+		if got, err = f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	racing := &racingBlobs{Store: f.blobs}
+	racing.before = func() {
+		if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActReject, Note: "berkas tidak sah", Rev: got.Rev}); err != nil {
+			t.Errorf("the other officer's rejection: %v", err)
+		}
+	}
+	restore := f.SetBlobs(racing)
+	_, err = f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev})
+	f.SetBlobs(restore)
+	if kind(err) != pendopo.KindConflict {
+		t.Fatalf("completing after another's rejection: %v, want a conflict", err)
+	}
+	if len(racing.stored) != 1 {
+		t.Fatalf("%d files stored, want the document's", len(racing.stored))
+	}
+	addr := racing.stored[0]
+	if rc, err := f.blobs.Open(ctx, addr); !errors.Is(err, pendopo.ErrNotFound) {
+		if err == nil {
+			rc.Close()
+		}
+		t.Errorf("the lost completion's document is still in the file store (%v)", err)
+	}
+	if used, err := f.Store().FileInUse(ctx, addr); err != nil || used {
+		t.Errorf("a record names the lost completion's document: %v %v", used, err)
+	}
+	after, _ := f.Store().Application(ctx, got.ID)
+	if after.Status != pendopo.StatusRejected || after.Document != "" {
+		t.Errorf("after the race: %s, document %q; want rejected without one", after.Status, after.Document)
+	}
+}
+
 // TestApplicationMailOverSMTP sends an application's notices through a
 // real SMTP server started by the test: the receipt to the applicant and
 // the new-work notice to the officer arrive once each.

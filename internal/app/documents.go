@@ -12,6 +12,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/pendopo/pendopo"
@@ -74,23 +75,33 @@ func (a *App) SigningKeys(ctx context.Context, region string) ([]pendopo.Signing
 	return a.store.SigningKeys(ctx, region)
 }
 
-// currentKey returns region's signing key with its private half, making
-// the first one when the region has none yet.
-func (a *App) currentKey(ctx context.Context, tx pendopo.Store, region string) (pendopo.SigningKey, ed25519.PrivateKey, error) {
-	keys, err := tx.SigningKeys(ctx, region)
+// signingKey returns region's current signing key with its private half.
+// When the region has none yet it makes the first one, in a transaction
+// of its own: the key is good for every document after, whether or not
+// the completion that needed it commits.
+func (a *App) signingKey(ctx context.Context, region string) (pendopo.SigningKey, ed25519.PrivateKey, error) {
+	k, ok, err := currentKey(ctx, a.store, region)
 	if err != nil {
-		return pendopo.SigningKey{}, nil, err
+		return k, nil, err
 	}
-	// Creating a key retires the others, so at most one is current.
-	i := slices.IndexFunc(keys, func(k pendopo.SigningKey) bool { return k.RetiredAt.IsZero() })
-	var k pendopo.SigningKey
-	if i >= 0 {
-		k = keys[i]
-	} else {
-		if k, err = a.newKey(ctx, tx, region); err != nil {
+	if !ok {
+		made := false
+		err = a.store.InTx(ctx, func(tx pendopo.Store) error {
+			// Another completion may have made it meanwhile.
+			var err error
+			if k, ok, err = currentKey(ctx, tx, region); err != nil || ok {
+				return err
+			}
+			k, err = a.newKey(ctx, tx, region)
+			made = err == nil
+			return err
+		})
+		if err != nil {
 			return k, nil, err
 		}
-		a.log.Info("created a signing key", "region", region, "key", k.ID)
+		if made {
+			a.log.Info("created a signing key", "region", region, "key", k.ID)
+		}
 	}
 	seed, err := a.sealer.open(k.Sealed, "signing-key:"+k.ID)
 	if err != nil {
@@ -99,23 +110,43 @@ func (a *App) currentKey(ctx context.Context, tx pendopo.Store, region string) (
 	return k, ed25519.NewKeyFromSeed([]byte(seed)), nil
 }
 
-// issueDocument renders, stores and signs the output document of app,
-// which is completing now, and records its code on app.
-func (a *App) issueDocument(ctx context.Context, tx pendopo.Store, app *pendopo.Application, c pendopo.ServiceContent) error {
+// currentKey returns region's key that is not retired, if there is one.
+// Creating a key retires the others, so at most one is current.
+func currentKey(ctx context.Context, s pendopo.Store, region string) (pendopo.SigningKey, bool, error) {
+	keys, err := s.SigningKeys(ctx, region)
+	if err != nil {
+		return pendopo.SigningKey{}, false, err
+	}
+	i := slices.IndexFunc(keys, func(k pendopo.SigningKey) bool { return k.RetiredAt.IsZero() })
+	if i < 0 {
+		return pendopo.SigningKey{}, false, nil
+	}
+	return keys[i], true, nil
+}
+
+// renderDocument renders, signs and stores the output document of app,
+// completing at now, and returns the record that names it; the caller
+// saves that record in the transaction that completes app. It runs
+// before that transaction, so that rendering and the file store (an S3
+// request when configured) hold up no one else's writes, and the
+// transaction's work stays pure database work that a group commit may
+// run more than once. The file holds a fresh code, so no record can
+// share it: when the transaction fails, discardFile removes it.
+func (a *App) renderDocument(ctx context.Context, app pendopo.Application, c pendopo.ServiceContent, now time.Time) (pendopo.IssuedDocument, error) {
 	if a.blobs == nil {
-		return pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
+		return pendopo.IssuedDocument{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
 	}
 	region, err := a.Region(ctx, app.Region)
 	if err != nil {
-		return err
+		return pendopo.IssuedDocument{}, err
 	}
-	agency, err := tx.Agency(ctx, app.Region, app.Agency)
+	agency, err := a.store.Agency(ctx, app.Region, app.Agency)
 	if err != nil {
-		return err
+		return pendopo.IssuedDocument{}, err
 	}
-	key, priv, err := a.currentKey(ctx, tx, app.Region)
+	key, priv, err := a.signingKey(ctx, app.Region)
 	if err != nil {
-		return err
+		return pendopo.IssuedDocument{}, err
 	}
 	answers := map[string]string{}
 	for _, fd := range c.Apply.Form.Fields {
@@ -132,7 +163,6 @@ func (a *App) issueDocument(ctx context.Context, tx pendopo.Store, app *pendopo.
 			answers[fd.Key] = strings.Join(v, ", ")
 		}
 	}
-	now := a.now()
 	values := document.Builtins{Number: app.Number, IssuedAt: now.In(pendopo.RegionZone(app.Region)), Service: c.Name,
 		Region: region.Name, Agency: agency.Name, Applicant: app.ApplicantName}.Values(answers)
 	title, body := document.Template{Title: c.Apply.Output.Title, Body: c.Apply.Output.Body}.Fill(values)
@@ -143,22 +173,35 @@ func (a *App) issueDocument(ctx context.Context, tx pendopo.Store, app *pendopo.
 		Place: placeName(region.Name), Signer: "Kepala " + agency.Name, KeyID: key.ID,
 	})
 	if err != nil {
-		return fmt.Errorf("render document of %s: %w", app.Number, err)
+		return pendopo.IssuedDocument{}, fmt.Errorf("render document of %s: %w", app.Number, err)
 	}
-	// The file is content-addressed: a rolled-back transaction leaves at
-	// most an unreferenced file behind, never a wrong one.
 	b, err := a.blobs.Put(ctx, bytes.NewReader(pdf), int64(len(pdf))+1, []string{pendopo.MediaPDF})
 	if err != nil {
-		return fmt.Errorf("store document of %s: %w", app.Number, err)
+		return pendopo.IssuedDocument{}, fmt.Errorf("store document of %s: %w", app.Number, err)
 	}
 	digest := document.Digest(pdf)
-	d := pendopo.IssuedDocument{Code: code, ApplicationID: app.ID, Region: app.Region, Title: title, Digest: digest[:],
-		Signature: document.Sign(priv, digest), KeyID: key.ID, Blob: b.Addr, IssuedAt: now}
-	if err := tx.SaveDocument(ctx, d); err != nil {
-		return err
+	return pendopo.IssuedDocument{Code: code, ApplicationID: app.ID, Region: app.Region, Title: title, Digest: digest[:],
+		Signature: document.Sign(priv, digest), KeyID: key.ID, Blob: b.Addr, IssuedAt: now}, nil
+}
+
+// discardFile deletes the file at addr, stored ahead of a transaction that
+// then failed, unless a record refers to it after all (a commit whose
+// answer was lost may still have landed). It runs whether or not the
+// request is still there, and only logs what it cannot do: the file is
+// unreferenced either way, and the caller's error is the one that counts.
+func (a *App) discardFile(ctx context.Context, addr string) {
+	ctx = context.WithoutCancel(ctx)
+	used, err := a.store.FileInUse(ctx, addr)
+	if err != nil {
+		a.log.Warn("a file stored for a write that failed may be unused; left in the file store", "file", addr, "err", err)
+		return
 	}
-	app.Document = code
-	return nil
+	if used {
+		return
+	}
+	if err := a.blobs.Delete(ctx, addr); err != nil {
+		a.log.Warn("a file stored for a write that failed could not be deleted; delete it by hand", "file", addr, "err", err)
+	}
 }
 
 // placeName is the town a region's documents are signed in: "Kota

@@ -12,9 +12,15 @@ import (
 
 // commit runs fn in a transaction and returns once it is durable.
 // Submissions and officers' actions go through it: while one batch
-// commits, the units that arrive meanwhile wait and then commit together,
-// each in its own savepoint, sharing one fsync (group commit). Nobody is
-// told "done" before the commit that holds their unit returned.
+// commits, the units that arrive meanwhile wait and then run one after
+// another in one transaction, sharing one fsync (group commit). There is
+// no savepoint between them: when a unit fails, the whole transaction is
+// rolled back and the others run again without it, and the failed unit
+// then runs once more alone (see pendopo.Store's Batch), where its own
+// error is the one its caller gets. fn may therefore run several times
+// and must be database work only: render files, store them and call
+// other services before commit, and let fn just record the result.
+// Nobody is told "done" before the commit that holds their unit returned.
 func (a *App) commit(ctx context.Context, fn func(tx pendopo.Store) error) error {
 	if a.noGroupCommit {
 		err := a.store.InTx(ctx, fn)

@@ -662,21 +662,80 @@ func (a *App) reportRole(who Actor, r pendopo.Report) pendopo.RoleKind {
 
 // SetReportRoute sends a category's reports in region to an agency.
 func (a *App) SetReportRoute(ctx context.Context, who Actor, region, category, agency string) error {
-	role, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region})
-	if err != nil {
-		return err
-	}
-	if _, ok := pendopo.ReportCategoryByCode(category); !ok {
-		return invalidParam("category", "Kategori tidak dikenal.", "Unknown category.")
-	}
-	if agency != "" {
-		if _, err := a.store.Agency(ctx, region, agency); err != nil {
-			return invalidParam("agency", "Perangkat daerah tidak dikenal.", "Unknown agency.")
+	return a.SaveReportRouting(ctx, who, region, ReportRouting{Routes: map[string]string{category: agency}})
+}
+
+// ReportRouting is what a region's routing form saves: an agency for
+// some report categories and, when SetBounds is true, the map box.
+type ReportRouting struct {
+	// Routes maps a category's code to the slug of the agency its
+	// reports go to, or to "" for none; categories not in it keep theirs.
+	Routes map[string]string
+	// SetBounds saves Bounds, the box report pins must fall in; a nil
+	// Bounds removes it.
+	SetBounds bool
+	Bounds    *pendopo.Bounds
+}
+
+// SaveReportRouting saves a region's category routing and map box in one
+// transaction, with an audit entry for each category and one for the
+// box: when any part is refused (an unknown category or agency, a box
+// outside Indonesia), nothing of it is saved. Routing needs the right to
+// coordinate reports, the box the right to edit the region.
+func (a *App) SaveReportRouting(ctx context.Context, who Actor, region string, r ReportRouting) error {
+	scope := pendopo.Scope{Region: region}
+	var routeRole, boundsRole string
+	var err error
+	if len(r.Routes) > 0 {
+		if routeRole, err = who.authorize(pendopo.ActCoordinateReports, scope); err != nil {
+			return err
 		}
 	}
-	e := pendopo.AuditEntry{Action: "report.route", Entity: "report_route", EntityID: region + "/" + category, Region: region,
-		Diff: pendopo.Diff(nil, map[string]string{"agency": agency})}
-	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SetReportRoute(ctx, region, category, agency) })
+	if r.SetBounds {
+		if boundsRole, err = who.authorize(pendopo.ActEditRegion, scope); err != nil {
+			return err
+		}
+	}
+	for category := range r.Routes {
+		if _, ok := pendopo.ReportCategoryByCode(category); !ok {
+			return invalidParam("category", "Kategori tidak dikenal.", "Unknown category.")
+		}
+	}
+	if b := r.Bounds; r.SetBounds && b != nil &&
+		(b.South >= b.North || b.West >= b.East || b.South < -11.5 || b.North > 6.5 || b.West < 94.5 || b.East > 141.5) {
+		return invalidParam("bounds", "Batas peta harus di Indonesia, dengan selatan < utara dan barat < timur.",
+			"The map box must lie in Indonesia, with south < north and west < east.")
+	}
+	return a.store.InTx(ctx, func(tx pendopo.Store) error {
+		for _, c := range pendopo.ReportCategories {
+			agency, ok := r.Routes[c.Code]
+			if !ok {
+				continue
+			}
+			if agency != "" {
+				if _, err := tx.Agency(ctx, region, agency); errors.Is(err, pendopo.ErrNotFound) {
+					return invalidParam("agency", "Perangkat daerah tidak dikenal.", "Unknown agency.")
+				} else if err != nil {
+					return err
+				}
+			}
+			if err := tx.SetReportRoute(ctx, region, c.Code, agency); err != nil {
+				return err
+			}
+			if err := a.audit(ctx, tx, who, routeRole, pendopo.AuditEntry{Action: "report.route", Entity: "report_route",
+				EntityID: region + "/" + c.Code, Region: region, Diff: pendopo.Diff(nil, map[string]string{"agency": agency})}); err != nil {
+				return err
+			}
+		}
+		if !r.SetBounds {
+			return nil
+		}
+		if err := tx.SetRegionBounds(ctx, region, r.Bounds); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, who, boundsRole, pendopo.AuditEntry{Action: "region.bounds", Entity: "region", EntityID: region,
+			Region: region, Diff: pendopo.Diff(nil, r.Bounds)})
+	})
 }
 
 // routeReport is the agency the region's routing sends a report to: an
@@ -739,16 +798,7 @@ func (a *App) DeleteReportAreaRoute(ctx context.Context, who Actor, region strin
 // SetRegionBounds sets the box on the map that a region's report pins
 // must fall in.
 func (a *App) SetRegionBounds(ctx context.Context, who Actor, region string, b *pendopo.Bounds) error {
-	role, err := who.authorize(pendopo.ActEditRegion, pendopo.Scope{Region: region})
-	if err != nil {
-		return err
-	}
-	if b != nil && (b.South >= b.North || b.West >= b.East || b.South < -11.5 || b.North > 6.5 || b.West < 94.5 || b.East > 141.5) {
-		return invalidParam("bounds", "Batas peta harus di Indonesia, dengan selatan < utara dan barat < timur.",
-			"The map box must lie in Indonesia, with south < north and west < east.")
-	}
-	e := pendopo.AuditEntry{Action: "region.bounds", Entity: "region", EntityID: region, Region: region, Diff: pendopo.Diff(nil, b)}
-	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SetRegionBounds(ctx, region, b) })
+	return a.SaveReportRouting(ctx, who, region, ReportRouting{SetBounds: true, Bounds: b})
 }
 
 // EscalateReports marks open reports whose deadline passed and tells the

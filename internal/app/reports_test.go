@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"maps"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,6 +41,57 @@ func newReportFixture(t *testing.T) reportFixture {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// TestSaveReportRoutingAllOrNothing: the routing form's categories and
+// map box are saved in one transaction, so a part refused midway (an
+// unknown agency for a later category, after an earlier one was written;
+// a box outside Indonesia; an unknown category) leaves every route, the
+// box and the audit trail as they were; a good save writes an audit
+// entry for each part.
+func TestSaveReportRoutingAllOrNothing(t *testing.T) {
+	f := newReportFixture(t)
+	state := func() (map[string]string, *pendopo.Bounds, int64) {
+		t.Helper()
+		routes, err := f.ReportRoutes(ctx, "33.74")
+		if err != nil {
+			t.Fatal(err)
+		}
+		box, err := f.RegionBounds(ctx, "33.74")
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, err := f.Store().AuditHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return routes, box, head
+	}
+	routes, box, head := state()
+	outside := &pendopo.Bounds{South: 40, West: 110.26, North: 41, East: 110.51}
+	for name, r := range map[string]app.ReportRouting{
+		"unknown agency for a later category": {Routes: map[string]string{"penerangan-jalan": "dinkes", "sampah": "tidak-ada"},
+			SetBounds: true, Bounds: nil},
+		"box outside Indonesia": {Routes: map[string]string{"penerangan-jalan": "dinkes"}, SetBounds: true, Bounds: outside},
+		"unknown category":      {Routes: map[string]string{"penerangan-jalan": "dinkes", "tidak-ada": "dishub"}},
+	} {
+		if err := f.SaveReportRouting(ctx, f.coordinator, "33.74", r); kind(err) != pendopo.KindInvalid {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+		gotRoutes, gotBox, gotHead := state()
+		if !maps.Equal(gotRoutes, routes) || !reflect.DeepEqual(gotBox, box) || gotHead != head {
+			t.Errorf("%s changed something: routes %v (were %v), box %v (was %v), audit head %d (was %d)",
+				name, gotRoutes, routes, gotBox, box, gotHead, head)
+		}
+	}
+	good := app.ReportRouting{Routes: map[string]string{"penerangan-jalan": "dinkes", "sampah": "dishub"}, SetBounds: true}
+	if err := f.SaveReportRouting(ctx, f.coordinator, "33.74", good); err != nil {
+		t.Fatal(err)
+	}
+	gotRoutes, gotBox, gotHead := state()
+	if gotRoutes["penerangan-jalan"] != "dinkes" || gotRoutes["sampah"] != "dishub" || gotBox != nil || gotHead != head+3 {
+		t.Errorf("after a good save: routes %v, box %v, %d audit entries (want 3)", gotRoutes, gotBox, gotHead-head)
+	}
 }
 
 func streetLight(privacy pendopo.Privacy, contact string) pendopo.ReportInput {

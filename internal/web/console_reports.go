@@ -212,21 +212,19 @@ func (s *Server) consoleRoutes(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// consoleRoutesSave stores the routing of every category and the map box.
+// consoleRoutesSave stores the routing of every category and the map box,
+// all or nothing.
 func (s *Server) consoleRoutesSave(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, 16<<10); err != nil {
 		return err
 	}
 	code, who := r.PathValue("code"), current(r).Actor
+	routing := app.ReportRouting{Routes: map[string]string{}}
 	for _, c := range pendopo.ReportCategories {
-		if _, ok := r.PostForm["route_"+c.Code]; !ok {
-			continue
-		}
-		if err := s.app.SetReportRoute(r.Context(), who, code, c.Code, r.PostFormValue("route_"+c.Code)); err != nil {
-			return err
+		if _, ok := r.PostForm["route_"+c.Code]; ok {
+			routing.Routes[c.Code] = r.PostFormValue("route_" + c.Code)
 		}
 	}
-	var b *pendopo.Bounds
 	vals := [4]float64{}
 	filled := 0
 	for i, k := range []string{"south", "west", "north", "east"} {
@@ -239,21 +237,21 @@ func (s *Server) consoleRoutesSave(w http.ResponseWriter, r *http.Request) error
 			filled++
 		}
 	}
+	// All four sides set the box, none removes it; some leave it as it is.
 	if filled == 4 {
-		b = &pendopo.Bounds{South: vals[0], West: vals[1], North: vals[2], East: vals[3]}
+		routing.Bounds = &pendopo.Bounds{South: vals[0], West: vals[1], North: vals[2], East: vals[3]}
 	}
-	if filled == 4 || filled == 0 {
-		if err := s.app.SetRegionBounds(r.Context(), who, code, b); err != nil {
-			data, derr := s.routesData(r)
-			if derr != nil {
-				return derr
-			}
-			if data.Form, err = formErrors(err, data.Lang); err != nil {
-				return err
-			}
-			s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_routes", data)
-			return nil
+	routing.SetBounds = filled == 4 || filled == 0
+	if err := s.app.SaveReportRouting(r.Context(), who, code, routing); err != nil {
+		data, derr := s.routesData(r)
+		if derr != nil {
+			return derr
 		}
+		if data.Form, err = formErrors(err, data.Lang); err != nil {
+			return err
+		}
+		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_routes", data)
+		return nil
 	}
 	http.Redirect(w, r, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan", http.StatusSeeOther)
 	return nil

@@ -160,6 +160,15 @@ func TestReportConsole(t *testing.T) {
 	if b, _ := p.App.RegionBounds(ctx, "33.74"); b == nil || b.North != -6.93 {
 		t.Errorf("bounds: %+v", b)
 	}
+	// A box outside Indonesia is refused with the form, and the routing
+	// sent with it is not saved either.
+	bad := url.Values{"route_kependudukan": {"dinkes"}, "south": {"40"}, "west": {"110.26"}, "north": {"41"}, "east": {"110.51"}}
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute", bad, p.RegionAdmin); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a box outside Indonesia: %d", res.StatusCode)
+	}
+	if routes, _ := p.App.ReportRoutes(ctx, "33.74"); routes["kependudukan"] != "disdukcapil" {
+		t.Errorf("a refused save changed the routing: %v", routes)
+	}
 	lat, lng := -7.0, 110.4
 	r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang",
 		Description: "Antrean di loket KTP-el lebih dari tiga jam.", Category: "kependudukan", Privacy: pendopo.PrivacyConfidential,
