@@ -73,6 +73,30 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// until waits until the JavaScript expression js is true in the page the
+// browser shows, across a navigation that is still under way (chromedp's
+// own waits and Poll end with an error when the page they watch goes).
+// It asks again on every answer, at most a minute.
+func until(t *testing.T, ctx context.Context, step, js string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var last error
+	for ctx.Err() == nil {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		tick := time.NewTimer(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
+		}
+	}
+	t.Fatalf("%s: not so after a minute (last error: %v)", step, last)
+}
+
 func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, actions...); err != nil {
