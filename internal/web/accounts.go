@@ -431,24 +431,14 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request, do func(s
 	}
 	sess := current(r)
 	notice, err := do(sess)
-	if err != nil {
-		data, err2 := s.accountPageData(r)
-		if err2 != nil {
-			return err2
-		}
-		fm, err2 := formErrors(err, data.Lang)
-		if err2 != nil {
-			return err2
-		}
+	return s.settle(w, r, err, "/akun?"+notice, "account", func(fm Form) (any, error) {
+		data, err := s.accountPageData(r)
 		data.Form = fm
 		if v := r.PostFormValue("name"); v != "" {
 			data.NameValue = v
 		}
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "account", data)
-		return nil
-	}
-	http.Redirect(w, r, "/akun?"+notice, http.StatusSeeOther)
-	return nil
+		return data, err
+	})
 }
 
 func (s *Server) accountName(w http.ResponseWriter, r *http.Request) error {

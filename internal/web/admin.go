@@ -16,44 +16,6 @@ import (
 	"github.com/pendopo/pendopo/internal/search"
 )
 
-// Form is the common part of admin Form pages: field errors and a notice.
-type Form struct {
-	Errors map[string]string
-	// Notice is a message after a successful action.
-	Notice string
-	// Problem is the overall message of a failed submission.
-	Problem string
-}
-
-// Err returns the error of a field, or of any item of a list field.
-func (f Form) Err(field string) string {
-	if m, ok := f.Errors[field]; ok {
-		return m
-	}
-	for k, m := range f.Errors {
-		if strings.HasPrefix(k, field+"[") || strings.HasPrefix(k, field+".") {
-			return m
-		}
-	}
-	return ""
-}
-
-// formErrors turns a validation error into per-field messages in lang; any
-// other error is returned for the error page.
-func formErrors(err error, lang string) (Form, error) {
-	var e *pendopo.Error
-	if !errors.As(err, &e) || e.Kind == pendopo.KindInternal || e.Kind == pendopo.KindForbidden || e.Kind == pendopo.KindNotFound {
-		return Form{}, err
-	}
-	f := Form{Errors: map[string]string{}, Problem: e.Msg.In(lang)}
-	for _, fe := range e.Fields {
-		if _, dup := f.Errors[fe.Field]; !dup {
-			f.Errors[fe.Field] = fe.Msg.In(lang)
-		}
-	}
-	return f, nil
-}
-
 type adminHomePage struct {
 	Page
 	Regions  []pendopo.Region
@@ -211,38 +173,11 @@ func (s *Server) adminSaveProfile(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	_, err := s.app.UpdateRegion(r.Context(), current(r).Actor, code, name, prof, logo)
-	if err != nil {
-		fm, err := formErrors(err, s.rd.page(r, "").Lang)
-		if err != nil {
-			return err
-		}
+	return s.settle(w, r, err, "/admin/daerah/"+code+"?pesan=tersimpan", "admin_region", func(fm Form) (any, error) {
 		data, err := s.adminRegionData(r, code)
-		if err != nil {
-			return err
-		}
 		data.Form, data.Name, data.Profile = fm, name, prof
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_region", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+code+"?pesan=tersimpan", http.StatusSeeOther)
-	return nil
-}
-
-// parseForm reads a posted form of at most limit bytes.
-func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	if err := r.ParseForm(); err != nil {
-		return tooLargeOr(err)
-	}
-	return middleware.CheckText(r)
-}
-
-func tooLargeOr(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Isian terlalu besar; logo maksimal 256 KB.", "The Form is too large; the logo is at most 256 KB."))
-	}
-	return pendopo.Errorf(pendopo.KindBadRequest, pendopo.T("Isian formulir tidak dapat dibaca.", "The Form could not be read."))
+		return data, err
+	})
 }
 
 // serviceFormPage is the editor for all 14 components of a service.
@@ -614,17 +549,11 @@ func (s *Server) adminAgencySave(w http.ResponseWriter, r *http.Request) error {
 		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_agency", data)
 		return nil
 	}
-	if _, err := s.app.SaveAgency(r.Context(), current(r).Actor, a); err != nil {
-		fm, err := formErrors(err, data.Lang)
-		if err != nil {
-			return err
-		}
+	_, err = s.app.SaveAgency(r.Context(), current(r).Actor, a)
+	return s.settle(w, r, err, "/admin/daerah/"+code+"?pesan=tersimpan", "admin_agency", func(fm Form) (any, error) {
 		data.Agency, data.Form = a, fm
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_agency", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+code+"?pesan=tersimpan", http.StatusSeeOther)
-	return nil
+		return data, nil
+	})
 }
 
 type pointFormPage struct {
@@ -713,17 +642,10 @@ func (s *Server) adminPointSave(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = s.app.SaveServicePoint(r.Context(), current(r).Actor, pt)
 	}
-	if err != nil {
-		fm, err := formErrors(err, data.Lang)
-		if err != nil {
-			return err
-		}
+	return s.settle(w, r, err, "/admin/daerah/"+code+"?pesan=tersimpan", "admin_point", func(fm Form) (any, error) {
 		data.Point, data.Form = pt, fm
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_point", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+code+"?pesan=tersimpan", http.StatusSeeOther)
-	return nil
+		return data, nil
+	})
 }
 
 type synonymsPage struct {

@@ -89,17 +89,11 @@ func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a, err := s.app.StartApplication(r.Context(), current(r).Actor, v.Service.ID, r.PostFormValue("key"), r.PostFormValue("for_name"))
-	if err != nil {
+	return s.settle(w, r, err, "/permohonan/"+a.Number+"/isi", "apply_start", func(fm Form) (any, error) {
 		data := s.applyStartData(r, v)
-		data.ForName = r.PostFormValue("for_name")
-		if data.Form, err = formErrors(err, data.Lang); err != nil {
-			return err
-		}
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "apply_start", data)
-		return nil
-	}
-	http.Redirect(w, r, "/permohonan/"+a.Number+"/isi", http.StatusSeeOther)
-	return nil
+		data.ForName, data.Form = r.PostFormValue("for_name"), fm
+		return data, nil
+	})
 }
 
 // applicationPage is the data of the application pages.
@@ -230,17 +224,6 @@ func (p applicationPage) Accept(f pendopo.FormField) string {
 	return strings.Join(out, ",")
 }
 
-// Size writes a file size for people.
-func (p Page) Size(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatInt(n>>10, 10) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " B"
-}
-
 // FieldLabel names the form field of an error path such as answers.nik.
 func (p applicationPage) FieldLabel(path string) string {
 	key := strings.TrimPrefix(path, "answers.")
@@ -276,14 +259,6 @@ func (p applicationPage) ActionLabel(a pendopo.ApplicationAction) string {
 
 // RoleLabel names a role.
 func (p applicationPage) RoleLabel(k pendopo.RoleKind) string { return p.Tx(k.Title()) }
-
-// DayLabel writes a working day's date.
-func (p Page) DayLabel(d pendopo.Day) string {
-	if d == 0 {
-		return "—"
-	}
-	return p.Date(d.Time(wib).Add(12 * 3600e9))
-}
 
 func (s *Server) regionGroups(r *http.Request) []regionGroup {
 	var out []regionGroup

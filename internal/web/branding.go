@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"io"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,27 +50,6 @@ type brandingPage struct {
 	Sectors []sectorView
 	Needs   []needView
 	Charts  []figure
-}
-
-// Value formats an indicator value in the page's language.
-func (p Page) Value(v float64) string {
-	for d := range 2 {
-		if x := v * math.Pow10(d); x == math.Trunc(x) {
-			return chart.Number(v, d, p.Lang)
-		}
-	}
-	return chart.Number(v, 2, p.Lang)
-}
-
-// Rupiah formats an amount of rupiah, such as "Rp1.500.000".
-func (p Page) Rupiah(n int64) string { return "Rp" + p.Number(int(n)) }
-
-// DayText formats a day as "5 Januari 2026".
-func (p Page) DayText(d pendopo.Day) string {
-	if d == 0 {
-		return "—"
-	}
-	return p.Date(d.Time(wib))
 }
 
 // programViews groups programs by sector, with each one's latest updates.
@@ -325,18 +303,11 @@ func (s *Server) consoleSectorSave(w http.ResponseWriter, r *http.Request) error
 	} else {
 		_, err = s.app.SaveSector(r.Context(), current(r).Actor, sec)
 	}
-	if err != nil {
-		fm, err := formErrors(err, p.Lang)
-		if err != nil {
-			return err
-		}
+	return s.settle(w, r, err, "/admin/daerah/"+b.Region.Code+"/branding?pesan=tersimpan", "admin_brand_sector", func(fm Form) (any, error) {
 		data := s.sectorForm(r, b, p, sec)
 		data.Form, data.Position = fm, f.Get("position")
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_brand_sector", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+b.Region.Code+"/branding?pesan=tersimpan", http.StatusSeeOther)
-	return nil
+		return data, nil
+	})
 }
 
 // invalidField is a validation error of one field.
@@ -538,24 +509,18 @@ func (s *Server) consoleProgramSave(w http.ResponseWriter, r *http.Request) erro
 			err = probs.Err()
 		}
 	}
-	if err != nil {
-		fm, err := formErrors(err, p.Lang)
-		if err != nil {
-			return err
-		}
+	next := "/admin/daerah/" + b.Region.Code + "/branding/program/" + strconv.FormatInt(saved.ID, 10) + "?pesan=tersimpan"
+	return s.settle(w, r, err, next, "admin_brand_program", func(fm Form) (any, error) {
 		data, err := s.programForm(r, b, p, prog)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		data.Form = fm
 		for k := range data.V {
 			data.V[k] = r.PostForm.Get(k)
 		}
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_brand_program", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+b.Region.Code+"/branding/program/"+strconv.FormatInt(saved.ID, 10)+"?pesan=tersimpan", http.StatusSeeOther)
-	return nil
+		return data, nil
+	})
 }
 
 func hasField(p pendopo.Problems, field string) bool {
@@ -726,21 +691,15 @@ func (s *Server) consoleMapSave(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range pendopo.Categories {
 		add(pendopo.KindServiceCategory, c.Code)
 	}
-	if err := s.app.SetSectorLinks(r.Context(), current(r).Actor, b.Region.Code, links); err != nil {
-		fm, err := formErrors(err, p.Lang)
-		if err != nil {
-			return err
-		}
+	err = s.app.SetSectorLinks(r.Context(), current(r).Actor, b.Region.Code, links)
+	return s.settle(w, r, err, "/admin/daerah/"+b.Region.Code+"/branding/pemetaan?pesan=tersimpan", "admin_brand_map", func(fm Form) (any, error) {
 		data := s.mapForm(b, p, func(kind pendopo.CategoryKind, code string) int64 {
 			id, _ := strconv.ParseInt(r.PostFormValue(string(kind)+"_"+code), 10, 64)
 			return id
 		})
 		data.Form = fm
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_brand_map", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+b.Region.Code+"/branding/pemetaan?pesan=tersimpan", http.StatusSeeOther)
-	return nil
+		return data, nil
+	})
 }
 
 // ProgressText says how far a program got, beside its progress bar.

@@ -204,20 +204,12 @@ func (s *Server) consoleHolidayAdd(w http.ResponseWriter, r *http.Request) error
 	if d, err := pendopo.ParseDay(strings.TrimSpace(r.PostFormValue("date"))); err == nil {
 		h.Date = d
 	}
-	if err := s.app.AddRegionHoliday(r.Context(), current(r).Actor, h); err != nil {
-		data, derr := s.holidaysData(r)
-		if derr != nil {
-			return derr
-		}
-		if data.Form, err = formErrors(err, data.Lang); err != nil {
-			return err
-		}
-		data.Date, data.Name = r.PostFormValue("date"), r.PostFormValue("name")
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_holidays", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+code+"/libur?pesan=tersimpan", http.StatusSeeOther)
-	return nil
+	err := s.app.AddRegionHoliday(r.Context(), current(r).Actor, h)
+	return s.settle(w, r, err, "/admin/daerah/"+code+"/libur?pesan=tersimpan", "admin_holidays", func(fm Form) (any, error) {
+		data, err := s.holidaysData(r)
+		data.Form, data.Date, data.Name = fm, r.PostFormValue("date"), r.PostFormValue("name")
+		return data, err
+	})
 }
 
 func (s *Server) consoleHolidayDelete(w http.ResponseWriter, r *http.Request) error {

@@ -242,19 +242,12 @@ func (s *Server) consoleRoutesSave(w http.ResponseWriter, r *http.Request) error
 		routing.Bounds = &pendopo.Bounds{South: vals[0], West: vals[1], North: vals[2], East: vals[3]}
 	}
 	routing.SetBounds = filled == 4 || filled == 0
-	if err := s.app.SaveReportRouting(r.Context(), who, code, routing); err != nil {
-		data, derr := s.routesData(r)
-		if derr != nil {
-			return derr
-		}
-		if data.Form, err = formErrors(err, data.Lang); err != nil {
-			return err
-		}
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_routes", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan", http.StatusSeeOther)
-	return nil
+	err := s.app.SaveReportRouting(r.Context(), who, code, routing)
+	return s.settle(w, r, err, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan", "admin_routes", func(fm Form) (any, error) {
+		data, err := s.routesData(r)
+		data.Form = fm
+		return data, err
+	})
 }
 
 // BoundValue is one side of the region's map box, for the form.
@@ -300,21 +293,11 @@ func (s *Server) consoleAreaRouteAdd(w http.ResponseWriter, r *http.Request) err
 	} else {
 		_, err = s.app.AddReportAreaRoute(r.Context(), current(r).Actor, rule)
 	}
-	if err != nil {
-		form, ferr := formErrors(err, middleware.Lang(r.Context()))
-		if ferr != nil {
-			return ferr
-		}
-		data, derr := s.routesData(r)
-		if derr != nil {
-			return derr
-		}
-		data.Form, data.Area = form, r.PostForm
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "admin_routes", data)
-		return nil
-	}
-	http.Redirect(w, r, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan#h-areas", http.StatusSeeOther)
-	return nil
+	return s.settle(w, r, err, "/admin/daerah/"+code+"/laporan/rute?pesan=tersimpan#h-areas", "admin_routes", func(fm Form) (any, error) {
+		data, err := s.routesData(r)
+		data.Form, data.Area = fm, r.PostForm
+		return data, err
+	})
 }
 
 // consoleAreaRouteDelete removes an area rule.

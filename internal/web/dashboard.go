@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
@@ -57,50 +56,6 @@ type dashboardPage struct {
 	Components []pendopo.EgovComponent
 	DataQuery  string
 	Print      bool
-}
-
-// PctText formats a share (0–1, or -1 for none) for the page.
-func (p Page) PctText(share float64) string {
-	if share < 0 {
-		return "–"
-	}
-	return chart.Percent.Format(share*100, p.Lang)
-}
-
-// DaysText formats working days (or -1 for none).
-func (p Page) DaysText(n int) string {
-	if n < 0 {
-		return "–"
-	}
-	return chart.Count.Format(float64(n), p.Lang)
-}
-
-// ScoreText formats an IKM or index score (0 for none).
-func (p Page) ScoreText(v float64, respondents int) string {
-	if respondents == 0 {
-		return "–"
-	}
-	return chart.Score.Format(v, p.Lang)
-}
-
-// ComponentText formats an index component's value (-1 for no data).
-func (p Page) ComponentText(v float64) string {
-	if v < 0 {
-		return p.T("dash.no_data")
-	}
-	return chart.Number(v, 1, p.Lang)
-}
-
-// MonthLabel names a month briefly, such as "Nov 2026".
-func (p Page) MonthLabel(m pendopo.Month) string {
-	t, err := time.Parse("2006-01", string(m))
-	if err != nil {
-		return string(m)
-	}
-	if p.Lang == "en" {
-		return t.Format("Jan 2006")
-	}
-	return []string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}[t.Month()-1] + " " + t.Format("2006")
 }
 
 func nanIfNone(v float64) float64 {

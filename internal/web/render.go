@@ -67,51 +67,6 @@ func (p Page) T(key string, args ...any) string { return translate(p.Lang, key, 
 // Tx picks the page's language from a two-language text.
 func (p Page) Tx(t pendopo.Text) string { return t.In(p.Lang) }
 
-// Date formats a time as "27 November 2026" (or English month names).
-func (p Page) Date(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	t = t.In(wib)
-	months := monthsID
-	if p.Lang == "en" {
-		months = monthsEN
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
-}
-
-// DateTime formats a time as "27 November 2026 10.40 WIB".
-func (p Page) DateTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	sep := "."
-	if p.Lang == "en" {
-		sep = ":"
-	}
-	return p.Date(t) + " " + t.In(wib).Format("15"+sep+"04") + " WIB"
-}
-
-// ISODate formats a time for <time datetime>.
-func (p Page) ISODate(t time.Time) string { return t.In(wib).Format(time.DateOnly) }
-
-// Number formats an integer with Indonesian thousands separators.
-func (p Page) Number(n int) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			if p.Lang == "en" {
-				b.WriteByte(',')
-			} else {
-				b.WriteByte('.')
-			}
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
 // LangURL is the link that switches to the other language and back here.
 func (p Page) LangURL(lang string) string {
 	return "/bahasa/" + lang + "?kembali=" + url.QueryEscape(p.Path)

@@ -307,19 +307,13 @@ func (s *Server) reportKeyRequest(w http.ResponseWriter, r *http.Request) error 
 		return errTooMany
 	}
 	number, contact := r.PostFormValue("number"), r.PostFormValue("contact")
-	if err := s.app.RequestReporterKey(r.Context(), app.Actor{IP: clientIP(r)}, number, contact); err != nil {
-		form, ferr := formErrors(err, s.rd.page(r, "").Lang)
-		if ferr != nil {
-			return ferr
-		}
+	err := s.app.RequestReporterKey(r.Context(), app.Actor{IP: clientIP(r)}, number, contact)
+	return s.settle(w, r, err, "/laporan/kunci?pesan=dikirim", "report_key", func(fm Form) (any, error) {
 		p := s.rd.page(r, "")
 		p.Title, p.Noindex = p.T("rkey.title"), true
 		p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.Title, ""}}
-		s.rd.render(w, r, http.StatusUnprocessableEntity, "report_key", reportKeyPage{Page: p, Form: form, Number: number, Contact: contact})
-		return nil
-	}
-	http.Redirect(w, r, "/laporan/kunci?pesan=dikirim", http.StatusSeeOther)
-	return nil
+		return reportKeyPage{Page: p, Form: fm, Number: number, Contact: contact}, nil
+	})
 }
 
 // actorOrAnonymous is the signed-in person, or an anonymous actor.
