@@ -20,7 +20,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
 	"github.com/pendopo/pendopo/internal/blob"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/ratelimit"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -71,8 +71,8 @@ type App struct {
 	outbox outboxState // wakes the outbox worker
 	// reportLimit counts reports per reporter (account or contact);
 	// keyRequests requests for a new reporter's key per report.
-	reportLimit middleware.Limiter
-	keyRequests middleware.Limiter
+	reportLimit ratelimit.Limiter
+	keyRequests ratelimit.Limiter
 	// sending counts messages being sent in the background.
 	sending    sync.WaitGroup
 	egov       egovCache
@@ -173,9 +173,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
 		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
-		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
+		reportLimit: ratelimit.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
 		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
-		keyRequests: middleware.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
+		keyRequests: ratelimit.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}

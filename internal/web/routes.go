@@ -14,6 +14,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/ratelimit"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -56,10 +57,10 @@ type Server struct {
 	pages  *pageCache
 	// verifyLimit bounds anonymous PDF checks per address; startLimit
 	// new drafts per person.
-	verifyLimit, startLimit *middleware.Limiter
+	verifyLimit, startLimit *ratelimit.Limiter
 	// reportLimit bounds reports (and report look-ups) per address.
-	reportLimit *middleware.Limiter
-	surveyLimit *middleware.Limiter
+	reportLimit *ratelimit.Limiter
+	surveyLimit *ratelimit.Limiter
 }
 
 // route is one entry of the route table.
@@ -265,8 +266,8 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
-		verifyLimit: &middleware.Limiter{N: 30, Window: time.Minute}, startLimit: &middleware.Limiter{N: 30, Window: time.Hour},
-		reportLimit: &middleware.Limiter{N: 20, Window: time.Hour}, surveyLimit: &middleware.Limiter{N: 30, Window: time.Hour}}
+		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
+		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour}}
 	var metrics *middleware.Metrics
 	if cfg.Metrics != nil {
 		if metrics, err = middleware.NewMetrics(cfg.Metrics); err != nil {
