@@ -18,6 +18,7 @@ import (
 
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/middleware"
@@ -45,7 +46,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logs), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg, _ := pendopotest.AppConfig(pendopotest.DB(t), now)
+	cfg, _ := apptest.Config(pendopotest.DB(t), now)
 	cfg.Logger = log
 	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	a, err := app.New(ctx, cfg)
