@@ -21,7 +21,7 @@ import (
 	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
@@ -57,7 +57,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{app: a, api: api.New(a, log), log: logs}
-	e.h = middleware.Chain(e.api, middleware.Options{Logger: log})
+	e.h = httpx.Chain(e.api, httpx.Options{Logger: log})
 	if err := json.Unmarshal(api.ServedDocument(e.api), &e.doc); err != nil {
 		t.Fatal(err)
 	}

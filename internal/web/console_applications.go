@@ -7,7 +7,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // The console's pages of online applications: an agency's work queue by
@@ -122,7 +122,7 @@ func (s *Server) consoleAct(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err := s.app.Act(r.Context(), current(r).Actor, number, action, r.PostFormValue("note_"+string(action)), rev, assignee)
 	if err != nil {
-		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		form, ferr := formErrors(err, httpx.Lang(r.Context()))
 		if ferr != nil {
 			return ferr
 		}

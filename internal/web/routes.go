@@ -13,7 +13,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/internal/ratelimit"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -41,9 +41,9 @@ type Config struct {
 	// an address of their own.
 	MetricsHandler http.Handler
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
-	// the client (see middleware.Proxies.Client); none by default, so
+	// the client (see httpx.Proxies.Client); none by default, so
 	// that the client is the socket's peer.
-	TrustedProxies middleware.Proxies
+	TrustedProxies httpx.Proxies
 }
 
 // Server is the portal.
@@ -268,9 +268,9 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
 		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour}}
-	var metrics *middleware.Metrics
+	var metrics *httpx.Metrics
 	if cfg.Metrics != nil {
-		if metrics, err = middleware.NewMetrics(cfg.Metrics); err != nil {
+		if metrics, err = httpx.NewMetrics(cfg.Metrics); err != nil {
 			return nil, err
 		}
 	}
@@ -316,7 +316,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies, Proxies: cfg.TrustedProxies}), nil
+	return httpx.Chain(csrf.Handler(s.mux), httpx.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies, Proxies: cfg.TrustedProxies}), nil
 }
 
 // localOnly serves h to clients on this machine and answers everyone else
@@ -340,7 +340,7 @@ func (s *Server) localOnly(h http.Handler) http.Handler {
 // handler passes such text on to the database.
 func (s *Server) wrap(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := middleware.CheckText(r)
+		err := httpx.CheckText(r)
 		if err == nil {
 			err = h(w, r)
 		}
