@@ -2,6 +2,7 @@ package pendopo_test
 
 import (
 	"bufio"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -140,6 +141,41 @@ func TestLayers(t *testing.T) {
 	for dir := range layerOf {
 		if !seen[dir] {
 			t.Errorf("layerOf names %s, which holds no Go files", dir)
+		}
+	}
+}
+
+// TestStoreBehindUseCases keeps the surfaces and the commands from going
+// around the use cases through App.Store(): they import no store package,
+// and this test sees that they do not reach one through the app either.
+// It looks for any call of a method Store without arguments (an
+// atomic.Pointer's Store takes one); the demo loader and tests may.
+func TestStoreBehindUseCases(t *testing.T) {
+	fset := token.NewFileSet()
+	for dir, layer := range layerOf {
+		if layer != "surface" && layer != "cmd" {
+			continue
+		}
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range files {
+			if strings.HasSuffix(p, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, p, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok && len(c.Args) == 0 {
+					if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Store" {
+						t.Errorf("%s: calls Store(); go through a use case of internal/app", fset.Position(c.Pos()))
+					}
+				}
+				return true
+			})
 		}
 	}
 }

@@ -223,7 +223,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Store returns the store, for commands that work below the use cases.
+// Store returns the store under the app, for the demo loader and for
+// tests, which seed and inspect data below the use cases. The pages, the
+// API, Open311 and the commands go through the use cases instead
+// (TestStoreBehindUseCases); a command that must work below them opens
+// the store itself.
 func (a *App) Store() pendopo.Store { return a.store }
 
 // Now returns the app's clock time.
