@@ -16,6 +16,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
@@ -246,10 +247,10 @@ func openTestApp(t *testing.T, env map[string]string) (*app.App, *time.Time) {
 	}
 	t.Cleanup(func() { db.Close() })
 	clock := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	cfg, _ := pendopotest.AppConfig(db, clock)
+	cfg, _ := apptest.Config(db, clock)
 	cfg.Now = func() time.Time { return clock }
 	cfg.BaseURL = env["PENDOPO_BASE_URL"]
-	env["PENDOPO_SECRET_KEY"] = base64.StdEncoding.EncodeToString(pendopotest.SecretKey)
+	env["PENDOPO_SECRET_KEY"] = base64.StdEncoding.EncodeToString(apptest.SecretKey)
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -19,9 +19,9 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
-	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 )
 
@@ -41,7 +41,7 @@ func openEnv(t *testing.T, env map[string]string) (*app.App, *store.DB) {
 		files = blob.S3{Endpoint: env["PENDOPO_FILES_S3_ENDPOINT"], Bucket: env["PENDOPO_FILES_S3_BUCKET"], Region: "us-east-1", PathStyle: true,
 			AccessKey: env["PENDOPO_FILES_S3_ACCESS_KEY"], SecretKey: env["PENDOPO_FILES_S3_SECRET_KEY"], Prefix: env["PENDOPO_FILES_S3_PREFIX"]}
 	}
-	a, err := app.New(ctx, app.Config{Store: db, SecretKey: key, Passwords: pendopotest.CheapPasswords,
+	a, err := app.New(ctx, app.Config{Store: db, SecretKey: key, Passwords: apptest.CheapPasswords,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://pendopo.test", Blobs: files})
 	if err != nil {
 		t.Fatal(err)

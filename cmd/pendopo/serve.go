@@ -20,8 +20,8 @@ import (
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/internal/metrics"
-	"github.com/pendopo/pendopo/internal/middleware"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
@@ -70,7 +70,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 			debug.SetMemoryLimit(limit)
 		}
 	}
-	trusted, err := middleware.ParseProxies(*proxies)
+	trusted, err := httpx.ParseProxies(*proxies)
 	if err != nil {
 		return usageError{fmt.Sprintf("--trusted-proxies: %v", err)}
 	}

@@ -22,7 +22,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // Body size limits.
@@ -44,7 +44,7 @@ type server struct {
 // New returns the handler of /api/v1/. It builds the OpenAPI document from
 // the route table at once and panics if the table cannot be described,
 // which is a programming error caught by the tests. The caller wraps the
-// handler in middleware.Chain, which provides request ids and languages.
+// handler in httpx.Chain, which provides request ids and languages.
 func New(a *app.App, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.Default()
@@ -245,7 +245,7 @@ func (s *server) run(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if err := middleware.CheckPath(c.r); err != nil {
+	if err := httpx.CheckPath(c.r); err != nil {
 		return nil, err
 	}
 	if err := checkQuery(rt.query, c.r.URL.Query()); err != nil {
@@ -282,7 +282,7 @@ func (s *server) authenticateCall(c *call) error {
 		who, err = s.app.Authenticate(c.ctx(), secret)
 	} else {
 		// A person's session from POST /api/v1/sessions.
-		who, _, err = s.app.SessionActor(c.ctx(), secret, middleware.ClientIP(c.r))
+		who, _, err = s.app.SessionActor(c.ctx(), secret, httpx.ClientIP(c.r))
 		if pendopo.KindOf(err) == pendopo.KindUnauthorized {
 			err = errBadSession
 		}
@@ -333,7 +333,7 @@ func (c *call) decode(v any) error {
 func readBody(body io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(body)
 	if err != nil {
-		if middleware.UserError(err).Kind == pendopo.KindTooLarge {
+		if httpx.UserError(err).Kind == pendopo.KindTooLarge {
 			return nil, err
 		}
 		return nil, &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Isi permintaan tidak dapat dibaca.", "The request body could not be read.")}
@@ -375,21 +375,21 @@ func (s *server) render(c *call, v any) {
 // are not *pendopo.Error are logged and shown only as a generic message.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := r.Context()
-	e := middleware.UserError(err)
-	status := middleware.Status(e.Kind)
+	e := httpx.UserError(err)
+	status := httpx.Status(e.Kind)
 	if e.Kind == pendopo.KindInternal {
-		s.log.ErrorContext(ctx, "api request failed", "request_id", middleware.RequestID(ctx), "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(ctx, "api request failed", "request_id", httpx.RequestID(ctx), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if err == errMethod {
 		status = http.StatusMethodNotAllowed
 	}
-	lang := middleware.Lang(ctx)
-	body := ErrorResponse{Error: ErrorDetail{Code: e.Kind, Message: e.Msg.In(lang), RequestID: middleware.RequestID(ctx)}}
+	lang := httpx.Lang(ctx)
+	body := ErrorResponse{Error: ErrorDetail{Code: e.Kind, Message: e.Msg.In(lang), RequestID: httpx.RequestID(ctx)}}
 	for _, f := range e.Fields {
 		body.Error.Fields = append(body.Error.Fields, FieldError{Field: f.Field, Message: f.Msg.In(lang), Line: f.Line})
 	}
 	h := w.Header()
-	middleware.SetRetryAfter(h, e)
+	httpx.SetRetryAfter(h, e)
 	if status == http.StatusUnauthorized {
 		challenge := `Bearer realm="pendopo"`
 		if r.Header.Get("Authorization") != "" {

@@ -18,9 +18,10 @@ import (
 
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
@@ -45,7 +46,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logs), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg, _ := pendopotest.AppConfig(pendopotest.DB(t), now)
+	cfg, _ := apptest.Config(pendopotest.DB(t), now)
 	cfg.Logger = log
 	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	a, err := app.New(ctx, cfg)
@@ -56,7 +57,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{app: a, api: api.New(a, log), log: logs}
-	e.h = middleware.Chain(e.api, middleware.Options{Logger: log})
+	e.h = httpx.Chain(e.api, httpx.Options{Logger: log})
 	if err := json.Unmarshal(api.ServedDocument(e.api), &e.doc); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // People's routes: a citizen or an officer signs in for a session token
@@ -144,7 +144,7 @@ func person(c *call) (app.Actor, error) {
 }
 
 func (s *server) login(c *call, req LoginRequest) (SessionResponse, error) {
-	secret, u, err := s.app.Login(c.ctx(), req.Login, req.Password, middleware.ClientIP(c.r), c.r.UserAgent())
+	secret, u, err := s.app.Login(c.ctx(), req.Login, req.Password, httpx.ClientIP(c.r), c.r.UserAgent())
 	if err != nil {
 		return SessionResponse{}, err
 	}
@@ -156,7 +156,7 @@ func (s *server) logout(c *call) (struct{}, error) {
 		return struct{}{}, err
 	}
 	_, secret, _ := strings.Cut(strings.TrimSpace(c.r.Header.Get("Authorization")), " ")
-	return struct{}{}, s.app.Logout(c.ctx(), strings.TrimSpace(secret), middleware.ClientIP(c.r))
+	return struct{}{}, s.app.Logout(c.ctx(), strings.TrimSpace(secret), httpx.ClientIP(c.r))
 }
 
 func (s *server) startApplication(c *call, req StartApplicationRequest) (ApplicationDetail, error) {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/ratelimit"
 )
 
 // Account timings.
@@ -221,7 +221,7 @@ func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) e
 // and refuses it when limit were counted in window already.
 func (a *App) throttleIP(ctx context.Context, prefix, ip string, limit int, window time.Duration) error {
 	now := a.now()
-	_, ok, err := a.store.CountAttempt(ctx, []string{prefix + middleware.LimitKey(ip)}, now.Add(-window), now,
+	_, ok, err := a.store.CountAttempt(ctx, []string{prefix + ratelimit.AddrKey(ip)}, now.Add(-window), now,
 		func(c []int) bool { return c[0] < limit })
 	if err != nil {
 		return err
@@ -351,7 +351,7 @@ type guess struct {
 func (a *App) countGuess(ctx context.Context, login, ip string) (guess, error) {
 	now := a.now()
 	acct := "acct:" + loginKey(login)
-	addr := "ip:" + middleware.LimitKey(ip)
+	addr := "ip:" + ratelimit.AddrKey(ip)
 	pair := acct + "|" + addr
 	ids, ok, err := a.store.CountAttempt(ctx, []string{acct, pair, addr}, now.Add(-throttleWindow), now, func(c []int) bool {
 		perAddress := pairAttempts

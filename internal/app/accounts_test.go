@@ -16,6 +16,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
@@ -32,7 +33,7 @@ type accounts struct {
 func newAccounts(t *testing.T) accounts {
 	t.Helper()
 	db := pendopotest.DB(t)
-	cfg, mem := pendopotest.AppConfig(db, now)
+	cfg, mem := apptest.Config(db, now)
 	clock := now
 	cfg.Now = func() time.Time { return clock }
 	blobs := blob.Dir{Path: t.TempDir()}

@@ -20,7 +20,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
 	"github.com/pendopo/pendopo/internal/blob"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/ratelimit"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -71,8 +71,8 @@ type App struct {
 	outbox outboxState // wakes the outbox worker
 	// reportLimit counts reports per reporter (account or contact);
 	// keyRequests requests for a new reporter's key per report.
-	reportLimit middleware.Limiter
-	keyRequests middleware.Limiter
+	reportLimit ratelimit.Limiter
+	keyRequests ratelimit.Limiter
 	egov        egovCache
 	dashboards  dashboardCache
 	auditLog    auditLog
@@ -171,9 +171,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
 		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
-		reportLimit: middleware.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
+		reportLimit: ratelimit.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
 		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
-		keyRequests: middleware.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
+		keyRequests: ratelimit.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}
@@ -221,7 +221,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Store returns the store, for commands that work below the use cases.
+// Store returns the store under the app, for the demo loader and for
+// tests, which seed and inspect data below the use cases. The pages, the
+// API, Open311 and the commands go through the use cases instead
+// (TestStoreBehindUseCases); a command that must work below them opens
+// the store itself.
 func (a *App) Store() pendopo.Store { return a.store }
 
 // Now returns the app's clock time.

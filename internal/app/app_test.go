@@ -9,6 +9,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
@@ -210,7 +211,7 @@ func itoa(n int) string { return string(rune('0'+n/10)) + string(rune('0'+n%10))
 func TestFollow(t *testing.T) {
 	db := pendopotest.DB(t)
 	clock := func() time.Time { return now }
-	cfg, _ := pendopotest.AppConfig(db, now)
+	cfg, _ := apptest.Config(db, now)
 	cfg.Now = clock
 	a1, err := app.New(ctx, cfg)
 	if err != nil {

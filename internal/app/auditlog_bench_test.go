@@ -9,6 +9,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkAuditLog(b *testing.B) {
 		}
 	}
 	db := pendopotest.DB(b)
-	cfg, _ := pendopotest.AppConfig(db, now)
+	cfg, _ := apptest.Config(db, now)
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -17,7 +18,7 @@ import (
 // logApp is an app with a movable clock at base URL, for the audit log.
 func logApp(t *testing.T, base string) (*app.App, *time.Time) {
 	t.Helper()
-	cfg, _ := pendopotest.AppConfig(pendopotest.DB(t), now)
+	cfg, _ := apptest.Config(pendopotest.DB(t), now)
 	clock := now
 	cfg.Now = func() time.Time { return clock }
 	cfg.BaseURL = base

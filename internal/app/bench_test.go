@@ -11,7 +11,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/pendopotest"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/store"
 )
@@ -114,7 +114,7 @@ func BenchmarkIndexBuildNational(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		cfg, _ := pendopotest.AppConfig(db, now)
+		cfg, _ := apptest.Config(db, now)
 		a, err := app.New(ctx, cfg)
 		if err != nil {
 			b.Fatal(err)

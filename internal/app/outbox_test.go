@@ -14,6 +14,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 )
@@ -28,7 +29,7 @@ type outboxApp struct {
 
 func newOutboxApp(t *testing.T, s pendopo.Store, mail, sms app.Sender) outboxApp {
 	t.Helper()
-	cfg, _ := pendopotest.AppConfig(s, now)
+	cfg, _ := apptest.Config(s, now)
 	clock := now
 	cfg.Now = func() time.Time { return clock }
 	if mail != nil {

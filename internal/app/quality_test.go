@@ -7,6 +7,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
@@ -17,7 +18,7 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 func demoApp(t testing.TB) *app.App {
 	t.Helper()
 	ctx := context.Background()
-	cfg, _ := pendopotest.AppConfig(pendopotest.DB(t), now)
+	cfg, _ := apptest.Config(pendopotest.DB(t), now)
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 )
@@ -23,7 +24,7 @@ func (behind) PendingMigrations(context.Context) ([]string, error) {
 
 func TestReady(t *testing.T) {
 	db := pendopotest.DB(t)
-	cfg, _ := pendopotest.AppConfig(db, now)
+	cfg, _ := apptest.Config(db, now)
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +76,7 @@ func TestReadyRefusesWrites(t *testing.T) {
 	db := pendopotest.DB(t)
 	var fail, seen error
 	s := refusing{db, &fail, &seen}
-	cfg, _ := pendopotest.AppConfig(s, now)
+	cfg, _ := apptest.Config(s, now)
 	clock := now
 	cfg.Now = func() time.Time { return clock }
 	a, err := app.New(ctx, cfg)

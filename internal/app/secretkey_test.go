@@ -9,6 +9,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
@@ -21,7 +22,7 @@ var otherKey = []byte("another-key-of-thirty-two-bytes!")
 // start with another key is refused before anything is written.
 func TestSecretKeyCheck(t *testing.T) {
 	db := pendopotest.DB(t)
-	cfg, _ := pendopotest.AppConfig(db, now)
+	cfg, _ := apptest.Config(db, now)
 	if held, err := app.HoldsSealedData(ctx, db); err != nil || held {
 		t.Fatalf("a new database holds sealed data: %v %v", held, err)
 	}
@@ -29,7 +30,7 @@ func TestSecretKeyCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := db.Setting(ctx, app.KeyCheckSetting); err != nil || v != app.KeyCheck(pendopotest.SecretKey) {
+	if v, err := db.Setting(ctx, app.KeyCheckSetting); err != nil || v != app.KeyCheck(apptest.SecretKey) {
 		t.Fatalf("check value after the first start: %q %v", v, err)
 	}
 	if held, err := app.HoldsSealedData(ctx, db); err != nil || !held {
@@ -42,12 +43,12 @@ func TestSecretKeyCheck(t *testing.T) {
 	if _, err := app.New(ctx, cfg); !errors.Is(err, app.ErrWrongSecretKey) {
 		t.Fatalf("a second start with another key: %v", err)
 	}
-	if v, _ := db.Setting(ctx, app.KeyCheckSetting); v != app.KeyCheck(pendopotest.SecretKey) {
+	if v, _ := db.Setting(ctx, app.KeyCheckSetting); v != app.KeyCheck(apptest.SecretKey) {
 		t.Error("the refused start changed the check value")
 	}
 	// Someone rotated the key under a running instance: it is no longer
 	// ready, since what it seals now nobody could open.
-	if _, err := app.Reseal(ctx, db, now, otherKey, pendopotest.SecretKey); err != nil {
+	if _, err := app.Reseal(ctx, db, now, otherKey, apptest.SecretKey); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Ready(ctx); kind(err) != pendopo.KindUnavailable || !strings.Contains(err.Error(), "secret key changed") {
@@ -84,7 +85,7 @@ func TestSecretKeyCheckLegacy(t *testing.T) {
 	if err := app.CheckSecretKey(ctx, old, otherKey); !errors.Is(err, app.ErrWrongSecretKey) || !strings.Contains(err.Error(), "NIK of") {
 		t.Errorf("another key on a database with a NIK: %v", err)
 	}
-	if err := app.CheckSecretKey(ctx, old, pendopotest.SecretKey); err != nil {
+	if err := app.CheckSecretKey(ctx, old, apptest.SecretKey); err != nil {
 		t.Errorf("the right key: %v", err)
 	}
 	if held, err := app.HoldsSealedData(ctx, old); err != nil || !held {
@@ -120,7 +121,7 @@ func TestSecretKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	counts, err := app.Reseal(ctx, f.store, now, otherKey, pendopotest.SecretKey)
+	counts, err := app.Reseal(ctx, f.store, now, otherKey, apptest.SecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestSecretKeyRotation(t *testing.T) {
 			t.Errorf("%s: %d resealed, %d kept", c.Kind, c.Resealed, c.Kept)
 		}
 	}
-	cfg, _ := pendopotest.AppConfig(f.store, now)
+	cfg, _ := apptest.Config(f.store, now)
 	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	if _, err := app.New(ctx, cfg); !errors.Is(err, app.ErrWrongSecretKey) {
 		t.Fatalf("the old key after rotation: %v", err)
@@ -174,7 +175,7 @@ func TestSecretKeyRotation(t *testing.T) {
 	}
 
 	// Again, as after a crash once the transaction committed: nothing to do.
-	counts, err = app.Reseal(ctx, f.store, now, otherKey, pendopotest.SecretKey)
+	counts, err = app.Reseal(ctx, f.store, now, otherKey, apptest.SecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestSecretKeyRotation(t *testing.T) {
 
 func newAppWithKey(t *testing.T, f appFixture, key []byte) *app.App {
 	t.Helper()
-	cfg, _ := pendopotest.AppConfig(f.store, now)
+	cfg, _ := apptest.Config(f.store, now)
 	cfg.SecretKey = key
 	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	b, err := app.New(ctx, cfg)

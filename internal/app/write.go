@@ -447,7 +447,8 @@ func (a *App) Versions(ctx context.Context, who Actor, id int64) ([]pendopo.Vers
 }
 
 // Version returns one version of a service, drafts included, for an actor
-// who may see the console.
+// who may see the console; anyone else gets KindForbidden, and a number
+// the service never had pendopo.ErrNotFound.
 func (a *App) Version(ctx context.Context, who Actor, id int64, n int) (pendopo.Version, error) {
 	if _, err := a.Versions(ctx, who, id); err != nil {
 		return pendopo.Version{}, err

@@ -1,7 +1,7 @@
 // Package metrics gathers what Pendopo reports to Prometheus in a registry
 // of its own, never the global one that any imported package may fill:
 // the Go runtime and the process, the outbox queue and the database's
-// connection pools. internal/middleware counts requests into the same
+// connection pools. internal/httpx counts requests into the same
 // registry.
 package metrics
 

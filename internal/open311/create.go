@@ -13,7 +13,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // maxFormBytes bounds a POST: a 4,000-character description fully
@@ -67,7 +67,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errForm
 	}
-	return middleware.CheckText(r)
+	return httpx.CheckText(r)
 }
 
 // coordinate reads lat or long; empty is none.
@@ -163,7 +163,7 @@ func (s *server) create(c *call) (reply, error) {
 	key := "open311:" + hex.EncodeToString(h[:16])
 	// Filed as by a person without an account; the audit trail names the
 	// integration that sent it.
-	who := app.Actor{Name: token.Name, TokenID: token.TokenID, Region: token.Region, IP: middleware.ClientIP(r)}
+	who := app.Actor{Name: token.Name, TokenID: token.TokenID, Region: token.Region, IP: httpx.ClientIP(r)}
 	rep, err := s.app.SubmitReport(ctx, who, region, in, key)
 	if err != nil && derived {
 		err = withoutTitle(err)
@@ -172,7 +172,7 @@ func (s *server) create(c *call) (reply, error) {
 		return reply{}, err
 	}
 	return reply{root: "service_requests", item: "request",
-		list: []any{createdOut{ID: rep.Number, Notice: opt(notice(rep.Report).In(middleware.Lang(ctx))), Key: opt(rep.Secret)}}}, nil
+		list: []any{createdOut{ID: rep.Number, Notice: opt(notice(rep.Report).In(httpx.Lang(ctx))), Key: opt(rep.Secret)}}}, nil
 }
 
 // notice tells what happens next to a filed report.

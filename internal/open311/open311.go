@@ -25,7 +25,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // Prefix is where the endpoint is mounted.
@@ -41,7 +41,7 @@ type server struct {
 }
 
 // New returns the handler of /open311/v2/. The caller wraps it in
-// middleware.Chain, which provides request ids, the user's language and
+// httpx.Chain, which provides request ids, the user's language and
 // panic recovery.
 func New(a *app.App, log *slog.Logger) http.Handler {
 	if log == nil {
@@ -110,7 +110,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{w: w, r: r}
 	rest, ext, _ := cutLast(strings.TrimPrefix(r.URL.Path, Prefix), ".")
 	c.json = ext == "json"
-	if err := middleware.CheckText(r); err != nil {
+	if err := httpx.CheckText(r); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -289,7 +289,7 @@ var openField = map[string]string{
 // status is the HTTP status of an error kind under the specification:
 // 404 for what does not exist, 403 for a missing or wrong api_key, and
 // 400 for any other request that cannot be fulfilled; the kinds that are
-// not the client's fault keep their status from middleware.Status.
+// not the client's fault keep their status from httpx.Status.
 func status(err error, kind pendopo.ErrorKind) int {
 	switch {
 	case err == errMethod:
@@ -297,7 +297,7 @@ func status(err error, kind pendopo.ErrorKind) int {
 	case kind == pendopo.KindUnauthorized || kind == pendopo.KindForbidden:
 		return http.StatusForbidden
 	}
-	st := middleware.Status(kind)
+	st := httpx.Status(kind)
 	switch st {
 	case http.StatusNotFound, http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusInternalServerError:
 		return st
@@ -310,13 +310,13 @@ func status(err error, kind pendopo.ErrorKind) int {
 // *pendopo.Error are logged and shown only as a generic message.
 func (s *server) fail(c *call, err error) {
 	ctx := c.r.Context()
-	e := middleware.UserError(err)
+	e := httpx.UserError(err)
 	st := status(err, e.Kind)
 	if e.Kind == pendopo.KindInternal {
-		s.log.ErrorContext(ctx, "open311 request failed", "request_id", middleware.RequestID(ctx), "method", c.r.Method,
+		s.log.ErrorContext(ctx, "open311 request failed", "request_id", httpx.RequestID(ctx), "method", c.r.Method,
 			"path", c.r.URL.Path, "err", err)
 	}
-	lang := middleware.Lang(ctx)
+	lang := httpx.Lang(ctx)
 	var list []any
 	for _, f := range e.Fields {
 		name := f.Field
@@ -336,7 +336,7 @@ func (s *server) fail(c *call, err error) {
 	setType(h, c.json)
 	h.Set("Cache-Control", "no-store")
 	h.Del("Link")
-	middleware.SetRetryAfter(h, e)
+	httpx.SetRetryAfter(h, e)
 	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
 		h.Set("Access-Control-Allow-Origin", "*") // so that browser apps can show the error
 	}

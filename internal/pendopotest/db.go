@@ -1,5 +1,8 @@
 // Package pendopotest holds helpers for Pendopo's tests: fresh databases
-// on both backends, fixtures and HTML checks.
+// on both backends, fixtures, a scan of every table and a mailpit server.
+// It imports the domain and the store, never the use cases, so that the
+// store's contract suite compiles without them; building an *app.App is
+// internal/apptest's.
 package pendopotest
 
 import (

@@ -20,6 +20,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/metrics"
@@ -56,7 +57,7 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db := pendopotest.DB(t)
-	cfg, mem := pendopotest.AppConfig(db, Now)
+	cfg, mem := apptest.Config(db, Now)
 	cfg.Logger = log
 	cfg.Blobs = blob.Dir{Path: t.TempDir()}
 	for _, o := range options {
@@ -254,7 +255,7 @@ func National(tb testing.TB) *app.App {
 		}
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		// No result cache: benchmarks measure the search itself.
-		cfg, _ := pendopotest.AppConfig(db, time.Time{})
+		cfg, _ := apptest.Config(db, time.Time{})
 		cfg.Now, cfg.Logger, cfg.SearchCache = time.Now, log, -1 // wallclock: the benchmark portal runs on the real clock, as a deployment does
 		a, err := app.New(ctx, cfg)
 		if err != nil {

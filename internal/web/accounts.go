@@ -7,7 +7,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // authPage is the data of the sign-in, registration, confirmation and
@@ -40,10 +40,10 @@ func (s *Server) failForm(w http.ResponseWriter, r *http.Request, name string, d
 	if fm, err2 := formErrors(err, data.Lang); err2 == nil {
 		data.Form = fm
 	} else {
-		data.Form = Form{Problem: middleware.UserError(err).Msg.In(data.Lang)}
+		data.Form = Form{Problem: httpx.UserError(err).Msg.In(data.Lang)}
 	}
-	middleware.SetRetryAfter(w.Header(), middleware.UserError(err))
-	s.rd.render(w, r, middleware.Status(kind), name, data)
+	httpx.SetRetryAfter(w.Header(), httpx.UserError(err))
+	s.rd.render(w, r, httpx.Status(kind), name, data)
 	return nil
 }
 

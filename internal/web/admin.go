@@ -12,7 +12,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -151,7 +151,7 @@ func (s *Server) adminSaveProfile(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseMultipartForm(maxFormBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return tooLargeOr(err)
 	}
-	if err := middleware.CheckText(r); err != nil {
+	if err := httpx.CheckText(r); err != nil {
 		return err
 	}
 	prof := pendopo.RegionProfile{

@@ -14,7 +14,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // Citizens' pages of online applications: start from a service, fill the
@@ -382,7 +382,7 @@ func (s *Server) applySave(w http.ResponseWriter, r *http.Request) error {
 			r.MultipartForm.RemoveAll()
 		}
 	}()
-	if err := middleware.CheckText(r); err != nil {
+	if err := httpx.CheckText(r); err != nil {
 		return err
 	}
 	who := current(r).Actor

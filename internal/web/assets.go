@@ -12,7 +12,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/ui"
 )
 
@@ -84,7 +84,7 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", `"`+as.hash+`"`)
 	if as.gz != nil {
 		h.Add("Vary", "Accept-Encoding")
-		if middleware.AcceptsGzip(r) {
+		if httpx.AcceptsGzip(r) {
 			h.Set("Content-Encoding", "gzip")
 			w.Write(as.gz)
 			return

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // The audit log's public side: signed checkpoints, the key that checks
@@ -43,10 +43,10 @@ func auditJSON(w http.ResponseWriter, v any) error {
 // auditFail answers an error of the audit endpoints as one line of text
 // in both languages, for the programs that read them.
 func (s *Server) auditFail(w http.ResponseWriter, r *http.Request, err error) {
-	ue := middleware.UserError(err)
-	status := middleware.Status(ue.Kind)
+	ue := httpx.UserError(err)
+	status := httpx.Status(ue.Kind)
 	if status >= 500 {
-		s.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", middleware.RequestID(r.Context()))
+		s.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", httpx.RequestID(r.Context()))
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")

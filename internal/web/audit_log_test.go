@@ -8,10 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/portaltest"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 // TestAuditLogEndpoints: anyone fetches the signed checkpoint, the key

@@ -10,7 +10,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/chart"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // City branding: the public page of a region's priority sectors and
@@ -225,7 +225,7 @@ func (s *Server) consoleBranding(w http.ResponseWriter, r *http.Request) error {
 func formStatus(err error) int {
 	switch k := pendopo.KindOf(err); k {
 	case pendopo.KindTooLarge, pendopo.KindUnsupported:
-		return middleware.Status(k)
+		return httpx.Status(k)
 	}
 	return http.StatusUnprocessableEntity
 }
@@ -578,7 +578,7 @@ func (s *Server) consoleUpdateAdd(w http.ResponseWriter, r *http.Request) error 
 			r.MultipartForm.RemoveAll()
 		}
 	}()
-	if err := middleware.CheckText(r); err != nil {
+	if err := httpx.CheckText(r); err != nil {
 		return err
 	}
 	f := r.PostForm

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // The console's pages of online applications: an agency's work queue by
@@ -124,7 +124,7 @@ func (s *Server) consoleAct(w http.ResponseWriter, r *http.Request) error {
 	act.Assignee, _ = strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
 	_, err := s.app.Act(r.Context(), current(r).Actor, number, act)
 	if err != nil {
-		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		form, ferr := formErrors(err, httpx.Lang(r.Context()))
 		if ferr != nil {
 			return ferr
 		}

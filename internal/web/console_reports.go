@@ -8,7 +8,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // The console's report pages: the coordinator's queue (to verify and
@@ -132,7 +132,7 @@ func (s *Server) consoleReportAct(w http.ResponseWriter, r *http.Request) error 
 	_, err := s.app.ActOnReport(r.Context(), current(r).Actor, number, app.ReportAct{Action: action, Note: r.PostFormValue("note_" + string(action)),
 		Agency: r.PostFormValue("agency"), Region: r.PostFormValue("region"), Target: r.PostFormValue("target"), Rev: rev})
 	if err != nil {
-		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		form, ferr := formErrors(err, httpx.Lang(r.Context()))
 		if ferr != nil {
 			return ferr
 		}

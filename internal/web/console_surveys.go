@@ -4,9 +4,10 @@ import (
 	"net/http"
 	"strconv"
 
+	qrcode "github.com/skip2/go-qrcode"
+
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 // The console's survey pages: the service points' presence codes of the

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // Form is the common part of pages with a form: field errors and a notice.
@@ -53,7 +53,7 @@ func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	if err := r.ParseForm(); err != nil {
 		return tooLargeOr(err)
 	}
-	return middleware.CheckText(r)
+	return httpx.CheckText(r)
 }
 
 func tooLargeOr(err error) error {
@@ -76,7 +76,7 @@ func (s *Server) settle(w http.ResponseWriter, r *http.Request, err error, next,
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	fm, err := formErrors(err, middleware.Lang(r.Context()))
+	fm, err := formErrors(err, httpx.Lang(r.Context()))
 	if err != nil {
 		return err
 	}

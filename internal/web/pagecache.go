@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // pageCache keeps rendered service pages for visitors who are not signed
@@ -75,7 +75,7 @@ func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	h.Add("Vary", "Accept-Encoding")
-	if middleware.AcceptsGzip(r) {
+	if httpx.AcceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
 		w.Write(p.gz)
 		return

@@ -8,7 +8,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // Personal-data rights (UU 27/2022): who read a person's data, the
@@ -91,9 +91,9 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		if fm, err2 := formErrors(err, data.Lang); err2 == nil {
 			data.Form = fm
 		} else {
-			data.Form = Form{Problem: middleware.UserError(err).Msg.In(data.Lang)}
+			data.Form = Form{Problem: httpx.UserError(err).Msg.In(data.Lang)}
 		}
-		s.rd.render(w, r, middleware.Status(kind), "delete_account", data)
+		s.rd.render(w, r, httpx.Status(kind), "delete_account", data)
 		return nil
 	}
 	s.clearSession(w)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/web"
 )
@@ -43,7 +43,7 @@ func TestForgedForwardedFor(t *testing.T) {
 		}
 	}
 	// Behind nginx on this machine.
-	proxies, err := middleware.ParseProxies("127.0.0.1")
+	proxies, err := httpx.ParseProxies("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/ui"
 )
 
@@ -287,8 +287,8 @@ func bakeMessages(src, lang string) (string, []string) {
 // page fills the common fields of a page for request r.
 func (rd *renderer) page(r *http.Request, title string) Page {
 	p := Page{
-		Lang: middleware.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(),
-		RequestID: middleware.RequestID(r.Context()), Demo: rd.demo,
+		Lang: httpx.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(),
+		RequestID: httpx.RequestID(r.Context()), Demo: rd.demo,
 	}
 	p.Session = current(r)
 	return p
@@ -309,7 +309,7 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
-		rd.log.Error("render page", "page", name, "err", err, "request_id", middleware.RequestID(r.Context()))
+		rd.log.Error("render page", "page", name, "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "Terjadi kesalahan pada sistem. / Internal error.", http.StatusInternalServerError)
 		return
 	}
@@ -336,10 +336,10 @@ type errorPage struct {
 // fail renders err as a friendly page: its message for user errors, a
 // generic one with the request id for anything else (logged in full).
 func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
-	ue := middleware.UserError(err)
-	status := middleware.Status(ue.Kind)
+	ue := httpx.UserError(err)
+	status := httpx.Status(ue.Kind)
 	if status >= 500 {
-		rd.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", middleware.RequestID(r.Context()))
+		rd.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", httpx.RequestID(r.Context()))
 	}
 	p := rd.page(r, "")
 	p.Noindex, p.OwnSearch = true, true
@@ -360,6 +360,6 @@ func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h.Del("Content-Encoding")
 	h.Set("Cache-Control", "no-store")
-	middleware.SetRetryAfter(h, ue)
+	httpx.SetRetryAfter(h, ue)
 	rd.render(w, r, status, "error", errorPage{Page: p, Status: status, Message: msg, Fields: ue.Fields})
 }

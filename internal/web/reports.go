@@ -10,7 +10,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // Citizens' report pages: filing a report (with or without an account),
@@ -128,7 +128,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 			r.MultipartForm.RemoveAll()
 		}
 	}()
-	if err := middleware.CheckText(r); err != nil {
+	if err := httpx.CheckText(r); err != nil {
 		return err
 	}
 	f := r.PostForm

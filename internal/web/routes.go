@@ -11,10 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/pendopo/pendopo/internal/httpx"
+	"github.com/pendopo/pendopo/internal/ratelimit"
 )
 
 // Config configures the web server.
@@ -40,9 +42,9 @@ type Config struct {
 	// an address of their own.
 	MetricsHandler http.Handler
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
-	// the client (see middleware.Proxies.Client); none by default, so
+	// the client (see httpx.Proxies.Client); none by default, so
 	// that the client is the socket's peer.
-	TrustedProxies middleware.Proxies
+	TrustedProxies httpx.Proxies
 }
 
 // Server is the portal.
@@ -56,10 +58,10 @@ type Server struct {
 	pages  *pageCache
 	// verifyLimit bounds anonymous PDF checks per address; startLimit
 	// new drafts per person.
-	verifyLimit, startLimit *middleware.Limiter
+	verifyLimit, startLimit *ratelimit.Limiter
 	// reportLimit bounds reports (and report look-ups) per address.
-	reportLimit *middleware.Limiter
-	surveyLimit *middleware.Limiter
+	reportLimit *ratelimit.Limiter
+	surveyLimit *ratelimit.Limiter
 }
 
 // route is one entry of the route table.
@@ -265,11 +267,11 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
-		verifyLimit: &middleware.Limiter{N: 30, Window: time.Minute}, startLimit: &middleware.Limiter{N: 30, Window: time.Hour},
-		reportLimit: &middleware.Limiter{N: 20, Window: time.Hour}, surveyLimit: &middleware.Limiter{N: 30, Window: time.Hour}}
-	var metrics *middleware.Metrics
+		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
+		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour}}
+	var metrics *httpx.Metrics
 	if cfg.Metrics != nil {
-		if metrics, err = middleware.NewMetrics(cfg.Metrics); err != nil {
+		if metrics, err = httpx.NewMetrics(cfg.Metrics); err != nil {
 			return nil, err
 		}
 	}
@@ -315,7 +317,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return middleware.Chain(csrf.Handler(s.mux), middleware.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies, Proxies: cfg.TrustedProxies}), nil
+	return httpx.Chain(csrf.Handler(s.mux), httpx.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies, Proxies: cfg.TrustedProxies}), nil
 }
 
 // localOnly serves h to clients on this machine and answers everyone else
@@ -339,7 +341,7 @@ func (s *Server) localOnly(h http.Handler) http.Handler {
 // handler passes such text on to the database.
 func (s *Server) wrap(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := middleware.CheckText(r)
+		err := httpx.CheckText(r)
 		if err == nil {
 			err = h(w, r)
 		}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // sessionCookie carries the secret of a signed-in session; the database
@@ -60,7 +60,7 @@ func (s *session) Name() string {
 }
 
 // clientIP is the address of the request's client.
-func clientIP(r *http.Request) string { return middleware.ClientIP(r) }
+func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 // withSession reads the session cookie into the request context. A cookie
 // whose session ended is removed.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/middleware"
+	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // Survey pages: a citizen rates the service once after an application is
@@ -129,7 +129,7 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	answers, comment := readSurvey(r)
 	if _, err := s.app.SubmitSurvey(r.Context(), subj, answers, comment, device); err != nil {
-		form, ferr := formErrors(err, middleware.Lang(r.Context()))
+		form, ferr := formErrors(err, httpx.Lang(r.Context()))
 		if ferr != nil {
 			return ferr
 		}

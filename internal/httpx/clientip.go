@@ -1,4 +1,4 @@
-package middleware
+package httpx
 
 import (
 	"context"
@@ -130,16 +130,4 @@ func ClientIP(r *http.Request) string {
 // withClientIP records the client's address in the request's context.
 func withClientIP(ctx context.Context, ip string) context.Context {
 	return context.WithValue(ctx, clientKey{}, ip)
-}
-
-// LimitKey is the part of a client address that per-address limits count:
-// the address itself for IPv4, its /64 network for IPv6, since one
-// subscriber usually holds a whole /64 and could otherwise rotate through
-// it.
-func LimitKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil || !a.Is6() || a.Is4In6() {
-		return ip
-	}
-	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 }

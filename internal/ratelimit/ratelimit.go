@@ -1,6 +1,10 @@
-package middleware
+// Package ratelimit counts events per key in memory, for the limits the
+// use cases and the pages put on anonymous and expensive requests. It
+// knows nothing of HTTP: callers pass the client's address as a string.
+package ratelimit
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -46,4 +50,16 @@ func (l *Limiter) Allow(key string, now time.Time) bool {
 	}
 	w.n++
 	return w.n <= l.N
+}
+
+// AddrKey is the part of a client address that per-address limits count:
+// the address itself for IPv4, its /64 network for IPv6, since one
+// subscriber usually holds a whole /64 and could otherwise rotate through
+// it.
+func AddrKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 }

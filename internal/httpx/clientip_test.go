@@ -1,4 +1,4 @@
-package middleware
+package httpx
 
 import (
 	"io"
@@ -84,19 +84,5 @@ func TestChainKnowsTheClient(t *testing.T) {
 	}
 	if got := ClientIP(r); got != "127.0.0.1" {
 		t.Errorf("outside Chain: %s", got)
-	}
-}
-
-func TestLimitKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"198.51.100.4":         "198.51.100.4",
-		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
-		"2001:db8:1:2::ffff":   "2001:db8:1:2::/64",
-		"::ffff:192.0.2.1":     "::ffff:192.0.2.1",
-		"not an address":       "not an address",
-	} {
-		if got := LimitKey(in); got != want {
-			t.Errorf("LimitKey(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package middleware
+package httpx
 
 import (
 	"compress/gzip"
@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/prometheus/client_golang/prometheus"
@@ -139,22 +138,6 @@ func TestCompression(t *testing.T) {
 		if w.Header().Get(h) == "" {
 			t.Errorf("%s missing", h)
 		}
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	l := &Limiter{N: 3, Window: time.Minute}
-	t0 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	for i := range 5 {
-		if got, want := l.Allow("a", t0.Add(time.Duration(i)*time.Second)), i < 3; got != want {
-			t.Errorf("event %d allowed = %v, want %v", i, got, want)
-		}
-	}
-	if !l.Allow("b", t0) {
-		t.Error("another key shares the limit")
-	}
-	if !l.Allow("a", t0.Add(time.Minute)) {
-		t.Error("a new window is still limited")
 	}
 }
 

@@ -1,4 +1,8 @@
-package pendopotest
+// Package apptest holds what tests of the use cases and above need to
+// build an *app.App: a fixed secret key, cheap password hashing and a
+// configuration with a fixed clock. It sits apart from pendopotest so
+// that the store's contract suite compiles without the use-case layer.
+package apptest
 
 import (
 	"io"
@@ -16,10 +20,10 @@ var SecretKey = []byte("pendopo-test-key-32-bytes-long!!")
 // app.DefaultPasswordParams.
 var CheapPasswords = app.PasswordParams{Time: 1, MemoryK: 1024, Threads: 1}
 
-// AppConfig is an app configuration for tests on store s: a fixed clock
+// Config is an app configuration for tests on store s: a fixed clock
 // (at), a quiet logger, cheap password hashing and senders that keep
 // messages in memory, returned for reading one-time codes.
-func AppConfig(s pendopo.Store, at time.Time) (app.Config, *app.MemorySender) {
+func Config(s pendopo.Store, at time.Time) (app.Config, *app.MemorySender) {
 	mem := &app.MemorySender{}
 	return app.Config{
 		Store: s, Now: func() time.Time { return at }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

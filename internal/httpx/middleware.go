@@ -1,8 +1,12 @@
-// Package middleware holds what every HTTP response of Pendopo passes
-// through: request ids, access logs, panic recovery, security headers,
-// compression, the user's language, and the one table that maps error
-// kinds to HTTP statuses.
-package middleware
+// Package httpx is the HTTP core that the pages (internal/web), the JSON
+// API and Open311 share: the one table that maps error kinds to HTTP
+// statuses, the user-safe error and Retry-After, the chain every response
+// passes through (request ids, the user's language, the client's address
+// behind trusted proxies, security headers, compression, access logs,
+// panic recovery, metrics) and the check that refuses NUL and invalid
+// UTF-8. It imports the domain and no other package of Pendopo; the use
+// cases never import it.
+package httpx
 
 import (
 	"bufio"
