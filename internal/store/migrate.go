@@ -12,8 +12,10 @@ import (
 	"time"
 )
 
-// Migrations are forward-only SQL files named NNNN_name.sql, or
-// NNNN_name.sqlite.sql and NNNN_name.postgres.sql where the SQL differs.
+// Migrations are forward-only SQL files named NNNN_name.sql, written once
+// for both engines with {{type}} names where the column types differ (see
+// columnTypes), or NNNN_name.sqlite.sql and NNNN_name.postgres.sql where
+// the SQL itself differs.
 //
 //go:embed migrations/*.sql
 var migrationFS embed.FS
@@ -25,8 +27,11 @@ type migration struct {
 }
 
 // migrations lists the migrations for dialect in order.
-func migrations(dialect string) ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+func migrations(dialect string) ([]migration, error) { return readMigrations(migrationFS, dialect) }
+
+// readMigrations lists the migrations in fsys's directory migrations.
+func readMigrations(fsys fs.FS, dialect string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, "migrations")
 	if err != nil {
 		return nil, err
 	}
@@ -49,11 +54,20 @@ func migrations(dialect string) ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
 		}
-		body, err := migrationFS.ReadFile("migrations/" + e.Name())
+		body, err := fs.ReadFile(fsys, "migrations/"+e.Name())
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{version: v, name: name, sql: string(body)})
+		types, ok := columnTypes[dialect]
+		if !ok {
+			return nil, fmt.Errorf("migrations: unknown dialect %q", dialect)
+		}
+		sql := types.Replace(string(body))
+		if i := strings.Index(sql, "{{"); i >= 0 {
+			end, _, _ := strings.Cut(sql[i:], "}}")
+			return nil, fmt.Errorf("migration %s: unknown type %s}}", e.Name(), end)
+		}
+		out = append(out, migration{version: v, name: name, sql: sql})
 	}
 	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
 	for i := 1; i < len(out); i++ {

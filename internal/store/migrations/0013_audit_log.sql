@@ -12,17 +12,17 @@ ALTER TABLE audit_log ADD COLUMN salt TEXT NOT NULL DEFAULT '';
 -- written with it, so appending and proving read O(log n) rows. Entries
 -- older than this table are added when the database is opened.
 CREATE TABLE audit_tree (
-    idx  INTEGER PRIMARY KEY,
-    hash BLOB NOT NULL
+    idx  {{bigint}} PRIMARY KEY,
+    hash {{bytes}} NOT NULL
 );
 
 -- audit_keys are the instance's Ed25519 keys that sign checkpoints: the
 -- verifier key in note form (public), and the signer key sealed with the
 -- instance's secret key (context "audit-key:" || name).
 CREATE TABLE audit_keys (
-    id         INTEGER PRIMARY KEY,
+    id         {{bigint}} PRIMARY KEY,
     name       TEXT NOT NULL,
     verifier   TEXT NOT NULL,
-    sealed     BLOB NOT NULL,
+    sealed     {{bytes}} NOT NULL,
     created_at TEXT NOT NULL
 );

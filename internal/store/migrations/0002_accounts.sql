@@ -1,35 +1,35 @@
 -- People, their roles, sessions, one-time codes, invitations, login
 -- throttling, single sign-on identities and the hash-chained audit trail.
 CREATE TABLE users (
-    id            INTEGER PRIMARY KEY,
+    id            {{serial}} PRIMARY KEY,
     name          TEXT NOT NULL DEFAULT '',
     email         TEXT UNIQUE,
     phone         TEXT UNIQUE,
     password_hash TEXT NOT NULL DEFAULT '',
-    nik_enc       BLOB,
-    confirmed_at  TIMESTAMP,
-    created_at    TIMESTAMP NOT NULL,
-    updated_at    TIMESTAMP NOT NULL,
-    deleted_at    TIMESTAMP
+    nik_enc       {{bytes}},
+    confirmed_at  {{timestamp}},
+    created_at    {{timestamp}} NOT NULL,
+    updated_at    {{timestamp}} NOT NULL,
+    deleted_at    {{timestamp}}
 );
 
 CREATE TABLE user_roles (
-    user_id    INTEGER NOT NULL REFERENCES users (id),
+    user_id    {{bigint}} NOT NULL REFERENCES users (id),
     kind       TEXT NOT NULL,
     region     TEXT NOT NULL DEFAULT '',
     agency     TEXT NOT NULL DEFAULT '',
     granted_by TEXT NOT NULL DEFAULT '',
-    granted_at TIMESTAMP NOT NULL,
+    granted_at {{timestamp}} NOT NULL,
     PRIMARY KEY (user_id, kind, region, agency)
 );
 CREATE INDEX user_roles_region ON user_roles (region);
 
 CREATE TABLE sessions (
     hash         TEXT PRIMARY KEY,
-    user_id      INTEGER NOT NULL REFERENCES users (id),
-    created_at   TIMESTAMP NOT NULL,
-    last_seen_at TIMESTAMP NOT NULL,
-    expires_at   TIMESTAMP NOT NULL,
+    user_id      {{bigint}} NOT NULL REFERENCES users (id),
+    created_at   {{timestamp}} NOT NULL,
+    last_seen_at {{timestamp}} NOT NULL,
+    expires_at   {{timestamp}} NOT NULL,
     ip           TEXT NOT NULL DEFAULT '',
     user_agent   TEXT NOT NULL DEFAULT ''
 );
@@ -37,19 +37,19 @@ CREATE INDEX sessions_user ON sessions (user_id);
 
 -- auth_codes are one-time codes: confirming a contact, resetting a password.
 CREATE TABLE auth_codes (
-    id         INTEGER PRIMARY KEY,
-    user_id    INTEGER NOT NULL REFERENCES users (id),
+    id         {{serial}} PRIMARY KEY,
+    user_id    {{bigint}} NOT NULL REFERENCES users (id),
     purpose    TEXT NOT NULL,
     hash       TEXT NOT NULL,
-    expires_at TIMESTAMP NOT NULL,
-    used_at    TIMESTAMP,
+    expires_at {{timestamp}} NOT NULL,
+    used_at    {{timestamp}},
     attempts   INTEGER NOT NULL DEFAULT 0,
-    created_at TIMESTAMP NOT NULL
+    created_at {{timestamp}} NOT NULL
 );
 CREATE INDEX auth_codes_user ON auth_codes (user_id, purpose);
 
 CREATE TABLE invitations (
-    id          INTEGER PRIMARY KEY,
+    id          {{serial}} PRIMARY KEY,
     hash        TEXT NOT NULL UNIQUE,
     email       TEXT NOT NULL,
     name        TEXT NOT NULL DEFAULT '',
@@ -57,24 +57,24 @@ CREATE TABLE invitations (
     region      TEXT NOT NULL DEFAULT '',
     agency      TEXT NOT NULL DEFAULT '',
     created_by  TEXT NOT NULL,
-    created_at  TIMESTAMP NOT NULL,
-    expires_at  TIMESTAMP NOT NULL,
-    accepted_at TIMESTAMP,
-    accepted_by INTEGER REFERENCES users (id)
+    created_at  {{timestamp}} NOT NULL,
+    expires_at  {{timestamp}} NOT NULL,
+    accepted_at {{timestamp}},
+    accepted_by {{bigint}} REFERENCES users (id)
 );
 CREATE INDEX invitations_region ON invitations (region);
 
 -- login_failures counts failed sign-ins per account and per IP address.
 CREATE TABLE login_failures (
     key TEXT NOT NULL,
-    at  TIMESTAMP NOT NULL
+    at  {{timestamp}} NOT NULL
 );
 CREATE INDEX login_failures_key ON login_failures (key, at);
 
 CREATE TABLE user_identities (
     provider TEXT NOT NULL,
     subject  TEXT NOT NULL,
-    user_id  INTEGER NOT NULL REFERENCES users (id),
+    user_id  {{bigint}} NOT NULL REFERENCES users (id),
     PRIMARY KEY (provider, subject)
 );
 
@@ -100,7 +100,7 @@ CREATE INDEX audit_log_region ON audit_log (region, seq);
 INSERT INTO counters (name, value) VALUES ('audit', 0);
 
 -- A version can wait for review before it is published.
-ALTER TABLE service_versions ADD COLUMN submitted_at TIMESTAMP;
+ALTER TABLE service_versions ADD COLUMN submitted_at {{timestamp}};
 ALTER TABLE service_versions ADD COLUMN submitted_by TEXT NOT NULL DEFAULT '';
 
 ALTER TABLE api_tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
