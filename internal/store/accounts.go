@@ -281,7 +281,7 @@ func (db *DB) CreateSession(ctx context.Context, s pendopo.Session) error {
 
 const sessionCols = `hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent`
 
-func scanSession(row interface{ Scan(...any) error }) (pendopo.Session, error) {
+func scanSession(row scanner) (pendopo.Session, error) {
 	var s pendopo.Session
 	err := row.Scan(&s.Hash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.IP, &s.UserAgent)
 	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC(), s.ExpiresAt.UTC()
@@ -327,20 +327,11 @@ func (db *DB) DeleteSessions(ctx context.Context, userID int64, keep string) err
 
 // Sessions lists a user's sessions, newest first.
 func (db *DB) Sessions(ctx context.Context, userID int64) ([]pendopo.Session, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+sessionCols+` FROM sessions WHERE user_id = ? ORDER BY created_at DESC`), userID)
+	out, err := all(ctx, db.read(), scanSession, db.q(`SELECT `+sessionCols+` FROM sessions WHERE user_id = ? ORDER BY created_at DESC`), userID)
 	if err != nil {
 		return nil, fmt.Errorf("sessions of user %d: %w", userID, err)
 	}
-	defer rows.Close()
-	var out []pendopo.Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateCode stores a one-time code; older codes of the purpose are voided.
@@ -413,7 +404,7 @@ func (db *DB) CreateInvitation(ctx context.Context, inv pendopo.Invitation) (pen
 
 const invitationCols = `id, hash, email, name, kind, region, agency, created_by, created_at, expires_at, accepted_at, accepted_by`
 
-func scanInvitation(row interface{ Scan(...any) error }) (pendopo.Invitation, error) {
+func scanInvitation(row scanner) (pendopo.Invitation, error) {
 	var (
 		inv pendopo.Invitation
 		at  sql.NullTime
@@ -474,20 +465,11 @@ func (db *DB) Invitations(ctx context.Context, region string) ([]pendopo.Invitat
 		q += ` WHERE region = ? OR region LIKE ?`
 		args = append(args, region, region+".%")
 	}
-	rows, err := db.read().QueryContext(ctx, db.q(q+` ORDER BY id DESC`), args...)
+	out, err := all(ctx, db.read(), scanInvitation, db.q(q+` ORDER BY id DESC`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list invitations: %w", err)
 	}
-	defer rows.Close()
-	var out []pendopo.Invitation
-	for rows.Next() {
-		inv, err := scanInvitation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LoginFailures counts failures of key since a time.

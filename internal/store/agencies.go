@@ -12,7 +12,7 @@ import (
 
 const agencyCols = `a.id, a.region_code, a.slug, a.name, a.short_name, a.description, a.address, a.phone, a.email, a.website`
 
-func scanAgency(row interface{ Scan(...any) error }, extra ...any) (pendopo.Agency, error) {
+func scanAgency(row scanner, extra ...any) (pendopo.Agency, error) {
 	var a pendopo.Agency
 	err := row.Scan(append([]any{&a.ID, &a.RegionCode, &a.Slug, &a.Name, &a.ShortName, &a.Description, &a.Address, &a.Phone, &a.Email, &a.Website}, extra...)...)
 	return a, err

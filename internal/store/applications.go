@@ -15,7 +15,7 @@ const applicationColumns = `id, number, region_code, service_id, service_version
 	applicant_id, applicant_name, assisted_by, status, step, answers, assignee, deadline, paused_since,
 	paused_days, rev, document, idem_key, created_at, submitted_at, updated_at, closed_at`
 
-func scanApplication(row interface{ Scan(...any) error }) (pendopo.Application, error) {
+func scanApplication(row scanner) (pendopo.Application, error) {
 	var (
 		a                           pendopo.Application
 		assisted, assignee          sql.NullInt64
@@ -158,21 +158,12 @@ func (db *DB) Applications(ctx context.Context, f pendopo.ApplicationFilter) ([]
 	}
 	pg := f.Page.Normalize()
 	limit, offset := pg.PerPage, pg.Offset()
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+applicationColumns+` FROM applications`+cond+order+` LIMIT ? OFFSET ?`),
+	out, err := all(ctx, db.read(), scanApplication, db.q(`SELECT `+applicationColumns+` FROM applications`+cond+order+` LIMIT ? OFFSET ?`),
 		append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list applications: %w", err)
 	}
-	defer rows.Close()
-	var out []pendopo.Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list applications: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // AddApplicationEvent appends to an application's timeline.

@@ -469,7 +469,7 @@ func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n !=
 
 const auditCols = `seq, at, actor, actor_user, actor_token, role, ip, action, entity, entity_id, region, diff, prev_hash, hash, salt`
 
-func scanAudit(row interface{ Scan(...any) error }) (pendopo.AuditEntry, error) {
+func scanAudit(row scanner) (pendopo.AuditEntry, error) {
 	var (
 		e         pendopo.AuditEntry
 		at        any
@@ -600,18 +600,9 @@ func (db *DB) AuditHead(ctx context.Context) (int64, error) {
 
 // AuditChain returns entries after a sequence number, in order.
 func (db *DB) AuditChain(ctx context.Context, after int64, limit int) ([]pendopo.AuditEntry, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+auditCols+` FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`), after, limit)
+	out, err := all(ctx, db.read(), scanAudit, db.q(`SELECT `+auditCols+` FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`), after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit chain: %w", err)
 	}
-	defer rows.Close()
-	var out []pendopo.AuditEntry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("audit chain: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -13,7 +13,7 @@ import (
 
 const sectorColumns = `id, region_code, slug, name, rationale, position, created_at, updated_at`
 
-func scanSector(row interface{ Scan(...any) error }) (pendopo.Sector, error) {
+func scanSector(row scanner) (pendopo.Sector, error) {
 	var s pendopo.Sector
 	err := row.Scan(&s.ID, &s.Region, &s.Slug, &s.Name, &s.Rationale, &s.Position, &s.CreatedAt, &s.UpdatedAt)
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
@@ -22,21 +22,12 @@ func scanSector(row interface{ Scan(...any) error }) (pendopo.Sector, error) {
 
 // Sectors lists a region's sectors in one query.
 func (db *DB) Sectors(ctx context.Context, region string) ([]pendopo.Sector, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+sectorColumns+` FROM brand_sectors WHERE region_code = ?
+	out, err := all(ctx, db.read(), scanSector, db.q(`SELECT `+sectorColumns+` FROM brand_sectors WHERE region_code = ?
 		ORDER BY position, `+db.d.textOrder("name")+`, id`), region)
 	if err != nil {
 		return nil, fmt.Errorf("sectors of %s: %w", region, err)
 	}
-	defer rows.Close()
-	var out []pendopo.Sector
-	for rows.Next() {
-		s, err := scanSector(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sectors of %s: %w", region, err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaveSector inserts or updates a sector; the region and slug pair is
@@ -68,7 +59,7 @@ func (db *DB) SaveSector(ctx context.Context, s pendopo.Sector, at time.Time) (p
 const programColumns = `p.id, p.region_code, p.sector_id, p.name, p.description, p.target, p.indicator, p.unit,
 	p.target_value, p.current_value, p.budget, p.start_day, p.end_day, p.status, p.created_at, p.updated_at`
 
-func scanProgram(row interface{ Scan(...any) error }) (pendopo.Program, error) {
+func scanProgram(row scanner) (pendopo.Program, error) {
 	var (
 		p          pendopo.Program
 		start, end int64
@@ -83,22 +74,13 @@ func scanProgram(row interface{ Scan(...any) error }) (pendopo.Program, error) {
 // Programs lists a region's programs in one query, in the order of
 // their sectors.
 func (db *DB) Programs(ctx context.Context, region string) ([]pendopo.Program, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+programColumns+` FROM brand_programs p
+	out, err := all(ctx, db.read(), scanProgram, db.q(`SELECT `+programColumns+` FROM brand_programs p
 		JOIN brand_sectors s ON s.id = p.sector_id WHERE p.region_code = ?
 		ORDER BY s.position, `+db.d.textOrder("s.name")+`, s.id, p.start_day, `+db.d.textOrder("p.name")+`, p.id`), region)
 	if err != nil {
 		return nil, fmt.Errorf("programs of %s: %w", region, err)
 	}
-	defer rows.Close()
-	var out []pendopo.Program
-	for rows.Next() {
-		p, err := scanProgram(rows)
-		if err != nil {
-			return nil, fmt.Errorf("programs of %s: %w", region, err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Program returns one program of a region.

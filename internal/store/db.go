@@ -336,3 +336,25 @@ func (db *DB) q(query string) string {
 func (db *DB) inTx(ctx context.Context, fn func(db *DB) error) error {
 	return db.InTx(ctx, func(s pendopo.Store) error { return fn(s.(*DB)) })
 }
+
+// scanner is a row of a query: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// all runs query on q and turns every row into a T with scan: the loop
+// over rows that every list would otherwise write out.
+func all[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

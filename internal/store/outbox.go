@@ -41,7 +41,7 @@ func (db *DB) EnqueueMessage(ctx context.Context, m pendopo.OutboxMessage) (int6
 
 const outboxCols = `id, channel, recipient, subject, body, key, user_id, attempts, next_at, created_at, sent_at, last_error, dead`
 
-func scanOutbox(row interface{ Scan(...any) error }) (pendopo.OutboxMessage, error) {
+func scanOutbox(row scanner) (pendopo.OutboxMessage, error) {
 	var (
 		m    pendopo.OutboxMessage
 		user sql.NullInt64

@@ -16,7 +16,7 @@ import (
 const regionCols = `r.code, r.name, r.level, coalesce(r.parent_code, ''), r.tagline, r.description, r.color,
 	r.phone, r.email, r.address, r.website, r.logo_hash, r.updated_at`
 
-func scanRegion(row interface{ Scan(...any) error }, extra ...any) (pendopo.Region, error) {
+func scanRegion(row scanner, extra ...any) (pendopo.Region, error) {
 	var r pendopo.Region
 	p := &r.Profile
 	dest := append([]any{&r.Code, &r.Name, &r.Level, &r.ParentCode, &p.Tagline, &p.Description, &p.Color,

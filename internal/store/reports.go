@@ -16,7 +16,7 @@ const reportColumns = `id, number, region_code, kind, category, title, descripti
 	answered_at, rating, closed_at, merged_into, flagged, flag_reason, escalated_at, rev, idem_key, created_at, updated_at,
 	secret_hash`
 
-func scanReport(row interface{ Scan(...any) error }) (pendopo.Report, error) {
+func scanReport(row scanner) (pendopo.Report, error) {
 	var (
 		r                           pendopo.Report
 		service, reporter, merged   sql.NullInt64

@@ -284,7 +284,7 @@ func (db *DB) MarkReviewed(ctx context.Context, id int64, ch pendopo.Change) (pe
 
 const serviceCols = `s.id, s.region_code, s.content, s.version, s.latest_version, s.created_at, s.updated_at, s.reviewed_at`
 
-func scanService(row interface{ Scan(...any) error }) (pendopo.Service, error) {
+func scanService(row scanner) (pendopo.Service, error) {
 	var (
 		s    pendopo.Service
 		body string
@@ -325,20 +325,11 @@ func (db *DB) ServiceBySlug(ctx context.Context, region, slug string) (pendopo.S
 
 // RegionServices returns all services of a region, ordered by slug.
 func (db *DB) RegionServices(ctx context.Context, region string) ([]pendopo.Service, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+serviceCols+` FROM services s WHERE s.region_code = ? ORDER BY s.slug`), region)
+	out, err := all(ctx, db.read(), scanService, db.q(`SELECT `+serviceCols+` FROM services s WHERE s.region_code = ? ORDER BY s.slug`), region)
 	if err != nil {
 		return nil, fmt.Errorf("services of %s: %w", region, err)
 	}
-	defer rows.Close()
-	var out []pendopo.Service
-	for rows.Next() {
-		s, err := scanService(rows)
-		if err != nil {
-			return nil, fmt.Errorf("services of %s: %w", region, err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Services lists service summaries matching f.

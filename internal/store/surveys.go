@@ -35,7 +35,7 @@ var surveySums = func() string {
 	return b.String()
 }()
 
-func scanSurvey(row interface{ Scan(...any) error }, extra ...any) (pendopo.SurveyResponse, error) {
+func scanSurvey(row scanner, extra ...any) (pendopo.SurveyResponse, error) {
 	var (
 		r              pendopo.SurveyResponse
 		service, point sql.NullInt64
@@ -143,24 +143,11 @@ func surveyWhere(f pendopo.SurveyFilter) (string, []any) {
 func (db *DB) SurveyResponses(ctx context.Context, f pendopo.SurveyFilter) ([]pendopo.SurveyResponse, int, error) {
 	cond, args := surveyWhere(f)
 	p := f.Page.Normalize()
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT `+surveyColumns+`, count(*) OVER () FROM survey_responses`+cond+
-		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), append(args, p.PerPage, p.Offset())...)
+	var total int // every row carries it: count(*) OVER ()
+	out, err := all(ctx, db.read(), func(r scanner) (pendopo.SurveyResponse, error) { return scanSurvey(r, &total) },
+		db.q(`SELECT `+surveyColumns+`, count(*) OVER () FROM survey_responses`+cond+
+			` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list survey responses: %w", err)
-	}
-	defer rows.Close()
-	var (
-		out   []pendopo.SurveyResponse
-		total int
-	)
-	for rows.Next() {
-		r, err := scanSurvey(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list survey responses: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("list survey responses: %w", err)
 	}
 	if len(out) == 0 && p.Page > 1 {
@@ -263,21 +250,12 @@ func (db *DB) PruneSurveyCounters(ctx context.Context, before int64) error {
 // setSurveyStatus moves the responses a condition selects to status to
 // and returns them, with their new status.
 func (db *DB) setSurveyStatus(ctx context.Context, to pendopo.SurveyStatus, cond string, args ...any) ([]pendopo.SurveyResponse, error) {
-	rows, err := db.write().QueryContext(ctx, db.q(`UPDATE survey_responses SET status = ? WHERE `+cond+` RETURNING `+surveyColumns),
-		append([]any{to}, args...)...)
+	out, err := all(ctx, db.write(), func(r scanner) (pendopo.SurveyResponse, error) { return scanSurvey(r) },
+		db.q(`UPDATE survey_responses SET status = ? WHERE `+cond+` RETURNING `+surveyColumns), append([]any{to}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("set survey status: %w", db.d.mapErr(err))
 	}
-	defer rows.Close()
-	var out []pendopo.SurveyResponse
-	for rows.Next() {
-		r, err := scanSurvey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("set survey status: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // HoldWalkIns holds a service point's counted walk-in responses since a

@@ -22,7 +22,7 @@ func (db *DB) CreateToken(ctx context.Context, t pendopo.Token) (pendopo.Token, 
 
 const tokenCols = `id, name, coalesce(region_code, ''), hash, created_at, last_used_at, revoked_at, created_by`
 
-func scanToken(row interface{ Scan(...any) error }) (pendopo.Token, error) {
+func scanToken(row scanner) (pendopo.Token, error) {
 	var (
 		t          pendopo.Token
 		used, revd sql.NullTime
@@ -52,20 +52,11 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (pendopo.Token, erro
 
 // Tokens lists all tokens, newest first.
 func (db *DB) Tokens(ctx context.Context) ([]pendopo.Token, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens ORDER BY id DESC`)
+	out, err := all(ctx, db.read(), scanToken, `SELECT `+tokenCols+` FROM api_tokens ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []pendopo.Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RevokeToken revokes token id; revoking twice keeps the first time.
