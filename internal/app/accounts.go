@@ -110,7 +110,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		code string
 	)
 	e := pendopo.AuditEntry{Action: "user.register", Entity: "user"}
-	err = a.audited(ctx, Actor{Name: "warga (mendaftar)", IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
+	err = a.audited(ctx, pendopo.Actor{Name: "warga (mendaftar)", IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
 		var err error
 		u, err = tx.CreateUser(ctx, pendopo.User{Name: r.Name, Email: email, Phone: phone}, hash, a.now())
 		e.EntityID, e.ActorUser = strconv.FormatInt(u.ID, 10), u.ID
@@ -145,7 +145,7 @@ func (a *App) newCode(ctx context.Context, tx pendopo.Store, userID int64, purpo
 		return "", err
 	}
 	e := pendopo.AuditEntry{Action: "user.code", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Diff: pendopo.Diff(nil, map[string]string{"purpose": purpose})}
-	return code, a.audit(ctx, tx, Actor{UserID: userID, IP: ip}, roleCitizen, e)
+	return code, a.audit(ctx, tx, pendopo.Actor{UserID: userID, IP: ip}, roleCitizen, e)
 }
 
 // codeMessage is the message that carries a one-time code.
@@ -271,7 +271,7 @@ func (a *App) Confirm(ctx context.Context, login, code, ip string) (pendopo.User
 		return pendopo.User{}, err
 	}
 	e := pendopo.AuditEntry{Action: "user.confirm", Entity: "user", EntityID: strconv.FormatInt(c.UserID, 10)}
-	if err := a.audited(ctx, Actor{Name: "warga #" + strconv.FormatInt(c.UserID, 10), UserID: c.UserID, IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
+	if err := a.audited(ctx, pendopo.Actor{Name: "warga #" + strconv.FormatInt(c.UserID, 10), UserID: c.UserID, IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
 		return tx.ConfirmUser(ctx, c.UserID, a.now())
 	}); err != nil {
 		return pendopo.User{}, err
@@ -419,25 +419,25 @@ var errNoSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Sesi Anda
 
 // SessionActor turns a session cookie into the signed-in person, extending
 // the session while it is used (but never past SessionMax).
-func (a *App) SessionActor(ctx context.Context, secret, ip string) (Actor, pendopo.User, error) {
+func (a *App) SessionActor(ctx context.Context, secret, ip string) (pendopo.Actor, pendopo.User, error) {
 	if secret == "" || len(secret) > 100 {
-		return Actor{}, pendopo.User{}, errNoSession
+		return pendopo.Actor{}, pendopo.User{}, errNoSession
 	}
 	now := a.now()
 	hash := sha256Hex(secret)
 	s, err := a.store.Session(ctx, hash, now)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return Actor{}, pendopo.User{}, errNoSession
+		return pendopo.Actor{}, pendopo.User{}, errNoSession
 	}
 	if err != nil {
-		return Actor{}, pendopo.User{}, err
+		return pendopo.Actor{}, pendopo.User{}, err
 	}
 	u, err := a.store.User(ctx, s.UserID)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return Actor{}, pendopo.User{}, errNoSession
+		return pendopo.Actor{}, pendopo.User{}, errNoSession
 	}
 	if err != nil {
-		return Actor{}, pendopo.User{}, err
+		return pendopo.Actor{}, pendopo.User{}, err
 	}
 	if now.Sub(s.LastSeenAt) > sessionTouch {
 		expires := now.Add(SessionIdle)
@@ -452,12 +452,12 @@ func (a *App) SessionActor(ctx context.Context, secret, ip string) (Actor, pendo
 }
 
 // actorFor is the actor of a signed-in person.
-func (a *App) actorFor(u pendopo.User, ip string) Actor {
+func (a *App) actorFor(u pendopo.User, ip string) pendopo.Actor {
 	name := u.Name
 	if name == "" {
 		name = u.Contact()
 	}
-	return Actor{Name: name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, Roles: u.Roles, IP: ip}
+	return pendopo.Actor{Name: name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, Roles: u.Roles, IP: ip}
 }
 
 // Logout ends one session, from address ip; ending a live one is in the
@@ -480,7 +480,7 @@ func (a *App) Logout(ctx context.Context, secret, ip string) error {
 }
 
 // LogoutElsewhere ends every session of the user but the current one.
-func (a *App) LogoutElsewhere(ctx context.Context, who Actor, currentSecret string) error {
+func (a *App) LogoutElsewhere(ctx context.Context, who pendopo.Actor, currentSecret string) error {
 	e := pendopo.AuditEntry{Action: "user.logout_all", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error {
 		return tx.DeleteSessions(ctx, who.UserID, sha256Hex(currentSecret))
@@ -488,7 +488,7 @@ func (a *App) LogoutElsewhere(ctx context.Context, who Actor, currentSecret stri
 }
 
 // Sessions lists the signed-in devices of the user.
-func (a *App) Sessions(ctx context.Context, who Actor) ([]pendopo.Session, error) {
+func (a *App) Sessions(ctx context.Context, who pendopo.Actor) ([]pendopo.Session, error) {
 	return a.store.Sessions(ctx, who.UserID)
 }
 
@@ -552,7 +552,7 @@ func (a *App) ResetPassword(ctx context.Context, login, code, password, ip strin
 // serious change; a wrong one is a problem of field. Wrong ones are
 // counted per account like sign-ins, so that a stolen session cannot
 // guess the password.
-func (a *App) recheck(ctx context.Context, who Actor, password, field string) (pendopo.User, error) {
+func (a *App) recheck(ctx context.Context, who pendopo.Actor, password, field string) (pendopo.User, error) {
 	u, err := a.store.User(ctx, who.UserID)
 	if err != nil {
 		return u, err
@@ -587,7 +587,7 @@ func (a *App) recheck(ctx context.Context, who Actor, password, field string) (p
 
 // ChangePassword changes the password of the signed-in user, who proves it
 // with the current one; other sessions end.
-func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, currentSecret string) error {
+func (a *App) ChangePassword(ctx context.Context, who pendopo.Actor, current, next, currentSecret string) error {
 	u, err := a.recheck(ctx, who, current, "current")
 	if err != nil {
 		return err
@@ -609,7 +609,7 @@ func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, curr
 }
 
 // UpdateName changes the signed-in user's name.
-func (a *App) UpdateName(ctx context.Context, who Actor, name string) error {
+func (a *App) UpdateName(ctx context.Context, who pendopo.Actor, name string) error {
 	name = strings.TrimSpace(name)
 	if n := len([]rune(name)); n < 2 || n > 100 || !pendopo.ValidText(name) {
 		var p pendopo.Problems
@@ -621,7 +621,7 @@ func (a *App) UpdateName(ctx context.Context, who Actor, name string) error {
 		return err
 	}
 	// The trail says that the name changed, not what it was or became:
-	// it outlives the account (see Actor.auditName).
+	// it outlives the account (see pendopo.Actor.AuditName).
 	e := pendopo.AuditEntry{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), Diff: pendopo.Diff(map[string]string{}, map[string]string{"name": "diubah"})}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.UpdateUserName(ctx, u.ID, name, a.now()) })
 }
@@ -632,7 +632,7 @@ func nikContext(userID int64) string { return "nik:" + strconv.FormatInt(userID,
 
 // SetNIK stores the signed-in user's NIK, encrypted. A NIK whose region
 // code is not in today's list is stored with a warning, which is returned.
-func (a *App) SetNIK(ctx context.Context, who Actor, nik string) (pendopo.Text, error) {
+func (a *App) SetNIK(ctx context.Context, who pendopo.Actor, nik string) (pendopo.Text, error) {
 	nik = strings.Join(strings.Fields(nik), "")
 	info, err := pendopo.CheckNIK(nik, a.knownRegion, a.now())
 	if err != nil {
@@ -640,14 +640,14 @@ func (a *App) SetNIK(ctx context.Context, who Actor, nik string) (pendopo.Text, 
 	}
 	enc := a.sealer.seal(nik, nikContext(who.UserID))
 	// The audit trail never holds the NIK, not even masked: it outlives
-	// the account (see Actor.auditName).
+	// the account (see pendopo.Actor.AuditName).
 	e := pendopo.AuditEntry{Action: "user.set_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	err = a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, enc, a.now()) })
 	return info.Warning, err
 }
 
 // RemoveNIK deletes the signed-in user's NIK.
-func (a *App) RemoveNIK(ctx context.Context, who Actor) error {
+func (a *App) RemoveNIK(ctx context.Context, who pendopo.Actor) error {
 	e := pendopo.AuditEntry{Action: "user.remove_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, nil, a.now()) })
 }
@@ -683,7 +683,7 @@ type PersonalData struct {
 // ReadPersonalData shows a person's contact and NIK to an officer who
 // manages users where the person holds a role, and records the reading in
 // the audit trail, as UU 27/2022 asks.
-func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (PersonalData, error) {
+func (a *App) ReadPersonalData(ctx context.Context, who pendopo.Actor, userID int64) (PersonalData, error) {
 	u, err := a.store.User(ctx, userID)
 	if err != nil {
 		return PersonalData{}, err
@@ -700,7 +700,7 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 		_, ok = who.Can(pendopo.ActManageUsers, scope)
 	}
 	if !ok {
-		return PersonalData{}, errForbidden
+		return PersonalData{}, pendopo.ErrForbidden
 	}
 	nik, err := a.nik(ctx, userID)
 	if err != nil {

@@ -46,8 +46,8 @@ func newAccounts(t *testing.T) accounts {
 }
 
 // actor is u acting signed in.
-func (x accounts) actor(u pendopo.User) app.Actor {
-	return app.Actor{Name: u.Name, UserID: u.ID, IP: "10.0.0.9"}
+func (x accounts) actor(u pendopo.User) pendopo.Actor {
+	return pendopo.Actor{Name: u.Name, UserID: u.ID, IP: "10.0.0.9"}
 }
 
 var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
@@ -524,10 +524,10 @@ func TestCitizensCannotReadEachOther(t *testing.T) {
 	x := newAccounts(t)
 	a := x.citizen(t, "Ani", "ani@contoh.id", "sate ayam madura")
 	b := x.citizen(t, "Budi", "budi@contoh.id", "soto kudus enak")
-	if _, err := x.SetNIK(ctx, app.Actor{Name: "Budi", UserID: b.ID}, "3374011708450001"); err != nil {
+	if _, err := x.SetNIK(ctx, pendopo.Actor{Name: "Budi", UserID: b.ID}, "3374011708450001"); err != nil {
 		t.Fatal(err)
 	}
-	ani := app.Actor{Name: "Ani", UserID: a.ID}
+	ani := pendopo.Actor{Name: "Ani", UserID: a.ID}
 	if _, err := x.ReadPersonalData(ctx, ani, b.ID); kind(err) != pendopo.KindForbidden {
 		t.Errorf("citizen reads another citizen: %v", err)
 	}

@@ -11,7 +11,7 @@ import (
 
 // SaveAgency creates an agency (region admins) or updates one (also its
 // own agency admins).
-func (a *App) SaveAgency(ctx context.Context, who Actor, ag pendopo.Agency) (pendopo.Agency, error) {
+func (a *App) SaveAgency(ctx context.Context, who pendopo.Actor, ag pendopo.Agency) (pendopo.Agency, error) {
 	if _, err := a.Region(ctx, ag.RegionCode); err != nil {
 		return ag, err
 	}
@@ -24,7 +24,7 @@ func (a *App) SaveAgency(ctx context.Context, who Actor, ag pendopo.Agency) (pen
 	if exists {
 		act = pendopo.ActEditAgency
 	}
-	role, err := who.authorize(act, pendopo.Scope{Region: ag.RegionCode, Agency: ag.Slug})
+	role, err := who.Authorize(act, pendopo.Scope{Region: ag.RegionCode, Agency: ag.Slug})
 	if err != nil {
 		return ag, err
 	}
@@ -76,11 +76,11 @@ func (a *App) ServicePoints(ctx context.Context, region string) ([]pendopo.Servi
 }
 
 // SaveServicePoint creates or updates a service point.
-func (a *App) SaveServicePoint(ctx context.Context, who Actor, p pendopo.ServicePoint) (pendopo.ServicePoint, error) {
+func (a *App) SaveServicePoint(ctx context.Context, who pendopo.Actor, p pendopo.ServicePoint) (pendopo.ServicePoint, error) {
 	if _, err := a.Region(ctx, p.RegionCode); err != nil {
 		return p, err
 	}
-	role, err := who.authorize(pendopo.ActEditPoints, pendopo.Scope{Region: p.RegionCode})
+	role, err := who.Authorize(pendopo.ActEditPoints, pendopo.Scope{Region: p.RegionCode})
 	if err != nil {
 		return p, err
 	}

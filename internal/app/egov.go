@@ -174,8 +174,8 @@ type ProvinceSummary struct {
 // Oversight returns the oversight view of the country (province "") or
 // of one province, for overseers, national admins and a province's own
 // admin.
-func (a *App) Oversight(ctx context.Context, who Actor, province string, p Period) (*Oversight, error) {
-	if _, err := who.authorize(pendopo.ActOversee, pendopo.Scope{Region: province}); err != nil {
+func (a *App) Oversight(ctx context.Context, who pendopo.Actor, province string, p Period) (*Oversight, error) {
+	if _, err := who.Authorize(pendopo.ActOversee, pendopo.Scope{Region: province}); err != nil {
 		return nil, err
 	}
 	ranking, err := a.EgovRanking(ctx, province, p)

@@ -48,7 +48,7 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 			continue
 		}
 		for _, step := range []struct {
-			who app.Actor
+			who pendopo.Actor
 			act app.ReportAct
 		}{
 			{rf.coordinator, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "dishub"}},

@@ -248,7 +248,7 @@ type Inbox struct {
 
 // Inbox returns a page of the signed-in person's notifications, newest
 // first. Someone not signed in is KindUnauthorized.
-func (a *App) Inbox(ctx context.Context, who Actor, p pendopo.Page) (Inbox, error) {
+func (a *App) Inbox(ctx context.Context, who pendopo.Actor, p pendopo.Page) (Inbox, error) {
 	if who.UserID == 0 {
 		return Inbox{}, errNoSession
 	}
@@ -260,7 +260,7 @@ func (a *App) Inbox(ctx context.Context, who Actor, p pendopo.Page) (Inbox, erro
 
 // MarkRead marks the signed-in person's notifications up to seen (Inbox's
 // Seen; zero or a future time means now) as read.
-func (a *App) MarkRead(ctx context.Context, who Actor, seen time.Time) error {
+func (a *App) MarkRead(ctx context.Context, who pendopo.Actor, seen time.Time) error {
 	if who.UserID == 0 {
 		return errNoSession
 	}

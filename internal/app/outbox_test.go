@@ -399,7 +399,7 @@ func TestRunOutbox(t *testing.T) {
 	x.WakeOutbox()
 	wait("run:2")
 	inTx("run:3")
-	if err := x.SetSynonyms(ctx, app.System, "kilat, ekspres"); err != nil { // an audited write
+	if err := x.SetSynonyms(ctx, pendopo.System, "kilat, ekspres"); err != nil { // an audited write
 		t.Fatal(err)
 	}
 	wait("run:3")
@@ -417,7 +417,7 @@ func TestNotifications(t *testing.T) {
 	x := newAccounts(t)
 	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
 	other := x.citizen(t, "Sari", "sari@contoh.id", "soto ayam lamongan")
-	who := app.Actor{Name: u.Name, UserID: u.ID}
+	who := pendopo.Actor{Name: u.Name, UserID: u.ID}
 	for i := range 3 {
 		*x.clock = now.Add(time.Duration(i) * time.Minute)
 		n := pendopo.Notification{UserID: u.ID, Title: pendopo.T(fmt.Sprint("Status berubah ", i), fmt.Sprint("Status changed ", i)), Link: "/permohonan/3374-260301-0001"}
@@ -452,10 +452,10 @@ func TestNotifications(t *testing.T) {
 	if in, _ := x.Inbox(ctx, who, pendopo.Page{}); in.Total != 4 || in.Unread != 1 || !in.Notifications[0].Unread() {
 		t.Errorf("after reading: %+v", in)
 	}
-	if _, err := x.Inbox(ctx, app.Actor{}, pendopo.Page{}); kind(err) != pendopo.KindUnauthorized {
+	if _, err := x.Inbox(ctx, pendopo.Actor{}, pendopo.Page{}); kind(err) != pendopo.KindUnauthorized {
 		t.Errorf("inbox of nobody: %v", err)
 	}
-	if err := x.MarkRead(ctx, app.Actor{}, time.Time{}); kind(err) != pendopo.KindUnauthorized {
+	if err := x.MarkRead(ctx, pendopo.Actor{}, time.Time{}); kind(err) != pendopo.KindUnauthorized {
 		t.Errorf("mark read by nobody: %v", err)
 	}
 

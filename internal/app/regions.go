@@ -145,12 +145,12 @@ func (a *App) children(code string) []pendopo.Region {
 
 // UpdateRegion changes a region's display name and profile; logo nil keeps
 // the logo, an empty logo removes it.
-func (a *App) UpdateRegion(ctx context.Context, who Actor, code, name string, p pendopo.RegionProfile, logo *pendopo.Logo) (pendopo.Region, error) {
+func (a *App) UpdateRegion(ctx context.Context, who pendopo.Actor, code, name string, p pendopo.RegionProfile, logo *pendopo.Logo) (pendopo.Region, error) {
 	r, err := a.Region(ctx, code)
 	if err != nil {
 		return r, err
 	}
-	role, err := who.authorize(pendopo.ActEditRegion, pendopo.Scope{Region: code})
+	role, err := who.Authorize(pendopo.ActEditRegion, pendopo.Scope{Region: code})
 	if err != nil {
 		return r, err
 	}

@@ -150,7 +150,7 @@ var errReportNumber = invalidParam("number", "Tulis nomor laporan seperti terter
 // nothing and unlocks nothing for someone who merely suspects who filed.
 // Errors are only for a malformed number or contact (KindInvalid) and
 // for too many requests for the report (KindRateLimited).
-func (a *App) RequestReporterKey(ctx context.Context, who Actor, number, contact string) error {
+func (a *App) RequestReporterKey(ctx context.Context, who pendopo.Actor, number, contact string) error {
 	n, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
 		return errReportNumber

@@ -63,11 +63,11 @@ func serviceAction(publish bool) pendopo.Action {
 }
 
 // CreateService adds a service to a region.
-func (a *App) CreateService(ctx context.Context, who Actor, region string, w ServiceWrite) (pendopo.Service, error) {
+func (a *App) CreateService(ctx context.Context, who pendopo.Actor, region string, w ServiceWrite) (pendopo.Service, error) {
 	if _, err := a.Region(ctx, region); err != nil {
 		return pendopo.Service{}, err
 	}
-	role, err := who.authorize(serviceAction(w.Publish), pendopo.Scope{Region: region, Agency: strings.TrimSpace(w.Content.AgencySlug)})
+	role, err := who.Authorize(serviceAction(w.Publish), pendopo.Scope{Region: region, Agency: strings.TrimSpace(w.Content.AgencySlug)})
 	if err != nil {
 		return pendopo.Service{}, err
 	}
@@ -93,18 +93,18 @@ func (a *App) CreateService(ctx context.Context, who Actor, region string, w Ser
 	return s, a.Sync(ctx)
 }
 
-func (a *App) change(who Actor, note string) pendopo.Change {
+func (a *App) change(who pendopo.Actor, note string) pendopo.Change {
 	return pendopo.Change{Author: who.Name, Note: note, At: a.now()}
 }
 
 // ServiceForEdit returns a service with the content of its latest version,
 // draft or not, for an actor who may see the region's console.
-func (a *App) ServiceForEdit(ctx context.Context, who Actor, id int64) (pendopo.Service, error) {
+func (a *App) ServiceForEdit(ctx context.Context, who pendopo.Actor, id int64) (pendopo.Service, error) {
 	s, err := a.store.Service(ctx, id)
 	if err != nil {
 		return s, err
 	}
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
 		return s, err
 	}
 	if s.LatestVersion != s.Version && s.Version != 0 {
@@ -119,17 +119,17 @@ func (a *App) ServiceForEdit(ctx context.Context, who Actor, id int64) (pendopo.
 
 // UpdateService stores a new version of a service. Moving a service to
 // another agency needs the right on both.
-func (a *App) UpdateService(ctx context.Context, who Actor, id int64, w ServiceWrite) (pendopo.Service, error) {
+func (a *App) UpdateService(ctx context.Context, who pendopo.Actor, id int64, w ServiceWrite) (pendopo.Service, error) {
 	cur, err := a.store.Service(ctx, id)
 	if err != nil {
 		return cur, err
 	}
 	act := serviceAction(w.Publish)
-	role, err := who.authorize(act, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	role, err := who.Authorize(act, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
 	if err != nil {
 		return cur, err
 	}
-	if _, err := who.authorize(act, pendopo.Scope{Region: cur.RegionCode, Agency: strings.TrimSpace(w.Content.AgencySlug)}); err != nil {
+	if _, err := who.Authorize(act, pendopo.Scope{Region: cur.RegionCode, Agency: strings.TrimSpace(w.Content.AgencySlug)}); err != nil {
 		return cur, err
 	}
 	if err := w.validate(); err != nil {
@@ -161,12 +161,12 @@ func (a *App) UpdateService(ctx context.Context, who Actor, id int64, w ServiceW
 }
 
 // PublishService makes version n of a service public; n 0 means the latest.
-func (a *App) PublishService(ctx context.Context, who Actor, id int64, n int, note string) (pendopo.Service, error) {
+func (a *App) PublishService(ctx context.Context, who pendopo.Actor, id int64, n int, note string) (pendopo.Service, error) {
 	cur, err := a.store.Service(ctx, id)
 	if err != nil {
 		return cur, err
 	}
-	role, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	role, err := who.Authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
 	if err != nil {
 		return cur, err
 	}
@@ -180,7 +180,7 @@ func (a *App) PublishService(ctx context.Context, who Actor, id int64, n int, no
 	if err != nil {
 		return cur, err
 	}
-	if _, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: v.Content.AgencySlug}); err != nil {
+	if _, err := who.Authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: v.Content.AgencySlug}); err != nil {
 		return cur, err
 	}
 	var s pendopo.Service
@@ -201,12 +201,12 @@ func (a *App) PublishService(ctx context.Context, who Actor, id int64, n int, no
 
 // ReviewService records that a service's published standard was checked
 // and is still right, which clears the "needs review" flag.
-func (a *App) ReviewService(ctx context.Context, who Actor, id int64) (pendopo.Service, error) {
+func (a *App) ReviewService(ctx context.Context, who pendopo.Actor, id int64) (pendopo.Service, error) {
 	cur, err := a.store.Service(ctx, id)
 	if err != nil {
 		return cur, err
 	}
-	role, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	role, err := who.Authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
 	if err != nil {
 		return cur, err
 	}
@@ -226,12 +226,12 @@ func (a *App) ReviewService(ctx context.Context, who Actor, id int64) (pendopo.S
 }
 
 // Versions lists a service's versions for an actor who may see the console.
-func (a *App) Versions(ctx context.Context, who Actor, id int64) ([]pendopo.Version, error) {
+func (a *App) Versions(ctx context.Context, who pendopo.Actor, id int64) ([]pendopo.Version, error) {
 	s, err := a.store.Service(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
 		return nil, err
 	}
 	return a.store.Versions(ctx, id)
@@ -240,7 +240,7 @@ func (a *App) Versions(ctx context.Context, who Actor, id int64) ([]pendopo.Vers
 // Version returns one version of a service, drafts included, for an actor
 // who may see the console; anyone else gets KindForbidden, and a number
 // the service never had pendopo.ErrNotFound.
-func (a *App) Version(ctx context.Context, who Actor, id int64, n int) (pendopo.Version, error) {
+func (a *App) Version(ctx context.Context, who pendopo.Actor, id int64, n int) (pendopo.Version, error) {
 	if _, err := a.Versions(ctx, who, id); err != nil {
 		return pendopo.Version{}, err
 	}
@@ -249,11 +249,11 @@ func (a *App) Version(ctx context.Context, who Actor, id int64, n int) (pendopo.
 
 // AdminServices lists a region's services including drafts, or one
 // agency's when agency is not empty.
-func (a *App) AdminServices(ctx context.Context, who Actor, region, agency string, p pendopo.Page) ([]pendopo.ServiceSummary, int, error) {
+func (a *App) AdminServices(ctx context.Context, who pendopo.Actor, region, agency string, p pendopo.Page) ([]pendopo.ServiceSummary, int, error) {
 	if _, err := a.Region(ctx, region); err != nil {
 		return nil, 0, err
 	}
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return nil, 0, err
 	}
 	return a.store.Services(ctx, pendopo.ServiceFilter{Region: region, Agency: agency, Drafts: true, Page: p})

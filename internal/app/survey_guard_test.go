@@ -17,7 +17,7 @@ func (f reportFixture) walkIn(t *testing.T, point string, v int, device, address
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := f.SurveyCode(ctx, app.System, "33.74", point)
+	code, err := f.SurveyCode(ctx, pendopo.System, "33.74", point)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,14 +44,14 @@ var errSurveyNotYet = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
 
 // SurveyForApplication is the survey on an application, for its applicant
 // once it is completed (or rejected: the service was still given).
-func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string) (SurveySubject, error) {
+func (a *App) SurveyForApplication(ctx context.Context, who pendopo.Actor, number string) (SurveySubject, error) {
 	v, err := a.Application(ctx, who, number)
 	if err != nil {
 		return SurveySubject{}, err
 	}
 	if !v.Applicant {
 		// Staff who may read the application are not its applicant.
-		return SurveySubject{}, fmt.Errorf("survey on %s by staff: %w", number, errForbidden)
+		return SurveySubject{}, fmt.Errorf("survey on %s by staff: %w", number, pendopo.ErrForbidden)
 	}
 	if v.Status != pendopo.StatusCompleted && v.Status != pendopo.StatusRejected {
 		return SurveySubject{}, errSurveyNotYet
@@ -64,7 +64,7 @@ func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string
 
 // SurveyForReport is the survey on a report, for its reporter (by account
 // or key) once the agency has answered it.
-func (a *App) SurveyForReport(ctx context.Context, who Actor, number, secret string) (SurveySubject, error) {
+func (a *App) SurveyForReport(ctx context.Context, who pendopo.Actor, number, secret string) (SurveySubject, error) {
 	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return SurveySubject{}, err

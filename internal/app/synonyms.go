@@ -21,8 +21,8 @@ func (a *App) Synonyms(ctx context.Context) (string, error) {
 
 // SetSynonyms replaces the admins' synonym rules; only national admins may,
 // because search is national. Errors name the line.
-func (a *App) SetSynonyms(ctx context.Context, who Actor, rules string) error {
-	role, err := who.authorize(pendopo.ActEditSynonyms, pendopo.Scope{})
+func (a *App) SetSynonyms(ctx context.Context, who pendopo.Actor, rules string) error {
+	role, err := who.Authorize(pendopo.ActEditSynonyms, pendopo.Scope{})
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 		t.Errorf("survey before completion: %d", res.StatusCode)
 	}
 	for range 4 {
-		if _, err := p.App.Act(ctx, app.System, number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
+		if _, err := p.App.Act(ctx, pendopo.System, number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -80,7 +80,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 
 	// A reporter rates a report once the agency has answered it.
 	lat, lng := -7.0, 110.4
-	rep, err := p.App.SubmitReport(ctx, app.Actor{UserID: u.ID}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Sampah menumpuk",
+	rep, err := p.App.SubmitReport(ctx, pendopo.Actor{UserID: u.ID}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Sampah menumpuk",
 		Description: "Sampah belum diangkut seminggu.", Category: "sampah", Privacy: pendopo.PrivacyAnonymous,
 		Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 	if err != nil {
@@ -91,7 +91,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 		t.Errorf("survey on an unanswered report: %d", res.StatusCode)
 	}
 	for _, act := range []app.ReportAct{{Action: pendopo.ActReportDispose, Agency: "dlh"}, {Action: pendopo.ActReportAnswer, Note: "Sudah diangkut."}} {
-		if _, err := p.App.ActOnReport(ctx, app.System, rep.Number, act); err != nil {
+		if _, err := p.App.ActOnReport(ctx, pendopo.System, rep.Number, act); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -129,7 +129,7 @@ func TestWalkInSurvey(t *testing.T) {
 		t.Fatalf("walk-in form: %d", res.StatusCode)
 	}
 	// The region admin's sheet: the QR code, today's code and its day.
-	code, err := p.App.SurveyCode(ctx, app.System, "33.74", unit)
+	code, err := p.App.SurveyCode(ctx, pendopo.System, "33.74", unit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestWalkInStuffing(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
 	unit := "kantor-disdukcapil"
-	code, err := p.App.SurveyCode(ctx, app.System, "33.74", unit)
+	code, err := p.App.SurveyCode(ctx, pendopo.System, "33.74", unit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func TestWalkInStuffing(t *testing.T) {
 	if accepted.Respondents != 136 || accepted.Score >= before.Score || acceptedCSV == beforeCSV || acceptedIndex >= beforeIndex {
 		t.Errorf("accepting the held responses did not move the IKM: %+v (ikm.csv %s, e-gov %v)", accepted, acceptedCSV, acceptedIndex)
 	}
-	log, _, err := p.App.AuditLog(ctx, app.System, pendopo.AuditFilter{Region: "33.74", Action: "survey.accept"})
+	log, _, err := p.App.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Region: "33.74", Action: "survey.accept"})
 	if err != nil || len(log) != 1 {
 		t.Errorf("the decision is not audited: %d %v", len(log), err)
 	}
