@@ -25,6 +25,7 @@ var layerOf = map[string]string{
 	"internal/chart":           "helper",
 	"internal/document":        "helper",
 	"internal/metrics":         "helper",
+	"internal/notify":          "helper", // in-app notifications, the email/SMS outbox and its senders
 	"internal/photo":           "helper",
 	"internal/ratelimit":       "helper",
 	"internal/search":          "helper",

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -67,8 +66,8 @@ type Registration struct {
 // its email or phone. When the login is taken, the owner is told instead
 // and the answer is the same, so that registering reveals no accounts: the
 // password is hashed either way, and the message goes out after the
-// answer (see detach), so neither shows in the time taken. It returns the
-// normalised contact.
+// answer (see notify.Outbox.Detach), so neither shows in the time taken.
+// It returns the normalised contact.
 func (a *App) Register(ctx context.Context, r Registration, ip string) (string, error) {
 	var p pendopo.Problems
 	r.Name = strings.TrimSpace(r.Name)
@@ -98,7 +97,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		return "", err
 	}
 	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
-		a.sendLater(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
+		a.out.SendLater(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
 			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
 			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
 		return contact, nil
@@ -128,7 +127,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		return "", err
 	}
 	subject, body := codeMessage(pendopo.CodeConfirm, code)
-	a.sendLater(ctx, contact, subject, body)
+	a.out.SendLater(ctx, contact, subject, body)
 	return contact, nil
 }
 
@@ -165,7 +164,7 @@ func codeMessage(purpose, code string) (subject, body pendopo.Text) {
 // unconfirmed set, for an account already confirmed. The answer is
 // therefore the same, and as quick, whatever the account.
 func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfirmed bool, ip string) {
-	a.detach(ctx, "send one-time code", func(ctx context.Context) error {
+	a.out.Detach(ctx, "send one-time code", func(ctx context.Context) error {
 		c, contact, err := a.userByLogin(ctx, login)
 		if errors.Is(err, pendopo.ErrNotFound) {
 			return nil
@@ -187,34 +186,8 @@ func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfir
 			return err
 		}
 		subject, body := codeMessage(purpose, code)
-		return a.send(ctx, contact, subject, body)
+		return a.out.Send(ctx, contact, subject, body)
 	})
-}
-
-// sendLater sends a message after the answer (see detach), directly as
-// one-time codes are and never through the outbox, whose rows would keep
-// a secret such as a reporter's key in the database. A quiet context (the
-// demo's seeding) sends nothing.
-func (a *App) sendLater(ctx context.Context, to string, subject, body pendopo.Text) {
-	if ctx.Value(quietKey{}) != nil {
-		return
-	}
-	a.detach(ctx, "send message", func(ctx context.Context) error { return a.send(ctx, to, subject, body) })
-}
-
-// send delivers a message in both languages by email or, for a phone
-// number, through the SMS/WhatsApp sender.
-func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) error {
-	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN, Date: a.now()}
-	s := a.mail
-	if strings.HasPrefix(to, "+") {
-		s = a.sms
-		m.Subject = ""
-	}
-	if err := s.Send(ctx, m); err != nil {
-		return fmt.Errorf("send message: %w", err)
-	}
-	return nil
 }
 
 // throttleIP counts one request of a kind (prefix) from the address ip

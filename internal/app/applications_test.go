@@ -14,6 +14,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
@@ -732,14 +733,14 @@ func TestLostCompletionLeavesNoFile(t *testing.T) {
 func TestApplicationMailOverSMTP(t *testing.T) {
 	mp := pendopotest.StartMailpit(t, "")
 	f := newAppFixture(t)
-	f.SetMail(app.SMTPSender{Addr: mp.SMTP, From: "pendopo@pendopo.test"})
+	f.SetMail(notify.SMTPSender{Addr: mp.SMTP, From: "pendopo@pendopo.test"})
 	pending(t, f) // what account set-up queued is not for this test
 	a := f.filled(t, "")
 	if _, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 { // a second pass sends nothing again
-		if _, err := f.DeliverOutbox(ctx); err != nil {
+		if _, err := f.Outbox().Deliver(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

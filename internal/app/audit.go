@@ -108,7 +108,7 @@ func redactAudit(e pendopo.AuditEntry) pendopo.AuditEntry {
 // same transaction, so that a write and its record land together or not
 // at all. fn may fill e.Diff and e.EntityID.
 func (a *App) audited(ctx context.Context, who pendopo.Actor, role string, e *pendopo.AuditEntry, fn func(tx pendopo.Store) error) error {
-	defer a.WakeOutbox() // after the commit, send what fn may have queued
+	defer a.out.Wake() // after the commit, send what fn may have queued
 	return a.store.InTx(ctx, func(tx pendopo.Store) error {
 		if err := fn(tx); err != nil {
 			return err

@@ -23,7 +23,7 @@ func (a *App) commit(ctx context.Context, fn func(tx pendopo.Store) error) error
 	if a.noGroupCommit {
 		err := a.store.InTx(ctx, fn)
 		if err == nil {
-			a.WakeOutbox()
+			a.out.Wake()
 		}
 		return err
 	}
@@ -110,7 +110,7 @@ func (a *App) commitBatches(ctx context.Context, own *unit) {
 			}
 		}
 		if err == nil {
-			a.WakeOutbox()
+			a.out.Wake()
 		}
 	}
 }

@@ -75,10 +75,10 @@ func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, 
 			if _, err := tx.OutboxMessage(ctx, k+":sms"); err == nil {
 				continue
 			}
-			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: "/admin/permohonan/" + app.Number}); err != nil {
+			if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: "/admin/permohonan/" + app.Number}); err != nil {
 				return err
 			}
-			if err := a.message(ctx, tx, u, k, title, body, "/admin/permohonan/"+app.Number); err != nil {
+			if err := a.out.Tell(ctx, tx, u, k, title, body, "/admin/permohonan/"+app.Number); err != nil {
 				return err
 			}
 		}
@@ -87,7 +87,7 @@ func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, 
 	if err != nil {
 		return 0, err
 	}
-	a.WakeOutbox()
+	a.out.Wake()
 	return 1, nil
 }
 

@@ -261,10 +261,10 @@ func (a *App) withdrawErased(ctx context.Context, tx pendopo.Store, app pendopo.
 	body := pendopo.T(fill(erasedStaffNotice[1], "id", app.ServiceName, app.Number), fill(erasedStaffNotice[1], "en", app.ServiceName, app.Number))
 	link := "/admin/permohonan/" + app.Number
 	for _, s := range staff {
-		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: s.ID, Title: title, Body: body, Link: link}); err != nil {
+		if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: s.ID, Title: title, Body: body, Link: link}); err != nil {
 			return nil, err
 		}
-		if err := a.message(ctx, tx, s, "app:"+app.Number+":erased:staff:"+strconv.FormatInt(s.ID, 10), title, body, link); err != nil {
+		if err := a.out.Tell(ctx, tx, s, "app:"+app.Number+":erased:staff:"+strconv.FormatInt(s.ID, 10), title, body, link); err != nil {
 			return nil, err
 		}
 	}

@@ -88,10 +88,10 @@ func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Applic
 		title := pendopo.T(fill(notice[0], "id", args("id")...), fill(notice[0], "en", args("en")...))
 		body := pendopo.T(fill(notice[1], "id", args("id")...), fill(notice[1], "en", args("en")...))
 		link := "/permohonan/" + app.Number
-		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: app.ApplicantID, Title: title, Body: body, Link: link}); err != nil {
+		if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: app.ApplicantID, Title: title, Body: body, Link: link}); err != nil {
 			return err
 		}
-		if err := a.message(ctx, tx, aud.applicant, key, title, body, link); err != nil {
+		if err := a.out.Tell(ctx, tx, aud.applicant, key, title, body, link); err != nil {
 			return err
 		}
 	}
@@ -106,10 +106,10 @@ func (a *App) announce(ctx context.Context, tx pendopo.Store, app pendopo.Applic
 		if u.ID == ev.ActorID {
 			continue
 		}
-		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
+		if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
 			return err
 		}
-		if err := a.message(ctx, tx, u, key+":staff:"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
+		if err := a.out.Tell(ctx, tx, u, key+":staff:"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
 			return err
 		}
 	}
@@ -172,32 +172,4 @@ func (a *App) findStaff(ctx context.Context, s pendopo.Store, app pendopo.Applic
 		}
 	}
 	return out, nil
-}
-
-type quietKey struct{}
-
-// Quiet marks ctx so that application events write in-app notifications
-// but queue no email or SMS: the demo's history is not news to anyone.
-func Quiet(ctx context.Context) context.Context { return context.WithValue(ctx, quietKey{}, true) }
-
-// message queues an email (or, for accounts with only a phone, an SMS)
-// to a user, in both languages, Indonesian first.
-func (a *App) message(ctx context.Context, s pendopo.Store, u pendopo.User, key string, title, body pendopo.Text, link string) error {
-	if ctx.Value(quietKey{}) != nil {
-		return nil
-	}
-	m := pendopo.OutboxMessage{UserID: u.ID, Subject: title.ID + " / " + title.EN, Key: key}
-	switch {
-	case u.Email != "":
-		m.Channel, m.To = pendopo.OutboxEmail, u.Email
-		m.Body = "Yth. " + u.Name + ",\n\n" + body.ID + "\n\nLihat: " + a.baseURL + link +
-			"\n\n— English —\n\n" + body.EN + "\n\nSee: " + a.baseURL + link + "\n\nPendopo\n"
-	case u.Phone != "":
-		m.Channel, m.To = pendopo.OutboxSMS, u.Phone
-		m.Body = title.ID + ". " + a.baseURL + link
-	default:
-		return nil
-	}
-	m.Key += ":" + m.Channel
-	return a.Enqueue(ctx, s, m)
 }

@@ -69,7 +69,7 @@ func (a *App) Invite(ctx context.Context, who pendopo.Actor, email, name string,
 	if reg, err := a.Region(ctx, r.Region); err == nil {
 		where = reg.Name
 	}
-	err = a.send(ctx, e, pendopo.T("Undangan petugas Pendopo", "Your Pendopo officer invitation"), pendopo.T(
+	err = a.out.Send(ctx, e, pendopo.T("Undangan petugas Pendopo", "Your Pendopo officer invitation"), pendopo.T(
 		who.Name+" mengundang Anda sebagai "+r.Kind.Title().ID+" "+where+" di Pendopo. Buka tautan ini dalam 7 hari untuk menerima: "+link,
 		who.Name+" invites you to Pendopo as "+r.Kind.Title().EN+" of "+where+". Open this link within 7 days to accept: "+link))
 	return inv, link, err

@@ -14,7 +14,7 @@ var keyRE = regexp.MustCompile(`\b([0-9A-Z]{5}(?:-[0-9A-Z]{5}){4})\b`)
 // sentKey is the last reporter's key sent to to.
 func sentKey(t *testing.T, x accounts, to string) string {
 	t.Helper()
-	x.WaitDetached()
+	x.Outbox().WaitDetached()
 	m, ok := x.mail.Last(to)
 	if !ok {
 		t.Fatalf("nothing sent to %s", to)
@@ -83,7 +83,7 @@ func TestReporterKey(t *testing.T) {
 			t.Errorf("a new key for a wrong contact: %v", err)
 		}
 	}
-	f.WaitDetached()
+	f.Outbox().WaitDetached()
 	if _, ok := f.mail.Last("tetangga@contoh.id"); ok {
 		t.Error("a key went to a guessed contact")
 	}
@@ -141,7 +141,7 @@ func TestReporterKeyForOldReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WaitDetached() // the first key's message, so that the next one is the last
+	f.Outbox().WaitDetached() // the first key's message, so that the next one is the last
 	old, _ := f.Store().ReportByNumber(ctx, r.Number)
 	old.SecretHash = "" // as migrated from before keys
 	if _, err := f.Store().UpdateReport(ctx, old); err != nil {

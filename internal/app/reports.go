@@ -862,10 +862,10 @@ func (a *App) escalate(ctx context.Context, r pendopo.Report) error {
 		}
 		for _, u := range to {
 			link := "/admin/laporan/" + r.Number
-			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
+			if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
 				return err
 			}
-			if err := a.message(ctx, tx, u, "escalate:"+r.Number+":"+r.Due.String()+":"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
+			if err := a.out.Tell(ctx, tx, u, "escalate:"+r.Number+":"+r.Due.String()+":"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
 				return err
 			}
 		}
@@ -1094,20 +1094,20 @@ func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Repo
 	link := "/laporan/" + r.Number
 	key := "report:" + r.Number + ":" + strconv.Itoa(r.Rev)
 	if rp.UserID != 0 {
-		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: rp.UserID, Title: title, Body: body, Link: link}); err != nil {
+		if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: rp.UserID, Title: title, Body: body, Link: link}); err != nil {
 			return err
 		}
 		u, err := tx.User(ctx, rp.UserID)
 		if err != nil {
 			return nil // the account was erased: nobody to tell
 		}
-		return a.message(ctx, tx, u, key, title, body, link)
+		return a.out.Tell(ctx, tx, u, key, title, body, link)
 	}
 	email, phone, ok := pendopo.NormalizeLogin(rp.Contact)
 	if !ok {
 		return nil
 	}
-	return a.message(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, link)
+	return a.out.Tell(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, link)
 }
 
 func (a *App) reportStatusTitle(s pendopo.ReportStatus) pendopo.Text {

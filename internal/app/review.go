@@ -65,7 +65,7 @@ func (a *App) tellPublishers(ctx context.Context, s pendopo.Service, n int, by, 
 		body := pendopo.T(
 			by+" mengajukan versi "+strconv.Itoa(n)+" layanan \""+s.Name+"\" untuk ditinjau. "+note+"\nPeriksa perubahannya dan terbitkan atau kembalikan: "+link,
 			by+" submitted version "+strconv.Itoa(n)+" of the service \""+s.Name+"\" for review. "+note+"\nCheck the changes, then publish or send it back: "+link)
-		if err := a.send(ctx, u.Contact(), pendopo.T("Perubahan layanan menunggu persetujuan", "A service change awaits approval"), body); err != nil {
+		if err := a.out.Send(ctx, u.Contact(), pendopo.T("Perubahan layanan menunggu persetujuan", "A service change awaits approval"), body); err != nil {
 			a.log.Warn("tell publisher", "service", s.ID, "user", u.ID, "err", err)
 		}
 	}

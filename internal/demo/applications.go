@@ -12,6 +12,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/document"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // seededSetting marks a database whose demo applications are seeded.
@@ -74,7 +75,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	defer a.SetClock(func() time.Time { return now })()
 	file, err := samplePDF(now)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // brandingSetting marks a database whose demo branding is seeded.
@@ -138,7 +139,7 @@ func SeedBranding(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	for _, region := range []string{"33.74", "33.72"} {
 		today := pendopo.DayOf(now, pendopo.RegionZone(region))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // reportsSetting marks a database whose demo reports are seeded.
@@ -77,7 +78,7 @@ func SeedReports(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	defer a.SetClock(func() time.Time { return now })()
 	warga, err := actorOf(ctx, a, "warga@pendopo.test")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // yearSetting marks a database whose year of demo activity is seeded.
@@ -48,7 +49,7 @@ func SeedYear(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	defer a.SetClock(func() time.Time { return now })()
 	file, err := samplePDF(now)

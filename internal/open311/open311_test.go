@@ -397,7 +397,7 @@ func TestRequestFields(t *testing.T) {
 	created := jsonList(t, e.post("requests.json", e.streetLight()))[0]
 	id, key := created["service_request_id"].(string), created["reporter_key"].(string)
 	// The reporter's key is given once, to the client and to the email.
-	e.App.WaitDetached()
+	e.App.Outbox().WaitDetached()
 	if m, ok := e.Mail.Last("warga@contoh.id"); len(key) != 29 || !ok || !strings.Contains(m.Body, key) {
 		t.Errorf("reporter_key %q, not sent to the email", key)
 	}

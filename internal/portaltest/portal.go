@@ -24,6 +24,7 @@ import (
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/metrics"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
@@ -44,7 +45,7 @@ type Portal struct {
 	// the region admin of 33.74, for PostForm and GetAs.
 	Admin, RegionAdmin string
 	// Mail keeps the messages the portal sent.
-	Mail *app.MemorySender
+	Mail *notify.MemorySender
 	// Metrics is the portal's Prometheus registry, served at /metrics to
 	// loopback clients as "pendopo serve" does by default.
 	Metrics *prometheus.Registry

@@ -416,7 +416,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := pr.do(t, f)
-			p.App.WaitDetached() // some writes (one-time codes) are done after the answer
+			p.App.Outbox().WaitDetached() // some writes (one-time codes) are done after the answer
 			if res.StatusCode >= 400 || strings.HasPrefix(res.Header.Get("Location"), "/masuk?kembali=") {
 				t.Fatalf("the probe did not succeed: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(res.Body, "alert"))
 			}

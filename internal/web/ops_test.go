@@ -114,7 +114,7 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("outbox before: pending %v, dead %v", pending, dead)
 	}
 	for _, key := range []string{"metrik:1", "metrik:2"} {
-		if err := p.App.Enqueue(ctx, nil, pendopo.OutboxMessage{Channel: pendopo.OutboxEmail, To: "warga@contoh.id", Subject: "Uji", Body: "Uji metrik", Key: key}); err != nil {
+		if err := p.App.Outbox().Enqueue(ctx, nil, pendopo.OutboxMessage{Channel: pendopo.OutboxEmail, To: "warga@contoh.id", Subject: "Uji", Body: "Uji metrik", Key: key}); err != nil {
 			t.Fatal(err)
 		}
 	}

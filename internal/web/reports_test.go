@@ -88,7 +88,7 @@ func TestReportPages(t *testing.T) {
 	if key == nil || !strings.Contains(own.Body, "?kunci="+key[1]) || own.Header.Get("Cache-Control") != "private, no-store" {
 		t.Fatalf("the receipt lacks the reporter's key")
 	}
-	p.App.WaitDetached()
+	p.App.Outbox().WaitDetached()
 	if m, ok := p.Mail.Last("sari@contoh.id"); !ok || !strings.Contains(m.Body, key[1]) {
 		t.Errorf("the key was not sent to the contact")
 	}
@@ -449,7 +449,7 @@ func TestReportReporterKeyAttack(t *testing.T) {
 		t.Errorf("a new key: %d %s for a wrong contact, %d %s for the right one", miss.StatusCode, miss.Header.Get("Location"), hit.StatusCode, hit.Header.Get("Location"))
 	}
 	done := p.Get(t, hit.Header.Get("Location"))
-	p.App.WaitDetached()
+	p.App.Outbox().WaitDetached()
 	m, ok := p.Mail.Last("pelapor.rahasia@contoh.id")
 	fresh := regexp.MustCompile(`[0-9A-Z]{5}(-[0-9A-Z]{5}){4}`).FindString(m.Body)
 	if !ok || fresh == "" || fresh == r.Secret || strings.Contains(done.Body, fresh) || !strings.Contains(done.Body, "Bila nomor dan kontak itu cocok") {
