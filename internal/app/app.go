@@ -20,6 +20,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
 	"github.com/pendopo/pendopo/internal/blob"
+	"github.com/pendopo/pendopo/internal/figures"
 	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/ratelimit"
 	"github.com/pendopo/pendopo/internal/search"
@@ -71,9 +72,9 @@ type App struct {
 	// keyRequests requests for a new reporter's key per report.
 	reportLimit ratelimit.Limiter
 	keyRequests ratelimit.Limiter
-	egov        egovCache
-	dashboards  dashboardCache
-	auditLog    auditLog
+	// figs counts and caches the public figures.
+	figs     *figures.Board
+	auditLog auditLog
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string
@@ -172,6 +173,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		reportLimit: ratelimit.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
 		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
 		keyRequests: ratelimit.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
+	a.figs = figures.New(cfg.Store, regionBook{a}, a.index, func() time.Time { return a.now() })
 	a.out = notify.New(cfg.Store, func() time.Time { return a.now() }, a.log, cfg.Mail, cfg.SMS, a.baseURL)
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
@@ -419,6 +421,10 @@ func (a *App) SetBlobs(b blob.Store) blob.Store {
 // SetMail replaces the email sender and returns the one before, for tests
 // that send through a real SMTP server.
 func (a *App) SetMail(s notify.Sender) notify.Sender { return a.out.SetMail(s) }
+
+// Figures is the board of public figures: dashboards, the e-gov
+// ranking, oversight and open data's counts.
+func (a *App) Figures() *figures.Board { return a.figs }
 
 // Outbox is the app's outbox: the worker that delivers it, and the work
 // done after answers that serve and tests wait for.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // City branding: a region admin (pendopo.ActEditRegion) keeps the
@@ -92,9 +93,9 @@ type SectorNeed struct {
 // SectorNeeds sums a region's monthly figures per sector through its
 // mapping: one entry per sector in order, then the unmapped ones. It
 // reads the figures, never the reports and applications themselves.
-func (a *App) SectorNeeds(ctx context.Context, b Branding, p Period) ([]SectorNeed, error) {
+func (a *App) SectorNeeds(ctx context.Context, b Branding, p figures.Period) ([]SectorNeed, error) {
 	// The region's dashboard figures (kept a minute) hold both counts.
-	d, err := a.RegionDashboard(ctx, b.Region.Code, p)
+	d, err := a.figs.RegionDashboard(ctx, b.Region.Code, p)
 	if err != nil {
 		return nil, err
 	}

@@ -186,7 +186,7 @@ func TestSectorNeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := a.LastMonths("33.74", 12)
+	p := a.Figures().LastMonths("33.74", 12)
 	empty, err := a.SectorNeeds(ctx, b, p)
 	if err != nil || len(empty) != 1 || empty[0].Sector != nil || empty[0].Reports != 0 || empty[0].Applications != 0 {
 		t.Fatalf("needs with nothing: %+v %v", empty, err)

@@ -132,9 +132,7 @@ func (a *App) RebuildFigures(ctx context.Context) (FigureCounts, error) {
 		// The published figures were replaced: on the record.
 		return a.audit(ctx, tx, pendopo.System, "system", pendopo.AuditEntry{Action: "figures.rebuild", Entity: "figures", EntityID: "national"})
 	})
-	a.dashboards.mu.Lock()
-	a.dashboards.entries = nil
-	a.dashboards.mu.Unlock()
+	a.figs.Forget()
 	return n, err
 }
 

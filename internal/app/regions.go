@@ -249,3 +249,12 @@ func (a *App) RegionLogo(ctx context.Context, code string) (pendopo.Logo, error)
 	}
 	return a.store.RegionLogo(ctx, code)
 }
+
+// regionBook gives the figures the app's regions.
+type regionBook struct{ a *App }
+
+func (r regionBook) Region(ctx context.Context, code string) (pendopo.Region, error) {
+	return r.a.Region(ctx, code)
+}
+func (r regionBook) All() []pendopo.Region                 { return r.a.regions.Load().list }
+func (r regionBook) Children(code string) []pendopo.Region { return r.a.children(code) }

@@ -213,12 +213,7 @@ func (a *App) DecideHeldSurveys(ctx context.Context, who pendopo.Actor, region s
 // forgetDashboards drops the kept dashboards and e-gov ranking, after a
 // change to the figures that should show at once.
 func (a *App) forgetDashboards() {
-	a.dashboards.mu.Lock()
-	a.dashboards.entries = nil
-	a.dashboards.mu.Unlock()
-	a.egov.mu.Lock()
-	a.egov.list = nil
-	a.egov.mu.Unlock()
+	a.figs.Forget()
 }
 
 var errPresenceCode = invalidParam("kode", "Kode kehadiran salah atau bukan kode hari ini. Pindai kode QR di loket, atau tanyakan kode hari ini kepada petugas.",

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // Satisfaction surveys (SKM, PermenPAN-RB 14/2017). A citizen whose
@@ -194,8 +195,8 @@ func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pen
 // IKM is the satisfaction index of a region, or of one of its agencies or
 // services, over a period, with the Krejcie–Morgan sample the period's
 // number of users (applications received and reports answered) asks for.
-func (a *App) IKM(ctx context.Context, region, agency string, service int64, p Period) (pendopo.IKMResult, int, error) {
-	_, total, err := a.Figures(ctx, region, agency, service, p)
+func (a *App) IKM(ctx context.Context, region, agency string, service int64, p figures.Period) (pendopo.IKMResult, int, error) {
+	_, total, err := a.figs.Figures(ctx, region, agency, service, p)
 	if err != nil {
 		return pendopo.IKMResult{}, 0, err
 	}

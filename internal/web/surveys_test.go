@@ -69,7 +69,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 	if res := p.PostForm(t, path, allAnswers("1"), citizen); res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "sudah Anda isi") {
 		t.Errorf("a second survey: %d", res.StatusCode)
 	}
-	ikm, target, err := p.App.IKM(ctx, "33.74", "", 0, p.App.LastMonths("33.74", 1))
+	ikm, target, err := p.App.IKM(ctx, "33.74", "", 0, p.App.Figures().LastMonths("33.74", 1))
 	if err != nil || ikm.Respondents != 1 || ikm.Score != 100 || ikm.Category != pendopo.IKMVeryGood || target < 1 {
 		t.Errorf("IKM after one survey: %+v (target %d) %v", ikm, target, err)
 	}
@@ -189,7 +189,7 @@ func TestWalkInSurvey(t *testing.T) {
 	if res := post(bot, nil); res.Code != http.StatusSeeOther {
 		t.Errorf("honeypot: %d", res.Code)
 	}
-	ikm, _, _ := p.App.IKM(ctx, "33.74", "", 0, p.App.LastMonths("33.74", 1))
+	ikm, _, _ := p.App.IKM(ctx, "33.74", "", 0, p.App.Figures().LastMonths("33.74", 1))
 	if ikm.Respondents != 2 || ikm.Score != 62.5 || ikm.Category != pendopo.IKMBad {
 		t.Errorf("IKM after two walk-in surveys (3s and 2s): %+v", ikm)
 	}
@@ -256,7 +256,7 @@ func TestWalkInStuffing(t *testing.T) {
 	restore()
 	published := func() (pendopo.IKMResult, string, float64) {
 		t.Helper()
-		ikm, _, err := p.App.IKM(ctx, "33.74", "", 0, p.App.LastMonths("33.74", 12))
+		ikm, _, err := p.App.IKM(ctx, "33.74", "", 0, p.App.Figures().LastMonths("33.74", 12))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestWalkInStuffing(t *testing.T) {
 		if err != nil || len(rows) < 2 {
 			t.Fatalf("ikm.csv: %v", err)
 		}
-		ranking, err := p.App.EgovRanking(ctx, "", p.App.LastMonths("33.74", 12))
+		ranking, err := p.App.Figures().EgovRanking(ctx, "", p.App.Figures().LastMonths("33.74", 12))
 		if err != nil {
 			t.Fatal(err)
 		}
