@@ -24,7 +24,9 @@ var layerOf = map[string]string{
 	"internal/catalogio":       "helper",
 	"internal/chart":           "helper",
 	"internal/document":        "helper",
+	"internal/figures":         "helper", // public figures: dashboards, e-gov ranking, oversight
 	"internal/metrics":         "helper",
+	"internal/notify":          "helper", // in-app notifications, the email/SMS outbox and its senders
 	"internal/photo":           "helper",
 	"internal/ratelimit":       "helper",
 	"internal/search":          "helper",

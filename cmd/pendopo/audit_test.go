@@ -141,7 +141,7 @@ func TestAuditRewriteCaughtByCheckpoint(t *testing.T) {
 			env["PENDOPO_BASE_URL"] = "https://pendopo.semarangkota.go.id"
 			a, _ := openTestApp(t, env)
 			for i := range 8 {
-				if _, _, err := a.CreateToken(context.Background(), app.System, fmt.Sprintf("integrasi-%d", i), ""); err != nil {
+				if _, _, err := a.CreateToken(context.Background(), pendopo.System, fmt.Sprintf("integrasi-%d", i), ""); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -274,7 +274,7 @@ func TestAuditWitnessCommand(t *testing.T) {
 	defer srv.Close()
 	grow := func(n int) {
 		for i := range n {
-			if _, _, err := a.CreateToken(ctx, app.System, fmt.Sprint("t", i), "33.74"); err != nil {
+			if _, _, err := a.CreateToken(ctx, pendopo.System, fmt.Sprint("t", i), "33.74"); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/catalogio"
 	"github.com/pendopo/pendopo/internal/demo"
 )
@@ -104,7 +103,7 @@ func (e env) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	res, err := a.Import(ctx, app.System, b, *draft)
+	res, err := a.Import(ctx, pendopo.System, b, *draft)
 	if err != nil {
 		return e.describe(name, loc.Annotate(err))
 	}
@@ -195,7 +194,7 @@ func (e env) token(ctx context.Context, args []string) error {
 	defer db.Close()
 	switch sub {
 	case "create":
-		t, secret, err := a.CreateToken(ctx, app.System, *name, *region)
+		t, secret, err := a.CreateToken(ctx, pendopo.System, *name, *region)
 		if err != nil {
 			return e.describe("token", err)
 		}
@@ -207,7 +206,7 @@ func (e env) token(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stdout, secret)
 		return nil
 	case "list":
-		list, err := a.Tokens(ctx, app.System)
+		list, err := a.Tokens(ctx, pendopo.System)
 		if err != nil {
 			return err
 		}
@@ -225,7 +224,7 @@ func (e env) token(ctx context.Context, args []string) error {
 		if err != nil {
 			return usageError{"token ID must be a number"}
 		}
-		if err := a.RevokeToken(ctx, app.System, id); err != nil {
+		if err := a.RevokeToken(ctx, pendopo.System, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "token %d revoked\n", id)

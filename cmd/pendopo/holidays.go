@@ -6,8 +6,8 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
-	"github.com/pendopo/pendopo/internal/app"
 )
 
 func (e env) holidays(ctx context.Context, args []string) error {
@@ -47,7 +47,7 @@ func (e env) holidays(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		n, err := a.ImportHolidays(ctx, app.System, hs)
+		n, err := a.ImportHolidays(ctx, pendopo.System, hs)
 		if err != nil {
 			return e.describe("holidays", err)
 		}

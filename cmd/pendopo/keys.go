@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo"
 )
 
 func (e env) keys(ctx context.Context, args []string) error {
@@ -48,7 +48,7 @@ func (e env) keys(ctx context.Context, args []string) error {
 	defer db.Close()
 	switch sub {
 	case "create", "rotate":
-		k, err := a.CreateSigningKey(ctx, app.System, *region)
+		k, err := a.CreateSigningKey(ctx, pendopo.System, *region)
 		if err != nil {
 			return e.describe("keys", err)
 		}

@@ -203,7 +203,7 @@ func prepareOnline(t *testing.T, env map[string]string, citizens int) online {
 		Workflow: pendopo.DefaultWorkflow(),
 		Output:   pendopo.Output{Title: "SURAT KETERANGAN", Body: "Diterangkan bahwa {nama} telah mengajukan {layanan}."},
 	}
-	if _, err := a.UpdateService(ctx, app.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"}); err != nil {
+	if _, err := a.UpdateService(ctx, pendopo.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"}); err != nil {
 		t.Fatal(err)
 	}
 	o.service = svc.ID

@@ -22,6 +22,7 @@ import (
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/internal/metrics"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/store"
 	"github.com/pendopo/pendopo/internal/web"
@@ -146,10 +147,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: blobs,
 		HashMemory: hashMemory, PasswordHashes: *hashes}
 	if *outbox != "" {
-		cfg.Mail, cfg.SMS = app.DirSender{Dir: *outbox}, app.DirSender{Dir: *outbox}
+		cfg.Mail, cfg.SMS = notify.DirSender{Dir: *outbox}, notify.DirSender{Dir: *outbox}
 	}
 	if *smtpAddr != "" {
-		cfg.Mail = app.SMTPSender{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: *smtpPass}
+		cfg.Mail = notify.SMTPSender{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: *smtpPass}
 	}
 	if *oidcIssuer != "" {
 		cfg.SSO = app.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient, ClientSecret: *oidcSecret, Name: *oidcName}
@@ -213,7 +214,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 		}
 	}()
 	outboxDone := make(chan struct{})
-	go func() { a.RunOutbox(followCtx, 30*time.Second); close(outboxDone) }()
+	go func() { a.Outbox().Run(followCtx, 30*time.Second); close(outboxDone) }()
 	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded
 	boot.portal.Store(&h)
 	metricsURL := "http://" + ln.Addr().String() + "/metrics (loopback only)"
@@ -234,7 +235,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	a.WaitDetached() // one-time codes on their way out
+	a.Outbox().WaitDetached() // one-time codes on their way out
 	log.Info("stopped")
 	return nil
 }

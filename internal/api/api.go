@@ -190,7 +190,7 @@ type call struct {
 	r     *http.Request
 	route *route
 	// who is the token's actor; authed says whether a valid token was sent.
-	who    app.Actor
+	who    pendopo.Actor
 	authed bool
 }
 
@@ -275,7 +275,7 @@ func (s *server) authenticateCall(c *call) error {
 		return errScheme
 	}
 	var (
-		who app.Actor
+		who pendopo.Actor
 		err error
 	)
 	if strings.HasPrefix(secret, app.TokenPrefix) {

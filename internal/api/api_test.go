@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/api"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/apptest"
@@ -66,7 +67,7 @@ func newEnv(t *testing.T) *env {
 		name   string
 		region string
 	}{{&e.national, "nasional", ""}, {&e.semarang, "semarang", "33.74"}, {&e.solo, "solo", "33.72"}, {&e.jateng, "jateng", "33"}} {
-		_, *tok.secret, err = a.CreateToken(ctx, app.System, tok.name, tok.region)
+		_, *tok.secret, err = a.CreateToken(ctx, pendopo.System, tok.name, tok.region)
 		if err != nil {
 			t.Fatal(err)
 		}

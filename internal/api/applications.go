@@ -136,9 +136,9 @@ var errPersonOnly = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
 	"Applications are handled by people signed in with their account, not by integration tokens. Sign in with POST /api/v1/sessions."))
 
 // person checks that the caller is a signed-in person.
-func person(c *call) (app.Actor, error) {
+func person(c *call) (pendopo.Actor, error) {
 	if c.who.UserID == 0 {
-		return app.Actor{}, errPersonOnly
+		return pendopo.Actor{}, errPersonOnly
 	}
 	return c.who, nil
 }

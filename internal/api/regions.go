@@ -116,7 +116,7 @@ func (s *server) exportRegion(c *call) (pendopo.Bundle, error) {
 	for p := (pendopo.Page{Page: 1, PerPage: pendopo.MaxPerPage}); ; p.Page++ {
 		// Listing drafts needs an editor; the system actor reads them only
 		// to leave them out.
-		l, total, err := s.app.AdminServices(c.ctx(), app.System, code, "", p)
+		l, total, err := s.app.AdminServices(c.ctx(), pendopo.System, code, "", p)
 		if err != nil {
 			return pendopo.Bundle{}, err
 		}

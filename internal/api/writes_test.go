@@ -170,11 +170,11 @@ func TestReviewService(t *testing.T) {
 func TestAuth(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	revoked, secret, err := e.app.CreateToken(ctx, app.System, "lama", "33.74")
+	revoked, secret, err := e.app.CreateToken(ctx, pendopo.System, "lama", "33.74")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.app.RevokeToken(ctx, app.System, revoked.ID); err != nil {
+	if err := e.app.RevokeToken(ctx, pendopo.System, revoked.ID); err != nil {
 		t.Fatal(err)
 	}
 	ktp := fmt.Sprintf("/api/v1/services/%d", e.serviceID(t, "33.74", "penerbitan-ktp-el"))

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -67,8 +66,8 @@ type Registration struct {
 // its email or phone. When the login is taken, the owner is told instead
 // and the answer is the same, so that registering reveals no accounts: the
 // password is hashed either way, and the message goes out after the
-// answer (see detach), so neither shows in the time taken. It returns the
-// normalised contact.
+// answer (see notify.Outbox.Detach), so neither shows in the time taken.
+// It returns the normalised contact.
 func (a *App) Register(ctx context.Context, r Registration, ip string) (string, error) {
 	var p pendopo.Problems
 	r.Name = strings.TrimSpace(r.Name)
@@ -98,7 +97,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		return "", err
 	}
 	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
-		a.sendLater(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
+		a.out.SendLater(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
 			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
 			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
 		return contact, nil
@@ -110,7 +109,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		code string
 	)
 	e := pendopo.AuditEntry{Action: "user.register", Entity: "user"}
-	err = a.audited(ctx, Actor{Name: "warga (mendaftar)", IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
+	err = a.audited(ctx, pendopo.Actor{Name: "warga (mendaftar)", IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
 		var err error
 		u, err = tx.CreateUser(ctx, pendopo.User{Name: r.Name, Email: email, Phone: phone}, hash, a.now())
 		e.EntityID, e.ActorUser = strconv.FormatInt(u.ID, 10), u.ID
@@ -128,7 +127,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		return "", err
 	}
 	subject, body := codeMessage(pendopo.CodeConfirm, code)
-	a.sendLater(ctx, contact, subject, body)
+	a.out.SendLater(ctx, contact, subject, body)
 	return contact, nil
 }
 
@@ -145,7 +144,7 @@ func (a *App) newCode(ctx context.Context, tx pendopo.Store, userID int64, purpo
 		return "", err
 	}
 	e := pendopo.AuditEntry{Action: "user.code", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Diff: pendopo.Diff(nil, map[string]string{"purpose": purpose})}
-	return code, a.audit(ctx, tx, Actor{UserID: userID, IP: ip}, roleCitizen, e)
+	return code, a.audit(ctx, tx, pendopo.Actor{UserID: userID, IP: ip}, roleCitizen, e)
 }
 
 // codeMessage is the message that carries a one-time code.
@@ -165,7 +164,7 @@ func codeMessage(purpose, code string) (subject, body pendopo.Text) {
 // unconfirmed set, for an account already confirmed. The answer is
 // therefore the same, and as quick, whatever the account.
 func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfirmed bool, ip string) {
-	a.detach(ctx, "send one-time code", func(ctx context.Context) error {
+	a.out.Detach(ctx, "send one-time code", func(ctx context.Context) error {
 		c, contact, err := a.userByLogin(ctx, login)
 		if errors.Is(err, pendopo.ErrNotFound) {
 			return nil
@@ -187,34 +186,8 @@ func (a *App) sendCodeLater(ctx context.Context, login, purpose string, unconfir
 			return err
 		}
 		subject, body := codeMessage(purpose, code)
-		return a.send(ctx, contact, subject, body)
+		return a.out.Send(ctx, contact, subject, body)
 	})
-}
-
-// sendLater sends a message after the answer (see detach), directly as
-// one-time codes are and never through the outbox, whose rows would keep
-// a secret such as a reporter's key in the database. A quiet context (the
-// demo's seeding) sends nothing.
-func (a *App) sendLater(ctx context.Context, to string, subject, body pendopo.Text) {
-	if ctx.Value(quietKey{}) != nil {
-		return
-	}
-	a.detach(ctx, "send message", func(ctx context.Context) error { return a.send(ctx, to, subject, body) })
-}
-
-// send delivers a message in both languages by email or, for a phone
-// number, through the SMS/WhatsApp sender.
-func (a *App) send(ctx context.Context, to string, subject, body pendopo.Text) error {
-	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN, Date: a.now()}
-	s := a.mail
-	if strings.HasPrefix(to, "+") {
-		s = a.sms
-		m.Subject = ""
-	}
-	if err := s.Send(ctx, m); err != nil {
-		return fmt.Errorf("send message: %w", err)
-	}
-	return nil
 }
 
 // throttleIP counts one request of a kind (prefix) from the address ip
@@ -271,7 +244,7 @@ func (a *App) Confirm(ctx context.Context, login, code, ip string) (pendopo.User
 		return pendopo.User{}, err
 	}
 	e := pendopo.AuditEntry{Action: "user.confirm", Entity: "user", EntityID: strconv.FormatInt(c.UserID, 10)}
-	if err := a.audited(ctx, Actor{Name: "warga #" + strconv.FormatInt(c.UserID, 10), UserID: c.UserID, IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
+	if err := a.audited(ctx, pendopo.Actor{Name: "warga #" + strconv.FormatInt(c.UserID, 10), UserID: c.UserID, IP: ip}, "citizen", &e, func(tx pendopo.Store) error {
 		return tx.ConfirmUser(ctx, c.UserID, a.now())
 	}); err != nil {
 		return pendopo.User{}, err
@@ -419,25 +392,25 @@ var errNoSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Sesi Anda
 
 // SessionActor turns a session cookie into the signed-in person, extending
 // the session while it is used (but never past SessionMax).
-func (a *App) SessionActor(ctx context.Context, secret, ip string) (Actor, pendopo.User, error) {
+func (a *App) SessionActor(ctx context.Context, secret, ip string) (pendopo.Actor, pendopo.User, error) {
 	if secret == "" || len(secret) > 100 {
-		return Actor{}, pendopo.User{}, errNoSession
+		return pendopo.Actor{}, pendopo.User{}, errNoSession
 	}
 	now := a.now()
 	hash := sha256Hex(secret)
 	s, err := a.store.Session(ctx, hash, now)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return Actor{}, pendopo.User{}, errNoSession
+		return pendopo.Actor{}, pendopo.User{}, errNoSession
 	}
 	if err != nil {
-		return Actor{}, pendopo.User{}, err
+		return pendopo.Actor{}, pendopo.User{}, err
 	}
 	u, err := a.store.User(ctx, s.UserID)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return Actor{}, pendopo.User{}, errNoSession
+		return pendopo.Actor{}, pendopo.User{}, errNoSession
 	}
 	if err != nil {
-		return Actor{}, pendopo.User{}, err
+		return pendopo.Actor{}, pendopo.User{}, err
 	}
 	if now.Sub(s.LastSeenAt) > sessionTouch {
 		expires := now.Add(SessionIdle)
@@ -452,12 +425,12 @@ func (a *App) SessionActor(ctx context.Context, secret, ip string) (Actor, pendo
 }
 
 // actorFor is the actor of a signed-in person.
-func (a *App) actorFor(u pendopo.User, ip string) Actor {
+func (a *App) actorFor(u pendopo.User, ip string) pendopo.Actor {
 	name := u.Name
 	if name == "" {
 		name = u.Contact()
 	}
-	return Actor{Name: name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, Roles: u.Roles, IP: ip}
+	return pendopo.Actor{Name: name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, Roles: u.Roles, IP: ip}
 }
 
 // Logout ends one session, from address ip; ending a live one is in the
@@ -480,7 +453,7 @@ func (a *App) Logout(ctx context.Context, secret, ip string) error {
 }
 
 // LogoutElsewhere ends every session of the user but the current one.
-func (a *App) LogoutElsewhere(ctx context.Context, who Actor, currentSecret string) error {
+func (a *App) LogoutElsewhere(ctx context.Context, who pendopo.Actor, currentSecret string) error {
 	e := pendopo.AuditEntry{Action: "user.logout_all", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error {
 		return tx.DeleteSessions(ctx, who.UserID, sha256Hex(currentSecret))
@@ -488,7 +461,7 @@ func (a *App) LogoutElsewhere(ctx context.Context, who Actor, currentSecret stri
 }
 
 // Sessions lists the signed-in devices of the user.
-func (a *App) Sessions(ctx context.Context, who Actor) ([]pendopo.Session, error) {
+func (a *App) Sessions(ctx context.Context, who pendopo.Actor) ([]pendopo.Session, error) {
 	return a.store.Sessions(ctx, who.UserID)
 }
 
@@ -552,7 +525,7 @@ func (a *App) ResetPassword(ctx context.Context, login, code, password, ip strin
 // serious change; a wrong one is a problem of field. Wrong ones are
 // counted per account like sign-ins, so that a stolen session cannot
 // guess the password.
-func (a *App) recheck(ctx context.Context, who Actor, password, field string) (pendopo.User, error) {
+func (a *App) recheck(ctx context.Context, who pendopo.Actor, password, field string) (pendopo.User, error) {
 	u, err := a.store.User(ctx, who.UserID)
 	if err != nil {
 		return u, err
@@ -587,7 +560,7 @@ func (a *App) recheck(ctx context.Context, who Actor, password, field string) (p
 
 // ChangePassword changes the password of the signed-in user, who proves it
 // with the current one; other sessions end.
-func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, currentSecret string) error {
+func (a *App) ChangePassword(ctx context.Context, who pendopo.Actor, current, next, currentSecret string) error {
 	u, err := a.recheck(ctx, who, current, "current")
 	if err != nil {
 		return err
@@ -609,7 +582,7 @@ func (a *App) ChangePassword(ctx context.Context, who Actor, current, next, curr
 }
 
 // UpdateName changes the signed-in user's name.
-func (a *App) UpdateName(ctx context.Context, who Actor, name string) error {
+func (a *App) UpdateName(ctx context.Context, who pendopo.Actor, name string) error {
 	name = strings.TrimSpace(name)
 	if n := len([]rune(name)); n < 2 || n > 100 || !pendopo.ValidText(name) {
 		var p pendopo.Problems
@@ -621,7 +594,7 @@ func (a *App) UpdateName(ctx context.Context, who Actor, name string) error {
 		return err
 	}
 	// The trail says that the name changed, not what it was or became:
-	// it outlives the account (see Actor.auditName).
+	// it outlives the account (see pendopo.Actor.AuditName).
 	e := pendopo.AuditEntry{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), Diff: pendopo.Diff(map[string]string{}, map[string]string{"name": "diubah"})}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.UpdateUserName(ctx, u.ID, name, a.now()) })
 }
@@ -632,7 +605,7 @@ func nikContext(userID int64) string { return "nik:" + strconv.FormatInt(userID,
 
 // SetNIK stores the signed-in user's NIK, encrypted. A NIK whose region
 // code is not in today's list is stored with a warning, which is returned.
-func (a *App) SetNIK(ctx context.Context, who Actor, nik string) (pendopo.Text, error) {
+func (a *App) SetNIK(ctx context.Context, who pendopo.Actor, nik string) (pendopo.Text, error) {
 	nik = strings.Join(strings.Fields(nik), "")
 	info, err := pendopo.CheckNIK(nik, a.knownRegion, a.now())
 	if err != nil {
@@ -640,14 +613,14 @@ func (a *App) SetNIK(ctx context.Context, who Actor, nik string) (pendopo.Text, 
 	}
 	enc := a.sealer.seal(nik, nikContext(who.UserID))
 	// The audit trail never holds the NIK, not even masked: it outlives
-	// the account (see Actor.auditName).
+	// the account (see pendopo.Actor.AuditName).
 	e := pendopo.AuditEntry{Action: "user.set_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	err = a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, enc, a.now()) })
 	return info.Warning, err
 }
 
 // RemoveNIK deletes the signed-in user's NIK.
-func (a *App) RemoveNIK(ctx context.Context, who Actor) error {
+func (a *App) RemoveNIK(ctx context.Context, who pendopo.Actor) error {
 	e := pendopo.AuditEntry{Action: "user.remove_nik", Entity: "user", EntityID: strconv.FormatInt(who.UserID, 10)}
 	return a.audited(ctx, who, "citizen", &e, func(tx pendopo.Store) error { return tx.SetUserNIK(ctx, who.UserID, nil, a.now()) })
 }
@@ -683,7 +656,7 @@ type PersonalData struct {
 // ReadPersonalData shows a person's contact and NIK to an officer who
 // manages users where the person holds a role, and records the reading in
 // the audit trail, as UU 27/2022 asks.
-func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (PersonalData, error) {
+func (a *App) ReadPersonalData(ctx context.Context, who pendopo.Actor, userID int64) (PersonalData, error) {
 	u, err := a.store.User(ctx, userID)
 	if err != nil {
 		return PersonalData{}, err
@@ -700,7 +673,7 @@ func (a *App) ReadPersonalData(ctx context.Context, who Actor, userID int64) (Pe
 		_, ok = who.Can(pendopo.ActManageUsers, scope)
 	}
 	if !ok {
-		return PersonalData{}, errForbidden
+		return PersonalData{}, pendopo.ErrForbidden
 	}
 	nik, err := a.nik(ctx, userID)
 	if err != nil {

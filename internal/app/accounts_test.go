@@ -18,6 +18,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/blob"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
@@ -25,7 +26,7 @@ import (
 type accounts struct {
 	*app.App
 	store pendopo.Store
-	mail  *app.MemorySender
+	mail  *notify.MemorySender
 	clock *time.Time
 	blobs blob.Dir
 }
@@ -46,8 +47,8 @@ func newAccounts(t *testing.T) accounts {
 }
 
 // actor is u acting signed in.
-func (x accounts) actor(u pendopo.User) app.Actor {
-	return app.Actor{Name: u.Name, UserID: u.ID, IP: "10.0.0.9"}
+func (x accounts) actor(u pendopo.User) pendopo.Actor {
+	return pendopo.Actor{Name: u.Name, UserID: u.ID, IP: "10.0.0.9"}
 }
 
 var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
@@ -55,7 +56,7 @@ var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
 // code returns the last one-time code sent to to.
 func (x accounts) code(t *testing.T, to string) string {
 	t.Helper()
-	x.WaitDetached() // codes are sent after the answer
+	x.Outbox().WaitDetached() // codes are sent after the answer
 	m, ok := x.mail.Last(to)
 	if !ok {
 		t.Fatalf("nothing sent to %s", to)
@@ -129,7 +130,7 @@ func TestNoEnumeration(t *testing.T) {
 	if err1 != nil || err2 != nil || c1 != "budi@contoh.id" || c2 != "baru@contoh.id" {
 		t.Errorf("register answers differ: %v %v", err1, err2)
 	}
-	x.WaitDetached()
+	x.Outbox().WaitDetached()
 	if m, _ := x.mail.Last("budi@contoh.id"); !strings.Contains(m.Body, "sudah ada") {
 		t.Errorf("owner not told of the attempt: %q", m.Body)
 	}
@@ -349,7 +350,7 @@ func TestRegistrationTiming(t *testing.T) {
 	}
 	// Every answer came while the mail server still held the messages.
 	close(slow.release)
-	x.WaitDetached()
+	x.Outbox().WaitDetached()
 	want := map[string]int{"budi@contoh.id": 2, "baru@contoh.id": 2}
 	if got := slow.counts(); !maps.Equal(got, want) {
 		t.Errorf("sent %v, want %v", got, want)
@@ -363,7 +364,7 @@ type blockingSender struct {
 	to      []string
 }
 
-func (s *blockingSender) Send(ctx context.Context, m app.Message) error {
+func (s *blockingSender) Send(ctx context.Context, m notify.Message) error {
 	select {
 	case <-s.release:
 	case <-ctx.Done():
@@ -500,9 +501,9 @@ func TestNIKAndPersonalData(t *testing.T) {
 
 func TestDirSender(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "kotak")
-	s := app.DirSender{Dir: dir}
+	s := notify.DirSender{Dir: dir}
 	for _, to := range []string{"a@contoh.test", "+6281234567890", "../jahat"} {
-		if err := s.Send(context.Background(), app.Message{To: to, Subject: "Kode", Body: "Kode Anda 123456"}); err != nil {
+		if err := s.Send(context.Background(), notify.Message{To: to, Subject: "Kode", Body: "Kode Anda 123456"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -524,10 +525,10 @@ func TestCitizensCannotReadEachOther(t *testing.T) {
 	x := newAccounts(t)
 	a := x.citizen(t, "Ani", "ani@contoh.id", "sate ayam madura")
 	b := x.citizen(t, "Budi", "budi@contoh.id", "soto kudus enak")
-	if _, err := x.SetNIK(ctx, app.Actor{Name: "Budi", UserID: b.ID}, "3374011708450001"); err != nil {
+	if _, err := x.SetNIK(ctx, pendopo.Actor{Name: "Budi", UserID: b.ID}, "3374011708450001"); err != nil {
 		t.Fatal(err)
 	}
-	ani := app.Actor{Name: "Ani", UserID: a.ID}
+	ani := pendopo.Actor{Name: "Ani", UserID: a.ID}
 	if _, err := x.ReadPersonalData(ctx, ani, b.ID); kind(err) != pendopo.KindForbidden {
 		t.Errorf("citizen reads another citizen: %v", err)
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/data"
 	"github.com/pendopo/pendopo/internal/blob"
+	"github.com/pendopo/pendopo/internal/figures"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/ratelimit"
 	"github.com/pendopo/pendopo/internal/search"
 )
@@ -40,16 +42,12 @@ type App struct {
 	views   *viewCache
 	regions atomic.Pointer[regionCache]
 
-	mail, sms Sender
 	passwords PasswordParams
 	// hashes bounds the password hashes running at once.
 	hashes *hashGate
-	// detached tracks work done after a request's answer, such as
-	// sending a one-time code (see detach).
-	detached detachedWork
-	sealer   *sealer
-	health   health // readiness: the key's check value and the write probe
-	sso      *sso
+	sealer *sealer
+	health health // readiness: the key's check value and the write probe
+	sso    *sso
 	// dummyHash is checked against when an account does not exist, so that
 	// a failed sign-in takes as long either way.
 	dummyHash string
@@ -68,14 +66,15 @@ type App struct {
 	// stats are the national figures, counted again after each change.
 	stats atomic.Pointer[pendopo.Stats]
 
-	outbox outboxState // wakes the outbox worker
+	// out queues and sends people's messages and notifications.
+	out *notify.Outbox
 	// reportLimit counts reports per reporter (account or contact);
 	// keyRequests requests for a new reporter's key per report.
 	reportLimit ratelimit.Limiter
 	keyRequests ratelimit.Limiter
-	egov        egovCache
-	dashboards  dashboardCache
-	auditLog    auditLog
+	// figs counts and caches the public figures.
+	figs     *figures.Board
+	auditLog auditLog
 	// newNumber makes tracking numbers; tests replace it to force a
 	// collision.
 	newNumber func(region string, t time.Time) string
@@ -97,7 +96,7 @@ type Config struct {
 	SecretKey []byte
 	// Mail sends email, SMS sends to phones (SMS or WhatsApp gateways);
 	// both default to writing messages to the log.
-	Mail, SMS Sender
+	Mail, SMS notify.Sender
 	// Passwords are the argon2id costs; zero means DefaultPasswordParams.
 	Passwords PasswordParams
 	// HashMemory is the memory, in bytes, that password hashes may use
@@ -138,10 +137,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, fmt.Errorf("default synonyms: %w", err)
 	}
 	if cfg.Mail == nil {
-		cfg.Mail = LogSender{Log: cfg.Logger}
+		cfg.Mail = notify.LogSender{Log: cfg.Logger}
 	}
 	if cfg.SMS == nil {
-		cfg.SMS = LogSender{Log: cfg.Logger}
+		cfg.SMS = notify.LogSender{Log: cfg.Logger}
 	}
 	if cfg.Passwords == (PasswordParams{}) {
 		cfg.Passwords = DefaultPasswordParams
@@ -170,10 +169,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		slots = hashSlots(cfg.HashMemory, cfg.Passwords, runtime.GOMAXPROCS(0))
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
-		mail: cfg.Mail, sms: cfg.SMS, passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
+		passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
 		reportLimit: ratelimit.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
 		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
 		keyRequests: ratelimit.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}
+	a.figs = figures.New(cfg.Store, regionBook{a}, a.index, func() time.Time { return a.now() })
+	a.out = notify.New(cfg.Store, func() time.Time { return a.now() }, a.log, cfg.Mail, cfg.SMS, a.baseURL)
 	if wc, ok := cfg.Store.(interface{ WriteConcurrency() int }); ok {
 		a.writers = max(1, wc.WriteConcurrency())
 	}
@@ -419,8 +420,12 @@ func (a *App) SetBlobs(b blob.Store) blob.Store {
 
 // SetMail replaces the email sender and returns the one before, for tests
 // that send through a real SMTP server.
-func (a *App) SetMail(s Sender) Sender {
-	old := a.mail
-	a.mail = s
-	return old
-}
+func (a *App) SetMail(s notify.Sender) notify.Sender { return a.out.SetMail(s) }
+
+// Figures is the board of public figures: dashboards, the e-gov
+// ranking, oversight and open data's counts.
+func (a *App) Figures() *figures.Board { return a.figs }
+
+// Outbox is the app's outbox: the worker that delivers it, and the work
+// done after answers that serve and tests wait for.
+func (a *App) Outbox() *notify.Outbox { return a.out }

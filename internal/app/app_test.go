@@ -68,7 +68,7 @@ func TestServiceView(t *testing.T) {
 	// A change through the app is visible at once: no stale cache.
 	c := v.Service.ServiceContent
 	c.Name = "Penerbitan Akta Kelahiran (Baru)"
-	if _, err := a.UpdateService(ctx, app.System, id, app.ServiceWrite{Content: c, Note: "nama", Publish: true}); err != nil {
+	if _, err := a.UpdateService(ctx, pendopo.System, id, app.ServiceWrite{Content: c, Note: "nama", Publish: true}); err != nil {
 		t.Fatal(err)
 	}
 	v2, _ := a.ServiceView(ctx, id)
@@ -81,13 +81,13 @@ func TestServiceView(t *testing.T) {
 	}
 	// A draft is not public.
 	c.Name = "Draf"
-	if _, err := a.UpdateService(ctx, app.System, id, app.ServiceWrite{Content: c}); err != nil {
+	if _, err := a.UpdateService(ctx, pendopo.System, id, app.ServiceWrite{Content: c}); err != nil {
 		t.Fatal(err)
 	}
 	if v3, _ := a.ServiceView(ctx, id); v3.Service.Name == "Draf" {
 		t.Error("draft shown publicly")
 	}
-	if e, _ := a.ServiceForEdit(ctx, app.System, id); e.Name != "Draf" {
+	if e, _ := a.ServiceForEdit(ctx, pendopo.System, id); e.Name != "Draf" {
 		t.Errorf("editor sees %q, want the draft", e.Name)
 	}
 	if _, err := a.ServiceView(ctx, 999999); kind(err) != pendopo.KindNotFound {
@@ -100,9 +100,9 @@ func TestServiceView(t *testing.T) {
 func TestAuthorization(t *testing.T) {
 	a := demoApp(t)
 	res, _ := a.Search(ctx, "ktp", "33.72", pendopo.Page{PerPage: 1})
-	solo, _ := a.ServiceForEdit(ctx, app.System, res.Hits[0].ID)
-	semarang := app.Actor{Name: "admin semarang", UserID: 1, Roles: []pendopo.Role{{Kind: pendopo.RoleRegionAdmin, Region: "33.74"}}}
-	jateng := app.Actor{Name: "token jateng", TokenID: 1, Region: "33"}
+	solo, _ := a.ServiceForEdit(ctx, pendopo.System, res.Hits[0].ID)
+	semarang := pendopo.Actor{Name: "admin semarang", UserID: 1, Roles: []pendopo.Role{{Kind: pendopo.RoleRegionAdmin, Region: "33.74"}}}
+	jateng := pendopo.Actor{Name: "token jateng", TokenID: 1, Region: "33"}
 	w := app.ServiceWrite{Content: solo.ServiceContent, Publish: true}
 	cases := []struct {
 		name string
@@ -140,7 +140,7 @@ func TestAuthorization(t *testing.T) {
 
 func TestTokens(t *testing.T) {
 	a := demoApp(t)
-	tok, secret, err := a.CreateToken(ctx, app.System, "ci", "33.74")
+	tok, secret, err := a.CreateToken(ctx, pendopo.System, "ci", "33.74")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,13 +156,13 @@ func TestTokens(t *testing.T) {
 			t.Errorf("authenticate %q: %v", bad, err)
 		}
 	}
-	if err := a.RevokeToken(ctx, app.System, tok.ID); err != nil {
+	if err := a.RevokeToken(ctx, pendopo.System, tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Authenticate(ctx, secret); kind(err) != pendopo.KindUnauthorized {
 		t.Errorf("revoked token still works: %v", err)
 	}
-	if _, _, err := a.CreateToken(ctx, app.System, "", "99.99"); kind(err) != pendopo.KindInvalid {
+	if _, _, err := a.CreateToken(ctx, pendopo.System, "", "99.99"); kind(err) != pendopo.KindInvalid {
 		t.Errorf("bad token request: %v", err)
 	}
 }
@@ -174,7 +174,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Re-importing an export changes nothing.
-	res, err := a.Import(ctx, app.System, before, false)
+	res, err := a.Import(ctx, pendopo.System, before, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	bad := b.Services[len(b.Services)-1]
 	bad.AgencySlug = "tidak-ada"
 	b.Services[len(b.Services)-1] = bad
-	_, err = a.Import(ctx, app.System, b, false)
+	_, err = a.Import(ctx, pendopo.System, b, false)
 	if kind(err) != pendopo.KindInvalid {
 		t.Fatalf("import with a bad reference: %v", err)
 	}
@@ -230,9 +230,9 @@ func TestFollow(t *testing.T) {
 	}
 	id := res.Hits[0].ID
 	v, _ := a2.ServiceView(ctx, id) // cached on a2
-	s, _ := a1.ServiceForEdit(ctx, app.System, id)
+	s, _ := a1.ServiceForEdit(ctx, pendopo.System, id)
 	s.Name = "Akta Kelahiran Kilat"
-	if _, err := a1.UpdateService(ctx, app.System, id, app.ServiceWrite{Content: s.ServiceContent, Publish: true}); err != nil {
+	if _, err := a1.UpdateService(ctx, pendopo.System, id, app.ServiceWrite{Content: s.ServiceContent, Publish: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := a2.Sync(ctx); err != nil {
@@ -246,7 +246,7 @@ func TestFollow(t *testing.T) {
 		t.Errorf("second instance serves a stale page: %q", v2.Service.Name)
 	}
 	// Synonyms saved on one instance reach the other.
-	if err := a1.SetSynonyms(ctx, app.System, "kilat, ekspres"); err != nil {
+	if err := a1.SetSynonyms(ctx, pendopo.System, "kilat, ekspres"); err != nil {
 		t.Fatal(err)
 	}
 	a2.Sync(ctx)
@@ -257,7 +257,7 @@ func TestFollow(t *testing.T) {
 
 func TestSetSynonymsErrors(t *testing.T) {
 	a := demoApp(t)
-	err := a.SetSynonyms(ctx, app.System, "ktp, kartu\nsendiri\n")
+	err := a.SetSynonyms(ctx, pendopo.System, "ktp, kartu\nsendiri\n")
 	var e *pendopo.Error
 	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Line != 2 {
 		t.Fatalf("err = %v", err)

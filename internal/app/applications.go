@@ -213,7 +213,7 @@ type cachedOnline struct {
 // the person the application is for, when it is not the signed-in
 // person: an officer filing at a counter, or a citizen applying for a
 // family member.
-func (a *App) StartApplication(ctx context.Context, who Actor, id int64, key, forName string) (pendopo.Application, error) {
+func (a *App) StartApplication(ctx context.Context, who pendopo.Actor, id int64, key, forName string) (pendopo.Application, error) {
 	if who.UserID == 0 {
 		return pendopo.Application{}, errSignIn
 	}
@@ -340,7 +340,7 @@ func (a *App) loadApplication(ctx context.Context, s pendopo.Store, number strin
 // act on its current step, or as staff who may only read it; an error
 // when not at all. Someone else's application is "not found", so that
 // numbers cannot be probed.
-func (a *App) access(who Actor, app pendopo.Application, c pendopo.ServiceContent) (applicant, canAct bool, err error) {
+func (a *App) access(who pendopo.Actor, app pendopo.Application, c pendopo.ServiceContent) (applicant, canAct bool, err error) {
 	if who.UserID != 0 && who.UserID == app.ApplicantID {
 		applicant = true
 	}
@@ -358,8 +358,8 @@ func (a *App) access(who Actor, app pendopo.Application, c pendopo.ServiceConten
 // mayActOnStep reports whether who may act on step of app: staff of the
 // agency holding the step's role, and when the step was handed to one
 // person, only that person or a supervisor.
-func (a *App) mayActOnStep(who Actor, app pendopo.Application, step pendopo.WorkflowStep) bool {
-	if who.system {
+func (a *App) mayActOnStep(who pendopo.Actor, app pendopo.Application, step pendopo.WorkflowStep) bool {
+	if who.IsSystem() {
 		return true
 	}
 	scope := pendopo.Scope{Region: app.Region, Agency: app.Agency}
@@ -382,7 +382,7 @@ func (a *App) mayActOnStep(who Actor, app pendopo.Application, step pendopo.Work
 
 // Application returns an application for who to see. Staff reading an
 // application's personal data is recorded in the audit trail.
-func (a *App) Application(ctx context.Context, who Actor, number string) (*ApplicationView, error) {
+func (a *App) Application(ctx context.Context, who pendopo.Actor, number string) (*ApplicationView, error) {
 	app, c, err := a.loadApplication(ctx, a.store, number)
 	if err != nil {
 		return nil, err
@@ -418,7 +418,7 @@ func (a *App) Application(ctx context.Context, who Actor, number string) (*Appli
 // SaveAnswers stores what the applicant typed, checked against the form
 // of the application's version; a draft may leave required fields empty.
 // File fields are kept as they are: files change through Upload.
-func (a *App) SaveAnswers(ctx context.Context, who Actor, number string, values map[string][]string) (pendopo.Application, error) {
+func (a *App) SaveAnswers(ctx context.Context, who pendopo.Actor, number string, values map[string][]string) (pendopo.Application, error) {
 	app, c, err := a.loadApplication(ctx, a.store, number)
 	if err != nil {
 		return app, err
@@ -426,7 +426,7 @@ func (a *App) SaveAnswers(ctx context.Context, who Actor, number string, values 
 	if applicant, _, err := a.access(who, app, c); err != nil {
 		return app, err
 	} else if !applicant {
-		return app, fmt.Errorf("%s: %w", number, errForbidden)
+		return app, fmt.Errorf("%s: %w", number, pendopo.ErrForbidden)
 	}
 	if app.Status != pendopo.StatusDraft && app.Status != pendopo.StatusReturned {
 		return app, errNotEditable
@@ -479,7 +479,7 @@ func (a *App) knownKabKota(code string) bool {
 // Upload stores a file for a file field of an application the applicant
 // may still edit: its type is judged by its content and its size is
 // bounded by the field. The field's answer then names the file.
-func (a *App) Upload(ctx context.Context, who Actor, number, field, name string, r io.Reader) (pendopo.Upload, error) {
+func (a *App) Upload(ctx context.Context, who pendopo.Actor, number, field, name string, r io.Reader) (pendopo.Upload, error) {
 	app, c, err := a.loadApplication(ctx, a.store, number)
 	if err != nil {
 		return pendopo.Upload{}, err
@@ -487,7 +487,7 @@ func (a *App) Upload(ctx context.Context, who Actor, number, field, name string,
 	if applicant, _, err := a.access(who, app, c); err != nil {
 		return pendopo.Upload{}, err
 	} else if !applicant {
-		return pendopo.Upload{}, fmt.Errorf("%s: %w", number, errForbidden)
+		return pendopo.Upload{}, fmt.Errorf("%s: %w", number, pendopo.ErrForbidden)
 	}
 	if app.Status != pendopo.StatusDraft && app.Status != pendopo.StatusReturned {
 		return pendopo.Upload{}, errNotEditable
@@ -568,7 +568,7 @@ func cleanFileName(name string) string {
 
 // OpenUpload returns one of an application's files for who to download;
 // every download is recorded in the audit trail.
-func (a *App) OpenUpload(ctx context.Context, who Actor, number, addr string) (io.ReadCloser, pendopo.Upload, error) {
+func (a *App) OpenUpload(ctx context.Context, who pendopo.Actor, number, addr string) (io.ReadCloser, pendopo.Upload, error) {
 	app, c, err := a.loadApplication(ctx, a.store, number)
 	if err != nil {
 		return nil, pendopo.Upload{}, err
@@ -613,7 +613,7 @@ type ApplicationAct struct {
 // resubmits after a return or withdraws; staff approve, return, reject or
 // hand the step to a colleague. Submitting twice is not an error: the
 // second submission returns the application as the first one left it.
-func (a *App) Act(ctx context.Context, who Actor, number string, act ApplicationAct) (pendopo.Application, error) {
+func (a *App) Act(ctx context.Context, who pendopo.Actor, number string, act ApplicationAct) (pendopo.Application, error) {
 	app, c, err := a.loadApplication(ctx, a.store, number)
 	if err != nil {
 		return app, err
@@ -636,7 +636,7 @@ func (a *App) Act(ctx context.Context, who Actor, number string, act Application
 		return app, errActedMeanwhile
 	}
 	if act.Action.ByApplicant() && !applicant || !act.Action.ByApplicant() && !canAct {
-		return app, fmt.Errorf("%s %s: %w", number, act.Action, errForbidden)
+		return app, fmt.Errorf("%s %s: %w", number, act.Action, pendopo.ErrForbidden)
 	}
 	before := app
 	act.Note = strings.TrimSpace(act.Note)
@@ -699,7 +699,7 @@ func (a *App) Act(ctx context.Context, who Actor, number string, act Application
 	// under, applicants' as citizens'.
 	role := roleCitizen
 	switch {
-	case who.system:
+	case who.IsSystem():
 		role = "system"
 	case !act.Action.ByApplicant():
 		role = string(ev.ActorRole)
@@ -765,7 +765,7 @@ func (a *App) Act(ctx context.Context, who Actor, number string, act Application
 }
 
 // stepRole is the role under which who acted, as applicants see it.
-func (a *App) stepRole(who Actor, app pendopo.Application) pendopo.RoleKind {
+func (a *App) stepRole(who pendopo.Actor, app pendopo.Application) pendopo.RoleKind {
 	best := pendopo.RoleKind("")
 	for _, r := range who.Roles {
 		if r.Region == app.Region && r.Agency == app.Agency {
@@ -803,7 +803,7 @@ func (a *App) checkAssignee(ctx context.Context, app pendopo.Application, step p
 
 // Colleagues lists the staff who may take over the current step of an
 // application, for the reassign form.
-func (a *App) Colleagues(ctx context.Context, who Actor, v *ApplicationView) ([]pendopo.User, error) {
+func (a *App) Colleagues(ctx context.Context, who pendopo.Actor, v *ApplicationView) ([]pendopo.User, error) {
 	if !v.CanAct {
 		return nil, nil
 	}
@@ -827,7 +827,7 @@ func (a *App) Colleagues(ctx context.Context, who Actor, v *ApplicationView) ([]
 }
 
 // MyApplications lists the signed-in person's applications, newest first.
-func (a *App) MyApplications(ctx context.Context, who Actor, page pendopo.Page) ([]pendopo.Application, int, error) {
+func (a *App) MyApplications(ctx context.Context, who pendopo.Actor, page pendopo.Page) ([]pendopo.Application, int, error) {
 	if who.UserID == 0 {
 		return nil, 0, errSignIn
 	}
@@ -846,8 +846,8 @@ type QueueItem struct {
 // Queue lists an agency's applications in progress, soonest deadline
 // first, with each one's clock. overdueOnly keeps those past their
 // deadline, for supervisors.
-func (a *App) Queue(ctx context.Context, who Actor, region, agency string, overdueOnly bool, page pendopo.Page) ([]QueueItem, int, error) {
-	if _, err := who.authorize(pendopo.ActViewApplications, pendopo.Scope{Region: region, Agency: agency}); err != nil {
+func (a *App) Queue(ctx context.Context, who pendopo.Actor, region, agency string, overdueOnly bool, page pendopo.Page) ([]QueueItem, int, error) {
+	if _, err := who.Authorize(pendopo.ActViewApplications, pendopo.Scope{Region: region, Agency: agency}); err != nil {
 		return nil, 0, err
 	}
 	f := pendopo.ApplicationFilter{Region: region, Agency: agency, Statuses: []pendopo.ApplicationStatus{pendopo.StatusInProgress},
@@ -908,8 +908,8 @@ func (a *App) RegionHolidays(ctx context.Context, region string) (national, own 
 
 // AddRegionHoliday adds a holiday of region (for example its anniversary
 // when the regent declares it a day off).
-func (a *App) AddRegionHoliday(ctx context.Context, who Actor, h pendopo.Holiday) error {
-	role, err := who.authorize(pendopo.ActManageHolidays, pendopo.Scope{Region: h.Region})
+func (a *App) AddRegionHoliday(ctx context.Context, who pendopo.Actor, h pendopo.Holiday) error {
+	role, err := who.Authorize(pendopo.ActManageHolidays, pendopo.Scope{Region: h.Region})
 	if err != nil {
 		return err
 	}
@@ -934,8 +934,8 @@ func (a *App) AddRegionHoliday(ctx context.Context, who Actor, h pendopo.Holiday
 }
 
 // DeleteRegionHoliday removes a holiday of region.
-func (a *App) DeleteRegionHoliday(ctx context.Context, who Actor, region string, d pendopo.Day) error {
-	role, err := who.authorize(pendopo.ActManageHolidays, pendopo.Scope{Region: region})
+func (a *App) DeleteRegionHoliday(ctx context.Context, who pendopo.Actor, region string, d pendopo.Day) error {
+	role, err := who.Authorize(pendopo.ActManageHolidays, pendopo.Scope{Region: region})
 	if err != nil {
 		return err
 	}
@@ -947,9 +947,9 @@ func (a *App) DeleteRegionHoliday(ctx context.Context, who Actor, region string,
 // ImportHolidays adds the national holidays and cuti bersama of a year the
 // binary does not ship yet (the format of data/libur-nasional-2026.csv),
 // all or nothing. Only the command line and national admins may.
-func (a *App) ImportHolidays(ctx context.Context, who Actor, hs []pendopo.Holiday) (int, error) {
-	if !who.system && !who.National() {
-		return 0, errForbidden
+func (a *App) ImportHolidays(ctx context.Context, who pendopo.Actor, hs []pendopo.Holiday) (int, error) {
+	if !who.IsSystem() && !who.National() {
+		return 0, pendopo.ErrForbidden
 	}
 	var p pendopo.Problems
 	for i, h := range hs {

@@ -14,6 +14,7 @@ import (
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 )
 
@@ -43,7 +44,7 @@ func onlineService(t *testing.T, x accounts) pendopo.Service {
 		Workflow: pendopo.DefaultWorkflow(),
 		Output:   pendopo.Output{Title: "SURAT KETERANGAN", Body: "Diterangkan bahwa {nama} telah mengajukan {layanan}."},
 	}
-	s, err := x.UpdateService(ctx, app.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"})
+	s, err := x.UpdateService(ctx, pendopo.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,26 +52,26 @@ func onlineService(t *testing.T, x accounts) pendopo.Service {
 }
 
 // staff returns an actor holding kind at Kota Semarang's Disdukcapil.
-func staff(t *testing.T, x accounts, name string, kind pendopo.RoleKind, agency string) app.Actor {
+func staff(t *testing.T, x accounts, name string, kind pendopo.RoleKind, agency string) pendopo.Actor {
 	t.Helper()
 	r := pendopo.Role{Kind: kind, Region: "33.74", Agency: agency}
 	u, err := x.AddUser(ctx, name, strings.ToLower(strings.ReplaceAll(name, " ", "."))+"@semarang.test", "lumpia gang lombok", &r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.Actor{Name: name, UserID: u.ID, Roles: []pendopo.Role{r}}
+	return pendopo.Actor{Name: name, UserID: u.ID, Roles: []pendopo.Role{r}}
 }
 
-func citizenActor(t *testing.T, x accounts, name, login string) app.Actor {
+func citizenActor(t *testing.T, x accounts, name, login string) pendopo.Actor {
 	u := x.citizen(t, name, login, "kopi tubruk pagi hari")
-	return app.Actor{Name: name, UserID: u.ID}
+	return pendopo.Actor{Name: name, UserID: u.ID}
 }
 
 type appFixture struct {
 	accounts
 	svc                         pendopo.Service
-	budi, sari, petugas, kepala app.Actor
-	other                       app.Actor // an officer of another agency
+	budi, sari, petugas, kepala pendopo.Actor
+	other                       pendopo.Actor // an officer of another agency
 }
 
 func newAppFixture(t *testing.T) appFixture {
@@ -116,7 +117,7 @@ func TestApplicationLifecycle(t *testing.T) {
 		t.Fatalf("draft: %+v", a)
 	}
 	// Nobody else sees it: not another citizen, not another agency.
-	for _, who := range []app.Actor{f.sari, f.other, {}} {
+	for _, who := range []pendopo.Actor{f.sari, f.other, {}} {
 		if _, err := f.Application(ctx, who, a.Number); kind(err) != pendopo.KindNotFound {
 			t.Errorf("%q reads Budi's application: %v", who.Name, err)
 		}
@@ -208,7 +209,7 @@ func TestApplicationLifecycle(t *testing.T) {
 	}
 	// Step by step: the head's approval is not an officer's to give.
 	rev := v.Rev
-	for i, who := range []app.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
+	for i, who := range []pendopo.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
 		if i == 2 {
 			if _, err := f.Act(ctx, f.petugas, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev}); kind(err) != pendopo.KindForbidden {
 				t.Errorf("officer approved the head's step: %v", err)
@@ -251,7 +252,7 @@ func TestApplicationLifecycle(t *testing.T) {
 	if _, _, err := f.OpenUpload(ctx, f.sari, a.Number, done.Answers["kk"][0]); kind(err) != pendopo.KindNotFound {
 		t.Errorf("Sari downloaded Budi's file: %v", err)
 	}
-	log, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{Region: "33.74", EntityID: a.Number})
+	log, _, err := f.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Region: "33.74", EntityID: a.Number})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +284,7 @@ func TestApplicationRace(t *testing.T) {
 	)
 	// Four different people: a person repeating their own action is a
 	// retry, answered with its result (TestFaultsLeaveNothingHalfDone).
-	for _, who := range []app.Actor{f.petugas, dua, f.kepala, tiga} {
+	for _, who := range []pendopo.Actor{f.petugas, dua, f.kepala, tiga} {
 		wg.Go(func() {
 			_, err := f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: sub.Rev})
 			mu.Lock()
@@ -328,7 +329,7 @@ func TestAssistedApplication(t *testing.T) {
 	if err != nil || b.ApplicantName != "Ani Santoso" || b.AssistedBy != 0 {
 		t.Fatalf("for a family member: %+v %v", b, err)
 	}
-	if _, err := f.StartApplication(ctx, app.Actor{}, f.svc.ID, "", ""); kind(err) != pendopo.KindUnauthorized {
+	if _, err := f.StartApplication(ctx, pendopo.Actor{}, f.svc.ID, "", ""); kind(err) != pendopo.KindUnauthorized {
 		t.Errorf("anonymous start: %v", err)
 	}
 }
@@ -362,7 +363,7 @@ func TestReassignAndOverdue(t *testing.T) {
 
 func TestRegionHolidaysMoveDeadlines(t *testing.T) {
 	f := newAppFixture(t)
-	admin := app.Actor{Name: "Admin", UserID: 1, Roles: []pendopo.Role{{Kind: pendopo.RoleRegionAdmin, Region: "33.74"}}}
+	admin := pendopo.Actor{Name: "Admin", UserID: 1, Roles: []pendopo.Role{{Kind: pendopo.RoleRegionAdmin, Region: "33.74"}}}
 	if err := f.AddRegionHoliday(ctx, f.petugas, pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 2), Name: "x"}); kind(err) != pendopo.KindForbidden {
 		t.Errorf("officer added a holiday: %v", err)
 	}
@@ -378,10 +379,10 @@ func TestRegionHolidaysMoveDeadlines(t *testing.T) {
 	if _, err := f.ImportHolidays(ctx, admin, imported); kind(err) != pendopo.KindForbidden {
 		t.Errorf("a region admin imported national holidays: %v", err)
 	}
-	if _, err := f.ImportHolidays(ctx, app.System, []pendopo.Holiday{{Name: "tanpa tanggal", Kind: pendopo.HolidayNational}}); kind(err) != pendopo.KindInvalid {
+	if _, err := f.ImportHolidays(ctx, pendopo.System, []pendopo.Holiday{{Name: "tanpa tanggal", Kind: pendopo.HolidayNational}}); kind(err) != pendopo.KindInvalid {
 		t.Errorf("a holiday without a date: %v", err)
 	}
-	if _, err := f.ImportHolidays(ctx, app.System, imported); err != nil {
+	if _, err := f.ImportHolidays(ctx, pendopo.System, imported); err != nil {
 		t.Fatal(err)
 	}
 	a := f.filled(t, "")
@@ -399,7 +400,7 @@ func (f appFixture) completed(t *testing.T) *app.ApplicationView {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
+	for _, who := range []pendopo.Actor{f.petugas, f.petugas, f.kepala, f.petugas} {
 		if got, err = f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev}); err != nil {
 			t.Fatal(err)
 		}
@@ -463,7 +464,7 @@ func TestIssuedDocumentVerifies(t *testing.T) {
 	if _, err := f.CreateSigningKey(ctx, f.petugas, "33.74"); kind(err) != pendopo.KindForbidden {
 		t.Errorf("officer made a key: %v", err)
 	}
-	k, err := f.CreateSigningKey(ctx, app.System, "33.74")
+	k, err := f.CreateSigningKey(ctx, pendopo.System, "33.74")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -601,7 +602,7 @@ func TestDemoApplications(t *testing.T) {
 	}
 	// The demo citizen has a list with timelines.
 	warga, _ := x.Store().Credentials(ctx, "warga@pendopo.test", "")
-	mine, total, err := x.MyApplications(ctx, app.Actor{UserID: warga.UserID}, pendopo.Page{})
+	mine, total, err := x.MyApplications(ctx, pendopo.Actor{UserID: warga.UserID}, pendopo.Page{})
 	if err != nil || total < 6 || len(mine) == 0 {
 		t.Fatalf("the demo citizen's applications: %d %v", total, err)
 	}
@@ -624,7 +625,7 @@ func TestFaultsLeaveNothingHalfDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala} {
+	for _, who := range []pendopo.Actor{f.petugas, f.petugas, f.kepala} {
 		if got, err = f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev}); err != nil {
 			t.Fatal(err)
 		}
@@ -690,7 +691,7 @@ func TestLostCompletionLeavesNoFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, who := range []app.Actor{f.petugas, f.petugas, f.kepala} {
+	for _, who := range []pendopo.Actor{f.petugas, f.petugas, f.kepala} {
 		if got, err = f.Act(ctx, who, a.Number, app.ApplicationAct{Action: pendopo.ActApprove, Rev: got.Rev}); err != nil {
 			t.Fatal(err)
 		}
@@ -732,14 +733,14 @@ func TestLostCompletionLeavesNoFile(t *testing.T) {
 func TestApplicationMailOverSMTP(t *testing.T) {
 	mp := pendopotest.StartMailpit(t, "")
 	f := newAppFixture(t)
-	f.SetMail(app.SMTPSender{Addr: mp.SMTP, From: "pendopo@pendopo.test"})
+	f.SetMail(notify.SMTPSender{Addr: mp.SMTP, From: "pendopo@pendopo.test"})
 	pending(t, f) // what account set-up queued is not for this test
 	a := f.filled(t, "")
 	if _, err := f.Act(ctx, f.budi, a.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 { // a second pass sends nothing again
-		if _, err := f.DeliverOutbox(ctx); err != nil {
+		if _, err := f.Outbox().Deliver(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -33,7 +33,7 @@ func logApp(t *testing.T, base string) (*app.App, *time.Time) {
 func writes(t *testing.T, a *app.App, n int) {
 	t.Helper()
 	for i := range n {
-		if _, _, err := a.CreateToken(ctx, app.System, fmt.Sprintf("integrasi %d", i), "33.74"); err != nil {
+		if _, _, err := a.CreateToken(ctx, pendopo.System, fmt.Sprintf("integrasi %d", i), "33.74"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // City branding: a region admin (pendopo.ActEditRegion) keeps the
@@ -92,9 +93,9 @@ type SectorNeed struct {
 // SectorNeeds sums a region's monthly figures per sector through its
 // mapping: one entry per sector in order, then the unmapped ones. It
 // reads the figures, never the reports and applications themselves.
-func (a *App) SectorNeeds(ctx context.Context, b Branding, p Period) ([]SectorNeed, error) {
+func (a *App) SectorNeeds(ctx context.Context, b Branding, p figures.Period) ([]SectorNeed, error) {
 	// The region's dashboard figures (kept a minute) hold both counts.
-	d, err := a.RegionDashboard(ctx, b.Region.Code, p)
+	d, err := a.figs.RegionDashboard(ctx, b.Region.Code, p)
 	if err != nil {
 		return nil, err
 	}
@@ -136,16 +137,16 @@ func (a *App) SectorNeeds(ctx context.Context, b Branding, p Period) ([]SectorNe
 }
 
 // brandingRole authorizes a change to a region's branding.
-func (a *App) brandingRole(ctx context.Context, who Actor, region string) (string, error) {
+func (a *App) brandingRole(ctx context.Context, who pendopo.Actor, region string) (string, error) {
 	if _, err := a.Region(ctx, region); err != nil {
 		return "", err
 	}
-	return who.authorize(pendopo.ActEditRegion, pendopo.Scope{Region: region})
+	return who.Authorize(pendopo.ActEditRegion, pendopo.Scope{Region: region})
 }
 
 // SaveSector creates a sector (ID 0) or changes one; a slug the region
 // already uses is a field error.
-func (a *App) SaveSector(ctx context.Context, who Actor, s pendopo.Sector) (pendopo.Sector, error) {
+func (a *App) SaveSector(ctx context.Context, who pendopo.Actor, s pendopo.Sector) (pendopo.Sector, error) {
 	role, err := a.brandingRole(ctx, who, s.Region)
 	if err != nil {
 		return s, err
@@ -190,7 +191,7 @@ func sectorAudit(s *pendopo.Sector) any {
 
 // SaveProgram creates a program (ID 0) or changes one; its sector must be
 // one of the region's.
-func (a *App) SaveProgram(ctx context.Context, who Actor, p pendopo.Program) (pendopo.Program, error) {
+func (a *App) SaveProgram(ctx context.Context, who pendopo.Actor, p pendopo.Program) (pendopo.Program, error) {
 	role, err := a.brandingRole(ctx, who, p.Region)
 	if err != nil {
 		return p, err
@@ -251,7 +252,7 @@ const MaxProgramPhotoBytes = 5 << 20
 // MaxProgramPhotoBytes. An update with a value that is not older than
 // the program's other valued updates becomes the program's current
 // value, in the same transaction.
-func (a *App) AddProgramUpdate(ctx context.Context, who Actor, region string, u pendopo.ProgramUpdate, photo io.Reader) (pendopo.ProgramUpdate, error) {
+func (a *App) AddProgramUpdate(ctx context.Context, who pendopo.Actor, region string, u pendopo.ProgramUpdate, photo io.Reader) (pendopo.ProgramUpdate, error) {
 	role, err := a.brandingRole(ctx, who, region)
 	if err != nil {
 		return u, err
@@ -311,7 +312,7 @@ func (a *App) AddProgramUpdate(ctx context.Context, who Actor, region string, u 
 // SetSectorLinks replaces a region's mapping of categories to sectors.
 // Each category must be a national report or service category, and each
 // sector one of the region's.
-func (a *App) SetSectorLinks(ctx context.Context, who Actor, region string, links []pendopo.SectorLink) error {
+func (a *App) SetSectorLinks(ctx context.Context, who pendopo.Actor, region string, links []pendopo.SectorLink) error {
 	role, err := a.brandingRole(ctx, who, region)
 	if err != nil {
 		return err

@@ -14,14 +14,14 @@ import (
 	"github.com/pendopo/pendopo/internal/photo/phototest"
 )
 
-func regionAdmin(t *testing.T, x accounts, region string) app.Actor {
+func regionAdmin(t *testing.T, x accounts, region string) pendopo.Actor {
 	t.Helper()
 	r := pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: region}
 	u, err := x.AddUser(ctx, "Admin "+region, "admin."+strings.ReplaceAll(region, ".", "")+"@branding.test", "lumpia gang lombok", &r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.Actor{Name: "Admin " + region, UserID: u.ID, Roles: []pendopo.Role{r}}
+	return pendopo.Actor{Name: "Admin " + region, UserID: u.ID, Roles: []pendopo.Role{r}}
 }
 
 // TestBrandingWrites: only the region's admin (and the system) change its
@@ -35,7 +35,7 @@ func TestBrandingWrites(t *testing.T) {
 	admin, solo := regionAdmin(t, x, "33.74"), regionAdmin(t, x, "33.72")
 	officer := staff(t, x, "Petugas Satu", pendopo.RoleOfficer, "disdukcapil")
 	sector := pendopo.Sector{Region: "33.74", Slug: "pariwisata", Name: "Pariwisata", Rationale: "Kota Lama."}
-	for _, who := range []app.Actor{solo, officer, {}} {
+	for _, who := range []pendopo.Actor{solo, officer, {}} {
 		if _, err := x.SaveSector(ctx, who, sector); kind(err) != pendopo.KindForbidden {
 			t.Errorf("%q saved a sector of 33.74: %v", who.Name, err)
 		}
@@ -186,22 +186,22 @@ func TestSectorNeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := a.LastMonths("33.74", 12)
+	p := a.Figures().LastMonths("33.74", 12)
 	empty, err := a.SectorNeeds(ctx, b, p)
 	if err != nil || len(empty) != 1 || empty[0].Sector != nil || empty[0].Reports != 0 || empty[0].Applications != 0 {
 		t.Fatalf("needs with nothing: %+v %v", empty, err)
 	}
-	infra, err := a.SaveSector(ctx, app.System, pendopo.Sector{Region: "33.74", Slug: "infrastruktur", Name: "Infrastruktur", Position: 1})
+	infra, err := a.SaveSector(ctx, pendopo.System, pendopo.Sector{Region: "33.74", Slug: "infrastruktur", Name: "Infrastruktur", Position: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wisata, err := a.SaveSector(ctx, app.System, pendopo.Sector{Region: "33.74", Slug: "pariwisata", Name: "Pariwisata", Position: 2})
+	wisata, err := a.SaveSector(ctx, pendopo.System, pendopo.Sector{Region: "33.74", Slug: "pariwisata", Name: "Pariwisata", Position: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	lat, lng := -7.0, 110.4
 	for _, cat := range []string{"jalan", "jalan", "drainase-banjir", "sampah"} {
-		if _, err := a.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Masalah " + cat,
+		if _, err := a.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Masalah " + cat,
 			Description: "Uraian masalahnya di sini.", Category: cat, Privacy: pendopo.PrivacyPublic, Contact: "w@contoh.id",
 			Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, ""); err != nil {
 			t.Fatal(err)
@@ -217,7 +217,7 @@ func TestSectorNeeds(t *testing.T) {
 		Month: p.To, Metric: pendopo.MetricAppReceived, N: 7}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetSectorLinks(ctx, app.System, "33.74", []pendopo.SectorLink{
+	if err := a.SetSectorLinks(ctx, pendopo.System, "33.74", []pendopo.SectorLink{
 		{Kind: pendopo.KindReportCategory, Category: "jalan", SectorID: infra.ID},
 		{Kind: pendopo.KindReportCategory, Category: "drainase-banjir", SectorID: infra.ID},
 		{Kind: pendopo.KindServiceCategory, Category: "kependudukan", SectorID: wisata.ID},

@@ -21,8 +21,8 @@ type ImportResult struct {
 
 // CheckImport tells whether who may import into region, before anything
 // is read.
-func (a *App) CheckImport(who Actor, region string) error {
-	_, err := who.authorize(pendopo.ActImport, pendopo.Scope{Region: region})
+func (a *App) CheckImport(who pendopo.Actor, region string) error {
+	_, err := who.Authorize(pendopo.ActImport, pendopo.Scope{Region: region})
 	return err
 }
 
@@ -32,7 +32,7 @@ func (a *App) CheckImport(who Actor, region string) error {
 // asDraft). Any error leaves the database as it was. Field paths in errors
 // are bundle paths ("services[3].agency"), which the caller can turn into
 // line numbers.
-func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft bool) (ImportResult, error) {
+func (a *App) Import(ctx context.Context, who pendopo.Actor, b pendopo.Bundle, asDraft bool) (ImportResult, error) {
 	var res ImportResult
 	// Who may not import here learns nothing about the bundle's problems.
 	if err := a.CheckImport(who, b.Region); err != nil {
@@ -48,7 +48,7 @@ func (a *App) Import(ctx context.Context, who Actor, b pendopo.Bundle, asDraft b
 	if err != nil {
 		return res, err
 	}
-	role, err := who.authorize(pendopo.ActImport, pendopo.Scope{Region: b.Region})
+	role, err := who.Authorize(pendopo.ActImport, pendopo.Scope{Region: b.Region})
 	if err != nil {
 		return res, err
 	}

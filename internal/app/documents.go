@@ -27,9 +27,9 @@ import (
 
 // CreateSigningKey makes a new signing key for region and retires the
 // ones before it.
-func (a *App) CreateSigningKey(ctx context.Context, who Actor, region string) (pendopo.SigningKey, error) {
-	if !who.system {
-		return pendopo.SigningKey{}, errForbidden
+func (a *App) CreateSigningKey(ctx context.Context, who pendopo.Actor, region string) (pendopo.SigningKey, error) {
+	if !who.IsSystem() {
+		return pendopo.SigningKey{}, pendopo.ErrForbidden
 	}
 	if _, err := a.Region(ctx, region); err != nil {
 		return pendopo.SigningKey{}, err
@@ -66,7 +66,7 @@ func (a *App) newKey(ctx context.Context, tx pendopo.Store, region string) (pend
 	if err := tx.SaveSigningKey(ctx, k); err != nil {
 		return k, err
 	}
-	return k, a.audit(ctx, tx, System, "system", pendopo.AuditEntry{Action: "signing_key.create", Entity: "signing_key", EntityID: k.ID, Region: region,
+	return k, a.audit(ctx, tx, pendopo.System, "system", pendopo.AuditEntry{Action: "signing_key.create", Entity: "signing_key", EntityID: k.ID, Region: region,
 		Diff: pendopo.Diff(nil, map[string]string{"public_key": hex.EncodeToString(pub)})})
 }
 
@@ -217,7 +217,7 @@ func placeName(region string) string {
 
 // DocumentPDF returns the issued document of an application for its
 // applicant or the agency's staff.
-func (a *App) DocumentPDF(ctx context.Context, who Actor, number string) (io.ReadCloser, pendopo.IssuedDocument, error) {
+func (a *App) DocumentPDF(ctx context.Context, who pendopo.Actor, number string) (io.ReadCloser, pendopo.IssuedDocument, error) {
 	app, c, err := a.loadApplication(ctx, a.store, number)
 	if err != nil {
 		return nil, pendopo.IssuedDocument{}, err

@@ -106,7 +106,7 @@ func (e *Erasure) count(kind string) {
 
 // ErasurePlan says what deleting the signed-in person's account would do,
 // for the page that asks them to confirm it.
-func (a *App) ErasurePlan(ctx context.Context, who Actor) (Erasure, error) {
+func (a *App) ErasurePlan(ctx context.Context, who pendopo.Actor) (Erasure, error) {
 	var plan Erasure
 	if who.UserID == 0 {
 		return plan, errSignIn
@@ -151,7 +151,7 @@ var erasedStaffNotice = [2]pendopo.Text{
 // with their password, by the policy above, in one transaction, then
 // deletes from the file store the files no record uses any more. It
 // returns what it did.
-func (a *App) DeleteAccount(ctx context.Context, who Actor, password string) (Erasure, error) {
+func (a *App) DeleteAccount(ctx context.Context, who pendopo.Actor, password string) (Erasure, error) {
 	var res Erasure
 	u, err := a.recheck(ctx, who, password, "password")
 	if err != nil {
@@ -185,7 +185,7 @@ func (a *App) DeleteAccount(ctx context.Context, who Actor, password string) (Er
 		}
 	}
 	var files []string
-	anon := Actor{Name: "warga #" + strconv.FormatInt(u.ID, 10), UserID: u.ID, IP: who.IP}
+	anon := pendopo.Actor{Name: "warga #" + strconv.FormatInt(u.ID, 10), UserID: u.ID, IP: who.IP}
 	e := pendopo.AuditEntry{Action: "user.erase", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10)}
 	err = a.audited(ctx, anon, "citizen", &e, func(tx pendopo.Store) error {
 		res, files = Erasure{}, nil
@@ -261,10 +261,10 @@ func (a *App) withdrawErased(ctx context.Context, tx pendopo.Store, app pendopo.
 	body := pendopo.T(fill(erasedStaffNotice[1], "id", app.ServiceName, app.Number), fill(erasedStaffNotice[1], "en", app.ServiceName, app.Number))
 	link := "/admin/permohonan/" + app.Number
 	for _, s := range staff {
-		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: s.ID, Title: title, Body: body, Link: link}); err != nil {
+		if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: s.ID, Title: title, Body: body, Link: link}); err != nil {
 			return nil, err
 		}
-		if err := a.message(ctx, tx, s, "app:"+app.Number+":erased:staff:"+strconv.FormatInt(s.ID, 10), title, body, link); err != nil {
+		if err := a.out.Tell(ctx, tx, s, "app:"+app.Number+":erased:staff:"+strconv.FormatInt(s.ID, 10), title, body, link); err != nil {
 			return nil, err
 		}
 	}

@@ -100,7 +100,7 @@ type DataExport struct {
 // person, their NIK unmasked, and records the download in the audit
 // trail. Nothing of anyone else is included: applications an officer
 // filed at a counter for other people stay out of the officer's download.
-func (a *App) ExportMyData(ctx context.Context, who Actor) (*DataExport, error) {
+func (a *App) ExportMyData(ctx context.Context, who pendopo.Actor) (*DataExport, error) {
 	if who.UserID == 0 {
 		return nil, errSignIn
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/demo"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // The figures follow the work as it happens, in the same transactions:
@@ -15,13 +16,13 @@ import (
 // (region, agency, service, province) sums the same rows.
 func TestFiguresCountedAsWorkHappens(t *testing.T) {
 	f := newAppFixture(t)
-	p := f.LastMonths("33.74", 3)
-	_, before, err := f.Figures(ctx, "33.74", "", 0, p)
+	p := f.Figures().LastMonths("33.74", 3)
+	_, before, err := f.Figures().Figures(ctx, "33.74", "", 0, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := f.completed(t)
-	months, total, err := f.Figures(ctx, "33.74", "", 0, p)
+	months, total, err := f.Figures().Figures(ctx, "33.74", "", 0, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 	if total.AppReceived != before.AppReceived+1 || total.AppCompleted != before.AppCompleted+1 || total.AppOnTime != before.AppOnTime+1 {
 		t.Errorf("after one completed application: %+v (before %+v)", total, before)
 	}
-	_, svc, err := f.Figures(ctx, "33.74", v.Agency, v.ServiceID, p)
+	_, svc, err := f.Figures().Figures(ctx, "33.74", v.Agency, v.ServiceID, p)
 	if err != nil || svc.AppCompleted != 1 || svc.AppDaysMedian != 0 || svc.AppOnTimeShare != 1 {
 		t.Errorf("the service's figures: %+v %v", svc, err)
 	}
@@ -48,7 +49,7 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 			continue
 		}
 		for _, step := range []struct {
-			who app.Actor
+			who pendopo.Actor
 			act app.ReportAct
 		}{
 			{rf.coordinator, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "dishub"}},
@@ -59,15 +60,15 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 			}
 		}
 	}
-	_, after, _ := f.Figures(ctx, "33.74", "", 0, p)
+	_, after, _ := f.Figures().Figures(ctx, "33.74", "", 0, p)
 	if after.RepReceived != before.RepReceived+2 || after.RepVerified != before.RepVerified+1 || after.RepAnswered != before.RepAnswered+1 {
 		t.Errorf("reports: %+v", after)
 	}
-	_, dishub, _ := f.Figures(ctx, "33.74", "dishub", 0, p)
+	_, dishub, _ := f.Figures().Figures(ctx, "33.74", "dishub", 0, p)
 	if dishub.RepDisposed < 1 || dishub.RepAnswered < 1 || dishub.RepAnswerOnTime != 1 || dishub.RepReceived != 0 {
 		t.Errorf("Dishub's reports: %+v", dishub)
 	}
-	byAgency, err := f.FiguresBy(ctx, "33.74", "", "agency", p)
+	byAgency, err := f.Figures().FiguresBy(ctx, "33.74", "", "agency", p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 	if apps != after.AppReceived || disposed != after.RepDisposed {
 		t.Errorf("agencies sum to %d applications and %d dispositions, the region has %d and %d", apps, disposed, after.AppReceived, after.RepDisposed)
 	}
-	province, err := f.FiguresBy(ctx, "33", "", "region", p)
+	province, err := f.Figures().FiguresBy(ctx, "33", "", "region", p)
 	if err != nil || len(province) == 0 {
 		t.Fatalf("the province's regions: %v", err)
 	}
@@ -90,11 +91,11 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 			t.Errorf("a region outside the province: %s", s.Region)
 		}
 	}
-	if _, err := f.FiguresBy(ctx, "33.74", "", "kecamatan", p); kind(err) != pendopo.KindInvalid {
+	if _, err := f.Figures().FiguresBy(ctx, "33.74", "", "kecamatan", p); kind(err) != pendopo.KindInvalid {
 		t.Errorf("unknown grouping: %v", err)
 	}
 	// The dashboard's one read gives the same figures.
-	d, err := f.RegionDashboard(ctx, "33.74", p)
+	d, err := f.Figures().RegionDashboard(ctx, "33.74", p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,13 +106,13 @@ func TestFiguresCountedAsWorkHappens(t *testing.T) {
 
 // The e-gov ranking covers every region; regions with services rank above
 // those that have not started, and a province's view keeps its own.
-type RegionIndex = app.RegionIndex
+type RegionIndex = figures.RegionIndex
 
 func TestEgovRanking(t *testing.T) {
 	f := newAppFixture(t)
 	f.completed(t)
-	p := f.LastMonths("33.74", 12)
-	all, err := f.EgovRanking(ctx, "", p)
+	p := f.Figures().LastMonths("33.74", 12)
+	all, err := f.Figures().EgovRanking(ctx, "", p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestEgovRanking(t *testing.T) {
 	if kota.Figures.AppCompleted != 1 || kota.Components[3].Value != 100 || kota.Components[0].Basis == 0 {
 		t.Errorf("Kota Semarang: %+v", kota)
 	}
-	jateng, err := f.EgovRanking(ctx, "33", p)
+	jateng, err := f.Figures().EgovRanking(ctx, "33", p)
 	if err != nil || len(jateng) != 36 {
 		t.Fatalf("Jawa Tengah: %d %v", len(jateng), err)
 	}
@@ -147,7 +148,7 @@ func TestEgovRanking(t *testing.T) {
 			t.Errorf("province ranking at %d: %s rank %d", i, r.Region.Code, r.Rank)
 		}
 	}
-	if _, err := f.EgovRanking(ctx, "33.74", p); kind(err) != pendopo.KindInvalid {
+	if _, err := f.Figures().EgovRanking(ctx, "33.74", p); kind(err) != pendopo.KindInvalid {
 		t.Errorf("a kota as province: %v", err)
 	}
 }
@@ -171,10 +172,10 @@ func TestDemoYear(t *testing.T) {
 	if again, err := demo.SeedYear(ctx, x.App); err != nil || again {
 		t.Fatalf("second seed: %v %v", again, err)
 	}
-	p := x.LastMonths("33.74", 12)
+	p := x.Figures().LastMonths("33.74", 12)
 	scores := map[string]float64{}
 	for _, region := range []string{"33.74", "33.72"} {
-		months, total, err := x.Figures(ctx, region, "", 0, p)
+		months, total, err := x.Figures().Figures(ctx, region, "", 0, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +189,7 @@ func TestDemoYear(t *testing.T) {
 		}
 		// The demo's walk-in responses carry the day's presence code and
 		// stay within the limits, so they all count beside the invited ones.
-		held, err := x.HeldSurveys(ctx, region, p)
+		held, err := x.Figures().HeldSurveys(ctx, region, p)
 		if total.IKMWalkIn < 50 || total.IKMInvited < 50 || total.IKMWalkIn+total.IKMInvited != int64(total.IKM.Respondents) || held.Region != 0 || err != nil {
 			t.Errorf("%s respondents: %d invited, %d walk-in, %d held (%v)", region, total.IKMInvited, total.IKMWalkIn, held.Region, err)
 		}

@@ -10,27 +10,6 @@ import (
 	"github.com/pendopo/pendopo"
 )
 
-// mayGrant reports whether who may give role r to someone: they must
-// manage users where the role applies, and only national admins hand out
-// national roles and overseers.
-func (who Actor) mayGrant(r pendopo.Role) (string, error) {
-	if r.Kind == pendopo.RoleNationalAdmin || r.Kind == pendopo.RoleOverseer {
-		role, ok := who.Can(pendopo.ActManageUsers, pendopo.Scope{})
-		if !ok || !who.National() {
-			return "", errForbidden
-		}
-		return role, nil
-	}
-	return who.authorize(pendopo.ActManageUsers, pendopo.Scope{Region: r.Region, Agency: r.Agency})
-}
-
-// MayGrant reports whether who may give or take away role r, for the
-// console to offer only what will be allowed.
-func (who Actor) MayGrant(r pendopo.Role) bool {
-	_, err := who.mayGrant(r)
-	return err == nil
-}
-
 // checkRole validates a role and that its agency exists in its region.
 func (a *App) checkRole(ctx context.Context, r pendopo.Role) error {
 	if err := r.Validate(); err != nil {
@@ -52,7 +31,7 @@ func (a *App) checkRole(ctx context.Context, r pendopo.Role) error {
 // Invite asks someone, by email, to become an officer with a role. The
 // link in the email works once, for InviteLifetime; it is returned too, so
 // that an admin can pass it on another way.
-func (a *App) Invite(ctx context.Context, who Actor, email, name string, r pendopo.Role) (pendopo.Invitation, string, error) {
+func (a *App) Invite(ctx context.Context, who pendopo.Actor, email, name string, r pendopo.Role) (pendopo.Invitation, string, error) {
 	var p pendopo.Problems
 	e, _, ok := pendopo.NormalizeLogin(email)
 	if !ok || e == "" {
@@ -68,7 +47,7 @@ func (a *App) Invite(ctx context.Context, who Actor, email, name string, r pendo
 	if err := p.Err(); err != nil {
 		return pendopo.Invitation{}, "", err
 	}
-	role, err := who.mayGrant(r)
+	role, err := who.AuthorizeGrant(r)
 	if err != nil {
 		return pendopo.Invitation{}, "", err
 	}
@@ -90,7 +69,7 @@ func (a *App) Invite(ctx context.Context, who Actor, email, name string, r pendo
 	if reg, err := a.Region(ctx, r.Region); err == nil {
 		where = reg.Name
 	}
-	err = a.send(ctx, e, pendopo.T("Undangan petugas Pendopo", "Your Pendopo officer invitation"), pendopo.T(
+	err = a.out.Send(ctx, e, pendopo.T("Undangan petugas Pendopo", "Your Pendopo officer invitation"), pendopo.T(
 		who.Name+" mengundang Anda sebagai "+r.Kind.Title().ID+" "+where+" di Pendopo. Buka tautan ini dalam 7 hari untuk menerima: "+link,
 		who.Name+" invites you to Pendopo as "+r.Kind.Title().EN+" of "+where+". Open this link within 7 days to accept: "+link))
 	return inv, link, err
@@ -176,7 +155,7 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 func (a *App) takeInvitation(ctx context.Context, inv pendopo.Invitation, userID int64, newUser pendopo.User, hash, ip string, link func(tx pendopo.Store, userID int64) error) (int64, error) {
 	entry := pendopo.AuditEntry{Action: "invitation.accept", Entity: "invitation", EntityID: strconv.FormatInt(inv.ID, 10), Region: inv.Role.Region,
 		Diff: pendopo.Diff(nil, map[string]any{"role": inv.Role})}
-	actor := Actor{Name: inv.Email, IP: ip}
+	actor := pendopo.Actor{Name: inv.Email, IP: ip}
 	err := a.audited(ctx, actor, string(inv.Role.Kind), &entry, func(tx pendopo.Store) error {
 		now := a.now()
 		if userID == 0 {
@@ -207,11 +186,11 @@ func (a *App) takeInvitation(ctx context.Context, inv pendopo.Invitation, userID
 
 // Invitations lists a region's invitations for who manages its users.
 // An agency admin sees the invitations to its agency.
-func (a *App) Invitations(ctx context.Context, who Actor, region string) ([]pendopo.Invitation, error) {
-	if _, err := who.authorize(pendopo.ActManageUsers, pendopo.Scope{Region: region}); err == nil {
+func (a *App) Invitations(ctx context.Context, who pendopo.Actor, region string) ([]pendopo.Invitation, error) {
+	if _, err := who.Authorize(pendopo.ActManageUsers, pendopo.Scope{Region: region}); err == nil {
 		return a.store.Invitations(ctx, region)
 	}
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return nil, err
 	}
 	all, err := a.store.Invitations(ctx, region)
@@ -229,8 +208,8 @@ func (a *App) Invitations(ctx context.Context, who Actor, region string) ([]pend
 
 // CancelInvitation withdraws a pending invitation of a region, so that
 // its link no longer works.
-func (a *App) CancelInvitation(ctx context.Context, who Actor, region string, id int64) error {
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+func (a *App) CancelInvitation(ctx context.Context, who pendopo.Actor, region string, id int64) error {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return err
 	}
 	list, err := a.store.Invitations(ctx, region)
@@ -241,7 +220,7 @@ func (a *App) CancelInvitation(ctx context.Context, who Actor, region string, id
 		if inv.ID != id {
 			continue
 		}
-		role, err := who.mayGrant(inv.Role)
+		role, err := who.AuthorizeGrant(inv.Role)
 		if err != nil {
 			return err
 		}
@@ -254,19 +233,19 @@ func (a *App) CancelInvitation(ctx context.Context, who Actor, region string, id
 
 // Officers lists the people with roles in a region, for who may see its
 // console.
-func (a *App) Officers(ctx context.Context, who Actor, region string) ([]pendopo.User, error) {
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+func (a *App) Officers(ctx context.Context, who pendopo.Actor, region string) ([]pendopo.User, error) {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return nil, err
 	}
 	return a.store.Users(ctx, pendopo.UserFilter{Region: region})
 }
 
 // GrantRole gives an existing user a role.
-func (a *App) GrantRole(ctx context.Context, who Actor, userID int64, r pendopo.Role) error {
+func (a *App) GrantRole(ctx context.Context, who pendopo.Actor, userID int64, r pendopo.Role) error {
 	if err := a.checkRole(ctx, r); err != nil {
 		return err
 	}
-	role, err := who.mayGrant(r)
+	role, err := who.AuthorizeGrant(r)
 	if err != nil {
 		return err
 	}
@@ -279,8 +258,8 @@ func (a *App) GrantRole(ctx context.Context, who Actor, userID int64, r pendopo.
 
 // RevokeRole takes a role away. Nobody may take away their own last way to
 // manage users, so a region is never left without an admin by accident.
-func (a *App) RevokeRole(ctx context.Context, who Actor, userID int64, r pendopo.Role) error {
-	role, err := who.mayGrant(r)
+func (a *App) RevokeRole(ctx context.Context, who pendopo.Actor, userID int64, r pendopo.Role) error {
+	role, err := who.AuthorizeGrant(r)
 	if err != nil {
 		return err
 	}
@@ -322,7 +301,7 @@ func (a *App) AddUser(ctx context.Context, name, login, password string, r *pend
 	}
 	var u pendopo.User
 	e := pendopo.AuditEntry{Action: "user.add", Entity: "user"}
-	err = a.audited(ctx, System, "system", &e, func(tx pendopo.Store) error {
+	err = a.audited(ctx, pendopo.System, "system", &e, func(tx pendopo.Store) error {
 		now := a.now()
 		var err error
 		if u, err = tx.CreateUser(ctx, pendopo.User{Name: strings.TrimSpace(name), Email: email, Phone: phone, ConfirmedAt: now}, hash, now); err != nil {
@@ -331,7 +310,7 @@ func (a *App) AddUser(ctx context.Context, name, login, password string, r *pend
 		e.EntityID = strconv.FormatInt(u.ID, 10)
 		if r != nil {
 			e.Region, e.Diff = r.Region, pendopo.Diff(nil, *r)
-			return tx.GrantRole(ctx, u.ID, *r, System.Name, now)
+			return tx.GrantRole(ctx, u.ID, *r, pendopo.System.Name, now)
 		}
 		return nil
 	})

@@ -18,15 +18,15 @@ import (
 // region as "role_region"), so that the person whose data it is can see
 // which office read it (/akun/akses). details are added to the diff; they
 // must hold no personal data, since the trail outlives the record's.
-func (a *App) auditRead(ctx context.Context, who Actor, act pendopo.Action, s pendopo.Scope, e pendopo.AuditEntry, details map[string]string) error {
+func (a *App) auditRead(ctx context.Context, who pendopo.Actor, act pendopo.Action, s pendopo.Scope, e pendopo.AuditEntry, details map[string]string) error {
 	role, info := "", map[string]string{}
 	switch {
-	case who.system:
+	case who.IsSystem():
 		role = "system"
 	case who.TokenID != 0:
 		role = "token"
 	default:
-		if r, ok := who.roleFor(act, s); ok {
+		if r, ok := who.RoleFor(act, s); ok {
 			role = string(r.Kind)
 			if r.Agency != "" {
 				info["agency"] = r.Agency
@@ -74,7 +74,7 @@ type Access struct {
 // officers (and the system), newest first: their account's contact and
 // NIK, their applications with their files and documents, and their
 // identity on their reports.
-func (a *App) WhoReadMyData(ctx context.Context, who Actor, page pendopo.Page) ([]Access, int, error) {
+func (a *App) WhoReadMyData(ctx context.Context, who pendopo.Actor, page pendopo.Page) ([]Access, int, error) {
 	if who.UserID == 0 {
 		return nil, 0, errSignIn
 	}

@@ -65,7 +65,7 @@ func TestOfficerReadsAreRecorded(t *testing.T) {
 	}
 	rc.Close()
 
-	log, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{EntityID: a.Number, Actions: []string{"application.read", "upload.download", "document.download"}})
+	log, _, err := f.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{EntityID: a.Number, Actions: []string{"application.read", "upload.download", "document.download"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestOfficerReadsAreRecorded(t *testing.T) {
 		t.Errorf("document.download: %v", d)
 	}
 	// Nothing in the whole trail names Budi, his NIK or his file.
-	all, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	all, _, err := f.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestOfficerReadsAreRecorded(t *testing.T) {
 		}
 	}
 	// A citizen's own actions are recorded under their number only.
-	mine, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{ActorUser: f.budi.UserID})
+	mine, _, err := f.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{ActorUser: f.budi.UserID})
 	if err != nil || len(mine) == 0 {
 		t.Fatalf("Budi's entries: %d %v", len(mine), err)
 	}
@@ -134,7 +134,7 @@ func TestOfficerReadsAreRecorded(t *testing.T) {
 // content with someone else's upload stays.
 func TestDeleteAccountPolicy(t *testing.T) {
 	f := newAppFixture(t)
-	act := func(who app.Actor, number string, a pendopo.ApplicationAction, note string) pendopo.Application {
+	act := func(who pendopo.Actor, number string, a pendopo.ApplicationAction, note string) pendopo.Application {
 		t.Helper()
 		got, err := f.Act(ctx, who, number, app.ApplicationAct{Action: a, Note: note})
 		if err != nil {

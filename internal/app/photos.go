@@ -120,7 +120,7 @@ func (a *App) CleanStoredPhotos(ctx context.Context) (PhotoCounts, error) {
 			e := pendopo.AuditEntry{Action: "photo.clean", Entity: "photo", EntityID: addr,
 				Diff: pendopo.Diff(map[string]string{"addr": addr}, map[string]string{"addr": to.Addr})}
 			var changed int64
-			if err := a.audited(ctx, System, "system", &e, func(tx pendopo.Store) error {
+			if err := a.audited(ctx, pendopo.System, "system", &e, func(tx pendopo.Store) error {
 				var err error
 				changed, err = tx.ReplacePhoto(ctx, addr, to.Addr, to.Media, to.Size)
 				return err

@@ -18,7 +18,7 @@ import (
 // served reads a report's photo as the public gets it.
 func served(t *testing.T, f reportFixture, number, addr string) []byte {
 	t.Helper()
-	rc, _, err := f.ReportPhoto(ctx, app.Actor{}, number, "", addr)
+	rc, _, err := f.ReportPhoto(ctx, pendopo.Actor{}, number, "", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,12 +40,12 @@ func carriesEXIF(b []byte) bool {
 // original is not kept.
 func TestReportPhotoCleaned(t *testing.T) {
 	f := newReportFixture(t)
-	r, err := f.SubmitReport(ctx, app.Actor{}, "33.74", streetLight(pendopo.PrivacyAnonymous, "warga@contoh.id"), "")
+	r, err := f.SubmitReport(ctx, pendopo.Actor{}, "33.74", streetLight(pendopo.PrivacyAnonymous, "warga@contoh.id"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw := phototest.JPEGWithEXIF(40, 20, 6)
-	p, err := f.AddReportPhoto(ctx, app.Actor{}, r.Number, r.Secret, bytes.NewReader(raw))
+	p, err := f.AddReportPhoto(ctx, pendopo.Actor{}, r.Number, r.Secret, bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestReportPhotoCleaned(t *testing.T) {
 		t.Errorf("the original photo is kept: %v", err)
 	}
 	// A picture too large to decode is refused with a clear error.
-	if _, err := f.AddReportPhoto(ctx, app.Actor{}, r.Number, r.Secret, bytes.NewReader([]byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"))); pendopo.KindOf(err) != pendopo.KindUnsupported {
+	if _, err := f.AddReportPhoto(ctx, pendopo.Actor{}, r.Number, r.Secret, bytes.NewReader([]byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"))); pendopo.KindOf(err) != pendopo.KindUnsupported {
 		t.Errorf("a broken JPEG: %v", err)
 	}
 }
@@ -119,7 +119,7 @@ func TestCleanStoredPhotos(t *testing.T) {
 	if _, err := f.blobs.Open(ctx, clean.Addr); err != nil {
 		t.Errorf("a photo without metadata was touched: %v", err)
 	}
-	log, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{Action: "photo.clean"})
+	log, _, err := f.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Action: "photo.clean"})
 	if err != nil || len(log) != 2 {
 		t.Errorf("audit of the cleaning: %d %v", len(log), err)
 	}

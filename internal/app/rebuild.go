@@ -1,174 +1,26 @@
 package app
 
 import (
-	"cmp"
 	"context"
-	"slices"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
-// FigureCounts says what RebuildFigures counted.
-type FigureCounts struct {
-	Applications, Reports, Surveys int
-}
-
-// RebuildFigures counts the monthly figures again from every application,
-// report (replaying its history) and survey response, and replaces the
-// ones kept, in one transaction: for a database that holds work from
-// before the figures were kept, or after a fix to how they are counted.
-// Work done while it runs may be counted twice or not at all; run it on a
-// quiet portal. It is an operator's command (pendopo figures rebuild).
-func (a *App) RebuildFigures(ctx context.Context) (FigureCounts, error) {
-	var n FigureCounts
-	type key struct {
-		pendopo.StatScope
-		month  pendopo.Month
-		metric pendopo.Metric
-	}
-	sums := map[key]int64{}
-	add := func(ds []pendopo.StatDelta) {
-		for _, d := range ds {
-			sums[key{d.StatScope, d.Month, d.Metric}] += d.N
-		}
-	}
-	for after := int64(0); ; {
-		apps, _, err := a.store.Applications(ctx, pendopo.ApplicationFilter{ByID: true, AfterID: after, Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
-		if err != nil {
-			return n, err
-		}
-		if len(apps) == 0 {
-			break
-		}
-		for _, app := range apps {
-			after = app.ID
-			if app.SubmittedAt.IsZero() {
-				continue // a draft, or withdrawn before submitting
-			}
-			cal, err := a.calendar(ctx, a.store, app.Region)
-			if err != nil {
-				return n, err
-			}
-			v, err := a.version(ctx, a.store, app.ServiceID, app.ServiceVersion)
-			if err != nil {
-				return n, err
-			}
-			leave := v.Content.Apply != nil && v.Content.Apply.LeaveWorks
-			add(pendopo.ApplicationReceivedStats(app))
-			add(pendopo.ApplicationClosedStats(app, cal, leave))
-			n.Applications++
-		}
-	}
-	for after := int64(0); ; {
-		reports, _, err := a.store.Reports(ctx, pendopo.ReportFilter{ByID: true, AfterID: after, NoTotal: true, Page: pendopo.Page{PerPage: 200}})
-		if err != nil {
-			return n, err
-		}
-		if len(reports) == 0 {
-			break
-		}
-		ids := make([]int64, len(reports))
-		for i, r := range reports {
-			ids[i] = r.ID
-		}
-		byReport := map[int64][]pendopo.ReportEvent{}
-		for page := 1; ; page++ {
-			evs, total, err := a.store.ReportEventsIn(ctx, pendopo.ReportEventFilter{ReportIDs: ids, NoTotal: true,
-				Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
-			if err != nil {
-				return n, err
-			}
-			for _, e := range evs {
-				byReport[e.ReportID] = append(byReport[e.ReportID], e)
-			}
-			if total <= page*pendopo.MaxPerPage {
-				break
-			}
-		}
-		for _, r := range reports {
-			after = r.ID
-			cal, err := a.calendar(ctx, a.store, r.Region)
-			if err != nil {
-				return n, err
-			}
-			add(replayReport(r, byReport[r.ID], cal))
-			n.Reports++
-		}
-	}
-	for page := 1; ; page++ {
-		// Held and rejected walk-in responses are left out, as they were
-		// when they came in.
-		list, total, err := a.store.SurveyResponses(ctx, pendopo.SurveyFilter{Status: pendopo.SurveyCounted,
-			Page: pendopo.Page{Page: page, PerPage: pendopo.MaxPerPage}})
-		if err != nil {
-			return n, err
-		}
-		for _, s := range list {
-			add(pendopo.SurveyStats(s))
-			n.Surveys++
-		}
-		if page*pendopo.MaxPerPage >= total {
-			break
-		}
-	}
-	// The sums are at each change's own level; AddStats rolls them up.
-	deltas := make([]pendopo.StatDelta, 0, len(sums))
-	for k, v := range sums {
-		deltas = append(deltas, pendopo.StatDelta{StatScope: k.StatScope, Month: k.month, Metric: k.metric, N: v})
-	}
-	slices.SortFunc(deltas, func(x, y pendopo.StatDelta) int {
-		return cmp.Or(cmp.Compare(x.Region, y.Region), cmp.Compare(x.Agency, y.Agency), cmp.Compare(x.ServiceID, y.ServiceID),
-			cmp.Compare(x.Month, y.Month), cmp.Compare(x.Metric, y.Metric))
+// RebuildFigures counts the monthly figures again (see
+// figures.Board.Rebuild) with the app's calendars and service versions,
+// and records it in the audit trail.
+func (a *App) RebuildFigures(ctx context.Context) (figures.Counts, error) {
+	return a.figs.Rebuild(ctx, a.store, figures.Rules{
+		Calendar: func(ctx context.Context, region string) (*pendopo.Calendar, error) {
+			return a.calendar(ctx, a.store, region)
+		},
+		LeaveWorks: func(ctx context.Context, service int64, n int) (bool, error) {
+			v, err := a.version(ctx, a.store, service, n)
+			return v.Content.Apply != nil && v.Content.Apply.LeaveWorks, err
+		},
+		Record: func(ctx context.Context, tx pendopo.Store) error {
+			return a.audit(ctx, tx, pendopo.System, "system", pendopo.AuditEntry{Action: "figures.rebuild", Entity: "figures", EntityID: "national"})
+		},
 	})
-	err := a.store.InTx(ctx, func(tx pendopo.Store) error {
-		if err := tx.ResetStats(ctx); err != nil {
-			return err
-		}
-		for from := 0; from < len(deltas); from += 300 {
-			if err := tx.AddStats(ctx, deltas[from:min(from+300, len(deltas))]); err != nil {
-				return err
-			}
-		}
-		// The published figures were replaced: on the record.
-		return a.audit(ctx, tx, System, "system", pendopo.AuditEntry{Action: "figures.rebuild", Entity: "figures", EntityID: "national"})
-	})
-	a.dashboards.mu.Lock()
-	a.dashboards.entries = nil
-	a.dashboards.mu.Unlock()
-	return n, err
-}
-
-// replayReport counts a report's figures from its history, as ActOnReport
-// counted them when each step happened.
-func replayReport(r pendopo.Report, events []pendopo.ReportEvent, cal *pendopo.Calendar) []pendopo.StatDelta {
-	slices.SortFunc(events, func(x, y pendopo.ReportEvent) int { return cmp.Compare(x.ID, y.ID) })
-	out := pendopo.ReportReceivedStats(r)
-	zone := pendopo.RegionZone(r.Region)
-	st := r
-	st.ReportState, st.Agency, st.Disposed = pendopo.ReportState{Status: pendopo.ReportReceived}, "", 0
-	st.Due = pendopo.ReportDue(st.Kind, st.ReportState, st.Received, 0, cal)
-	for _, e := range events {
-		if e.Action == "submit" || e.Action == "forwarded" || e.Action == "escalate" {
-			continue
-		}
-		day := pendopo.DayOf(e.At, zone)
-		next := pendopo.ReportState{Status: e.Status, Extended: st.Extended || e.Action == pendopo.ActReportExtend}
-		out = append(out, pendopo.ReportActionStats(st, e.Action, next, e.Agency, day, cal)...)
-		switch e.Action {
-		case pendopo.ActReportDispose, pendopo.ActReportForward:
-			// As ActOnReport: to an agency, out of Pendopo (no agency
-			// left), or to another region (the report closes as it was).
-			st.Disposed = day
-			if e.Agency != "" {
-				st.Agency = e.Agency
-			} else if _, err := pendopo.ParseTrackingNumber(e.Target); e.Target != "" && err != nil {
-				st.Agency = ""
-			}
-		case pendopo.ActReportReopen:
-			st.Disposed = day
-		}
-		st.ReportState = next
-		st.Due = pendopo.ReportDue(st.Kind, st.ReportState, st.Received, st.Disposed, cal)
-	}
-	return out
 }

@@ -58,7 +58,7 @@ func TestRebuildFiguresMatchesIncremental(t *testing.T) {
 	act(file(pendopo.ReportComplaint), app.ReportAct{Action: pendopo.ActReportMerge, Target: info})
 	// A burst of walk-in responses at two points: one held, one accepted.
 	for _, point := range []string{"mpp", "kantor-disdukcapil"} {
-		code, err := f.SurveyCode(ctx, app.System, "33.74", point)
+		code, err := f.SurveyCode(ctx, pendopo.System, "33.74", point)
 		if err != nil {
 			t.Fatal(err)
 		}

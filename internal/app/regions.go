@@ -1,8 +1,12 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pendopo/pendopo"
@@ -138,3 +142,119 @@ func (a *App) children(code string) []pendopo.Region {
 	}
 	return a.withCounts(out)
 }
+
+// UpdateRegion changes a region's display name and profile; logo nil keeps
+// the logo, an empty logo removes it.
+func (a *App) UpdateRegion(ctx context.Context, who pendopo.Actor, code, name string, p pendopo.RegionProfile, logo *pendopo.Logo) (pendopo.Region, error) {
+	r, err := a.Region(ctx, code)
+	if err != nil {
+		return r, err
+	}
+	role, err := who.Authorize(pendopo.ActEditRegion, pendopo.Scope{Region: code})
+	if err != nil {
+		return r, err
+	}
+	var probs pendopo.Problems
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = r.Name
+	}
+	if !pendopo.ValidText(name) {
+		probs.Add("name", pendopo.T("Berisi karakter yang tidak valid.", "Contains invalid characters."))
+	} else if len([]rune(name)) > 120 {
+		probs.Add("name", pendopo.T("Nama terlalu panjang (maksimal 120 karakter).", "Name too long (at most 120 characters)."))
+	}
+	if err := p.Validate(); err != nil {
+		probs = append(probs, err.(*pendopo.Error).Fields...)
+	}
+	if logo != nil && len(logo.Data) > 0 {
+		if err := checkLogo(logo); err != nil {
+			probs = append(probs, err.(*pendopo.Error).Fields...)
+		}
+	}
+	if err := probs.Err(); err != nil {
+		return r, err
+	}
+	var out pendopo.Region
+	e := pendopo.AuditEntry{Action: "region.update", Entity: "region", EntityID: code, Region: code}
+	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+		before := struct {
+			Name    string
+			Profile pendopo.RegionProfile
+		}{r.Name, r.Profile}
+		var err error
+		if out, err = tx.UpdateRegion(ctx, code, name, p, logo, a.now()); err != nil {
+			return err
+		}
+		e.Diff = pendopo.Diff(before, struct {
+			Name    string
+			Profile pendopo.RegionProfile
+		}{out.Name, out.Profile})
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	if err := a.loadRegions(ctx, true); err != nil {
+		return out, err
+	}
+	return out, a.Sync(ctx)
+}
+
+// MaxLogoBytes bounds a region logo.
+const MaxLogoBytes = 256 << 10
+
+// checkLogo accepts PNG, JPEG, WebP and SVG images, judged by content, and
+// sets the content type.
+func checkLogo(l *pendopo.Logo) error {
+	var p pendopo.Problems
+	if len(l.Data) > MaxLogoBytes {
+		p.Add("logo", pendopo.T(fmt.Sprintf("Logo terlalu besar: %d KB, maksimal %d KB.", len(l.Data)>>10, MaxLogoBytes>>10),
+			fmt.Sprintf("Logo too large: %d KB, at most %d KB.", len(l.Data)>>10, MaxLogoBytes>>10)))
+		return p.Err()
+	}
+	switch ct := http.DetectContentType(l.Data); ct {
+	case "image/png", "image/jpeg", "image/webp":
+		l.ContentType = ct
+		return nil
+	}
+	if isSVG(l.Data) {
+		l.ContentType = "image/svg+xml"
+		return nil
+	}
+	p.Add("logo", pendopo.T("Logo harus berupa gambar PNG, JPEG, WebP atau SVG.", "The logo must be a PNG, JPEG, WebP or SVG image."))
+	return p.Err()
+}
+
+// isSVG reports whether b is an XML document whose root is <svg>. SVG logos
+// are shown through <img> and served with a sandboxing policy, so scripts
+// inside them never run.
+func isSVG(b []byte) bool {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return false
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Local == "svg"
+		}
+	}
+}
+
+// RegionLogo returns a region's logo.
+func (a *App) RegionLogo(ctx context.Context, code string) (pendopo.Logo, error) {
+	if !pendopo.ValidRegionCode(code) {
+		return pendopo.Logo{}, fmt.Errorf("logo %q: %w", code, pendopo.ErrNotFound)
+	}
+	return a.store.RegionLogo(ctx, code)
+}
+
+// regionBook gives the figures the app's regions.
+type regionBook struct{ a *App }
+
+func (r regionBook) Region(ctx context.Context, code string) (pendopo.Region, error) {
+	return r.a.Region(ctx, code)
+}
+func (r regionBook) All() []pendopo.Region                 { return r.a.regions.Load().list }
+func (r regionBook) Children(code string) []pendopo.Region { return r.a.children(code) }

@@ -113,7 +113,7 @@ func ReporterLink(number, secret string) string {
 }
 
 // sendReporterSecret sends a reporter their key, in the background (see
-// sendLater). replaced says the key replaces an earlier one.
+// notify.Outbox.SendLater). replaced says the key replaces an earlier one.
 func (a *App) sendReporterSecret(ctx context.Context, contact, number, secret string, replaced bool) {
 	email, phone, ok := pendopo.NormalizeLogin(contact)
 	if !ok {
@@ -131,7 +131,7 @@ func (a *App) sendReporterSecret(ctx context.Context, contact, number, secret st
 		body.ID += " Kunci ini menggantikan kunci sebelumnya, yang tidak berlaku lagi."
 		body.EN += " It replaces the earlier key, which no longer works."
 	}
-	a.sendLater(ctx, email+phone, subject, body)
+	a.out.SendLater(ctx, email+phone, subject, body)
 }
 
 // Requests for a new key: a few per report a day, so that nobody can
@@ -150,7 +150,7 @@ var errReportNumber = invalidParam("number", "Tulis nomor laporan seperti terter
 // nothing and unlocks nothing for someone who merely suspects who filed.
 // Errors are only for a malformed number or contact (KindInvalid) and
 // for too many requests for the report (KindRateLimited).
-func (a *App) RequestReporterKey(ctx context.Context, who Actor, number, contact string) error {
+func (a *App) RequestReporterKey(ctx context.Context, who pendopo.Actor, number, contact string) error {
 	n, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
 		return errReportNumber
@@ -230,7 +230,7 @@ func (a *App) tellReporterOwnAct(ctx context.Context, tx pendopo.Store, r pendop
 		". Bila itu bukan Anda, minta kunci baru di "+a.baseURL+"/laporan/kunci; kunci lama lalu tidak berlaku lagi.",
 		"Someone holding the key to report "+r.Number+" just "+fmt.Sprintf(text.EN, detail)+
 			". If that was not you, ask for a new key at "+a.baseURL+"/laporan/kunci; the old key then stops working.")
-	return a.message(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, "/laporan/"+r.Number)
+	return a.out.Tell(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, "/laporan/"+r.Number)
 }
 
 // keyRequestWindow is the window of reporterKeyRequestsPerDay.

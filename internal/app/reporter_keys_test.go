@@ -14,7 +14,7 @@ var keyRE = regexp.MustCompile(`\b([0-9A-Z]{5}(?:-[0-9A-Z]{5}){4})\b`)
 // sentKey is the last reporter's key sent to to.
 func sentKey(t *testing.T, x accounts, to string) string {
 	t.Helper()
-	x.WaitDetached()
+	x.Outbox().WaitDetached()
 	m, ok := x.mail.Last(to)
 	if !ok {
 		t.Fatalf("nothing sent to %s", to)
@@ -35,7 +35,7 @@ func TestReporterKey(t *testing.T) {
 	af := appFixture{accounts: f.accounts}
 	in := streetLight(pendopo.PrivacyAnonymous, "sari.pelapor@contoh.id")
 	in.Name = "Sari Rahasia"
-	r, err := f.SubmitReport(ctx, app.Actor{IP: "192.0.2.7"}, "33.74", in, "form-1")
+	r, err := f.SubmitReport(ctx, pendopo.Actor{IP: "192.0.2.7"}, "33.74", in, "form-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestReporterKey(t *testing.T) {
 	}
 
 	// The guess: the right contact proves nothing.
-	guesser := app.Actor{IP: "203.0.113.5"}
+	guesser := pendopo.Actor{IP: "203.0.113.5"}
 	v, err := f.ReportFor(ctx, guesser, r.Number, "sari.pelapor@contoh.id")
 	if err != nil || v.Mine || v.ReporterName != "" || v.ReporterContact != "" {
 		t.Fatalf("the contact unmasks the reporter: %+v %v", v, err)
@@ -63,12 +63,12 @@ func TestReporterKey(t *testing.T) {
 	}
 	// The key, typed loosely, opens the reporter's view and acts.
 	loose := strings.ToLower(strings.ReplaceAll(r.Secret, "-", " "))
-	v, err = f.ReportFor(ctx, app.Actor{}, r.Number, loose)
+	v, err = f.ReportFor(ctx, pendopo.Actor{}, r.Number, loose)
 	if err != nil || !v.Mine || !v.ByKey || v.ReporterName != "Sari Rahasia" {
 		t.Fatalf("the reporter by key: %+v %v", v, err)
 	}
 	pending(t, af)
-	if _, err := f.ActOnReport(ctx, app.Actor{}, r.Number, app.ReportAct{Action: pendopo.ActReportReply, Note: "Lampu keempat juga mati.", Secret: r.Secret}); err != nil {
+	if _, err := f.ActOnReport(ctx, pendopo.Actor{}, r.Number, app.ReportAct{Action: pendopo.ActReportReply, Note: "Lampu keempat juga mati.", Secret: r.Secret}); err != nil {
 		t.Fatal(err)
 	}
 	told := pending(t, af)["sari.pelapor@contoh.id"]
@@ -83,7 +83,7 @@ func TestReporterKey(t *testing.T) {
 			t.Errorf("a new key for a wrong contact: %v", err)
 		}
 	}
-	f.WaitDetached()
+	f.Outbox().WaitDetached()
 	if _, ok := f.mail.Last("tetangga@contoh.id"); ok {
 		t.Error("a key went to a guessed contact")
 	}
@@ -97,10 +97,10 @@ func TestReporterKey(t *testing.T) {
 	if fresh == r.Secret {
 		t.Fatal("no new key was sent")
 	}
-	if v, _ := f.ReportFor(ctx, app.Actor{}, r.Number, r.Secret); v.Mine {
+	if v, _ := f.ReportFor(ctx, pendopo.Actor{}, r.Number, r.Secret); v.Mine {
 		t.Error("the old key still works")
 	}
-	if v, _ := f.ReportFor(ctx, app.Actor{}, r.Number, fresh); !v.Mine {
+	if v, _ := f.ReportFor(ctx, pendopo.Actor{}, r.Number, fresh); !v.Mine {
 		t.Error("the new key does not work")
 	}
 	// A few requests a day per report, so that nobody floods the reporter.
@@ -115,11 +115,11 @@ func TestReporterKey(t *testing.T) {
 
 	// A double click returns the first report, with a key that replaces
 	// the one the first answer showed.
-	again, err := f.SubmitReport(ctx, app.Actor{IP: "192.0.2.7"}, "33.74", in, "form-1")
+	again, err := f.SubmitReport(ctx, pendopo.Actor{IP: "192.0.2.7"}, "33.74", in, "form-1")
 	if err != nil || again.Number != r.Number || again.Secret == "" || again.Secret == fresh {
 		t.Fatalf("resubmission: %+v %v", again, err)
 	}
-	if v, _ := f.ReportFor(ctx, app.Actor{}, r.Number, again.Secret); !v.Mine {
+	if v, _ := f.ReportFor(ctx, pendopo.Actor{}, r.Number, again.Secret); !v.Mine {
 		t.Error("the resubmission's key does not work")
 	}
 
@@ -137,24 +137,24 @@ func TestReporterKey(t *testing.T) {
 // contact they gave, and the key then works like any other.
 func TestReporterKeyForOldReport(t *testing.T) {
 	f := newReportFixture(t)
-	r, err := f.SubmitReport(ctx, app.Actor{}, "33.74", streetLight(pendopo.PrivacyPublic, "0812 3456 7890"), "")
+	r, err := f.SubmitReport(ctx, pendopo.Actor{}, "33.74", streetLight(pendopo.PrivacyPublic, "0812 3456 7890"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WaitDetached() // the first key's message, so that the next one is the last
+	f.Outbox().WaitDetached() // the first key's message, so that the next one is the last
 	old, _ := f.Store().ReportByNumber(ctx, r.Number)
 	old.SecretHash = "" // as migrated from before keys
 	if _, err := f.Store().UpdateReport(ctx, old); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := f.ReportFor(ctx, app.Actor{}, r.Number, r.Secret); v.Mine {
+	if v, _ := f.ReportFor(ctx, pendopo.Actor{}, r.Number, r.Secret); v.Mine {
 		t.Fatal("a report without a key opens with one")
 	}
-	if err := f.RequestReporterKey(ctx, app.Actor{}, r.Number, "+6281234567890"); err != nil {
+	if err := f.RequestReporterKey(ctx, pendopo.Actor{}, r.Number, "+6281234567890"); err != nil {
 		t.Fatal(err)
 	}
 	key := sentKey(t, f.accounts, "+6281234567890")
-	if v, err := f.ReportFor(ctx, app.Actor{}, r.Number, key); err != nil || !v.Mine {
+	if v, err := f.ReportFor(ctx, pendopo.Actor{}, r.Number, key); err != nil || !v.Mine {
 		t.Errorf("the key sent for an old report: %v", err)
 	}
 }

@@ -80,7 +80,7 @@ func moderation(in pendopo.ReportInput) string {
 // the only proof, besides an account, that someone is the reporter. key
 // makes a resubmission (a double click, a retry) return the first
 // report, with a new reporter's key that replaces the first one.
-func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pendopo.ReportInput, key string) (FiledReport, error) {
+func (a *App) SubmitReport(ctx context.Context, who pendopo.Actor, region string, in pendopo.ReportInput, key string) (FiledReport, error) {
 	reg, err := a.Region(ctx, region)
 	if err != nil {
 		return FiledReport{}, err
@@ -189,16 +189,16 @@ func (a *App) SubmitReport(ctx context.Context, who Actor, region string, in pen
 // on r: nobody for an anonymous report (not even an address), the
 // integration that filed it through Open311, the person, or for someone
 // without an account only their address.
-func reporterActor(who Actor, r pendopo.Report) (Actor, string) {
+func reporterActor(who pendopo.Actor, r pendopo.Report) (pendopo.Actor, string) {
 	switch {
 	case who.TokenID != 0:
-		return Actor{Name: who.Name, TokenID: who.TokenID, IP: who.IP}, "token"
+		return pendopo.Actor{Name: who.Name, TokenID: who.TokenID, IP: who.IP}, "token"
 	case r.Privacy == pendopo.PrivacyAnonymous:
 		return anonymousActor, roleAnonymous
 	case who.UserID != 0:
 		return who, roleCitizen
 	}
-	return Actor{Name: "pelapor tanpa akun", IP: who.IP}, roleCitizen
+	return pendopo.Actor{Name: "pelapor tanpa akun", IP: who.IP}, roleCitizen
 }
 
 // freeReportNumber gives r another tracking number while its own is
@@ -266,7 +266,7 @@ type ReportView struct {
 // region see it all but an anonymous reporter's identity; the public sees
 // public and anonymous reports without identity or internal notes, and no
 // confidential report at all.
-func (a *App) ReportFor(ctx context.Context, who Actor, number, secret string) (*ReportView, error) {
+func (a *App) ReportFor(ctx context.Context, who pendopo.Actor, number, secret string) (*ReportView, error) {
 	n, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", number, errNoReport)
@@ -374,7 +374,7 @@ var reportActionRole = map[pendopo.ReportAction]string{
 }
 
 // ActOnReport does act to the report number on behalf of who.
-func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act ReportAct) (pendopo.Report, error) {
+func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string, act ReportAct) (pendopo.Report, error) {
 	v, err := a.ReportFor(ctx, who, number, act.Secret)
 	if err != nil {
 		return pendopo.Report{}, err
@@ -393,7 +393,7 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 		allowed = v.Mine
 	}
 	if !allowed {
-		return r, fmt.Errorf("%s %s: %w", r.Number, act.Action, errForbidden)
+		return r, fmt.Errorf("%s %s: %w", r.Number, act.Action, pendopo.ErrForbidden)
 	}
 	if act.Rev != 0 && act.Rev != r.Rev {
 		return r, errActedMeanwhile
@@ -430,7 +430,7 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 			// Handed to another region on Pendopo: the report continues
 			// there as a new one, and this one closes pointing at it.
 			if !v.Coordinator {
-				return r, fmt.Errorf("%s forward out of the region: %w", r.Number, errForbidden)
+				return r, fmt.Errorf("%s forward out of the region: %w", r.Number, pendopo.ErrForbidden)
 			}
 			to, err := a.Region(ctx, act.Region)
 			if err != nil || to.Code == r.Region {
@@ -447,7 +447,7 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 			// Out of the region's hands: another region, the province or
 			// a ministry. The coordinator keeps the record.
 			if !v.Coordinator {
-				return r, fmt.Errorf("%s forward out of the region: %w", r.Number, errForbidden)
+				return r, fmt.Errorf("%s forward out of the region: %w", r.Number, pendopo.ErrForbidden)
 			}
 			r.Agency, ev.Target = "", strings.TrimSpace(act.Target)
 		default:
@@ -513,7 +513,7 @@ func (a *App) ActOnReport(ctx context.Context, who Actor, number string, act Rep
 	switch {
 	case reportActionRole[act.Action] == "reporter":
 		actor, role = reporterActor(who, r)
-	case who.system:
+	case who.IsSystem():
 		role = "system"
 	}
 	entry := pendopo.AuditEntry{Action: "report." + string(act.Action), Entity: "report", EntityID: r.Number, Region: r.Region}
@@ -648,7 +648,7 @@ func (a *App) fileForwarded(ctx context.Context, tx pendopo.Store, c *pendopo.Re
 }
 
 // reportRole is the role under which who acts on r, as others see it.
-func (a *App) reportRole(who Actor, r pendopo.Report) pendopo.RoleKind {
+func (a *App) reportRole(who pendopo.Actor, r pendopo.Report) pendopo.RoleKind {
 	for _, ro := range who.Roles {
 		if ro.Region == r.Region && (ro.Agency == "" || ro.Agency == r.Agency) {
 			return ro.Kind
@@ -661,7 +661,7 @@ func (a *App) reportRole(who Actor, r pendopo.Report) pendopo.RoleKind {
 }
 
 // SetReportRoute sends a category's reports in region to an agency.
-func (a *App) SetReportRoute(ctx context.Context, who Actor, region, category, agency string) error {
+func (a *App) SetReportRoute(ctx context.Context, who pendopo.Actor, region, category, agency string) error {
 	return a.SaveReportRouting(ctx, who, region, ReportRouting{Routes: map[string]string{category: agency}})
 }
 
@@ -682,17 +682,17 @@ type ReportRouting struct {
 // box: when any part is refused (an unknown category or agency, a box
 // outside Indonesia), nothing of it is saved. Routing needs the right to
 // coordinate reports, the box the right to edit the region.
-func (a *App) SaveReportRouting(ctx context.Context, who Actor, region string, r ReportRouting) error {
+func (a *App) SaveReportRouting(ctx context.Context, who pendopo.Actor, region string, r ReportRouting) error {
 	scope := pendopo.Scope{Region: region}
 	var routeRole, boundsRole string
 	var err error
 	if len(r.Routes) > 0 {
-		if routeRole, err = who.authorize(pendopo.ActCoordinateReports, scope); err != nil {
+		if routeRole, err = who.Authorize(pendopo.ActCoordinateReports, scope); err != nil {
 			return err
 		}
 	}
 	if r.SetBounds {
-		if boundsRole, err = who.authorize(pendopo.ActEditRegion, scope); err != nil {
+		if boundsRole, err = who.Authorize(pendopo.ActEditRegion, scope); err != nil {
 			return err
 		}
 	}
@@ -755,8 +755,8 @@ func (a *App) routeReport(ctx context.Context, r pendopo.Report) (string, error)
 }
 
 // ReportAreaRoutes lists a region's area rules, for its coordinator.
-func (a *App) ReportAreaRoutes(ctx context.Context, who Actor, region string) ([]pendopo.ReportAreaRoute, error) {
-	if _, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region}); err != nil {
+func (a *App) ReportAreaRoutes(ctx context.Context, who pendopo.Actor, region string) ([]pendopo.ReportAreaRoute, error) {
+	if _, err := who.Authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region}); err != nil {
 		return nil, err
 	}
 	return a.store.ReportAreaRoutes(ctx, region)
@@ -764,8 +764,8 @@ func (a *App) ReportAreaRoutes(ctx context.Context, who Actor, region string) ([
 
 // AddReportAreaRoute adds a rule that sends the reports pinned in an area
 // of the region to one of its agencies, before the category's routing.
-func (a *App) AddReportAreaRoute(ctx context.Context, who Actor, r pendopo.ReportAreaRoute) (pendopo.ReportAreaRoute, error) {
-	role, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: r.Region})
+func (a *App) AddReportAreaRoute(ctx context.Context, who pendopo.Actor, r pendopo.ReportAreaRoute) (pendopo.ReportAreaRoute, error) {
+	role, err := who.Authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: r.Region})
 	if err != nil {
 		return r, err
 	}
@@ -786,8 +786,8 @@ func (a *App) AddReportAreaRoute(ctx context.Context, who Actor, r pendopo.Repor
 }
 
 // DeleteReportAreaRoute removes one of the region's area rules.
-func (a *App) DeleteReportAreaRoute(ctx context.Context, who Actor, region string, id int64) error {
-	role, err := who.authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region})
+func (a *App) DeleteReportAreaRoute(ctx context.Context, who pendopo.Actor, region string, id int64) error {
+	role, err := who.Authorize(pendopo.ActCoordinateReports, pendopo.Scope{Region: region})
 	if err != nil {
 		return err
 	}
@@ -797,7 +797,7 @@ func (a *App) DeleteReportAreaRoute(ctx context.Context, who Actor, region strin
 
 // SetRegionBounds sets the box on the map that a region's report pins
 // must fall in.
-func (a *App) SetRegionBounds(ctx context.Context, who Actor, region string, b *pendopo.Bounds) error {
+func (a *App) SetRegionBounds(ctx context.Context, who pendopo.Actor, region string, b *pendopo.Bounds) error {
 	return a.SaveReportRouting(ctx, who, region, ReportRouting{SetBounds: true, Bounds: b})
 }
 
@@ -856,16 +856,16 @@ func (a *App) escalate(ctx context.Context, r pendopo.Report) error {
 		if err := tx.AddReportEvent(ctx, pendopo.ReportEvent{ReportID: r.ID, At: a.now(), Action: "escalate", Status: r.Status}); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, System, "system", pendopo.AuditEntry{Action: "report.escalate", Entity: "report", EntityID: r.Number, Region: r.Region,
+		if err := a.audit(ctx, tx, pendopo.System, "system", pendopo.AuditEntry{Action: "report.escalate", Entity: "report", EntityID: r.Number, Region: r.Region,
 			Diff: pendopo.Diff(nil, map[string]any{"status": r.Status, "due": r.Due.String()})}); err != nil {
 			return err
 		}
 		for _, u := range to {
 			link := "/admin/laporan/" + r.Number
-			if err := a.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
+			if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: u.ID, Title: title, Body: body, Link: link}); err != nil {
 				return err
 			}
-			if err := a.message(ctx, tx, u, "escalate:"+r.Number+":"+r.Due.String()+":"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
+			if err := a.out.Tell(ctx, tx, u, "escalate:"+r.Number+":"+r.Due.String()+":"+strconv.FormatInt(u.ID, 10), title, body, link); err != nil {
 				return err
 			}
 		}
@@ -911,7 +911,7 @@ func (a *App) PublicReports(ctx context.Context, f pendopo.ReportFilter) ([]Publ
 
 // MyReports lists the reports of the signed-in person, anonymous ones
 // included.
-func (a *App) MyReports(ctx context.Context, who Actor, page pendopo.Page) ([]pendopo.Report, int, error) {
+func (a *App) MyReports(ctx context.Context, who pendopo.Actor, page pendopo.Page) ([]pendopo.Report, int, error) {
 	if who.UserID == 0 {
 		return nil, 0, errSignIn
 	}
@@ -925,12 +925,12 @@ func (a *App) MyReports(ctx context.Context, who Actor, page pendopo.Page) ([]pe
 // ReportQueue lists a region's open reports for its coordinator (agency
 // "") or an agency's for its staff, soonest deadline first; overdueOnly
 // keeps the late ones; flagged lists the moderation queue.
-func (a *App) ReportQueue(ctx context.Context, who Actor, region, agency string, overdueOnly, flagged bool, page pendopo.Page) ([]pendopo.Report, int, error) {
+func (a *App) ReportQueue(ctx context.Context, who pendopo.Actor, region, agency string, overdueOnly, flagged bool, page pendopo.Page) ([]pendopo.Report, int, error) {
 	act := pendopo.ActCoordinateReports
 	if agency != "" {
 		act = pendopo.ActHandleReports
 	}
-	if _, err := who.authorize(act, pendopo.Scope{Region: region, Agency: agency}); err != nil {
+	if _, err := who.Authorize(act, pendopo.Scope{Region: region, Agency: agency}); err != nil {
 		return nil, 0, err
 	}
 	f := pendopo.ReportFilter{Region: region, Agency: agency, ByDue: true, Page: page, Flagged: flagged,
@@ -955,13 +955,13 @@ func (a *App) ReportQueue(ctx context.Context, who Actor, region, agency string,
 // AddReportPhoto attaches a photo to a report its reporter (by account or
 // key) may still add to (while it is open); the type is judged by
 // content: JPEG or PNG, stored cleaned of its metadata.
-func (a *App) AddReportPhoto(ctx context.Context, who Actor, number, secret string, r io.Reader) (pendopo.ReportPhoto, error) {
+func (a *App) AddReportPhoto(ctx context.Context, who pendopo.Actor, number, secret string, r io.Reader) (pendopo.ReportPhoto, error) {
 	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return pendopo.ReportPhoto{}, err
 	}
 	if !v.Mine {
-		return pendopo.ReportPhoto{}, fmt.Errorf("%s photo: %w", number, errForbidden)
+		return pendopo.ReportPhoto{}, fmt.Errorf("%s photo: %w", number, pendopo.ErrForbidden)
 	}
 	if !v.Status.Open() {
 		return pendopo.ReportPhoto{}, errNotEditable
@@ -1004,7 +1004,7 @@ const (
 
 // ReportPhoto opens a photo of a report that who (or the holder of the
 // reporter's key, secret) may see.
-func (a *App) ReportPhoto(ctx context.Context, who Actor, number, secret, addr string) (io.ReadCloser, pendopo.ReportPhoto, error) {
+func (a *App) ReportPhoto(ctx context.Context, who pendopo.Actor, number, secret, addr string) (io.ReadCloser, pendopo.ReportPhoto, error) {
 	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return nil, pendopo.ReportPhoto{}, err
@@ -1094,20 +1094,20 @@ func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Repo
 	link := "/laporan/" + r.Number
 	key := "report:" + r.Number + ":" + strconv.Itoa(r.Rev)
 	if rp.UserID != 0 {
-		if err := a.Notify(ctx, tx, pendopo.Notification{UserID: rp.UserID, Title: title, Body: body, Link: link}); err != nil {
+		if err := a.out.Notify(ctx, tx, pendopo.Notification{UserID: rp.UserID, Title: title, Body: body, Link: link}); err != nil {
 			return err
 		}
 		u, err := tx.User(ctx, rp.UserID)
 		if err != nil {
 			return nil // the account was erased: nobody to tell
 		}
-		return a.message(ctx, tx, u, key, title, body, link)
+		return a.out.Tell(ctx, tx, u, key, title, body, link)
 	}
 	email, phone, ok := pendopo.NormalizeLogin(rp.Contact)
 	if !ok {
 		return nil
 	}
-	return a.message(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, link)
+	return a.out.Tell(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, link)
 }
 
 func (a *App) reportStatusTitle(s pendopo.ReportStatus) pendopo.Text {

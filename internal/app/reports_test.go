@@ -17,7 +17,7 @@ import (
 
 type reportFixture struct {
 	accounts
-	budi, sari, coordinator, dishub, dinkes, head app.Actor
+	budi, sari, coordinator, dishub, dinkes, head pendopo.Actor
 }
 
 var semarangBox = &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}
@@ -118,7 +118,7 @@ func TestReportFlowAndPrivacy(t *testing.T) {
 		t.Fatalf("anonymous report: reporter %d, due %s, %s", r.ReporterID, r.Due, r.Status)
 	}
 	// Who sees the reporter: Budi himself, and nobody else.
-	for name, who := range map[string]app.Actor{"coordinator": f.coordinator, "public": {}, "another citizen": f.sari} {
+	for name, who := range map[string]pendopo.Actor{"coordinator": f.coordinator, "public": {}, "another citizen": f.sari} {
 		v, err := f.ReportFor(ctx, who, r.Number, "")
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -168,7 +168,7 @@ func TestReportFlowAndPrivacy(t *testing.T) {
 	}
 	// The public page shows the answer and the steps, but no internal
 	// actor and no identity.
-	pub, err := f.ReportFor(ctx, app.Actor{}, r.Number, "")
+	pub, err := f.ReportFor(ctx, pendopo.Actor{}, r.Number, "")
 	if err != nil || pub.Answer == "" || len(pub.Events) < 4 {
 		t.Fatalf("public view: %+v %v", pub, err)
 	}
@@ -193,30 +193,30 @@ func TestConfidentialAndFlaggedReports(t *testing.T) {
 	f := newReportFixture(t)
 	// Confidential, without an account: a contact is needed.
 	in := streetLight(pendopo.PrivacyConfidential, "")
-	if _, err := f.SubmitReport(ctx, app.Actor{}, "33.74", in, ""); kind(err) != pendopo.KindInvalid {
+	if _, err := f.SubmitReport(ctx, pendopo.Actor{}, "33.74", in, ""); kind(err) != pendopo.KindInvalid {
 		t.Errorf("no contact without an account: %v", err)
 	}
 	in.Contact, in.Name = "0812 3456 7890", "Sari"
-	secret, err := f.SubmitReport(ctx, app.Actor{}, "33.74", in, "")
+	secret, err := f.SubmitReport(ctx, pendopo.Actor{}, "33.74", in, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ReportFor(ctx, app.Actor{}, secret.Number, ""); kind(err) != pendopo.KindNotFound {
+	if _, err := f.ReportFor(ctx, pendopo.Actor{}, secret.Number, ""); kind(err) != pendopo.KindNotFound {
 		t.Errorf("the public sees a confidential report: %v", err)
 	}
 	// The contact does not prove the reporter (anyone may guess it); the
 	// key given at filing does.
-	if _, err := f.ReportFor(ctx, app.Actor{}, secret.Number, "+6281234567890"); kind(err) != pendopo.KindNotFound {
+	if _, err := f.ReportFor(ctx, pendopo.Actor{}, secret.Number, "+6281234567890"); kind(err) != pendopo.KindNotFound {
 		t.Errorf("the contact opens a confidential report: %v", err)
 	}
-	if v, err := f.ReportFor(ctx, app.Actor{}, secret.Number, secret.Secret); err != nil || !v.Mine || !v.ByKey || v.ReporterName != "Sari" {
+	if v, err := f.ReportFor(ctx, pendopo.Actor{}, secret.Number, secret.Secret); err != nil || !v.Mine || !v.ByKey || v.ReporterName != "Sari" {
 		t.Errorf("the reporter by key: %v", err)
 	}
 	v, err := f.ReportFor(ctx, f.coordinator, secret.Number, "")
 	if err != nil || v.ReporterContact != "0812 3456 7890" {
 		t.Fatalf("coordinator: %+v %v", v, err)
 	}
-	log, _, err := f.AuditLog(ctx, app.System, pendopo.AuditFilter{Region: "33.74", Action: "report.read_personal"})
+	log, _, err := f.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Region: "33.74", Action: "report.read_personal"})
 	if err != nil || len(log) != 1 {
 		t.Errorf("reading the reporter's identity is not audited: %d %v", len(log), err)
 	}
@@ -227,7 +227,7 @@ func TestConfidentialAndFlaggedReports(t *testing.T) {
 	if err != nil || !flagged.Flagged {
 		t.Fatalf("rude report: %+v %v", flagged, err)
 	}
-	if _, err := f.ReportFor(ctx, app.Actor{}, flagged.Number, ""); kind(err) != pendopo.KindNotFound {
+	if _, err := f.ReportFor(ctx, pendopo.Actor{}, flagged.Number, ""); kind(err) != pendopo.KindNotFound {
 		t.Errorf("the public sees a report waiting for moderation: %v", err)
 	}
 	if pub, _, _ := f.PublicReports(ctx, pendopo.ReportFilter{Region: "33.74"}); len(pub) != 0 {
@@ -242,7 +242,7 @@ func TestConfidentialAndFlaggedReports(t *testing.T) {
 	if _, err := f.ActOnReport(ctx, f.coordinator, flagged.Number, app.ReportAct{Action: pendopo.ActReportRelease}); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := f.ReportFor(ctx, app.Actor{}, flagged.Number, ""); err != nil || v.Flagged {
+	if v, err := f.ReportFor(ctx, pendopo.Actor{}, flagged.Number, ""); err != nil || v.Flagged {
 		t.Errorf("released report for the public: %v", err)
 	}
 	if _, err := f.ActOnReport(ctx, f.coordinator, flagged.Number, app.ReportAct{Action: pendopo.ActReportRelease}); kind(err) != pendopo.KindConflict {
@@ -345,12 +345,12 @@ func TestReportListsAndPhotos(t *testing.T) {
 	if err != nil || p.Media != pendopo.MediaJPEG {
 		t.Fatalf("photo: %+v %v", p, err)
 	}
-	rc, _, err := f.ReportPhoto(ctx, app.Actor{}, anon.Number, "", p.Addr)
+	rc, _, err := f.ReportPhoto(ctx, pendopo.Actor{}, anon.Number, "", p.Addr)
 	if err != nil {
 		t.Fatalf("the public sees a public report's photo: %v", err)
 	}
 	rc.Close()
-	if _, _, err := f.ReportPhoto(ctx, app.Actor{}, other.Number, "", p.Addr); kind(err) != pendopo.KindNotFound {
+	if _, _, err := f.ReportPhoto(ctx, pendopo.Actor{}, other.Number, "", p.Addr); kind(err) != pendopo.KindNotFound {
 		t.Errorf("a photo through another report: %v", err)
 	}
 }
@@ -407,7 +407,7 @@ func TestReporterIsTold(t *testing.T) {
 	af := appFixture{accounts: f.accounts}
 	pending(t, af)
 	in := streetLight(pendopo.PrivacyAnonymous, "tetangga@contoh.id")
-	r, err := f.SubmitReport(ctx, app.Actor{}, "33.74", in, "")
+	r, err := f.SubmitReport(ctx, pendopo.Actor{}, "33.74", in, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +456,7 @@ func TestReportForwardedToAnotherRegion(t *testing.T) {
 	}
 	pending(t, af)
 	for _, tt := range []struct {
-		who    app.Actor
+		who    pendopo.Actor
 		act    app.ReportAct
 		reject pendopo.ErrorKind
 	}{
@@ -509,10 +509,10 @@ func TestReportForwardedToAnotherRegion(t *testing.T) {
 		t.Errorf("Budi is told the new number: %+v", msgs)
 	}
 	// The public sees the new report, not the old one twice.
-	if _, err := f.ReportFor(ctx, app.Actor{}, r.Number, ""); kind(err) != pendopo.KindNotFound {
+	if _, err := f.ReportFor(ctx, pendopo.Actor{}, r.Number, ""); kind(err) != pendopo.KindNotFound {
 		t.Errorf("the old report is public: %v", err)
 	}
-	if _, err := f.ReportFor(ctx, app.Actor{}, moved, ""); err != nil {
+	if _, err := f.ReportFor(ctx, pendopo.Actor{}, moved, ""); err != nil {
 		t.Errorf("the new report is not public: %v", err)
 	}
 	// The province may hand it back to a kota of its own.
@@ -550,7 +550,7 @@ func TestReportRateLimitPerReporter(t *testing.T) {
 		if i%2 == 1 {
 			contact = "tetangga@contoh.id"
 		}
-		_, err := f.SubmitReport(ctx, app.Actor{IP: "10.1.0." + strconv.Itoa(i)}, "33.74", streetLight(pendopo.PrivacyAnonymous, contact), "")
+		_, err := f.SubmitReport(ctx, pendopo.Actor{IP: "10.1.0." + strconv.Itoa(i)}, "33.74", streetLight(pendopo.PrivacyAnonymous, contact), "")
 		if i == app.ReportsPerHour && kind(err) != pendopo.KindRateLimited || i < app.ReportsPerHour && err != nil {
 			t.Fatalf("contact's report %d: %v", i+1, err)
 		}

@@ -11,12 +11,12 @@ import (
 
 // SubmitService puts draft version n (0 for the latest) forward for review
 // by someone who may publish, and tells them by message.
-func (a *App) SubmitService(ctx context.Context, who Actor, id int64, n int, note string) error {
+func (a *App) SubmitService(ctx context.Context, who pendopo.Actor, id int64, n int, note string) error {
 	cur, err := a.store.Service(ctx, id)
 	if err != nil {
 		return err
 	}
-	role, err := who.authorize(pendopo.ActDraftService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	role, err := who.Authorize(pendopo.ActDraftService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
 	if err != nil {
 		return err
 	}
@@ -56,16 +56,16 @@ func (a *App) tellPublishers(ctx context.Context, s pendopo.Service, n int, by, 
 	}
 	link := a.baseURL + "/admin/layanan/" + strconv.FormatInt(s.ID, 10) + "/beda?ke=" + strconv.Itoa(n)
 	for _, u := range users {
-		if (Actor{Roles: u.Roles}).National() {
+		if (pendopo.Actor{Roles: u.Roles}).National() {
 			continue // national admins are not every region's reviewers
 		}
-		if _, ok := (Actor{Roles: u.Roles}).Can(pendopo.ActPublishService, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); !ok || u.Contact() == "" {
+		if _, ok := (pendopo.Actor{Roles: u.Roles}).Can(pendopo.ActPublishService, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); !ok || u.Contact() == "" {
 			continue
 		}
 		body := pendopo.T(
 			by+" mengajukan versi "+strconv.Itoa(n)+" layanan \""+s.Name+"\" untuk ditinjau. "+note+"\nPeriksa perubahannya dan terbitkan atau kembalikan: "+link,
 			by+" submitted version "+strconv.Itoa(n)+" of the service \""+s.Name+"\" for review. "+note+"\nCheck the changes, then publish or send it back: "+link)
-		if err := a.send(ctx, u.Contact(), pendopo.T("Perubahan layanan menunggu persetujuan", "A service change awaits approval"), body); err != nil {
+		if err := a.out.Send(ctx, u.Contact(), pendopo.T("Perubahan layanan menunggu persetujuan", "A service change awaits approval"), body); err != nil {
 			a.log.Warn("tell publisher", "service", s.ID, "user", u.ID, "err", err)
 		}
 	}
@@ -73,12 +73,12 @@ func (a *App) tellPublishers(ctx context.Context, s pendopo.Service, n int, by, 
 
 // ReturnService sends a submitted version back to its authors with a note
 // saying what to fix; it stays a draft.
-func (a *App) ReturnService(ctx context.Context, who Actor, id int64, n int, note string) error {
+func (a *App) ReturnService(ctx context.Context, who pendopo.Actor, id int64, n int, note string) error {
 	cur, err := a.store.Service(ctx, id)
 	if err != nil {
 		return err
 	}
-	role, err := who.authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
+	role, err := who.Authorize(pendopo.ActPublishService, pendopo.Scope{Region: cur.RegionCode, Agency: cur.AgencySlug})
 	if err != nil {
 		return err
 	}
@@ -97,8 +97,8 @@ func (a *App) ReturnService(ctx context.Context, who Actor, id int64, n int, not
 
 // PendingReviews lists the submitted versions of a region that wait for a
 // publisher, for who may see its console.
-func (a *App) PendingReviews(ctx context.Context, who Actor, region string) ([]pendopo.PendingVersion, error) {
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
+func (a *App) PendingReviews(ctx context.Context, who pendopo.Actor, region string) ([]pendopo.PendingVersion, error) {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: region}); err != nil {
 		return nil, err
 	}
 	return a.store.PendingVersions(ctx, region)
@@ -108,12 +108,12 @@ func (a *App) PendingReviews(ctx context.Context, who Actor, region string) ([]p
 // (drafts, submissions, returns with their notes, publications), newest
 // first, for who may see its console: the officers who write a service
 // see why it was sent back.
-func (a *App) ServiceActivity(ctx context.Context, who Actor, id int64, limit int) ([]pendopo.AuditEntry, error) {
+func (a *App) ServiceActivity(ctx context.Context, who pendopo.Actor, id int64, limit int) ([]pendopo.AuditEntry, error) {
 	s, err := a.store.Service(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := who.authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
+	if _, err := who.Authorize(pendopo.ActViewConsole, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); err != nil {
 		return nil, err
 	}
 	l, _, err := a.store.AuditLog(ctx, pendopo.AuditFilter{Entity: "service", EntityID: strconv.FormatInt(id, 10), Page: pendopo.Page{PerPage: limit}})

@@ -210,7 +210,7 @@ func Reseal(ctx context.Context, s pendopo.Store, at time.Time, to []byte, from 
 			diff[c.Kind] = c.Resealed
 		}
 		b, _ := json.Marshal(map[string]any{"resealed": diff})
-		_, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: at, Actor: System.Name, Action: "secret_key.reseal", Entity: "secret_key", Diff: string(b)})
+		_, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: at, Actor: pendopo.System.Name, Action: "secret_key.reseal", Entity: "secret_key", Diff: string(b)})
 		return err
 	})
 	if err != nil {

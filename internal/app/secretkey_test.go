@@ -78,7 +78,7 @@ func (l legacy) AddSetting(ctx context.Context, key, value string) error {
 func TestSecretKeyCheckLegacy(t *testing.T) {
 	x := newAccounts(t)
 	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
-	if _, err := x.SetNIK(ctx, app.Actor{Name: "Budi", UserID: u.ID}, "3374011708450001"); err != nil {
+	if _, err := x.SetNIK(ctx, pendopo.Actor{Name: "Budi", UserID: u.ID}, "3374011708450001"); err != nil {
 		t.Fatal(err)
 	}
 	old := legacy{x.store.(*store.DB)}
@@ -110,7 +110,7 @@ func TestSecretKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byContact, err := rf.SubmitReport(ctx, app.Actor{}, "33.74", streetLight(pendopo.PrivacyPublic, "warga@contoh.id"), "")
+	byContact, err := rf.SubmitReport(ctx, pendopo.Actor{}, "33.74", streetLight(pendopo.PrivacyPublic, "warga@contoh.id"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestSecretKeyRotation(t *testing.T) {
 	}
 	// A reporter's key is kept hashed without the instance key, so it still
 	// opens the report, and the sealed contact opens under the new key.
-	if v, err := b.ReportFor(ctx, app.Actor{}, byContact.Number, byContact.Secret); err != nil || !v.Mine || v.ReporterContact != "warga@contoh.id" {
+	if v, err := b.ReportFor(ctx, pendopo.Actor{}, byContact.Number, byContact.Secret); err != nil || !v.Mine || v.ReporterContact != "warga@contoh.id" {
 		t.Errorf("a reporter by key after the rotation: %+v %v", v, err)
 	}
 	// The checkpoint key opens and is the same key.

@@ -236,7 +236,7 @@ func (a *App) SSOFinish(ctx context.Context, cookie, state, code, ip, userAgent 
 		}
 		e := pendopo.AuditEntry{Action: "user.sso_link", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10),
 			Diff: pendopo.Diff(map[string]any{}, map[string]any{"provider": provider, "subject": idt.Subject})}
-		who := Actor{Name: u.Name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, IP: ip}
+		who := pendopo.Actor{Name: u.Name + " (#" + strconv.FormatInt(u.ID, 10) + ")", UserID: u.ID, IP: ip}
 		if err := a.audited(ctx, who, "officer", &e, func(tx pendopo.Store) error { return tx.LinkIdentity(ctx, provider, idt.Subject, u.ID) }); err != nil {
 			return SSOResult{}, err
 		}

@@ -38,7 +38,7 @@ func benchSubmit(b *testing.B, group bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	who := app.Actor{Name: "pemohon", UserID: u.ID}
+	who := pendopo.Actor{Name: "pemohon", UserID: u.ID}
 	// One officer hears of each new application, as in a real agency.
 	if _, err := p.App.AddUser(ctx, "Petugas", "petugas@bench.test", portaltest.Password,
 		&pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"}); err != nil {

@@ -88,12 +88,12 @@ func (a *App) presence(region string, pt *pendopo.ServicePoint, day pendopo.Day)
 // SurveyCode is today's presence code of a service point (point "" for
 // the region's survey without one), for the staff of its agency and the
 // region's admin.
-func (a *App) SurveyCode(ctx context.Context, who Actor, region, point string) (PresenceCode, error) {
+func (a *App) SurveyCode(ctx context.Context, who pendopo.Actor, region, point string) (PresenceCode, error) {
 	s, err := a.SurveyForVisit(ctx, region, point, 0)
 	if err != nil {
 		return PresenceCode{}, err
 	}
-	if _, err := who.authorize(pendopo.ActSurveyCodes, pendopo.Scope{Region: s.Region.Code, Agency: s.Agency}); err != nil {
+	if _, err := who.Authorize(pendopo.ActSurveyCodes, pendopo.Scope{Region: s.Region.Code, Agency: s.Agency}); err != nil {
 		return PresenceCode{}, err
 	}
 	return a.presence(s.Region.Code, s.Point, a.today(s.Region.Code)), nil
@@ -123,7 +123,7 @@ type SurveyDesk struct {
 // SurveyDesk gathers the survey page of a region's console. Staff of an
 // agency see its points' codes; the region admin sees every code and
 // the held responses. Others are refused.
-func (a *App) SurveyDesk(ctx context.Context, who Actor, region string) (SurveyDesk, error) {
+func (a *App) SurveyDesk(ctx context.Context, who pendopo.Actor, region string) (SurveyDesk, error) {
 	reg, err := a.Region(ctx, region)
 	if err != nil {
 		return SurveyDesk{}, err
@@ -139,7 +139,7 @@ func (a *App) SurveyDesk(ctx context.Context, who Actor, region string) (SurveyD
 	}
 	_, d.Review = who.Can(pendopo.ActReviewSurveys, pendopo.Scope{Region: reg.Code})
 	if !opened && !d.Review {
-		return d, fmt.Errorf("survey desk of %s: %w", reg.Code, errForbidden)
+		return d, fmt.Errorf("survey desk of %s: %w", reg.Code, pendopo.ErrForbidden)
 	}
 	points, err := a.store.ServicePoints(ctx, reg.Code)
 	if err != nil {
@@ -173,8 +173,8 @@ func (a *App) SurveyDesk(ctx context.Context, who Actor, region string) (SurveyD
 // of a region's service point (0: none) on a day, and returns how many.
 // Only the region's admin decides, and the decision is in the audit
 // trail. A group with nothing held is KindNotFound.
-func (a *App) DecideHeldSurveys(ctx context.Context, who Actor, region string, point int64, day pendopo.Day, accept bool) (int, error) {
-	role, err := who.authorize(pendopo.ActReviewSurveys, pendopo.Scope{Region: region})
+func (a *App) DecideHeldSurveys(ctx context.Context, who pendopo.Actor, region string, point int64, day pendopo.Day, accept bool) (int, error) {
+	role, err := who.Authorize(pendopo.ActReviewSurveys, pendopo.Scope{Region: region})
 	if err != nil {
 		return 0, err
 	}
@@ -213,12 +213,7 @@ func (a *App) DecideHeldSurveys(ctx context.Context, who Actor, region string, p
 // forgetDashboards drops the kept dashboards and e-gov ranking, after a
 // change to the figures that should show at once.
 func (a *App) forgetDashboards() {
-	a.dashboards.mu.Lock()
-	a.dashboards.entries = nil
-	a.dashboards.mu.Unlock()
-	a.egov.mu.Lock()
-	a.egov.list = nil
-	a.egov.mu.Unlock()
+	a.figs.Forget()
 }
 
 var errPresenceCode = invalidParam("kode", "Kode kehadiran salah atau bukan kode hari ini. Pindai kode QR di loket, atau tanyakan kode hari ini kepada petugas.",

@@ -17,7 +17,7 @@ func (f reportFixture) walkIn(t *testing.T, point string, v int, device, address
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := f.SurveyCode(ctx, app.System, "33.74", point)
+	code, err := f.SurveyCode(ctx, pendopo.System, "33.74", point)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func (f reportFixture) walkIn(t *testing.T, point string, v int, device, address
 
 func (f reportFixture) ikm(t *testing.T) pendopo.IKMResult {
 	t.Helper()
-	ikm, _, err := f.IKM(ctx, "33.74", "", 0, f.LastMonths("33.74", 1))
+	ikm, _, err := f.IKM(ctx, "33.74", "", 0, f.Figures().LastMonths("33.74", 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestWalkInLimits(t *testing.T) {
 		t.Errorf("deciding twice: %v", err)
 	}
 	// Figures say how many were invited and how many walked in.
-	_, total, _ := f.Figures(ctx, "33.74", "", 0, f.LastMonths("33.74", 1))
+	_, total, _ := f.Figures().Figures(ctx, "33.74", "", 0, f.Figures().LastMonths("33.74", 1))
 	if total.IKMInvited != 0 || total.IKMWalkIn != int64(base.Respondents+2) {
 		t.Errorf("invited %d, walk-in %d", total.IKMInvited, total.IKMWalkIn)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // Satisfaction surveys (SKM, PermenPAN-RB 14/2017). A citizen whose
@@ -44,14 +45,14 @@ var errSurveyNotYet = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
 
 // SurveyForApplication is the survey on an application, for its applicant
 // once it is completed (or rejected: the service was still given).
-func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string) (SurveySubject, error) {
+func (a *App) SurveyForApplication(ctx context.Context, who pendopo.Actor, number string) (SurveySubject, error) {
 	v, err := a.Application(ctx, who, number)
 	if err != nil {
 		return SurveySubject{}, err
 	}
 	if !v.Applicant {
 		// Staff who may read the application are not its applicant.
-		return SurveySubject{}, fmt.Errorf("survey on %s by staff: %w", number, errForbidden)
+		return SurveySubject{}, fmt.Errorf("survey on %s by staff: %w", number, pendopo.ErrForbidden)
 	}
 	if v.Status != pendopo.StatusCompleted && v.Status != pendopo.StatusRejected {
 		return SurveySubject{}, errSurveyNotYet
@@ -64,7 +65,7 @@ func (a *App) SurveyForApplication(ctx context.Context, who Actor, number string
 
 // SurveyForReport is the survey on a report, for its reporter (by account
 // or key) once the agency has answered it.
-func (a *App) SurveyForReport(ctx context.Context, who Actor, number, secret string) (SurveySubject, error) {
+func (a *App) SurveyForReport(ctx context.Context, who pendopo.Actor, number, secret string) (SurveySubject, error) {
 	v, err := a.ReportFor(ctx, who, number, secret)
 	if err != nil {
 		return SurveySubject{}, err
@@ -194,8 +195,8 @@ func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pen
 // IKM is the satisfaction index of a region, or of one of its agencies or
 // services, over a period, with the Krejcie–Morgan sample the period's
 // number of users (applications received and reports answered) asks for.
-func (a *App) IKM(ctx context.Context, region, agency string, service int64, p Period) (pendopo.IKMResult, int, error) {
-	_, total, err := a.Figures(ctx, region, agency, service, p)
+func (a *App) IKM(ctx context.Context, region, agency string, service int64, p figures.Period) (pendopo.IKMResult, int, error) {
+	_, total, err := a.figs.Figures(ctx, region, agency, service, p)
 	if err != nil {
 		return pendopo.IKMResult{}, 0, err
 	}

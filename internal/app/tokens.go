@@ -16,7 +16,7 @@ const TokenPrefix = "pdp_"
 // CreateToken makes an API token for integrations, national or limited to a
 // region, and returns it with its secret, which is shown once and stored
 // only as a hash.
-func (a *App) CreateToken(ctx context.Context, who Actor, name, region string) (pendopo.Token, string, error) {
+func (a *App) CreateToken(ctx context.Context, who pendopo.Actor, name, region string) (pendopo.Token, string, error) {
 	var p pendopo.Problems
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 80 || !pendopo.ValidText(name) {
@@ -30,12 +30,12 @@ func (a *App) CreateToken(ctx context.Context, who Actor, name, region string) (
 	if err := p.Err(); err != nil {
 		return pendopo.Token{}, "", err
 	}
-	role, err := who.authorize(pendopo.ActManageTokens, pendopo.Scope{Region: region})
+	role, err := who.Authorize(pendopo.ActManageTokens, pendopo.Scope{Region: region})
 	if err != nil {
 		return pendopo.Token{}, "", err
 	}
 	if region == "" && !who.National() {
-		return pendopo.Token{}, "", errForbidden
+		return pendopo.Token{}, "", pendopo.ErrForbidden
 	}
 	secret := TokenPrefix + randomSecret(24)
 	var t pendopo.Token
@@ -52,16 +52,16 @@ func (a *App) CreateToken(ctx context.Context, who Actor, name, region string) (
 var errBadToken = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Token tidak dikenal atau sudah dicabut.", "Unknown or revoked token."))
 
 // Authenticate turns a token secret into an actor.
-func (a *App) Authenticate(ctx context.Context, secret string) (Actor, error) {
+func (a *App) Authenticate(ctx context.Context, secret string) (pendopo.Actor, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
-		return Actor{}, errBadToken
+		return pendopo.Actor{}, errBadToken
 	}
 	t, err := a.store.TokenByHash(ctx, sha256Hex(secret))
 	if errors.Is(err, pendopo.ErrNotFound) || err == nil && !t.RevokedAt.IsZero() {
-		return Actor{}, errBadToken
+		return pendopo.Actor{}, errBadToken
 	}
 	if err != nil {
-		return Actor{}, err
+		return pendopo.Actor{}, err
 	}
 	// Recording use is worth at most one write a minute per token.
 	if now := a.now(); now.Sub(t.LastUsedAt) > 60e9 {
@@ -69,12 +69,12 @@ func (a *App) Authenticate(ctx context.Context, secret string) (Actor, error) {
 			a.log.Warn("record token use", "token", t.ID, "err", err)
 		}
 	}
-	return Actor{Name: "token:" + t.Name, TokenID: t.ID, Region: t.Region}, nil
+	return pendopo.Actor{Name: "token:" + t.Name, TokenID: t.ID, Region: t.Region}, nil
 }
 
 // Tokens lists the API tokens an actor may manage: all for national
 // admins, a region's (and its kabupaten/kota's) for region admins.
-func (a *App) Tokens(ctx context.Context, who Actor) ([]pendopo.Token, error) {
+func (a *App) Tokens(ctx context.Context, who pendopo.Actor) ([]pendopo.Token, error) {
 	all, err := a.store.Tokens(ctx)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (a *App) Tokens(ctx context.Context, who Actor) ([]pendopo.Token, error) {
 }
 
 // RevokeToken revokes an API token.
-func (a *App) RevokeToken(ctx context.Context, who Actor, id int64) error {
+func (a *App) RevokeToken(ctx context.Context, who pendopo.Actor, id int64) error {
 	var t *pendopo.Token
 	all, err := a.store.Tokens(ctx)
 	if err != nil {
@@ -103,12 +103,12 @@ func (a *App) RevokeToken(ctx context.Context, who Actor, id int64) error {
 	if t == nil {
 		return pendopo.ErrNotFound
 	}
-	role, err := who.authorize(pendopo.ActManageTokens, pendopo.Scope{Region: t.Region})
+	role, err := who.Authorize(pendopo.ActManageTokens, pendopo.Scope{Region: t.Region})
 	if err != nil {
 		return err
 	}
 	if t.Region == "" && !who.National() {
-		return errForbidden
+		return pendopo.ErrForbidden
 	}
 	e := pendopo.AuditEntry{Action: "token.revoke", Entity: "api_token", EntityID: strconv.FormatInt(id, 10), Region: t.Region}
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.RevokeToken(ctx, id, a.now()) })

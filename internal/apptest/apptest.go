@@ -11,6 +11,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // SecretKey is the fixed key that encrypts personal data in tests.
@@ -23,8 +24,8 @@ var CheapPasswords = app.PasswordParams{Time: 1, MemoryK: 1024, Threads: 1}
 // Config is an app configuration for tests on store s: a fixed clock
 // (at), a quiet logger, cheap password hashing and senders that keep
 // messages in memory, returned for reading one-time codes.
-func Config(s pendopo.Store, at time.Time) (app.Config, *app.MemorySender) {
-	mem := &app.MemorySender{}
+func Config(s pendopo.Store, at time.Time) (app.Config, *notify.MemorySender) {
+	mem := &notify.MemorySender{}
 	return app.Config{
 		Store: s, Now: func() time.Time { return at }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		SecretKey: SecretKey, Passwords: CheapPasswords, Mail: mem, SMS: mem, BaseURL: "http://pendopo.test",

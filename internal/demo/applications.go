@@ -12,6 +12,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/document"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // seededSetting marks a database whose demo applications are seeded.
@@ -74,7 +75,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	defer a.SetClock(func() time.Time { return now })()
 	file, err := samplePDF(now)
@@ -95,7 +96,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		people := map[string]app.Actor{"warga": warga, "officer": officer}
+		people := map[string]pendopo.Actor{"warga": warga, "officer": officer}
 		for _, name := range demoCitizens {
 			login := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "." + tag + "@warga.demo.pendopo.test"
 			if !a.HasAccount(ctx, login) {
@@ -116,7 +117,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 	return true, a.Store().PutSetting(ctx, seededSetting, now.UTC().Format(time.RFC3339))
 }
 
-func seedOne(ctx context.Context, a *app.App, region string, sc scenario, people map[string]app.Actor, officer, head app.Actor, file []byte, now time.Time) error {
+func seedOne(ctx context.Context, a *app.App, region string, sc scenario, people map[string]pendopo.Actor, officer, head pendopo.Actor, file []byte, now time.Time) error {
 	svc, err := a.Store().ServiceBySlug(ctx, region, onlineServices[region][sc.service])
 	if err != nil {
 		return err
@@ -154,9 +155,9 @@ func seedOne(ctx context.Context, a *app.App, region string, sc scenario, people
 	}
 	for i, st := range sc.steps {
 		at(st.daysAgo, 5+i)
-		who := map[string]app.Actor{"applicant": applicant, "officer": officer, "head": head}[st.by]
+		who := map[string]pendopo.Actor{"applicant": applicant, "officer": officer, "head": head}[st.by]
 		if svc.AgencySlug != "disdukcapil" && st.by != "applicant" {
-			who = app.System // the demo has no staff in this agency
+			who = pendopo.System // the demo has no staff in this agency
 		}
 		if _, err := a.Act(ctx, who, draft.Number, app.ApplicationAct{Action: st.action, Note: st.note}); err != nil {
 			return fmt.Errorf("%s %s: %w", draft.Number, st.action, err)
@@ -208,16 +209,16 @@ func answers(f pendopo.Form, name, region string, complete bool) map[string][]st
 	return out
 }
 
-func actorOf(ctx context.Context, a *app.App, login string) (app.Actor, error) {
+func actorOf(ctx context.Context, a *app.App, login string) (pendopo.Actor, error) {
 	c, err := a.Store().Credentials(ctx, login, "")
 	if err != nil {
-		return app.Actor{}, fmt.Errorf("%s: %w", login, err)
+		return pendopo.Actor{}, fmt.Errorf("%s: %w", login, err)
 	}
 	u, err := a.Store().User(ctx, c.UserID)
 	if err != nil {
-		return app.Actor{}, err
+		return pendopo.Actor{}, err
 	}
-	return app.Actor{Name: u.Name, UserID: u.ID, Roles: u.Roles}, nil
+	return pendopo.Actor{Name: u.Name, UserID: u.ID, Roles: u.Roles}, nil
 }
 
 // samplePDF is the stand-in for every uploaded document of the demo.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // brandingSetting marks a database whose demo branding is seeded.
@@ -138,13 +139,13 @@ func SeedBranding(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	for _, region := range []string{"33.74", "33.72"} {
 		today := pendopo.DayOf(now, pendopo.RegionZone(region))
 		var links []pendopo.SectorLink
 		for i, ds := range demoBranding[region] {
-			sec, err := a.SaveSector(ctx, app.System, pendopo.Sector{Region: region, Slug: ds.slug, Name: ds.name, Rationale: ds.rationale, Position: (i + 1) * 10})
+			sec, err := a.SaveSector(ctx, pendopo.System, pendopo.Sector{Region: region, Slug: ds.slug, Name: ds.name, Rationale: ds.rationale, Position: (i + 1) * 10})
 			if err != nil {
 				return false, fmt.Errorf("seed sector %s of %s: %w", ds.slug, region, err)
 			}
@@ -154,7 +155,7 @@ func SeedBranding(ctx context.Context, a *app.App) (bool, error) {
 				if len(dp.updates) > 0 {
 					first = 0
 				}
-				prog, err := a.SaveProgram(ctx, app.System, pendopo.Program{Region: region, SectorID: sec.ID, Name: dp.name,
+				prog, err := a.SaveProgram(ctx, pendopo.System, pendopo.Program{Region: region, SectorID: sec.ID, Name: dp.name,
 					Description: dp.description, Target: dp.target, Indicator: dp.indicator, Unit: dp.unit, TargetValue: dp.targetValue,
 					CurrentValue: first, Budget: dp.budget, Start: start, End: start + pendopo.Day(dp.lasts), Status: dp.status})
 				if err != nil {
@@ -166,7 +167,7 @@ func SeedBranding(ctx context.Context, a *app.App) (bool, error) {
 						v := du.value
 						u.Value = &v
 					}
-					if _, err := a.AddProgramUpdate(ctx, app.System, region, u, nil); err != nil {
+					if _, err := a.AddProgramUpdate(ctx, pendopo.System, region, u, nil); err != nil {
 						return false, fmt.Errorf("seed an update of %q: %w", dp.name, err)
 					}
 				}
@@ -178,7 +179,7 @@ func SeedBranding(ctx context.Context, a *app.App) (bool, error) {
 				links = append(links, pendopo.SectorLink{Kind: pendopo.KindServiceCategory, Category: c, SectorID: sec.ID})
 			}
 		}
-		if err := a.SetSectorLinks(ctx, app.System, region, links); err != nil {
+		if err := a.SetSectorLinks(ctx, pendopo.System, region, links); err != nil {
 			return false, fmt.Errorf("seed the category mapping of %s: %w", region, err)
 		}
 	}

@@ -68,7 +68,7 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 		}
 		b := db.Bundle
 		b.Services = nil
-		if _, err := a.Import(ctx, app.System, b, false); err != nil {
+		if _, err := a.Import(ctx, pendopo.System, b, false); err != nil {
 			return false, fmt.Errorf("demo %s: %w", code, err)
 		}
 		if logo, err := files.ReadFile("data/logo-" + code + ".svg"); err == nil {
@@ -76,7 +76,7 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			if _, err := a.UpdateRegion(ctx, app.System, code, r.Name, r.Profile, &pendopo.Logo{Data: logo}); err != nil {
+			if _, err := a.UpdateRegion(ctx, pendopo.System, code, r.Name, r.Profile, &pendopo.Logo{Data: logo}); err != nil {
 				return false, fmt.Errorf("demo %s logo: %w", code, err)
 			}
 		}
@@ -127,7 +127,7 @@ func loadService(ctx context.Context, tx pendopo.Store, region string, s demoSer
 		return err
 	}
 	// The demo's load is in the audit trail like any other write.
-	if _, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: now, Actor: app.System.Name, Role: "system", Action: "demo.service_create",
+	if _, err := tx.AppendAudit(ctx, pendopo.AuditEntry{At: now, Actor: pendopo.System.Name, Role: "system", Action: "demo.service_create",
 		Entity: "service", EntityID: strconv.FormatInt(svc.ID, 10), Region: region, Diff: pendopo.Diff(nil, s.ServiceContent)}); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // reportsSetting marks a database whose demo reports are seeded.
@@ -77,7 +78,7 @@ func SeedReports(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	defer a.SetClock(func() time.Time { return now })()
 	warga, err := actorOf(ctx, a, "warga@pendopo.test")
@@ -86,7 +87,7 @@ func SeedReports(ctx context.Context, a *app.App) (bool, error) {
 	}
 	for _, region := range []string{"33.74", "33.72", "33.22"} {
 		box := demoBounds[region]
-		if err := a.SetRegionBounds(ctx, app.System, region, &box); err != nil {
+		if err := a.SetRegionBounds(ctx, pendopo.System, region, &box); err != nil {
 			return false, err
 		}
 		agencies, _, err := a.Agencies(ctx, region, pendopo.Page{PerPage: pendopo.MaxPerPage})
@@ -105,7 +106,7 @@ func SeedReports(ctx context.Context, a *app.App) (bool, error) {
 					break
 				}
 			}
-			if err := a.SetReportRoute(ctx, app.System, region, c.Code, agency); err != nil {
+			if err := a.SetReportRoute(ctx, pendopo.System, region, c.Code, agency); err != nil {
 				return false, err
 			}
 		}
@@ -118,7 +119,7 @@ func SeedReports(ctx context.Context, a *app.App) (bool, error) {
 	return true, a.Store().PutSetting(ctx, reportsSetting, now.UTC().Format(time.RFC3339))
 }
 
-func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Bounds, sc reportScenario, warga app.Actor, now time.Time) error {
+func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Bounds, sc reportScenario, warga pendopo.Actor, now time.Time) error {
 	at := func(days int, minute int) {
 		t := now.AddDate(0, 0, -days)
 		if days > 0 {
@@ -132,7 +133,7 @@ func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Boun
 		Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng, Address: "Sekitar pusat kota"}}
 	who := warga
 	if !sc.byCitizen {
-		who, in.Contact, in.Name = app.Actor{}, "pelapor.demo@contoh.id", "Pelapor Demo"
+		who, in.Contact, in.Name = pendopo.Actor{}, "pelapor.demo@contoh.id", "Pelapor Demo"
 	}
 	r, err := a.SubmitReport(ctx, who, region, in, "")
 	if err != nil {
@@ -153,7 +154,7 @@ func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Boun
 		case pendopo.ActReportExtend:
 			ra.Note = "Dokumen anggaran sedang disalin dari arsip."
 		}
-		if _, err := a.ActOnReport(ctx, app.System, r.Number, ra); err != nil {
+		if _, err := a.ActOnReport(ctx, pendopo.System, r.Number, ra); err != nil {
 			return fmt.Errorf("%s %s: %w", r.Number, act, err)
 		}
 	}

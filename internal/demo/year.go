@@ -12,6 +12,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // yearSetting marks a database whose year of demo activity is seeded.
@@ -48,7 +49,7 @@ func SeedYear(ctx context.Context, a *app.App) (bool, error) {
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return false, err
 	}
-	ctx = app.Quiet(ctx)
+	ctx = notify.Quiet(ctx)
 	now := a.Now()
 	defer a.SetClock(func() time.Time { return now })()
 	file, err := samplePDF(now)
@@ -80,7 +81,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 	if err != nil {
 		return err
 	}
-	var people []app.Actor
+	var people []pendopo.Actor
 	for _, name := range demoCitizens {
 		login := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "." + tag + "@warga.demo.pendopo.test"
 		if !a.HasAccount(ctx, login) {
@@ -164,9 +165,9 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			if _, err := a.Act(ctx, person, draft.Number, app.ApplicationAct{Action: pendopo.ActSubmit}); err != nil {
 				return err
 			}
-			staff := func(role pendopo.RoleKind) app.Actor {
+			staff := func(role pendopo.RoleKind) pendopo.Actor {
 				if svc.AgencySlug != "disdukcapil" {
-					return app.System // the demo has no staff in this agency
+					return pendopo.System // the demo has no staff in this agency
 				}
 				if role == pendopo.RoleSupervisor {
 					return head
@@ -231,7 +232,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 					day = verify + answer
 				}
 				at(yearDay(cal, received, day, 120+j))
-				if _, err := a.ActOnReport(ctx, app.System, r.Number, act); err != nil {
+				if _, err := a.ActOnReport(ctx, pendopo.System, r.Number, act); err != nil {
 					return fmt.Errorf("%s %s: %w", r.Number, act.Action, err)
 				}
 			}
@@ -254,7 +255,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 				}
 				at(yearDay(cal, received, verify+answer+2, 150))
 				for _, act := range []app.ReportAct{{Action: pendopo.ActReportAnswer, Note: "Sudah diperbaiki ulang."}, {Action: pendopo.ActReportComplete}} {
-					if _, err := a.ActOnReport(ctx, app.System, r.Number, act); err != nil {
+					if _, err := a.ActOnReport(ctx, pendopo.System, r.Number, act); err != nil {
 						return err
 					}
 				}
@@ -278,7 +279,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 				return err
 			}
 			// Scanned at the counter: the point's code of that day.
-			pc, err := a.SurveyCode(ctx, app.System, region, unit)
+			pc, err := a.SurveyCode(ctx, pendopo.System, region, unit)
 			if err != nil {
 				return err
 			}

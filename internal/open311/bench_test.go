@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/portaltest"
 )
 
@@ -116,7 +115,7 @@ func BenchmarkReportIntake(b *testing.B) {
 	for _, group := range []bool{false, true} {
 		b.Run(commitName(group), func(b *testing.B) {
 			p := portaltest.NewPortal(b)
-			if err := p.App.SetRegionBounds(ctx, app.System, "33.74", semarangBox); err != nil {
+			if err := p.App.SetRegionBounds(ctx, pendopo.System, "33.74", semarangBox); err != nil {
 				b.Fatal(err)
 			}
 			intake(b, p, group)
@@ -149,7 +148,7 @@ func intake(b *testing.B, p *portaltest.Portal, group bool) {
 			wg.Go(func() {
 				for i := range next {
 					lat, lng := -7.0+float64(i%100)/10000, 110.4
-					_, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint,
+					_, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint,
 						Title: "Lampu jalan mati", Description: "Lampu jalan mati di depan rumah nomor " + strconv.Itoa(i) + ".",
 						Category: "penerangan-jalan", Privacy: pendopo.PrivacyPublic, Contact: "warga" + strconv.Itoa(i) + "@contoh.id",
 						Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")

@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/httpx"
 )
 
@@ -163,7 +162,7 @@ func (s *server) create(c *call) (reply, error) {
 	key := "open311:" + hex.EncodeToString(h[:16])
 	// Filed as by a person without an account; the audit trail names the
 	// integration that sent it.
-	who := app.Actor{Name: token.Name, TokenID: token.TokenID, Region: token.Region, IP: httpx.ClientIP(r)}
+	who := pendopo.Actor{Name: token.Name, TokenID: token.TokenID, Region: token.Region, IP: httpx.ClientIP(r)}
 	rep, err := s.app.SubmitReport(ctx, who, region, in, key)
 	if err != nil && derived {
 		err = withoutTitle(err)

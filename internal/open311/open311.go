@@ -165,13 +165,13 @@ var (
 
 // authenticate checks an api_key, when the request carries one (in the
 // form of a POST or the query); required says whether one must be there.
-func (s *server) authenticate(c *call, required bool) (app.Actor, error) {
+func (s *server) authenticate(c *call, required bool) (pendopo.Actor, error) {
 	key := strings.TrimSpace(c.r.FormValue("api_key"))
 	if key == "" {
 		if required {
-			return app.Actor{}, errNoKey
+			return pendopo.Actor{}, errNoKey
 		}
-		return app.Actor{}, nil
+		return pendopo.Actor{}, nil
 	}
 	c.keyed = true
 	who, err := s.app.Authenticate(c.r.Context(), key)

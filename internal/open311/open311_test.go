@@ -35,10 +35,10 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	p := portaltest.NewPortal(t)
-	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", semarangBox); err != nil {
+	if err := p.App.SetRegionBounds(ctx, pendopo.System, "33.74", semarangBox); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.App.SetReportRoute(ctx, app.System, "33.74", "penerangan-jalan", "dishub"); err != nil {
+	if err := p.App.SetReportRoute(ctx, pendopo.System, "33.74", "penerangan-jalan", "dishub"); err != nil {
 		t.Fatal(err)
 	}
 	return &env{Portal: p, t: t}
@@ -273,7 +273,7 @@ func TestFileRequests(t *testing.T) {
 	e.wantError(e.post("requests.json", e.streetLight("api_key", "")), 403, true, "api_key")
 	e.wantError(e.post("requests.xml", e.streetLight("api_key", "")), 403, false, "api_key")
 	e.wantError(e.post("requests.json", e.streetLight("api_key", "pdp_salah")), 403, true, "api_key")
-	_, solo, err := e.App.CreateToken(ctx, app.System, "aplikasi solo", "33.72")
+	_, solo, err := e.App.CreateToken(ctx, pendopo.System, "aplikasi solo", "33.72")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,11 +336,11 @@ func TestFileRequests(t *testing.T) {
 	if len(list) != 3 {
 		t.Fatalf("%d requests", len(list))
 	}
-	v, err := e.App.ReportFor(ctx, app.System, list[0]["service_request_id"].(string), "")
+	v, err := e.App.ReportFor(ctx, pendopo.System, list[0]["service_request_id"].(string), "")
 	if err != nil || v.Kind != pendopo.ReportAspiration || v.Title != "Tambah lampu di gang" || v.ReporterContact != "warga@contoh.id" {
 		t.Errorf("filed report: %+v %v", v, err)
 	}
-	v, _ = e.App.ReportFor(ctx, app.System, id, "")
+	v, _ = e.App.ReportFor(ctx, pendopo.System, id, "")
 	if !strings.HasPrefix(v.Title, "Tiga lampu jalan di depan SD Pandanaran mati sejak seminggu;") || !strings.HasSuffix(v.Title, "…") {
 		t.Errorf("title from the description: %q", v.Title)
 	}
@@ -353,10 +353,10 @@ func TestPrivacy(t *testing.T) {
 		"first_name", "Sari", "last_name", "Wulandari", "phone", "081299887766"))
 	// Both get answered; the answers are steps the public might see.
 	for _, n := range []string{secret, anon} {
-		if _, err := e.App.ActOnReport(ctx, app.System, n, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
+		if _, err := e.App.ActOnReport(ctx, pendopo.System, n, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.ActOnReport(ctx, app.System, n, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Lampu sudah diganti."}); err != nil {
+		if _, err := e.App.ActOnReport(ctx, pendopo.System, n, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Lampu sudah diganti."}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -397,7 +397,7 @@ func TestRequestFields(t *testing.T) {
 	created := jsonList(t, e.post("requests.json", e.streetLight()))[0]
 	id, key := created["service_request_id"].(string), created["reporter_key"].(string)
 	// The reporter's key is given once, to the client and to the email.
-	e.App.WaitDetached()
+	e.App.Outbox().WaitDetached()
 	if m, ok := e.Mail.Last("warga@contoh.id"); len(key) != 29 || !ok || !strings.Contains(m.Body, key) {
 		t.Errorf("reporter_key %q, not sent to the email", key)
 	}
@@ -420,16 +420,16 @@ func TestRequestFields(t *testing.T) {
 	}
 	// Disposed, answered, with a photo: the agency, the answer, the media.
 	e.at(portaltest.Now.Add(2 * time.Hour))
-	if _, err := e.App.ActOnReport(ctx, app.System, id, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
+	if _, err := e.App.ActOnReport(ctx, pendopo.System, id, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.App.ActOnReport(ctx, app.System, id, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Tiga lampu sudah diganti <hari ini> & menyala."}); err != nil {
+	if _, err := e.App.ActOnReport(ctx, pendopo.System, id, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Tiga lampu sudah diganti <hari ini> & menyala."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.App.AddReportPhoto(ctx, app.Actor{}, id, "warga@contoh.id", bytes.NewReader(phototest.JPEG(8, 8))); pendopo.KindOf(err) != pendopo.KindForbidden {
+	if _, err := e.App.AddReportPhoto(ctx, pendopo.Actor{}, id, "warga@contoh.id", bytes.NewReader(phototest.JPEG(8, 8))); pendopo.KindOf(err) != pendopo.KindForbidden {
 		t.Errorf("a photo with the contact instead of the key: %v", err)
 	}
-	photo, err := e.App.AddReportPhoto(ctx, app.Actor{}, id, key, bytes.NewReader(phototest.JPEGWithEXIF(40, 20, 6)))
+	photo, err := e.App.AddReportPhoto(ctx, pendopo.Actor{}, id, key, bytes.NewReader(phototest.JPEGWithEXIF(40, 20, 6)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +455,7 @@ func TestRequestFields(t *testing.T) {
 	}
 	// Completed: closed, and updated when it closed.
 	e.at(portaltest.Now.Add(3 * time.Hour))
-	if _, err := e.App.ActOnReport(ctx, app.System, id, app.ReportAct{Action: pendopo.ActReportComplete}); err != nil {
+	if _, err := e.App.ActOnReport(ctx, pendopo.System, id, app.ReportAct{Action: pendopo.ActReportComplete}); err != nil {
 		t.Fatal(err)
 	}
 	one = jsonList(t, e.get("requests/"+id+".json?jurisdiction_id=33.74"))[0]
@@ -480,7 +480,7 @@ func TestRequestFilters(t *testing.T) {
 	e.at(now.AddDate(0, 0, -5))
 	waste := e.file(e.streetLight("service_code", "sampah", "device_id", "sampah", "description", "Sampah menumpuk di depan pasar sejak tiga hari."))
 	e.at(now)
-	if _, err := e.App.ActOnReport(ctx, app.System, waste, app.ReportAct{Action: pendopo.ActReportReject, Note: "Sudah dilaporkan sebelumnya."}); err != nil {
+	if _, err := e.App.ActOnReport(ctx, pendopo.System, waste, app.ReportAct{Action: pendopo.ActReportReject, Note: "Sudah dilaporkan sebelumnya."}); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(path string) []string {
@@ -580,13 +580,13 @@ func TestServiceRequestUpdates(t *testing.T) {
 	secret := e.file(e.streetLight("privacy", "rahasia", "device_id", "rahasia"))
 	e.at(portaltest.Now.Add(time.Hour))
 	for _, n := range []string{id, secret} {
-		if _, err := e.App.ActOnReport(ctx, app.System, n, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
+		if _, err := e.App.ActOnReport(ctx, pendopo.System, n, app.ReportAct{Action: pendopo.ActReportDispose}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	e.at(portaltest.Now.Add(2 * time.Hour))
 	for _, n := range []string{id, secret} {
-		if _, err := e.App.ActOnReport(ctx, app.System, n, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Lampu sudah diganti."}); err != nil {
+		if _, err := e.App.ActOnReport(ctx, pendopo.System, n, app.ReportAct{Action: pendopo.ActReportAnswer, Note: "Lampu sudah diganti."}); err != nil {
 			t.Fatal(err)
 		}
 	}

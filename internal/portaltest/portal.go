@@ -24,6 +24,7 @@ import (
 	"github.com/pendopo/pendopo/internal/blob"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/metrics"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/open311"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
@@ -44,7 +45,7 @@ type Portal struct {
 	// the region admin of 33.74, for PostForm and GetAs.
 	Admin, RegionAdmin string
 	// Mail keeps the messages the portal sent.
-	Mail *app.MemorySender
+	Mail *notify.MemorySender
 	// Metrics is the portal's Prometheus registry, served at /metrics to
 	// loopback clients as "pendopo serve" does by default.
 	Metrics *prometheus.Registry
@@ -70,11 +71,11 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	if _, err := demo.Load(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	_, tok, err := a.CreateToken(ctx, app.System, "penguji nasional", "")
+	_, tok, err := a.CreateToken(ctx, pendopo.System, "penguji nasional", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rtok, err := a.CreateToken(ctx, app.System, "admin semarang", "33.74")
+	_, rtok, err := a.CreateToken(ctx, pendopo.System, "admin semarang", "33.74")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func (p *Portal) OnlineService(t testing.TB, region, slug string) pendopo.Servic
 		Workflow: pendopo.DefaultWorkflow(),
 		Output:   pendopo.Output{Title: "SURAT KETERANGAN", Body: "Diterangkan bahwa {nama} telah mengajukan {layanan}."},
 	}
-	s, err := p.App.UpdateService(ctx, app.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"})
+	s, err := p.App.UpdateService(ctx, pendopo.System, svc.ID, app.ServiceWrite{Content: c, Publish: true, Note: "online"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func (p *Portal) OnlineService(t testing.TB, region, slug string) pendopo.Servic
 func (p *Portal) Apply(t testing.TB, user int64, id int64, submit bool) string {
 	t.Helper()
 	ctx := context.Background()
-	who := app.Actor{Name: "pemohon", UserID: user}
+	who := pendopo.Actor{Name: "pemohon", UserID: user}
 	a, err := p.App.StartApplication(ctx, who, id, "", "")
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
 // mailedCode is the last one-time code sent to an address.
 func mailedCode(t *testing.T, p *portaltest.Portal, to string) string {
 	t.Helper()
-	p.App.WaitDetached() // codes are sent after the answer
+	p.App.Outbox().WaitDetached() // codes are sent after the answer
 	m, ok := p.Mail.Last(to)
 	if !ok {
 		t.Fatalf("nothing was sent to %s", to)

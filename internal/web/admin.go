@@ -74,7 +74,7 @@ type adminRegionPage struct {
 // consoleAgency is the agency whose services the console lists first: the
 // one asked for with ?opd=, else the person's own when all their roles in
 // the region are in one agency.
-func consoleAgency(r *http.Request, who app.Actor, code string) string {
+func consoleAgency(r *http.Request, who pendopo.Actor, code string) string {
 	q := r.URL.Query()
 	if q.Has("opd") {
 		return q.Get("opd")

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/portaltest"
 )
 
@@ -172,7 +171,7 @@ func TestApplyPages(t *testing.T) {
 	}
 }
 
-func officerActor(*testing.T, *portaltest.Portal) app.Actor { return app.System }
+func officerActor(*testing.T, *portaltest.Portal) pendopo.Actor { return pendopo.System }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 

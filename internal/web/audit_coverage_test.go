@@ -53,7 +53,7 @@ func (f *auditFixture) newCitizen(t *testing.T) (int64, string, string) {
 func (f *auditFixture) report(t *testing.T) pendopo.Report {
 	t.Helper()
 	lat, lng := -7.0, 110.4
-	r, err := f.p.App.SubmitReport(context.Background(), app.Actor{Name: "Warga Jejak", UserID: f.citizenID}, "33.74", pendopo.ReportInput{
+	r, err := f.p.App.SubmitReport(context.Background(), pendopo.Actor{Name: "Warga Jejak", UserID: f.citizenID}, "33.74", pendopo.ReportInput{
 		Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang", Description: "Antrean di loket KTP-el lebih dari tiga jam.",
 		Category: "kependudukan", Privacy: pendopo.PrivacyPublic, Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 	if err != nil {
@@ -66,7 +66,7 @@ func (f *auditFixture) report(t *testing.T) pendopo.Report {
 // presence code.
 func (f *auditFixture) walkIn(t *testing.T, point string) portaltest.Response {
 	t.Helper()
-	code, err := f.p.App.SurveyCode(context.Background(), app.System, "33.74", point)
+	code, err := f.p.App.SurveyCode(context.Background(), pendopo.System, "33.74", point)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func (f *auditFixture) walkIn(t *testing.T, point string) portaltest.Response {
 
 func (f *auditFixture) rev(t *testing.T, number string) string {
 	t.Helper()
-	v, err := f.p.App.Application(context.Background(), app.System, number)
+	v, err := f.p.App.Application(context.Background(), pendopo.System, number)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ var auditProbes = map[string]auditProbe{
 		return f.p.PostForm(t, "/atur-ulang-sandi", url.Values{"login": {login}, "code": {mailedCode(t, f.p, login)}, "password": {"soto bangkong pagi"}}, "")
 	}},
 	"POST /undangan/{secret}": {"invitation.accept", func(t *testing.T, f *auditFixture) portaltest.Response {
-		_, link, err := f.p.App.Invite(context.Background(), app.System, fmt.Sprintf("undangan%d@jejak.test", f.next()), "Budi",
+		_, link, err := f.p.App.Invite(context.Background(), pendopo.System, fmt.Sprintf("undangan%d@jejak.test", f.next()), "Budi",
 			pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
 		if err != nil {
 			t.Fatal(err)
@@ -180,7 +180,7 @@ var auditProbes = map[string]auditProbe{
 	}},
 	"POST /laporan/kunci": {"report.key", func(t *testing.T, f *auditFixture) portaltest.Response {
 		lat, lng := -7.0, 110.4
-		r, err := f.p.App.SubmitReport(context.Background(), app.Actor{IP: "192.0.2.8"}, "33.74", pendopo.ReportInput{
+		r, err := f.p.App.SubmitReport(context.Background(), pendopo.Actor{IP: "192.0.2.8"}, "33.74", pendopo.ReportInput{
 			Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati", Description: "Tiga lampu jalan mati sejak seminggu.", Category: "penerangan-jalan",
 			Privacy: pendopo.PrivacyPublic, Contact: "pelapor@jejak.test", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 		if err != nil {
@@ -210,7 +210,7 @@ var auditProbes = map[string]auditProbe{
 	}},
 	"POST /permohonan/{number}/kirim-ulang": {"application.resubmit", func(t *testing.T, f *auditFixture) portaltest.Response {
 		number := f.p.Apply(t, f.citizenID, f.svc.ID, true)
-		if _, err := f.p.App.Act(context.Background(), app.System, number, app.ApplicationAct{Action: pendopo.ActReturn, Note: "Lampiran kurang jelas."}); err != nil {
+		if _, err := f.p.App.Act(context.Background(), pendopo.System, number, app.ApplicationAct{Action: pendopo.ActReturn, Note: "Lampiran kurang jelas."}); err != nil {
 			t.Fatal(err)
 		}
 		return f.p.PostForm(t, "/permohonan/"+number+"/kirim-ulang", nil, f.citizen)
@@ -255,19 +255,19 @@ var auditProbes = map[string]auditProbe{
 		return f.p.PostForm(t, fmt.Sprintf("/admin/layanan/%d/online", f.edited), onlineEditorForm("draf"), f.officer)
 	}},
 	"POST /admin/layanan/{id}/ajukan": {"service.submit", func(t *testing.T, f *auditFixture) portaltest.Response {
-		s, err := f.p.App.ServiceForEdit(context.Background(), app.System, f.edited)
+		s, err := f.p.App.ServiceForEdit(context.Background(), pendopo.System, f.edited)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return f.p.PostForm(t, fmt.Sprintf("/admin/layanan/%d/ajukan", f.edited), url.Values{"version": {strconv.Itoa(s.LatestVersion)}, "note": {"Perwal 12/2026"}}, f.officer)
 	}},
 	"POST /admin/layanan/{id}/kembalikan": {"service.return", func(t *testing.T, f *auditFixture) portaltest.Response {
-		s, err := f.p.App.ServiceForEdit(context.Background(), app.System, f.edited)
+		s, err := f.p.App.ServiceForEdit(context.Background(), pendopo.System, f.edited)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Waiting for review already, or now.
-		f.p.App.SubmitService(context.Background(), app.System, f.edited, s.LatestVersion, "Mohon diperiksa")
+		f.p.App.SubmitService(context.Background(), pendopo.System, f.edited, s.LatestVersion, "Mohon diperiksa")
 		return f.p.PostForm(t, fmt.Sprintf("/admin/layanan/%d/kembalikan", f.edited), url.Values{"version": {strconv.Itoa(s.LatestVersion)}, "note": {"Lampirkan nomor Perwal"}}, f.head)
 	}},
 	"POST /admin/daerah/{code}/opd/baru": {"agency.create", func(t *testing.T, f *auditFixture) portaltest.Response {
@@ -288,7 +288,7 @@ var auditProbes = map[string]auditProbe{
 			"kind": {"officer"}, "agency": {"disdukcapil"}}, f.p.RegionAdmin)
 	}},
 	"POST /admin/daerah/{code}/pengguna/undangan/{id}/batal": {"invitation.cancel", func(t *testing.T, f *auditFixture) portaltest.Response {
-		inv, _, err := f.p.App.Invite(context.Background(), app.System, fmt.Sprintf("batal%d@jejak.test", f.next()), "",
+		inv, _, err := f.p.App.Invite(context.Background(), pendopo.System, fmt.Sprintf("batal%d@jejak.test", f.next()), "",
 			pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
 		if err != nil {
 			t.Fatal(err)
@@ -306,7 +306,7 @@ var auditProbes = map[string]auditProbe{
 	}},
 	"POST /admin/token": {"token.create", post("/admin/token", url.Values{"name": {"SIMPEL Dukcapil"}, "region": {"33.74"}}, asRegionAdmin)},
 	"POST /admin/token/{id}/cabut": {"token.revoke", func(t *testing.T, f *auditFixture) portaltest.Response {
-		tok, _, err := f.p.App.CreateToken(context.Background(), app.System, "cabut", "33.74")
+		tok, _, err := f.p.App.CreateToken(context.Background(), pendopo.System, "cabut", "33.74")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,7 +318,7 @@ var auditProbes = map[string]auditProbe{
 	}},
 	"POST /admin/daerah/{code}/libur": {"holiday.add", post("/admin/daerah/33.74/libur", url.Values{"date": {"2026-12-02"}, "name": {"HUT Kota"}}, asRegionAdmin)},
 	"POST /admin/daerah/{code}/libur/{date}/hapus": {"holiday.delete", func(t *testing.T, f *auditFixture) portaltest.Response {
-		if err := f.p.App.AddRegionHoliday(context.Background(), app.System, pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 3), Name: "Cuti"}); err != nil {
+		if err := f.p.App.AddRegionHoliday(context.Background(), pendopo.System, pendopo.Holiday{Region: "33.74", Date: pendopo.DateDay(2026, 12, 3), Name: "Cuti"}); err != nil {
 			t.Fatal(err)
 		}
 		return f.p.PostForm(t, "/admin/daerah/33.74/libur/2026-12-03/hapus", nil, f.p.RegionAdmin)
@@ -328,7 +328,7 @@ var auditProbes = map[string]auditProbe{
 		"area_name": {"Pasar Johar"}, "area_category": {"penerangan-jalan"}, "area_south": {"-6.975"}, "area_west": {"110.42"}, "area_north": {"-6.965"},
 		"area_east": {"110.435"}, "area_agency": {"disperkim"}}, asRegionAdmin)},
 	"POST /admin/daerah/{code}/laporan/rute/area/{id}/hapus": {"report.area_route_delete", func(t *testing.T, f *auditFixture) portaltest.Response {
-		r, err := f.p.App.AddReportAreaRoute(context.Background(), app.System, pendopo.ReportAreaRoute{Region: "33.74", Name: "Simpang Lima",
+		r, err := f.p.App.AddReportAreaRoute(context.Background(), pendopo.System, pendopo.ReportAreaRoute{Region: "33.74", Name: "Simpang Lima",
 			Area: pendopo.Bounds{South: -6.995, West: 110.40, North: -6.985, East: 110.41}, Agency: "disperkim"})
 		if err != nil {
 			t.Fatal(err)
@@ -374,22 +374,22 @@ func TestEveryWriteIsAudited(t *testing.T) {
 	f.citizenID, f.citizenLogin, f.citizen = f.newCitizen(t)
 	f.completedApp = p.Apply(t, f.citizenID, f.svc.ID, true)
 	for range 4 {
-		if _, err := p.App.Act(ctx, app.System, f.completedApp, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
+		if _, err := p.App.Act(ctx, pendopo.System, f.completedApp, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	rep := f.report(t)
 	for _, act := range []app.ReportAct{{Action: pendopo.ActReportDispose, Agency: "disdukcapil"}, {Action: pendopo.ActReportAnswer, Note: "Loket tambahan dibuka."}} {
-		if _, err := p.App.ActOnReport(ctx, app.System, rep.Number, act); err != nil {
+		if _, err := p.App.ActOnReport(ctx, pendopo.System, rep.Number, act); err != nil {
 			t.Fatal(err)
 		}
 	}
 	f.answeredReport = rep.Number
-	sec, err := p.App.SaveSector(ctx, app.System, pendopo.Sector{Region: "33.74", Slug: "pariwisata", Name: "Pariwisata"})
+	sec, err := p.App.SaveSector(ctx, pendopo.System, pendopo.Sector{Region: "33.74", Slug: "pariwisata", Name: "Pariwisata"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog, err := p.App.SaveProgram(ctx, app.System, pendopo.Program{Region: "33.74", SectorID: sec.ID, Name: "Festival", Indicator: "Pengunjung",
+	prog, err := p.App.SaveProgram(ctx, pendopo.System, pendopo.Program{Region: "33.74", SectorID: sec.ID, Name: "Festival", Indicator: "Pengunjung",
 		Start: pendopo.DateDay(2026, 1, 1), End: pendopo.DateDay(2026, 12, 31), Status: pendopo.ProgramRunning})
 	if err != nil {
 		t.Fatal(err)
@@ -416,7 +416,7 @@ func TestEveryWriteIsAudited(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := pr.do(t, f)
-			p.App.WaitDetached() // some writes (one-time codes) are done after the answer
+			p.App.Outbox().WaitDetached() // some writes (one-time codes) are done after the answer
 			if res.StatusCode >= 400 || strings.HasPrefix(res.Header.Get("Location"), "/masuk?kembali=") {
 				t.Fatalf("the probe did not succeed: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(res.Body, "alert"))
 			}

@@ -30,7 +30,7 @@ func TestAuditLogEndpoints(t *testing.T) {
 	}
 	svc := p.OnlineService(t, "33.74", "penerbitan-ktp-el")
 	number := p.Apply(t, citizen.ID, svc.ID, true)
-	if _, err := p.App.Application(ctx, app.System, number); err != nil {
+	if _, err := p.App.Application(ctx, pendopo.System, number); err != nil {
 		t.Fatal(err)
 	}
 
@@ -74,7 +74,7 @@ func TestAuditLogEndpoints(t *testing.T) {
 	}
 	answers = append(answers, res.Body)
 	// Hashes and sizes only: no name, login, number or action.
-	entries, _, err := p.App.AuditLog(ctx, app.System, pendopo.AuditFilter{Page: pendopo.Page{PerPage: 100}})
+	entries, _, err := p.App.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Page: pendopo.Page{PerPage: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}

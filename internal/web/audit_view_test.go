@@ -27,7 +27,7 @@ func TestAuditViewFollowsRecordRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	who := app.Actor{Name: "Siti Rahayu (#" + strconv.FormatInt(siti.ID, 10) + ")", UserID: siti.ID, IP: "198.51.100.7"}
+	who := pendopo.Actor{Name: "Siti Rahayu (#" + strconv.FormatInt(siti.ID, 10) + ")", UserID: siti.ID, IP: "198.51.100.7"}
 	draft, err := p.App.StartApplication(ctx, who, svc.ID, "", "")
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestAuditViewFollowsRecordRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	officer := app.Actor{Name: "Budi Petugas", UserID: budi.ID, Roles: []pendopo.Role{role}}
+	officer := pendopo.Actor{Name: "Budi Petugas", UserID: budi.ID, Roles: []pendopo.Role{role}}
 	if _, err := p.App.Application(ctx, officer, draft.Number); err != nil {
 		t.Fatal(err)
 	}

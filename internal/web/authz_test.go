@@ -87,7 +87,7 @@ func (m *matrix) path(own bool, format string) string {
 
 // invitation makes a fresh invitation to cancel.
 func (m *matrix) invitation(t *testing.T, own bool) string {
-	inv, _, err := m.p.App.Invite(context.Background(), app.System, "calon@contoh.test", "",
+	inv, _, err := m.p.App.Invite(context.Background(), pendopo.System, "calon@contoh.test", "",
 		pendopo.Role{Kind: pendopo.RoleOfficer, Region: m.code[own], Agency: "disdukcapil"})
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func (m *matrix) invitation(t *testing.T, own bool) string {
 
 // token makes a fresh API token of the region to revoke.
 func (m *matrix) token(t *testing.T, own bool) string {
-	tok, _, err := m.p.App.CreateToken(context.Background(), app.System, "uji", m.code[own])
+	tok, _, err := m.p.App.CreateToken(context.Background(), pendopo.System, "uji", m.code[own])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,24 +250,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if !own {
 			lat, lng = -7.56, 110.82
 		}
-		r, err := p.App.SubmitReport(ctx, app.Actor{}, region, pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang",
+		r, err := p.App.SubmitReport(ctx, pendopo.Actor{}, region, pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang",
 			Description: "Antrean di loket KTP-el lebih dari tiga jam.", Category: "kependudukan", Privacy: pendopo.PrivacyPublic,
 			Contact: "pelapor@matriks.test", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := p.App.ActOnReport(ctx, app.System, r.Number, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "disdukcapil"}); err != nil {
+		if _, err := p.App.ActOnReport(ctx, pendopo.System, r.Number, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "disdukcapil"}); err != nil {
 			t.Fatal(err)
 		}
 		m.report[own] = r.Number
 	}
 	m.sector, m.program = map[bool]int64{}, map[bool]int64{}
 	for own, region := range m.code {
-		sec, err := p.App.SaveSector(ctx, app.System, pendopo.Sector{Region: region, Slug: "pariwisata", Name: "Pariwisata"})
+		sec, err := p.App.SaveSector(ctx, pendopo.System, pendopo.Sector{Region: region, Slug: "pariwisata", Name: "Pariwisata"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		prog, err := p.App.SaveProgram(ctx, app.System, pendopo.Program{Region: region, SectorID: sec.ID, Name: "Festival",
+		prog, err := p.App.SaveProgram(ctx, pendopo.System, pendopo.Program{Region: region, SectorID: sec.ID, Name: "Festival",
 			Indicator: "Pengunjung", Start: pendopo.DateDay(2026, 1, 1), End: pendopo.DateDay(2026, 12, 31), Status: pendopo.ProgramRunning})
 		if err != nil {
 			t.Fatal(err)
@@ -437,12 +437,12 @@ func TestApplicationRoutesMatrix(t *testing.T) {
 	// a draft for writing.
 	done := p.Apply(t, ids["applicant"], svc.ID, true)
 	for range 4 { // every step of the default workflow
-		if _, err := p.App.Act(ctx, app.System, done, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
+		if _, err := p.App.Act(ctx, pendopo.System, done, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	draft := p.Apply(t, ids["applicant"], svc.ID, false)
-	v, err := p.App.Application(ctx, app.Actor{UserID: ids["applicant"]}, done)
+	v, err := p.App.Application(ctx, pendopo.Actor{UserID: ids["applicant"]}, done)
 	if err != nil || v.Document == "" {
 		t.Fatalf("completed application: %v", err)
 	}

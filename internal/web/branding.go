@@ -10,6 +10,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/chart"
+	"github.com/pendopo/pendopo/internal/figures"
 	"github.com/pendopo/pendopo/internal/httpx"
 )
 
@@ -46,7 +47,7 @@ type needView struct {
 type brandingPage struct {
 	Page
 	Region  pendopo.Region
-	Period  app.Period
+	Period  figures.Period
 	Sectors []sectorView
 	Needs   []needView
 	Charts  []figure
@@ -101,7 +102,7 @@ func (s *Server) branding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	period := s.app.LastMonths(b.Region.Code, 12)
+	period := s.app.Figures().LastMonths(b.Region.Code, 12)
 	needs, err := s.app.SectorNeeds(ctx, b, period)
 	if err != nil {
 		return err

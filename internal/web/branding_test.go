@@ -80,7 +80,7 @@ func TestBrandingPageDemo(t *testing.T) {
 	}
 	lat, lng := -6.97, 110.42
 	for _, cat := range []string{"drainase-banjir", "drainase-banjir", "jalan"} {
-		if _, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Genangan " + cat,
+		if _, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Genangan " + cat,
 			Description: "Air menggenang setiap sore.", Category: cat, Privacy: pendopo.PrivacyPublic, Contact: "w@contoh.id",
 			Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, ""); err != nil {
 			t.Fatal(err)

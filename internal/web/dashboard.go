@@ -8,8 +8,8 @@ import (
 	"slices"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/chart"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // Public performance dashboards: a region's (or one agency's) service
@@ -41,14 +41,14 @@ type dashboardPage struct {
 	Page
 	Region    pendopo.Region
 	Agency    *pendopo.Agency
-	Period    app.Period
+	Period    figures.Period
 	Months    []pendopo.Figures
 	Total     pendopo.Figures
 	IKMTarget int
 	// Held is how many walk-in survey responses of the period are held
 	// for review and left out of the figures.
 	Held       int
-	Index      *app.RegionIndex
+	Index      *figures.RegionIndex
 	Charts     []figure
 	Agencies   []agencyRow
 	Needs      []needRow
@@ -108,13 +108,13 @@ func (s *Server) dashboardData(r *http.Request, agencySlug string) (dashboardPag
 		data.Agency = &ag
 		data.DataQuery += "&opd=" + ag.Slug
 	}
-	dash, err := s.app.RegionDashboard(ctx, reg.Code, period)
+	dash, err := s.app.Figures().RegionDashboard(ctx, reg.Code, period)
 	if err != nil {
 		return data, err
 	}
 	data.Months, data.Total = dash.Months, dash.Total
 	if data.Agency != nil {
-		if data.Months, data.Total, err = s.app.Figures(ctx, reg.Code, agencySlug, 0, period); err != nil {
+		if data.Months, data.Total, err = s.app.Figures().Figures(ctx, reg.Code, agencySlug, 0, period); err != nil {
 			return data, err
 		}
 	}
@@ -136,7 +136,7 @@ func (s *Server) dashboardData(r *http.Request, agencySlug string) (dashboardPag
 		}
 		slices.SortFunc(data.Agencies, func(a, b agencyRow) int { return cmp.Compare(a.Name, b.Name) })
 		s.needs(dash, &data)
-		ranking, err := s.app.EgovRanking(ctx, "", period)
+		ranking, err := s.app.Figures().EgovRanking(ctx, "", period)
 		if err != nil {
 			return data, err
 		}
@@ -158,7 +158,7 @@ func (s *Server) dashboardData(r *http.Request, agencySlug string) (dashboardPag
 
 // needs fills the community needs panel: reports by category and
 // applications by service category over the period.
-func (s *Server) needs(dash *app.Dashboard, data *dashboardPage) {
+func (s *Server) needs(dash *figures.Dashboard, data *dashboardPage) {
 	for code, n := range dash.Categories {
 		data.Needs = append(data.Needs, needRow{Label: data.CategoryTitle(code), N: n})
 	}

@@ -44,7 +44,7 @@ func TestDashboard(t *testing.T) {
 	}
 	lat, lng := -7.0, 110.4
 	for i, cat := range []string{"jalan", "jalan", "sampah"} {
-		r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Masalah " + cat,
+		r, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Masalah " + cat,
 			Description: "Uraian masalah di jalan.", Category: cat, Privacy: pendopo.PrivacyPublic, Contact: "w@contoh.id",
 			Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 		if err != nil {
@@ -52,7 +52,7 @@ func TestDashboard(t *testing.T) {
 		}
 		if i == 0 {
 			for _, act := range []app.ReportAct{{Action: pendopo.ActReportDispose, Agency: "disperkim"}, {Action: pendopo.ActReportAnswer, Note: "Sudah."}} {
-				if _, err := p.App.ActOnReport(ctx, app.System, r.Number, act); err != nil {
+				if _, err := p.App.ActOnReport(ctx, pendopo.System, r.Number, act); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -62,7 +62,7 @@ func TestDashboard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := p.App.SurveyCode(ctx, app.System, "33.74", "")
+	code, err := p.App.SurveyCode(ctx, pendopo.System, "33.74", "")
 	if err != nil {
 		t.Fatal(err)
 	}

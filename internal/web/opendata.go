@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // Open data: every public aggregate as CSV and JSON under stable URLs,
@@ -108,8 +108,8 @@ func dataExt(file string) (string, string, error) {
 
 // period reads a period from ?dari=YYYY-MM&sampai=YYYY-MM, by default the
 // last 12 months of the region's calendar; at most 60 months.
-func (s *Server) period(r *http.Request, region string) (app.Period, error) {
-	p := s.app.LastMonths(region, 12)
+func (s *Server) period(r *http.Request, region string) (figures.Period, error) {
+	p := s.app.Figures().LastMonths(region, 12)
 	q := r.URL.Query()
 	bad := pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Periode ditulis sebagai bulan TTTT-BB, awal tidak sesudah akhir, paling lama 60 bulan.",
 		"A period is written as months YYYY-MM, the start not after the end, 60 months at most."))
@@ -176,7 +176,7 @@ func (s *Server) dataFigures(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	agency := r.URL.Query().Get("opd")
-	months, _, err := s.app.Figures(r.Context(), code, agency, 0, p)
+	months, _, err := s.app.Figures().Figures(r.Context(), code, agency, 0, p)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (s *Server) dataReportCategories(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	list, err := s.app.ReportCategories(r.Context(), code, p)
+	list, err := s.app.Figures().ReportCategories(r.Context(), code, p)
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func (s *Server) dataIndex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.app.EgovRanking(r.Context(), r.URL.Query().Get("provinsi"), p)
+	list, err := s.app.Figures().EgovRanking(r.Context(), r.URL.Query().Get("provinsi"), p)
 	if err != nil {
 		return err
 	}
@@ -460,7 +460,7 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	held, err := s.app.HeldSurveys(ctx, code, p)
+	held, err := s.app.Figures().HeldSurveys(ctx, code, p)
 	if err != nil {
 		return err
 	}
@@ -489,7 +489,7 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 		}
 		t.rows = append(t.rows, out)
 	}
-	_, total, err := s.app.Figures(ctx, code, "", 0, p)
+	_, total, err := s.app.Figures().Figures(ctx, code, "", 0, p)
 	if err != nil {
 		return err
 	}
@@ -502,7 +502,7 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range agencies {
 		names[a.Slug] = a.Name
 	}
-	byAgency, err := s.app.FiguresBy(ctx, code, "", "agency", p)
+	byAgency, err := s.app.Figures().FiguresBy(ctx, code, "", "agency", p)
 	if err != nil {
 		return err
 	}
@@ -513,7 +513,7 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 	for _, sv := range s.app.RegionServiceList(code, "") {
 		services[sv.ID] = sv.Name
 	}
-	byService, err := s.app.FiguresBy(ctx, code, "", "service", p)
+	byService, err := s.app.Figures().FiguresBy(ctx, code, "", "service", p)
 	if err != nil {
 		return err
 	}
@@ -540,7 +540,7 @@ func (s *Server) dataIKMUnsur(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	agency := r.URL.Query().Get("opd")
-	_, total, err := s.app.Figures(r.Context(), code, agency, 0, p)
+	_, total, err := s.app.Figures().Figures(r.Context(), code, agency, 0, p)
 	if err != nil {
 		return err
 	}

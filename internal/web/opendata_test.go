@@ -18,13 +18,13 @@ func TestOpenData(t *testing.T) {
 	ctx := context.Background()
 	lat, lng := -7.0, 110.4
 	for _, cat := range []string{"jalan", "jalan", "sampah"} {
-		r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Masalah " + cat,
+		r, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Masalah " + cat,
 			Description: "Uraian masalah untuk data terbuka.", Category: cat, Privacy: pendopo.PrivacyPublic, Contact: "pribadi@contoh.id",
 			Name: "Nama Pribadi", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := p.App.ActOnReport(ctx, app.System, r.Number, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "disperkim"}); err != nil {
+		if _, err := p.App.ActOnReport(ctx, pendopo.System, r.Number, app.ReportAct{Action: pendopo.ActReportDispose, Agency: "disperkim"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -32,7 +32,7 @@ func TestOpenData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := p.App.SurveyCode(ctx, app.System, "33.74", "")
+	code, err := p.App.SurveyCode(ctx, pendopo.System, "33.74", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/web"
@@ -52,7 +51,7 @@ func TestMetrics(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
 	lat, lng := -7.0, 110.4
-	rep, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati",
+	rep, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati",
 		Description: "Lampu jalan di depan pasar mati sejak seminggu.", Category: "kependudukan", Privacy: pendopo.PrivacyPublic, Contact: "pelapor@contoh.id",
 		Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 	if err != nil {
@@ -115,7 +114,7 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("outbox before: pending %v, dead %v", pending, dead)
 	}
 	for _, key := range []string{"metrik:1", "metrik:2"} {
-		if err := p.App.Enqueue(ctx, nil, pendopo.OutboxMessage{Channel: pendopo.OutboxEmail, To: "warga@contoh.id", Subject: "Uji", Body: "Uji metrik", Key: key}); err != nil {
+		if err := p.App.Outbox().Enqueue(ctx, nil, pendopo.OutboxMessage{Channel: pendopo.OutboxEmail, To: "warga@contoh.id", Subject: "Uji", Body: "Uji metrik", Key: key}); err != nil {
 			t.Fatal(err)
 		}
 	}

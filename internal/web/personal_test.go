@@ -25,7 +25,7 @@ import (
 )
 
 // signedIn returns the actor and account of a session.
-func signedIn(t *testing.T, p *portaltest.Portal, secret string) (app.Actor, pendopo.User) {
+func signedIn(t *testing.T, p *portaltest.Portal, secret string) (pendopo.Actor, pendopo.User) {
 	t.Helper()
 	who, u, err := p.App.SessionActor(context.Background(), secret, "192.0.2.9")
 	if err != nil {
@@ -169,7 +169,7 @@ func tinyPNG(t *testing.T, c uint8) []byte {
 // photo.
 type person struct {
 	secret, name, email, nik string
-	who                      app.Actor
+	who                      pendopo.Actor
 	user                     pendopo.User
 	done, draft, report      string
 }
@@ -195,7 +195,7 @@ func newPerson(t *testing.T, p *portaltest.Portal, svc pendopo.Service, name, em
 	}
 	rev := v.Rev
 	for range v.Content.Apply.Workflow.Steps {
-		a, err := p.App.Act(ctx, app.System, x.done, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev})
+		a, err := p.App.Act(ctx, pendopo.System, x.done, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -337,7 +337,7 @@ func TestMyDataDownload(t *testing.T) {
 		}
 	}
 	// The download itself is in the audit trail.
-	log, _, err := p.App.AuditLog(ctx, app.System, pendopo.AuditFilter{Action: "user.export", ActorUser: budi.user.ID})
+	log, _, err := p.App.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Action: "user.export", ActorUser: budi.user.ID})
 	if err != nil || len(log) != 1 {
 		t.Errorf("the download is not recorded: %v %v", log, err)
 	}
@@ -364,7 +364,7 @@ func register(t *testing.T, p *portaltest.Portal, name, email, password string) 
 
 // applyAs makes an application by who with their name and a file of its
 // own, named by them, and submits it when asked.
-func applyAs(t *testing.T, p *portaltest.Portal, who app.Actor, svc pendopo.Service, name, file string, submit bool) (string, string) {
+func applyAs(t *testing.T, p *portaltest.Portal, who pendopo.Actor, svc pendopo.Service, name, file string, submit bool) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	a, err := p.App.StartApplication(ctx, who, svc.ID, "", "")
@@ -421,7 +421,7 @@ func TestDeleteAccountLeavesNoTrace(t *testing.T) {
 	}
 	rev := v.Rev
 	for range v.Content.Apply.Workflow.Steps {
-		a, err := p.App.Act(ctx, app.System, done, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev})
+		a, err := p.App.Act(ctx, pendopo.System, done, app.ApplicationAct{Action: pendopo.ActApprove, Rev: rev})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -574,7 +574,7 @@ func TestDeleteAccountLeavesNoTrace(t *testing.T) {
 	if r, err := p.App.VerifyAudit(ctx); err != nil || r.Break != nil {
 		t.Errorf("audit after deletion: %+v %v", r, err)
 	}
-	log, _, err := p.App.AuditLog(ctx, app.System, pendopo.AuditFilter{Action: "user.erase", EntityID: strconv.FormatInt(user.ID, 10)})
+	log, _, err := p.App.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Action: "user.erase", EntityID: strconv.FormatInt(user.ID, 10)})
 	if err != nil || len(log) != 1 {
 		t.Errorf("the deletion is not recorded: %v %v", log, err)
 	}

@@ -21,19 +21,19 @@ import (
 func TestReportPrivacyNeverLeaks(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
-	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
+	if err := p.App.SetRegionBounds(ctx, pendopo.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
 		t.Fatal(err)
 	}
 	lat, lng := -6.99, 110.42
 	file := func(privacy pendopo.Privacy, title, description, name, contact string) string {
-		r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: title,
+		r, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: title,
 			Description: description, Category: "jalan", Privacy: privacy, Name: name, Contact: contact,
 			Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng, Address: "Jl. Pemuda"}}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, act := range []app.ReportAct{{Action: pendopo.ActReportDispose, Agency: "disperkim"}, {Action: pendopo.ActReportAnswer, Note: "Sudah ditambal."}} {
-			if _, err := p.App.ActOnReport(ctx, app.System, r.Number, act); err != nil {
+			if _, err := p.App.ActOnReport(ctx, pendopo.System, r.Number, act); err != nil {
 				t.Fatalf("%s: %v", act.Action, err)
 			}
 		}

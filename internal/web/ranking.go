@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/figures"
 )
 
 // The e-gov index: a public ranking of every region (or of one
@@ -14,8 +14,8 @@ type rankingPage struct {
 	Page
 	Province   *pendopo.Region
 	Provinces  []pendopo.Region
-	Period     app.Period
-	Started    []app.RegionIndex
+	Period     figures.Period
+	Started    []figures.RegionIndex
 	NotStarted []pendopo.Region
 	Components []pendopo.EgovComponent
 }
@@ -27,7 +27,7 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.app.EgovRanking(r.Context(), province, p)
+	list, err := s.app.Figures().EgovRanking(r.Context(), province, p)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 
 type oversightPage struct {
 	Page
-	O         *app.Oversight
+	O         *figures.Oversight
 	Provinces []pendopo.Region
 }
 
@@ -77,7 +77,7 @@ func (s *Server) oversight(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.app.Oversight(r.Context(), who, province, p)
+	o, err := s.app.Figures().Oversight(r.Context(), who, province, p)
 	if err != nil {
 		return err
 	}

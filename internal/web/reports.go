@@ -307,7 +307,7 @@ func (s *Server) reportKeyRequest(w http.ResponseWriter, r *http.Request) error 
 		return errTooMany
 	}
 	number, contact := r.PostFormValue("number"), r.PostFormValue("contact")
-	err := s.app.RequestReporterKey(r.Context(), app.Actor{IP: clientIP(r)}, number, contact)
+	err := s.app.RequestReporterKey(r.Context(), pendopo.Actor{IP: clientIP(r)}, number, contact)
 	return s.settle(w, r, err, "/laporan/kunci?pesan=dikirim", "report_key", func(fm Form) (any, error) {
 		p := s.rd.page(r, "")
 		p.Title, p.Noindex = p.T("rkey.title"), true
@@ -317,9 +317,9 @@ func (s *Server) reportKeyRequest(w http.ResponseWriter, r *http.Request) error 
 }
 
 // actorOrAnonymous is the signed-in person, or an anonymous actor.
-func (s *session) actorOrAnonymous(r *http.Request) app.Actor {
+func (s *session) actorOrAnonymous(r *http.Request) pendopo.Actor {
 	if s == nil {
-		return app.Actor{IP: clientIP(r)}
+		return pendopo.Actor{IP: clientIP(r)}
 	}
 	return s.Actor
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/photo/phototest"
 	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/web"
@@ -33,7 +32,7 @@ func cookieOf(res portaltest.Response, name string) string {
 func TestReportPages(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
-	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
+	if err := p.App.SetRegionBounds(ctx, pendopo.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
 		t.Fatal(err)
 	}
 	if form := p.Get(t, "/daerah/33.74/lapor"); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `name="website"`) {
@@ -89,7 +88,7 @@ func TestReportPages(t *testing.T) {
 	if key == nil || !strings.Contains(own.Body, "?kunci="+key[1]) || own.Header.Get("Cache-Control") != "private, no-store" {
 		t.Fatalf("the receipt lacks the reporter's key")
 	}
-	p.App.WaitDetached()
+	p.App.Outbox().WaitDetached()
 	if m, ok := p.Mail.Last("sari@contoh.id"); !ok || !strings.Contains(m.Body, key[1]) {
 		t.Errorf("the key was not sent to the contact")
 	}
@@ -170,7 +169,7 @@ func TestReportConsole(t *testing.T) {
 		t.Errorf("a refused save changed the routing: %v", routes)
 	}
 	lat, lng := -7.0, 110.4
-	r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang",
+	r, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Antrean KTP-el panjang",
 		Description: "Antrean di loket KTP-el lebih dari tiga jam.", Category: "kependudukan", Privacy: pendopo.PrivacyConfidential,
 		Contact: "pelapor@contoh.id", Name: "Pak Joko", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 	if err != nil {
@@ -234,12 +233,12 @@ func TestReportConsole(t *testing.T) {
 func TestReportMapAndExports(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
-	if err := p.App.SetRegionBounds(ctx, app.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
+	if err := p.App.SetRegionBounds(ctx, pendopo.System, "33.74", &pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}); err != nil {
 		t.Fatal(err)
 	}
 	file := func(privacy pendopo.Privacy, lat float64) string {
 		lng := 110.4
-		r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Jalan berlubang",
+		r, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Jalan berlubang",
 			Description: "=HYPERLINK(\"x\") lubang besar di depan pasar.", Category: "jalan", Privacy: privacy,
 			Contact: "rahasia@contoh.id", Name: "Nama Rahasia", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 		if err != nil {
@@ -288,7 +287,7 @@ func TestSimilarReportsOffered(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
 	lat, lng := -6.99, 110.42
-	first, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati",
+	first, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Lampu jalan mati",
 		Description: "Lampu penerangan jalan depan SD Pandanaran mati.", Category: "penerangan-jalan", Privacy: pendopo.PrivacyPublic,
 		Contact: "a@contoh.id", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 	if err != nil {
@@ -370,7 +369,7 @@ func TestReportReporterKeyAttack(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
 	lat, lng := -7.0, 110.4
-	r, err := p.App.SubmitReport(ctx, app.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Pungutan di loket KTP",
+	r, err := p.App.SubmitReport(ctx, pendopo.Actor{}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Pungutan di loket KTP",
 		Description: "Petugas loket meminta uang Rp50.000 agar KTP-el cepat jadi.", Category: "pungli", Privacy: pendopo.PrivacyAnonymous,
 		Contact: "pelapor.rahasia@contoh.id", Name: "Nama Rahasia", Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 	if err != nil {
@@ -450,7 +449,7 @@ func TestReportReporterKeyAttack(t *testing.T) {
 		t.Errorf("a new key: %d %s for a wrong contact, %d %s for the right one", miss.StatusCode, miss.Header.Get("Location"), hit.StatusCode, hit.Header.Get("Location"))
 	}
 	done := p.Get(t, hit.Header.Get("Location"))
-	p.App.WaitDetached()
+	p.App.Outbox().WaitDetached()
 	m, ok := p.Mail.Last("pelapor.rahasia@contoh.id")
 	fresh := regexp.MustCompile(`[0-9A-Z]{5}(-[0-9A-Z]{5}){4}`).FindString(m.Body)
 	if !ok || fresh == "" || fresh == r.Secret || strings.Contains(done.Body, fresh) || !strings.Contains(done.Body, "Bila nomor dan kontak itu cocok") {

@@ -18,7 +18,7 @@ type sessionKey struct{}
 
 // session is the signed-in person of a request.
 type session struct {
-	Actor  app.Actor
+	Actor  pendopo.Actor
 	User   pendopo.User
 	secret string
 }
@@ -89,11 +89,11 @@ func current(r *http.Request) *session {
 
 // actor returns who makes the request: the signed-in person, or an
 // anonymous actor with the client's address.
-func actor(r *http.Request) app.Actor {
+func actor(r *http.Request) pendopo.Actor {
 	if s := current(r); s != nil {
 		return s.Actor
 	}
-	return app.Actor{IP: clientIP(r)}
+	return pendopo.Actor{IP: clientIP(r)}
 }
 
 func (s *Server) setSession(w http.ResponseWriter, secret string) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/portaltest"
 )
 
@@ -53,7 +54,7 @@ func TestMessagesDoNotHoldTheAnswer(t *testing.T) {
 		}
 	}
 	close(slow.release)
-	p.App.WaitDetached()
+	p.App.Outbox().WaitDetached()
 	if slow.sent() != 3 {
 		t.Errorf("%d messages sent, want 3", slow.sent())
 	}
@@ -66,7 +67,7 @@ type heldSender struct {
 	n       int
 }
 
-func (s *heldSender) Send(ctx context.Context, m app.Message) error {
+func (s *heldSender) Send(ctx context.Context, m notify.Message) error {
 	select {
 	case <-s.release:
 	case <-ctx.Done():

@@ -44,7 +44,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 		t.Errorf("survey before completion: %d", res.StatusCode)
 	}
 	for range 4 {
-		if _, err := p.App.Act(ctx, app.System, number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
+		if _, err := p.App.Act(ctx, pendopo.System, number, app.ApplicationAct{Action: pendopo.ActApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -69,7 +69,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 	if res := p.PostForm(t, path, allAnswers("1"), citizen); res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "sudah Anda isi") {
 		t.Errorf("a second survey: %d", res.StatusCode)
 	}
-	ikm, target, err := p.App.IKM(ctx, "33.74", "", 0, p.App.LastMonths("33.74", 1))
+	ikm, target, err := p.App.IKM(ctx, "33.74", "", 0, p.App.Figures().LastMonths("33.74", 1))
 	if err != nil || ikm.Respondents != 1 || ikm.Score != 100 || ikm.Category != pendopo.IKMVeryGood || target < 1 {
 		t.Errorf("IKM after one survey: %+v (target %d) %v", ikm, target, err)
 	}
@@ -80,7 +80,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 
 	// A reporter rates a report once the agency has answered it.
 	lat, lng := -7.0, 110.4
-	rep, err := p.App.SubmitReport(ctx, app.Actor{UserID: u.ID}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Sampah menumpuk",
+	rep, err := p.App.SubmitReport(ctx, pendopo.Actor{UserID: u.ID}, "33.74", pendopo.ReportInput{Kind: pendopo.ReportComplaint, Title: "Sampah menumpuk",
 		Description: "Sampah belum diangkut seminggu.", Category: "sampah", Privacy: pendopo.PrivacyAnonymous,
 		Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng}}, "")
 	if err != nil {
@@ -91,7 +91,7 @@ func TestSurveyAfterApplication(t *testing.T) {
 		t.Errorf("survey on an unanswered report: %d", res.StatusCode)
 	}
 	for _, act := range []app.ReportAct{{Action: pendopo.ActReportDispose, Agency: "dlh"}, {Action: pendopo.ActReportAnswer, Note: "Sudah diangkut."}} {
-		if _, err := p.App.ActOnReport(ctx, app.System, rep.Number, act); err != nil {
+		if _, err := p.App.ActOnReport(ctx, pendopo.System, rep.Number, act); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -129,7 +129,7 @@ func TestWalkInSurvey(t *testing.T) {
 		t.Fatalf("walk-in form: %d", res.StatusCode)
 	}
 	// The region admin's sheet: the QR code, today's code and its day.
-	code, err := p.App.SurveyCode(ctx, app.System, "33.74", unit)
+	code, err := p.App.SurveyCode(ctx, pendopo.System, "33.74", unit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestWalkInSurvey(t *testing.T) {
 	if res := post(bot, nil); res.Code != http.StatusSeeOther {
 		t.Errorf("honeypot: %d", res.Code)
 	}
-	ikm, _, _ := p.App.IKM(ctx, "33.74", "", 0, p.App.LastMonths("33.74", 1))
+	ikm, _, _ := p.App.IKM(ctx, "33.74", "", 0, p.App.Figures().LastMonths("33.74", 1))
 	if ikm.Respondents != 2 || ikm.Score != 62.5 || ikm.Category != pendopo.IKMBad {
 		t.Errorf("IKM after two walk-in surveys (3s and 2s): %+v", ikm)
 	}
@@ -227,7 +227,7 @@ func TestWalkInStuffing(t *testing.T) {
 	p := portaltest.NewPortal(t)
 	ctx := context.Background()
 	unit := "kantor-disdukcapil"
-	code, err := p.App.SurveyCode(ctx, app.System, "33.74", unit)
+	code, err := p.App.SurveyCode(ctx, pendopo.System, "33.74", unit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestWalkInStuffing(t *testing.T) {
 	restore()
 	published := func() (pendopo.IKMResult, string, float64) {
 		t.Helper()
-		ikm, _, err := p.App.IKM(ctx, "33.74", "", 0, p.App.LastMonths("33.74", 12))
+		ikm, _, err := p.App.IKM(ctx, "33.74", "", 0, p.App.Figures().LastMonths("33.74", 12))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestWalkInStuffing(t *testing.T) {
 		if err != nil || len(rows) < 2 {
 			t.Fatalf("ikm.csv: %v", err)
 		}
-		ranking, err := p.App.EgovRanking(ctx, "", p.App.LastMonths("33.74", 12))
+		ranking, err := p.App.Figures().EgovRanking(ctx, "", p.App.Figures().LastMonths("33.74", 12))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,7 +323,7 @@ func TestWalkInStuffing(t *testing.T) {
 	if accepted.Respondents != 136 || accepted.Score >= before.Score || acceptedCSV == beforeCSV || acceptedIndex >= beforeIndex {
 		t.Errorf("accepting the held responses did not move the IKM: %+v (ikm.csv %s, e-gov %v)", accepted, acceptedCSV, acceptedIndex)
 	}
-	log, _, err := p.App.AuditLog(ctx, app.System, pendopo.AuditFilter{Region: "33.74", Action: "survey.accept"})
+	log, _, err := p.App.AuditLog(ctx, pendopo.System, pendopo.AuditFilter{Region: "33.74", Action: "survey.accept"})
 	if err != nil || len(log) != 1 {
 		t.Errorf("the decision is not audited: %d %v", len(log), err)
 	}

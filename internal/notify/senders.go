@@ -1,10 +1,15 @@
-package app
+// Package notify tells people what happened: in-app notifications, the
+// outbox of email and SMS that a worker delivers with retries, and
+// messages sent directly after a request's answer (one-time codes). It
+// needs only the domain and the store's outbox and notification methods.
+package notify
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -187,4 +192,25 @@ func (s SMTPSender) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("smtp %s: %w", s.Addr, ctx.Err())
 	}
 	return err
+}
+
+// messageID is the Message-ID for id, without its angle brackets, on the
+// domain of the from address; empty when id is.
+func messageID(id, from string) string {
+	if id == "" {
+		return ""
+	}
+	id = strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(".-_+=", r) {
+			return r
+		}
+		return '-'
+	}, id)
+	domain := "localhost"
+	if addr, err := netmail.ParseAddress(from); err == nil {
+		if _, d, ok := strings.Cut(addr.Address, "@"); ok && d != "" {
+			domain = d
+		}
+	}
+	return id + "@" + domain
 }

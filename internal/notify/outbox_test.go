@@ -1,52 +1,53 @@
-package app_test
+package notify_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/app"
-	"github.com/pendopo/pendopo/internal/apptest"
+	"github.com/pendopo/pendopo/internal/notify"
 	"github.com/pendopo/pendopo/internal/pendopotest"
 	"github.com/pendopo/pendopo/internal/store"
 )
 
-// outboxApp is an app over s with a movable clock that sends email
+var (
+	ctx = context.Background()
+	now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+)
+
+func kind(err error) pendopo.ErrorKind { return pendopo.KindOf(err) }
+
+// outboxApp is an outbox over s with a movable clock that sends email
 // through mail and SMS through sms.
 type outboxApp struct {
-	*app.App
+	*notify.Outbox
 	s     pendopo.Store
 	clock *time.Time
 }
 
-func newOutboxApp(t *testing.T, s pendopo.Store, mail, sms app.Sender) outboxApp {
+func newOutboxApp(t *testing.T, s pendopo.Store, mail, sms notify.Sender) outboxApp {
 	t.Helper()
-	cfg, _ := apptest.Config(s, now)
 	clock := now
-	cfg.Now = func() time.Time { return clock }
-	if mail != nil {
-		cfg.Mail = mail
+	log := slog.New(slog.DiscardHandler)
+	if mail == nil {
+		mail = &notify.MemorySender{}
 	}
-	if sms != nil {
-		cfg.SMS = sms
+	if sms == nil {
+		sms = &notify.MemorySender{}
 	}
-	a, err := app.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return outboxApp{App: a, s: s, clock: &clock}
+	o := notify.New(s, func() time.Time { return clock }, log, mail, sms, "http://pendopo.test")
+	return outboxApp{Outbox: o, s: s, clock: &clock}
 }
 
-func smtpTo(m pendopotest.Mailpit) app.SMTPSender {
-	return app.SMTPSender{Addr: m.SMTP, From: "pendopo@pendopo.test"}
+func smtpTo(m pendopotest.Mailpit) notify.SMTPSender {
+	return notify.SMTPSender{Addr: m.SMTP, From: "pendopo@pendopo.test"}
 }
 
 func email(key, to, subject string) pendopo.OutboxMessage {
@@ -55,7 +56,7 @@ func email(key, to, subject string) pendopo.OutboxMessage {
 
 func (x outboxApp) deliver(t *testing.T, want int) {
 	t.Helper()
-	sent, err := x.DeliverOutbox(ctx)
+	sent, err := x.Deliver(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func wantMail(t *testing.T, mp pendopotest.Mailpit, msgs ...pendopo.OutboxMessag
 		t.Errorf("mailpit has %d messages, want %d", len(got), len(msgs))
 	}
 	for _, m := range msgs {
-		id := app.OutboxMessageID(m.Key) + "@pendopo.test"
+		id := notify.OutboxMessageID(m.Key) + "@pendopo.test"
 		n := 0
 		for _, g := range got {
 			if g.MessageID != id {
@@ -203,7 +204,7 @@ func TestOutboxSurvivesRestart(t *testing.T) {
 func TestOutboxRetry(t *testing.T) {
 	t.Parallel()
 	addr := pendopotest.FreeAddr(t) // nothing listens there yet
-	x := newOutboxApp(t, pendopotest.DB(t), app.SMTPSender{Addr: addr, From: "pendopo@pendopo.test"}, nil)
+	x := newOutboxApp(t, pendopotest.DB(t), notify.SMTPSender{Addr: addr, From: "pendopo@pendopo.test"}, nil)
 	m := email("retry:1", "budi@contoh.id", "Coba lagi")
 	if err := x.Enqueue(ctx, nil, m); err != nil {
 		t.Fatal(err)
@@ -246,19 +247,19 @@ func TestOutboxRetry(t *testing.T) {
 	wantOutboxStats(t, x.s, 0, 0)
 }
 
-// senderFunc adapts a function to app.Sender.
-type senderFunc func(ctx context.Context, m app.Message) error
+// senderFunc adapts a function to notify.Sender.
+type senderFunc func(ctx context.Context, m notify.Message) error
 
-func (f senderFunc) Send(ctx context.Context, m app.Message) error { return f(ctx, m) }
+func (f senderFunc) Send(ctx context.Context, m notify.Message) error { return f(ctx, m) }
 
 // TestOutboxGivesUp backs off exponentially and gives a message up after
 // pendopo.OutboxMaxAttempts failures.
 func TestOutboxGivesUp(t *testing.T) {
 	t.Parallel()
 	tries := 0
-	gateway := senderFunc(func(ctx context.Context, m app.Message) error {
+	gateway := senderFunc(func(ctx context.Context, m notify.Message) error {
 		tries++
-		if m.To != "+6281234567890" || m.ID != app.OutboxMessageID("sms:1") {
+		if m.To != "+6281234567890" || m.ID != notify.OutboxMessageID("sms:1") {
 			t.Errorf("sms sent as %+v", m)
 		}
 		return errors.New("gateway: 503 Service Unavailable")
@@ -301,10 +302,10 @@ func TestOutboxGivesUp(t *testing.T) {
 type countingSender struct {
 	mu   sync.Mutex
 	sent map[string]int
-	ch   chan app.Message
+	ch   chan notify.Message
 }
 
-func (s *countingSender) Send(ctx context.Context, m app.Message) error {
+func (s *countingSender) Send(ctx context.Context, m notify.Message) error {
 	s.mu.Lock()
 	if s.sent == nil {
 		s.sent = map[string]int{}
@@ -340,7 +341,7 @@ func TestOutboxTwoInstances(t *testing.T) {
 	for i, x := range []outboxApp{a1, a2} {
 		wg.Go(func() {
 			for {
-				sent, err := x.DeliverOutbox(ctx)
+				sent, err := x.Deliver(ctx)
 				if err != nil {
 					t.Error(err)
 					return
@@ -365,20 +366,19 @@ func TestOutboxTwoInstances(t *testing.T) {
 }
 
 // TestRunOutbox wakes the worker: at once for a message queued outside a
-// transaction, and after the commit of an audited write or a WakeOutbox
-// call for one queued inside.
+// transaction, and after a Wake call for one queued inside.
 func TestRunOutbox(t *testing.T) {
 	t.Parallel()
-	out := &countingSender{ch: make(chan app.Message, 10)}
+	out := &countingSender{ch: make(chan notify.Message, 10)}
 	x := newOutboxApp(t, pendopotest.DB(t), out, out)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { x.RunOutbox(runCtx, time.Hour); close(done) }()
+	go func() { x.Run(runCtx, time.Hour); close(done) }()
 	wait := func(key string) {
 		t.Helper()
 		select {
 		case m := <-out.ch:
-			if m.ID != app.OutboxMessageID(key) {
+			if m.ID != notify.OutboxMessageID(key) {
 				t.Fatalf("sent %s, want %s", m.ID, key)
 			}
 		case <-time.After(10 * time.Second):
@@ -396,89 +396,12 @@ func TestRunOutbox(t *testing.T) {
 		}
 	}
 	inTx("run:2")
-	x.WakeOutbox()
+	x.Wake()
 	wait("run:2")
-	inTx("run:3")
-	if err := x.SetSynonyms(ctx, app.System, "kilat, ekspres"); err != nil { // an audited write
-		t.Fatal(err)
-	}
-	wait("run:3")
 	stop()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		t.Fatal("RunOutbox did not return after its context ended")
-	}
-}
-
-// TestNotifications fills a citizen's inbox, reads it, includes it in the
-// data download and drops it with the account.
-func TestNotifications(t *testing.T) {
-	x := newAccounts(t)
-	u := x.citizen(t, "Budi", "budi@contoh.id", "sate ayam madura")
-	other := x.citizen(t, "Sari", "sari@contoh.id", "soto ayam lamongan")
-	who := app.Actor{Name: u.Name, UserID: u.ID}
-	for i := range 3 {
-		*x.clock = now.Add(time.Duration(i) * time.Minute)
-		n := pendopo.Notification{UserID: u.ID, Title: pendopo.T(fmt.Sprint("Status berubah ", i), fmt.Sprint("Status changed ", i)), Link: "/permohonan/3374-260301-0001"}
-		if err := x.Notify(ctx, nil, n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := x.Notify(ctx, nil, pendopo.Notification{UserID: other.ID, Title: pendopo.T("Lain", "Other")}); err != nil {
-		t.Fatal(err)
-	}
-	if err := x.Notify(ctx, nil, pendopo.Notification{UserID: u.ID}); kind(err) != pendopo.KindInvalid {
-		t.Errorf("notification without a title: %v", err)
-	}
-	if err := x.Notify(ctx, nil, pendopo.Notification{UserID: 424242, Title: pendopo.T("x", "x")}); kind(err) != pendopo.KindConflict {
-		t.Errorf("notification for nobody: %v", err)
-	}
-	in, err := x.Inbox(ctx, who, pendopo.Page{PerPage: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(in.Notifications) != 2 || in.Total != 3 || in.Unread != 3 || in.Notifications[0].Title.EN != "Status changed 2" || !in.Seen.Equal(*x.clock) {
-		t.Fatalf("inbox: %+v", in)
-	}
-	// One more arrives after the page was read; it stays unread.
-	*x.clock = x.clock.Add(time.Minute)
-	if err := x.Notify(ctx, nil, pendopo.Notification{UserID: u.ID, Title: pendopo.T("Baru", "New")}); err != nil {
-		t.Fatal(err)
-	}
-	if err := x.MarkRead(ctx, who, in.Seen); err != nil {
-		t.Fatal(err)
-	}
-	if in, _ := x.Inbox(ctx, who, pendopo.Page{}); in.Total != 4 || in.Unread != 1 || !in.Notifications[0].Unread() {
-		t.Errorf("after reading: %+v", in)
-	}
-	if _, err := x.Inbox(ctx, app.Actor{}, pendopo.Page{}); kind(err) != pendopo.KindUnauthorized {
-		t.Errorf("inbox of nobody: %v", err)
-	}
-	if err := x.MarkRead(ctx, app.Actor{}, time.Time{}); kind(err) != pendopo.KindUnauthorized {
-		t.Errorf("mark read by nobody: %v", err)
-	}
-
-	exp, err := x.ExportMyData(ctx, who)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(exp.Index)
-	var d struct{ Notifications []pendopo.Notification }
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatal(err)
-	}
-	if len(d.Notifications) != 4 || d.Notifications[3].Link != "/permohonan/3374-260301-0001" || strings.Contains(string(b), `"user_id"`) {
-		t.Errorf("data download: %+v", d.Notifications)
-	}
-
-	if _, err := x.DeleteAccount(ctx, who, "sate ayam madura"); err != nil {
-		t.Fatal(err)
-	}
-	if _, total, _, _ := x.store.Notifications(ctx, u.ID, pendopo.Page{}); total != 0 {
-		t.Errorf("%d notifications left after deleting the account", total)
-	}
-	if _, total, _, _ := x.store.Notifications(ctx, other.ID, pendopo.Page{}); total != 1 {
-		t.Errorf("someone else's notifications: %d", total)
+		t.Fatal("Run did not return after its context ended")
 	}
 }

@@ -1,4 +1,4 @@
-package app_test
+package notify_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/notify"
 )
 
 // silentSMTP is a mail server that accepts connections and never says a
@@ -68,7 +68,7 @@ func smtpGoroutines() []string {
 // Send returns when its context ends or its timeout passes, hangs up, and
 // leaves no goroutine behind. Not parallel, so that other tests' SMTP goroutines do not count.
 func TestSMTPSenderGivesUp(t *testing.T) {
-	m := app.Message{To: "budi@contoh.id", Subject: "Kode", Body: "123456", ID: "code:1"}
+	m := notify.Message{To: "budi@contoh.id", Subject: "Kode", Body: "123456", ID: "code:1"}
 	expire := func(ctx context.Context, accepted <-chan struct{}) (context.Context, context.CancelFunc) {
 		return context.WithTimeout(ctx, 300*time.Millisecond)
 	}
@@ -96,7 +96,7 @@ func TestSMTPSenderGivesUp(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			addr, accepted, hungUp := silentSMTP(t)
-			s := app.SMTPSender{Addr: addr, From: "pendopo@pendopo.test", Timeout: tt.timeout}
+			s := notify.SMTPSender{Addr: addr, From: "pendopo@pendopo.test", Timeout: tt.timeout}
 			ctx, cancel := tt.ctx(t.Context(), accepted)
 			defer cancel()
 			done := make(chan error, 1)

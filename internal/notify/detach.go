@@ -1,4 +1,4 @@
-package app
+package notify
 
 import (
 	"context"
@@ -24,17 +24,17 @@ type detachedWork struct {
 	count int
 }
 
-// detach runs fn after the request that asked for it has its answer:
+// Detach runs fn after the request that asked for it has its answer:
 // sending a one-time code, for example, so that neither a slow mail
 // server nor whether the account exists shows in how long the answer
 // takes. fn gets ctx's values without its cancellation, and at most
 // detachedTimeout. Its error is logged as what.
-func (a *App) detach(ctx context.Context, what string, fn func(ctx context.Context) error) {
-	d := &a.detached
+func (o *Outbox) Detach(ctx context.Context, what string, fn func(ctx context.Context) error) {
+	d := &o.detached
 	d.mu.Lock()
 	if d.count >= detachedMax {
 		d.mu.Unlock()
-		a.log.Error("work dropped: too much waiting to be done after answers", "what", what, "in_flight", detachedMax)
+		o.log.Error("work dropped: too much waiting to be done after answers", "what", what, "in_flight", detachedMax)
 		return
 	}
 	d.count++
@@ -50,7 +50,7 @@ func (a *App) detach(ctx context.Context, what string, fn func(ctx context.Conte
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), detachedTimeout)
 		defer cancel()
 		if err := fn(ctx); err != nil {
-			a.log.Error(what, "err", err)
+			o.log.Error(what, "err", err)
 		}
 	}()
 }
@@ -58,4 +58,4 @@ func (a *App) detach(ctx context.Context, what string, fn func(ctx context.Conte
 // WaitDetached waits until the work begun after answers (one-time codes
 // and notices on their way to the mail server or SMS gateway) is done:
 // serve calls it when stopping, tests before reading a code.
-func (a *App) WaitDetached() { a.detached.wg.Wait() }
+func (o *Outbox) WaitDetached() { o.detached.wg.Wait() }
