@@ -99,7 +99,7 @@ func (f Form) Validate() error {
 			p.Add(at+".key", T("Kode isian "+fd.Key+" dipakai dua kali.", "The field key "+fd.Key+" is used twice."))
 		}
 		seen[fd.Key] = true
-		if strings.TrimSpace(fd.Label.ID) == "" || len(fd.Label.ID) > 200 || !ValidText(fd.Label.ID) || !ValidText(fd.Label.EN) {
+		if strings.TrimSpace(fd.Label.Indonesian) == "" || len(fd.Label.Indonesian) > 200 || !ValidText(fd.Label.Indonesian) || !ValidText(fd.Label.English) {
 			p.Add(at+".label", T("Setiap isian perlu label (maksimal 200 karakter).", "Every field needs a label (at most 200 characters)."))
 		}
 		if _, ok := fieldTitle(fd.Type); !ok {

@@ -26,7 +26,7 @@ func TestUnsurs(t *testing.T) {
 		}
 		seen[u.ID] = true
 		for _, x := range append([]Text{u.Name, u.Question}, u.Answers[:]...) {
-			if x.ID == "" || x.EN == "" {
+			if x.Indonesian == "" || x.English == "" {
 				t.Errorf("%s: a text lacks a language: %+v", u.ID, x)
 			}
 		}
@@ -184,7 +184,7 @@ func TestIKMCategoryEdges(t *testing.T) {
 		}
 	}
 	for c, want := range map[IKMCategory]string{IKMVeryGood: "Sangat baik", IKMGood: "Baik", IKMPoor: "Kurang baik", IKMBad: "Tidak baik", "": ""} {
-		if got := c.Performance(); got.ID != want || (want != "") != (got.EN != "") {
+		if got := c.Performance(); got.Indonesian != want || (want != "") != (got.English != "") {
 			t.Errorf("%q: %+v, want %q", c, got, want)
 		}
 	}
@@ -273,7 +273,7 @@ func TestSurveyResponseValidate(t *testing.T) {
 			var got []string
 			for _, f := range e.Fields {
 				got = append(got, f.Field)
-				if f.Msg.ID == "" || f.Msg.EN == "" {
+				if f.Msg.Indonesian == "" || f.Msg.English == "" {
 					t.Errorf("%s: a message lacks a language", f.Field)
 				}
 			}

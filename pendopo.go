@@ -29,19 +29,19 @@ import (
 // English second. Domain rules return Text so that the web and API layers
 // can answer in the user's language without knowing the rule.
 type Text struct {
-	ID string `json:"id"`
-	EN string `json:"en"`
+	Indonesian string `json:"id"`
+	English    string `json:"en"`
 }
 
 // T builds a Text from its Indonesian and English forms.
-func T(id, en string) Text { return Text{ID: id, EN: en} }
+func T(id, en string) Text { return Text{Indonesian: id, English: en} }
 
 // In returns the text in lang ("en" or anything else for Indonesian).
 func (t Text) In(lang string) string {
-	if lang == "en" && t.EN != "" {
-		return t.EN
+	if lang == "en" && t.English != "" {
+		return t.English
 	}
-	return t.ID
+	return t.Indonesian
 }
 
 // ErrorKind classifies an Error; one table in each adapter maps kinds to
@@ -93,7 +93,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Kind))
 	b.WriteString(": ")
-	b.WriteString(e.Msg.EN)
+	b.WriteString(e.Msg.English)
 	for _, f := range e.Fields {
 		b.WriteString("; ")
 		if f.Line > 0 {
@@ -101,7 +101,7 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(f.Field)
 		b.WriteString(": ")
-		b.WriteString(f.Msg.EN)
+		b.WriteString(f.Msg.English)
 	}
 	return b.String()
 }

@@ -107,7 +107,7 @@ func TestServiceValidate(t *testing.T) {
 		found := false
 		for _, f := range e.Fields {
 			found = found || f.Field == tt.field
-			if f.Msg.ID == "" || f.Msg.EN == "" {
+			if f.Msg.Indonesian == "" || f.Msg.English == "" {
 				t.Errorf("%s: message missing a language", f.Field)
 			}
 		}

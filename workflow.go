@@ -45,7 +45,7 @@ func (w Workflow) Validate() error {
 			p.Add(at+".key", T("Kode tahap memakai huruf kecil dan tidak boleh kembar.", "Step keys are lower case and unique."))
 		}
 		seen[st.Key] = true
-		if strings.TrimSpace(st.Name.ID) == "" || len(st.Name.ID) > 100 || !ValidText(st.Name.ID) || !ValidText(st.Name.EN) {
+		if strings.TrimSpace(st.Name.Indonesian) == "" || len(st.Name.Indonesian) > 100 || !ValidText(st.Name.Indonesian) || !ValidText(st.Name.English) {
 			p.Add(at+".name", T("Setiap tahap perlu nama (maksimal 100 karakter).", "Every step needs a name (at most 100 characters)."))
 		}
 		if st.Role != RoleOfficer && st.Role != RoleSupervisor && st.Role != RoleAgencyAdmin {

@@ -119,12 +119,12 @@ func (e env) describe(name string, err error) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "%s: %s\n", name, pe.Msg.EN)
+	fmt.Fprintf(e.stderr, "%s: %s\n", name, pe.Msg.English)
 	for _, f := range pe.Fields {
 		if f.Line > 0 {
-			fmt.Fprintf(e.stderr, "%s:%d: %s: %s\n", name, f.Line, f.Field, f.Msg.EN)
+			fmt.Fprintf(e.stderr, "%s:%d: %s: %s\n", name, f.Line, f.Field, f.Msg.English)
 		} else {
-			fmt.Fprintf(e.stderr, "%s: %s: %s\n", name, f.Field, f.Msg.EN)
+			fmt.Fprintf(e.stderr, "%s: %s: %s\n", name, f.Field, f.Msg.English)
 		}
 	}
 	return fmt.Errorf("nothing was imported: %d problem(s) in %s", max(1, len(pe.Fields)), name)

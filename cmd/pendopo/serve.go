@@ -324,7 +324,7 @@ func (e env) demoAccounts(ctx context.Context, a *app.App, dataDir string, sqlit
 	for _, acc := range demo.Accounts() {
 		role := "warga / citizen"
 		if acc.Role != nil {
-			role = acc.Role.Kind.Title().ID
+			role = acc.Role.Kind.Title().Indonesian
 			if acc.Role.Region != "" {
 				role += " " + acc.Role.Region
 			}

@@ -67,15 +67,15 @@ func (e env) user(ctx context.Context, args []string) error {
 		if !errors.As(err, &pe) {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "user add: %s\n", pe.Msg.EN)
+		fmt.Fprintf(e.stderr, "user add: %s\n", pe.Msg.English)
 		for _, f := range pe.Fields {
-			fmt.Fprintf(e.stderr, "user add: %s: %s\n", f.Field, f.Msg.EN)
+			fmt.Fprintf(e.stderr, "user add: %s: %s\n", f.Field, f.Msg.English)
 		}
 		return errors.New("no account was added")
 	}
 	what := "citizen"
 	if role != nil {
-		what = role.Kind.Title().EN
+		what = role.Kind.Title().English
 		if role.Region != "" {
 			what += " of " + role.Region
 		}

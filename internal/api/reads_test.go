@@ -288,7 +288,7 @@ func TestReads(t *testing.T) {
 		var c api.Comparison
 		e.do(t, request{method: "GET", path: "/api/v1/compare?kind=ktp-el"}).decode(t, &c)
 		if c.Stats.Services != len(c.Items) || c.Stats.Regions < 3 || float64(c.Stats.FastestDays) > c.Stats.MedianDays || c.Stats.MedianDays > float64(c.Stats.SlowestDays) ||
-			c.Items[0].DurationDays != c.Stats.FastestDays || c.Kind.Name.EN == "" {
+			c.Items[0].DurationDays != c.Stats.FastestDays || c.Kind.Name.English == "" {
 			t.Errorf("stats %+v, kind %+v", c.Stats, c.Kind)
 		}
 	})

@@ -30,7 +30,7 @@ func TestServiceLifecycle(t *testing.T) {
 	var created api.ServiceDetail
 	res.decode(t, &created)
 	if created.ID == 0 || created.Version != 0 || created.LatestVersion != 1 || created.Published || created.RegionName != "Kota Semarang" ||
-		created.AgencyName == "" || created.KindName.ID != "Penerbitan KTP-el" || created.Name != body.Name {
+		created.AgencyName == "" || created.KindName.Indonesian != "Penerbitan KTP-el" || created.Name != body.Name {
 		t.Fatalf("created %+v", created)
 	}
 	self := fmt.Sprintf("/api/v1/services/%d", created.ID)

@@ -346,16 +346,16 @@ func (a *App) searchDoc(d pendopo.ServiceDoc) search.Doc {
 	kind := a.kinds[c.Kind]
 	doc := search.Doc{Weight: kind.Weight, Service: summaryOf(d, c)}
 	doc.Text[search.FieldName] = c.Name
-	doc.Text[search.FieldKind] = kind.Name.ID + " " + c.Kind
+	doc.Text[search.FieldKind] = kind.Name.Indonesian + " " + c.Kind
 	doc.Text[search.FieldSummary] = c.Summary + " " + c.Standard.Product
 	doc.Text[search.FieldAgency] = d.AgencyName + " " + d.AgencyShort
 	tax := ""
 	if cat, ok := pendopo.CategoryByCode(c.Category); ok {
-		tax = cat.Title.ID
+		tax = cat.Title.Indonesian
 	}
 	for _, e := range c.LifeEvents {
 		if ev, ok := pendopo.LifeEventByCode(e); ok {
-			tax += " " + ev.Title.ID
+			tax += " " + ev.Title.Indonesian
 		}
 	}
 	doc.Text[search.FieldTaxonomy] = tax

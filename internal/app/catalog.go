@@ -306,7 +306,7 @@ func (a *App) ComparableKinds() []KindCount {
 		if out[i].Kind.Weight != out[j].Kind.Weight {
 			return out[i].Kind.Weight > out[j].Kind.Weight
 		}
-		return out[i].Kind.Name.ID < out[j].Kind.Name.ID
+		return out[i].Kind.Name.Indonesian < out[j].Kind.Name.Indonesian
 	})
 	return out
 }

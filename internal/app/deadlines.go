@@ -60,9 +60,9 @@ func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, 
 	case today == app.Deadline:
 		when = pendopo.T("hari ini", "today")
 	}
-	title := pendopo.T("Batas waktu permohonan "+app.Number+" "+when.ID, "Deadline of application "+app.Number+" "+when.EN)
-	body := pendopo.T("Permohonan "+app.ServiceName+" nomor "+app.Number+" di tahap "+step.Name.ID+" harus selesai "+when.ID+".",
-		"Application "+app.Number+" for "+app.ServiceName+" at step "+step.Name.EN+" is due "+when.EN+".")
+	title := pendopo.T("Batas waktu permohonan "+app.Number+" "+when.Indonesian, "Deadline of application "+app.Number+" "+when.English)
+	body := pendopo.T("Permohonan "+app.ServiceName+" nomor "+app.Number+" di tahap "+step.Name.Indonesian+" harus selesai "+when.Indonesian+".",
+		"Application "+app.Number+" for "+app.ServiceName+" at step "+step.Name.English+" is due "+when.English+".")
 	key := "deadline:" + app.Number + ":" + today.String()
 	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
 		for _, u := range staff {

@@ -81,7 +81,7 @@ func TestNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(in.Notifications) != 2 || in.Total != 3 || in.Unread != 3 || in.Notifications[0].Title.EN != "Status changed 2" || !in.Seen.Equal(*x.clock) {
+	if len(in.Notifications) != 2 || in.Total != 3 || in.Unread != 3 || in.Notifications[0].Title.English != "Status changed 2" || !in.Seen.Equal(*x.clock) {
 		t.Fatalf("inbox: %+v", in)
 	}
 	// One more arrives after the page was read; it stays unread.

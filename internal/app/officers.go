@@ -70,8 +70,8 @@ func (a *App) Invite(ctx context.Context, who pendopo.Actor, email, name string,
 		where = reg.Name
 	}
 	err = a.out.Send(ctx, e, pendopo.T("Undangan petugas Pendopo", "Your Pendopo officer invitation"), pendopo.T(
-		who.Name+" mengundang Anda sebagai "+r.Kind.Title().ID+" "+where+" di Pendopo. Buka tautan ini dalam 7 hari untuk menerima: "+link,
-		who.Name+" invites you to Pendopo as "+r.Kind.Title().EN+" of "+where+". Open this link within 7 days to accept: "+link))
+		who.Name+" mengundang Anda sebagai "+r.Kind.Title().Indonesian+" "+where+" di Pendopo. Buka tautan ini dalam 7 hari untuk menerima: "+link,
+		who.Name+" invites you to Pendopo as "+r.Kind.Title().English+" of "+where+". Open this link within 7 days to accept: "+link))
 	return inv, link, err
 }
 

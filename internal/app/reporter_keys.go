@@ -128,8 +128,8 @@ func (a *App) sendReporterSecret(ctx context.Context, contact, number, secret st
 			"Keep this key. Only with it can anyone act on the report as its reporter; the report's number is not enough. "+
 			"Officers will never ask for it; do not give it to anyone.")
 	if replaced {
-		body.ID += " Kunci ini menggantikan kunci sebelumnya, yang tidak berlaku lagi."
-		body.EN += " It replaces the earlier key, which no longer works."
+		body.Indonesian += " Kunci ini menggantikan kunci sebelumnya, yang tidak berlaku lagi."
+		body.English += " It replaces the earlier key, which no longer works."
 	}
 	a.out.SendLater(ctx, email+phone, subject, body)
 }
@@ -226,9 +226,9 @@ func (a *App) tellReporterOwnAct(ctx context.Context, tx pendopo.Store, r pendop
 		return nil
 	}
 	title := pendopo.T("Laporan "+r.Number+": tindakan sebagai pelapor", "Report "+r.Number+": an action as its reporter")
-	body := pendopo.T("Seseorang yang memegang kunci laporan "+r.Number+" baru saja "+fmt.Sprintf(text.ID, detail)+
+	body := pendopo.T("Seseorang yang memegang kunci laporan "+r.Number+" baru saja "+fmt.Sprintf(text.Indonesian, detail)+
 		". Bila itu bukan Anda, minta kunci baru di "+a.baseURL+"/laporan/kunci; kunci lama lalu tidak berlaku lagi.",
-		"Someone holding the key to report "+r.Number+" just "+fmt.Sprintf(text.EN, detail)+
+		"Someone holding the key to report "+r.Number+" just "+fmt.Sprintf(text.English, detail)+
 			". If that was not you, ask for a new key at "+a.baseURL+"/laporan/kunci; the old key then stops working.")
 	return a.out.Tell(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, "/laporan/"+r.Number)
 }

@@ -1089,8 +1089,8 @@ func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Repo
 	if r.Due != 0 {
 		due = r.Due.String()
 	}
-	body := pendopo.T(fmt.Sprintf(text.ID, r.Number, due, ev.Note, ev.Target), fmt.Sprintf(text.EN, r.Number, due, ev.Note, ev.Target))
-	title := pendopo.T("Laporan "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).ID), "Report "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).EN))
+	body := pendopo.T(fmt.Sprintf(text.Indonesian, r.Number, due, ev.Note, ev.Target), fmt.Sprintf(text.English, r.Number, due, ev.Note, ev.Target))
+	title := pendopo.T("Laporan "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).Indonesian), "Report "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).English))
 	link := "/laporan/" + r.Number
 	key := "report:" + r.Number + ":" + strconv.Itoa(r.Rev)
 	if rp.UserID != 0 {

@@ -428,7 +428,7 @@ func TestReporterIsTold(t *testing.T) {
 		t.Errorf("Budi's messages: %d", len(msgs["budi@contoh.id"]))
 	}
 	in2, _ := f.Inbox(ctx, f.budi, pendopo.Page{})
-	if in2.Total != 2 || !strings.Contains(in2.Notifications[0].Body.ID, mine.Number) {
+	if in2.Total != 2 || !strings.Contains(in2.Notifications[0].Body.Indonesian, mine.Number) {
 		t.Errorf("Budi's inbox: %+v", in2)
 	}
 }

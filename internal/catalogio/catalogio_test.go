@@ -78,7 +78,7 @@ func TestReadJSON(t *testing.T) {
 		_, _, err := ReadJSON(strings.NewReader(src))
 		f := fieldAt(t, err)
 		if f.Field != tt.field || tt.line != 0 && f.Line != tt.line {
-			t.Errorf("%s: field %q line %d (%s), want %q line %d", tt.name, f.Field, f.Line, f.Msg.EN, tt.field, tt.line)
+			t.Errorf("%s: field %q line %d (%s), want %q line %d", tt.name, f.Field, f.Line, f.Msg.English, tt.field, tt.line)
 		}
 		if tt.name == "cut short" && f.Line == 0 {
 			t.Errorf("cut short: no line")
@@ -158,7 +158,7 @@ func TestReadServicesCSVErrors(t *testing.T) {
 		_, _, err := ReadServicesCSV(strings.NewReader(tt.src), "33.74")
 		f := fieldAt(t, err)
 		if f.Field != tt.field || tt.line != 0 && f.Line != tt.line || f.Line == 0 {
-			t.Errorf("%s: field %q line %d (%s), want %q line %d", tt.name, f.Field, f.Line, f.Msg.EN, tt.field, tt.line)
+			t.Errorf("%s: field %q line %d (%s), want %q line %d", tt.name, f.Field, f.Line, f.Msg.English, tt.field, tt.line)
 		}
 	}
 	// A duration that is not a number is reported on the second record's line.
@@ -188,7 +188,7 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatalf("error is not a user error: %v", err)
 		}
 		for _, fe := range e.Fields {
-			if fe.Msg.ID == "" || fe.Msg.EN == "" {
+			if fe.Msg.Indonesian == "" || fe.Msg.English == "" {
 				t.Fatalf("field error without message: %+v", fe)
 			}
 			if fe.Line < 0 || fe.Line > strings.Count(s, "\n")+1 {

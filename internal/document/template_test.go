@@ -77,7 +77,7 @@ func TestValidate(t *testing.T) {
 			var got []string
 			for _, f := range e.Fields {
 				got = append(got, f.Field)
-				if f.Msg.ID == "" || f.Msg.EN == "" || f.Msg.ID == f.Msg.EN {
+				if f.Msg.Indonesian == "" || f.Msg.English == "" || f.Msg.Indonesian == f.Msg.English {
 					t.Errorf("message not in both languages: %+v", f.Msg)
 				}
 			}

@@ -32,7 +32,7 @@ func TestStatus(t *testing.T) {
 	if e := UserError(fmt.Errorf("wrapped: %w", pendopo.ErrNotFound)); e.Kind != pendopo.KindNotFound {
 		t.Errorf("wrapped not-found: %v", e.Kind)
 	}
-	if e := UserError(io.ErrUnexpectedEOF); e.Kind != pendopo.KindInternal || strings.Contains(e.Msg.EN, "EOF") {
+	if e := UserError(io.ErrUnexpectedEOF); e.Kind != pendopo.KindInternal || strings.Contains(e.Msg.English, "EOF") {
 		t.Errorf("internal error leaks: %+v", e)
 	}
 	if e := UserError(&http.MaxBytesError{Limit: 10}); e.Kind != pendopo.KindTooLarge {

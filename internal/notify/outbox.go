@@ -238,7 +238,7 @@ func (o *Outbox) Notify(ctx context.Context, s Store, n pendopo.Notification) er
 	if s == nil {
 		s = o.store
 	}
-	if n.UserID == 0 || strings.TrimSpace(n.Title.ID) == "" {
+	if n.UserID == 0 || strings.TrimSpace(n.Title.Indonesian) == "" {
 		return fmt.Errorf("notify user %d: %w", n.UserID, errBadNotification)
 	}
 	n.CreatedAt = o.now()

@@ -23,15 +23,15 @@ func (o *Outbox) Tell(ctx context.Context, s Store, u pendopo.User, key string, 
 	if IsQuiet(ctx) {
 		return nil
 	}
-	m := pendopo.OutboxMessage{UserID: u.ID, Subject: title.ID + " / " + title.EN, Key: key}
+	m := pendopo.OutboxMessage{UserID: u.ID, Subject: title.Indonesian + " / " + title.English, Key: key}
 	switch {
 	case u.Email != "":
 		m.Channel, m.To = pendopo.OutboxEmail, u.Email
-		m.Body = "Yth. " + u.Name + ",\n\n" + body.ID + "\n\nLihat: " + o.baseURL + link +
-			"\n\n— English —\n\n" + body.EN + "\n\nSee: " + o.baseURL + link + "\n\nPendopo\n"
+		m.Body = "Yth. " + u.Name + ",\n\n" + body.Indonesian + "\n\nLihat: " + o.baseURL + link +
+			"\n\n— English —\n\n" + body.English + "\n\nSee: " + o.baseURL + link + "\n\nPendopo\n"
 	case u.Phone != "":
 		m.Channel, m.To = pendopo.OutboxSMS, u.Phone
-		m.Body = title.ID + ". " + o.baseURL + link
+		m.Body = title.Indonesian + ". " + o.baseURL + link
 	default:
 		return nil
 	}
@@ -53,7 +53,7 @@ func (o *Outbox) SendLater(ctx context.Context, to string, subject, body pendopo
 // Send delivers a message in both languages by email or, for a phone
 // number, through the SMS/WhatsApp sender.
 func (o *Outbox) Send(ctx context.Context, to string, subject, body pendopo.Text) error {
-	m := Message{To: to, Subject: subject.ID + " / " + subject.EN, Body: body.ID + "\n\n" + body.EN, Date: o.now()}
+	m := Message{To: to, Subject: subject.Indonesian + " / " + subject.English, Body: body.Indonesian + "\n\n" + body.English, Date: o.now()}
 	s := o.mail
 	if strings.HasPrefix(to, "+") {
 		s = o.sms

@@ -183,14 +183,14 @@ func notice(r pendopo.Report) pendopo.Text {
 	}
 	switch {
 	case r.Flagged:
-		t.ID += " Laporan ini diperiksa moderator sebelum tampil untuk publik."
-		t.EN += " A moderator checks it before the public sees it."
+		t.Indonesian += " Laporan ini diperiksa moderator sebelum tampil untuk publik."
+		t.English += " A moderator checks it before the public sees it."
 	case r.Privacy == pendopo.PrivacyConfidential:
-		t.ID += " Isinya rahasia dan tidak tampil untuk publik."
-		t.EN += " It is confidential and not shown to the public."
+		t.Indonesian += " Isinya rahasia dan tidak tampil untuk publik."
+		t.English += " It is confidential and not shown to the public."
 	case r.Privacy == pendopo.PrivacyAnonymous:
-		t.ID += " Identitas pelapor tidak ditampilkan kepada siapa pun."
-		t.EN += " The reporter's identity is shown to nobody."
+		t.Indonesian += " Identitas pelapor tidak ditampilkan kepada siapa pun."
+		t.English += " The reporter's identity is shown to nobody."
 	}
 	return t
 }

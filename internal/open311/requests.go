@@ -146,7 +146,7 @@ func requestOf(r app.PublicReport, base, agency string) requestOut {
 		Lat: coordOf(r.Location.Lat), Long: coordOf(r.Location.Lng),
 	}
 	if cat, ok := pendopo.ReportCategoryByCode(r.Category); ok {
-		out.ServiceName = cat.Title.ID
+		out.ServiceName = cat.Title.Indonesian
 	}
 	if !r.Status.Open() && !r.ClosedAt.IsZero() {
 		out.Updated = stamp(r.ClosedAt, r.Region) // the specification's updated time of a closed request

@@ -99,17 +99,17 @@ var serviceInfos = map[string]serviceInfo{
 func serviceOf(cat pendopo.ReportCategory) serviceOut {
 	info := serviceInfos[cat.Code]
 	if info.group == "" {
-		info.group, info.description = "lainnya", cat.Title.ID+"."
+		info.group, info.description = "lainnya", cat.Title.Indonesian+"."
 	}
 	desc := info.description
 	if cat.Located {
 		desc += " Sertakan lokasinya: lat/long atau address_string."
 	}
-	keywords := strings.ToLower(cat.Title.EN)
+	keywords := strings.ToLower(cat.Title.English)
 	if info.keywords != "" {
 		keywords = info.keywords + ", " + keywords
 	}
-	return serviceOut{Code: cat.Code, Name: cat.Title.ID, Description: desc, Type: "realtime", Keywords: keywords, Group: info.group}
+	return serviceOut{Code: cat.Code, Name: cat.Title.Indonesian, Description: desc, Type: "realtime", Keywords: keywords, Group: info.group}
 }
 
 // jurisdiction checks a jurisdiction_id, a region's Kemendagri code; ""

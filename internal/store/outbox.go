@@ -155,7 +155,7 @@ func (db *DB) AddNotification(ctx context.Context, n pendopo.Notification) (pend
 	n.CreatedAt, n.ReadAt = stamp(n.CreatedAt), time.Time{}
 	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO notifications (user_id, title_id, title_en, body_id, body_en, link, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		n.UserID, n.Title.ID, n.Title.EN, n.Body.ID, n.Body.EN, n.Link, n.CreatedAt).Scan(&n.ID)
+		n.UserID, n.Title.Indonesian, n.Title.English, n.Body.Indonesian, n.Body.English, n.Link, n.CreatedAt).Scan(&n.ID)
 	if err != nil {
 		return n, fmt.Errorf("add notification for user %d: %w", n.UserID, db.d.mapErr(err))
 	}
@@ -181,7 +181,7 @@ func (db *DB) Notifications(ctx context.Context, userID int64, p pendopo.Page) (
 			n    pendopo.Notification
 			read sql.NullTime
 		)
-		if err := rows.Scan(&n.ID, &n.UserID, &n.Title.ID, &n.Title.EN, &n.Body.ID, &n.Body.EN, &n.Link, &n.CreatedAt, &read, &total, &unread); err != nil {
+		if err := rows.Scan(&n.ID, &n.UserID, &n.Title.Indonesian, &n.Title.English, &n.Body.Indonesian, &n.Body.English, &n.Link, &n.CreatedAt, &read, &total, &unread); err != nil {
 			return nil, 0, 0, fmt.Errorf("notifications of user %d: %w", userID, err)
 		}
 		n.CreatedAt = n.CreatedAt.UTC()

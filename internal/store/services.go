@@ -546,7 +546,7 @@ func (db *DB) ServiceKinds(ctx context.Context) ([]pendopo.ServiceKind, error) {
 	var out []pendopo.ServiceKind
 	for rows.Next() {
 		var k pendopo.ServiceKind
-		if err := rows.Scan(&k.Code, &k.Name.ID, &k.Name.EN, &k.Category, &k.Weight); err != nil {
+		if err := rows.Scan(&k.Code, &k.Name.Indonesian, &k.Name.English, &k.Category, &k.Weight); err != nil {
 			return nil, fmt.Errorf("list service kinds: %w", err)
 		}
 		out = append(out, k)
@@ -561,7 +561,7 @@ func (db *DB) SeedServiceKinds(ctx context.Context, kinds []pendopo.ServiceKind)
 			ON CONFLICT (code) DO UPDATE SET name_id = excluded.name_id, name_en = excluded.name_en,
 				category = excluded.category, weight = excluded.weight`)
 		for _, k := range kinds {
-			if _, err := db.write().ExecContext(ctx, stmt, k.Code, k.Name.ID, k.Name.EN, k.Category, k.Weight); err != nil {
+			if _, err := db.write().ExecContext(ctx, stmt, k.Code, k.Name.Indonesian, k.Name.English, k.Category, k.Weight); err != nil {
 				return fmt.Errorf("seed service kind %s: %w", k.Code, err)
 			}
 		}

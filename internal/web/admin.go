@@ -289,7 +289,7 @@ func (s *Server) serviceFormData(r *http.Request, code string, id int64) (servic
 	for _, k := range s.app.Kinds() {
 		data.Kinds = append(data.Kinds, k)
 	}
-	slices.SortFunc(data.Kinds, func(a, b pendopo.ServiceKind) int { return strings.Compare(a.Name.ID, b.Name.ID) })
+	slices.SortFunc(data.Kinds, func(a, b pendopo.ServiceKind) int { return strings.Compare(a.Name.Indonesian, b.Name.Indonesian) })
 	if id == 0 {
 		p.Title = p.T("admin.service.new")
 		data.Content.Channels = []pendopo.Channel{pendopo.ChannelOffline}

@@ -53,7 +53,7 @@ func (s *Server) auditFail(w http.ResponseWriter, r *http.Request, err error) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Access-Control-Allow-Origin", "*")
 	w.WriteHeader(status)
-	io.WriteString(w, ue.Msg.ID+" / "+ue.Msg.EN+"\n")
+	io.WriteString(w, ue.Msg.Indonesian+" / "+ue.Msg.English+"\n")
 }
 
 // auditHandler turns an audit endpoint into a handler that answers its

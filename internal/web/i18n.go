@@ -17,7 +17,7 @@ func translate(lang, key string, args ...any) string {
 	if c, ok := strings.CutPrefix(key, "component."); ok {
 		for _, comp := range pendopo.Components {
 			if comp.Key == c {
-				m = [2]string{comp.Title.ID, comp.Title.EN}
+				m = [2]string{comp.Title.Indonesian, comp.Title.English}
 			}
 		}
 	} else {

@@ -210,7 +210,7 @@ func (s *Server) dataReportCategories(w http.ResponseWriter, r *http.Request) er
 	for _, c := range list {
 		name := c.Category
 		if cat, ok := pendopo.ReportCategoryByCode(c.Category); ok {
-			name = cat.Title.ID
+			name = cat.Title.Indonesian
 		}
 		t.rows = append(t.rows, []any{string(c.Month), c.Category, name, c.N})
 	}
@@ -485,7 +485,7 @@ func (s *Server) dataIKM(w http.ResponseWriter, r *http.Request) error {
 		if ikm.Respondents == 0 {
 			out = append(out, nil, nil, nil, nil)
 		} else {
-			out = append(out, float64(int64(ikm.Interval*1000+0.5))/1000, ikm.Score, string(ikm.Category), ikm.Performance.ID)
+			out = append(out, float64(int64(ikm.Interval*1000+0.5))/1000, ikm.Score, string(ikm.Category), ikm.Performance.Indonesian)
 		}
 		t.rows = append(t.rows, out)
 	}
@@ -547,7 +547,7 @@ func (s *Server) dataIKMUnsur(w http.ResponseWriter, r *http.Request) error {
 	ikm := total.IKM
 	t := table{columns: []string{"unsur", "nama_unsur", "jumlah_nilai", "responden", "nrr", "bobot", "nrr_tertimbang"}}
 	for i, u := range ikm.Unsurs {
-		row := []any{string(u.Unsur), pendopo.Unsurs[i].Name.ID, u.Sum, u.Count, nil, nil, nil}
+		row := []any{string(u.Unsur), pendopo.Unsurs[i].Name.Indonesian, u.Sum, u.Count, nil, nil, nil}
 		if u.Count > 0 {
 			row[4], row[5], row[6] = float64(int64(u.NRR*1000+0.5))/1000, float64(int64(ikm.Weight*10000+0.5))/10000, float64(int64(u.Weighted*1000+0.5))/1000
 		}
@@ -555,7 +555,7 @@ func (s *Server) dataIKMUnsur(w http.ResponseWriter, r *http.Request) error {
 	}
 	if ikm.Respondents > 0 {
 		t.rows = append(t.rows, []any{"ikm", "IKM (skala 1–4)", nil, ikm.Respondents, float64(int64(ikm.Interval*1000+0.5)) / 1000, nil, nil},
-			[]any{"ikm_konversi", "IKM unit pelayanan (skala 25–100), mutu " + string(ikm.Category) + " (" + ikm.Performance.ID + ")", nil, ikm.Respondents, ikm.Score, nil, nil})
+			[]any{"ikm_konversi", "IKM unit pelayanan (skala 25–100), mutu " + string(ikm.Category) + " (" + ikm.Performance.Indonesian + ")", nil, ikm.Respondents, ikm.Score, nil, nil})
 	}
 	name := "ikm-unsur-" + code
 	if agency != "" {

@@ -291,7 +291,7 @@ func TestMyDataDownload(t *testing.T) {
 	if len(d.Surveys) != 1 || d.Surveys[0].About != budi.done || d.Surveys[0].Comment != "Cepat sekali, Budi Santoso" {
 		t.Errorf("surveys: %+v", d.Surveys)
 	}
-	if len(d.ReadBy) != 1 || d.ReadBy[0].Role != pendopo.RoleOfficer || !strings.Contains(d.ReadBy[0].What.ID, budi.done) {
+	if len(d.ReadBy) != 1 || d.ReadBy[0].Role != pendopo.RoleOfficer || !strings.Contains(d.ReadBy[0].What.Indonesian, budi.done) {
 		t.Errorf("read by: %+v", d.ReadBy)
 	}
 	actions := map[string]bool{}
@@ -529,7 +529,7 @@ func TestDeleteAccountLeavesNoTrace(t *testing.T) {
 		t.Errorf("withdrawn: %+v, %d uploads, last event %+v", w, len(ups), evs[len(evs)-1])
 	}
 	told, _, _, _ := st.Notifications(ctx, officer.UserID, pendopo.Page{})
-	if len(told) == 0 || !strings.Contains(told[0].Title.ID, open) || !strings.Contains(told[0].Title.ID, "dicabut") {
+	if len(told) == 0 || !strings.Contains(told[0].Title.Indonesian, open) || !strings.Contains(told[0].Title.Indonesian, "dicabut") {
 		t.Errorf("the officer was not told: %+v", told)
 	}
 	// The decided application is the agency's archive, sealed: initials,

@@ -632,7 +632,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.app.Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "not ready:", httpx.UserError(err).Msg.EN)
+		fmt.Fprintln(w, "not ready:", httpx.UserError(err).Msg.English)
 		return nil
 	}
 	fmt.Fprintln(w, "ready")

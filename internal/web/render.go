@@ -349,7 +349,7 @@ func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.Title = p.T("error.notfound.title")
 		// A specific reason (an expired invitation, say) is kept; the
 		// store's generic "not found" gets the page's friendlier text.
-		if ue.Msg == pendopo.ErrNotFound.Msg || ue.Msg.ID == "" {
+		if ue.Msg == pendopo.ErrNotFound.Msg || ue.Msg.Indonesian == "" {
 			msg = p.T("error.notfound.body")
 		}
 	case http.StatusInternalServerError:

@@ -203,13 +203,13 @@ func testNotifications(t *testing.T, s pendopo.Store) {
 	wantKind(t, err, pendopo.KindConflict)
 
 	l, total, unread := must4(t)(s.Notifications(ctx, u.ID, pendopo.Page{Page: 1, PerPage: 2}))
-	if len(l) != 2 || total != 5 || unread != 5 || l[0].Title.ID != "Status 4" || l[1].Title.ID != "Status 3" {
+	if len(l) != 2 || total != 5 || unread != 5 || l[0].Title.Indonesian != "Status 4" || l[1].Title.Indonesian != "Status 3" {
 		t.Fatalf("first page: %d of %d, %d unread: %+v", len(l), total, unread, l)
 	}
-	if n := l[0]; n.UserID != u.ID || n.Body.EN != "Your application is being processed." || n.Link != "/permohonan/3374-1" || !n.CreatedAt.Equal(t0.Add(4*time.Minute)) {
+	if n := l[0]; n.UserID != u.ID || n.Body.English != "Your application is being processed." || n.Link != "/permohonan/3374-1" || !n.CreatedAt.Equal(t0.Add(4*time.Minute)) {
 		t.Errorf("notification: %+v", n)
 	}
-	if l, total, _ := must4(t)(s.Notifications(ctx, u.ID, pendopo.Page{Page: 3, PerPage: 2})); len(l) != 1 || total != 5 || l[0].Title.ID != "Status 0" {
+	if l, total, _ := must4(t)(s.Notifications(ctx, u.ID, pendopo.Page{Page: 3, PerPage: 2})); len(l) != 1 || total != 5 || l[0].Title.Indonesian != "Status 0" {
 		t.Errorf("last page: %d of %d: %+v", len(l), total, l)
 	}
 	if l, total, unread := must4(t)(s.Notifications(ctx, u.ID, pendopo.Page{Page: 9, PerPage: 2})); len(l) != 0 || total != 5 || unread != 5 {
