@@ -30,17 +30,17 @@ type NIKInfo struct {
 // to the previous century.
 func CheckNIK(s string, known func(code string) bool, now time.Time) (NIKInfo, error) {
 	var info NIKInfo
-	bad := func(id, en string) (NIKInfo, error) {
+	bad := func(msg Text) (NIKInfo, error) {
 		var p Problems
-		p.Add("nik", T(id, en))
+		p.Add("nik", msg)
 		return info, p.Err()
 	}
 	if len(s) != 16 {
-		return bad(fmt.Sprintf("NIK harus 16 angka, tertulis %d karakter.", len([]rune(s))), fmt.Sprintf("A NIK has 16 digits; this has %d characters.", len([]rune(s))))
+		return bad(T(fmt.Sprintf("NIK harus 16 angka, tertulis %d karakter.", len([]rune(s))), fmt.Sprintf("A NIK has 16 digits; this has %d characters.", len([]rune(s)))))
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return bad("NIK hanya berisi angka.", "A NIK has digits only.")
+			return bad(T("NIK hanya berisi angka.", "A NIK has digits only."))
 		}
 	}
 	num := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
@@ -50,7 +50,7 @@ func CheckNIK(s string, known func(code string) bool, now time.Time) (NIKInfo, e
 		day -= 40
 	}
 	if day < 1 || day > 31 || month < 1 || month > 12 {
-		return bad("Tanggal lahir dalam NIK (angka ke-7 sampai ke-12) tidak valid.", "The date of birth in the NIK (digits 7 to 12) is not valid.")
+		return bad(T("Tanggal lahir dalam NIK (angka ke-7 sampai ke-12) tidak valid.", "The date of birth in the NIK (digits 7 to 12) is not valid."))
 	}
 	year := 2000 + yy
 	if year > now.Year() {
@@ -62,12 +62,12 @@ func CheckNIK(s string, known func(code string) bool, now time.Time) (NIKInfo, e
 		// may be one in the other.
 		alt := time.Date(year-100, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 		if alt.Day() != day {
-			return bad("Tanggal lahir dalam NIK tidak ada di kalender.", "The date of birth in the NIK does not exist.")
+			return bad(T("Tanggal lahir dalam NIK tidak ada di kalender.", "The date of birth in the NIK does not exist."))
 		}
 		birth = alt
 	}
 	if s[12:] == "0000" {
-		return bad("Nomor urut NIK (4 angka terakhir) tidak boleh 0000.", "The serial of a NIK (last 4 digits) cannot be 0000.")
+		return bad(T("Nomor urut NIK (4 angka terakhir) tidak boleh 0000.", "The serial of a NIK (last 4 digits) cannot be 0000."))
 	}
 	info.Birth = birth
 	info.Province = s[0:2]

@@ -169,7 +169,7 @@ func (s *server) startApplication(c *call, req StartApplicationRequest) (Applica
 		return ApplicationDetail{}, err
 	}
 	if len(req.Key) > 100 {
-		return ApplicationDetail{}, fieldErr("key", "Kunci maksimal 100 karakter.", "The key is at most 100 characters.")
+		return ApplicationDetail{}, fieldErr("key", pendopo.T("Kunci maksimal 100 karakter.", "The key is at most 100 characters."))
 	}
 	a, err := s.app.StartApplication(c.ctx(), who, id, req.Key, req.ForName)
 	if err != nil {
@@ -272,7 +272,7 @@ func (s *server) listQueue(c *call) (List[ApplicationItem], error) {
 		}
 	}
 	if agency == "" {
-		return List[ApplicationItem]{}, fieldErr("agency", "Sebutkan perangkat daerahnya (agency).", "Name the agency.")
+		return List[ApplicationItem]{}, fieldErr("agency", pendopo.T("Sebutkan perangkat daerahnya (agency).", "Name the agency."))
 	}
 	items, total, err := s.app.Queue(c.ctx(), who, c.path("code"), agency, c.query("overdue") == "true", p)
 	if err != nil {
@@ -337,8 +337,8 @@ func (s *server) applicationRoutes() []route {
 }
 
 // fieldErr is a KindInvalid error on one request field.
-func fieldErr(field, id, en string) error {
+func fieldErr(field string, msg pendopo.Text) error {
 	var p pendopo.Problems
-	p.Add(field, pendopo.T(id, en))
+	p.Add(field, msg)
 	return p.Err()
 }

@@ -231,7 +231,7 @@ func (a *App) StartApplication(ctx context.Context, who pendopo.Actor, id int64,
 	}
 	forName = strings.TrimSpace(forName)
 	if len(forName) > 200 || !pendopo.ValidText(forName) {
-		return pendopo.Application{}, invalidParam("applicant_name", "Nama pemohon maksimal 200 karakter.", "The applicant's name is at most 200 characters.")
+		return pendopo.Application{}, invalidParam("applicant_name", pendopo.T("Nama pemohon maksimal 200 karakter.", "The applicant's name is at most 200 characters."))
 	}
 	app := pendopo.Application{
 		Number: a.newNumber(s.RegionCode, a.now()), Region: s.RegionCode, ServiceID: s.ID,
@@ -248,7 +248,7 @@ func (a *App) StartApplication(ctx context.Context, who pendopo.Actor, id int64,
 		}
 	}
 	if app.ApplicantName == "" {
-		return pendopo.Application{}, invalidParam("applicant_name", "Tulis nama pemohon.", "Write the applicant's name.")
+		return pendopo.Application{}, invalidParam("applicant_name", pendopo.T("Tulis nama pemohon.", "Write the applicant's name."))
 	}
 	if app.Sealed, err = a.sealAnswers(app.Number, pendopo.Answers{}); err != nil {
 		return app, err
@@ -499,7 +499,7 @@ func (a *App) Upload(ctx context.Context, who pendopo.Actor, number, field, name
 		}
 	}
 	if fd == nil {
-		return pendopo.Upload{}, invalidParam("field", "Isian unggahan tidak dikenal.", "Unknown upload field.")
+		return pendopo.Upload{}, invalidParam("field", pendopo.T("Isian unggahan tidak dikenal.", "Unknown upload field."))
 	}
 	if a.blobs == nil {
 		return pendopo.Upload{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
@@ -641,7 +641,7 @@ func (a *App) Act(ctx context.Context, who pendopo.Actor, number string, act App
 	before := app
 	act.Note = strings.TrimSpace(act.Note)
 	if len(act.Note) > 2000 || !pendopo.ValidText(act.Note) {
-		return app, invalidParam("note", "Catatan maksimal 2.000 karakter.", "A note is at most 2,000 characters.")
+		return app, invalidParam("note", pendopo.T("Catatan maksimal 2.000 karakter.", "A note is at most 2,000 characters."))
 	}
 	wf := c.Apply.Workflow
 	next, err := wf.Next(app.ApplicationState, act.Action, act.Note)
@@ -781,8 +781,8 @@ func (a *App) stepRole(who pendopo.Actor, app pendopo.Application) pendopo.RoleK
 // checkAssignee makes sure a step is handed to staff of the agency who
 // may act on it.
 func (a *App) checkAssignee(ctx context.Context, app pendopo.Application, step pendopo.WorkflowStep, id int64) error {
-	bad := invalidParam("assignee", "Pilih petugas perangkat daerah ini yang dapat mengerjakan tahap ini.",
-		"Choose staff of this agency who may work on this step.")
+	bad := invalidParam("assignee", pendopo.T("Pilih petugas perangkat daerah ini yang dapat mengerjakan tahap ini.",
+		"Choose staff of this agency who may work on this step."))
 	if id == 0 {
 		return bad
 	}

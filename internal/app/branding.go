@@ -175,7 +175,7 @@ func (a *App) SaveSector(ctx context.Context, who pendopo.Actor, s pendopo.Secto
 		return nil
 	})
 	if errors.Is(err, pendopo.ErrConflict) {
-		return s, invalidParam("slug", "Daerah ini sudah punya sektor dengan slug itu.", "This region already has a sector with that slug.")
+		return s, invalidParam("slug", pendopo.T("Daerah ini sudah punya sektor dengan slug itu.", "This region already has a sector with that slug."))
 	}
 	return out, err
 }

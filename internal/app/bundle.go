@@ -43,7 +43,7 @@ func (a *App) Import(ctx context.Context, who pendopo.Actor, b pendopo.Bundle, a
 	}
 	r, err := a.Region(ctx, b.Region)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return res, invalidParam("region", "Kode daerah tidak dikenal.", "Unknown region code.")
+		return res, invalidParam("region", pendopo.T("Kode daerah tidak dikenal.", "Unknown region code."))
 	}
 	if err != nil {
 		return res, err
@@ -85,7 +85,7 @@ func (a *App) Import(ctx context.Context, who pendopo.Actor, b pendopo.Bundle, a
 			saved, err := tx.SaveServicePoint(ctx, p, now)
 			if err != nil {
 				if errors.Is(err, pendopo.ErrNotFound) {
-					err = invalidParam("agency", "Perangkat daerah tidak ada di daerah ini.", "No such agency in this region.")
+					err = invalidParam("agency", pendopo.T("Perangkat daerah tidak ada di daerah ini.", "No such agency in this region."))
 				}
 				return atPath(fmt.Sprintf("service_points[%d]", i), err)
 			}

@@ -112,9 +112,9 @@ func (a *App) PublishedVersion(ctx context.Context, id int64, n int) (pendopo.Ve
 	return v, nil
 }
 
-func invalidParam(field, id, en string) error {
+func invalidParam(field string, msg pendopo.Text) error {
 	var p pendopo.Problems
-	p.Add(field, pendopo.T(id, en))
+	p.Add(field, msg)
 	return p.Err()
 }
 
@@ -328,7 +328,7 @@ func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (
 	if region != "" {
 		r, err := a.Region(ctx, region)
 		if errors.Is(err, pendopo.ErrNotFound) {
-			return nil, invalidParam("region", "Daerah tidak dikenal.", "Unknown region.")
+			return nil, invalidParam("region", pendopo.T("Daerah tidak dikenal.", "Unknown region."))
 		}
 		if err != nil {
 			return nil, err

@@ -17,12 +17,12 @@ func (a *App) checkRole(ctx context.Context, r pendopo.Role) error {
 	}
 	if r.Region != "" {
 		if _, err := a.Region(ctx, r.Region); err != nil {
-			return invalidParam("region", "Daerah tidak dikenal.", "Unknown region.")
+			return invalidParam("region", pendopo.T("Daerah tidak dikenal.", "Unknown region."))
 		}
 	}
 	if r.Agency != "" {
 		if _, err := a.store.Agency(ctx, r.Region, r.Agency); err != nil {
-			return invalidParam("agency", "Perangkat daerah tidak ada di daerah ini.", "No such agency in this region.")
+			return invalidParam("agency", pendopo.T("Perangkat daerah tidak ada di daerah ini.", "No such agency in this region."))
 		}
 	}
 	return nil
@@ -264,7 +264,7 @@ func (a *App) RevokeRole(ctx context.Context, who pendopo.Actor, userID int64, r
 		return err
 	}
 	if userID == who.UserID && (r.Kind == pendopo.RoleRegionAdmin || r.Kind == pendopo.RoleNationalAdmin) {
-		return invalidParam("role", "Anda tidak dapat mencabut peran admin Anda sendiri; minta admin lain.", "You cannot revoke your own admin role; ask another admin.")
+		return invalidParam("role", pendopo.T("Anda tidak dapat mencabut peran admin Anda sendiri; minta admin lain.", "You cannot revoke your own admin role; ask another admin."))
 	}
 	e := pendopo.AuditEntry{Action: "role.revoke", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: r.Region, Diff: pendopo.Diff(r, nil)}
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {

@@ -74,10 +74,10 @@ func (a *App) Region(ctx context.Context, code string) (pendopo.Region, error) {
 // Regions lists regions by code, filtered and paged.
 func (a *App) Regions(ctx context.Context, f pendopo.RegionFilter) ([]pendopo.Region, int, error) {
 	if f.Level != "" && !f.Level.Valid() {
-		return nil, 0, invalidParam("level", "Tingkat harus provinsi, kabupaten atau kota.", "Level must be provinsi, kabupaten or kota.")
+		return nil, 0, invalidParam("level", pendopo.T("Tingkat harus provinsi, kabupaten atau kota.", "Level must be provinsi, kabupaten or kota."))
 	}
 	if f.Parent != "" && !pendopo.ValidRegionCode(f.Parent) {
-		return nil, 0, invalidParam("parent", "Kode induk tidak valid.", "Invalid parent code.")
+		return nil, 0, invalidParam("parent", pendopo.T("Kode induk tidak valid.", "Invalid parent code."))
 	}
 	var sel []pendopo.Region
 	for _, r := range a.regions.Load().list {

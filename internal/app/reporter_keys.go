@@ -139,8 +139,8 @@ func (a *App) sendReporterSecret(ctx context.Context, contact, number, secret st
 // contacts.
 const reporterKeyRequestsPerDay = 3
 
-var errReportNumber = invalidParam("number", "Tulis nomor laporan seperti tertera pada tanda terima, misalnya 3374-2611-K7Q2M9-X.",
-	"Write the report's number as on its receipt, such as 3374-2611-K7Q2M9-X.")
+var errReportNumber = invalidParam("number", pendopo.T("Tulis nomor laporan seperti tertera pada tanda terima, misalnya 3374-2611-K7Q2M9-X.",
+	"Write the report's number as on its receipt, such as 3374-2611-K7Q2M9-X."))
 
 // RequestReporterKey makes a new key for a report filed without an
 // account and sends it to the contact stored with the report, when
@@ -157,8 +157,8 @@ func (a *App) RequestReporterKey(ctx context.Context, who pendopo.Actor, number,
 	}
 	email, phone, ok := pendopo.NormalizeLogin(strings.TrimSpace(contact))
 	if !ok {
-		return invalidParam("contact", "Tulis email atau nomor ponsel yang Anda berikan saat melapor.",
-			"Write the email address or mobile number you gave when you reported.")
+		return invalidParam("contact", pendopo.T("Tulis email atau nomor ponsel yang Anda berikan saat melapor.",
+			"Write the email address or mobile number you gave when you reported."))
 	}
 	if !a.keyRequests.Allow(n, a.now()) {
 		return errTooMany

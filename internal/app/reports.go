@@ -95,11 +95,11 @@ func (a *App) SubmitReport(ctx context.Context, who pendopo.Actor, region string
 	if in.ServiceID != 0 {
 		v, err := a.ServiceView(ctx, in.ServiceID)
 		if err != nil || v.Service.RegionCode != reg.Code && v.Service.RegionCode != reg.ParentCode {
-			return FiledReport{}, invalidParam("service_id", "Layanan itu bukan layanan daerah ini.", "That service is not one of this region's.")
+			return FiledReport{}, invalidParam("service_id", pendopo.T("Layanan itu bukan layanan daerah ini.", "That service is not one of this region's."))
 		}
 	}
 	if len(key) > 100 {
-		return FiledReport{}, invalidParam("key", "Kunci maksimal 100 karakter.", "The key is at most 100 characters.")
+		return FiledReport{}, invalidParam("key", pendopo.T("Kunci maksimal 100 karakter.", "The key is at most 100 characters."))
 	}
 	now := a.now()
 	// Requests from the network (an actor with an address) are limited per
@@ -405,7 +405,7 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 	}
 	act.Note = strings.TrimSpace(act.Note)
 	if len([]rune(act.Note)) > pendopo.MaxReportDescription || !pendopo.ValidText(act.Note) {
-		return r, invalidParam("note", "Catatan maksimal 4.000 karakter.", "A note is at most 4,000 characters.")
+		return r, invalidParam("note", pendopo.T("Catatan maksimal 4.000 karakter.", "A note is at most 4,000 characters."))
 	}
 	now := a.now()
 	before := r
@@ -434,13 +434,13 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 			}
 			to, err := a.Region(ctx, act.Region)
 			if err != nil || to.Code == r.Region {
-				return r, invalidParam("region", "Pilih daerah tujuan yang lain.", "Choose another region to forward it to.")
+				return r, invalidParam("region", pendopo.T("Pilih daerah tujuan yang lain.", "Choose another region to forward it to."))
 			}
 			forwardTo = &to
 			next.Status = pendopo.ReportDone
 		case agency != "":
 			if _, err := a.store.Agency(ctx, r.Region, agency); err != nil {
-				return r, invalidParam("agency", "Pilih perangkat daerah tujuan.", "Choose the agency to send it to.")
+				return r, invalidParam("agency", pendopo.T("Pilih perangkat daerah tujuan.", "Choose the agency to send it to."))
 			}
 			r.Agency, ev.Agency = agency, agency
 		case act.Action == pendopo.ActReportForward && strings.TrimSpace(act.Target) != "":
@@ -451,7 +451,7 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 			}
 			r.Agency, ev.Target = "", strings.TrimSpace(act.Target)
 		default:
-			return r, invalidParam("agency", "Pilih perangkat daerah tujuan.", "Choose the agency to send it to.")
+			return r, invalidParam("agency", pendopo.T("Pilih perangkat daerah tujuan.", "Choose the agency to send it to."))
 		}
 		r.Disposed = today
 		ev.Public = act.Action == pendopo.ActReportDispose || forwardTo != nil
@@ -466,7 +466,7 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 		ev.Public = r.Privacy != pendopo.PrivacyConfidential
 	case pendopo.ActReportRate:
 		if act.Rating < 1 || act.Rating > 5 {
-			return r, invalidParam("rating", "Beri nilai 1 sampai 5.", "Give a rating of 1 to 5.")
+			return r, invalidParam("rating", pendopo.T("Beri nilai 1 sampai 5.", "Give a rating of 1 to 5."))
 		}
 		r.Rating, ev.Note, ev.Public = act.Rating, strconv.Itoa(act.Rating), true
 	case pendopo.ActReportReopen:
@@ -480,11 +480,11 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 		// A duplicate joins the report it repeats, in the same region.
 		n, err := pendopo.ParseTrackingNumber(act.Target)
 		if err != nil {
-			return r, invalidParam("target", "Tulis nomor laporan tujuan penggabungan.", "Write the number of the report to merge into.")
+			return r, invalidParam("target", pendopo.T("Tulis nomor laporan tujuan penggabungan.", "Write the number of the report to merge into."))
 		}
 		into, err := a.store.ReportByNumber(ctx, n)
 		if err != nil || into.Region != r.Region || into.ID == r.ID {
-			return r, invalidParam("target", "Laporan tujuan harus laporan lain di daerah ini.", "The report to merge into must be another report of this region.")
+			return r, invalidParam("target", pendopo.T("Laporan tujuan harus laporan lain di daerah ini.", "The report to merge into must be another report of this region."))
 		}
 		r.MergedInto, ev.Target, ev.Public = into.ID, into.Number, true
 	}
@@ -698,13 +698,13 @@ func (a *App) SaveReportRouting(ctx context.Context, who pendopo.Actor, region s
 	}
 	for category := range r.Routes {
 		if _, ok := pendopo.ReportCategoryByCode(category); !ok {
-			return invalidParam("category", "Kategori tidak dikenal.", "Unknown category.")
+			return invalidParam("category", pendopo.T("Kategori tidak dikenal.", "Unknown category."))
 		}
 	}
 	if b := r.Bounds; r.SetBounds && b != nil &&
 		(b.South >= b.North || b.West >= b.East || b.South < -11.5 || b.North > 6.5 || b.West < 94.5 || b.East > 141.5) {
-		return invalidParam("bounds", "Batas peta harus di Indonesia, dengan selatan < utara dan barat < timur.",
-			"The map box must lie in Indonesia, with south < north and west < east.")
+		return invalidParam("bounds", pendopo.T("Batas peta harus di Indonesia, dengan selatan < utara dan barat < timur.",
+			"The map box must lie in Indonesia, with south < north and west < east."))
 	}
 	return a.store.InTx(ctx, func(tx pendopo.Store) error {
 		for _, c := range pendopo.ReportCategories {
@@ -714,7 +714,7 @@ func (a *App) SaveReportRouting(ctx context.Context, who pendopo.Actor, region s
 			}
 			if agency != "" {
 				if _, err := tx.Agency(ctx, region, agency); errors.Is(err, pendopo.ErrNotFound) {
-					return invalidParam("agency", "Perangkat daerah tidak dikenal.", "Unknown agency.")
+					return invalidParam("agency", pendopo.T("Perangkat daerah tidak dikenal.", "Unknown agency."))
 				} else if err != nil {
 					return err
 				}
@@ -773,7 +773,7 @@ func (a *App) AddReportAreaRoute(ctx context.Context, who pendopo.Actor, r pendo
 		return r, err
 	}
 	if _, err := a.store.Agency(ctx, r.Region, r.Agency); err != nil {
-		return r, invalidParam("area_agency", "Perangkat daerah tidak dikenal.", "Unknown agency.")
+		return r, invalidParam("area_agency", pendopo.T("Perangkat daerah tidak dikenal.", "Unknown agency."))
 	}
 	e := pendopo.AuditEntry{Action: "report.area_route", Entity: "report_area_route", Region: r.Region, Diff: pendopo.Diff(nil, r)}
 	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
@@ -967,7 +967,7 @@ func (a *App) AddReportPhoto(ctx context.Context, who pendopo.Actor, number, sec
 		return pendopo.ReportPhoto{}, errNotEditable
 	}
 	if len(v.Photos) >= MaxReportPhotos {
-		return pendopo.ReportPhoto{}, invalidParam("photo", "Maksimal 5 foto per laporan.", "At most 5 photos per report.")
+		return pendopo.ReportPhoto{}, invalidParam("photo", pendopo.T("Maksimal 5 foto per laporan.", "At most 5 photos per report."))
 	}
 	// Only the cleaned photo is stored: its EXIF (where it was taken, by
 	// whose camera) would unmask an anonymous reporter.

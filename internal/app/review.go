@@ -24,20 +24,20 @@ func (a *App) SubmitService(ctx context.Context, who pendopo.Actor, id int64, n 
 		n = cur.LatestVersion
 	}
 	if n <= cur.Version {
-		return invalidParam("version", "Versi ini sudah atau pernah terbit; ajukan draf yang lebih baru.", "This version is or was published; submit a newer draft.")
+		return invalidParam("version", pendopo.T("Versi ini sudah atau pernah terbit; ajukan draf yang lebih baru.", "This version is or was published; submit a newer draft."))
 	}
 	note = strings.TrimSpace(note)
 	if len(note) > 500 || !pendopo.ValidText(note) {
-		return invalidParam("note", "Catatan maksimal 500 karakter.", "The note has at most 500 characters.")
+		return invalidParam("note", pendopo.T("Catatan maksimal 500 karakter.", "The note has at most 500 characters."))
 	}
 	e := pendopo.AuditEntry{Action: "service.submit", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode,
 		Diff: pendopo.Diff(map[string]any{}, map[string]any{"version": n, "note": note})}
 	if v, err := a.store.Version(ctx, id, n); err == nil && !v.SubmittedAt.IsZero() {
-		return invalidParam("version", "Versi ini sudah diajukan dan menunggu tinjauan.", "This version is already waiting for review.")
+		return invalidParam("version", pendopo.T("Versi ini sudah diajukan dan menunggu tinjauan.", "This version is already waiting for review."))
 	}
 	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SubmitVersion(ctx, id, n, who.Name, a.now()) })
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return invalidParam("version", "Versi itu tidak ada.", "No such version.")
+		return invalidParam("version", pendopo.T("Versi itu tidak ada.", "No such version."))
 	}
 	if err != nil {
 		return err
@@ -84,13 +84,13 @@ func (a *App) ReturnService(ctx context.Context, who pendopo.Actor, id int64, n 
 	}
 	note = strings.TrimSpace(note)
 	if note == "" || len(note) > 500 || !pendopo.ValidText(note) {
-		return invalidParam("note", "Tulis apa yang perlu diperbaiki (maksimal 500 karakter).", "Write what needs fixing (at most 500 characters).")
+		return invalidParam("note", pendopo.T("Tulis apa yang perlu diperbaiki (maksimal 500 karakter).", "Write what needs fixing (at most 500 characters)."))
 	}
 	e := pendopo.AuditEntry{Action: "service.return", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode,
 		Diff: pendopo.Diff(map[string]any{}, map[string]any{"version": n, "note": note})}
 	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.ReturnVersion(ctx, id, n) })
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return invalidParam("version", "Versi itu tidak sedang diajukan.", "That version is not waiting for review.")
+		return invalidParam("version", pendopo.T("Versi itu tidak sedang diajukan.", "That version is not waiting for review."))
 	}
 	return err
 }

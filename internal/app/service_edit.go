@@ -175,7 +175,7 @@ func (a *App) PublishService(ctx context.Context, who pendopo.Actor, id int64, n
 	}
 	v, err := a.store.Version(ctx, id, n)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return cur, invalidParam("version", "Versi itu tidak ada.", "No such version.")
+		return cur, invalidParam("version", pendopo.T("Versi itu tidak ada.", "No such version."))
 	}
 	if err != nil {
 		return cur, err

@@ -216,8 +216,8 @@ func (a *App) forgetDashboards() {
 	a.figs.Forget()
 }
 
-var errPresenceCode = invalidParam("kode", "Kode kehadiran salah atau bukan kode hari ini. Pindai kode QR di loket, atau tanyakan kode hari ini kepada petugas.",
-	"The presence code is wrong or not today's. Scan the QR code at the counter, or ask the staff for today's code.")
+var errPresenceCode = invalidParam("kode", pendopo.T("Kode kehadiran salah atau bukan kode hari ini. Pindai kode QR di loket, atau tanyakan kode hari ini kepada petugas.",
+	"The presence code is wrong or not today's. Scan the QR code at the counter, or ask the staff for today's code."))
 
 // checkPresence checks a walk-in response's presence code against today's
 // (the day's, by the app's clock in the region's zone) for its point.

@@ -110,7 +110,7 @@ func (a *App) SurveyForVisit(ctx context.Context, region, point string, service 
 	if service != 0 {
 		v, err := a.ServiceView(ctx, service)
 		if err != nil || v.Service.RegionCode != reg.Code {
-			return s, invalidParam("layanan", "Layanan itu bukan layanan daerah ini.", "That service is not one of this region's.")
+			return s, invalidParam("layanan", pendopo.T("Layanan itu bukan layanan daerah ini.", "That service is not one of this region's."))
 		}
 		s.ServiceID, s.ServiceName, s.Agency = service, v.Service.Name, v.Service.AgencySlug
 	}

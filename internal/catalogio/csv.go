@@ -49,13 +49,13 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 	loc := &Locator{lines: map[string]int{}}
 	cr := csv.NewReader(io.LimitReader(r, MaxFileBytes))
 	cr.FieldsPerRecord = -1
-	bad := func(line int, field string, id, en string) error {
+	bad := func(line int, field string, msg pendopo.Text) error {
 		return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Berkas CSV tidak dapat dibaca.", "The CSV file cannot be read."),
-			Fields: []pendopo.FieldError{{Field: field, Line: line, Msg: pendopo.T(id, en)}}}
+			Fields: []pendopo.FieldError{{Field: field, Line: line, Msg: msg}}}
 	}
 	head, err := cr.Read()
 	if err == io.EOF {
-		return b, loc, bad(1, "file", "Berkas kosong.", "The file is empty.")
+		return b, loc, bad(1, "file", pendopo.T("Berkas kosong.", "The file is empty."))
 	}
 	if err != nil {
 		return b, loc, csvError(err)
@@ -64,7 +64,7 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 	for i, h := range head {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if _, dup := col[h]; dup {
-			return b, loc, bad(1, h, "Kolom "+strconv.Quote(h)+" muncul dua kali.", "Column "+strconv.Quote(h)+" appears twice.")
+			return b, loc, bad(1, h, pendopo.T("Kolom "+strconv.Quote(h)+" muncul dua kali.", "Column "+strconv.Quote(h)+" appears twice."))
 		}
 		col[h] = i
 	}
@@ -75,12 +75,12 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 		}
 	}
 	if len(missing) > 0 {
-		return b, loc, bad(1, "header", "Kolom wajib tidak ada: "+strings.Join(missing, ", ")+".", "Required columns are missing: "+strings.Join(missing, ", ")+".")
+		return b, loc, bad(1, "header", pendopo.T("Kolom wajib tidak ada: "+strings.Join(missing, ", ")+".", "Required columns are missing: "+strings.Join(missing, ", ")+"."))
 	}
 	for _, known := range head {
 		known = strings.TrimSpace(strings.TrimPrefix(known, "\ufeff"))
 		if !isColumn(known) {
-			return b, loc, bad(1, known, "Kolom tidak dikenal: "+strconv.Quote(known)+".", "Unknown column: "+strconv.Quote(known)+".")
+			return b, loc, bad(1, known, pendopo.T("Kolom tidak dikenal: "+strconv.Quote(known)+".", "Unknown column: "+strconv.Quote(known)+"."))
 		}
 	}
 	var probs pendopo.Problems
