@@ -105,11 +105,11 @@ func CheckPassword(pw string, personal ...string) error {
 	lower := strings.ToLower(pw)
 	switch {
 	case n < MinPasswordLength:
-		p.Add("password", T("Kata sandi minimal 8 karakter.", "The password needs at least 8 characters."))
+		p.Add("password", M("rule.the_password_needs_at_least"))
 	case len(pw) > 200:
-		p.Add("password", T("Kata sandi maksimal 200 karakter.", "The password has at most 200 characters."))
+		p.Add("password", M("rule.the_password_has_at_most"))
 	case weakPasswords[lower] || weakPasswords[strings.TrimRight(lower, "0123456789!.")] || repeats(lower):
-		p.Add("password", T("Kata sandi ini terlalu umum dan mudah ditebak. Gunakan kalimat pendek yang hanya Anda ketahui.", "This password is too common and easy to guess. Use a short sentence only you know."))
+		p.Add("password", M("rule.this_password_too_common_easy"))
 	default:
 		for _, s := range personal {
 			s = strings.ToLower(strings.TrimSpace(s))
@@ -117,7 +117,7 @@ func CheckPassword(pw string, personal ...string) error {
 				s = s[:at]
 			}
 			if len(s) >= 4 && strings.Contains(lower, s) {
-				p.Add("password", T("Kata sandi tidak boleh memuat nama, email, atau nomor ponsel Anda.", "The password must not contain your name, email or phone number."))
+				p.Add("password", M("rule.the_password_must_not_contain"))
 				break
 			}
 		}
@@ -166,12 +166,12 @@ var RoleKinds = []struct {
 	Kind  RoleKind
 	Title Text
 }{
-	{RoleNationalAdmin, T("Admin nasional", "National admin")},
-	{RoleOverseer, T("Pengawas (hanya baca)", "Overseer (read only)")},
-	{RoleRegionAdmin, T("Admin daerah", "Region admin")},
-	{RoleAgencyAdmin, T("Admin perangkat daerah", "Agency admin")},
-	{RoleSupervisor, T("Pimpinan (kepala)", "Supervisor (head)")},
-	{RoleOfficer, T("Petugas", "Officer")},
+	{RoleNationalAdmin, M("rule.national_admin")},
+	{RoleOverseer, M("rule.overseer_read_only")},
+	{RoleRegionAdmin, M("rule.region_admin")},
+	{RoleAgencyAdmin, M("rule.agency_admin")},
+	{RoleSupervisor, M("rule.supervisor_head")},
+	{RoleOfficer, M("rule.officer")},
 }
 
 // Title names a role kind for people.
@@ -198,22 +198,22 @@ func (r Role) Validate() error {
 	switch r.Kind {
 	case RoleNationalAdmin:
 		if r.Region != "" || r.Agency != "" {
-			p.Add("region", T("Admin nasional tidak terikat daerah.", "A national admin has no region."))
+			p.Add("region", M("rule.a_national_admin_has_no"))
 		}
 	case RoleOverseer:
 		if r.Region != "" && len(r.Region) != 2 || r.Agency != "" {
-			p.Add("region", T("Pengawas bertugas nasional atau di satu provinsi.", "An overseer covers the whole country or one province."))
+			p.Add("region", M("rule.an_overseer_covers_whole_country"))
 		}
 	case RoleRegionAdmin:
 		if !ValidRegionCode(r.Region) || r.Agency != "" {
-			p.Add("region", T("Admin daerah memerlukan kode daerah.", "A region admin needs a region code."))
+			p.Add("region", M("rule.a_region_admin_needs_region"))
 		}
 	case RoleAgencyAdmin, RoleSupervisor, RoleOfficer:
 		if !ValidRegionCode(r.Region) || !ValidSlug(r.Agency) {
-			p.Add("agency", T("Peran ini memerlukan daerah dan perangkat daerah.", "This role needs a region and an agency."))
+			p.Add("agency", M("rule.this_role_needs_region_agency"))
 		}
 	default:
-		p.Add("kind", T("Peran tidak dikenal.", "Unknown role."))
+		p.Add("kind", M("rule.unknown_role"))
 	}
 	return p.Err()
 }

@@ -123,7 +123,7 @@ func (a Actor) Regions() []string {
 }
 
 // ErrForbidden is the error of an actor who may not do what they ask.
-var ErrForbidden = Errorf(KindForbidden, T("Anda tidak berhak melakukan ini.", "You may not do this."))
+var ErrForbidden = Errorf(KindForbidden, M("rule.you_may_not_do_this"))
 
 // Authorize returns a Forbidden error unless a may do act on s, and the
 // role to record in the audit trail.

@@ -38,10 +38,10 @@ func (o *Online) Validate() error {
 	}
 	o.Output.Title = strings.TrimSpace(o.Output.Title)
 	if o.Output.Title == "" || len(o.Output.Title) > 200 || !ValidText(o.Output.Title) {
-		p.Add("output.title", T("Judul dokumen hasil wajib diisi (maksimal 200 karakter).", "The output document needs a title (at most 200 characters)."))
+		p.Add("output.title", M("rule.the_output_document_needs_title"))
 	}
 	if len(o.Output.Body) > 5000 || !ValidText(o.Output.Body) {
-		p.Add("output.body", T("Isi dokumen hasil maksimal 5.000 karakter.", "The output document's text is at most 5,000 characters."))
+		p.Add("output.body", M("rule.the_output_document_text_at"))
 	}
 	return p.Err()
 }

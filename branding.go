@@ -2,7 +2,6 @@ package pendopo
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 )
@@ -38,7 +37,7 @@ func (s *Sector) Validate() error {
 	maxLen(&probs, "name", s.Name, 120)
 	maxLen(&probs, "rationale", s.Rationale, 3000)
 	if s.Position < 0 || s.Position > 999 {
-		probs.Add("position", T("Urutan antara 0 dan 999.", "Order is between 0 and 999."))
+		probs.Add("position", M("rule.order_between_0_999"))
 	}
 	return probs.Err()
 }
@@ -60,10 +59,10 @@ var ProgramStatuses = []struct {
 	Status ProgramStatus
 	Title  Text
 }{
-	{ProgramPlanned, T("Rencana", "Planned")},
-	{ProgramRunning, T("Berjalan", "Under way")},
-	{ProgramDone, T("Selesai", "Completed")},
-	{ProgramOnHold, T("Tertunda", "On hold")},
+	{ProgramPlanned, M("rule.planned")},
+	{ProgramRunning, M("rule.under_way")},
+	{ProgramDone, M("rule.completed")},
+	{ProgramOnHold, M("rule.on_hold")},
 }
 
 // Title names the status for people.
@@ -125,30 +124,30 @@ func (p *Program) Validate() error {
 	maxLen(&probs, "indicator", p.Indicator, 200)
 	maxLen(&probs, "unit", p.Unit, 40)
 	if p.SectorID == 0 {
-		probs.Add("sector", T("Pilih sektornya.", "Choose the sector."))
+		probs.Add("sector", M("rule.choose_sector"))
 	}
 	indicatorValue(&probs, "target_value", p.TargetValue)
 	indicatorValue(&probs, "current_value", p.CurrentValue)
 	if p.Budget < 0 || p.Budget > 1e15 {
-		probs.Add("budget", T("Anggaran dalam rupiah, bilangan bulat tidak negatif.", "The budget is in rupiah, a whole number not below zero."))
+		probs.Add("budget", M("rule.the_budget_rupiah_whole_number"))
 	}
 	if p.Start == 0 {
-		probs.Add("start", T("Wajib diisi.", "Required."))
+		probs.Add("start", M("rule.required"))
 	}
 	if p.End == 0 {
-		probs.Add("end", T("Wajib diisi.", "Required."))
+		probs.Add("end", M("rule.required"))
 	} else if p.Start != 0 && p.End < p.Start {
-		probs.Add("end", T("Tanggal selesai tidak boleh sebelum tanggal mulai.", "The end date may not come before the start date."))
+		probs.Add("end", M("rule.the_end_date_may_not"))
 	}
 	if !p.Status.Valid() {
-		probs.Add("status", T("Pilih status program.", "Choose the program's status."))
+		probs.Add("status", M("rule.choose_program_status"))
 	}
 	return probs.Err()
 }
 
 func indicatorValue(p *Problems, field string, v float64) {
 	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxIndicatorValue {
-		p.Add(field, T(fmt.Sprintf("Nilai antara 0 dan %.0f.", MaxIndicatorValue), fmt.Sprintf("A value between 0 and %.0f.", MaxIndicatorValue)))
+		p.Add(field, M("rule.a_value_between_0", MaxIndicatorValue))
 	}
 }
 
@@ -183,7 +182,7 @@ func (u *ProgramUpdate) Validate() error {
 	var probs Problems
 	trim(&u.Text, &u.PhotoAlt)
 	if u.Day == 0 {
-		probs.Add("day", T("Wajib diisi.", "Required."))
+		probs.Add("day", M("rule.required"))
 	}
 	required(&probs, "text", u.Text)
 	maxLen(&probs, "text", u.Text, 2000)
@@ -192,7 +191,7 @@ func (u *ProgramUpdate) Validate() error {
 		indicatorValue(&probs, "value", *u.Value)
 	}
 	if u.Photo != "" && u.PhotoAlt == "" {
-		probs.Add("photo_alt", T("Tulis keterangan foto untuk pembaca yang tidak dapat melihatnya.", "Describe the photo for readers who cannot see it."))
+		probs.Add("photo_alt", M("rule.describe_photo_for_readers_who"))
 	}
 	return probs.Err()
 }

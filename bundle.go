@@ -33,10 +33,10 @@ type BundleService struct {
 func (b *Bundle) Validate() error {
 	var probs Problems
 	if b.Format != BundleFormat {
-		probs.Add("format", T(fmt.Sprintf("Format harus %q.", BundleFormat), fmt.Sprintf("Format must be %q.", BundleFormat)))
+		probs.Add("format", M("rule.format_must_be", BundleFormat))
 	}
 	if !ValidRegionCode(b.Region) {
-		probs.Add("region", T("Kode daerah tidak valid; gunakan bentuk Kemendagri seperti \"33.74\".", "Invalid region code; use the Kemendagri form such as \"33.74\"."))
+		probs.Add("region", M("rule.invalid_region_code_use_kemendagri"))
 	}
 	nest := func(prefix string, err error) {
 		if e, ok := err.(*Error); ok {
@@ -54,7 +54,7 @@ func (b *Bundle) Validate() error {
 			return
 		}
 		if seen[slug] {
-			probs.Add(field, T("Kode "+quote(slug)+" dipakai lebih dari sekali.", "Slug "+quote(slug)+" is used more than once."))
+			probs.Add(field, M("rule.slug_used_more_than_once", quote(slug)))
 		}
 		seen[slug] = true
 	}
@@ -76,7 +76,7 @@ func (b *Bundle) Validate() error {
 		nest(p, b.Services[i].Validate())
 		dup(p+".slug", seen, b.Services[i].Slug)
 		if len(b.Services[i].Note) > 500 || !ValidText(b.Services[i].Note) {
-			probs.Add(p+".note", T("Catatan perubahan maksimal 500 karakter.", "The change note has at most 500 characters."))
+			probs.Add(p+".note", M("rule.the_change_note_has_at"))
 		}
 	}
 	return probs.Err()

@@ -38,12 +38,12 @@ type EgovComponent struct {
 
 // EgovComponents lists the components in order, with their weights.
 var EgovComponents = []EgovComponent{
-	{Code: "standar", Title: T("Standar pelayanan lengkap", "Complete service standards"), Weight: 15},
-	{Code: "tinjau", Title: T("Standar ditinjau dalam 12 bulan", "Standards reviewed within 12 months"), Weight: 15},
-	{Code: "daring", Title: T("Layanan dapat diajukan daring", "Services that take online applications"), Weight: 15},
-	{Code: "waktu", Title: T("Permohonan selesai tepat waktu", "Applications completed on time"), Weight: 20},
-	{Code: "pengaduan", Title: T("Pengaduan ditangani tepat waktu", "Reports handled on time"), Weight: 20},
-	{Code: "ikm", Title: T("Indeks kepuasan masyarakat", "Community satisfaction index"), Weight: 15},
+	{Code: "standar", Title: M("rule.complete_service_standards"), Weight: 15},
+	{Code: "tinjau", Title: M("rule.standards_reviewed_within_12_months"), Weight: 15},
+	{Code: "daring", Title: M("rule.services_that_take_online_applications"), Weight: 15},
+	{Code: "waktu", Title: M("rule.applications_completed_on_time"), Weight: 20},
+	{Code: "pengaduan", Title: M("rule.reports_handled_on_time"), Weight: 20},
+	{Code: "ikm", Title: M("rule.community_satisfaction_index"), Weight: 15},
 }
 
 // LaggingBelow is the component value under which a region is listed as

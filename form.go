@@ -34,18 +34,18 @@ var FieldTypes = []struct {
 	Type  FieldType
 	Title Text
 }{
-	{FieldText, T("Teks singkat", "Short text")},
-	{FieldLongText, T("Teks panjang", "Long text")},
-	{FieldNumber, T("Angka", "Number")},
-	{FieldDate, T("Tanggal", "Date")},
-	{FieldChoice, T("Pilih satu", "One choice")},
-	{FieldMulti, T("Pilih beberapa", "Several choices")},
-	{FieldNIK, T("NIK", "NIK")},
-	{FieldPhone, T("Nomor ponsel", "Mobile number")},
-	{FieldEmail, T("Email", "Email")},
-	{FieldAddress, T("Alamat", "Address")},
-	{FieldFile, T("Unggah berkas", "File upload")},
-	{FieldConsent, T("Persetujuan", "Consent")},
+	{FieldText, M("rule.short_text")},
+	{FieldLongText, M("rule.long_text")},
+	{FieldNumber, M("rule.number")},
+	{FieldDate, M("rule.date")},
+	{FieldChoice, M("rule.one_choice")},
+	{FieldMulti, M("rule.several_choices")},
+	{FieldNIK, M("rule.nik")},
+	{FieldPhone, M("rule.mobile_number")},
+	{FieldEmail, M("rule.email")},
+	{FieldAddress, M("rule.address")},
+	{FieldFile, M("rule.file_upload")},
+	{FieldConsent, M("rule.consent")},
 }
 
 // File types an upload field may accept, judged by content.
@@ -88,31 +88,31 @@ var fieldKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 func (f Form) Validate() error {
 	var p Problems
 	if len(f.Fields) > 60 {
-		p.Add("form.fields", T("Formulir maksimal 60 isian.", "A form has at most 60 fields."))
+		p.Add("form.fields", M("rule.a_form_has_at_most"))
 	}
 	seen := map[string]bool{}
 	for i, fd := range f.Fields {
 		at := fmt.Sprintf("form.fields[%d]", i)
 		if !fieldKeyRE.MatchString(fd.Key) {
-			p.Add(at+".key", T("Kode isian memakai huruf kecil, angka, dan garis bawah, diawali huruf.", "A field key uses lower-case letters, digits and underscores, starting with a letter."))
+			p.Add(at+".key", M("rule.a_field_key_uses_lower"))
 		} else if seen[fd.Key] {
-			p.Add(at+".key", T("Kode isian "+fd.Key+" dipakai dua kali.", "The field key "+fd.Key+" is used twice."))
+			p.Add(at+".key", M("rule.the_field_key_used_twice", fd.Key))
 		}
 		seen[fd.Key] = true
 		if strings.TrimSpace(fd.Label.Indonesian) == "" || len(fd.Label.Indonesian) > 200 || !ValidText(fd.Label.Indonesian) || !ValidText(fd.Label.English) {
-			p.Add(at+".label", T("Setiap isian perlu label (maksimal 200 karakter).", "Every field needs a label (at most 200 characters)."))
+			p.Add(at+".label", M("rule.every_field_needs_label_at"))
 		}
 		if _, ok := fieldTitle(fd.Type); !ok {
-			p.Add(at+".type", T("Jenis isian tidak dikenal.", "Unknown field type."))
+			p.Add(at+".type", M("rule.unknown_field_type"))
 		}
 		if fd.Type == FieldChoice || fd.Type == FieldMulti {
 			if len(fd.Options) < 2 || len(fd.Options) > 50 {
-				p.Add(at+".options", T("Pilihan perlu 2 sampai 50 butir.", "A choice needs 2 to 50 options."))
+				p.Add(at+".options", M("rule.a_choice_needs_2_50"))
 			}
 			opts := map[string]bool{}
 			for _, o := range fd.Options {
 				if strings.TrimSpace(o) == "" || opts[o] || !ValidText(o) || len(o) > 200 {
-					p.Add(at+".options", T("Butir pilihan tidak boleh kosong atau kembar.", "Options may not be empty or repeated."))
+					p.Add(at+".options", M("rule.options_may_not_be_empty"))
 					break
 				}
 				opts[o] = true
@@ -120,16 +120,16 @@ func (f Form) Validate() error {
 		}
 		if fd.Type == FieldFile {
 			if len(fd.Accept) == 0 {
-				p.Add(at+".accept", T("Pilih jenis berkas yang diterima.", "Choose the file types accepted."))
+				p.Add(at+".accept", M("rule.choose_file_types_accepted"))
 			}
 			for _, a := range fd.Accept {
 				if a != MediaPDF && a != MediaJPEG && a != MediaPNG {
-					p.Add(at+".accept", T("Berkas yang diterima hanya PDF, JPEG, atau PNG.", "Only PDF, JPEG or PNG files are accepted."))
+					p.Add(at+".accept", M("rule.only_pdf_jpeg_png_files"))
 					break
 				}
 			}
 			if fd.MaxBytes < 0 || fd.MaxBytes > MaxUploadBytes {
-				p.Add(at+".max_bytes", T("Ukuran berkas maksimal 10 MB.", "Files are at most 10 MB."))
+				p.Add(at+".max_bytes", M("rule.files_are_at_most_10"))
 			}
 		}
 	}
@@ -159,7 +159,7 @@ func DefaultForm(st Standard) Form {
 			Accept: []string{MediaPDF, MediaJPEG, MediaPNG}})
 	}
 	f.Fields = append(f.Fields, FormField{Key: "persetujuan", Type: FieldConsent, Required: true,
-		Label: T("Saya menyatakan data dan berkas yang saya kirim benar.", "I declare that the data and files I send are true.")})
+		Label: M("rule.i_declare_that_data_files")})
 	return f
 }
 
@@ -191,19 +191,19 @@ func ReadAnswers(form Form, values map[string][]string, final bool, knownRegion 
 		at := "answers." + fd.Key
 		if len(kept) == 0 {
 			if final && fd.Required {
-				msg := T("Isian ini wajib diisi.", "This field is required.")
+				msg := M("rule.this_field_required")
 				if fd.Type == FieldFile {
-					msg = T("Unggah berkas ini.", "Upload this file.")
+					msg = M("rule.upload_this_file")
 				}
 				if fd.Type == FieldConsent {
-					msg = T("Centang pernyataan ini untuk mengirim.", "Tick this statement to send.")
+					msg = M("rule.tick_this_statement_send")
 				}
 				p.Add(at, msg)
 			}
 			continue
 		}
 		if fd.Type != FieldMulti && fd.Type != FieldFile && len(kept) > 1 {
-			p.Add(at, T("Isian ini hanya satu nilai.", "This field takes one value."))
+			p.Add(at, M("rule.this_field_takes_one_value"))
 			continue
 		}
 		if msg, ok := checkAnswer(fd, kept, knownRegion, now); !ok {
@@ -220,25 +220,25 @@ func ReadAnswers(form Form, values map[string][]string, final bool, knownRegion 
 func checkAnswer(fd FormField, vals []string, knownRegion func(string) bool, now time.Time) (Text, bool) {
 	for _, v := range vals {
 		if !utf8.ValidString(v) || !ValidText(v) {
-			return T("Isian memuat karakter yang tidak sah.", "The answer has characters that are not allowed."), false
+			return M("rule.the_answer_has_characters_that"), false
 		}
 		limit := 500
 		if fd.Type == FieldLongText {
 			limit = 5000
 		}
 		if utf8.RuneCountInString(v) > limit {
-			return T(fmt.Sprintf("Isian maksimal %d karakter.", limit), fmt.Sprintf("At most %d characters.", limit)), false
+			return M("rule.at_most_characters", limit), false
 		}
 	}
 	v := vals[0]
 	switch fd.Type {
 	case FieldNumber:
 		if _, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64); err != nil {
-			return T("Tulis angka, misalnya 12 atau 2,5.", "Write a number, for example 12 or 2.5."), false
+			return M("rule.write_number_for_example_12"), false
 		}
 	case FieldDate:
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
-			return T("Tulis tanggal seperti 2026-11-27.", "Write a date like 2026-11-27."), false
+			return M("rule.write_date_like_2026_11"), false
 		}
 	case FieldChoice, FieldMulti:
 		for _, x := range vals {
@@ -247,35 +247,35 @@ func checkAnswer(fd FormField, vals []string, knownRegion func(string) bool, now
 				found = found || o == x
 			}
 			if !found {
-				return T("Pilih salah satu pilihan yang ada.", "Pick one of the options given."), false
+				return M("rule.pick_one_options_given"), false
 			}
 		}
 	case FieldNIK:
 		if _, err := CheckNIK(strings.Join(strings.Fields(v), ""), knownRegion, now); err != nil {
-			return T("NIK tidak valid: 16 angka sesuai KTP atau Kartu Keluarga.", "Not a valid NIK: 16 digits as on the ID or family card."), false
+			return M("rule.not_valid_nik_16_digits"), false
 		}
 	case FieldPhone:
 		if _, ok := NormalizePhone(v); !ok {
-			return T("Tulis nomor ponsel Indonesia, misalnya 0812 3456 7890.", "Write an Indonesian mobile number, for example 0812 3456 7890."), false
+			return M("rule.write_indonesian_mobile_number_for"), false
 		}
 	case FieldEmail:
 		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
-			return T("Tulis alamat email yang valid.", "Write a valid email address."), false
+			return M("rule.write_valid_email_address"), false
 		}
 	case FieldAddress:
 		street, region, ok := strings.Cut(v, "|")
 		if !ok || strings.TrimSpace(street) == "" || !knownRegion(region) || len(region) != 5 {
-			return T("Tulis alamat lalu pilih kabupaten/kota.", "Write the address and choose the regency or city."), false
+			return M("rule.write_address_choose_regency_city"), false
 		}
 	case FieldFile:
 		for _, x := range vals {
 			if !contentAddressRE.MatchString(x) {
-				return T("Unggah berkasnya lagi.", "Upload the file again."), false
+				return M("rule.upload_file_again"), false
 			}
 		}
 	case FieldConsent:
 		if v != "1" && v != "ya" && v != "on" { // "on" is what a checkbox without a value sends
-			return T("Centang pernyataan ini untuk mengirim.", "Tick this statement to send."), false
+			return M("rule.tick_this_statement_send"), false
 		}
 	}
 	return Text{}, true

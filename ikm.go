@@ -49,33 +49,33 @@ type Unsur struct {
 // Unsurs lists the nine unsur in the regulation's order; IKMTally's
 // arrays follow the same order.
 var Unsurs = [NumUnsur]Unsur{
-	{UnsurRequirements, T("Persyaratan", "Requirements"),
-		T("Apakah persyaratan yang diminta sepadan dengan layanan yang Anda terima?", "Were the documents and conditions asked of you in proportion to the service?"),
-		[4]Text{T("Tidak sesuai", "Not in proportion"), T("Kurang sesuai", "Somewhat out of proportion"), T("Sesuai", "In proportion"), T("Sangat sesuai", "Fully in proportion")}},
-	{UnsurProcedure, T("Sistem, mekanisme, dan prosedur", "System, mechanism and procedure"),
-		T("Seberapa mudah alur dan tata cara pelayanan diikuti?", "How easy was it to follow the steps of the service?"),
-		[4]Text{T("Tidak mudah", "Hard"), T("Kurang mudah", "Rather hard"), T("Mudah", "Easy"), T("Sangat mudah", "Very easy")}},
-	{UnsurTime, T("Waktu penyelesaian", "Completion time"),
-		T("Bagaimana kecepatan layanan diselesaikan dibandingkan waktu yang dijanjikan?", "How quickly was the service finished, compared with the promised time?"),
-		[4]Text{T("Tidak cepat", "Slow"), T("Kurang cepat", "Rather slow"), T("Cepat", "Quick"), T("Sangat cepat", "Very quick")}},
-	{UnsurFee, T("Biaya/tarif", "Fee"),
-		T("Bagaimana pendapat Anda tentang biaya yang Anda bayar untuk layanan ini?", "What do you think of what you paid for this service?"),
-		[4]Text{T("Sangat mahal", "Far too expensive"), T("Cukup mahal", "Rather expensive"), T("Murah", "Cheap"), T("Gratis", "Free")}},
-	{UnsurProduct, T("Produk spesifikasi jenis pelayanan", "Service output"),
-		T("Apakah hasil yang Anda terima sama dengan yang dijanjikan standar pelayanan?", "Did what you received match what the service standard promises?"),
-		[4]Text{T("Tidak sesuai", "It did not"), T("Kurang sesuai", "Only partly"), T("Sesuai", "It did"), T("Sangat sesuai", "Fully")}},
-	{UnsurCompetence, T("Kompetensi pelaksana", "Staff competence"),
-		T("Seberapa cakap petugas menangani keperluan Anda?", "How capable were the staff in handling what you needed?"),
-		[4]Text{T("Tidak kompeten", "Not capable"), T("Kurang kompeten", "Rather unskilled"), T("Kompeten", "Capable"), T("Sangat kompeten", "Very capable")}},
-	{UnsurConduct, T("Perilaku pelaksana", "Staff conduct"),
-		T("Bagaimana sikap petugas saat melayani Anda: sopan dan ramah?", "How did the staff treat you: politely and kindly?"),
-		[4]Text{T("Tidak sopan dan tidak ramah", "Rude"), T("Kurang sopan dan kurang ramah", "Rather impolite"), T("Sopan dan ramah", "Polite and kind"), T("Sangat sopan dan ramah", "Very polite and kind")}},
-	{UnsurComplaints, T("Penanganan pengaduan, saran, dan masukan", "Handling of complaints and suggestions"),
-		T("Bagaimana unit ini menampung dan menindaklanjuti pengaduan, saran, dan masukan?", "How does this unit take in and follow up complaints and suggestions?"),
-		[4]Text{T("Tidak ada sarananya", "There is no way to complain"), T("Ada, tetapi tidak berjalan", "There is one, but it does not work"), T("Berjalan, tetapi belum tuntas", "It works, but not fully"), T("Ditangani dengan baik", "Handled well")}},
-	{UnsurFacilities, T("Sarana dan prasarana", "Facilities"),
-		T("Bagaimana keadaan tempat dan perlengkapan pelayanan?", "What state were the premises and equipment of the service in?"),
-		[4]Text{T("Buruk", "Poor"), T("Cukup", "Fair"), T("Baik", "Good"), T("Sangat baik", "Very good")}},
+	{UnsurRequirements, M("rule.requirements"),
+		M("rule.were_documents_conditions_asked_you"),
+		[4]Text{M("rule.not_proportion"), M("rule.somewhat_out_proportion"), M("rule.in_proportion"), M("rule.fully_proportion")}},
+	{UnsurProcedure, M("rule.system_mechanism_procedure"),
+		M("rule.how_easy_was_it_follow"),
+		[4]Text{M("rule.hard"), M("rule.rather_hard"), M("rule.easy"), M("rule.very_easy")}},
+	{UnsurTime, M("rule.completion_time"),
+		M("rule.how_quickly_was_service_finished"),
+		[4]Text{M("rule.slow"), M("rule.rather_slow"), M("rule.quick"), M("rule.very_quick")}},
+	{UnsurFee, M("rule.fee"),
+		M("rule.what_do_you_think_what"),
+		[4]Text{M("rule.far_too_expensive"), M("rule.rather_expensive"), M("rule.cheap"), M("rule.free")}},
+	{UnsurProduct, M("rule.service_output"),
+		M("rule.did_what_you_received_match"),
+		[4]Text{M("rule.it_did_not"), M("rule.only_partly"), M("rule.it_did"), M("rule.fully")}},
+	{UnsurCompetence, M("rule.staff_competence"),
+		M("rule.how_capable_were_staff_handling"),
+		[4]Text{M("rule.not_capable"), M("rule.rather_unskilled"), M("rule.capable"), M("rule.very_capable")}},
+	{UnsurConduct, M("rule.staff_conduct"),
+		M("rule.how_did_staff_treat_you"),
+		[4]Text{M("rule.rude"), M("rule.rather_impolite"), M("rule.polite_kind"), M("rule.very_polite_kind")}},
+	{UnsurComplaints, M("rule.handling_complaints_suggestions"),
+		M("rule.how_does_this_unit_take"),
+		[4]Text{M("rule.there_no_way_complain"), M("rule.there_one_but_it_does"), M("rule.it_works_but_not_fully"), M("rule.handled_well")}},
+	{UnsurFacilities, M("rule.facilities"),
+		M("rule.what_state_were_premises_equipment"),
+		[4]Text{M("rule.poor"), M("rule.fair"), M("rule.good"), M("rule.very_good")}},
 }
 
 // unsurIndex is the position of id in Unsurs, or -1.
@@ -201,12 +201,8 @@ type SurveyResponse struct {
 // Conflicts AddSurveyResponse reports; both are KindConflict, so
 // errors.Is(err, ErrConflict) holds for them too.
 var (
-	ErrSurveyAnswered = &Error{Kind: KindConflict, Msg: T(
-		"Survei untuk permohonan atau laporan ini sudah diisi. Terima kasih.",
-		"The survey for this application or report was already filled in. Thank you.")}
-	ErrSurveyRepeated = &Error{Kind: KindConflict, Msg: T(
-		"Perangkat ini sudah mengisi survei untuk unit layanan ini hari ini. Terima kasih.",
-		"This device already filled in the survey for this service point today. Thank you.")}
+	ErrSurveyAnswered = &Error{Kind: KindConflict, Msg: M("rule.the_survey_for_this_application")}
+	ErrSurveyRepeated = &Error{Kind: KindConflict, Msg: M("rule.this_device_already_filled_survey")}
 )
 
 // Validate checks a response and trims its comment: a known region and
@@ -217,37 +213,37 @@ func (r *SurveyResponse) Validate() error {
 	var p Problems
 	r.Comment = strings.TrimSpace(r.Comment)
 	if strings.TrimSpace(r.Region) == "" {
-		p.Add("region", T("Daerah survei tidak diketahui.", "The survey's region is unknown."))
+		p.Add("region", M("rule.the_survey_region_unknown"))
 	}
 	switch r.Channel {
 	case SurveyApplication, SurveyReport:
 		if r.Subject == "" || len(r.Subject) > 40 || !ValidText(r.Subject) {
-			p.Add("subject", T("Survei ini perlu nomor permohonan atau laporan yang dinilai.", "This survey needs the number of the application or report it rates."))
+			p.Add("subject", M("rule.this_survey_needs_number_application"))
 		}
 	case SurveyWalkIn:
 		if r.Subject != "" {
-			p.Add("subject", T("Survei di tempat tidak merujuk permohonan atau laporan.", "A walk-in survey does not refer to an application or report."))
+			p.Add("subject", M("rule.a_walk_survey_does_not"))
 		}
 	default:
-		p.Add("channel", T("Asal survei tidak dikenal.", "Unknown survey channel."))
+		p.Add("channel", M("rule.unknown_survey_channel"))
 	}
 	if len(r.Answers) == 0 {
-		p.Add("answers", T("Jawab paling sedikit satu pertanyaan.", "Answer at least one question."))
+		p.Add("answers", M("rule.answer_at_least_one_question"))
 	}
 	unknown := false
 	for id := range r.Answers {
 		unknown = unknown || unsurIndex(id) < 0
 	}
 	if unknown {
-		p.Add("answers", T("Ada jawaban untuk pertanyaan yang tidak ada di survei.", "Some answers are for questions the survey does not have."))
+		p.Add("answers", M("rule.some_answers_are_for_questions"))
 	}
 	for _, u := range Unsurs {
 		if v, ok := r.Answers[u.ID]; ok && (v < 1 || v > 4) {
-			p.Add("answers."+string(u.ID), T("Pilih salah satu dari empat jawaban.", "Choose one of the four answers."))
+			p.Add("answers."+string(u.ID), M("rule.choose_one_four_answers"))
 		}
 	}
 	if utf8.RuneCountInString(r.Comment) > MaxSurveyComment || !ValidText(r.Comment) {
-		p.Add("comment", T("Saran atau komentar maksimal 1.000 karakter.", "A suggestion or comment of at most 1,000 characters."))
+		p.Add("comment", M("rule.a_suggestion_comment_at_most"))
 	}
 	return p.Err()
 }
@@ -407,13 +403,13 @@ func categoryOfHundredths(h int64) IKMCategory {
 func (c IKMCategory) Performance() Text {
 	switch c {
 	case IKMVeryGood:
-		return T("Sangat baik", "Very good")
+		return M("rule.very_good")
 	case IKMGood:
-		return T("Baik", "Good")
+		return M("rule.good")
 	case IKMPoor:
-		return T("Kurang baik", "Poor")
+		return M("rule.poor_2")
 	case IKMBad:
-		return T("Tidak baik", "Bad")
+		return M("rule.bad")
 	}
 	return Text{}
 }

@@ -73,7 +73,7 @@ func TestComputeIKMWorked(t *testing.T) {
 	if res.Respondents != 4 || !near(res.Weight, 1.0/9) || !near(res.Interval, 29.5/9) {
 		t.Errorf("respondents %d, weight %v, interval %v", res.Respondents, res.Weight, res.Interval)
 	}
-	if res.Score != 81.94 || res.Category != IKMGood || res.Performance != T("Baik", "Good") {
+	if res.Score != 81.94 || res.Category != IKMGood || res.Performance.Indonesian != "Baik" || res.Performance.English != "Good" {
 		t.Errorf("score %v %s %v, want 81.94 B Baik", res.Score, res.Category, res.Performance)
 	}
 }

@@ -1,7 +1,6 @@
 package pendopo
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -36,11 +35,11 @@ func CheckNIK(s string, known func(code string) bool, now time.Time) (NIKInfo, e
 		return info, p.Err()
 	}
 	if len(s) != 16 {
-		return bad(T(fmt.Sprintf("NIK harus 16 angka, tertulis %d karakter.", len([]rune(s))), fmt.Sprintf("A NIK has 16 digits; this has %d characters.", len([]rune(s)))))
+		return bad(M("rule.a_nik_has_16_digits", len([]rune(s))))
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return bad(T("NIK hanya berisi angka.", "A NIK has digits only."))
+			return bad(M("rule.a_nik_has_digits_only"))
 		}
 	}
 	num := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
@@ -50,7 +49,7 @@ func CheckNIK(s string, known func(code string) bool, now time.Time) (NIKInfo, e
 		day -= 40
 	}
 	if day < 1 || day > 31 || month < 1 || month > 12 {
-		return bad(T("Tanggal lahir dalam NIK (angka ke-7 sampai ke-12) tidak valid.", "The date of birth in the NIK (digits 7 to 12) is not valid."))
+		return bad(M("rule.the_date_birth_nik_digits"))
 	}
 	year := 2000 + yy
 	if year > now.Year() {
@@ -62,19 +61,18 @@ func CheckNIK(s string, known func(code string) bool, now time.Time) (NIKInfo, e
 		// may be one in the other.
 		alt := time.Date(year-100, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 		if alt.Day() != day {
-			return bad(T("Tanggal lahir dalam NIK tidak ada di kalender.", "The date of birth in the NIK does not exist."))
+			return bad(M("rule.the_date_birth_nik_does"))
 		}
 		birth = alt
 	}
 	if s[12:] == "0000" {
-		return bad(T("Nomor urut NIK (4 angka terakhir) tidak boleh 0000.", "The serial of a NIK (last 4 digits) cannot be 0000."))
+		return bad(M("rule.the_serial_nik_last_4"))
 	}
 	info.Birth = birth
 	info.Province = s[0:2]
 	info.Regency = s[0:2] + "." + s[2:4]
 	if known != nil && (!known(info.Province) || !known(info.Regency)) {
-		info.Warning = T("Kode wilayah NIK tidak ada di daftar wilayah sekarang; NIK lama dari daerah yang sudah dimekarkan memang begitu. Periksa kembali bila ragu.",
-			"The region code of this NIK is not in the current list; older NIKs from regions that were split look like this. Check it if in doubt.")
+		info.Warning = M("rule.the_region_code_this_nik")
 	}
 	return info, nil
 }

@@ -45,16 +45,16 @@ type OutboxMessage struct {
 func (m OutboxMessage) Validate() error {
 	var p Problems
 	if m.Channel != OutboxEmail && m.Channel != OutboxSMS {
-		p.Add("channel", T("Saluran harus email atau sms.", "The channel must be email or sms."))
+		p.Add("channel", M("rule.the_channel_must_be_email"))
 	}
 	if strings.TrimSpace(m.To) == "" {
-		p.Add("to", T("Penerima wajib diisi.", "A recipient is required."))
+		p.Add("to", M("rule.a_recipient_required"))
 	}
 	if strings.TrimSpace(m.Key) == "" {
-		p.Add("key", T("Kunci pesan wajib diisi.", "A message key is required."))
+		p.Add("key", M("rule.a_message_key_required"))
 	}
 	if m.Body == "" {
-		p.Add("body", T("Isi pesan wajib diisi.", "A message body is required."))
+		p.Add("body", M("rule.a_message_body_required"))
 	}
 	return p.Err()
 }

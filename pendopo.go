@@ -28,12 +28,31 @@ import (
 // Text is a message in both interface languages: Bahasa Indonesia first,
 // English second. Domain rules return Text so that the web and API layers
 // can answer in the user's language without knowing the rule.
+//
+// A Text is either a catalog message, made by M from a key of the catalogs
+// in locales/ (Key and Args say which, so that a third language can be
+// rendered from its own file), or content written in two languages by
+// people or data files, made by T.
 type Text struct {
 	Indonesian string `json:"id"`
 	English    string `json:"en"`
+	Key        string `json:"-"`
+	// args are M's arguments; behind a pointer so that Texts stay
+	// comparable with ==.
+	args *[]any
 }
 
-// T builds a Text from its Indonesian and English forms.
+// Args returns the arguments the catalog message was formatted with.
+func (t Text) Args() []any {
+	if t.args == nil {
+		return nil
+	}
+	return *t.args
+}
+
+// T builds a Text from content written in Indonesian and English, such as
+// a form label an officer typed or a name from a data file. Messages of
+// the program itself come from the catalogs: use M.
 func T(id, en string) Text { return Text{Indonesian: id, English: en} }
 
 // In returns the text in lang ("en" or anything else for Indonesian).
@@ -43,6 +62,9 @@ func (t Text) In(lang string) string {
 	}
 	return t.Indonesian
 }
+
+// IsZero reports whether t holds no text.
+func (t Text) IsZero() bool { return t == Text{} }
 
 // ErrorKind classifies an Error; one table in each adapter maps kinds to
 // HTTP statuses.
@@ -65,8 +87,8 @@ const (
 
 // Sentinel errors returned by stores; wrap them with context.
 var (
-	ErrNotFound = &Error{Kind: KindNotFound, Msg: T("Data tidak ditemukan.", "Not found.")}
-	ErrConflict = &Error{Kind: KindConflict, Msg: T("Data sudah ada atau baru saja diubah.", "Already exists or was changed meanwhile.")}
+	ErrNotFound = &Error{Kind: KindNotFound, Msg: M("rule.not_found")}
+	ErrConflict = &Error{Kind: KindConflict, Msg: M("rule.already_exists_was_changed_meanwhile")}
 )
 
 // FieldError names one invalid input field and says what is wrong with it.
@@ -135,7 +157,7 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Kind: KindInvalid, Msg: T("Periksa kembali isian yang ditandai.", "Please check the marked fields."), Fields: p}
+	return &Error{Kind: KindInvalid, Msg: M("rule.please_check_marked_fields"), Fields: p}
 }
 
 // Page asks for one page of a list; Page starts at 1.

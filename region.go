@@ -1,7 +1,6 @@
 package pendopo
 
 import (
-	"fmt"
 	"math"
 	"net/mail"
 	"net/url"
@@ -31,11 +30,11 @@ func (l RegionLevel) Valid() bool {
 func (l RegionLevel) Label() Text {
 	switch l {
 	case LevelProvinsi:
-		return T("Provinsi", "Province")
+		return M("rule.province")
 	case LevelKabupaten:
-		return T("Kabupaten", "Regency")
+		return M("rule.regency")
 	case LevelKota:
-		return T("Kota", "City")
+		return M("rule.city")
 	}
 	return T(string(l), string(l))
 }
@@ -124,11 +123,9 @@ func (p *RegionProfile) Validate() error {
 	if p.Color != "" {
 		p.Color = strings.ToLower(p.Color)
 		if r, ok := ContrastWithWhite(p.Color); !ok {
-			probs.Add("color", T("Warna harus berbentuk #rrggbb, misalnya #0b5d5b.", "Colour must look like #rrggbb, for example #0b5d5b."))
+			probs.Add("color", M("rule.colour_must_look_like_rrggbb"))
 		} else if r < 4.5 {
-			probs.Add("color", T(
-				fmt.Sprintf("Warna terlalu terang: kontras dengan teks putih %.1f:1, minimal 4,5:1 agar mudah dibaca.", r),
-				fmt.Sprintf("Colour is too light: contrast with white text is %.1f:1, at least 4.5:1 is needed to be readable.", r)))
+			probs.Add("color", M("rule.colour_too_light_contrast_with", r))
 		}
 	}
 	validEmail(&probs, "email", p.Email)
@@ -224,14 +221,14 @@ func (p *ServicePoint) Validate() error {
 	maxLen(&probs, "phone", p.Phone, 60)
 	validEmail(&probs, "email", p.Email)
 	if (p.Lat == nil) != (p.Lng == nil) {
-		probs.Add("lat", T("Isi lintang dan bujur bersama-sama.", "Give latitude and longitude together."))
+		probs.Add("lat", M("rule.give_latitude_longitude_together"))
 	}
 	// Indonesia spans roughly 6°N to 11°S and 95°E to 141°E.
 	if p.Lat != nil && (*p.Lat < -12 || *p.Lat > 7 || math.IsNaN(*p.Lat)) {
-		probs.Add("lat", T("Lintang harus di wilayah Indonesia (antara -12 dan 7).", "Latitude must lie in Indonesia (between -12 and 7)."))
+		probs.Add("lat", M("rule.latitude_must_lie_indonesia_between"))
 	}
 	if p.Lng != nil && (*p.Lng < 94 || *p.Lng > 142 || math.IsNaN(*p.Lng)) {
-		probs.Add("lng", T("Bujur harus di wilayah Indonesia (antara 94 dan 142).", "Longitude must lie in Indonesia (between 94 and 142)."))
+		probs.Add("lng", M("rule.longitude_must_lie_indonesia_between"))
 	}
 	return probs.Err()
 }
@@ -244,15 +241,15 @@ func ValidSlug(s string) bool { return len(s) <= 80 && slugRE.MatchString(s) }
 
 func validSlug(p *Problems, field, s string) {
 	if s == "" {
-		p.Add(field, T("Wajib diisi.", "Required."))
+		p.Add(field, M("rule.required"))
 	} else if !ValidSlug(s) {
-		p.Add(field, T("Gunakan huruf kecil, angka dan tanda hubung, misalnya \"akta-kelahiran\".", "Use lowercase letters, digits and hyphens, for example \"akta-kelahiran\"."))
+		p.Add(field, M("rule.use_lowercase_letters_digits_hyphens"))
 	}
 }
 
 func required(p *Problems, field, s string) {
 	if strings.TrimSpace(s) == "" {
-		p.Add(field, T("Wajib diisi.", "Required."))
+		p.Add(field, M("rule.required"))
 	}
 }
 
@@ -260,11 +257,11 @@ func required(p *Problems, field, s string) {
 // without NUL or other control characters except tab and newline.
 func maxLen(p *Problems, field, s string, n int) {
 	if !ValidText(s) {
-		p.Add(field, T("Berisi karakter yang tidak valid.", "Contains invalid characters."))
+		p.Add(field, M("rule.contains_invalid_characters"))
 		return
 	}
 	if l := len([]rune(s)); l > n {
-		p.Add(field, T(fmt.Sprintf("Terlalu panjang: %d karakter, maksimal %d.", l, n), fmt.Sprintf("Too long: %d characters, at most %d.", l, n)))
+		p.Add(field, M("rule.too_long_characters_at_most", l, n))
 	}
 }
 
@@ -287,7 +284,7 @@ func validEmail(p *Problems, field, s string) {
 		return
 	}
 	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
-		p.Add(field, T("Alamat email tidak valid.", "Not a valid email address."))
+		p.Add(field, M("rule.not_valid_email_address"))
 	}
 }
 
@@ -297,7 +294,7 @@ func validURL(p *Problems, field, s string) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.Add(field, T("Alamat web harus diawali https:// atau http://.", "Web address must start with https:// or http://."))
+		p.Add(field, M("rule.web_address_must_start_with"))
 	}
 }
 

@@ -29,9 +29,9 @@ var ReportKinds = []struct {
 	Kind  ReportKind
 	Title Text
 }{
-	{ReportComplaint, T("Pengaduan", "Complaint")},
-	{ReportAspiration, T("Aspirasi", "Aspiration")},
-	{ReportInfoRequest, T("Permintaan informasi publik", "Public information request")},
+	{ReportComplaint, M("rule.complaint")},
+	{ReportAspiration, M("rule.aspiration")},
+	{ReportInfoRequest, M("rule.public_information_request")},
 }
 
 // Privacy is what a reporter lets others see; the system enforces it.
@@ -63,23 +63,23 @@ type ReportCategory struct {
 // ReportCategories are the national report categories; a region routes
 // each to one of its agencies.
 var ReportCategories = []ReportCategory{
-	{"jalan", T("Jalan dan jembatan rusak", "Damaged roads and bridges"), true},
-	{"penerangan-jalan", T("Penerangan jalan umum", "Street lighting"), true},
-	{"drainase-banjir", T("Drainase dan banjir", "Drainage and flooding"), true},
-	{"sampah", T("Sampah dan kebersihan", "Waste and cleanliness"), true},
-	{"air-bersih", T("Air bersih", "Clean water"), true},
-	{"lalu-lintas", T("Lalu lintas dan angkutan umum", "Traffic and public transport"), true},
-	{"taman-fasum", T("Taman dan fasilitas umum", "Parks and public facilities"), true},
-	{"lingkungan", T("Pencemaran lingkungan", "Pollution"), true},
-	{"ketertiban", T("Ketertiban umum", "Public order"), true},
-	{"pelayanan-publik", T("Pelayanan publik tidak sesuai standar", "Public service below its standard"), false},
-	{"pungli", T("Pungutan liar dan korupsi", "Illegal fees and corruption"), false},
-	{"kesehatan", T("Kesehatan", "Health"), false},
-	{"pendidikan", T("Pendidikan", "Education"), false},
-	{"sosial", T("Bantuan sosial", "Social assistance"), false},
-	{"kependudukan", T("Administrasi kependudukan", "Civil registration"), false},
-	{"informasi-publik", T("Informasi publik", "Public information"), false},
-	{"lainnya", T("Lainnya", "Other"), false},
+	{"jalan", M("rule.damaged_roads_bridges"), true},
+	{"penerangan-jalan", M("rule.street_lighting"), true},
+	{"drainase-banjir", M("rule.drainage_flooding"), true},
+	{"sampah", M("rule.waste_cleanliness"), true},
+	{"air-bersih", M("rule.clean_water"), true},
+	{"lalu-lintas", M("rule.traffic_public_transport"), true},
+	{"taman-fasum", M("rule.parks_public_facilities"), true},
+	{"lingkungan", M("rule.pollution"), true},
+	{"ketertiban", M("rule.public_order"), true},
+	{"pelayanan-publik", M("rule.public_service_below_its_standard"), false},
+	{"pungli", M("rule.illegal_fees_corruption"), false},
+	{"kesehatan", M("rule.health"), false},
+	{"pendidikan", M("rule.education"), false},
+	{"sosial", M("rule.social_assistance"), false},
+	{"kependudukan", M("rule.civil_registration"), false},
+	{"informasi-publik", M("rule.public_information"), false},
+	{"lainnya", M("rule.other"), false},
 }
 
 // ReportCategoryByCode finds a category.
@@ -161,9 +161,7 @@ type ReportState struct {
 	Extended bool `json:"extended,omitempty"`
 }
 
-var errReportTransition = Errorf(KindConflict, T(
-	"Tindakan itu tidak dapat dilakukan pada status laporan sekarang; muat ulang untuk melihat keadaan terbaru.",
-	"That action is not possible in the report's current status; reload to see where it stands."))
+var errReportTransition = Errorf(KindConflict, M("rule.that_action_not_possible_report"))
 
 // NextReport is the state after action a on a report of kind in state s,
 // or an error when a is not allowed now. Rejecting, archiving,
@@ -171,13 +169,13 @@ var errReportTransition = Errorf(KindConflict, T(
 // answer); closedAt and now decide whether a reopen is still in time.
 func NextReport(kind ReportKind, s ReportState, a ReportAction, note string, closedAt, now time.Time) (ReportState, error) {
 	needNote := map[ReportAction]Text{
-		ActReportReject:  T("Tulis alasan penolakan.", "Write the reason for rejecting."),
-		ActReportArchive: T("Tulis alasan pengarsipan.", "Write the reason for archiving."),
-		ActReportForward: T("Tulis alasan pelimpahan.", "Write the reason for forwarding."),
-		ActReportAnswer:  T("Tulis jawaban atau tindak lanjutnya.", "Write the answer or the follow-up."),
-		ActReportExtend:  T("Tulis alasan perpanjangan waktu.", "Write the reason for the extension."),
-		ActReportReply:   T("Tulis tanggapan Anda.", "Write your reply."),
-		ActReportReopen:  T("Tulis mengapa laporan perlu dibuka kembali.", "Write why the report should be reopened."),
+		ActReportReject:  M("rule.write_reason_for_rejecting"),
+		ActReportArchive: M("rule.write_reason_for_archiving"),
+		ActReportForward: M("rule.write_reason_for_forwarding"),
+		ActReportAnswer:  M("rule.write_answer_follow_up"),
+		ActReportExtend:  M("rule.write_reason_for_extension"),
+		ActReportReply:   M("rule.write_your_reply"),
+		ActReportReopen:  M("rule.write_why_report_should_be"),
 	}
 	if msg, ok := needNote[a]; ok && strings.TrimSpace(note) == "" {
 		var p Problems
@@ -209,8 +207,7 @@ func NextReport(kind ReportKind, s ReportState, a ReportAction, note string, clo
 	case a == ActReportRate && s.Status == ReportDone:
 	case a == ActReportReopen && s.Status == ReportDone:
 		if now.Sub(closedAt) > ReopenDays*24*time.Hour {
-			return s, Errorf(KindConflict, T("Laporan hanya dapat dibuka kembali dalam 10 hari setelah selesai.",
-				"A report can be reopened only within 10 days of its completion."))
+			return s, Errorf(KindConflict, M("rule.a_report_can_be_reopened"))
 		}
 		next.Status = ReportDisposed
 	case a == ActReportMerge && s.Status.Open():
@@ -280,16 +277,16 @@ func (in *ReportInput) Validate(bounds *Bounds, signedIn bool) error {
 		known = known || k.Kind == in.Kind
 	}
 	if !known {
-		p.Add("kind", T("Pilih jenis laporan: pengaduan, aspirasi, atau permintaan informasi.", "Choose the kind: complaint, aspiration or information request."))
+		p.Add("kind", M("rule.choose_kind_complaint_aspiration_information"))
 	}
 	if n := utf8.RuneCountInString(in.Title); n < 5 || n > 150 || !ValidText(in.Title) {
-		p.Add("title", T("Judul 5 sampai 150 karakter.", "A title of 5 to 150 characters."))
+		p.Add("title", M("rule.a_title_5_150_characters"))
 	}
 	if n := utf8.RuneCountInString(in.Description); n < 10 || n > MaxReportDescription || !ValidText(in.Description) {
-		p.Add("description", T("Uraian 10 sampai 4.000 karakter: apa, di mana, kapan.", "A description of 10 to 4,000 characters: what, where, when."))
+		p.Add("description", M("rule.a_description_10_4_000"))
 	}
 	if _, ok := ReportCategoryByCode(in.Category); !ok {
-		p.Add("category", T("Pilih kategori laporan.", "Choose a category."))
+		p.Add("category", M("rule.choose_category"))
 	}
 	if in.Component != "" {
 		ok := false
@@ -297,38 +294,38 @@ func (in *ReportInput) Validate(bounds *Bounds, signedIn bool) error {
 			ok = ok || c.Key == in.Component && c.Delivery
 		}
 		if !ok || in.ServiceID == 0 {
-			p.Add("component", T("Bagian standar pelayanan hanya dipilih bersama layanannya.", "A part of the standard goes with the service it belongs to."))
+			p.Add("component", M("rule.a_part_standard_goes_with"))
 		}
 	}
 	switch in.Privacy {
 	case PrivacyPublic, PrivacyAnonymous, PrivacyConfidential:
 	default:
-		p.Add("privacy", T("Pilih siapa yang boleh melihat laporan.", "Choose who may see the report."))
+		p.Add("privacy", M("rule.choose_who_may_see_report"))
 	}
 	l := in.Location
 	switch {
 	case (l.Lat == nil) != (l.Lng == nil):
-		p.Add("location", T("Titik peta perlu lintang dan bujur.", "A map pin needs a latitude and a longitude."))
+		p.Add("location", M("rule.a_map_pin_needs_latitude"))
 	case l.Has() && (math.IsNaN(*l.Lat) || math.IsNaN(*l.Lng) || !indonesia.Contains(*l.Lat, *l.Lng)):
-		p.Add("location", T("Titik peta di luar Indonesia.", "The pin lies outside Indonesia."))
+		p.Add("location", M("rule.the_pin_lies_outside_indonesia"))
 	case l.Has() && bounds != nil && !bounds.Contains(*l.Lat, *l.Lng):
-		p.Add("location", T("Titik peta di luar wilayah daerah ini; laporkan ke daerah tempat masalahnya.", "The pin lies outside this region; report to the region where the problem is."))
+		p.Add("location", M("rule.the_pin_lies_outside_this"))
 	}
 	if utf8.RuneCountInString(l.Address) > 300 || !ValidText(l.Address) {
-		p.Add("location.address", T("Alamat maksimal 300 karakter.", "An address of at most 300 characters."))
+		p.Add("location.address", M("rule.an_address_at_most_300"))
 	}
 	if c, ok := ReportCategoryByCode(in.Category); ok && c.Located && !l.Has() && l.Address == "" {
-		p.Add("location", T("Tandai lokasinya di peta atau tulis alamatnya.", "Mark the place on the map or write its address."))
+		p.Add("location", M("rule.mark_place_on_map_write"))
 	}
 	if in.Contact != "" {
 		if _, _, ok := NormalizeLogin(in.Contact); !ok {
-			p.Add("contact", T("Tulis email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
+			p.Add("contact", M("rule.write_email_address_indonesian_mobile"))
 		}
 	} else if !signedIn {
-		p.Add("contact", T("Tanpa akun, tulis email atau nomor ponsel untuk menerima kabar laporan.", "Without an account, write an email or mobile number to hear about the report."))
+		p.Add("contact", M("rule.without_account_write_email_mobile"))
 	}
 	if utf8.RuneCountInString(in.Name) > 100 || !ValidText(in.Name) {
-		p.Add("name", T("Nama maksimal 100 karakter.", "A name of at most 100 characters."))
+		p.Add("name", M("rule.a_name_at_most_100"))
 	}
 	return p.Err()
 }
@@ -543,18 +540,17 @@ func (r *ReportAreaRoute) Validate() error {
 	var p Problems
 	r.Name = strings.TrimSpace(r.Name)
 	if r.Name == "" || len([]rune(r.Name)) > 100 || !ValidText(r.Name) {
-		p.Add("area_name", T("Beri nama wilayah aturan ini (maksimal 100 karakter).", "Name the area of this rule (at most 100 characters)."))
+		p.Add("area_name", M("rule.name_area_this_rule_at"))
 	}
 	if _, ok := ReportCategoryByCode(r.Category); r.Category != "" && !ok {
-		p.Add("area_category", T("Kategori tidak dikenal.", "Unknown category."))
+		p.Add("area_category", M("rule.unknown_category"))
 	}
 	b := r.Area
 	if b.South >= b.North || b.West >= b.East || !indonesia.Contains(b.South, b.West) || !indonesia.Contains(b.North, b.East) {
-		p.Add("area_bounds", T("Batas wilayah harus di Indonesia, dengan selatan < utara dan barat < timur.",
-			"The area must lie in Indonesia, with south < north and west < east."))
+		p.Add("area_bounds", M("rule.the_area_must_lie_indonesia"))
 	}
 	if !ValidSlug(r.Agency) {
-		p.Add("area_agency", T("Pilih perangkat daerah tujuan.", "Choose the agency to send them to."))
+		p.Add("area_agency", M("rule.choose_agency_send_them"))
 	}
 	return p.Err()
 }

@@ -107,12 +107,12 @@ func (d Duration) Days() int {
 // Label says the duration for people.
 func (d Duration) Label() Text {
 	if d.SameDay {
-		return T("Selesai di hari yang sama", "Same day")
+		return M("rule.same_day")
 	}
 	if d.WorkingDays == 1 {
-		return T("1 hari kerja", "1 working day")
+		return M("rule.1_working_day")
 	}
-	return T(fmt.Sprintf("%d hari kerja", d.WorkingDays), fmt.Sprintf("%d working days", d.WorkingDays))
+	return M("rule.working_days", d.WorkingDays)
 }
 
 // FeeType says whether a fee is free, a fixed amount or computed by a rule
@@ -141,11 +141,11 @@ type Fee struct {
 func (f Fee) Label() Text {
 	switch f.Type {
 	case FeeFree:
-		return T("Gratis", "Free")
+		return M("rule.free")
 	case FeeFixed:
 		return T(Rupiah(f.Amount), Rupiah(f.Amount))
 	}
-	return T("Sesuai ketentuan", "As set by regulation")
+	return M("rule.as_set_by_regulation")
 }
 
 // Rupiah formats an amount the Indonesian way: "Rp150.000".
@@ -180,20 +180,20 @@ type Component struct {
 // Components lists the 14 components in the order a citizen reads them:
 // the six service-delivery components first, then the eight internal ones.
 var Components = []Component{
-	{"requirements", "b", T("Persyaratan", "Requirements"), true},
-	{"procedure", "c", T("Sistem, mekanisme, dan prosedur", "Procedure"), true},
-	{"duration", "d", T("Jangka waktu penyelesaian", "Time to complete"), true},
-	{"fee", "e", T("Biaya/tarif", "Fee"), true},
-	{"product", "f", T("Produk pelayanan", "What you receive"), true},
-	{"complaints", "j", T("Penanganan pengaduan, saran, dan masukan", "Complaints, suggestions and feedback"), true},
-	{"legal_basis", "a", T("Dasar hukum", "Legal basis"), false},
-	{"facilities", "g", T("Sarana, prasarana, dan/atau fasilitas", "Facilities"), false},
-	{"competence", "h", T("Kompetensi pelaksana", "Staff competence"), false},
-	{"supervision", "i", T("Pengawasan internal", "Internal supervision"), false},
-	{"staff", "k", T("Jumlah pelaksana", "Number of staff"), false},
-	{"service_guarantee", "l", T("Jaminan pelayanan", "Service guarantee"), false},
-	{"safety_guarantee", "m", T("Jaminan keamanan dan keselamatan pelayanan", "Security and safety guarantee"), false},
-	{"evaluation", "n", T("Evaluasi kinerja pelaksana", "Staff performance evaluation"), false},
+	{"requirements", "b", M("rule.requirements"), true},
+	{"procedure", "c", M("rule.procedure"), true},
+	{"duration", "d", M("rule.time_complete"), true},
+	{"fee", "e", M("rule.fee"), true},
+	{"product", "f", M("rule.what_you_receive"), true},
+	{"complaints", "j", M("rule.complaints_suggestions_feedback"), true},
+	{"legal_basis", "a", M("rule.legal_basis"), false},
+	{"facilities", "g", M("rule.facilities_2"), false},
+	{"competence", "h", M("rule.staff_competence"), false},
+	{"supervision", "i", M("rule.internal_supervision"), false},
+	{"staff", "k", M("rule.number_staff"), false},
+	{"service_guarantee", "l", M("rule.service_guarantee"), false},
+	{"safety_guarantee", "m", M("rule.security_safety_guarantee"), false},
+	{"evaluation", "n", M("rule.staff_performance_evaluation"), false},
 }
 
 // DeliveryComponents returns the keys of the six service-delivery components.
@@ -225,30 +225,30 @@ func (c *ServiceContent) Validate() error {
 	trim(&c.Slug, &c.Kind, &c.Name, &c.Summary, &c.AgencySlug, &c.Category, &c.OnlineURL)
 	validSlug(&p, "slug", c.Slug)
 	if c.Kind == "" {
-		p.Add("kind", T("Wajib diisi: jenis layanan nasional, misalnya \"ktp-el\".", "Required: the national service kind, for example \"ktp-el\"."))
+		p.Add("kind", M("rule.required_national_service_kind_for"))
 	} else if !ValidSlug(c.Kind) {
-		p.Add("kind", T("Jenis layanan berupa huruf kecil dan tanda hubung, misalnya \"ktp-el\".", "The service kind is lowercase with hyphens, for example \"ktp-el\"."))
+		p.Add("kind", M("rule.the_service_kind_lowercase_with"))
 	}
 	required(&p, "name", c.Name)
 	maxLen(&p, "name", c.Name, 200)
 	maxLen(&p, "summary", c.Summary, 1000)
 	validSlug(&p, "agency", c.AgencySlug)
 	if _, ok := CategoryByCode(c.Category); !ok {
-		p.Add("category", T("Kategori tidak dikenal: "+quote(c.Category)+".", "Unknown category: "+quote(c.Category)+"."))
+		p.Add("category", M("rule.unknown_category_2", quote(c.Category)))
 	}
 	c.LifeEvents = cleanList(c.LifeEvents)
 	for i, e := range c.LifeEvents {
 		if _, ok := LifeEventByCode(e); !ok {
-			p.Add(fmt.Sprintf("life_events[%d]", i), T("Peristiwa kehidupan tidak dikenal: "+quote(e)+".", "Unknown life event: "+quote(e)+"."))
+			p.Add(fmt.Sprintf("life_events[%d]", i), M("rule.unknown_life_event", quote(e)))
 		}
 	}
 	c.LifeEvents = dedupe(c.LifeEvents)
 	if len(c.Channels) == 0 {
-		p.Add("channels", T("Pilih minimal satu kanal: online atau offline.", "Choose at least one channel: online or offline."))
+		p.Add("channels", M("rule.choose_at_least_one_channel"))
 	}
 	for i, ch := range c.Channels {
 		if ch != ChannelOnline && ch != ChannelOffline {
-			p.Add(fmt.Sprintf("channels[%d]", i), T("Kanal harus \"online\" atau \"offline\".", "Channel must be \"online\" or \"offline\"."))
+			p.Add(fmt.Sprintf("channels[%d]", i), M("rule.channel_must_be_online_offline"))
 		}
 	}
 	slices.Sort(c.Channels)
@@ -257,13 +257,13 @@ func (c *ServiceContent) Validate() error {
 	c.Points = dedupe(cleanList(c.Points))
 	for i, s := range c.Points {
 		if !ValidSlug(s) {
-			p.Add(fmt.Sprintf("points[%d]", i), T("Kode unit layanan tidak valid.", "Invalid service point slug."))
+			p.Add(fmt.Sprintf("points[%d]", i), M("rule.invalid_service_point_slug"))
 		}
 	}
 	c.Standard.validate(&p)
 	if c.Apply != nil {
 		if !c.HasChannel(ChannelOnline) {
-			p.Add("apply", T("Layanan yang dapat diajukan di Pendopo harus berkanal online.", "A service people can apply for in Pendopo must have the online channel."))
+			p.Add("apply", M("rule.a_service_people_can_apply"))
 		}
 		if err := c.Apply.Validate(); err != nil {
 			for _, f := range problemsOf(err) {
@@ -282,10 +282,10 @@ func (s *Standard) validate(p *Problems) {
 	list := func(field string, l *[]string, need bool) {
 		*l = cleanList(*l)
 		if need && len(*l) == 0 {
-			p.Add("standard."+field, T("Wajib diisi, minimal satu butir.", "Required: at least one item."))
+			p.Add("standard."+field, M("rule.required_at_least_one_item"))
 		}
 		if len(*l) > maxListItems {
-			p.Add("standard."+field, T(fmt.Sprintf("Terlalu banyak butir: %d, maksimal %d.", len(*l), maxListItems), fmt.Sprintf("Too many items: %d, at most %d.", len(*l), maxListItems)))
+			p.Add("standard."+field, M("rule.too_many_items_at_most", len(*l), maxListItems))
 		}
 		for i, item := range *l {
 			maxLen(p, fmt.Sprintf("standard.%s[%d]", field, i), item, maxItemLen)
@@ -304,9 +304,9 @@ func (s *Standard) validate(p *Problems) {
 	d.Note = strings.TrimSpace(d.Note)
 	switch {
 	case d.SameDay && d.WorkingDays != 0:
-		p.Add("standard.duration", T("Pilih salah satu: selesai di hari yang sama, atau sejumlah hari kerja.", "Choose one: same day, or a number of working days."))
+		p.Add("standard.duration", M("rule.choose_one_same_day_number"))
 	case !d.SameDay && (d.WorkingDays < 1 || d.WorkingDays > MaxWorkingDays):
-		p.Add("standard.duration.working_days", T(fmt.Sprintf("Jangka waktu harus 1 sampai %d hari kerja, atau selesai di hari yang sama.", MaxWorkingDays), fmt.Sprintf("Duration must be 1 to %d working days, or same day.", MaxWorkingDays)))
+		p.Add("standard.duration.working_days", M("rule.duration_must_be_1_working", MaxWorkingDays))
 	}
 	maxLen(p, "standard.duration.note", d.Note, maxItemLen)
 	f := &s.Fee
@@ -314,22 +314,22 @@ func (s *Standard) validate(p *Problems) {
 	switch f.Type {
 	case FeeFree:
 		if f.Amount != 0 {
-			p.Add("standard.fee.amount", T("Layanan gratis tidak boleh memiliki nominal.", "A free service cannot have an amount."))
+			p.Add("standard.fee.amount", M("rule.a_free_service_cannot_have"))
 		}
 		required(p, "standard.fee.legal_basis", f.LegalBasis)
 	case FeeFixed:
 		if f.Amount <= 0 || f.Amount > 1_000_000_000_000 {
-			p.Add("standard.fee.amount", T("Nominal biaya harus lebih dari Rp0.", "The fee must be more than Rp0."))
+			p.Add("standard.fee.amount", M("rule.the_fee_must_be_more"))
 		}
 		required(p, "standard.fee.legal_basis", f.LegalBasis)
 	case FeeVariable:
 		if f.Amount != 0 {
-			p.Add("standard.fee.amount", T("Biaya bervariasi dijelaskan di catatan, bukan nominal.", "A variable fee is explained in the note, not an amount."))
+			p.Add("standard.fee.amount", M("rule.a_variable_fee_explained_note"))
 		}
 		required(p, "standard.fee.legal_basis", f.LegalBasis)
 		required(p, "standard.fee.note", f.Note)
 	default:
-		p.Add("standard.fee.type", T("Jenis biaya harus \"free\", \"fixed\" atau \"variable\".", "Fee type must be \"free\", \"fixed\" or \"variable\"."))
+		p.Add("standard.fee.type", M("rule.fee_type_must_be_free"))
 	}
 	maxLen(p, "standard.fee.legal_basis", f.LegalBasis, maxItemLen)
 	maxLen(p, "standard.fee.note", f.Note, maxItemLen)

@@ -133,8 +133,6 @@ func TrackingRegion(number string) string {
 }
 
 var (
-	errTrackingForm = Errorf(KindInvalid, T(
-		"Nomor permohonan ditulis seperti 3374-2611-K7Q2M9-X.", "An application number looks like 3374-2611-K7Q2M9-X."))
-	errTrackingCheck = Errorf(KindInvalid, T(
-		"Nomor permohonan itu tidak ada; periksa lagi huruf dan angkanya.", "No application has that number; check its letters and digits again."))
+	errTrackingForm  = Errorf(KindInvalid, M("rule.an_application_number_looks_like"))
+	errTrackingCheck = Errorf(KindInvalid, M("rule.no_application_has_that_number"))
 )

@@ -24,10 +24,10 @@ type Workflow struct {
 // the officer issues the result.
 func DefaultWorkflow() Workflow {
 	return Workflow{Steps: []WorkflowStep{
-		{"verifikasi", T("Verifikasi berkas", "Document check"), RoleOfficer},
-		{"pemrosesan", T("Pemrosesan", "Processing"), RoleOfficer},
-		{"persetujuan", T("Persetujuan pimpinan", "Head's approval"), RoleSupervisor},
-		{"penerbitan", T("Penerbitan", "Issuing"), RoleOfficer},
+		{"verifikasi", M("rule.document_check"), RoleOfficer},
+		{"pemrosesan", M("rule.processing"), RoleOfficer},
+		{"persetujuan", M("rule.head_approval"), RoleSupervisor},
+		{"penerbitan", M("rule.issuing"), RoleOfficer},
 	}}
 }
 
@@ -36,20 +36,20 @@ func DefaultWorkflow() Workflow {
 func (w Workflow) Validate() error {
 	var p Problems
 	if len(w.Steps) == 0 || len(w.Steps) > 10 {
-		p.Add("workflow.steps", T("Alur perlu 1 sampai 10 tahap.", "A workflow needs 1 to 10 steps."))
+		p.Add("workflow.steps", M("rule.a_workflow_needs_1_10"))
 	}
 	seen := map[string]bool{}
 	for i, st := range w.Steps {
 		at := fmt.Sprintf("workflow.steps[%d]", i)
 		if !fieldKeyRE.MatchString(st.Key) || seen[st.Key] {
-			p.Add(at+".key", T("Kode tahap memakai huruf kecil dan tidak boleh kembar.", "Step keys are lower case and unique."))
+			p.Add(at+".key", M("rule.step_keys_are_lower_case"))
 		}
 		seen[st.Key] = true
 		if strings.TrimSpace(st.Name.Indonesian) == "" || len(st.Name.Indonesian) > 100 || !ValidText(st.Name.Indonesian) || !ValidText(st.Name.English) {
-			p.Add(at+".name", T("Setiap tahap perlu nama (maksimal 100 karakter).", "Every step needs a name (at most 100 characters)."))
+			p.Add(at+".name", M("rule.every_step_needs_name_at"))
 		}
 		if st.Role != RoleOfficer && st.Role != RoleSupervisor && st.Role != RoleAgencyAdmin {
-			p.Add(at+".role", T("Tahap dikerjakan petugas, pimpinan, atau admin perangkat daerah.", "A step is done by an officer, a supervisor or an agency admin."))
+			p.Add(at+".role", M("rule.a_step_done_by_officer"))
 		}
 	}
 	return p.Err()
@@ -102,9 +102,7 @@ type ApplicationState struct {
 	Step int `json:"step"`
 }
 
-var errBadTransition = Errorf(KindConflict, T(
-	"Tindakan itu tidak dapat dilakukan pada tahap permohonan sekarang; muat ulang halaman untuk melihat keadaan terbaru.",
-	"That action is not possible at the application's current stage; reload the page to see where it stands."))
+var errBadTransition = Errorf(KindConflict, M("rule.that_action_not_possible_at"))
 
 // Next is the state after action a, or an error when a is not allowed
 // now. Returning needs a note and rejecting a reason, because the
@@ -112,9 +110,9 @@ var errBadTransition = Errorf(KindConflict, T(
 func (w Workflow) Next(s ApplicationState, a ApplicationAction, note string) (ApplicationState, error) {
 	if (a == ActReturn || a == ActReject) && strings.TrimSpace(note) == "" {
 		var p Problems
-		msg := T("Tulis apa yang perlu diperbaiki pemohon.", "Write what the applicant needs to fix.")
+		msg := M("rule.write_what_applicant_needs_fix")
 		if a == ActReject {
-			msg = T("Tulis alasan penolakan.", "Write the reason for refusing.")
+			msg = M("rule.write_reason_for_refusing")
 		}
 		p.Add("note", msg)
 		return s, p.Err()

@@ -93,11 +93,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var (
-	errNoRoute    = pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Alamat API ini tidak ada. Daftar alamat ada di /api/v1/openapi.json.", "No such API address. The list is at /api/v1/openapi.json."))
-	errMethod     = &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Metode HTTP ini tidak didukung di alamat ini.", "This HTTP method is not supported at this address.")}
-	errNoToken    = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Permintaan ini memerlukan token API: kirim header \"Authorization: Bearer <token>\".", "This request needs an API token: send the header \"Authorization: Bearer <token>\"."))
-	errBadSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Sesi tidak dikenal atau sudah berakhir; masuk lagi.", "Unknown or expired session; sign in again."))
-	errScheme     = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Header Authorization harus berbentuk \"Bearer <token>\".", "The Authorization header must look like \"Bearer <token>\"."))
+	errNoRoute    = pendopo.Errorf(pendopo.KindNotFound, pendopo.M("api.no_such_api_address_list"))
+	errMethod     = &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.M("api.this_http_method_not_supported")}
+	errNoToken    = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("api.this_request_needs_api_token"))
+	errBadSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("api.unknown_expired_session_sign_again"))
+	errScheme     = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("api.the_authorization_header_must_look"))
 )
 
 // authMode says whether a route needs a token.
@@ -307,9 +307,7 @@ func checkBody(r *http.Request, b *bodySpec) error {
 	}
 	if !ok {
 		want := strings.Join(b.media, ", ")
-		return pendopo.Errorf(pendopo.KindUnsupported, pendopo.T(
-			"Jenis isi (Content-Type) harus salah satu dari: "+want+".",
-			"The Content-Type must be one of: "+want+"."))
+		return pendopo.Errorf(pendopo.KindUnsupported, pendopo.M("api.the_content_type_must_be", want))
 	}
 	return nil
 }
@@ -336,7 +334,7 @@ func readBody(body io.Reader) ([]byte, error) {
 		if httpx.UserError(err).Kind == pendopo.KindTooLarge {
 			return nil, err
 		}
-		return nil, &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Isi permintaan tidak dapat dibaca.", "The request body could not be read.")}
+		return nil, &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.M("api.the_request_body_could_not")}
 	}
 	return data, nil
 }

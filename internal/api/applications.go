@@ -131,9 +131,7 @@ type VerificationResult struct {
 	PublicKey []byte `json:"public_key,omitempty"`
 }
 
-var errPersonOnly = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-	"Permohonan diurus oleh orang yang masuk dengan akunnya, bukan oleh token integrasi. Masuk lewat POST /api/v1/sessions.",
-	"Applications are handled by people signed in with their account, not by integration tokens. Sign in with POST /api/v1/sessions."))
+var errPersonOnly = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("api.applications_are_handled_by_people"))
 
 // person checks that the caller is a signed-in person.
 func person(c *call) (pendopo.Actor, error) {
@@ -169,7 +167,7 @@ func (s *server) startApplication(c *call, req StartApplicationRequest) (Applica
 		return ApplicationDetail{}, err
 	}
 	if len(req.Key) > 100 {
-		return ApplicationDetail{}, fieldErr("key", pendopo.T("Kunci maksimal 100 karakter.", "The key is at most 100 characters."))
+		return ApplicationDetail{}, fieldErr("key", pendopo.M("api.the_key_at_most_100"))
 	}
 	a, err := s.app.StartApplication(c.ctx(), who, id, req.Key, req.ForName)
 	if err != nil {
@@ -272,7 +270,7 @@ func (s *server) listQueue(c *call) (List[ApplicationItem], error) {
 		}
 	}
 	if agency == "" {
-		return List[ApplicationItem]{}, fieldErr("agency", pendopo.T("Sebutkan perangkat daerahnya (agency).", "Name the agency."))
+		return List[ApplicationItem]{}, fieldErr("agency", pendopo.M("api.name_agency"))
 	}
 	items, total, err := s.app.Queue(c.ctx(), who, c.path("code"), agency, c.query("overdue") == "true", p)
 	if err != nil {

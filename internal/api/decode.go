@@ -22,7 +22,7 @@ import (
 // the value. Validation is left to app.
 func decodeJSON(data []byte, v any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return badBody(pendopo.FieldError{Field: "body", Msg: pendopo.T("Isi permintaan kosong; kirim objek JSON.", "The request body is empty; send a JSON object.")})
+		return badBody(pendopo.FieldError{Field: "body", Msg: pendopo.M("api.the_request_body_empty_send")})
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -31,13 +31,13 @@ func decodeJSON(data []byte, v any) error {
 	}
 	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
 		return badBody(pendopo.FieldError{Field: "body", Line: lineAt(data, int(off)+1),
-			Msg: pendopo.T("Ada data lain setelah objek JSON.", "There is more data after the JSON object.")})
+			Msg: pendopo.M("api.there_more_data_after_json")})
 	}
 	return nil
 }
 
 func badBody(f pendopo.FieldError) error {
-	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Isi permintaan tidak dapat dibaca.", "The request body cannot be read."), Fields: []pendopo.FieldError{f}}
+	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.M("api.the_request_body_cannot_be"), Fields: []pendopo.FieldError{f}}
 }
 
 // decodeError turns an encoding/json error into a user error.
@@ -50,23 +50,22 @@ func decodeError(data []byte, err error) error {
 	switch {
 	case errors.As(err, &syn):
 		f.Line = lineAt(data, int(syn.Offset))
-		f.Msg = pendopo.T("JSON tidak valid: "+syn.Error()+".", "Invalid JSON: "+syn.Error()+".")
+		f.Msg = pendopo.M("api.invalid_json", syn.Error())
 	case errors.As(err, &typ):
 		f.Line = lineAt(data, int(typ.Offset))
 		if p := jsonPath(typ.Field); p != "" {
 			f.Field = p
 		}
-		f.Msg = pendopo.T("Jenis nilai salah: diharapkan "+typeName(typ, "id")+", tertulis "+typ.Value+".",
-			"Wrong type: expected "+typeName(typ, "en")+", found "+typ.Value+".")
+		f.Msg = pendopo.M("api.wrong_type_expected_found", typeName(typ, "id"), typ.Value, typeName(typ, "en"))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		f.Field = name
-		f.Msg = pendopo.T("Kolom tidak dikenal: "+strconv.Quote(name)+". Periksa ejaannya.", "Unknown field: "+strconv.Quote(name)+". Check its spelling.")
+		f.Msg = pendopo.M("api.unknown_field_check_its_spelling", strconv.Quote(name))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		f.Line = lineAt(data, len(data))
-		f.Msg = pendopo.T("JSON terpotong.", "The JSON is cut short.")
+		f.Msg = pendopo.M("api.the_json_cut_short")
 	default:
-		f.Msg = pendopo.T("JSON tidak dapat dibaca: "+err.Error(), "Cannot read the JSON: "+err.Error())
+		f.Msg = pendopo.M("api.cannot_read_json", err.Error())
 	}
 	return badBody(f)
 }
@@ -85,10 +84,10 @@ func jsonPath(p string) string {
 
 func typeName(e *json.UnmarshalTypeError, lang string) string {
 	names := map[string]pendopo.Text{
-		"string": pendopo.T("teks", "text"), "int": pendopo.T("bilangan bulat", "a whole number"),
-		"int64": pendopo.T("bilangan bulat", "a whole number"), "float64": pendopo.T("angka", "a number"),
-		"bool": pendopo.T("true atau false", "true or false"), "slice": pendopo.T("daftar [..]", "a list [..]"),
-		"struct": pendopo.T("objek {..}", "an object {..}"), "map": pendopo.T("objek {..}", "an object {..}"),
+		"string": pendopo.M("api.text"), "int": pendopo.M("api.a_whole_number"),
+		"int64": pendopo.M("api.a_whole_number"), "float64": pendopo.M("api.a_number"),
+		"bool": pendopo.M("api.true_false"), "slice": pendopo.M("api.a_list"),
+		"struct": pendopo.M("api.an_object"), "map": pendopo.M("api.an_object"),
 	}
 	t := e.Type
 	for t.Kind().String() == "ptr" {
@@ -107,10 +106,10 @@ func lineAt(data []byte, off int) int {
 
 // errNUL is the message for text with a NUL character, which PostgreSQL
 // cannot store and no public service standard needs.
-var errNUL = pendopo.T("Teks tidak boleh berisi karakter NUL (\\u0000).", "Text may not contain the NUL character (\\u0000).")
+var errNUL = pendopo.M("api.text_may_not_contain_nul")
 
 // errText is the message for a query parameter that is not valid text.
-var errText = pendopo.T("Harus teks UTF-8 tanpa karakter NUL.", "Must be UTF-8 text without NUL characters.")
+var errText = pendopo.M("api.must_be_utf_8_text")
 
 // checkText refuses every string in v that holds a NUL character, naming
 // its JSON path.
@@ -192,7 +191,7 @@ func checkQuery(params []param, q url.Values) error {
 		v, present := q[p.name]
 		if !present || len(v) == 0 || v[0] == "" {
 			if p.required {
-				probs.Add(p.name, pendopo.T("Parameter ini wajib diisi.", "This parameter is required."))
+				probs.Add(p.name, pendopo.M("api.this_parameter_required"))
 			}
 			continue
 		}
@@ -206,21 +205,21 @@ func checkQuery(params []param, q url.Values) error {
 			n, err := strconv.Atoi(s)
 			switch {
 			case err != nil || n < p.min:
-				probs.Add(p.name, pendopo.T(fmt.Sprintf("Harus bilangan bulat paling kecil %d.", p.min), fmt.Sprintf("Must be a whole number of at least %d.", p.min)))
+				probs.Add(p.name, pendopo.M("api.must_be_whole_number_at", p.min))
 			case p.max > 0 && n > p.max:
-				probs.Add(p.name, pendopo.T(fmt.Sprintf("Paling besar %d.", p.max), fmt.Sprintf("At most %d.", p.max)))
+				probs.Add(p.name, pendopo.M("api.at_most", p.max))
 			}
 		case "boolean":
 			if _, err := strconv.ParseBool(s); err != nil {
-				probs.Add(p.name, pendopo.T("Harus true atau false.", "Must be true or false."))
+				probs.Add(p.name, pendopo.M("api.must_be_true_false"))
 			}
 		}
 		if len(p.enum) > 0 && !slices.Contains(p.enum, s) {
-			probs.Add(p.name, pendopo.T("Nilai tidak dikenal; pilihan: "+strings.Join(p.enum, ", ")+".", "Unknown value; choose one of: "+strings.Join(p.enum, ", ")+"."))
+			probs.Add(p.name, pendopo.M("api.unknown_value_choose_one", strings.Join(p.enum, ", ")))
 		}
 	}
 	if len(probs) == 0 {
 		return nil
 	}
-	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Parameter permintaan tidak valid.", "Invalid query parameters."), Fields: probs}
+	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.M("api.invalid_query_parameters"), Fields: probs}
 }

@@ -23,7 +23,7 @@ func (s *server) getRegion(c *call) (pendopo.Region, error) {
 
 func (s *server) updateRegion(c *call, req RegionRequest) (pendopo.Region, error) {
 	if req.Profile == nil {
-		return pendopo.Region{}, invalid("profile", pendopo.T("Wajib diisi: profil daerah.", "Required: the region's profile."))
+		return pendopo.Region{}, invalid("profile", pendopo.M("api.required_region_profile"))
 	}
 	r, err := s.app.UpdateRegion(c.ctx(), c.who, c.path("code"), req.Name, *req.Profile, nil)
 	return r, underProfile(err)
@@ -53,7 +53,7 @@ func (s *server) putLogo(c *call) (pendopo.Region, error) {
 		return pendopo.Region{}, err
 	}
 	if len(data) == 0 {
-		return pendopo.Region{}, invalid("logo", pendopo.T("Kirim gambar logo sebagai isi permintaan.", "Send the logo image as the request body."))
+		return pendopo.Region{}, invalid("logo", pendopo.M("api.send_logo_image_as_request"))
 	}
 	return s.setLogo(c, &pendopo.Logo{Data: data})
 }
@@ -158,7 +158,7 @@ func (s *server) importRegion(c *call) (app.ImportResult, error) {
 	}
 	if b.Region != code {
 		var p pendopo.Problems
-		p.Add("region", pendopo.T("Bundel ini untuk daerah "+strconv.Quote(b.Region)+", bukan "+code+".", "This bundle is for region "+strconv.Quote(b.Region)+", not "+code+"."))
+		p.Add("region", pendopo.M("api.this_bundle_for_region_not", strconv.Quote(b.Region), code))
 		return app.ImportResult{}, loc.Annotate(p.Err())
 	}
 	draft, _ := strconv.ParseBool(c.query("draft")) // checked by checkQuery

@@ -38,21 +38,12 @@ const (
 // Errors people see when signing in. Unknown accounts and wrong passwords
 // get the same answer, so that nobody can learn who has an account.
 var (
-	errBadLogin = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T(
-		"Email/nomor ponsel atau kata sandi salah.", "Wrong email/phone number or password."))
-	errLocked = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.T(
-		"Terlalu banyak percobaan masuk yang gagal dari jaringan Anda. Demi keamanan, coba lagi dalam 15 menit atau atur ulang kata sandi.",
-		"Too many failed sign-ins from your network. For your safety, try again in 15 minutes or reset your password.")}
-	errTooMany = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: time.Hour, Msg: pendopo.T(
-		"Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.", "Too many requests from your network. Try again in an hour.")}
-	errRecheckLocked = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.T(
-		"Terlalu banyak kata sandi salah. Demi keamanan, coba lagi dalam 15 menit.",
-		"Too many wrong passwords. For your safety, try again in 15 minutes.")}
-	errBadCode = pendopo.Errorf(pendopo.KindInvalid, pendopo.T(
-		"Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.", "The code is wrong or expired. Ask for a new one if needed."))
-	errNotConfirmed = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-		"Akun Anda belum dikonfirmasi. Masukkan kode yang kami kirim, atau minta kode baru.",
-		"Your account is not confirmed yet. Enter the code we sent, or ask for a new one."))
+	errBadLogin      = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("app.wrong_email_phone_number_password"))
+	errLocked        = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.M("app.too_many_failed_sign_ins")}
+	errTooMany       = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: time.Hour, Msg: pendopo.M("app.too_many_requests_from_your")}
+	errRecheckLocked = &pendopo.Error{Kind: pendopo.KindRateLimited, RetryAfter: throttleWindow, Msg: pendopo.M("app.too_many_wrong_passwords_for")}
+	errBadCode       = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.the_code_wrong_expired_ask"))
+	errNotConfirmed  = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("app.your_account_not_confirmed_yet"))
 )
 
 // Registration is what the sign-up form asks.
@@ -72,11 +63,11 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 	var p pendopo.Problems
 	r.Name = strings.TrimSpace(r.Name)
 	if n := len([]rune(r.Name)); n < 2 || n > 100 || !pendopo.ValidText(r.Name) {
-		p.Add("name", pendopo.T("Tulis nama Anda (2 sampai 100 huruf).", "Write your name (2 to 100 letters)."))
+		p.Add("name", pendopo.M("app.write_your_name_2_100"))
 	}
 	email, phone, ok := pendopo.NormalizeLogin(r.Login)
 	if !ok {
-		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia, misalnya 0812 3456 7890.", "Write an email address or an Indonesian mobile number, such as 0812 3456 7890."))
+		p.Add("login", pendopo.M("app.write_email_address_indonesian_mobile"))
 	}
 	if err := pendopo.CheckPassword(r.Password, r.Login, r.Name); err != nil {
 		p = append(p, err.(*pendopo.Error).Fields...)
@@ -97,9 +88,7 @@ func (a *App) Register(ctx context.Context, r Registration, ip string) (string, 
 		return "", err
 	}
 	if _, err := a.store.Credentials(ctx, email, phone); err == nil {
-		a.out.SendLater(ctx, contact, pendopo.T("Akun Pendopo Anda", "Your Pendopo account"), pendopo.T(
-			"Seseorang mencoba mendaftar dengan alamat ini, padahal akunnya sudah ada. Bila itu Anda, silakan masuk atau atur ulang kata sandi. Bila bukan, abaikan pesan ini.",
-			"Someone tried to register with this address, which already has an account. If it was you, sign in or reset your password. If not, ignore this message."))
+		a.out.SendLater(ctx, contact, pendopo.M("app.your_pendopo_account"), pendopo.M("app.someone_tried_register_with_this"))
 		return contact, nil
 	} else if !errors.Is(err, pendopo.ErrNotFound) {
 		return "", err
@@ -150,13 +139,11 @@ func (a *App) newCode(ctx context.Context, tx pendopo.Store, userID int64, purpo
 // codeMessage is the message that carries a one-time code.
 func codeMessage(purpose, code string) (subject, body pendopo.Text) {
 	if purpose == pendopo.CodeReset {
-		return pendopo.T("Atur ulang kata sandi Pendopo", "Reset your Pendopo password"),
-			pendopo.T("Kode untuk mengatur ulang kata sandi: "+code+". Berlaku 30 menit. Bila Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.",
-				"Your password reset code: "+code+". It is valid for 30 minutes. If you did not ask for it, ignore this message; your password stays the same.")
+		return pendopo.M("app.reset_your_pendopo_password"),
+			pendopo.M("app.your_password_reset_code_it", code)
 	}
-	return pendopo.T("Kode konfirmasi Pendopo", "Your Pendopo confirmation code"),
-		pendopo.T("Kode konfirmasi Anda: "+code+". Berlaku 15 menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
-			"Your confirmation code: "+code+". It is valid for 15 minutes. Do not give it to anyone, officers included.")
+	return pendopo.M("app.your_pendopo_confirmation_code"),
+		pendopo.M("app.your_confirmation_code_it_valid", code)
 }
 
 // sendCodeLater makes a one-time code for the account of login and sends
@@ -388,7 +375,7 @@ func (a *App) startSession(ctx context.Context, userID int64, ip, userAgent stri
 	return secret, nil
 }
 
-var errNoSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Sesi Anda berakhir. Silakan masuk lagi.", "Your session has ended. Please sign in again."))
+var errNoSession = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("app.your_session_has_ended_please"))
 
 // SessionActor turns a session cookie into the signed-in person, extending
 // the session while it is used (but never past SessionMax).
@@ -471,7 +458,7 @@ func (a *App) Sessions(ctx context.Context, who pendopo.Actor) ([]pendopo.Sessio
 func (a *App) RequestPasswordReset(ctx context.Context, login, ip string) error {
 	if _, _, ok := pendopo.NormalizeLogin(login); !ok {
 		var p pendopo.Problems
-		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
+		p.Add("login", pendopo.M("app.write_email_address_indonesian_mobile_2"))
 		return p.Err()
 	}
 	if err := a.throttleIP(ctx, "reg:", ip, ipRegistrations, time.Hour); err != nil {
@@ -552,7 +539,7 @@ func (a *App) recheck(ctx context.Context, who pendopo.Actor, password, field st
 	}
 	if !ok {
 		var p pendopo.Problems
-		p.Add(field, pendopo.T("Kata sandi salah.", "Wrong password."))
+		p.Add(field, pendopo.M("app.wrong_password"))
 		return u, p.Err()
 	}
 	return u, nil
@@ -586,7 +573,7 @@ func (a *App) UpdateName(ctx context.Context, who pendopo.Actor, name string) er
 	name = strings.TrimSpace(name)
 	if n := len([]rune(name)); n < 2 || n > 100 || !pendopo.ValidText(name) {
 		var p pendopo.Problems
-		p.Add("name", pendopo.T("Tulis nama Anda (2 sampai 100 huruf).", "Write your name (2 to 100 letters)."))
+		p.Add("name", pendopo.M("app.write_your_name_2_100"))
 		return p.Err()
 	}
 	u, err := a.store.User(ctx, who.UserID)

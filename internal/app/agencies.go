@@ -98,7 +98,7 @@ func (a *App) SaveServicePoint(ctx context.Context, who pendopo.Actor, p pendopo
 		return nil
 	})
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return out, invalidParam("agency", pendopo.T("Perangkat daerah tidak ada di daerah ini.", "No such agency in this region."))
+		return out, invalidParam("agency", pendopo.M("app.no_such_agency_this_region"))
 	}
 	if err != nil {
 		return out, err

@@ -21,17 +21,11 @@ import (
 // deadline counted in working days.
 
 var (
-	errNotOnline = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
-		"Layanan ini belum dapat diajukan secara online di Pendopo.", "This service cannot be applied for online in Pendopo yet."))
-	errSignIn = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T(
-		"Masuk dulu untuk mengajukan permohonan.", "Sign in first to apply."))
-	errNotEditable = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
-		"Permohonan ini sedang diproses dan tidak dapat diubah sekarang.", "This application is being processed and cannot be changed now."))
-	errActedMeanwhile = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
-		"Permohonan ini baru saja diubah orang lain; muat ulang untuk melihat keadaan terbaru sebelum bertindak.",
-		"Someone else changed this application just now; reload to see where it stands before acting."))
-	errNoApplication = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
-		"Permohonan tidak ditemukan. Periksa nomor registrasinya.", "Application not found. Check its tracking number."))
+	errNotOnline      = pendopo.Errorf(pendopo.KindNotFound, pendopo.M("app.this_service_cannot_be_applied"))
+	errSignIn         = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("app.sign_first_apply"))
+	errNotEditable    = pendopo.Errorf(pendopo.KindConflict, pendopo.M("app.this_application_being_processed_cannot"))
+	errActedMeanwhile = pendopo.Errorf(pendopo.KindConflict, pendopo.M("app.someone_else_changed_this_application"))
+	errNoApplication  = pendopo.Errorf(pendopo.KindNotFound, pendopo.M("app.application_not_found_check_its"))
 )
 
 // ApplicationView is an application with what its pages show.
@@ -231,7 +225,7 @@ func (a *App) StartApplication(ctx context.Context, who pendopo.Actor, id int64,
 	}
 	forName = strings.TrimSpace(forName)
 	if len(forName) > 200 || !pendopo.ValidText(forName) {
-		return pendopo.Application{}, invalidParam("applicant_name", pendopo.T("Nama pemohon maksimal 200 karakter.", "The applicant's name is at most 200 characters."))
+		return pendopo.Application{}, invalidParam("applicant_name", pendopo.M("app.the_applicant_name_at_most"))
 	}
 	app := pendopo.Application{
 		Number: a.newNumber(s.RegionCode, a.now()), Region: s.RegionCode, ServiceID: s.ID,
@@ -248,7 +242,7 @@ func (a *App) StartApplication(ctx context.Context, who pendopo.Actor, id int64,
 		}
 	}
 	if app.ApplicantName == "" {
-		return pendopo.Application{}, invalidParam("applicant_name", pendopo.T("Tulis nama pemohon.", "Write the applicant's name."))
+		return pendopo.Application{}, invalidParam("applicant_name", pendopo.M("app.write_applicant_name"))
 	}
 	if app.Sealed, err = a.sealAnswers(app.Number, pendopo.Answers{}); err != nil {
 		return app, err
@@ -499,10 +493,10 @@ func (a *App) Upload(ctx context.Context, who pendopo.Actor, number, field, name
 		}
 	}
 	if fd == nil {
-		return pendopo.Upload{}, invalidParam("field", pendopo.T("Isian unggahan tidak dikenal.", "Unknown upload field."))
+		return pendopo.Upload{}, invalidParam("field", pendopo.M("app.unknown_upload_field"))
 	}
 	if a.blobs == nil {
-		return pendopo.Upload{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
+		return pendopo.Upload{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.file_storage_not_set_up"))
 	}
 	limit := fd.MaxBytes
 	if limit == 0 {
@@ -641,7 +635,7 @@ func (a *App) Act(ctx context.Context, who pendopo.Actor, number string, act App
 	before := app
 	act.Note = strings.TrimSpace(act.Note)
 	if len(act.Note) > 2000 || !pendopo.ValidText(act.Note) {
-		return app, invalidParam("note", pendopo.T("Catatan maksimal 2.000 karakter.", "A note is at most 2,000 characters."))
+		return app, invalidParam("note", pendopo.M("app.a_note_at_most_2"))
 	}
 	wf := c.Apply.Workflow
 	next, err := wf.Next(app.ApplicationState, act.Action, act.Note)
@@ -781,8 +775,7 @@ func (a *App) stepRole(who pendopo.Actor, app pendopo.Application) pendopo.RoleK
 // checkAssignee makes sure a step is handed to staff of the agency who
 // may act on it.
 func (a *App) checkAssignee(ctx context.Context, app pendopo.Application, step pendopo.WorkflowStep, id int64) error {
-	bad := invalidParam("assignee", pendopo.T("Pilih petugas perangkat daerah ini yang dapat mengerjakan tahap ini.",
-		"Choose staff of this agency who may work on this step."))
+	bad := invalidParam("assignee", pendopo.M("app.choose_staff_this_agency_who"))
 	if id == 0 {
 		return bad
 	}
@@ -919,10 +912,10 @@ func (a *App) AddRegionHoliday(ctx context.Context, who pendopo.Actor, h pendopo
 	h.Name, h.Kind = strings.TrimSpace(h.Name), pendopo.HolidayRegional
 	var p pendopo.Problems
 	if h.Name == "" || len(h.Name) > 200 || !pendopo.ValidText(h.Name) {
-		p.Add("name", pendopo.T("Tulis nama hari libur (maksimal 200 karakter).", "Write the holiday's name (at most 200 characters)."))
+		p.Add("name", pendopo.M("app.write_holiday_name_at_most"))
 	}
 	if h.Date == 0 {
-		p.Add("date", pendopo.T("Tulis tanggal seperti 2026-12-02.", "Write a date like 2026-12-02."))
+		p.Add("date", pendopo.M("app.write_date_like_2026_12"))
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -954,8 +947,7 @@ func (a *App) ImportHolidays(ctx context.Context, who pendopo.Actor, hs []pendop
 	var p pendopo.Problems
 	for i, h := range hs {
 		if h.Kind != pendopo.HolidayNational && h.Kind != pendopo.HolidayLeave || h.Date == 0 || strings.TrimSpace(h.Name) == "" {
-			p.Add(fmt.Sprintf("[%d]", i), pendopo.T("Setiap baris perlu tanggal, nama, dan jenis libur_nasional atau cuti_bersama.",
-				"Every row needs a date, a name and the kind libur_nasional or cuti_bersama."))
+			p.Add(fmt.Sprintf("[%d]", i), pendopo.M("app.every_row_needs_date_name"))
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -206,9 +206,7 @@ func formatCheckpoint(c Checkpoint) string {
 	return c.Origin + "\n" + strconv.FormatInt(c.Size, 10) + "\n" + c.Root.String() + "\n"
 }
 
-var errBadCheckpoint = pendopo.Errorf(pendopo.KindBadRequest, pendopo.T(
-	"Bukan checkpoint jejak audit Pendopo: baris asal, jumlah catatan dan hash akar, lalu tanda tangan.",
-	"Not a Pendopo audit checkpoint: an origin line, the number of entries and the root hash, then signatures."))
+var errBadCheckpoint = pendopo.Errorf(pendopo.KindBadRequest, pendopo.M("app.not_pendopo_audit_checkpoint_origin"))
 
 // parseCheckpoint reads a checkpoint's text (the note without its
 // signatures).
@@ -260,14 +258,10 @@ func OpenCheckpoint(msg []byte, vkey string) (Checkpoint, *note.Note, error) {
 
 // errNoEntry is a proof about an entry or a tree size the log does not have.
 func errNoEntry(what string, n, head int64) error {
-	return pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
-		fmt.Sprintf("Jejak audit baru memiliki %d catatan; %s %d tidak ada.", head, what, n),
-		fmt.Sprintf("The audit log has %d entries; there is no %s %d.", head, what, n)))
+	return pendopo.Errorf(pendopo.KindNotFound, pendopo.M("app.the_audit_log_has_entries", head, what, n))
 }
 
-var errBadProof = pendopo.Errorf(pendopo.KindBadRequest, pendopo.T(
-	"Nomor catatan dan ukuran pohon adalah bilangan bulat mulai 1, dan catatan tidak melebihi ukuran pohon.",
-	"Entry numbers and tree sizes are whole numbers from 1, and an entry is not beyond the tree size."))
+var errBadProof = pendopo.Errorf(pendopo.KindBadRequest, pendopo.M("app.entry_numbers_tree_sizes_are"))
 
 // AuditLeaf is the leaf hash of entry n (its Seq; leaf index n-1): what
 // anyone may know of an entry.

@@ -175,7 +175,7 @@ func (a *App) SaveSector(ctx context.Context, who pendopo.Actor, s pendopo.Secto
 		return nil
 	})
 	if errors.Is(err, pendopo.ErrConflict) {
-		return s, invalidParam("slug", pendopo.T("Daerah ini sudah punya sektor dengan slug itu.", "This region already has a sector with that slug."))
+		return s, invalidParam("slug", pendopo.M("app.this_region_already_has_sector"))
 	}
 	return out, err
 }
@@ -214,7 +214,7 @@ func (a *App) SaveProgram(ctx context.Context, who pendopo.Actor, p pendopo.Prog
 			return p, err
 		}
 		if (Branding{Sectors: list}).Sector(p.SectorID) == nil {
-			probs.Add("sector", pendopo.T("Sektor itu bukan sektor daerah ini.", "That sector is not one of this region's."))
+			probs.Add("sector", pendopo.M("app.that_sector_not_one_this"))
 		}
 	}
 	if err := probs.Err(); err != nil {
@@ -334,11 +334,11 @@ func (a *App) SetSectorLinks(ctx context.Context, who pendopo.Actor, region stri
 		}
 		switch {
 		case !known:
-			probs.Add(field, pendopo.T("Kategori tidak dikenal.", "Unknown category."))
+			probs.Add(field, pendopo.M("app.unknown_category"))
 		case seen[field]:
-			probs.Add(field, pendopo.T("Kategori ini dipetakan dua kali.", "This category is mapped twice."))
+			probs.Add(field, pendopo.M("app.this_category_mapped_twice"))
 		case before.Sector(l.SectorID) == nil:
-			probs.Add(field, pendopo.T("Sektor itu bukan sektor daerah ini.", "That sector is not one of this region's."))
+			probs.Add(field, pendopo.M("app.that_sector_not_one_this"))
 		}
 		seen[field] = true
 	}

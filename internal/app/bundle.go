@@ -43,7 +43,7 @@ func (a *App) Import(ctx context.Context, who pendopo.Actor, b pendopo.Bundle, a
 	}
 	r, err := a.Region(ctx, b.Region)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return res, invalidParam("region", pendopo.T("Kode daerah tidak dikenal.", "Unknown region code."))
+		return res, invalidParam("region", pendopo.M("app.unknown_region_code"))
 	}
 	if err != nil {
 		return res, err
@@ -85,7 +85,7 @@ func (a *App) Import(ctx context.Context, who pendopo.Actor, b pendopo.Bundle, a
 			saved, err := tx.SaveServicePoint(ctx, p, now)
 			if err != nil {
 				if errors.Is(err, pendopo.ErrNotFound) {
-					err = invalidParam("agency", pendopo.T("Perangkat daerah tidak ada di daerah ini.", "No such agency in this region."))
+					err = invalidParam("agency", pendopo.M("app.no_such_agency_this_region"))
 				}
 				return atPath(fmt.Sprintf("service_points[%d]", i), err)
 			}
@@ -176,8 +176,8 @@ func atPath(path string, err error) error {
 	out := &pendopo.Error{Kind: e.Kind, Msg: e.Msg}
 	if e.Kind == pendopo.KindConflict {
 		out.Kind = pendopo.KindInvalid
-		out.Msg = pendopo.T("Periksa kembali isian yang ditandai.", "Please check the marked fields.")
-		out.Fields = []pendopo.FieldError{{Field: path + ".slug", Msg: pendopo.T("Kode ini bentrok dengan data lain.", "This slug clashes with other data.")}}
+		out.Msg = pendopo.M("app.please_check_marked_fields")
+		out.Fields = []pendopo.FieldError{{Field: path + ".slug", Msg: pendopo.M("app.this_slug_clashes_with_other")}}
 		return out
 	}
 	if len(e.Fields) == 0 {

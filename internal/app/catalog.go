@@ -228,7 +228,7 @@ func (a *App) Services(ctx context.Context, f pendopo.ServiceFilter) ([]pendopo.
 		}
 	}
 	if f.Sort != "" && !f.Sort.Valid() {
-		p.Add("sort", pendopo.T("Urutan tidak dikenal.", "Unknown sort order."))
+		p.Add("sort", pendopo.M("app.unknown_sort_order"))
 	}
 	if err := p.Err(); err != nil {
 		return nil, 0, err
@@ -328,7 +328,7 @@ func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (
 	if region != "" {
 		r, err := a.Region(ctx, region)
 		if errors.Is(err, pendopo.ErrNotFound) {
-			return nil, invalidParam("region", pendopo.T("Daerah tidak dikenal.", "Unknown region."))
+			return nil, invalidParam("region", pendopo.M("app.unknown_region"))
 		}
 		if err != nil {
 			return nil, err

@@ -53,16 +53,15 @@ func (a *App) deadlineAlert(ctx context.Context, app pendopo.Application) (int, 
 	if err != nil {
 		return 0, err
 	}
-	when := pendopo.T("besok", "tomorrow")
+	when := pendopo.M("app.tomorrow")
 	switch {
 	case today > app.Deadline:
-		when = pendopo.T("sudah lewat ("+app.Deadline.String()+")", "already past ("+app.Deadline.String()+")")
+		when = pendopo.M("app.already_past", app.Deadline.String())
 	case today == app.Deadline:
-		when = pendopo.T("hari ini", "today")
+		when = pendopo.M("app.today")
 	}
-	title := pendopo.T("Batas waktu permohonan "+app.Number+" "+when.Indonesian, "Deadline of application "+app.Number+" "+when.English)
-	body := pendopo.T("Permohonan "+app.ServiceName+" nomor "+app.Number+" di tahap "+step.Name.Indonesian+" harus selesai "+when.Indonesian+".",
-		"Application "+app.Number+" for "+app.ServiceName+" at step "+step.Name.English+" is due "+when.English+".")
+	title := pendopo.M("app.deadline_application", app.Number, when)
+	body := pendopo.M("app.application_for_at_step_due", app.ServiceName, app.Number, step.Name, when)
 	key := "deadline:" + app.Number + ":" + today.String()
 	err = a.store.InTx(ctx, func(tx pendopo.Store) error {
 		for _, u := range staff {

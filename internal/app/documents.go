@@ -134,7 +134,7 @@ func currentKey(ctx context.Context, s pendopo.Store, region string) (pendopo.Si
 // share it: when the transaction fails, discardFile removes it.
 func (a *App) renderDocument(ctx context.Context, app pendopo.Application, c pendopo.ServiceContent, now time.Time) (pendopo.IssuedDocument, error) {
 	if a.blobs == nil {
-		return pendopo.IssuedDocument{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
+		return pendopo.IssuedDocument{}, pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.file_storage_not_set_up"))
 	}
 	region, err := a.Region(ctx, app.Region)
 	if err != nil {
@@ -266,9 +266,7 @@ type Verification struct {
 	Key       pendopo.SigningKey
 }
 
-var errBadVerifyCode = pendopo.Errorf(pendopo.KindInvalid, pendopo.T(
-	"Kode verifikasi tidak valid. Periksa lagi 12 karakter di bawah kode QR.",
-	"Not a valid verification code. Check the 12 characters under the QR code again."))
+var errBadVerifyCode = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.not_valid_verification_code_check"))
 
 // VerifyCode looks up a document by the code printed on it.
 func (a *App) VerifyCode(ctx context.Context, code string) (*Verification, error) {
@@ -295,10 +293,10 @@ func (a *App) VerifyPDF(ctx context.Context, r io.Reader) (*Verification, error)
 		return nil, err
 	}
 	if len(pdf) > pendopo.MaxUploadBytes {
-		return nil, pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Berkas terlalu besar (maksimal 10 MB).", "The file is too large (at most 10 MB)."))
+		return nil, pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("app.the_file_too_large_at"))
 	}
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		return nil, pendopo.Errorf(pendopo.KindUnsupported, pendopo.T("Unggah dokumen PDF yang diterbitkan Pendopo.", "Upload a PDF document issued by Pendopo."))
+		return nil, pendopo.Errorf(pendopo.KindUnsupported, pendopo.M("app.upload_pdf_document_issued_by"))
 	}
 	digest := document.Digest(pdf)
 	d, err := a.store.DocumentByDigest(ctx, digest[:])

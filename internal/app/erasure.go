@@ -142,9 +142,8 @@ const erasedNote = "Dicabut karena pemohon menghapus akunnya; isian dan berkasny
 
 // Staff hear of an application withdrawn by an account's deletion.
 var erasedStaffNotice = [2]pendopo.Text{
-	pendopo.T("Permohonan %[2]s dicabut", "Application %[2]s withdrawn"),
-	pendopo.T("Pemohon %[1]s (%[2]s) menghapus akunnya di Pendopo, sehingga permohonan ini dicabut. Isian dan berkasnya sudah dihapus; tidak ada lagi yang perlu dikerjakan.",
-		"The applicant for %[1]s (%[2]s) deleted their Pendopo account, so the application is withdrawn. Its answers and files were erased; nothing is left to do."),
+	pendopo.M("app.application_withdrawn"),
+	pendopo.M("app.the_applicant_for_deleted_their"),
 }
 
 // DeleteAccount erases the signed-in person's account after they confirm

@@ -140,12 +140,9 @@ func (a *App) ExportMyData(ctx context.Context, who pendopo.Actor) (*DataExport,
 		return nil, err
 	}
 	d.Notes = []pendopo.Text{
-		pendopo.T("Tanggapan survei di sini adalah yang terhubung ke nomor permohonan atau laporan Anda. Survei yang diisi di loket atau lewat kode QR tidak terhubung ke siapa pun, jadi tidak dapat dimasukkan.",
-			"The survey responses here are those tied to the number of one of your applications or reports. Surveys filled in at a counter or through a QR code are tied to nobody, so they cannot be included."),
-		pendopo.T("Laporan yang Anda kirim tanpa masuk akun hanya terhubung ke kontak yang Anda tulis, tidak ke akun ini; laporan itu tidak termasuk di sini.",
-			"Reports you sent without signing in are tied only to the contact you wrote, not to this account; they are not included here."),
-		pendopo.T("Catatan internal antarpetugas pada laporan tidak termasuk; riwayat yang Anda lihat di halaman laporan termasuk.",
-			"Officers' internal notes on reports are not included; the history you see on a report's page is."),
+		pendopo.M("app.the_survey_responses_here_are"),
+		pendopo.M("app.reports_you_sent_without_signing"),
+		pendopo.M("app.officers_internal_notes_on_reports"),
 	}
 	e := pendopo.AuditEntry{Action: "user.export", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10),
 		Diff: pendopo.Diff(map[string]int{}, map[string]int{"applications": len(d.Applications), "reports": len(d.Reports), "files": len(x.files)})}

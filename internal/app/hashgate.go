@@ -24,9 +24,7 @@ const (
 // errHashBusy answers a request whose password could not be checked in
 // time because every slot was taken: the server is busy, not the client
 // wrong, so it is a 503 with a short Retry-After.
-var errHashBusy = &pendopo.Error{Kind: pendopo.KindUnavailable, RetryAfter: hashWait, Msg: pendopo.T(
-	"Server sedang sibuk memeriksa kata sandi. Silakan coba lagi beberapa detik lagi.",
-	"The server is busy checking passwords. Please try again in a few seconds.")}
+var errHashBusy = &pendopo.Error{Kind: pendopo.KindUnavailable, RetryAfter: hashWait, Msg: pendopo.M("app.the_server_busy_checking_passwords")}
 
 // hashGate bounds how many password hashes run at once. Each argon2id
 // hash allocates its full memory cost (64 MiB by default) for its whole

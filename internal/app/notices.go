@@ -12,32 +12,25 @@ import (
 // applicantNotice is what the applicant is told after each action, in
 // both languages; %[1]s is the service, %[2]s the number.
 var applicantNotice = map[pendopo.ApplicationAction][2]pendopo.Text{
-	pendopo.ActSubmit: {pendopo.T("Permohonan %[2]s diterima", "Application %[2]s received"),
-		pendopo.T("Permohonan %[1]s Anda dengan nomor %[2]s sudah kami terima dan sedang diperiksa petugas. Batas waktu penyelesaian: %[3]s.",
-			"We received your application for %[1]s, number %[2]s; an officer is checking it. Deadline: %[3]s.")},
-	pendopo.ActResubmit: {pendopo.T("Perbaikan permohonan %[2]s diterima", "Corrections to %[2]s received"),
-		pendopo.T("Perbaikan permohonan %[1]s nomor %[2]s sudah kami terima. Batas waktu penyelesaian kini %[3]s.",
-			"We received the corrections to your application for %[1]s, number %[2]s. The deadline is now %[3]s.")},
-	pendopo.ActApprove: {pendopo.T("Permohonan %[2]s maju ke tahap berikutnya", "Application %[2]s moved on"),
-		pendopo.T("Permohonan %[1]s nomor %[2]s telah melewati satu tahap dan kini di tahap: %[4]s.",
-			"Your application for %[1]s, number %[2]s, passed a step and is now at: %[4]s.")},
-	pendopo.ActReturn: {pendopo.T("Permohonan %[2]s perlu diperbaiki", "Application %[2]s needs corrections"),
-		pendopo.T("Petugas mengembalikan permohonan %[1]s nomor %[2]s untuk diperbaiki: %[5]s\nWaktu penyelesaian berhenti sampai perbaikan Anda kirim.",
-			"The officer returned your application for %[1]s, number %[2]s, for corrections: %[5]s\nThe clock stops until you send them.")},
-	pendopo.ActReject: {pendopo.T("Permohonan %[2]s ditolak", "Application %[2]s refused"),
-		pendopo.T("Permohonan %[1]s nomor %[2]s ditolak dengan alasan: %[5]s\nBila tidak sependapat, Anda dapat menyampaikan pengaduan.",
-			"Your application for %[1]s, number %[2]s, was refused because: %[5]s\nIf you disagree, you can file a complaint.")},
-	pendopo.ActWithdraw: {pendopo.T("Permohonan %[2]s dibatalkan", "Application %[2]s withdrawn"),
-		pendopo.T("Permohonan %[1]s nomor %[2]s telah Anda batalkan.", "You withdrew your application for %[1]s, number %[2]s.")},
+	pendopo.ActSubmit: {pendopo.M("app.application_received"),
+		pendopo.M("app.we_received_your_application_for")},
+	pendopo.ActResubmit: {pendopo.M("app.corrections_received"),
+		pendopo.M("app.we_received_corrections_your_application")},
+	pendopo.ActApprove: {pendopo.M("app.application_moved_on"),
+		pendopo.M("app.your_application_for_number_passed")},
+	pendopo.ActReturn: {pendopo.M("app.application_needs_corrections"),
+		pendopo.M("app.the_officer_returned_your_application")},
+	pendopo.ActReject: {pendopo.M("app.application_refused"),
+		pendopo.M("app.your_application_for_number_was")},
+	pendopo.ActWithdraw: {pendopo.M("app.application_withdrawn_2"),
+		pendopo.M("app.you_withdrew_your_application_for")},
 }
 
-var completedNotice = [2]pendopo.Text{pendopo.T("Permohonan %[2]s selesai", "Application %[2]s completed"),
-	pendopo.T("Permohonan %[1]s nomor %[2]s selesai. Dokumen hasilnya dapat diunduh di Pendopo; keasliannya dapat diperiksa dengan kode %[6]s. Bagaimana pelayanannya? Isi survei kepuasan (2 menit) di halaman permohonan Anda.",
-		"Your application for %[1]s, number %[2]s, is completed. Download the document in Pendopo; its authenticity can be checked with code %[6]s. How was the service? Take the satisfaction survey (2 minutes) on your application's page.")}
+var completedNotice = [2]pendopo.Text{pendopo.M("app.application_completed"),
+	pendopo.M("app.your_application_for_number_completed")}
 
-var staffNotice = [2]pendopo.Text{pendopo.T("Permohonan %[2]s menunggu di tahap %[4]s", "Application %[2]s waits at step %[4]s"),
-	pendopo.T("Permohonan %[1]s nomor %[2]s menunggu tindakan di tahap %[4]s. Batas waktu: %[3]s.",
-		"Application %[2]s for %[1]s waits for action at step %[4]s. Deadline: %[3]s.")}
+var staffNotice = [2]pendopo.Text{pendopo.M("app.application_waits_at_step"),
+	pendopo.M("app.application_for_waits_for_action")}
 
 // fill formats a notice for one language.
 func fill(t pendopo.Text, lang string, args ...any) string { return fmt.Sprintf(t.In(lang), args...) }

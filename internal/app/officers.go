@@ -17,12 +17,12 @@ func (a *App) checkRole(ctx context.Context, r pendopo.Role) error {
 	}
 	if r.Region != "" {
 		if _, err := a.Region(ctx, r.Region); err != nil {
-			return invalidParam("region", pendopo.T("Daerah tidak dikenal.", "Unknown region."))
+			return invalidParam("region", pendopo.M("app.unknown_region"))
 		}
 	}
 	if r.Agency != "" {
 		if _, err := a.store.Agency(ctx, r.Region, r.Agency); err != nil {
-			return invalidParam("agency", pendopo.T("Perangkat daerah tidak ada di daerah ini.", "No such agency in this region."))
+			return invalidParam("agency", pendopo.M("app.no_such_agency_this_region"))
 		}
 	}
 	return nil
@@ -35,11 +35,11 @@ func (a *App) Invite(ctx context.Context, who pendopo.Actor, email, name string,
 	var p pendopo.Problems
 	e, _, ok := pendopo.NormalizeLogin(email)
 	if !ok || e == "" {
-		p.Add("email", pendopo.T("Tulis alamat email yang valid.", "Write a valid email address."))
+		p.Add("email", pendopo.M("app.write_valid_email_address"))
 	}
 	name = strings.TrimSpace(name)
 	if len([]rune(name)) > 100 || !pendopo.ValidText(name) {
-		p.Add("name", pendopo.T("Nama maksimal 100 huruf.", "The name has at most 100 letters."))
+		p.Add("name", pendopo.M("app.the_name_has_at_most"))
 	}
 	if err := a.checkRole(ctx, r); err != nil {
 		p = append(p, err.(*pendopo.Error).Fields...)
@@ -69,15 +69,11 @@ func (a *App) Invite(ctx context.Context, who pendopo.Actor, email, name string,
 	if reg, err := a.Region(ctx, r.Region); err == nil {
 		where = reg.Name
 	}
-	err = a.out.Send(ctx, e, pendopo.T("Undangan petugas Pendopo", "Your Pendopo officer invitation"), pendopo.T(
-		who.Name+" mengundang Anda sebagai "+r.Kind.Title().Indonesian+" "+where+" di Pendopo. Buka tautan ini dalam 7 hari untuk menerima: "+link,
-		who.Name+" invites you to Pendopo as "+r.Kind.Title().English+" of "+where+". Open this link within 7 days to accept: "+link))
+	err = a.out.Send(ctx, e, pendopo.M("app.your_pendopo_officer_invitation"), pendopo.M("app.invites_you_pendopo_as_open", who.Name, r.Kind.Title(), where, link))
 	return inv, link, err
 }
 
-var errBadInvitation = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
-	"Undangan ini tidak ada, sudah dipakai, atau sudah kedaluwarsa. Minta undangan baru kepada admin daerah Anda.",
-	"This invitation does not exist, was used, or has expired. Ask your region admin for a new one."))
+var errBadInvitation = pendopo.Errorf(pendopo.KindNotFound, pendopo.M("app.this_invitation_does_not_exist"))
 
 // Invitation returns a pending invitation by the secret of its link.
 func (a *App) Invitation(ctx context.Context, secret string) (pendopo.Invitation, error) {
@@ -116,7 +112,7 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 		}
 		if !ok {
 			var p pendopo.Problems
-			p.Add("password", pendopo.T("Alamat ini sudah punya akun; masukkan kata sandinya.", "This address has an account; enter its password."))
+			p.Add("password", pendopo.M("app.this_address_has_account_enter"))
 			return "", p.Err()
 		}
 		a.guessRight(ctx, g)
@@ -125,7 +121,7 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, ip, 
 		var p pendopo.Problems
 		name = strings.TrimSpace(name)
 		if n := len([]rune(name)); n < 2 || n > 100 || !pendopo.ValidText(name) {
-			p.Add("name", pendopo.T("Tulis nama Anda (2 sampai 100 huruf).", "Write your name (2 to 100 letters)."))
+			p.Add("name", pendopo.M("app.write_your_name_2_100"))
 		}
 		if err := pendopo.CheckPassword(password, inv.Email, name); err != nil {
 			p = append(p, err.(*pendopo.Error).Fields...)
@@ -264,7 +260,7 @@ func (a *App) RevokeRole(ctx context.Context, who pendopo.Actor, userID int64, r
 		return err
 	}
 	if userID == who.UserID && (r.Kind == pendopo.RoleRegionAdmin || r.Kind == pendopo.RoleNationalAdmin) {
-		return invalidParam("role", pendopo.T("Anda tidak dapat mencabut peran admin Anda sendiri; minta admin lain.", "You cannot revoke your own admin role; ask another admin."))
+		return invalidParam("role", pendopo.M("app.you_cannot_revoke_your_own"))
 	}
 	e := pendopo.AuditEntry{Action: "role.revoke", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: r.Region, Diff: pendopo.Diff(r, nil)}
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
@@ -282,7 +278,7 @@ func (a *App) AddUser(ctx context.Context, name, login, password string, r *pend
 	var p pendopo.Problems
 	email, phone, ok := pendopo.NormalizeLogin(login)
 	if !ok {
-		p.Add("login", pendopo.T("Tulis alamat email atau nomor ponsel Indonesia.", "Write an email address or an Indonesian mobile number."))
+		p.Add("login", pendopo.M("app.write_email_address_indonesian_mobile_2"))
 	}
 	if err := pendopo.CheckPassword(password, login, name); err != nil {
 		p = append(p, err.(*pendopo.Error).Fields...)

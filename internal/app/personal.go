@@ -107,10 +107,10 @@ func (a *App) WhoReadMyData(ctx context.Context, who pendopo.Actor, page pendopo
 		n := e.EntityID
 		switch e.Action {
 		case "user.read_personal":
-			x.What = pendopo.T("Membaca data akun Anda (kontak dan NIK)", "Read your account's data (contact and NIK)")
+			x.What = pendopo.M("app.read_your_account_data_contact")
 			x.Link = "/akun"
 		case "application.read":
-			x.What = pendopo.T("Membuka permohonan "+n+" (isian dan berkasnya)", "Opened application "+n+" (answers and files)")
+			x.What = pendopo.M("app.opened_application_answers_files", n)
 			x.Link = "/permohonan/" + n
 		case "upload.download":
 			name := a.uploadName(ctx, files, n, d["sha256"])
@@ -120,13 +120,13 @@ func (a *App) WhoReadMyData(ctx context.Context, who pendopo.Actor, page pendopo
 			if name == "" {
 				name = d["field"]
 			}
-			x.What = pendopo.T("Mengunduh berkas "+name+" dari permohonan "+n, "Downloaded the file "+name+" of application "+n)
+			x.What = pendopo.M("app.downloaded_file_application", name, n)
 			x.Link = "/permohonan/" + n
 		case "document.download":
-			x.What = pendopo.T("Mengunduh dokumen hasil permohonan "+n, "Downloaded the issued document of application "+n)
+			x.What = pendopo.M("app.downloaded_issued_document_application", n)
 			x.Link = "/permohonan/" + n
 		case "report.read_personal":
-			x.What = pendopo.T("Membaca identitas Anda pada laporan "+n, "Read your identity on report "+n)
+			x.What = pendopo.M("app.read_your_identity_on_report", n)
 			x.Link = "/laporan/" + n
 		}
 		out = append(out, x)

@@ -19,7 +19,7 @@ import (
 // only the cleaned file is kept. Applications' uploads are documents
 // seen by their own officers only, and are kept as given.
 
-var errNoFileStore = pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("Penyimpanan berkas belum disiapkan.", "File storage is not set up."))
+var errNoFileStore = pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.file_storage_not_set_up"))
 
 // putPhoto cleans a photo of at most limit bytes and stores the cleaned
 // file only.

@@ -25,10 +25,10 @@ type writeRefusals interface {
 }
 
 var (
-	errDatabaseDown  = pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("basis data tidak menjawab", "database unreachable"))
-	errNotMigrated   = pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("migrasi basis data belum dijalankan", "database migrations pending"))
-	errRefusesWrites = pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("basis data menolak penulisan", "database refuses writes"))
-	errKeyChanged    = pendopo.Errorf(pendopo.KindUnavailable, pendopo.T("kunci rahasia basis data sudah diganti", "secret key changed"))
+	errDatabaseDown  = pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.database_unreachable"))
+	errNotMigrated   = pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.database_migrations_pending"))
+	errRefusesWrites = pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.database_refuses_writes"))
+	errKeyChanged    = pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.secret_key_changed"))
 )
 
 // HeartbeatSetting holds when an instance last proved that the database

@@ -74,10 +74,10 @@ func (a *App) Region(ctx context.Context, code string) (pendopo.Region, error) {
 // Regions lists regions by code, filtered and paged.
 func (a *App) Regions(ctx context.Context, f pendopo.RegionFilter) ([]pendopo.Region, int, error) {
 	if f.Level != "" && !f.Level.Valid() {
-		return nil, 0, invalidParam("level", pendopo.T("Tingkat harus provinsi, kabupaten atau kota.", "Level must be provinsi, kabupaten or kota."))
+		return nil, 0, invalidParam("level", pendopo.M("app.level_must_be_provinsi_kabupaten"))
 	}
 	if f.Parent != "" && !pendopo.ValidRegionCode(f.Parent) {
-		return nil, 0, invalidParam("parent", pendopo.T("Kode induk tidak valid.", "Invalid parent code."))
+		return nil, 0, invalidParam("parent", pendopo.M("app.invalid_parent_code"))
 	}
 	var sel []pendopo.Region
 	for _, r := range a.regions.Load().list {
@@ -160,9 +160,9 @@ func (a *App) UpdateRegion(ctx context.Context, who pendopo.Actor, code, name st
 		name = r.Name
 	}
 	if !pendopo.ValidText(name) {
-		probs.Add("name", pendopo.T("Berisi karakter yang tidak valid.", "Contains invalid characters."))
+		probs.Add("name", pendopo.M("app.contains_invalid_characters"))
 	} else if len([]rune(name)) > 120 {
-		probs.Add("name", pendopo.T("Nama terlalu panjang (maksimal 120 karakter).", "Name too long (at most 120 characters)."))
+		probs.Add("name", pendopo.M("app.name_too_long_at_most"))
 	}
 	if err := p.Validate(); err != nil {
 		probs = append(probs, err.(*pendopo.Error).Fields...)
@@ -209,8 +209,7 @@ const MaxLogoBytes = 256 << 10
 func checkLogo(l *pendopo.Logo) error {
 	var p pendopo.Problems
 	if len(l.Data) > MaxLogoBytes {
-		p.Add("logo", pendopo.T(fmt.Sprintf("Logo terlalu besar: %d KB, maksimal %d KB.", len(l.Data)>>10, MaxLogoBytes>>10),
-			fmt.Sprintf("Logo too large: %d KB, at most %d KB.", len(l.Data)>>10, MaxLogoBytes>>10)))
+		p.Add("logo", pendopo.M("app.logo_too_large_kb_at", len(l.Data)>>10, MaxLogoBytes>>10))
 		return p.Err()
 	}
 	switch ct := http.DetectContentType(l.Data); ct {
@@ -222,7 +221,7 @@ func checkLogo(l *pendopo.Logo) error {
 		l.ContentType = "image/svg+xml"
 		return nil
 	}
-	p.Add("logo", pendopo.T("Logo harus berupa gambar PNG, JPEG, WebP atau SVG.", "The logo must be a PNG, JPEG, WebP or SVG image."))
+	p.Add("logo", pendopo.M("app.the_logo_must_be_png"))
 	return p.Err()
 }
 

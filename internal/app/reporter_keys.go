@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -120,13 +119,8 @@ func (a *App) sendReporterSecret(ctx context.Context, contact, number, secret st
 		return
 	}
 	link := a.baseURL + ReporterLink(number, secret)
-	subject := pendopo.T("Kunci laporan "+number, "The key to report "+number)
-	body := pendopo.T("Kunci laporan "+number+": "+secret+"\n\nBuka laporan Anda: "+link+"\n\n"+
-		"Simpan kunci ini. Hanya dengan kunci ini seseorang dapat menanggapi laporan sebagai pelapor; nomor laporan saja tidak cukup. "+
-		"Petugas tidak akan pernah memintanya; jangan berikan kepada siapa pun.",
-		"The key to report "+number+": "+secret+"\n\nOpen your report: "+link+"\n\n"+
-			"Keep this key. Only with it can anyone act on the report as its reporter; the report's number is not enough. "+
-			"Officers will never ask for it; do not give it to anyone.")
+	subject := pendopo.M("app.the_key_report", number)
+	body := pendopo.M("app.the_key_report_open_your", number, secret, link)
 	if replaced {
 		body.Indonesian += " Kunci ini menggantikan kunci sebelumnya, yang tidak berlaku lagi."
 		body.English += " It replaces the earlier key, which no longer works."
@@ -139,8 +133,7 @@ func (a *App) sendReporterSecret(ctx context.Context, contact, number, secret st
 // contacts.
 const reporterKeyRequestsPerDay = 3
 
-var errReportNumber = invalidParam("number", pendopo.T("Tulis nomor laporan seperti tertera pada tanda terima, misalnya 3374-2611-K7Q2M9-X.",
-	"Write the report's number as on its receipt, such as 3374-2611-K7Q2M9-X."))
+var errReportNumber = invalidParam("number", pendopo.M("app.write_report_number_as_on"))
 
 // RequestReporterKey makes a new key for a report filed without an
 // account and sends it to the contact stored with the report, when
@@ -157,8 +150,7 @@ func (a *App) RequestReporterKey(ctx context.Context, who pendopo.Actor, number,
 	}
 	email, phone, ok := pendopo.NormalizeLogin(strings.TrimSpace(contact))
 	if !ok {
-		return invalidParam("contact", pendopo.T("Tulis email atau nomor ponsel yang Anda berikan saat melapor.",
-			"Write the email address or mobile number you gave when you reported."))
+		return invalidParam("contact", pendopo.M("app.write_email_address_mobile_number"))
 	}
 	if !a.keyRequests.Allow(n, a.now()) {
 		return errTooMany
@@ -203,10 +195,10 @@ func (a *App) RequestReporterKey(ctx context.Context, who pendopo.Actor, number,
 
 // ownActNotice tells a reporter what someone holding their key did.
 var ownActNotice = map[pendopo.ReportAction]pendopo.Text{
-	pendopo.ActReportReply:  pendopo.T("menambahkan tanggapan pelapor: \"%s\"", "added the reporter's reply: \"%s\""),
-	pendopo.ActReportRate:   pendopo.T("memberi nilai %s dari 5", "rated it %s out of 5"),
-	pendopo.ActReportReopen: pendopo.T("membuka kembali laporan: \"%s\"", "reopened it: \"%s\""),
-	"photo":                 pendopo.T("menambahkan foto%s", "added a photo%s"),
+	pendopo.ActReportReply:  pendopo.M("app.added_reporter_reply"),
+	pendopo.ActReportRate:   pendopo.M("app.rated_it_out_5"),
+	pendopo.ActReportReopen: pendopo.M("app.reopened_it"),
+	"photo":                 pendopo.M("app.added_photo"),
 }
 
 // tellReporterOwnAct tells the reporter's contact that someone acted as
@@ -225,11 +217,8 @@ func (a *App) tellReporterOwnAct(ctx context.Context, tx pendopo.Store, r pendop
 	if rp.UserID != 0 || !ok {
 		return nil
 	}
-	title := pendopo.T("Laporan "+r.Number+": tindakan sebagai pelapor", "Report "+r.Number+": an action as its reporter")
-	body := pendopo.T("Seseorang yang memegang kunci laporan "+r.Number+" baru saja "+fmt.Sprintf(text.Indonesian, detail)+
-		". Bila itu bukan Anda, minta kunci baru di "+a.baseURL+"/laporan/kunci; kunci lama lalu tidak berlaku lagi.",
-		"Someone holding the key to report "+r.Number+" just "+fmt.Sprintf(text.English, detail)+
-			". If that was not you, ask for a new key at "+a.baseURL+"/laporan/kunci; the old key then stops working.")
+	title := pendopo.M("app.report_action_as_its_reporter", r.Number)
+	body := pendopo.M("app.someone_holding_key_acted", r.Number, pendopo.M(text.Key, detail), a.baseURL)
 	return a.out.Tell(ctx, tx, pendopo.User{Name: rp.Name, Email: email, Phone: phone}, key, title, body, "/laporan/"+r.Number)
 }
 

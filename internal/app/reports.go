@@ -29,12 +29,9 @@ import (
 // an hour through the portal or Open311.
 const ReportsPerHour = 10
 
-var errTooManyReports = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
-	"Anda sudah mengirim banyak laporan dalam satu jam terakhir. Coba lagi nanti, atau tambahkan keterangan pada laporan yang sudah ada.",
-	"You have sent many reports in the last hour. Try again later, or add to a report you already sent."))
+var errTooManyReports = pendopo.Errorf(pendopo.KindRateLimited, pendopo.M("app.you_have_sent_many_reports"))
 
-var errNoReport = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
-	"Laporan tidak ditemukan. Periksa nomor laporannya.", "Report not found. Check its number."))
+var errNoReport = pendopo.Errorf(pendopo.KindNotFound, pendopo.M("app.report_not_found_check_its"))
 
 // reporter is who filed a report, sealed in the report.
 type reporter struct {
@@ -95,11 +92,11 @@ func (a *App) SubmitReport(ctx context.Context, who pendopo.Actor, region string
 	if in.ServiceID != 0 {
 		v, err := a.ServiceView(ctx, in.ServiceID)
 		if err != nil || v.Service.RegionCode != reg.Code && v.Service.RegionCode != reg.ParentCode {
-			return FiledReport{}, invalidParam("service_id", pendopo.T("Layanan itu bukan layanan daerah ini.", "That service is not one of this region's."))
+			return FiledReport{}, invalidParam("service_id", pendopo.M("app.that_service_not_one_this"))
 		}
 	}
 	if len(key) > 100 {
-		return FiledReport{}, invalidParam("key", pendopo.T("Kunci maksimal 100 karakter.", "The key is at most 100 characters."))
+		return FiledReport{}, invalidParam("key", pendopo.M("app.the_key_at_most_100"))
 	}
 	now := a.now()
 	// Requests from the network (an actor with an address) are limited per
@@ -400,12 +397,11 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 	}
 	if r.MergedInto != 0 && act.Action != pendopo.ActReportReply {
 		// Merged or forwarded to another region: work goes on there.
-		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Laporan ini sudah berlanjut sebagai laporan lain; lihat riwayatnya.",
-			"This report goes on as another report; see its history."))
+		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.M("app.this_report_goes_on_as"))
 	}
 	act.Note = strings.TrimSpace(act.Note)
 	if len([]rune(act.Note)) > pendopo.MaxReportDescription || !pendopo.ValidText(act.Note) {
-		return r, invalidParam("note", pendopo.T("Catatan maksimal 4.000 karakter.", "A note is at most 4,000 characters."))
+		return r, invalidParam("note", pendopo.M("app.a_note_at_most_4"))
 	}
 	now := a.now()
 	before := r
@@ -434,13 +430,13 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 			}
 			to, err := a.Region(ctx, act.Region)
 			if err != nil || to.Code == r.Region {
-				return r, invalidParam("region", pendopo.T("Pilih daerah tujuan yang lain.", "Choose another region to forward it to."))
+				return r, invalidParam("region", pendopo.M("app.choose_another_region_forward_it"))
 			}
 			forwardTo = &to
 			next.Status = pendopo.ReportDone
 		case agency != "":
 			if _, err := a.store.Agency(ctx, r.Region, agency); err != nil {
-				return r, invalidParam("agency", pendopo.T("Pilih perangkat daerah tujuan.", "Choose the agency to send it to."))
+				return r, invalidParam("agency", pendopo.M("app.choose_agency_send_it"))
 			}
 			r.Agency, ev.Agency = agency, agency
 		case act.Action == pendopo.ActReportForward && strings.TrimSpace(act.Target) != "":
@@ -451,7 +447,7 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 			}
 			r.Agency, ev.Target = "", strings.TrimSpace(act.Target)
 		default:
-			return r, invalidParam("agency", pendopo.T("Pilih perangkat daerah tujuan.", "Choose the agency to send it to."))
+			return r, invalidParam("agency", pendopo.M("app.choose_agency_send_it"))
 		}
 		r.Disposed = today
 		ev.Public = act.Action == pendopo.ActReportDispose || forwardTo != nil
@@ -466,25 +462,25 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 		ev.Public = r.Privacy != pendopo.PrivacyConfidential
 	case pendopo.ActReportRate:
 		if act.Rating < 1 || act.Rating > 5 {
-			return r, invalidParam("rating", pendopo.T("Beri nilai 1 sampai 5.", "Give a rating of 1 to 5."))
+			return r, invalidParam("rating", pendopo.M("app.give_rating_1_5"))
 		}
 		r.Rating, ev.Note, ev.Public = act.Rating, strconv.Itoa(act.Rating), true
 	case pendopo.ActReportReopen:
 		r.Rating, r.Disposed, ev.Public = 0, today, true
 	case pendopo.ActReportRelease:
 		if !r.Flagged {
-			return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Laporan ini tidak sedang menunggu moderasi.", "This report is not waiting for moderation."))
+			return r, pendopo.Errorf(pendopo.KindConflict, pendopo.M("app.this_report_not_waiting_for"))
 		}
 		r.Flagged, r.FlagReason = false, ""
 	case pendopo.ActReportMerge:
 		// A duplicate joins the report it repeats, in the same region.
 		n, err := pendopo.ParseTrackingNumber(act.Target)
 		if err != nil {
-			return r, invalidParam("target", pendopo.T("Tulis nomor laporan tujuan penggabungan.", "Write the number of the report to merge into."))
+			return r, invalidParam("target", pendopo.M("app.write_number_report_merge_into"))
 		}
 		into, err := a.store.ReportByNumber(ctx, n)
 		if err != nil || into.Region != r.Region || into.ID == r.ID {
-			return r, invalidParam("target", pendopo.T("Laporan tujuan harus laporan lain di daerah ini.", "The report to merge into must be another report of this region."))
+			return r, invalidParam("target", pendopo.M("app.the_report_merge_into_must"))
 		}
 		r.MergedInto, ev.Target, ev.Public = into.ID, into.Number, true
 	}
@@ -698,13 +694,12 @@ func (a *App) SaveReportRouting(ctx context.Context, who pendopo.Actor, region s
 	}
 	for category := range r.Routes {
 		if _, ok := pendopo.ReportCategoryByCode(category); !ok {
-			return invalidParam("category", pendopo.T("Kategori tidak dikenal.", "Unknown category."))
+			return invalidParam("category", pendopo.M("app.unknown_category"))
 		}
 	}
 	if b := r.Bounds; r.SetBounds && b != nil &&
 		(b.South >= b.North || b.West >= b.East || b.South < -11.5 || b.North > 6.5 || b.West < 94.5 || b.East > 141.5) {
-		return invalidParam("bounds", pendopo.T("Batas peta harus di Indonesia, dengan selatan < utara dan barat < timur.",
-			"The map box must lie in Indonesia, with south < north and west < east."))
+		return invalidParam("bounds", pendopo.M("app.the_map_box_must_lie"))
 	}
 	return a.store.InTx(ctx, func(tx pendopo.Store) error {
 		for _, c := range pendopo.ReportCategories {
@@ -714,7 +709,7 @@ func (a *App) SaveReportRouting(ctx context.Context, who pendopo.Actor, region s
 			}
 			if agency != "" {
 				if _, err := tx.Agency(ctx, region, agency); errors.Is(err, pendopo.ErrNotFound) {
-					return invalidParam("agency", pendopo.T("Perangkat daerah tidak dikenal.", "Unknown agency."))
+					return invalidParam("agency", pendopo.M("app.unknown_agency"))
 				} else if err != nil {
 					return err
 				}
@@ -773,7 +768,7 @@ func (a *App) AddReportAreaRoute(ctx context.Context, who pendopo.Actor, r pendo
 		return r, err
 	}
 	if _, err := a.store.Agency(ctx, r.Region, r.Agency); err != nil {
-		return r, invalidParam("area_agency", pendopo.T("Perangkat daerah tidak dikenal.", "Unknown agency."))
+		return r, invalidParam("area_agency", pendopo.M("app.unknown_agency"))
 	}
 	e := pendopo.AuditEntry{Action: "report.area_route", Entity: "report_area_route", Region: r.Region, Diff: pendopo.Diff(nil, r)}
 	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
@@ -845,9 +840,8 @@ func (a *App) escalate(ctx context.Context, r pendopo.Report) error {
 			}
 		}
 	}
-	title := pendopo.T("Laporan "+r.Number+" melewati batas waktu", "Report "+r.Number+" is past its deadline")
-	body := pendopo.T("Laporan \""+r.Title+"\" ("+string(r.Status)+") seharusnya ditangani paling lambat "+r.Due.String()+".",
-		"Report \""+r.Title+"\" ("+string(r.Status)+") was due by "+r.Due.String()+".")
+	title := pendopo.M("app.report_past_its_deadline", r.Number)
+	body := pendopo.M("app.report_was_due_by", r.Title, string(r.Status), r.Due.String())
 	r.EscalatedAt, r.UpdatedAt = a.now(), a.now()
 	return a.commit(ctx, func(tx pendopo.Store) error {
 		if _, err := tx.UpdateReport(ctx, r); err != nil {
@@ -967,7 +961,7 @@ func (a *App) AddReportPhoto(ctx context.Context, who pendopo.Actor, number, sec
 		return pendopo.ReportPhoto{}, errNotEditable
 	}
 	if len(v.Photos) >= MaxReportPhotos {
-		return pendopo.ReportPhoto{}, invalidParam("photo", pendopo.T("Maksimal 5 foto per laporan.", "At most 5 photos per report."))
+		return pendopo.ReportPhoto{}, invalidParam("photo", pendopo.M("app.at_most_5_photos_per"))
 	}
 	// Only the cleaned photo is stored: its EXIF (where it was taken, by
 	// whose camera) would unmask an anonymous reporter.
@@ -1054,19 +1048,18 @@ func (a *App) RegionBounds(ctx context.Context, region string) (*pendopo.Bounds,
 
 // reportNotice is what the reporter is told after each action.
 var reportNotice = map[pendopo.ReportAction]pendopo.Text{
-	"submit":                 pendopo.T("Laporan Anda %[1]s diterima dan akan diverifikasi paling lambat %[2]s.", "Your report %[1]s was received and will be verified by %[2]s."),
-	pendopo.ActReportVerify:  pendopo.T("Laporan %[1]s sudah diverifikasi.", "Report %[1]s was verified."),
-	pendopo.ActReportDispose: pendopo.T("Laporan %[1]s diteruskan ke perangkat daerah yang berwenang; tindak lanjut paling lambat %[2]s.", "Report %[1]s was sent to the responsible agency; follow-up due by %[2]s."),
-	pendopo.ActReportForward: pendopo.T("Laporan %[1]s dilimpahkan: %[3]s", "Report %[1]s was forwarded: %[3]s"),
+	"submit":                 pendopo.M("app.your_report_was_received_will"),
+	pendopo.ActReportVerify:  pendopo.M("app.report_was_verified"),
+	pendopo.ActReportDispose: pendopo.M("app.report_was_sent_responsible_agency"),
+	pendopo.ActReportForward: pendopo.M("app.report_was_forwarded"),
 	// A forwarding to another region on Pendopo: the report goes on there.
-	"forward-region": pendopo.T("Laporan %[1]s dilimpahkan ke daerah yang berwenang dan berlanjut sebagai laporan %[4]s; kabar selanjutnya ada di laporan itu. Alasan: %[3]s",
-		"Report %[1]s was forwarded to the region responsible and goes on as report %[4]s; further news is on that report. Reason: %[3]s"),
-	pendopo.ActReportAnswer:   pendopo.T("Laporan %[1]s dijawab: %[3]s (Bagaimana penanganannya? Isi survei kepuasan di halaman laporan Anda.)", "Report %[1]s was answered: %[3]s (How was it handled? Take the satisfaction survey on your report's page.)"),
-	pendopo.ActReportComplete: pendopo.T("Laporan %[1]s selesai. Beri penilaian atau buka kembali dalam 10 hari bila belum beres.", "Report %[1]s is completed. Rate it, or reopen it within 10 days if the problem remains."),
-	pendopo.ActReportReject:   pendopo.T("Laporan %[1]s tidak dapat ditindaklanjuti: %[3]s", "Report %[1]s cannot be followed up: %[3]s"),
-	pendopo.ActReportArchive:  pendopo.T("Laporan %[1]s diarsipkan: %[3]s", "Report %[1]s was archived: %[3]s"),
-	pendopo.ActReportExtend:   pendopo.T("Waktu menjawab permintaan informasi %[1]s diperpanjang: %[3]s", "The time to answer information request %[1]s was extended: %[3]s"),
-	pendopo.ActReportMerge:    pendopo.T("Laporan %[1]s digabung dengan laporan %[4]s tentang masalah yang sama; kabar selanjutnya ada di laporan itu.", "Report %[1]s was merged with report %[4]s about the same problem; further news is on that report."),
+	"forward-region":          pendopo.M("app.report_was_forwarded_region_responsible"),
+	pendopo.ActReportAnswer:   pendopo.M("app.report_was_answered_how_was"),
+	pendopo.ActReportComplete: pendopo.M("app.report_completed_rate_it_reopen"),
+	pendopo.ActReportReject:   pendopo.M("app.report_cannot_be_followed_up"),
+	pendopo.ActReportArchive:  pendopo.M("app.report_was_archived"),
+	pendopo.ActReportExtend:   pendopo.M("app.the_time_answer_information_request"),
+	pendopo.ActReportMerge:    pendopo.M("app.report_was_merged_with_report"),
 }
 
 // tellReporter queues the reporter's notice of ev: in the inbox and by
@@ -1090,7 +1083,7 @@ func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Repo
 		due = r.Due.String()
 	}
 	body := pendopo.T(fmt.Sprintf(text.Indonesian, r.Number, due, ev.Note, ev.Target), fmt.Sprintf(text.English, r.Number, due, ev.Note, ev.Target))
-	title := pendopo.T("Laporan "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).Indonesian), "Report "+r.Number+": "+strings.ToLower(a.reportStatusTitle(r.Status).English))
+	title := pendopo.M("app.report", r.Number, strings.ToLower(a.reportStatusTitle(r.Status).Indonesian), strings.ToLower(a.reportStatusTitle(r.Status).English))
 	link := "/laporan/" + r.Number
 	key := "report:" + r.Number + ":" + strconv.Itoa(r.Rev)
 	if rp.UserID != 0 {
@@ -1113,19 +1106,19 @@ func (a *App) tellReporter(ctx context.Context, tx pendopo.Store, r pendopo.Repo
 func (a *App) reportStatusTitle(s pendopo.ReportStatus) pendopo.Text {
 	switch s {
 	case pendopo.ReportReceived:
-		return pendopo.T("Diterima", "Received")
+		return pendopo.M("app.received")
 	case pendopo.ReportVerified:
-		return pendopo.T("Diverifikasi", "Verified")
+		return pendopo.M("app.verified")
 	case pendopo.ReportDisposed:
-		return pendopo.T("Diteruskan ke perangkat daerah", "With the agency")
+		return pendopo.M("app.with_agency")
 	case pendopo.ReportFollowed:
-		return pendopo.T("Ditindaklanjuti", "Followed up")
+		return pendopo.M("app.followed_up")
 	case pendopo.ReportDone:
-		return pendopo.T("Selesai", "Completed")
+		return pendopo.M("app.completed")
 	case pendopo.ReportRejected:
-		return pendopo.T("Ditolak", "Rejected")
+		return pendopo.M("app.rejected")
 	}
-	return pendopo.T("Diarsipkan", "Archived")
+	return pendopo.M("app.archived")
 }
 
 // ExportReports walks every public report of a region for open data,

@@ -24,20 +24,20 @@ func (a *App) SubmitService(ctx context.Context, who pendopo.Actor, id int64, n 
 		n = cur.LatestVersion
 	}
 	if n <= cur.Version {
-		return invalidParam("version", pendopo.T("Versi ini sudah atau pernah terbit; ajukan draf yang lebih baru.", "This version is or was published; submit a newer draft."))
+		return invalidParam("version", pendopo.M("app.this_version_was_published_submit"))
 	}
 	note = strings.TrimSpace(note)
 	if len(note) > 500 || !pendopo.ValidText(note) {
-		return invalidParam("note", pendopo.T("Catatan maksimal 500 karakter.", "The note has at most 500 characters."))
+		return invalidParam("note", pendopo.M("app.the_note_has_at_most"))
 	}
 	e := pendopo.AuditEntry{Action: "service.submit", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode,
 		Diff: pendopo.Diff(map[string]any{}, map[string]any{"version": n, "note": note})}
 	if v, err := a.store.Version(ctx, id, n); err == nil && !v.SubmittedAt.IsZero() {
-		return invalidParam("version", pendopo.T("Versi ini sudah diajukan dan menunggu tinjauan.", "This version is already waiting for review."))
+		return invalidParam("version", pendopo.M("app.this_version_already_waiting_for"))
 	}
 	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.SubmitVersion(ctx, id, n, who.Name, a.now()) })
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return invalidParam("version", pendopo.T("Versi itu tidak ada.", "No such version."))
+		return invalidParam("version", pendopo.M("app.no_such_version"))
 	}
 	if err != nil {
 		return err
@@ -62,10 +62,8 @@ func (a *App) tellPublishers(ctx context.Context, s pendopo.Service, n int, by, 
 		if _, ok := (pendopo.Actor{Roles: u.Roles}).Can(pendopo.ActPublishService, pendopo.Scope{Region: s.RegionCode, Agency: s.AgencySlug}); !ok || u.Contact() == "" {
 			continue
 		}
-		body := pendopo.T(
-			by+" mengajukan versi "+strconv.Itoa(n)+" layanan \""+s.Name+"\" untuk ditinjau. "+note+"\nPeriksa perubahannya dan terbitkan atau kembalikan: "+link,
-			by+" submitted version "+strconv.Itoa(n)+" of the service \""+s.Name+"\" for review. "+note+"\nCheck the changes, then publish or send it back: "+link)
-		if err := a.out.Send(ctx, u.Contact(), pendopo.T("Perubahan layanan menunggu persetujuan", "A service change awaits approval"), body); err != nil {
+		body := pendopo.M("app.submitted_version_service_for_review", by, strconv.Itoa(n), s.Name, note, link)
+		if err := a.out.Send(ctx, u.Contact(), pendopo.M("app.a_service_change_awaits_approval"), body); err != nil {
 			a.log.Warn("tell publisher", "service", s.ID, "user", u.ID, "err", err)
 		}
 	}
@@ -84,13 +82,13 @@ func (a *App) ReturnService(ctx context.Context, who pendopo.Actor, id int64, n 
 	}
 	note = strings.TrimSpace(note)
 	if note == "" || len(note) > 500 || !pendopo.ValidText(note) {
-		return invalidParam("note", pendopo.T("Tulis apa yang perlu diperbaiki (maksimal 500 karakter).", "Write what needs fixing (at most 500 characters)."))
+		return invalidParam("note", pendopo.M("app.write_what_needs_fixing_at"))
 	}
 	e := pendopo.AuditEntry{Action: "service.return", Entity: "service", EntityID: strconv.FormatInt(id, 10), Region: cur.RegionCode,
 		Diff: pendopo.Diff(map[string]any{}, map[string]any{"version": n, "note": note})}
 	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.ReturnVersion(ctx, id, n) })
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return invalidParam("version", pendopo.T("Versi itu tidak sedang diajukan.", "That version is not waiting for review."))
+		return invalidParam("version", pendopo.M("app.that_version_not_waiting_for"))
 	}
 	return err
 }

@@ -29,7 +29,7 @@ func (w *ServiceWrite) validate() error {
 		p = err.(*pendopo.Error).Fields
 	}
 	if len([]rune(w.Note)) > 500 || !pendopo.ValidText(w.Note) {
-		p.Add("note", pendopo.T("Catatan perubahan maksimal 500 karakter.", "The change note has at most 500 characters."))
+		p.Add("note", pendopo.M("app.the_change_note_has_at"))
 	}
 	if on := w.Content.Apply; on != nil {
 		// The output document may name the form's answers and the
@@ -175,7 +175,7 @@ func (a *App) PublishService(ctx context.Context, who pendopo.Actor, id int64, n
 	}
 	v, err := a.store.Version(ctx, id, n)
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return cur, invalidParam("version", pendopo.T("Versi itu tidak ada.", "No such version."))
+		return cur, invalidParam("version", pendopo.M("app.no_such_version"))
 	}
 	if err != nil {
 		return cur, err

@@ -50,9 +50,7 @@ type sso struct {
 	verifier *oidc.IDTokenVerifier
 }
 
-var errSSOUnavailable = pendopo.Errorf(pendopo.KindUnavailable, pendopo.T(
-	"Masuk dengan SSO sedang tidak dapat dipakai. Coba lagi nanti atau masuk dengan kata sandi.",
-	"Single sign-on is not available right now. Try again later or sign in with your password."))
+var errSSOUnavailable = pendopo.Errorf(pendopo.KindUnavailable, pendopo.M("app.single_sign_on_not_available"))
 
 func (s *sso) ready(ctx context.Context) (*oauth2.Config, *oidc.IDTokenVerifier, error) {
 	s.mu.Lock()
@@ -111,13 +109,9 @@ func (a *App) SSOStart(ctx context.Context, back, invite string) (redirect, cook
 	return oc.AuthCodeURL(f.State, oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier)), cookie, nil
 }
 
-var errSSOFailed = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T(
-	"Masuk dengan SSO tidak berhasil atau sudah kedaluwarsa. Silakan coba lagi.",
-	"Single sign-on did not succeed or took too long. Please try again."))
+var errSSOFailed = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("app.single_sign_on_did_not"))
 
-var errSSONoAccount = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-	"Akun SSO Anda belum terhubung dengan petugas di Pendopo. Minta undangan kepada admin daerah Anda, lalu terima undangan itu dengan SSO.",
-	"Your single sign-on account is not linked to an officer in Pendopo. Ask your region admin for an invitation and accept it with single sign-on."))
+var errSSONoAccount = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("app.your_single_sign_on_account"))
 
 // SSOResult is a finished single sign-on.
 type SSOResult struct {
@@ -191,9 +185,7 @@ func (a *App) SSOFinish(ctx context.Context, cookie, state, code, ip, userAgent 
 			return SSOResult{}, err
 		}
 		if email != inv.Email {
-			return SSOResult{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-				"Undangan ini untuk "+inv.Email+", tetapi akun SSO Anda memakai alamat lain (atau alamatnya belum terverifikasi).",
-				"This invitation is for "+inv.Email+", but your single sign-on account uses another address (or an unverified one)."))
+			return SSOResult{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.M("app.this_invitation_for_but_your", inv.Email))
 		}
 		existing := userID
 		if !linked {

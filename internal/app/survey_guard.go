@@ -201,8 +201,7 @@ func (a *App) DecideHeldSurveys(ctx context.Context, who pendopo.Actor, region s
 		return tx.AddStats(ctx, deltas)
 	})
 	if errors.Is(err, pendopo.ErrNotFound) {
-		return 0, pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Tidak ada tanggapan tertahan di unit dan tanggal itu; mungkin sudah diputuskan.",
-			"No responses are held for that point and day; they may have been decided already."))
+		return 0, pendopo.Errorf(pendopo.KindNotFound, pendopo.M("app.no_responses_are_held_for"))
 	}
 	if err == nil {
 		a.forgetDashboards()
@@ -216,8 +215,7 @@ func (a *App) forgetDashboards() {
 	a.figs.Forget()
 }
 
-var errPresenceCode = invalidParam("kode", pendopo.T("Kode kehadiran salah atau bukan kode hari ini. Pindai kode QR di loket, atau tanyakan kode hari ini kepada petugas.",
-	"The presence code is wrong or not today's. Scan the QR code at the counter, or ask the staff for today's code."))
+var errPresenceCode = invalidParam("kode", pendopo.M("app.the_presence_code_wrong_not"))
 
 // checkPresence checks a walk-in response's presence code against today's
 // (the day's, by the app's clock in the region's zone) for its point.

@@ -39,9 +39,7 @@ type SurveySubject struct {
 	Code, Address string
 }
 
-var errSurveyNotYet = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
-	"Survei dapat diisi setelah permohonan selesai atau laporan dijawab.",
-	"The survey opens once the application is completed or the report answered."))
+var errSurveyNotYet = pendopo.Errorf(pendopo.KindConflict, pendopo.M("app.the_survey_opens_once_application"))
 
 // SurveyForApplication is the survey on an application, for its applicant
 // once it is completed (or rejected: the service was still given).
@@ -103,14 +101,14 @@ func (a *App) SurveyForVisit(ctx context.Context, region, point string, service 
 			}
 		}
 		if s.Point == nil {
-			return s, pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Unit layanan tidak ditemukan.", "Service point not found."))
+			return s, pendopo.Errorf(pendopo.KindNotFound, pendopo.M("app.service_point_not_found"))
 		}
 		s.Agency = s.Point.AgencySlug
 	}
 	if service != 0 {
 		v, err := a.ServiceView(ctx, service)
 		if err != nil || v.Service.RegionCode != reg.Code {
-			return s, invalidParam("layanan", pendopo.T("Layanan itu bukan layanan daerah ini.", "That service is not one of this region's."))
+			return s, invalidParam("layanan", pendopo.M("app.that_service_not_one_this"))
 		}
 		s.ServiceID, s.ServiceName, s.Agency = service, v.Service.Name, v.Service.AgencySlug
 	}
@@ -181,10 +179,9 @@ func (a *App) SubmitSurvey(ctx context.Context, s SurveySubject, answers map[pen
 	// errors.Is matches pendopo errors by kind, so both conflicts match
 	// either: a response with a subject can only be a second answer.
 	case errors.Is(err, pendopo.ErrSurveyAnswered) && r.Subject != "":
-		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Terima kasih, survei untuk ini sudah Anda isi.", "Thank you: you have already answered the survey on this."))
+		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.M("app.thank_you_you_have_already"))
 	case errors.Is(err, pendopo.ErrSurveyRepeated):
-		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.T("Terima kasih, survei dari perangkat ini untuk unit layanan ini sudah diterima hari ini.",
-			"Thank you: a survey from this device for this service point was already received today."))
+		return r, pendopo.Errorf(pendopo.KindConflict, pendopo.M("app.thank_you_survey_from_this"))
 	}
 	if err == nil && out.Status == pendopo.SurveyHeld {
 		a.forgetDashboards() // a burst may have taken responses out

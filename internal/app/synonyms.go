@@ -28,10 +28,10 @@ func (a *App) SetSynonyms(ctx context.Context, who pendopo.Actor, rules string) 
 	}
 	rules = strings.ReplaceAll(rules, "\r\n", "\n")
 	if !pendopo.ValidText(rules) {
-		return invalidParam("synonyms", pendopo.T("Daftar sinonim berisi karakter yang tidak valid.", "The synonym list contains invalid characters."))
+		return invalidParam("synonyms", pendopo.M("app.the_synonym_list_contains_invalid"))
 	}
 	if len(rules) > 64<<10 {
-		return invalidParam("synonyms", pendopo.T("Daftar sinonim maksimal 64 KB.", "The synonym list is at most 64 KB."))
+		return invalidParam("synonyms", pendopo.M("app.the_synonym_list_at_most"))
 	}
 	if _, err := search.ParseSynonyms(rules); err != nil {
 		return err

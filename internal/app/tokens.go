@@ -20,11 +20,11 @@ func (a *App) CreateToken(ctx context.Context, who pendopo.Actor, name, region s
 	var p pendopo.Problems
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 80 || !pendopo.ValidText(name) {
-		p.Add("name", pendopo.T("Nama token wajib diisi (maksimal 80 karakter).", "A token name is required (at most 80 characters)."))
+		p.Add("name", pendopo.M("app.a_token_name_required_at"))
 	}
 	if region != "" {
 		if _, err := a.Region(ctx, region); err != nil {
-			p.Add("region", pendopo.T("Daerah tidak dikenal.", "Unknown region."))
+			p.Add("region", pendopo.M("app.unknown_region"))
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -49,7 +49,7 @@ func (a *App) CreateToken(ctx context.Context, who pendopo.Actor, name, region s
 	return t, secret, err
 }
 
-var errBadToken = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.T("Token tidak dikenal atau sudah dicabut.", "Unknown or revoked token."))
+var errBadToken = pendopo.Errorf(pendopo.KindUnauthorized, pendopo.M("app.unknown_revoked_token"))
 
 // Authenticate turns a token secret into an actor.
 func (a *App) Authenticate(ctx context.Context, secret string) (pendopo.Actor, error) {

@@ -61,12 +61,9 @@ func Sniff(head []byte) string {
 
 // ErrType and ErrTooLarge are the user's mistakes Put reports.
 var (
-	ErrType = pendopo.Errorf(pendopo.KindUnsupported, pendopo.T(
-		"Jenis berkas tidak diterima; unggah PDF, JPEG, atau PNG (isinya diperiksa, bukan namanya).",
-		"This kind of file is not accepted; upload a PDF, JPEG or PNG (its content is checked, not its name)."))
-	ErrTooLarge = pendopo.Errorf(pendopo.KindTooLarge, pendopo.T(
-		"Berkas terlalu besar.", "The file is too large."))
-	ErrEmpty = pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Berkasnya kosong.", "The file is empty."))
+	ErrType     = pendopo.Errorf(pendopo.KindUnsupported, pendopo.M("blob.this_kind_file_not_accepted"))
+	ErrTooLarge = pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("blob.the_file_too_large"))
+	ErrEmpty    = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("blob.the_file_empty"))
 )
 
 // Dir keeps files in a local directory, two levels of subdirectories by

@@ -50,12 +50,12 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 	cr := csv.NewReader(io.LimitReader(r, MaxFileBytes))
 	cr.FieldsPerRecord = -1
 	bad := func(line int, field string, msg pendopo.Text) error {
-		return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Berkas CSV tidak dapat dibaca.", "The CSV file cannot be read."),
+		return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.M("catalogio.the_csv_file_cannot_be"),
 			Fields: []pendopo.FieldError{{Field: field, Line: line, Msg: msg}}}
 	}
 	head, err := cr.Read()
 	if err == io.EOF {
-		return b, loc, bad(1, "file", pendopo.T("Berkas kosong.", "The file is empty."))
+		return b, loc, bad(1, "file", pendopo.M("catalogio.the_file_empty"))
 	}
 	if err != nil {
 		return b, loc, csvError(err)
@@ -64,7 +64,7 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 	for i, h := range head {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if _, dup := col[h]; dup {
-			return b, loc, bad(1, h, pendopo.T("Kolom "+strconv.Quote(h)+" muncul dua kali.", "Column "+strconv.Quote(h)+" appears twice."))
+			return b, loc, bad(1, h, pendopo.M("catalogio.column_appears_twice", strconv.Quote(h)))
 		}
 		col[h] = i
 	}
@@ -75,12 +75,12 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 		}
 	}
 	if len(missing) > 0 {
-		return b, loc, bad(1, "header", pendopo.T("Kolom wajib tidak ada: "+strings.Join(missing, ", ")+".", "Required columns are missing: "+strings.Join(missing, ", ")+"."))
+		return b, loc, bad(1, "header", pendopo.M("catalogio.required_columns_are_missing", strings.Join(missing, ", ")))
 	}
 	for _, known := range head {
 		known = strings.TrimSpace(strings.TrimPrefix(known, "\ufeff"))
 		if !isColumn(known) {
-			return b, loc, bad(1, known, pendopo.T("Kolom tidak dikenal: "+strconv.Quote(known)+".", "Unknown column: "+strconv.Quote(known)+"."))
+			return b, loc, bad(1, known, pendopo.M("catalogio.unknown_column", strconv.Quote(known)))
 		}
 	}
 	var probs pendopo.Problems
@@ -123,7 +123,7 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				probs = append(probs, pendopo.FieldError{Field: prefix + ".standard.duration.working_days", Line: loc.lines[prefix+".standard.duration.working_days"],
-					Msg: pendopo.T("Harus bilangan bulat, tertulis "+strconv.Quote(v)+".", "Must be a whole number, found "+strconv.Quote(v)+".")})
+					Msg: pendopo.M("catalogio.must_be_whole_number_found", strconv.Quote(v))})
 			}
 			st.Duration.WorkingDays = n
 		}
@@ -133,14 +133,14 @@ func ReadServicesCSV(r io.Reader, region string) (pendopo.Bundle, *Locator, erro
 			st.Duration.SameDay = true
 		default:
 			probs = append(probs, pendopo.FieldError{Field: prefix + ".standard.duration.same_day", Line: loc.lines[prefix+".standard.duration.same_day"],
-				Msg: pendopo.T("Isi \"ya\" atau \"tidak\".", "Write \"yes\" or \"no\".")})
+				Msg: pendopo.M("catalogio.write_yes_no")})
 		}
 		st.Fee.Type, st.Fee.LegalBasis, st.Fee.Note = pendopo.FeeType(get("fee_type")), get("fee_legal_basis"), get("fee_note")
 		if v := strings.NewReplacer(".", "", "Rp", "", " ", "").Replace(get("fee_amount")); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
 				probs = append(probs, pendopo.FieldError{Field: prefix + ".standard.fee.amount", Line: loc.lines[prefix+".standard.fee.amount"],
-					Msg: pendopo.T("Harus nominal rupiah tanpa desimal, tertulis "+strconv.Quote(v)+".", "Must be a rupiah amount without decimals, found "+strconv.Quote(v)+".")})
+					Msg: pendopo.M("catalogio.must_be_rupiah_amount_without", strconv.Quote(v))})
 			}
 			st.Fee.Amount = n
 		}
@@ -166,12 +166,12 @@ func isColumn(c string) bool {
 
 func csvError(err error) error {
 	var pe *csv.ParseError
-	fe := pendopo.FieldError{Field: "file", Msg: pendopo.T("CSV tidak valid: "+err.Error(), "Invalid CSV: "+err.Error())}
+	fe := pendopo.FieldError{Field: "file", Msg: pendopo.M("catalogio.invalid_csv", err.Error())}
 	if errors.As(err, &pe) {
 		fe.Line = pe.Line
-		fe.Msg = pendopo.T("CSV tidak valid: "+pe.Err.Error(), "Invalid CSV: "+pe.Err.Error())
+		fe.Msg = pendopo.M("catalogio.invalid_csv", pe.Err.Error())
 	}
-	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Berkas CSV tidak dapat dibaca.", "The CSV file cannot be read."), Fields: []pendopo.FieldError{fe}}
+	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.M("catalogio.the_csv_file_cannot_be"), Fields: []pendopo.FieldError{fe}}
 }
 
 func lines(s string) []string {

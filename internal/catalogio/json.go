@@ -71,14 +71,14 @@ func ReadJSON(r io.Reader) (pendopo.Bundle, *Locator, error) {
 		return b, nil, err
 	}
 	if len(data) > MaxFileBytes {
-		return b, nil, pendopo.Errorf(pendopo.KindTooLarge, pendopo.T(fmt.Sprintf("Berkas lebih dari %d MB.", MaxFileBytes>>20), fmt.Sprintf("File larger than %d MB.", MaxFileBytes>>20)))
+		return b, nil, pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("catalogio.file_larger_than_mb", MaxFileBytes>>20))
 	}
 	loc, err := locate(data)
 	if err != nil {
 		return b, nil, err
 	}
 	if unknown := loc.unknownKeys(reflect.TypeFor[pendopo.Bundle]()); len(unknown) > 0 {
-		return b, loc, &pendopo.Error{Kind: pendopo.KindInvalid, Msg: pendopo.T("Berkas berisi kolom yang tidak dikenal.", "The file has unknown fields."), Fields: unknown}
+		return b, loc, &pendopo.Error{Kind: pendopo.KindInvalid, Msg: pendopo.M("catalogio.the_file_has_unknown_fields"), Fields: unknown}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -101,24 +101,23 @@ func decodeError(data []byte, loc *Locator, err error) error {
 	switch {
 	case errors.As(err, &syn):
 		fe.Line = lineAt(data, int(syn.Offset))
-		fe.Msg = pendopo.T("JSON tidak valid: "+syn.Error(), "Invalid JSON: "+syn.Error())
+		fe.Msg = pendopo.M("catalogio.invalid_json", syn.Error())
 	case errors.As(err, &typ):
 		fe.Field = jsonPath(typ.Field)
 		fe.Line = lineAt(data, int(typ.Offset))
-		fe.Msg = pendopo.T("Jenis nilai salah: diharapkan "+typeName(typ.Type.Kind().String(), true)+", tertulis "+typ.Value+".",
-			"Wrong type: expected "+typeName(typ.Type.Kind().String(), false)+", found "+typ.Value+".")
+		fe.Msg = pendopo.M("catalogio.wrong_type_expected_found", typeName(typ.Type.Kind().String(), true), typ.Value, typeName(typ.Type.Kind().String(), false))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		fe.Field = name
 		fe.Line = loc.firstKey(name)
-		fe.Msg = pendopo.T("Kolom tidak dikenal: "+strconv.Quote(name)+". Periksa ejaannya.", "Unknown field: "+strconv.Quote(name)+". Check its spelling.")
+		fe.Msg = pendopo.M("catalogio.unknown_field_check_its_spelling", strconv.Quote(name))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		fe.Line = lineAt(data, len(data))
-		fe.Msg = pendopo.T("Berkas kosong atau terpotong.", "The file is empty or cut short.")
+		fe.Msg = pendopo.M("catalogio.the_file_empty_cut_short")
 	default:
-		fe.Msg = pendopo.T("JSON tidak dapat dibaca: "+err.Error(), "Cannot read JSON: "+err.Error())
+		fe.Msg = pendopo.M("catalogio.cannot_read_json", err.Error())
 	}
-	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.T("Berkas tidak dapat dibaca.", "The file cannot be read."), Fields: []pendopo.FieldError{fe}}
+	return &pendopo.Error{Kind: pendopo.KindBadRequest, Msg: pendopo.M("catalogio.the_file_cannot_be_read"), Fields: []pendopo.FieldError{fe}}
 }
 
 // jsonPath drops the Go names of embedded structs from a path that
@@ -272,7 +271,7 @@ func (l *Locator) unknownKeys(root reflect.Type) []pendopo.FieldError {
 				field = k.parent + "." + k.key
 			}
 			out = append(out, pendopo.FieldError{Field: field, Line: k.line,
-				Msg: pendopo.T("Kolom tidak dikenal: "+strconv.Quote(k.key)+". Periksa ejaannya.", "Unknown field: "+strconv.Quote(k.key)+". Check its spelling.")})
+				Msg: pendopo.M("catalogio.unknown_field_check_its_spelling", strconv.Quote(k.key))})
 		}
 	}
 	return out

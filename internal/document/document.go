@@ -368,10 +368,6 @@ func ParseCode(s string) (string, error) {
 }
 
 var (
-	errCodeForm = pendopo.Errorf(pendopo.KindInvalid, pendopo.T(
-		"Kode verifikasi terdiri dari 12 huruf dan angka, seperti ABCD-EFGH-JKMN.",
-		"A verification code has 12 letters and digits, like ABCD-EFGH-JKMN."))
-	errCodeLookAlike = pendopo.Errorf(pendopo.KindInvalid, pendopo.T(
-		"Kode verifikasi tidak pernah memuat angka 0 dan 1 atau huruf O, I, L dan U; periksa lagi tulisannya.",
-		"Verification codes never contain the digits 0 and 1 or the letters O, I, L and U; please check what you typed."))
+	errCodeForm      = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("document.a_verification_code_has_12"))
+	errCodeLookAlike = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("document.verification_codes_never_contain_digits"))
 )

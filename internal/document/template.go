@@ -101,30 +101,24 @@ func (t Template) Validate(known func(key string) bool) error {
 			return
 		}
 		if n := utf8.RuneCountInString(s); n > max {
-			p.Add(field, pendopo.T(
-				"Terlalu panjang: "+strconv.Itoa(n)+" karakter, paling banyak "+strconv.Itoa(max)+".",
-				"Too long: "+strconv.Itoa(n)+" characters, at most "+strconv.Itoa(max)+"."))
+			p.Add(field, pendopo.M("document.too_long_characters_at_most", strconv.Itoa(n), strconv.Itoa(max)))
 		}
 		seen := map[string]bool{}
 		for _, seg := range split(s) {
 			switch {
 			case seg.bad:
-				p.Add(field, pendopo.T(
-					"Kurung kurawal { } hanya dipakai untuk kode isian seperti {nomor}; periksa pasangan kurungnya.",
-					"Braces { } only mark placeholders such as {nomor}; check that each one is closed."))
+				p.Add(field, pendopo.M("document.braces_only_mark_placeholders_such"))
 				return
 			case seg.key && !seen[seg.text]:
 				seen[seg.text] = true
 				if !isBuiltin(seg.text) && (known == nil || !keyRE.MatchString(seg.text) || !known(seg.text)) {
-					p.Add(field, pendopo.T(
-						"Kode isian {"+seg.text+"} tidak dikenal. Gunakan "+builtinList()+" atau kode isian formulir.",
-						"Unknown placeholder {"+seg.text+"}. Use "+builtinList()+" or a form field key."))
+					p.Add(field, pendopo.M("document.unknown_placeholder_use_form_field", seg.text, builtinList()))
 				}
 			}
 		}
 	}
-	check("output.title", t.Title, MaxTitle, pendopo.T("Judul dokumen wajib diisi.", "The document title is required."))
-	check("output.body", t.Body, MaxBody, pendopo.T("Isi dokumen wajib diisi.", "The document body is required."))
+	check("output.title", t.Title, MaxTitle, pendopo.M("document.the_document_title_required"))
+	check("output.body", t.Body, MaxBody, pendopo.M("document.the_document_body_required"))
 	return p.Err()
 }
 

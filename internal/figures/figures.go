@@ -119,7 +119,7 @@ func (b *Board) FiguresBy(ctx context.Context, region, agency, by string, p Peri
 			}
 		}
 	default:
-		return nil, invalidParam("by", pendopo.T("Pengelompokan tidak dikenal.", "Unknown grouping."))
+		return nil, invalidParam("by", pendopo.M("figures.unknown_grouping"))
 	}
 	rows, err := b.store.StatRows(ctx, f)
 	if err != nil {
@@ -183,11 +183,11 @@ func (b *Board) HeldSurveys(ctx context.Context, region string, p Period) (HeldC
 	zone := pendopo.RegionZone(region)
 	since, err := time.ParseInLocation("2006-01", string(p.From), zone)
 	if err != nil {
-		return HeldCounts{}, invalidParam("dari", pendopo.T("Bulan tidak dikenal.", "Unknown month."))
+		return HeldCounts{}, invalidParam("dari", pendopo.M("figures.unknown_month"))
 	}
 	until, err := time.ParseInLocation("2006-01", string(p.To.Add(1)), zone)
 	if err != nil {
-		return HeldCounts{}, invalidParam("sampai", pendopo.T("Bulan tidak dikenal.", "Unknown month."))
+		return HeldCounts{}, invalidParam("sampai", pendopo.M("figures.unknown_month"))
 	}
 	groups, err := b.store.SurveyTallies(ctx, pendopo.SurveyFilter{Region: region, Status: pendopo.SurveyHeld, Since: since, Until: until},
 		pendopo.SurveyByAgency|pendopo.SurveyByService)
@@ -301,7 +301,7 @@ func (b *Board) EgovRanking(ctx context.Context, province string, p Period) ([]R
 			return nil, err
 		}
 		if reg.ParentCode != "" {
-			return nil, invalidParam("provinsi", pendopo.T("Pilih provinsi.", "Choose a province."))
+			return nil, invalidParam("provinsi", pendopo.M("figures.choose_province"))
 		}
 	}
 	all, err := b.nationalRanking(ctx, p)

@@ -60,8 +60,8 @@ func TestAcceptLanguage(t *testing.T) {
 		{"en;q=2", "en"},
 		{"id;q=-1, en;q=0.1", "en"},
 	} {
-		if got := acceptLanguage(tt.header); got != tt.want {
-			t.Errorf("acceptLanguage(%q) = %s, want %s", tt.header, got, tt.want)
+		if got := defaultLanguages.accept(tt.header); got != tt.want {
+			t.Errorf("accept(%q) = %s, want %s", tt.header, got, tt.want)
 		}
 	}
 }
@@ -73,8 +73,8 @@ func FuzzAcceptLanguage(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
-		if got := acceptLanguage(header); got != "id" && got != "en" {
-			t.Fatalf("acceptLanguage(%q) = %q", header, got)
+		if got := defaultLanguages.accept(header); got != "id" && got != "en" {
+			t.Fatalf("accept(%q) = %q", header, got)
 		}
 	})
 }

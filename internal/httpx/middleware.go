@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,9 +65,9 @@ func UserError(err error) *pendopo.Error {
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Data yang dikirim terlalu besar.", "The request body is too large."))
+		return pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("httpx.the_request_body_too_large"))
 	}
-	return pendopo.Errorf(pendopo.KindInternal, pendopo.T("Terjadi kesalahan pada sistem. Silakan coba lagi nanti.", "Something went wrong on our side. Please try again later."))
+	return pendopo.Errorf(pendopo.KindInternal, pendopo.M("httpx.something_went_wrong_on_our"))
 }
 
 type ctxKey int
@@ -82,7 +83,8 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// Lang returns the user's language, "id" or "en", set by Chain.
+// Lang returns the user's language, one of the portal's (see
+// Options.Languages), set by Chain; Indonesian outside a request.
 func Lang(ctx context.Context) string {
 	if l, _ := ctx.Value(keyLang).(string); l != "" {
 		return l
@@ -93,49 +95,64 @@ func Lang(ctx context.Context) string {
 // LangCookie is the cookie that remembers the chosen language.
 const LangCookie = "bahasa"
 
-// langOf picks the language: ?lang= first, then the cookie, then for API
-// clients (the JSON API and Open311) the Accept-Language header;
-// Indonesian by default.
-func langOf(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "en" || l == "id" {
+// languages are the portal's languages, the first the default when a
+// client accepts none of them.
+type languages struct {
+	tags    []string
+	matcher language.Matcher
+}
+
+// defaultLanguages are Indonesian, then English.
+var defaultLanguages = newLanguages([]string{"id", "en"})
+
+func newLanguages(tags []string) *languages {
+	ts := make([]language.Tag, len(tags))
+	for i, t := range tags {
+		ts[i] = language.Make(t)
+	}
+	return &languages{tags: tags, matcher: language.NewMatcher(ts)}
+}
+
+func (ls *languages) has(tag string) bool { return slices.Contains(ls.tags, tag) }
+
+// of picks the language of r: ?lang= first, then the cookie, then for API
+// clients (the JSON API and Open311) the Accept-Language header; the first
+// language (Indonesian) by default.
+func (ls *languages) of(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); ls.has(l) {
 		return l
 	}
-	if c, err := r.Cookie(LangCookie); err == nil && (c.Value == "en" || c.Value == "id") {
+	if c, err := r.Cookie(LangCookie); err == nil && ls.has(c.Value) {
 		return c.Value
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/open311/") {
-		return acceptLanguage(r.Header.Get("Accept-Language"))
+		return ls.accept(r.Header.Get("Accept-Language"))
 	}
-	return "id"
+	return ls.tags[0]
 }
 
-// langTags are the languages of the portal, Indonesian first: it is the
-// default when a client accepts neither.
-var (
-	langTags    = []string{"id", "en"}
-	langMatcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
-	wildcard    = language.MustParse("mul") // what "*" parses to
-)
+var wildcard = language.MustParse("mul") // what "*" parses to
 
-// acceptLanguage picks "id" or "en" for an Accept-Language header (RFC
+// accept picks one of the languages for an Accept-Language header (RFC
 // 9110 §12.5.4). golang.org/x/text/language parses each entry and matches
 // it to ours, so en-GB is English, id-ID and the old "in" are Indonesian
-// and a close language such as Malay or Javanese counts as Indonesian.
-// Around it: the highest weight wins and a tie goes to the entry named
-// first; q=0 refuses a language; "*" stands for every language not named;
-// an entry that does not parse is skipped rather than spoiling the rest
-// (ParseAcceptLanguage rejects a whole header for one bad entry). When
-// nothing fits, the first language not refused, Indonesian by default.
-func acceptLanguage(header string) string {
+// and a close language without a catalog, such as Malay, counts as
+// Indonesian. Around it: the highest weight wins and a tie goes to the
+// entry named first; q=0 refuses a language; "*" stands for every language
+// not named; an entry that does not parse is skipped rather than spoiling
+// the rest (ParseAcceptLanguage rejects a whole header for one bad entry).
+// When nothing fits, the first language not refused, Indonesian by default.
+func (ls *languages) accept(header string) string {
 	const maxEntries = 32 // browsers send a handful; a huge header costs no more
+	n := len(ls.tags)
 	var (
-		weight  [2]float32 // per langTags: the best weight an entry gave it
-		order   [2]int     // per langTags: where that entry stood, for ties
-		refused [2]bool
+		weight  = make([]float32, n) // per tag: the best weight an entry gave it
+		order   = make([]int, n)     // per tag: where that entry stood, for ties
+		refused = make([]bool, n)
 		others  float32 // the wildcard's weight
 	)
 	rest := header
-	for n := 0; n < maxEntries && rest != ""; n++ {
+	for e := 0; e < maxEntries && rest != ""; e++ {
 		var entry string
 		entry, rest, _ = strings.Cut(rest, ",")
 		tags, qs, err := language.ParseAcceptLanguage(entry)
@@ -157,18 +174,18 @@ func acceptLanguage(header string) string {
 			others = q
 			continue
 		}
-		_, i, conf := langMatcher.Match(tag)
+		_, i, conf := ls.matcher.Match(tag)
 		switch {
 		case conf == language.No:
 		case q == 0:
 			// Refusing en-GB is not refusing en.
 			refused[i] = refused[i] || conf == language.Exact
 		case q > weight[i]:
-			weight[i], order[i] = q, n
+			weight[i], order[i] = q, e
 		}
 	}
 	best, bestQ, bestOrder := -1, float32(0), 0
-	for i := range langTags {
+	for i := range ls.tags {
 		if refused[i] {
 			continue
 		}
@@ -181,19 +198,22 @@ func acceptLanguage(header string) string {
 		}
 	}
 	if best >= 0 {
-		return langTags[best]
+		return ls.tags[best]
 	}
-	for i := range langTags {
+	for i := range ls.tags {
 		if !refused[i] {
-			return langTags[i]
+			return ls.tags[i]
 		}
 	}
-	return langTags[0]
+	return ls.tags[0]
 }
 
 // Options configure Chain.
 type Options struct {
 	Logger *slog.Logger
+	// Languages are the portal's language tags, the default first;
+	// Indonesian and English when empty.
+	Languages []string
 	// CSP is the Content-Security-Policy of HTML responses.
 	CSP string
 	// Metrics, when set, counts and times every request.
@@ -215,11 +235,15 @@ func Chain(h http.Handler, o Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	langs := defaultLanguages
+	if len(o.Languages) > 0 {
+		langs = newLanguages(o.Languages)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now() // wallclock: measures the request's latency
 		id := newID()
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
-		ctx = context.WithValue(ctx, keyLang, langOf(r))
+		ctx = context.WithValue(ctx, keyLang, langs.of(r))
 		ctx = withClientIP(ctx, o.Proxies.Client(r))
 		r = r.WithContext(ctx)
 		hdr := w.Header()

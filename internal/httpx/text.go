@@ -12,9 +12,7 @@ import (
 // ErrBadText answers a request whose address or form holds a NUL
 // character or bytes that are not UTF-8: no page or service needs them,
 // and PostgreSQL cannot store them.
-var ErrBadText = pendopo.Errorf(pendopo.KindBadRequest, pendopo.T(
-	"Alamat atau isian berisi karakter yang tidak diizinkan (NUL) atau teks yang bukan UTF-8. Periksa kembali lalu kirim ulang.",
-	"The address or the form holds a character that is not allowed (NUL) or text that is not UTF-8. Check it and send it again."))
+var ErrBadText = pendopo.Errorf(pendopo.KindBadRequest, pendopo.M("httpx.the_address_form_holds_character"))
 
 // CheckText refuses, with ErrBadText, a request whose path or query, or
 // whose form values and file names once its body is parsed, hold a NUL

@@ -228,7 +228,7 @@ func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
-var errBadNotification = pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pemberitahuan perlu penerima dan judul.", "A notification needs a recipient and a title."))
+var errBadNotification = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("notify.a_notification_needs_recipient_title"))
 
 // Notify puts a notification in a person's in-app inbox. s is the store to
 // write to, as for Enqueue: a transaction's or nil. A notification without

@@ -33,9 +33,7 @@ type createdOut struct {
 	Key opt `json:"reporter_key" xml:"reporter_key"`
 }
 
-var errForm = pendopo.Errorf(pendopo.KindBadRequest, pendopo.T(
-	"Kirim formulir application/x-www-form-urlencoded (atau multipart/form-data) dalam UTF-8.",
-	"Send an application/x-www-form-urlencoded (or multipart/form-data) form in UTF-8."))
+var errForm = pendopo.Errorf(pendopo.KindBadRequest, pendopo.M("open311.send_application_x_www_form"))
 
 // parseForm reads a POST body of at most maxFormBytes; uploaded files are
 // not taken (media_url is the specification's way to point at media).
@@ -61,7 +59,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return problem("description", pendopo.T("Formulir terlalu besar.", "The form is too large."))
+		return problem("description", pendopo.M("open311.the_form_too_large"))
 	}
 	if err != nil {
 		return errForm
@@ -77,8 +75,7 @@ func coordinate(r *http.Request, name string) (*float64, error) {
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, problem(name, pendopo.T("Tulis derajat desimal WGS84, misalnya -6.99 dan 110.42.",
-			"Write WGS84 decimal degrees, such as -6.99 and 110.42."))
+		return nil, problem(name, pendopo.M("open311.write_wgs84_decimal_degrees_such"))
 	}
 	return &f, nil
 }
@@ -111,25 +108,24 @@ func (s *server) create(c *call) (reply, error) {
 	}
 	region := strings.TrimSpace(r.FormValue("jurisdiction_id"))
 	if region == "" {
-		return reply{}, problem("jurisdiction_id", pendopo.T("Tulis kode wilayah Kemendagri daerah tujuan, misalnya 33.74.",
-			"Write the Kemendagri code of the region, such as 33.74."))
+		return reply{}, problem("jurisdiction_id", pendopo.M("open311.write_kemendagri_code_region_such"))
 	}
 	if err := s.jurisdiction(ctx, region); err != nil {
 		return reply{}, err
 	}
 	if !(pendopo.Token{Region: token.Region}).CanWrite(region) {
-		return reply{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.T("api_key ini untuk daerah lain.", "This api_key is for another region."))
+		return reply{}, pendopo.Errorf(pendopo.KindForbidden, pendopo.M("open311.this_api_key_for_another"))
 	}
 	code := strings.TrimSpace(r.FormValue("service_code"))
 	if code == "" {
-		return reply{}, problem("service_code", pendopo.T("Pilih service_code dari services.xml.", "Choose a service_code from services.xml."))
+		return reply{}, problem("service_code", pendopo.M("open311.choose_service_code_from_services"))
 	}
 	if _, ok := pendopo.ReportCategoryByCode(code); !ok {
 		return reply{}, errUnknownService(code)
 	}
 	description := strings.TrimSpace(r.FormValue("description"))
 	if utf8.RuneCountInString(description) > pendopo.MaxReportDescription {
-		return reply{}, problem("description", pendopo.T("Uraian paling banyak 4.000 karakter.", "A description of at most 4,000 characters."))
+		return reply{}, problem("description", pendopo.M("open311.a_description_at_most_4"))
 	}
 	in := pendopo.ReportInput{Kind: pendopo.ReportComplaint, Category: code, Description: description, Privacy: pendopo.PrivacyPublic,
 		Title: strings.TrimSpace(r.FormValue("title"))}
@@ -176,10 +172,9 @@ func (s *server) create(c *call) (reply, error) {
 
 // notice tells what happens next to a filed report.
 func notice(r pendopo.Report) pendopo.Text {
-	t := pendopo.T("Laporan diterima dan akan diverifikasi paling lambat "+r.Due.String()+".",
-		"The report was received and will be verified by "+r.Due.String()+".")
+	t := pendopo.M("open311.the_report_was_received_will", r.Due.String())
 	if r.Due == 0 {
-		t = pendopo.T("Laporan diterima.", "The report was received.")
+		t = pendopo.M("open311.the_report_was_received")
 	}
 	switch {
 	case r.Flagged:
@@ -210,8 +205,7 @@ func withoutTitle(err error) error {
 		}
 	}
 	if len(kept) == 0 {
-		return problem("title", pendopo.T("Uraian terlalu pendek untuk dijadikan judul; kirim title (5 sampai 150 karakter).",
-			"The description is too short to make a title of; send a title (5 to 150 characters)."))
+		return problem("title", pendopo.M("open311.the_description_too_short_make"))
 	}
 	return &pendopo.Error{Kind: e.Kind, Msg: e.Msg, Fields: kept}
 }

@@ -97,11 +97,8 @@ var resources = []resource{
 }
 
 var (
-	errNoResource = pendopo.Errorf(pendopo.KindNotFound, pendopo.T(
-		"Alamat Open311 ini tidak ada. Daftarnya ada di /open311/v2/discovery.xml.",
-		"No such Open311 address. The list is at /open311/v2/discovery.xml."))
-	errMethod = pendopo.Errorf(pendopo.KindBadRequest, pendopo.T(
-		"Metode HTTP ini tidak didukung di alamat ini.", "This HTTP method is not supported at this address."))
+	errNoResource = pendopo.Errorf(pendopo.KindNotFound, pendopo.M("open311.no_such_open311_address_list"))
+	errMethod     = pendopo.Errorf(pendopo.KindBadRequest, pendopo.M("open311.this_http_method_not_supported"))
 )
 
 // ServeHTTP finds the resource by path and method; the extension picks
@@ -156,11 +153,8 @@ func cutLast(s, sep string) (before, after string, found bool) {
 }
 
 var (
-	errBadKey = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-		"api_key tidak dikenal atau sudah dicabut.", "Unknown or revoked api_key."))
-	errNoKey = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-		"Mengirim laporan memerlukan api_key: token integrasi pdp_… dari admin daerah.",
-		"Filing a report needs an api_key: a pdp_… integration token from the region's admin."))
+	errBadKey = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("open311.unknown_revoked_api_key"))
+	errNoKey  = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("open311.filing_report_needs_api_key"))
 )
 
 // authenticate checks an api_key, when the request carries one (in the

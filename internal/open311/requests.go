@@ -213,14 +213,12 @@ func parseRequestsQuery(q url.Values, now time.Time) (requestsQuery, error) {
 	var rq requestsQuery
 	if ids := values(q, "service_request_id"); len(ids) > 0 {
 		if len(ids) > MaxRequestIDs {
-			return rq, problem("service_request_id", pendopo.T("Paling banyak "+strconv.Itoa(MaxRequestIDs)+" nomor sekaligus.",
-				"At most "+strconv.Itoa(MaxRequestIDs)+" ids at once."))
+			return rq, problem("service_request_id", pendopo.M("open311.at_most_ids_at_once", strconv.Itoa(MaxRequestIDs)))
 		}
 		for _, id := range ids {
 			n, err := pendopo.ParseTrackingNumber(id)
 			if err != nil {
-				return rq, problem("service_request_id", pendopo.T(strconv.Quote(id)+" bukan nomor laporan seperti 3374-2611-K7Q2M9-X.",
-					strconv.Quote(id)+" is not a report number such as 3374-2611-K7Q2M9-X."))
+				return rq, problem("service_request_id", pendopo.M("open311.is_not_report_number_such", strconv.Quote(id)))
 			}
 			rq.numbers = append(rq.numbers, n)
 		}
@@ -242,7 +240,7 @@ func parseRequestsQuery(q url.Values, now time.Time) (requestsQuery, error) {
 		case "closed":
 			closed = true
 		default:
-			return rq, problem("status", pendopo.T("Status adalah open atau closed.", "The status is open or closed."))
+			return rq, problem("status", pendopo.M("open311.the_status_open_closed"))
 		}
 	}
 	switch {
@@ -269,8 +267,7 @@ func parseTime(q url.Values, name string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, strings.ReplaceAll(v, " ", "+"))
 	if err != nil {
-		return t, problem(name, pendopo.T("Tulis waktu ISO 8601 dengan zona waktu, misalnya 2026-11-01T00:00:00+07:00.",
-			"Write an ISO 8601 time with its zone, such as 2026-11-01T00:00:00+07:00."))
+		return t, problem(name, pendopo.M("open311.write_iso_8601_time_with"))
 	}
 	return t, nil
 }
@@ -297,11 +294,10 @@ func parseWindow(q url.Values, now time.Time) (since, until time.Time, err error
 		end = start.Add(MaxWindow)
 	}
 	if end.Before(start) {
-		return since, until, problem("end_date", pendopo.T("end_date harus sesudah start_date.", "end_date must come after start_date."))
+		return since, until, problem("end_date", pendopo.M("open311.end_date_must_come_after"))
 	}
 	if end.Sub(start) > MaxWindow {
-		return since, until, problem("end_date", pendopo.T("Rentang start_date sampai end_date paling lama 90 hari.",
-			"From start_date to end_date may span at most 90 days."))
+		return since, until, problem("end_date", pendopo.M("open311.from_start_date_end_date"))
 	}
 	return start, end.Add(time.Microsecond), nil
 }
@@ -321,15 +317,14 @@ func parsePage(q url.Values) (pendopo.Page, error) {
 	if v := strings.TrimSpace(q.Get("page")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxPage {
-			return p, problem("page", pendopo.T("Halaman adalah bilangan bulat mulai 1.", "The page is a whole number from 1."))
+			return p, problem("page", pendopo.M("open311.the_page_whole_number_from"))
 		}
 		p.Page = n
 	}
 	if v := strings.TrimSpace(q.Get("page_size")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxPageSize {
-			return p, problem("page_size", pendopo.T("page_size adalah 1 sampai "+strconv.Itoa(MaxPageSize)+".",
-				"page_size is 1 to "+strconv.Itoa(MaxPageSize)+"."))
+			return p, problem("page_size", pendopo.M("open311.page_size_1", strconv.Itoa(MaxPageSize)))
 		}
 		p.PerPage = n
 	}
@@ -362,8 +357,7 @@ func (s *server) requests(c *call) (reply, error) {
 // publicReport finds the public report with a tracking number, or a 404
 // that does not tell a confidential report from none.
 func (s *server) publicReport(ctx context.Context, number string) (app.PublicReport, error) {
-	none := notFound(pendopo.T("Tidak ada laporan publik bernomor "+strconv.Quote(number)+".",
-		"No public report has the number "+strconv.Quote(number)+"."))
+	none := notFound(pendopo.M("open311.no_public_report_has_number", strconv.Quote(number)))
 	n, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
 		return app.PublicReport{}, none
@@ -390,7 +384,7 @@ func (s *server) request(c *call) (reply, error) {
 		return reply{}, err
 	}
 	if region != "" && r.Region != region {
-		return reply{}, notFound(pendopo.T("Laporan itu bukan laporan daerah "+region+".", "That report is not one of region "+region+"."))
+		return reply{}, notFound(pendopo.M("open311.that_report_not_one_region", region))
 	}
 	list, err := s.requestList(ctx, s.base(c.r), []app.PublicReport{r})
 	if err != nil {

@@ -128,13 +128,11 @@ func (s *server) jurisdiction(ctx context.Context, code string) error {
 }
 
 func errUnknownJurisdiction(code string) error {
-	return notFound(pendopo.T("jurisdiction_id "+strconv.Quote(code)+" tidak dikenal; gunakan kode wilayah Kemendagri seperti 33.74.",
-		"Unknown jurisdiction_id "+strconv.Quote(code)+"; use a Kemendagri region code such as 33.74."))
+	return notFound(pendopo.M("open311.unknown_jurisdiction_id_use_kemendagri", strconv.Quote(code)))
 }
 
 func errUnknownService(code string) error {
-	return notFound(pendopo.T("service_code "+strconv.Quote(code)+" tidak dikenal; daftarnya ada di services.xml.",
-		"Unknown service_code "+strconv.Quote(code)+"; the list is at services.xml."))
+	return notFound(pendopo.M("open311.unknown_service_code_list_at", strconv.Quote(code)))
 }
 
 // services lists the report categories, the same in every region: each

@@ -37,12 +37,8 @@ const (
 // Errors Clean reports besides blob.ErrEmpty, blob.ErrTooLarge and
 // blob.ErrType.
 var (
-	ErrUnreadable = pendopo.Errorf(pendopo.KindUnsupported, pendopo.T(
-		"Foto tidak dapat dibaca; unggah berkas JPEG atau PNG yang utuh.",
-		"The photo cannot be read; upload a complete JPEG or PNG file."))
-	ErrTooManyPixels = pendopo.Errorf(pendopo.KindTooLarge, pendopo.T(
-		"Ukuran gambar terlalu besar: paling banyak 24 megapiksel (misalnya 6000 × 4000 piksel). Kecilkan gambarnya lalu unggah lagi.",
-		"The picture is too large: at most 24 megapixels (such as 6000 × 4000 pixels). Make it smaller and upload it again."))
+	ErrUnreadable    = pendopo.Errorf(pendopo.KindUnsupported, pendopo.M("photo.the_photo_cannot_be_read"))
+	ErrTooManyPixels = pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("photo.the_picture_too_large_at"))
 )
 
 // decoding lets one photo be decoded at a time in the process, so that

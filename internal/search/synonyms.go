@@ -73,7 +73,7 @@ func ParseSynonyms(texts ...string) (*Synonyms, error) {
 func (s *Synonyms) addRule(line string) *pendopo.Text {
 	left, right, oneWay := strings.Cut(line, "=>")
 	if strings.Contains(right, "=>") {
-		t := pendopo.T("Gunakan \"=>\" sekali saja dalam satu baris.", "Use \"=>\" at most once per line.")
+		t := pendopo.M("synonyms.use_at_most_once_per")
 		return &t
 	}
 	phrases := func(side string) ([][]string, *pendopo.Text) {
@@ -87,12 +87,11 @@ func (s *Synonyms) addRule(line string) *pendopo.Text {
 				stems = append(stems, tok.Stem)
 			}
 			if len(stems) == 0 {
-				t := pendopo.T(fmt.Sprintf("Frasa %q tidak berisi kata yang bisa dicari.", strings.TrimSpace(p)),
-					fmt.Sprintf("Phrase %q has no searchable words.", strings.TrimSpace(p)))
+				t := pendopo.M("synonyms.phrase_has_no_searchable_words", strings.TrimSpace(p))
 				return nil, &t
 			}
 			if len(stems) > 8 {
-				t := pendopo.T("Frasa sinonim paling banyak 8 kata.", "A synonym phrase has at most 8 words.")
+				t := pendopo.M("synonyms.a_synonym_phrase_has_at")
 				return nil, &t
 			}
 			out = append(out, stems)
@@ -105,7 +104,7 @@ func (s *Synonyms) addRule(line string) *pendopo.Text {
 	}
 	if !oneWay {
 		if len(from) < 2 {
-			t := pendopo.T("Tulis minimal dua frasa dipisahkan koma, atau gunakan \"=>\".", "Write at least two phrases separated by commas, or use \"=>\".")
+			t := pendopo.M("synonyms.write_at_least_two_phrases")
 			return &t
 		}
 		for i, f := range from {
@@ -125,7 +124,7 @@ func (s *Synonyms) addRule(line string) *pendopo.Text {
 		return err
 	}
 	if len(from) == 0 || len(to) == 0 {
-		t := pendopo.T("Tulis frasa di kedua sisi \"=>\".", "Write phrases on both sides of \"=>\".")
+		t := pendopo.M("synonyms.write_phrases_on_both_sides")
 		return &t
 	}
 	for _, f := range from {

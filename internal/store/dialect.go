@@ -113,9 +113,9 @@ func (postgresDialect) mapErr(err error) error {
 
 // errBadText is text the database cannot store; validation rejects it
 // first, so this is a last line of defence.
-var errBadText = &pendopo.Error{Kind: pendopo.KindInvalid, Msg: pendopo.T("Isian berisi karakter yang tidak valid.", "The input contains invalid characters.")}
+var errBadText = &pendopo.Error{Kind: pendopo.KindInvalid, Msg: pendopo.M("store.the_input_contains_invalid_characters")}
 
 // errReference is a foreign key violation: a row names another that does
 // not exist. Callers check references first, so reaching it is a bug or a
 // race, reported as a conflict.
-var errReference = &pendopo.Error{Kind: pendopo.KindConflict, Msg: pendopo.T("Data yang dirujuk tidak ada atau masih dipakai.", "A referenced item does not exist or is still in use.")}
+var errReference = &pendopo.Error{Kind: pendopo.KindConflict, Msg: pendopo.M("store.a_referenced_item_does_not")}

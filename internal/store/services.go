@@ -68,14 +68,14 @@ func (db *DB) checkRefs(ctx context.Context, region string, c pendopo.ServiceCon
 	var one int
 	err := db.read().QueryRowContext(ctx, db.q("SELECT 1 FROM service_kinds WHERE code = ?"), c.Kind).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		probs.Add("kind", pendopo.T("Jenis layanan "+quoted(c.Kind)+" tidak ada di daftar nasional.", "Service kind "+quoted(c.Kind)+" is not in the national list."))
+		probs.Add("kind", pendopo.M("store.service_kind_not_national_list", quoted(c.Kind)))
 	} else if err != nil {
 		return 0, err
 	}
 	var agencyID int64
 	err = db.read().QueryRowContext(ctx, db.q("SELECT id FROM agencies WHERE region_code = ? AND slug = ?"), region, c.AgencySlug).Scan(&agencyID)
 	if errors.Is(err, sql.ErrNoRows) {
-		probs.Add("agency", pendopo.T("Perangkat daerah "+quoted(c.AgencySlug)+" tidak ada di daerah ini.", "Agency "+quoted(c.AgencySlug)+" does not exist in this region."))
+		probs.Add("agency", pendopo.M("store.agency_does_not_exist_this", quoted(c.AgencySlug)))
 	} else if err != nil {
 		return 0, err
 	}
@@ -90,7 +90,7 @@ func (db *DB) checkRefs(ctx context.Context, region string, c pendopo.ServiceCon
 		}
 		for i, s := range c.Points {
 			if !known[s] {
-				probs.Add(fmt.Sprintf("points[%d]", i), pendopo.T("Unit layanan "+quoted(s)+" tidak ada di daerah ini.", "Service point "+quoted(s)+" does not exist in this region."))
+				probs.Add(fmt.Sprintf("points[%d]", i), pendopo.M("store.service_point_does_not_exist", quoted(s)))
 			}
 		}
 	}
@@ -177,9 +177,7 @@ func (db *DB) UpdateService(ctx context.Context, id int64, c pendopo.ServiceCont
 			return err
 		}
 		if baseVersion != 0 && baseVersion != cur.LatestVersion {
-			return &pendopo.Error{Kind: pendopo.KindConflict, Msg: pendopo.T(
-				fmt.Sprintf("Layanan ini sudah diubah orang lain (versi %d, Anda mengedit versi %d). Muat ulang lalu ulangi perubahan Anda.", cur.LatestVersion, baseVersion),
-				fmt.Sprintf("Someone else changed this service (version %d, you edited version %d). Reload and make your change again.", cur.LatestVersion, baseVersion))}
+			return &pendopo.Error{Kind: pendopo.KindConflict, Msg: pendopo.M("store.someone_else_changed_this_service", cur.LatestVersion, baseVersion)}
 		}
 		agencyID, err := db.checkRefs(ctx, cur.RegionCode, c)
 		if err != nil {
@@ -268,7 +266,7 @@ func (db *DB) MarkReviewed(ctx context.Context, id int64, ch pendopo.Change) (pe
 			return err
 		}
 		if !cur.Published() {
-			return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Layanan belum pernah diterbitkan; terbitkan dulu sebelum menandai ditinjau.", "The service was never published; publish it before marking it reviewed."))
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("store.the_service_was_never_published"))
 		}
 		if _, err := db.write().ExecContext(ctx, db.q("UPDATE services SET reviewed_at = ? WHERE id = ?"), ch.At.UTC(), id); err != nil {
 			return err

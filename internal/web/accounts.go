@@ -40,7 +40,7 @@ func (s *Server) failForm(w http.ResponseWriter, r *http.Request, name string, d
 	if fm, err2 := formErrors(err, data.Lang); err2 == nil {
 		data.Form = fm
 	} else {
-		data.Form = Form{Problem: httpx.UserError(err).Msg.In(data.Lang)}
+		data.Form = Form{Problem: data.Tx(httpx.UserError(err).Msg)}
 	}
 	httpx.SetRetryAfter(w.Header(), httpx.UserError(err))
 	s.rd.render(w, r, httpx.Status(kind), name, data)
@@ -450,7 +450,7 @@ func (s *Server) accountName(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) accountNIK(w http.ResponseWriter, r *http.Request) error {
 	return s.accountAction(w, r, func(sess *session) (string, error) {
 		warn, err := s.app.SetNIK(r.Context(), sess.Actor, r.PostFormValue("nik"))
-		if warn != (pendopo.Text{}) {
+		if !warn.IsZero() {
 			return "peringatan=nik", err
 		}
 		return "pesan=tersimpan", err

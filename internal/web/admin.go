@@ -358,7 +358,7 @@ func contentFromForm(r *http.Request) (pendopo.ServiceContent, pendopo.Problems)
 	} else if v := strings.TrimSpace(f.Get("working_days")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			probs.Add("standard.duration.working_days", pendopo.T("Tulis jumlah hari kerja dengan angka, misalnya 3.", "Write the number of working days in digits, for example 3."))
+			probs.Add("standard.duration.working_days", pendopo.M("web.write_number_working_days_digits"))
 		}
 		st.Duration.WorkingDays = n
 	}
@@ -367,7 +367,7 @@ func contentFromForm(r *http.Request) (pendopo.ServiceContent, pendopo.Problems)
 	if v := strings.NewReplacer(".", "", ",", "", "Rp", "", "rp", "", " ", "").Replace(f.Get("fee_amount")); v != "" && st.Fee.Type == pendopo.FeeFixed {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			probs.Add("standard.fee.amount", pendopo.T("Tulis nominal dalam rupiah dengan angka, misalnya 50000.", "Write the amount in rupiah in digits, for example 50000."))
+			probs.Add("standard.fee.amount", pendopo.M("web.write_amount_rupiah_digits_for"))
 		}
 		st.Fee.Amount = n
 	}
@@ -468,10 +468,10 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 }
 
 // errNotAllowed refuses a console page the person's roles do not cover.
-var errNotAllowed = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Peran Anda tidak mencakup halaman ini.", "Your roles do not cover this page."))
+var errNotAllowed = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("web.your_roles_do_not_cover"))
 
 // errNotYourRegion refuses console pages of a region the person may not manage.
-var errNotYourRegion = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Akun Anda tidak berhak mengelola daerah ini.", "Your account may not manage this region."))
+var errNotYourRegion = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("web.your_account_may_not_manage"))
 
 // adminPage starts an admin page of a region: the region must exist and
 // the signed-in admin must be allowed to manage it. The trail ends with
@@ -632,7 +632,7 @@ func (s *Server) adminPointSave(w http.ResponseWriter, r *http.Request) error {
 		}
 		x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
 		if err != nil {
-			probs.Add(field, pendopo.T("Tulis koordinat dengan angka desimal, misalnya -6.9667.", "Write the coordinate as a decimal number, for example -6.9667."))
+			probs.Add(field, pendopo.M("web.write_coordinate_as_decimal_number"))
 			return nil
 		}
 		return &x
@@ -687,7 +687,7 @@ func (s *Server) adminSynonymsSave(w http.ResponseWriter, r *http.Request) error
 		if errors.As(err, &e) {
 			var lines []string
 			for _, f := range e.Fields {
-				lines = append(lines, p.T("admin.synonyms.line", f.Line, f.Msg.In(p.Lang)))
+				lines = append(lines, p.T("admin.synonyms.line", f.Line, p.Tx(f.Msg)))
 			}
 			fm.Errors = map[string]string{"rules": strings.Join(lines, " ")}
 		}

@@ -74,8 +74,7 @@ func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var errTooMany = pendopo.Errorf(pendopo.KindRateLimited, pendopo.T(
-	"Terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar lalu coba lagi.", "Too many requests in a short time. Wait a little and try again."))
+var errTooMany = pendopo.Errorf(pendopo.KindRateLimited, pendopo.M("web.too_many_requests_short_time"))
 
 func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.onlineService(r)
@@ -370,11 +369,10 @@ func (s *Server) applySave(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Kiriman terlalu besar; unggah berkas satu per satu (maksimal 10 MB per berkas).",
-				"The upload is too large; send the files one at a time (at most 10 MB each)."))
+			return pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("web.the_upload_too_large_send"))
 		}
 		if !errors.Is(err, http.ErrNotMultipart) {
-			return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Formulir tidak terbaca; coba kirim lagi.", "The form could not be read; send it again."))
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.the_form_could_not_be"))
 		}
 	}
 	defer func() {
@@ -451,8 +449,7 @@ func (s *Server) applySave(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var errNotEditable = pendopo.Errorf(pendopo.KindConflict, pendopo.T(
-	"Permohonan ini sedang diproses dan tidak dapat diubah sekarang.", "This application is being processed and cannot be changed now."))
+var errNotEditable = pendopo.Errorf(pendopo.KindConflict, pendopo.M("web.this_application_being_processed_cannot"))
 
 // applyReview shows everything before sending, with what is missing.
 func (s *Server) applyReview(w http.ResponseWriter, r *http.Request) error {
@@ -594,7 +591,7 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) error {
 		defer r.MultipartForm.RemoveAll()
 		f, _, ferr := r.FormFile("berkas")
 		if ferr != nil {
-			err = pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih berkas PDF dokumen yang akan diperiksa.", "Choose the PDF document to check."))
+			err = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.choose_pdf_document_check"))
 		} else {
 			res, err = s.app.VerifyPDF(r.Context(), f)
 			f.Close()
@@ -602,9 +599,9 @@ func (s *Server) verifyUpload(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			err = pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Berkas terlalu besar (maksimal 10 MB).", "The file is too large (at most 10 MB)."))
+			err = pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("web.the_file_too_large_at"))
 		} else {
-			err = pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih berkas PDF dokumen yang akan diperiksa.", "Choose the PDF document to check."))
+			err = pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.choose_pdf_document_check"))
 		}
 	}
 	if err != nil {

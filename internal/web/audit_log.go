@@ -67,9 +67,7 @@ func (s *Server) auditHandler(h handlerFunc) handlerFunc {
 	}
 }
 
-var errAuditNumber = pendopo.Errorf(pendopo.KindBadRequest, pendopo.T(
-	"Nomor catatan dan ukuran pohon ditulis dengan angka saja, mulai 1.",
-	"Entry numbers and tree sizes are written in digits only, from 1."))
+var errAuditNumber = pendopo.Errorf(pendopo.KindBadRequest, pendopo.M("web.entry_numbers_tree_sizes_are"))
 
 // auditNumber reads a path parameter that must be a whole number of
 // digits only, from 1.

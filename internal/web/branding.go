@@ -300,7 +300,7 @@ func (s *Server) consoleSectorSave(w http.ResponseWriter, r *http.Request) error
 	pos, perr := strconv.Atoi(strings.TrimSpace(f.Get("position")))
 	sec.Position = pos
 	if perr != nil {
-		err = invalidField("position", pendopo.T("Tulis urutan sebagai bilangan bulat, misalnya 10.", "Write the order as a whole number, such as 10."))
+		err = invalidField("position", pendopo.M("web.write_order_as_whole_number"))
 	} else {
 		_, err = s.app.SaveSector(r.Context(), current(r).Actor, sec)
 	}
@@ -439,7 +439,7 @@ func programFromForm(r *http.Request, prog pendopo.Program) (pendopo.Program, pe
 	prog.Name, prog.Description, prog.Target = f.Get("name"), f.Get("description"), f.Get("target")
 	prog.Indicator, prog.Unit, prog.Status = f.Get("indicator"), f.Get("unit"), pendopo.ProgramStatus(f.Get("status"))
 	prog.SectorID, _ = strconv.ParseInt(f.Get("sector"), 10, 64)
-	notNumber := pendopo.T("Tulis sebagai angka, misalnya 1.250 atau 12,5.", "Write a number, such as 1250 or 12.5.")
+	notNumber := pendopo.M("web.write_number_such_as_1250")
 	for _, x := range []struct {
 		field string
 		to    *float64
@@ -455,7 +455,7 @@ func programFromForm(r *http.Request, prog pendopo.Program) (pendopo.Program, pe
 	if v := strings.TrimSpace(f.Get("budget")); v == "" {
 		prog.Budget = 0
 	} else if n, err := parseRupiah(v); err != nil {
-		probs.Add("budget", pendopo.T("Tulis anggaran dalam rupiah tanpa desimal, misalnya 1.500.000.000.", "Write the budget in whole rupiah, such as 1500000000."))
+		probs.Add("budget", pendopo.M("web.write_budget_whole_rupiah_such"))
 	} else {
 		prog.Budget = n
 	}
@@ -467,7 +467,7 @@ func programFromForm(r *http.Request, prog pendopo.Program) (pendopo.Program, pe
 		if v := strings.TrimSpace(f.Get(x.field)); v != "" {
 			d, err := pendopo.ParseDay(v)
 			if err != nil {
-				probs.Add(x.field, pendopo.T("Tulis tanggal sebagai TTTT-BB-HH.", "Write the date as YYYY-MM-DD."))
+				probs.Add(x.field, pendopo.M("web.write_date_as_yyyy_mm"))
 			}
 			*x.to = d
 		}
@@ -588,13 +588,13 @@ func (s *Server) consoleUpdateAdd(w http.ResponseWriter, r *http.Request) error 
 	var probs pendopo.Problems
 	if v := strings.TrimSpace(in["day"]); v != "" {
 		if u.Day, err = pendopo.ParseDay(v); err != nil {
-			probs.Add("day", pendopo.T("Tulis tanggal sebagai TTTT-BB-HH.", "Write the date as YYYY-MM-DD."))
+			probs.Add("day", pendopo.M("web.write_date_as_yyyy_mm"))
 		}
 	}
 	if v := strings.TrimSpace(in["value"]); v != "" {
 		n, err := parseValue(v)
 		if err != nil {
-			probs.Add("value", pendopo.T("Tulis sebagai angka, misalnya 1.250 atau 12,5.", "Write a number, such as 1250 or 12.5."))
+			probs.Add("value", pendopo.M("web.write_number_such_as_1250"))
 		}
 		u.Value = &n
 	}
@@ -619,7 +619,7 @@ func (s *Server) consoleUpdateAdd(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-var photoTooLarge = pendopo.T("Foto terlalu besar; maksimal 5 MB.", "The photo is too large; at most 5 MB.")
+var photoTooLarge = pendopo.M("web.the_photo_too_large_at")
 
 // mapRow is one category of the mapping form.
 type mapRow struct {

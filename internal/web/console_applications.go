@@ -116,7 +116,7 @@ func (s *Server) consoleAct(w http.ResponseWriter, r *http.Request) error {
 	switch action {
 	case pendopo.ActApprove, pendopo.ActReturn, pendopo.ActReject, pendopo.ActReassign:
 	default:
-		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih tindakan.", "Choose an action."))
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.choose_action"))
 	}
 	// Each action has a note field of its own on the page.
 	act := app.ApplicationAct{Action: action, Note: r.PostFormValue("note_" + string(action))}
@@ -181,7 +181,7 @@ func (s *Server) holidaysData(r *http.Request) (holidaysPage, error) {
 	return holidaysPage{Page: p, Code: reg.Code, Region: reg, National: national, Own: own}, nil
 }
 
-var errForbiddenPage = pendopo.Errorf(pendopo.KindForbidden, pendopo.T("Anda tidak berhak membuka halaman ini.", "You may not open this page."))
+var errForbiddenPage = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("web.you_may_not_open_this"))
 
 func (s *Server) consoleHolidays(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.holidaysData(r)

@@ -160,7 +160,7 @@ func onlineFromForm(r *http.Request) (pendopo.Online, pendopo.Problems) {
 		} else if mb := strings.TrimSpace(f.Get(key + "max_mb")); mb != "" {
 			n, err := strconv.Atoi(mb)
 			if err != nil || n < 1 || n > pendopo.MaxUploadBytes>>20 {
-				probs.Add(key+"max_bytes", pendopo.T("Ukuran maksimal 1 sampai 10 MB.", "The limit is 1 to 10 MB."))
+				probs.Add(key+"max_bytes", pendopo.M("web.the_limit_1_10_mb"))
 			}
 			fd.MaxBytes = int64(n) << 20
 		}

@@ -125,7 +125,7 @@ func (s *Server) consoleReportAct(w http.ResponseWriter, r *http.Request) error 
 	case pendopo.ActReportVerify, pendopo.ActReportReject, pendopo.ActReportArchive, pendopo.ActReportDispose, pendopo.ActReportForward,
 		pendopo.ActReportAnswer, pendopo.ActReportComplete, pendopo.ActReportExtend, pendopo.ActReportMerge, pendopo.ActReportRelease:
 	default:
-		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih tindakan.", "Choose an action."))
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.choose_action"))
 	}
 	rev, _ := strconv.Atoi(r.PostFormValue("rev"))
 	number := r.PathValue("number")
@@ -231,7 +231,7 @@ func (s *Server) consoleRoutesSave(w http.ResponseWriter, r *http.Request) error
 		if v := r.PostFormValue(k); v != "" {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Batas peta ditulis sebagai angka.", "Map bounds are numbers."))
+				return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.map_bounds_are_numbers"))
 			}
 			vals[i] = f
 			filled++
@@ -288,7 +288,7 @@ func (s *Server) consoleAreaRouteAdd(w http.ResponseWriter, r *http.Request) err
 	var err error
 	if bad {
 		var p pendopo.Problems
-		p.Add("area_bounds", pendopo.T("Batas wilayah ditulis sebagai angka derajat, misalnya -6,97.", "Write the area's bounds as degrees, such as -6.97."))
+		p.Add("area_bounds", pendopo.M("web.write_area_bounds_as_degrees"))
 		err = p.Err()
 	} else {
 		_, err = s.app.AddReportAreaRoute(r.Context(), current(r).Actor, rule)

@@ -63,7 +63,7 @@ func (s *Server) consoleSurveyDecide(w http.ResponseWriter, r *http.Request) err
 		return errForbiddenPage // before saying what is wrong with the form
 	}
 	if !accept && r.PostFormValue("action") != "tolak" || derr != nil {
-		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih kelompok tanggapan dan keputusannya.", "Choose a group of responses and a decision."))
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.choose_group_responses_decision"))
 	}
 	n, err := s.app.DecideHeldSurveys(r.Context(), current(r).Actor, code, point, day, accept)
 	if err != nil {

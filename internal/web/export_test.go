@@ -1,22 +1,10 @@
 package web
 
-import "sort"
-
 // LocalPath is localPath, for the fuzz test of return addresses.
 func LocalPath(s string) bool { return localPath(s) }
 
 // AsBrowser is asBrowser: a URL as a browser's parser reads it.
 func AsBrowser(s string) string { return asBrowser(s) }
-
-// MessageKeys lists the message keys, for the test that finds unused ones.
-func MessageKeys() []string {
-	keys := make([]string, 0, len(messages))
-	for k := range messages {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // RouteInfo is a row of the route table as tests see it.
 type RouteInfo struct {

@@ -38,10 +38,11 @@ func formErrors(err error, lang string) (Form, error) {
 	if !errors.As(err, &e) || e.Kind == pendopo.KindInternal || e.Kind == pendopo.KindForbidden || e.Kind == pendopo.KindNotFound {
 		return Form{}, err
 	}
-	f := Form{Errors: map[string]string{}, Problem: e.Msg.In(lang)}
+	p := Page{Lang: lang}
+	f := Form{Errors: map[string]string{}, Problem: p.Tx(e.Msg)}
 	for _, fe := range e.Fields {
 		if _, dup := f.Errors[fe.Field]; !dup {
-			f.Errors[fe.Field] = fe.Msg.In(lang)
+			f.Errors[fe.Field] = p.Tx(fe.Msg)
 		}
 	}
 	return f, nil
@@ -59,9 +60,9 @@ func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 func tooLargeOr(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Isian terlalu besar; logo maksimal 256 KB.", "The Form is too large; the logo is at most 256 KB."))
+		return pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("web.the_form_too_large_logo"))
 	}
-	return pendopo.Errorf(pendopo.KindBadRequest, pendopo.T("Isian formulir tidak dapat dibaca.", "The Form could not be read."))
+	return pendopo.Errorf(pendopo.KindBadRequest, pendopo.M("web.the_form_could_not_be_2"))
 }
 
 // settle ends a posted form, the last step of the cycle every form page

@@ -101,7 +101,7 @@ func cellText(v any) string {
 func dataExt(file string) (string, string, error) {
 	name, ext, _ := strings.Cut(file, ".")
 	if ext != "csv" && ext != "json" {
-		return "", "", pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Format data tersedia: .csv dan .json.", "Data comes as .csv and .json."))
+		return "", "", pendopo.Errorf(pendopo.KindNotFound, pendopo.M("web.data_comes_as_csv_json"))
 	}
 	return name, ext, nil
 }
@@ -111,8 +111,7 @@ func dataExt(file string) (string, string, error) {
 func (s *Server) period(r *http.Request, region string) (figures.Period, error) {
 	p := s.app.Figures().LastMonths(region, 12)
 	q := r.URL.Query()
-	bad := pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Periode ditulis sebagai bulan TTTT-BB, awal tidak sesudah akhir, paling lama 60 bulan.",
-		"A period is written as months YYYY-MM, the start not after the end, 60 months at most."))
+	bad := pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.a_period_written_as_months"))
 	if v := q.Get("sampai"); v != "" {
 		m, err := pendopo.ParseMonth(v)
 		if err != nil {
@@ -439,8 +438,7 @@ func (s *Server) dataRegional(w http.ResponseWriter, r *http.Request) error {
 	return errNoDataset
 }
 
-var errNoDataset = pendopo.Errorf(pendopo.KindNotFound, pendopo.T("Data itu tidak ada; lihat daftarnya di /data/catalog.json.",
-	"No such dataset; see the list at /data/catalog.json."))
+var errNoDataset = pendopo.Errorf(pendopo.KindNotFound, pendopo.M("web.no_such_dataset_see_list"))
 
 // dataIKM is the satisfaction index of a region, each of its agencies and
 // each of its services over a period, with the respondents against the

@@ -91,7 +91,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		if fm, err2 := formErrors(err, data.Lang); err2 == nil {
 			data.Form = fm
 		} else {
-			data.Form = Form{Problem: httpx.UserError(err).Msg.In(data.Lang)}
+			data.Form = Form{Problem: data.Tx(httpx.UserError(err).Msg)}
 		}
 		s.rd.render(w, r, httpx.Status(kind), "delete_account", data)
 		return nil

@@ -16,9 +16,7 @@ import (
 
 var (
 	errNotFound    = fmt.Errorf("page: %w", pendopo.ErrNotFound)
-	errCrossOrigin = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-		"Permintaan ditolak karena datang dari situs lain. Buka halaman ini langsung dari portal lalu coba lagi.",
-		"The request was refused because it came from another site. Open this page from the portal and try again."))
+	errCrossOrigin = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("web.the_request_was_refused_because"))
 )
 
 // maxChoices is the most regions a page offers in a drop-down list; with
@@ -577,7 +575,7 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 // setLang remembers the chosen language for a year and goes back.
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
 	lang := r.PathValue("lang")
-	if lang != "id" && lang != "en" {
+	if !s.rd.cat.has(lang) {
 		return errNotFound
 	}
 	http.SetCookie(w, &http.Cookie{Name: "bahasa", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})

@@ -25,6 +25,7 @@ import (
 // Page is what every page template gets: the language, the title, the
 // region whose colours and logo to use, breadcrumbs and the signed-in admin.
 type Page struct {
+	// Lang is the page's language, one of the catalog's.
 	Lang  string
 	Title string
 	// Description is the meta description for search engines and previews.
@@ -46,6 +47,8 @@ type Page struct {
 	Noindex bool
 	// OwnSearch hides the header's search box on pages with a bigger one.
 	OwnSearch bool
+	// cat holds the messages; nil means the embedded catalog.
+	cat *catalog
 }
 
 // Crumb is one link of the breadcrumb trail.
@@ -55,17 +58,56 @@ type Crumb struct {
 }
 
 func (p Page) language() string {
-	if p.Lang == "en" {
-		return "en"
+	if p.catalog().has(p.Lang) {
+		return p.Lang
 	}
 	return "id"
 }
 
-// T translates a message key into the page's language.
-func (p Page) T(key string, args ...any) string { return translate(p.Lang, key, args...) }
+func (p Page) catalog() *catalog {
+	if p.cat != nil {
+		return p.cat
+	}
+	c, err := defaultCatalog()
+	if err != nil {
+		panic(err) // New has loaded it before any page is made
+	}
+	return c
+}
 
-// Tx picks the page's language from a two-language text.
-func (p Page) Tx(t pendopo.Text) string { return t.In(p.Lang) }
+// T translates a message key into the page's language.
+func (p Page) T(key string, args ...any) string { return p.catalog().text(p.language(), key, args...) }
+
+// N translates a message whose form depends on the count n ("1 working
+// day", "2 working days"), with the plural rules of the page's language.
+// Without args the message is formatted with n alone.
+func (p Page) N(key string, n int, args ...any) string {
+	if len(args) == 0 {
+		args = []any{n}
+	}
+	return p.catalog().plural(p.language(), key, n, args...)
+}
+
+// Tx renders a Text in the page's language.
+func (p Page) Tx(t pendopo.Text) string { return p.catalog().tx(p.language(), t) }
+
+// Language is one entry of the language switch.
+type Language struct {
+	Tag, Name, URL string
+}
+
+// OtherLanguages are the languages the page can switch to, each named in
+// itself.
+func (p Page) OtherLanguages() []Language {
+	c := p.catalog()
+	out := make([]Language, 0, len(c.langs)-1)
+	for _, l := range c.langs {
+		if l != p.language() {
+			out = append(out, Language{Tag: l, Name: c.names[l], URL: p.LangURL(l)})
+		}
+	}
+	return out
+}
 
 // LangURL is the link that switches to the other language and back here.
 func (p Page) LangURL(lang string) string {
@@ -95,8 +137,8 @@ func (p Page) items(list []pendopo.ServiceSummary, showRegion bool) []listItem {
 		if showRegion {
 			meta = s.RegionName + " · " + s.AgencyName
 		}
-		out[i] = listItem{ID: s.ID, Name: s.Name, Meta: meta, Summary: s.Summary, Duration: s.Duration.Label().In(p.Lang),
-			Fee: s.Fee.Label().In(p.Lang), Online: slices.Contains(s.Channels, pendopo.ChannelOnline), NeedsReview: s.NeedsReview}
+		out[i] = listItem{ID: s.ID, Name: s.Name, Meta: meta, Summary: s.Summary, Duration: p.Tx(s.Duration.Label()),
+			Fee: p.Tx(s.Fee.Label()), Online: slices.Contains(s.Channels, pendopo.ChannelOnline), NeedsReview: s.NeedsReview}
 	}
 	return out
 }
@@ -122,11 +164,12 @@ type renderer struct {
 	assets *assets
 	log    *slog.Logger
 	demo   bool
+	cat    *catalog
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
+func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*renderer, error) {
 	funcs := template.FuncMap{
 		"asset": as.url,
 		"add":   func(a, b int) int { return a + b },
@@ -204,14 +247,14 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 			return template.URL("?" + v.Encode())
 		},
 	}
-	r := &renderer{pages: map[string]map[string]*template.Template{}, assets: as, log: log, demo: demo}
-	for _, lang := range []string{"id", "en"} {
+	r := &renderer{pages: map[string]map[string]*template.Template{}, assets: as, log: log, demo: demo, cat: cat}
+	for _, lang := range cat.langs {
 		src := func(name string) (string, error) {
 			b, err := fs.ReadFile(ui.Templates, "templates/"+name)
 			if err != nil {
 				return "", err
 			}
-			baked, missing := bakeMessages(string(b), lang)
+			baked, missing := cat.bake(string(b), lang)
 			if len(missing) > 0 {
 				return "", fmt.Errorf("%s: no %s message for %s", name, lang, strings.Join(missing, ", "))
 			}
@@ -264,17 +307,16 @@ func newRenderer(as *assets, log *slog.Logger, demo bool) (*renderer, error) {
 // arguments, such as {{.T "search.button"}}.
 var plainMessage = regexp.MustCompile(`\{\{\$?\.(?:P\.)?T "([a-z0-9_.]+)"\}\}`)
 
-// bakeMessages writes the messages without arguments into the template
-// source of one language, so that rendering does not look them up: a page
-// has dozens of them, and each lookup is a reflective method call. Unknown
-// keys are left for translate to mark as missing.
+// bake writes the messages without arguments into the template source of
+// one language, so that rendering does not look them up: a page has dozens
+// of them, and each lookup is a reflective method call.
 // Keys without a message are returned, so that the portal refuses to start
 // rather than show them.
-func bakeMessages(src, lang string) (string, []string) {
+func (c *catalog) bake(src, lang string) (string, []string) {
 	var unknown []string
 	out := plainMessage.ReplaceAllStringFunc(src, func(m string) string {
 		key := plainMessage.FindStringSubmatch(m)[1]
-		msg := translate(lang, key)
+		msg := c.text(lang, key)
 		if strings.HasPrefix(msg, missing) {
 			unknown = append(unknown, key)
 			return m
@@ -288,7 +330,7 @@ func bakeMessages(src, lang string) (string, []string) {
 func (rd *renderer) page(r *http.Request, title string) Page {
 	p := Page{
 		Lang: httpx.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(),
-		RequestID: httpx.RequestID(r.Context()), Demo: rd.demo,
+		RequestID: httpx.RequestID(r.Context()), Demo: rd.demo, cat: rd.cat,
 	}
 	p.Session = current(r)
 	return p
@@ -343,7 +385,7 @@ func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := rd.page(r, "")
 	p.Noindex, p.OwnSearch = true, true
-	msg := ue.Msg.In(p.Lang)
+	msg := p.Tx(ue.Msg)
 	switch status {
 	case http.StatusNotFound:
 		p.Title = p.T("error.notfound.title")

@@ -117,10 +117,10 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return pendopo.Errorf(pendopo.KindTooLarge, pendopo.T("Kiriman terlalu besar; maksimal 5 foto, masing-masing 5 MB.", "The upload is too large; at most 5 photos of 5 MB each."))
+			return pendopo.Errorf(pendopo.KindTooLarge, pendopo.M("web.the_upload_too_large_at"))
 		}
 		if !errors.Is(err, http.ErrNotMultipart) {
-			return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Formulir tidak terbaca; coba kirim lagi.", "The form could not be read; send it again."))
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.the_form_could_not_be"))
 		}
 	}
 	defer func() {
@@ -142,7 +142,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 		lat, err1 := strconv.ParseFloat(strings.ReplaceAll(latS, ",", "."), 64)
 		lng, err2 := strconv.ParseFloat(strings.ReplaceAll(lngS, ",", "."), 64)
 		if err1 != nil || err2 != nil {
-			probs.Add("location", pendopo.T("Tulis lintang dan bujur sebagai angka, misalnya -6.99 dan 110.42.", "Write latitude and longitude as numbers, such as -6.99 and 110.42."))
+			probs.Add("location", pendopo.M("web.write_latitude_longitude_as_numbers"))
 		} else {
 			in.Location.Lat, in.Location.Lng = &lat, &lng
 		}
@@ -420,7 +420,7 @@ func (s *Server) reportReporterAct(w http.ResponseWriter, r *http.Request) error
 	switch action {
 	case pendopo.ActReportReply, pendopo.ActReportRate, pendopo.ActReportReopen:
 	default:
-		return pendopo.Errorf(pendopo.KindInvalid, pendopo.T("Pilih tindakan.", "Choose an action."))
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("web.choose_action"))
 	}
 	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
 	who := current(r).actorOrAnonymous(r)

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -45,6 +46,10 @@ type Config struct {
 	// the client (see httpx.Proxies.Client); none by default, so
 	// that the client is the socket's peer.
 	TrustedProxies httpx.Proxies
+	// Locales holds the message catalogs (locales/*.json, one per
+	// language); nil means those embedded in the program. The portal
+	// offers every language that has a file.
+	Locales fs.FS
 }
 
 // Server is the portal.
@@ -262,7 +267,14 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd, err := newRenderer(as, cfg.Logger, cfg.Demo)
+	cat, err := defaultCatalog()
+	if cfg.Locales != nil {
+		cat, err = loadCatalog(cfg.Locales)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rd, err := newRenderer(as, cat, cfg.Logger, cfg.Demo)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +329,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	return httpx.Chain(csrf.Handler(s.mux), httpx.Options{Logger: cfg.Logger, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies, Proxies: cfg.TrustedProxies}), nil
+	return httpx.Chain(csrf.Handler(s.mux), httpx.Options{Logger: cfg.Logger, Languages: cat.langs, CSP: csp, Metrics: metrics, HSTS: cfg.SecureCookies, Proxies: cfg.TrustedProxies}), nil
 }
 
 // localOnly serves h to clients on this machine and answers everyone else

@@ -117,9 +117,7 @@ func (s *Server) requireUser(h handlerFunc) handlerFunc {
 	}
 }
 
-var errNotOfficer = pendopo.Errorf(pendopo.KindForbidden, pendopo.T(
-	"Halaman ini untuk petugas. Akun Anda belum memiliki peran; minta undangan kepada admin daerah Anda.",
-	"This page is for officers. Your account has no role yet; ask your region admin for an invitation."))
+var errNotOfficer = pendopo.Errorf(pendopo.KindForbidden, pendopo.M("web.this_page_for_officers_your"))
 
 // requireOfficer lets only signed-in people with a role through.
 func (s *Server) requireOfficer(h handlerFunc) handlerFunc {
