@@ -230,6 +230,7 @@ const (
 	ActDraftService   Action = "service.draft"   // create services, save drafts, submit for review
 	ActPublishService Action = "service.publish" // publish, roll back, mark reviewed
 	ActEditSynonyms   Action = "synonyms.edit"   // national search synonyms
+	ActLearnSearch    Action = "search.learn"    // read a region's search log, make a query find one of its services
 	ActManageUsers    Action = "users.manage"    // invite officers, grant and revoke roles
 	ActManageTokens   Action = "tokens.manage"   // API tokens
 	ActViewAudit      Action = "audit.view"      // the audit trail

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestContrastWithWhite(t *testing.T) {
@@ -209,4 +210,48 @@ func TestInvitationPending(t *testing.T) {
 			t.Errorf("%s: Pending = %v, want %v", tc.name, got, tc.want)
 		}
 	}
+}
+
+// TestNormalizeSearchQuery: the search log keeps folded words and never
+// anything that may identify a person.
+func TestNormalizeSearchQuery(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"  Bikin KTP-el!! ", "bikin ktp el"},
+		{"akta kelahiran 2024", "akta kelahiran 2024"},
+		{"ktp 3374012345678901", ""},      // a NIK
+		{"hubungi 0812-3456-7890", ""},    // a phone number, with separators
+		{"wa +62 812 3456 789", ""},       // and in international form
+		{"budi@contoh.id minta kk", ""},   // an email address
+		{"rt 05 rw 03", "rt 05 rw 03"},    // short numbers are fine
+		{strings.Repeat("kata ", 40), ""}, // too long to be a search
+		{"", ""},
+		{"!!!", ""},
+	} {
+		if got := NormalizeSearchQuery(tt.in); got != tt.want {
+			t.Errorf("NormalizeSearchQuery(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzNormalizeSearchQuery(f *testing.F) {
+	f.Add("bikin ktp 0812 3456")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := NormalizeSearchQuery(s)
+		digits := 0
+		for _, r := range got {
+			if unicode.IsDigit(r) {
+				if digits++; digits >= 6 {
+					t.Fatalf("%q keeps a run of digits: %q", s, got)
+				}
+			} else if unicode.IsLetter(r) {
+				digits = 0
+			}
+		}
+		if len(got) > MaxLoggedQuery || strings.ContainsAny(got, "@+") || got != strings.TrimSpace(got) {
+			t.Fatalf("%q → %q", s, got)
+		}
+		if NormalizeSearchQuery(got) != got {
+			t.Fatalf("not idempotent: %q → %q → %q", s, got, NormalizeSearchQuery(got))
+		}
+	})
 }

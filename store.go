@@ -35,6 +35,7 @@ type Store interface {
 	ErasureStore
 	SecretStore
 	PhotoStore
+	SearchLogStore
 
 	// Setting reads a named setting; a missing one is ErrNotFound.
 	Setting(ctx context.Context, key string) (string, error)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -133,4 +134,90 @@ func readCSV(b []byte, header string) ([][]string, error) {
 		}
 		out = append(out, rec)
 	}
+}
+
+//go:embed leksikon-layanan.csv
+var serviceLexiconCSV []byte
+
+//go:embed leksikon-laporan.csv
+var reportLexiconCSV []byte
+
+//go:embed layanan-instansi-lain.csv
+var otherServicesCSV []byte
+
+// ServiceLexicon returns the bilingual lexicon of the national service
+// kinds: the names, colloquial names, documents, life events and problems
+// by which people look for each kind.
+func ServiceLexicon() ([]pendopo.LexiconTerm, error) {
+	kinds, err := ServiceKinds()
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, k := range kinds {
+		known[k.Code] = true
+	}
+	recs, err := readCSV(serviceLexiconCSV, "kind,lang,type,term,source")
+	if err != nil {
+		return nil, fmt.Errorf("leksikon-layanan.csv: %w", err)
+	}
+	out := make([]pendopo.LexiconTerm, 0, len(recs))
+	for i, r := range recs {
+		t := pendopo.LexiconTerm{Code: r[0], Lang: r[1], Type: pendopo.LexiconType(r[2]), Term: strings.TrimSpace(r[3])}
+		switch {
+		case !known[t.Code]:
+			return nil, fmt.Errorf("leksikon-layanan.csv line %d: unknown service kind %q", i+2, t.Code)
+		case t.Lang != "id" && t.Lang != "en":
+			return nil, fmt.Errorf("leksikon-layanan.csv line %d: language %q is neither id nor en", i+2, t.Lang)
+		case !t.Type.Valid():
+			return nil, fmt.Errorf("leksikon-layanan.csv line %d: unknown type %q", i+2, t.Type)
+		case t.Term == "":
+			return nil, fmt.Errorf("leksikon-layanan.csv line %d: empty term", i+2)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// ReportLexicon returns the problem words of each report category, in
+// both languages, with the type "problem".
+func ReportLexicon() ([]pendopo.LexiconTerm, error) {
+	recs, err := readCSV(reportLexiconCSV, "category,lang,term,source")
+	if err != nil {
+		return nil, fmt.Errorf("leksikon-laporan.csv: %w", err)
+	}
+	out := make([]pendopo.LexiconTerm, 0, len(recs))
+	for i, r := range recs {
+		t := pendopo.LexiconTerm{Code: r[0], Lang: r[1], Type: pendopo.TermProblem, Term: strings.TrimSpace(r[2])}
+		if _, ok := pendopo.ReportCategoryByCode(t.Code); !ok {
+			return nil, fmt.Errorf("leksikon-laporan.csv line %d: unknown report category %q", i+2, t.Code)
+		}
+		if t.Lang != "id" && t.Lang != "en" || t.Term == "" {
+			return nil, fmt.Errorf("leksikon-laporan.csv line %d: want a language (id or en) and a term", i+2)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// OtherServices returns the well-known services of other institutions.
+func OtherServices() ([]pendopo.OtherService, error) {
+	recs, err := readCSV(otherServicesCSV, "code,name_id,name_en,provider_id,provider_en,url,terms_id,terms_en")
+	if err != nil {
+		return nil, fmt.Errorf("layanan-instansi-lain.csv: %w", err)
+	}
+	out := make([]pendopo.OtherService, 0, len(recs))
+	for i, r := range recs {
+		o := pendopo.OtherService{Code: r[0], Name: pendopo.T(r[1], r[2]), Provider: pendopo.T(r[3], r[4]), URL: r[5]}
+		for _, t := range strings.Split(r[6]+";"+r[7], ";") {
+			if t = strings.TrimSpace(t); t != "" {
+				o.Terms = append(o.Terms, t)
+			}
+		}
+		if !pendopo.ValidSlug(o.Code) || !strings.HasPrefix(o.URL, "https://") || len(o.Terms) == 0 || slices.Contains(r[1:5], "") {
+			return nil, fmt.Errorf("layanan-instansi-lain.csv line %d: want a code, both names and providers, an https address and terms", i+2)
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }

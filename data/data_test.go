@@ -33,3 +33,54 @@ func TestHolidays(t *testing.T) {
 		}
 	}
 }
+
+// TestLexicon: every service kind has English and Indonesian terms, every
+// report category problem words, and every other institution an https
+// address; the loaders refuse what they cannot use.
+func TestLexicon(t *testing.T) {
+	kinds, err := data.ServiceKinds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex, err := data.ServiceLexicon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := map[string]map[string]int{}
+	for _, l := range lex {
+		if langs[l.Code] == nil {
+			langs[l.Code] = map[string]int{}
+		}
+		langs[l.Code][l.Lang]++
+	}
+	for _, k := range kinds {
+		if langs[k.Code]["en"] < 3 || langs[k.Code]["id"] < 3 {
+			t.Errorf("%s: %d English and %d Indonesian terms, want 3 of each at least", k.Code, langs[k.Code]["en"], langs[k.Code]["id"])
+		}
+	}
+	problems, err := data.ReportLexicon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cats := map[string]int{}
+	for _, p := range problems {
+		cats[p.Code]++
+	}
+	for _, c := range pendopo.ReportCategories {
+		if c.Code != "lainnya" && cats[c.Code] < 5 {
+			t.Errorf("report category %s has %d problem terms", c.Code, cats[c.Code])
+		}
+	}
+	others, err := data.OtherServices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(others) < 15 {
+		t.Errorf("%d other institutions' services", len(others))
+	}
+	for _, o := range others {
+		if !strings.HasPrefix(o.URL, "https://") || o.Provider.Indonesian == "" || o.Provider.English == "" {
+			t.Errorf("%s: %+v", o.Code, o)
+		}
+	}
+}

@@ -213,9 +213,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 			log.Info("stored photos cleaned of their metadata", "checked", n.Checked, "cleaned", n.Cleaned, "withdrawn", n.Withdrawn, "deleted", n.Deleted)
 		}
 	}()
-	outboxDone := make(chan struct{})
+	outboxDone, searchLogDone := make(chan struct{}), make(chan struct{})
 	go func() { a.Outbox().Run(followCtx, 30*time.Second); close(outboxDone) }()
-	defer func() { stopFollow(); <-outboxDone }() // let a send in progress be recorded
+	// The search log is written every minute and once more on the way out.
+	go func() { a.RunSearchLog(followCtx, time.Minute); close(searchLogDone) }()
+	defer func() { stopFollow(); <-outboxDone; <-searchLogDone }() // let a send in progress be recorded
 	boot.portal.Store(&h)
 	metricsURL := "http://" + ln.Addr().String() + "/metrics (loopback only)"
 	if *metricsAddr != "" {

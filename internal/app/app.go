@@ -34,6 +34,10 @@ type App struct {
 
 	index *search.Index
 	kinds map[string]pendopo.ServiceKind
+	// others are other institutions' services, for search answers.
+	others map[string]pendopo.OtherService
+	// searches counts what people search, for the search log.
+	searches searchLog
 
 	syncMu  sync.Mutex
 	lastSeq int64
@@ -208,6 +212,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	if err := a.loadKinds(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.loadLexicon(); err != nil {
 		return nil, err
 	}
 	if err := a.loadRegions(ctx, true); err != nil {

@@ -319,7 +319,17 @@ type SearchResult struct {
 	Query  search.Query
 	Region *pendopo.Region
 	search.Result
+	// Leading are answers other than the region's services that the
+	// lexicon finds at least as likely as any service kind: report a
+	// problem ("lampu jalan mati"), or another institution's service
+	// ("perpanjang sim"). The page shows them above the services; Trailing
+	// ones after.
+	Leading, Trailing []search.Match
 }
+
+// minSuggestCoverage is the share of a query a report category or another
+// institution's service must explain to be offered at all.
+const minSuggestCoverage = 0.5
 
 // Search finds published services matching what a citizen typed, within
 // region when it is set.
@@ -336,6 +346,20 @@ func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (
 		res.Region = &r
 	}
 	res.Result = a.index.Search(res.Query, search.Options{Region: region, Page: page})
+	if page.Page <= 1 {
+		for _, m := range append(res.Reports, res.Elsewhere...) {
+			switch {
+			case m.Coverage < minSuggestCoverage:
+			case len(res.Hits) == 0 || m.Score > res.KindScore:
+				res.Leading = append(res.Leading, m)
+			default:
+				res.Trailing = append(res.Trailing, m)
+			}
+		}
+		byScore := func(a, b search.Match) int { return cmp.Compare(b.Score, a.Score) }
+		slices.SortStableFunc(res.Leading, byScore)
+		slices.SortStableFunc(res.Trailing, byScore)
+	}
 	now := a.now()
 	for i := range res.Hits {
 		res.Hits[i].NeedsReview = (pendopo.Service{ReviewedAt: res.Hits[i].ReviewedAt}).NeedsReview(now)

@@ -63,6 +63,20 @@ type Result struct {
 	// Corrections maps misspelt words of the query to the words searched
 	// instead ("kelahrian" → "kelahiran").
 	Corrections map[string]string
+	// Coverage is the share of the query the first hit explains, by its
+	// own words or its kind's lexicon, in [0,1].
+	Coverage float32
+	// Reports are the report categories whose problems the query names
+	// ("lampu jalan mati"), best first.
+	Reports []Match
+	// Elsewhere are services of other institutions the query names
+	// ("perpanjang sim"), best first.
+	Elsewhere []Match
+	// KindScore is the score of the service kind the lexicon finds best
+	// named by the query, 0 when none: a report category or another
+	// institution's service that scores as high is at least as likely
+	// what the query means.
+	KindScore float32
 }
 
 // posting is one document containing a word, in 8 bytes: the national
@@ -115,8 +129,9 @@ type Index struct {
 	// regionIDs numbers region codes as documents arrive.
 	regionIDs map[string]uint16
 
-	syn  atomic.Pointer[Synonyms]
-	pool sync.Pool // *scratch
+	syn      atomic.Pointer[Synonyms]
+	concepts atomic.Pointer[Concepts]
+	pool     sync.Pool // *scratch
 
 	// idf caches termIDF per stem; gen counts changes to the index, and a
 	// cached value from an older generation is recomputed.
@@ -229,6 +244,16 @@ func (ix *Index) SetSynonyms(s *Synonyms) {
 	ix.gen.Add(1) // cached results used the old list
 }
 
+// SetConcepts replaces the lexicon used by later searches.
+func (ix *Index) SetConcepts(c *Concepts) {
+	ix.concepts.Store(c)
+	ix.gen.Add(1)
+}
+
+// kindTerm is the postings key that lists the documents of a service
+// kind: no query word can be it.
+func kindTerm(kind string) string { return "\x00" + kind }
+
 // Len reports the number of documents in the index.
 func (ix *Index) Len() int {
 	ix.mu.RLock()
@@ -271,6 +296,9 @@ func (ix *Index) Put(d Doc) {
 	ix.totalLen += float64(length)
 	ix.kinds[d.Service.Kind]++
 	ix.regions[d.Service.RegionCode]++
+	if k := d.Service.Kind; k != "" {
+		ix.terms[kindTerm(k)] = append(ix.terms[kindTerm(k)], posting{doc: n})
+	}
 	for stem, c := range counts {
 		p := posting{doc: n, tf: uint16(min(c.tf*tfScale, math.MaxUint16)), fields: c.fields}
 		ix.terms[stem] = append(ix.terms[stem], p)
@@ -499,9 +527,10 @@ type scratch struct {
 	inName   []uint8
 	bad      []bool
 	seen     []bool
-	touched  []uint32 // docs with any accumulator set
-	slotHits []uint32 // docs matched by the current slot
-	cands    []scored // matching docs with their final scores
+	kind     []float32 // how well the document's kind matches the query
+	touched  []uint32  // docs with any accumulator set
+	slotHits []uint32  // docs matched by the current slot
+	cands    []scored  // matching docs with their final scores
 }
 
 func (ix *Index) getScratch(n int) *scratch {
@@ -509,14 +538,14 @@ func (ix *Index) getScratch(n int) *scratch {
 	if s == nil || len(s.best) < n {
 		n += n/4 + 64
 		s = &scratch{best: make([]float32, n), nameNow: make([]bool, n), total: make([]float32, n), matched: make([]uint8, n), matchedW: make([]float32, n),
-			reqHit: make([]uint8, n), inName: make([]uint8, n), bad: make([]bool, n), seen: make([]bool, n)}
+			reqHit: make([]uint8, n), inName: make([]uint8, n), bad: make([]bool, n), seen: make([]bool, n), kind: make([]float32, n)}
 	}
 	return s
 }
 
 func (ix *Index) putScratch(s *scratch) {
 	for _, d := range s.touched {
-		s.total[d], s.matched[d], s.matchedW[d], s.reqHit[d], s.inName[d], s.bad[d], s.seen[d] = 0, 0, 0, 0, 0, false, false
+		s.total[d], s.matched[d], s.matchedW[d], s.reqHit[d], s.inName[d], s.bad[d], s.seen[d], s.kind[d] = 0, 0, 0, 0, 0, false, false, 0
 	}
 	s.touched, s.slotHits, s.cands = s.touched[:0], s.slotHits[:0], s.cands[:0]
 	ix.pool.Put(s)
@@ -556,15 +585,33 @@ func (ix *Index) Search(q Query, opt Options) Result {
 func (r Result) clone() Result {
 	r.Hits = slices.Clone(r.Hits)
 	r.Corrections = maps.Clone(r.Corrections)
+	r.Reports = slices.Clone(r.Reports)
+	r.Elsewhere = slices.Clone(r.Elsewhere)
 	return r
 }
 
 func (ix *Index) search(q Query, opt Options, page pendopo.Page) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	slots, excluded, corrections := ix.plan(q)
+	slots, excluded, corrections := ix.plan(q, opt.Region)
 	res := Result{Corrections: corrections}
-	if len(slots) == 0 {
+	words, noise := conceptWords(q)
+	matches := ix.concepts.Load().Match(words, noise, func(w string) bool { return ix.surfaces[w] != nil })
+	var kinds []Match
+	for _, m := range matches {
+		switch m.Kind {
+		case ConceptService:
+			kinds = append(kinds, m)
+		case ConceptReport:
+			res.Reports = append(res.Reports, m)
+		case ConceptElsewhere:
+			res.Elsewhere = append(res.Elsewhere, m)
+		}
+	}
+	if len(kinds) > 0 {
+		res.KindScore = kinds[0].Score
+	}
+	if len(slots) == 0 && len(kinds) == 0 {
 		return res
 	}
 	s := ix.getScratch(len(ix.docs))
@@ -622,6 +669,20 @@ func (ix *Index) search(q Query, opt Options, page pendopo.Page) Result {
 				s.inName[d]++
 			}
 			s.best[d], s.nameNow[d] = 0, false
+		}
+	}
+	// Services whose kind the query names, by any name in the lexicon,
+	// count even when their own words do not match ("residence letter"
+	// finds a Surat Keterangan Domisili).
+	for _, m := range kinds {
+		k := m.Score / kinds[0].Score * m.Coverage
+		for _, p := range ix.terms[kindTerm(m.Code)] {
+			d := &ix.docs[p.doc]
+			if d.dead || !filter.keep(d) {
+				continue
+			}
+			s.touch(p.doc)
+			s.kind[p.doc] = max(s.kind[p.doc], k)
 		}
 	}
 	return ix.collect(s, len(slots), weights, required, opt.Region, page, res)
@@ -789,36 +850,65 @@ type scored struct {
 	score float64
 }
 
-// collect ranks the matched documents and cuts out one page.
+// kindWeight is how much a match of the document's kind by the lexicon
+// counts against the best match of the document's own words.
+const kindWeight = 1.0
+
+// collect ranks the matched documents and cuts out one page. A document's
+// score is its words' score relative to the best, plus how well the
+// lexicon says its kind is meant, times its kind's weight and the region's
+// preference.
 func (ix *Index) collect(s *scratch, slots int, weights float32, required int, region string, page pendopo.Page, res Result) Result {
 	keep := page.Offset() + page.PerPage
-	var best float64
+	type cand struct {
+		doc         uint32
+		text, cover float64
+	}
+	var cands []cand
+	var bestText float64
 	for _, d := range s.touched {
-		if s.bad[d] || s.matched[d] == 0 || int(s.reqHit[d]) < required {
+		if s.bad[d] || s.matched[d] == 0 && s.kind[d] == 0 || int(s.reqHit[d]) < required {
 			continue
 		}
-		doc := &ix.docs[d]
-		if doc.dead {
+		if ix.docs[d].dead {
 			continue
 		}
 		// coord is the share of the query's weight that the document matches;
-		// with three words or more, at least 40% must match.
+		// with three words or more, at least 40% must match unless the
+		// document's kind is what the query names.
 		coord := 1.0
 		if weights > 0 {
 			coord = float64(s.matchedW[d] / weights)
 		}
-		if slots > 2 && coord < 0.4 {
+		text := 0.0
+		if s.matched[d] > 0 && (slots <= 2 || coord >= 0.4) {
+			text = float64(s.total[d]) * coord * coord * (1 + float64(s.inName[d])/float64(slots))
+		}
+		if text == 0 && s.kind[d] == 0 {
 			continue
 		}
-		score := float64(s.total[d]) * coord * coord *
-			(1 + float64(s.inName[d])/float64(slots)) *
-			(1 + 0.25*float64(doc.weight))
+		if s.matched[d] == 0 {
+			coord = 0
+		}
+		cands = append(cands, cand{d, text, max(coord, float64(s.kind[d]))})
+		bestText = max(bestText, text)
+	}
+	var best float64
+	for _, c := range cands {
+		doc := &ix.docs[c.doc]
+		score := float64(s.kind[c.doc]) * kindWeight
+		if bestText > 0 {
+			score += c.text / bestText
+		}
+		score *= 1 + 0.25*float64(doc.weight)
 		// A region's own service comes before its province's.
 		if len(region) == 5 && doc.region == ix.regionIDs[region] {
 			score *= 1.15
 		}
-		s.cands = append(s.cands, scored{d, score})
-		best = max(best, score)
+		s.cands = append(s.cands, scored{c.doc, score})
+		if score > best {
+			best, res.Coverage = score, float32(c.cover)
+		}
 	}
 	// Documents that score under a tenth of the best only mention a word in
 	// passing ("fotokopi KTP" among the requirements); they are noise.
@@ -890,9 +980,23 @@ func pushTop(top []scored, x scored, k int) []scored {
 	return top
 }
 
+// conceptWords are the words of q the lexicon is matched with: what was
+// typed but excluded words, each marked when it is a framing word.
+func conceptWords(q Query) ([]Token, []bool) {
+	var out []Token
+	var noise []bool
+	for _, t := range q.Terms {
+		if !t.Exclude {
+			out = append(out, Token{Surface: t.Surface, Stem: t.Stem})
+			noise = append(noise, t.Noise)
+		}
+	}
+	return out, noise
+}
+
 // plan turns a parsed query into slots, expanding synonyms and correcting
 // words the index does not know.
-func (ix *Index) plan(q Query) (slots []slot, excluded []string, corrections map[string]string) {
+func (ix *Index) plan(q Query, region string) (slots []slot, excluded []string, corrections map[string]string) {
 	syn := ix.syn.Load()
 	var terms []QueryTerm
 	for _, t := range q.Terms {
@@ -925,7 +1029,7 @@ func (ix *Index) plan(q Query) (slots []slot, excluded []string, corrections map
 			stems[k] = t.Stem
 		}
 		for k := 0; k < len(run); {
-			if r, ok := syn.match(stems[k:]); ok {
+			if r, ok := syn.match(stems[k:], region); ok {
 				alts := []alternative{{r.from, 1}}
 				for _, to := range r.to {
 					alts = append(alts, alternative{to, 0.9})
@@ -942,7 +1046,7 @@ func (ix *Index) plan(q Query) (slots []slot, excluded []string, corrections map
 					}
 					corrections[run[k].Surface] = word
 					alts = []alternative{{[]string{stem}, 0.8}}
-					if r, ok := syn.match([]string{stem}); ok && len(r.from) == 1 {
+					if r, ok := syn.match([]string{stem}, region); ok && len(r.from) == 1 {
 						for _, to := range r.to {
 							alts = append(alts, alternative{to, 0.7})
 						}

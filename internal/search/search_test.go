@@ -99,15 +99,36 @@ func TestSynonyms(t *testing.T) {
 	if s.Rules() != 3 {
 		t.Errorf("rules = %d", s.Rules())
 	}
-	r, ok := s.match([]string{"kartu", "tanda", "duduk", "baru"})
+	r, ok := s.match([]string{"kartu", "tanda", "duduk", "baru"}, "")
 	if !ok || !slices.Equal(r.from, []string{"kartu", "tanda", "duduk"}) || len(r.to) != 1 || r.to[0][0] != "ktp" {
 		t.Errorf("match kartu tanda penduduk: %+v %v", r, ok)
 	}
-	if r, ok := s.match([]string{"imb"}); !ok || len(r.to) != 2 {
+	if r, ok := s.match([]string{"imb"}, ""); !ok || len(r.to) != 2 {
 		t.Errorf("imb: %+v", r)
 	}
+	// A region's rule applies in that region (and not elsewhere), beside
+	// the national rule for the same phrase.
+	rs, err := ParseSynonyms("keur => surat sehat\n@33.74 keur => kir, uji kendaraan\n@33 gakin => sktm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := rs.match([]string{"keur"}, "33.74"); !ok || len(r.to) != 3 || r.to[0][0] != "kir" && r.to[0][0] != "surat" {
+		t.Errorf("keur in 33.74: %+v", r)
+	}
+	if r, ok := rs.match([]string{"keur"}, "33.72"); !ok || len(r.to) != 1 {
+		t.Errorf("keur in 33.72 has only the national rule: %+v", r)
+	}
+	if _, ok := rs.match([]string{"gakin"}, "33.22"); !ok {
+		t.Error("a province's rule applies in its kabupaten")
+	}
+	if _, ok := rs.match([]string{"gakin"}, ""); ok {
+		t.Error("a province's rule applies to national searches")
+	}
+	if _, err := ParseSynonyms("@99x keur => kir"); err == nil {
+		t.Error("a bad region code is accepted")
+	}
 	// One way only: pbg does not find imb.
-	if _, ok := s.match([]string{"pbg"}); ok {
+	if _, ok := s.match([]string{"pbg"}, ""); ok {
 		t.Error("pbg matched a one-way rule backwards")
 	}
 	// Errors name the line.

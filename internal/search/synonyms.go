@@ -26,6 +26,9 @@ var DefaultSynonyms string
 //	ktp, kartu tanda penduduk, e-ktp   (equivalent: each finds the others)
 //	imb, izin mendirikan bangunan => pbg, persetujuan bangunan gedung
 //	                                   (one way: the left finds the right)
+//	@33.74 keur => surat keterangan sehat
+//	                                   (only in searches within Kota Semarang,
+//	                                   or within a province for "@33")
 //
 // Phrases are analysed like queries, so "kelahiran" and "lahir" are the same.
 type Synonyms struct {
@@ -37,6 +40,8 @@ type Synonyms struct {
 type synonym struct {
 	from []string
 	to   [][]string
+	// region limits the rule to searches within it; "" is everywhere.
+	region string
 }
 
 // Rules reports how many rules were read.
@@ -71,6 +76,15 @@ func ParseSynonyms(texts ...string) (*Synonyms, error) {
 }
 
 func (s *Synonyms) addRule(line string) *pendopo.Text {
+	region := ""
+	if rest, ok := strings.CutPrefix(line, "@"); ok {
+		region, line, _ = strings.Cut(rest, " ")
+		if _, ok := pendopo.LevelFromCode(region); !ok {
+			t := pendopo.M("synonyms.region_code_after_at", region)
+			return &t
+		}
+		line = strings.TrimSpace(line)
+	}
 	left, right, oneWay := strings.Cut(line, "=>")
 	if strings.Contains(right, "=>") {
 		t := pendopo.M("synonyms.use_at_most_once_per")
@@ -114,7 +128,7 @@ func (s *Synonyms) addRule(line string) *pendopo.Text {
 					to = append(to, g)
 				}
 			}
-			s.add(f, to)
+			s.add(f, to, region)
 		}
 		s.rules++
 		return nil
@@ -128,16 +142,16 @@ func (s *Synonyms) addRule(line string) *pendopo.Text {
 		return &t
 	}
 	for _, f := range from {
-		s.add(f, to)
+		s.add(f, to, region)
 	}
 	s.rules++
 	return nil
 }
 
-func (s *Synonyms) add(from []string, to [][]string) {
+func (s *Synonyms) add(from []string, to [][]string, region string) {
 	l := s.byFirst[from[0]]
 	for i := range l {
-		if slices.Equal(l[i].from, from) {
+		if slices.Equal(l[i].from, from) && l[i].region == region {
 			for _, t := range to {
 				if !slices.ContainsFunc(l[i].to, func(x []string) bool { return slices.Equal(x, t) }) && !slices.Equal(t, from) {
 					l[i].to = append(l[i].to, t)
@@ -152,20 +166,35 @@ func (s *Synonyms) add(from []string, to [][]string) {
 			clean = append(clean, t)
 		}
 	}
-	s.byFirst[from[0]] = append(l, synonym{from: from, to: clean})
+	s.byFirst[from[0]] = append(l, synonym{from: from, to: clean, region: region})
 	// Keep longer phrases first so that the longest match wins.
 	slices.SortStableFunc(s.byFirst[from[0]], func(a, b synonym) int { return len(b.from) - len(a.from) })
 }
 
-// match returns the longest rule whose phrase starts stems, or false.
-func (s *Synonyms) match(stems []string) (synonym, bool) {
+// match returns the longest rule whose phrase starts stems and that
+// applies to searches in region, or false. Of two rules for the same
+// phrase, the region's own comes first and the national one adds to it.
+func (s *Synonyms) match(stems []string, region string) (synonym, bool) {
 	if s == nil || len(stems) == 0 {
 		return synonym{}, false
 	}
+	var found synonym
+	ok := false
 	for _, r := range s.byFirst[stems[0]] {
-		if len(r.from) <= len(stems) && slices.Equal(r.from, stems[:len(r.from)]) {
-			return r, true
+		if r.region != "" && !pendopo.Covers(r.region, region) {
+			continue
 		}
+		if len(r.from) > len(stems) || !slices.Equal(r.from, stems[:len(r.from)]) {
+			continue
+		}
+		if !ok {
+			found, ok = r, true
+			continue
+		}
+		if !slices.Equal(r.from, found.from) {
+			break // a shorter phrase: the longest match won
+		}
+		found.to = append(slices.Clip(found.to), r.to...)
 	}
-	return synonym{}, false
+	return found, ok
 }

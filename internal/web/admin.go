@@ -136,7 +136,7 @@ func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {
 // notice turns a ?pesan= code into a message.
 func notice(p Page, code string) string {
 	switch code {
-	case "tersimpan", "terbit", "ditinjau", "draf", "diajukan", "dikembalikan":
+	case "tersimpan", "terbit", "ditinjau", "draf", "diajukan", "dikembalikan", "sinonim":
 		return p.T("admin.notice." + code)
 	}
 	return ""

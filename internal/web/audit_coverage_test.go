@@ -358,7 +358,15 @@ var auditProbes = map[string]auditProbe{
 	"POST /admin/daerah/{code}/branding/pemetaan": {"branding.map", func(t *testing.T, f *auditFixture) portaltest.Response {
 		return f.p.PostForm(t, "/admin/daerah/33.74/branding/pemetaan", url.Values{"laporan_taman-fasum": {strconv.FormatInt(f.sector, 10)}}, f.p.RegionAdmin)
 	}},
-	"POST /admin/sinonim": {"synonyms.update", post("/admin/sinonim", url.Values{"rules": {"keur, surat keterangan sehat"}}, asAdmin)},
+	"POST /admin/sinonim":           {"synonyms.update", post("/admin/sinonim", url.Values{"rules": {"keur, surat keterangan sehat"}}, asAdmin)},
+	"POST /admin/pencarian/sinonim": {"synonyms.learn", post("/admin/pencarian/sinonim", url.Values{"q": {"qwkeur"}, "jenis": {"surat-sehat"}}, asAdmin)},
+	"POST /admin/daerah/{code}/pencarian/sinonim": {"synonyms.learn", func(t *testing.T, f *auditFixture) portaltest.Response {
+		res, err := f.p.App.Search(context.Background(), "surat keterangan sehat", "33.74", pendopo.Page{PerPage: 1})
+		if err != nil || len(res.Hits) == 0 {
+			t.Fatal("no health certificate in Semarang")
+		}
+		return f.p.PostForm(t, "/admin/daerah/33.74/pencarian/sinonim", url.Values{"q": {fmt.Sprint("qwkeur", f.next())}, "layanan": {strconv.FormatInt(res.Hits[0].ID, 10)}}, f.p.RegionAdmin)
+	}},
 }
 
 // TestEveryWriteIsAudited sends a request to every POST route of the

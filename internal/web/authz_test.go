@@ -53,6 +53,7 @@ var allowed = map[string]struct{ own, other []string }{
 	"tokens":    {[]string{national, admin3374}, []string{national, admin3372}},
 	"tokenPage": {[]string{national, admin3374, admin3372}, nil},
 	"synonyms":  {[]string{national}, nil},
+	"searchLog": {[]string{national, admin3374}, []string{national, admin3372}},
 	"natAudit":  {[]string{national, overseerNat}, nil},
 	// Applications carry personal data: overseers see figures, not files.
 	"queue":    {[]string{national, admin3374, agencyAdmin, supervisor, officer, officerDinkes}, []string{national, admin3372}},
@@ -152,6 +153,10 @@ var probes = map[string]probe{
 	"GET /admin/token":                               {rule: "tokenPage", path: "/admin/token", ownOnly: true},
 	"POST /admin/token":                              {rule: "tokens", path: "/admin/token", form: url.Values{"name": {"uji"}}},
 	"GET /admin/sinonim":                             {rule: "synonyms", path: "/admin/sinonim", ownOnly: true},
+	"GET /admin/pencarian":                           {rule: "synonyms", path: "/admin/pencarian", ownOnly: true},
+	"POST /admin/pencarian/sinonim":                  {rule: "synonyms", path: "/admin/pencarian/sinonim", form: url.Values{"q": {"qwkeur"}, "jenis": {"surat-sehat"}}, ownOnly: true},
+	"GET /admin/daerah/{code}/pencarian":             {rule: "searchLog", path: "/admin/daerah/{code}/pencarian"},
+	"POST /admin/daerah/{code}/pencarian/sinonim":    {rule: "searchLog", path: "/admin/daerah/{code}/pencarian/sinonim", form: url.Values{"q": {"qwkeur"}, "layanan": {"{id}"}}},
 	"POST /admin/sinonim":                            {rule: "synonyms", path: "/admin/sinonim", form: url.Values{"rules": {"a, b"}}, ownOnly: true},
 	"POST /admin/daerah/{code}/pengguna/undangan/{id}/batal": {rule: "users", pathFn: func(t *testing.T, m *matrix, own bool) string {
 		return m.path(own, "/admin/daerah/{code}/pengguna/undangan/") + m.invitation(t, own) + "/batal"
@@ -312,6 +317,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 					path = pr.pathFn(t, m, own)
 				}
 				form := pr.form
+				if form != nil {
+					// Form values may name the objects too ("{id}").
+					form = url.Values{}
+					for k, vs := range pr.form {
+						for _, v := range vs {
+							form.Add(k, m.path(own, v))
+						}
+					}
+				}
 				if strings.HasSuffix(rt.Pattern, "/cabut") && strings.Contains(rt.Pattern, "pengguna") {
 					form = revokeForm(own)
 				}

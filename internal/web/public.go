@@ -12,6 +12,7 @@ import (
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/httpx"
+	"github.com/pendopo/pendopo/internal/search"
 )
 
 var (
@@ -456,6 +457,46 @@ type searchPage struct {
 	Pager   pager
 	// Compare suggests comparing the first hit's kind across regions.
 	Compare *app.KindCount
+	// Leading answers go above the services, Trailing ones below.
+	Leading, Trailing []answer
+}
+
+// answer is a search result that is not a region's service: a problem to
+// report, or a service another institution provides.
+type answer struct {
+	// Report is set for a report category, else the answer is elsewhere.
+	Report bool
+	Title  string
+	// URL is the region's report form with the category chosen, or the
+	// provider's official site; "" when the region is still to choose.
+	URL      string
+	Provider string
+}
+
+// answers turns search matches into what the page shows.
+func (s *Server) answers(p Page, region string, ms []search.Match) []answer {
+	var out []answer
+	for _, m := range ms {
+		switch m.Kind {
+		case search.ConceptReport:
+			c, ok := pendopo.ReportCategoryByCode(m.Code)
+			if !ok {
+				continue
+			}
+			a := answer{Report: true, Title: p.Tx(c.Title)}
+			if region != "" {
+				a.URL = "/daerah/" + region + "/lapor?kategori=" + url.QueryEscape(c.Code)
+			}
+			out = append(out, a)
+		case search.ConceptElsewhere:
+			o, ok := s.app.OtherService(m.Code)
+			if !ok {
+				continue
+			}
+			out = append(out, answer{Title: p.Tx(o.Name), URL: o.URL, Provider: p.Tx(o.Provider)})
+		}
+	}
+	return out
 }
 
 const searchPageSize = 20
@@ -482,6 +523,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data.Result = res
+		data.Leading, data.Trailing = s.answers(p, data.Daerah, res.Leading), s.answers(p, data.Daerah, res.Trailing)
+		if pageNum(r) == 1 {
+			s.app.LogSearch(data.Daerah, q, len(res.Hits)+len(res.Leading)+len(res.Trailing) > 0, r.URL.Query().Get("sebelum"))
+		}
 		hits := make([]pendopo.ServiceSummary, len(res.Hits))
 		for i, h := range res.Hits {
 			hits[i] = h.ServiceSummary

@@ -143,6 +143,13 @@ func (p Page) items(list []pendopo.ServiceSummary, showRegion bool) []listItem {
 	return out
 }
 
+// pageValue is the data of a partial that needs the page (for its
+// language) and one value.
+type pageValue struct {
+	P Page
+	V any
+}
+
 // formField is the data of the admin-text and admin-area partials.
 type formField struct {
 	Name, Label, Value, Hint, Error, Rows string
@@ -177,7 +184,9 @@ func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*render
 		"join": func(l []string, sep string) string {
 			return strings.Join(l, sep)
 		},
-		"pg":   func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
+		"pg": func(p Page, g pager) pagerData { return pagerData{P: p, G: g} },
+		// pv pairs the page with a value for a partial: {{template "x" (pv $.Page .)}}.
+		"pv":   func(p Page, v any) pageValue { return pageValue{P: p, V: v} },
 		"neg":  func(n int) int { return -n },
 		"list": func(s ...string) []string { return s },
 		"deref": func(f *float64) float64 {

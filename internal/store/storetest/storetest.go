@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Notifications", testNotifications},
 		{"Figures", testFigures},
 		{"Branding", testBranding},
+		{"SearchLog", testSearchLog},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
