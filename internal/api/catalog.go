@@ -20,9 +20,35 @@ func (s *server) search(c *call) (SearchResults, error) {
 	for i, h := range res.Hits {
 		hits[i] = SearchHit{ServiceSummary: summary(h.ServiceSummary), Score: h.Score, URL: pageURL(h.ID)}
 	}
-	out := SearchResults{List: list(hits, res.Total, p), Query: res.Query.Text, Corrections: res.Corrections}
+	out := SearchResults{List: list(hits, res.Total, p), Query: res.Query.Text, Corrections: res.Corrections, Answers: []SearchAnswer{}}
 	if out.Corrections == nil {
 		out.Corrections = map[string]string{}
+	}
+	region := c.query("region")
+	for i, ms := range [][]search.Match{res.Leading, res.Trailing} {
+		for _, m := range ms {
+			a := SearchAnswer{Code: m.Code, First: i == 0}
+			switch m.Kind {
+			case search.ConceptReport:
+				cat, ok := pendopo.ReportCategoryByCode(m.Code)
+				if !ok {
+					continue
+				}
+				a.Type, a.Title = "report", cat.Title
+				if region != "" {
+					a.URL = "/daerah/" + region + "/lapor?kategori=" + m.Code
+				}
+			case search.ConceptElsewhere:
+				o, ok := s.app.OtherService(m.Code)
+				if !ok {
+					continue
+				}
+				a.Type, a.Title, a.Provider, a.URL = "elsewhere", o.Name, &o.Provider, o.URL
+			default:
+				continue
+			}
+			out.Answers = append(out.Answers, a)
+		}
 	}
 	return out, nil
 }

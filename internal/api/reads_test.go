@@ -253,6 +253,20 @@ func TestReads(t *testing.T) {
 		if v := res.json(t); res.status != 200 || v["total"].(float64) != 0 || len(v["items"].([]any)) != 0 || v["corrections"] == nil {
 			t.Errorf("empty query: %s", res)
 		}
+		// Beside the services: a problem to report, another institution's
+		// service.
+		var sim api.SearchResults
+		e.do(t, request{method: "GET", path: "/api/v1/search?q=perpanjang+sim&region=33.74"}).decode(t, &sim)
+		if len(sim.Answers) == 0 || sim.Answers[0].Type != "elsewhere" || sim.Answers[0].Code != "sim" || !sim.Answers[0].First ||
+			sim.Answers[0].Provider == nil || !strings.HasPrefix(sim.Answers[0].URL, "https://") {
+			t.Errorf("perpanjang sim: %+v", sim.Answers)
+		}
+		var lamp api.SearchResults
+		e.do(t, request{method: "GET", path: "/api/v1/search?q=lampu+jalan+mati&region=33.74"}).decode(t, &lamp)
+		if len(lamp.Answers) == 0 || lamp.Answers[0].Type != "report" || lamp.Answers[0].URL != "/daerah/33.74/lapor?kategori=penerangan-jalan" ||
+			lamp.Answers[0].Title.English != "Street lighting" {
+			t.Errorf("lampu jalan mati: %+v", lamp.Answers)
+		}
 	})
 
 	t.Run("compare", func(t *testing.T) {

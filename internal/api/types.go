@@ -87,6 +87,28 @@ type SearchResults struct {
 	// Corrections maps misspelt words of the query to the words searched
 	// instead ("kelahrian" → "kelahiran").
 	Corrections map[string]string `json:"corrections"`
+	// Answers are what the query may mean beside the region's services: a
+	// problem to report, or a service another institution provides. Only
+	// on the first page.
+	Answers []SearchAnswer `json:"answers"`
+}
+
+// SearchAnswer is a search answer that is not a region's service.
+type SearchAnswer struct {
+	// Type is "report" (report the problem to the region) or "elsewhere"
+	// (another institution provides the service).
+	Type string `json:"type"`
+	// Code is the report category's code or the other service's.
+	Code  string       `json:"code"`
+	Title pendopo.Text `json:"title"`
+	// Provider is who provides an "elsewhere" service.
+	Provider *pendopo.Text `json:"provider,omitempty"`
+	// URL is the provider's official site, or the region's report form
+	// with the category chosen (when the search named a region).
+	URL string `json:"url,omitempty"`
+	// First is true when the answer is likelier than any service: show it
+	// before the services.
+	First bool `json:"first"`
 }
 
 // Comparison is one national service kind across regions.

@@ -62,6 +62,34 @@ func BenchmarkSearchNational(b *testing.B) {
 	reportPercentiles(b, lat)
 }
 
+// BenchmarkSearchEvalNational measures search over the national catalog
+// with the 377 queries of the evaluation set (English, problems and other
+// institutions' services among them), half within one kabupaten/kota and
+// half nationwide: the lexicon's work included.
+func BenchmarkSearchEvalNational(b *testing.B) {
+	a, kab := national(b)
+	qs := readEval(b)
+	ctx := context.Background()
+	var lat []time.Duration
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		q := qs[i%len(qs)].query
+		region := ""
+		if i%2 == 0 {
+			region = kab[(i*7919)%len(kab)]
+		}
+		start := time.Now() // wallclock: measures a duration
+		_, err := a.Search(ctx, q, region, pendopo.Page{PerPage: 20})
+		lat = append(lat, time.Since(start)) // wallclock: measures a duration
+		if err != nil {
+			b.Fatalf("search %q in %q: %v", q, region, err)
+		}
+		i++
+	}
+	reportPercentiles(b, lat)
+}
+
 // coldNext continues the walk of BenchmarkServiceViewNational/cold across
 // runs, so that every run reads services it has not read before.
 var coldNext int

@@ -319,6 +319,10 @@ type SearchResult struct {
 	Query  search.Query
 	Region *pendopo.Region
 	search.Result
+	// OtherRegions are, when a region was searched, services of other
+	// regions of kinds the region's results lack: shown after the region's
+	// own, labelled with their region.
+	OtherRegions []search.Hit
 	// Leading are answers other than the region's services that the
 	// lexicon finds at least as likely as any service kind: report a
 	// problem ("lampu jalan mati"), or another institution's service
@@ -359,12 +363,50 @@ func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (
 		byScore := func(a, b search.Match) int { return cmp.Compare(b.Score, a.Score) }
 		slices.SortStableFunc(res.Leading, byScore)
 		slices.SortStableFunc(res.Trailing, byScore)
+		// When the region has little or nothing for the query, other
+		// regions' services may show what to look for, or where.
+		if region != "" && res.Total < minRegionHits {
+			res.OtherRegions = a.otherRegions(res, region)
+		}
 	}
 	now := a.now()
-	for i := range res.Hits {
-		res.Hits[i].NeedsReview = (pendopo.Service{ReviewedAt: res.Hits[i].ReviewedAt}).NeedsReview(now)
+	for _, hs := range [][]search.Hit{res.Hits, res.OtherRegions} {
+		for i := range hs {
+			hs[i].NeedsReview = (pendopo.Service{ReviewedAt: hs[i].ReviewedAt}).NeedsReview(now)
+		}
 	}
 	return res, nil
+}
+
+// minRegionHits is how few results a regional search has before other
+// regions' services are added.
+const minRegionHits = 3
+
+// maxOtherRegions is how many services of other regions a regional
+// search adds.
+const maxOtherRegions = 5
+
+// otherRegions searches the whole country for what res, a search within
+// region, did not find: services of kinds none of its hits has, from
+// other regions.
+func (a *App) otherRegions(res *SearchResult, region string) []search.Hit {
+	have := map[string]bool{}
+	for _, h := range res.Hits {
+		have[h.Kind] = true
+	}
+	all := a.index.Search(res.Query, search.Options{Page: pendopo.Page{PerPage: 4 * maxOtherRegions}})
+	var out []search.Hit
+	for _, h := range all.Hits {
+		if pendopo.Covers(h.RegionCode, region) || have[h.Kind] || h.Kind == "" {
+			continue
+		}
+		have[h.Kind] = true
+		out = append(out, h)
+		if len(out) == maxOtherRegions {
+			break
+		}
+	}
+	return out
 }
 
 // SearchRegions finds regions whose name contains every word of q, for the

@@ -531,6 +531,14 @@ type scratch struct {
 	touched  []uint32  // docs with any accumulator set
 	slotHits []uint32  // docs matched by the current slot
 	cands    []scored  // matching docs with their final scores
+	pre      []candidate
+}
+
+// candidate is a matched document before its final score: its words'
+// score and how much of the query it explains.
+type candidate struct {
+	doc         uint32
+	text, cover float64
 }
 
 func (ix *Index) getScratch(n int) *scratch {
@@ -547,7 +555,7 @@ func (ix *Index) putScratch(s *scratch) {
 	for _, d := range s.touched {
 		s.total[d], s.matched[d], s.matchedW[d], s.reqHit[d], s.inName[d], s.bad[d], s.seen[d], s.kind[d] = 0, 0, 0, 0, 0, false, false, 0
 	}
-	s.touched, s.slotHits, s.cands = s.touched[:0], s.slotHits[:0], s.cands[:0]
+	s.touched, s.slotHits, s.cands, s.pre = s.touched[:0], s.slotHits[:0], s.cands[:0], s.pre[:0]
 	ix.pool.Put(s)
 }
 
@@ -860,11 +868,6 @@ const kindWeight = 1.0
 // preference.
 func (ix *Index) collect(s *scratch, slots int, weights float32, required int, region string, page pendopo.Page, res Result) Result {
 	keep := page.Offset() + page.PerPage
-	type cand struct {
-		doc         uint32
-		text, cover float64
-	}
-	var cands []cand
 	var bestText float64
 	for _, d := range s.touched {
 		if s.bad[d] || s.matched[d] == 0 && s.kind[d] == 0 || int(s.reqHit[d]) < required {
@@ -890,11 +893,11 @@ func (ix *Index) collect(s *scratch, slots int, weights float32, required int, r
 		if s.matched[d] == 0 {
 			coord = 0
 		}
-		cands = append(cands, cand{d, text, max(coord, float64(s.kind[d]))})
+		s.pre = append(s.pre, candidate{d, text, max(coord, float64(s.kind[d]))})
 		bestText = max(bestText, text)
 	}
 	var best float64
-	for _, c := range cands {
+	for _, c := range s.pre {
 		doc := &ix.docs[c.doc]
 		score := float64(s.kind[c.doc]) * kindWeight
 		if bestText > 0 {

@@ -459,6 +459,8 @@ type searchPage struct {
 	Compare *app.KindCount
 	// Leading answers go above the services, Trailing ones below.
 	Leading, Trailing []answer
+	// Others are other regions' services of kinds the region lacks.
+	Others []listItem
 }
 
 // answer is a search result that is not a region's service: a problem to
@@ -532,6 +534,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			hits[i] = h.ServiceSummary
 		}
 		data.Items = p.items(hits, res.Region == nil)
+		others := make([]pendopo.ServiceSummary, len(res.OtherRegions))
+		for i, h := range res.OtherRegions {
+			others[i] = h.ServiceSummary
+		}
+		data.Others = p.items(others, true)
 		data.Pager = newPager(r, pageNum(r), searchPageSize, res.Total)
 		if data.Daerah == "" {
 			data.Regions, _ = s.app.SearchRegions(ctx, q, 5)

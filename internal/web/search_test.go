@@ -46,6 +46,12 @@ func TestSearchAnswers(t *testing.T) {
 	if body := get("birth certificate", "33.74"); !strings.Contains(body, "Akta Kelahiran") {
 		t.Error("an English query does not find the birth certificate")
 	}
+	// A region's search shows its own services first; other regions'
+	// services of kinds it lacks come after, labelled.
+	body = get("rusunawa", "33.22")
+	if i, j := strings.Index(body, "Di daerah lain"), strings.Index(body, "Rusunawa"); i < 0 || j < i || !strings.Contains(body, "Kota Semarang") {
+		t.Error("Kabupaten Semarang has no rusunawa, and other regions' are not offered, labelled")
+	}
 	// The search log counts a query searched twice that found nothing, and
 	// one searched again from its results page.
 	get("zzkeurx qqwvz", "33.74")
