@@ -54,7 +54,7 @@ func TestAccessibility(t *testing.T) {
 	public := []string{
 		"/", "/daerah", "/daerah/33.74", "/daerah/33", "/daerah/33.74/layanan", "/daerah/33.74/peristiwa/kelahiran",
 		"/daerah/33.74/opd", "/daerah/33.74/unit-layanan", "/layanan/20", "/layanan/20/riwayat", "/cari?q=bikin+ktp",
-		"/cari?q=xyzzy", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada",
+		"/cari?q=xyzzy", "/cari?q=lampu+jalan+mati&daerah=33.74", "/cari?q=perpanjang+sim", "/cari?q=rusunawa&daerah=33.22", "/bandingkan", "/bandingkan/ktp-el", "/tentang", "/tidak-ada",
 		"/masuk", "/daftar", "/konfirmasi?login=warga%40pendopo.test&dikirim=1", "/lupa-sandi", "/atur-ulang-sandi?login=warga%40pendopo.test", "/privasi",
 		"/daerah/33.74/online", "/verifikasi", "/verifikasi/ABCD-EFGH-JKMN", "/daerah/33.74/laporan", "/daerah/33.74/lapor",
 		"/daerah/33.74/kinerja", "/daerah/33.72/kinerja?opd=disdukcapil", "/daerah/33.01/kinerja", "/daerah/33.74/opd/disdukcapil/rapor",
@@ -62,7 +62,7 @@ func TestAccessibility(t *testing.T) {
 		"/daerah/33.01/branding", "/akun/dihapus?draf=1&dicabut=1&dibersihkan=1&arsip=1&laporan=2&berkas=2", "/laporan/kunci", "/laporan/kunci?pesan=dikirim",
 	}
 	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil",
-		"/admin/daerah/33.74/survei", "/admin/daerah/33.74/survei/cetak?unit=mpp"}
+		"/admin/daerah/33.74/survei", "/admin/daerah/33.74/survei/cetak?unit=mpp", "/admin/daerah/33.74/pencarian", "/admin/pencarian"}
 	check := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(url+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {

@@ -156,6 +156,41 @@ func TestJourneyFindCompare(t *testing.T) {
 	screenshot(t, ctx, "4-compare")
 }
 
+// TestJourneySearchAnswers: on a phone, a resident of Kota Semarang types
+// a problem into the region's search box and is led to the report form
+// with the category chosen; an English query for a driving licence says
+// who provides it and links to its site.
+func TestJourneySearchAnswers(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	url := startServer(t, dbEnv(t), "--demo")
+
+	do(t, ctx, "open the region page", chromedp.Navigate(url+"/daerah/33.74"), chromedp.WaitVisible(chromedp.CSS("#q-region-home")))
+	do(t, ctx, "search a problem", chromedp.SendKeys(chromedp.CSS("#q-region-home"), "lampu jalan mati"), chromedp.Submit(chromedp.CSS("#q-region-home")),
+		chromedp.WaitVisible(chromedp.CSS(".answer-report")))
+	screenshot(t, ctx, "search-1-problem")
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const a = document.querySelector(".answer-report"), s = document.querySelector("ul.cards");
+		return !s || (a.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 })()`))
+	if err != nil || !first {
+		t.Errorf("the report answer is not above the services (%v)", err)
+	}
+	do(t, ctx, "report it", chromedp.Click(chromedp.CSS(".answer-report a.button")), chromedp.WaitVisible(chromedp.CSS("#f-category")))
+	if cat, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-category").value`)); cat != "penerangan-jalan" {
+		t.Errorf("report form category %q, want penerangan-jalan", cat)
+	}
+	screenshot(t, ctx, "search-2-report-form")
+
+	do(t, ctx, "search in English", chromedp.Navigate(url+"/cari?daerah=33.74&q=renew+driving+licence"), chromedp.WaitVisible(chromedp.CSS(".answer")))
+	if a := text(t, ctx, ".answer"); !strings.Contains(a, "Kepolisian") {
+		t.Errorf("driving licence answer %q, want the police", a)
+	}
+	href, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".answer a").href`))
+	if !strings.HasPrefix(href, "https://www.korlantas.polri.go.id") {
+		t.Errorf("driving licence link %q", href)
+	}
+	screenshot(t, ctx, "search-3-elsewhere")
+}
+
 // signIn signs in on the sign-in page.
 func signIn(t *testing.T, ctx context.Context, url, login, password string) {
 	t.Helper()

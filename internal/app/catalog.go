@@ -332,8 +332,13 @@ type SearchResult struct {
 }
 
 // minSuggestCoverage is the share of a query a report category or another
-// institution's service must explain to be offered at all.
-const minSuggestCoverage = 0.5
+// institution's service must explain to be offered at all, and
+// minSuggestShare the share of the best such answer's score: "lampu jalan
+// mati" is about street lighting, not about a power cut ("mati lampu").
+const (
+	minSuggestCoverage = 0.5
+	minSuggestShare    = 0.6
+)
 
 // Search finds published services matching what a citizen typed, within
 // region when it is set.
@@ -351,9 +356,13 @@ func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (
 	}
 	res.Result = a.index.Search(res.Query, search.Options{Region: region, Page: page})
 	if page.Page <= 1 {
+		var best float32
+		for _, m := range append(res.Reports, res.Elsewhere...) {
+			best = max(best, m.Score)
+		}
 		for _, m := range append(res.Reports, res.Elsewhere...) {
 			switch {
-			case m.Coverage < minSuggestCoverage:
+			case m.Coverage < minSuggestCoverage || m.Score < best*minSuggestShare:
 			case len(res.Hits) == 0 || m.Score > res.KindScore:
 				res.Leading = append(res.Leading, m)
 			default:
@@ -387,9 +396,16 @@ const minRegionHits = 3
 const maxOtherRegions = 5
 
 // otherRegions searches the whole country for what res, a search within
-// region, did not find: services of kinds none of its hits has, from
-// other regions.
+// region, did not find: services of other regions, of kinds the query
+// names by the lexicon and none of the region's hits has.
 func (a *App) otherRegions(res *SearchResult, region string) []search.Hit {
+	named := map[string]bool{}
+	for _, k := range res.Kinds {
+		named[k.Code] = true
+	}
+	if len(named) == 0 {
+		return nil
+	}
 	have := map[string]bool{}
 	for _, h := range res.Hits {
 		have[h.Kind] = true
@@ -397,7 +413,7 @@ func (a *App) otherRegions(res *SearchResult, region string) []search.Hit {
 	all := a.index.Search(res.Query, search.Options{Page: pendopo.Page{PerPage: 4 * maxOtherRegions}})
 	var out []search.Hit
 	for _, h := range all.Hits {
-		if pendopo.Covers(h.RegionCode, region) || have[h.Kind] || h.Kind == "" {
+		if pendopo.Covers(h.RegionCode, region) || have[h.Kind] || !named[h.Kind] {
 			continue
 		}
 		have[h.Kind] = true

@@ -72,6 +72,9 @@ type Result struct {
 	// Elsewhere are services of other institutions the query names
 	// ("perpanjang sim"), best first.
 	Elsewhere []Match
+	// Kinds are the service kinds the query names by the lexicon, best
+	// first.
+	Kinds []Match
 	// KindScore is the score of the service kind the lexicon finds best
 	// named by the query, 0 when none: a report category or another
 	// institution's service that scores as high is at least as likely
@@ -595,6 +598,7 @@ func (r Result) clone() Result {
 	r.Corrections = maps.Clone(r.Corrections)
 	r.Reports = slices.Clone(r.Reports)
 	r.Elsewhere = slices.Clone(r.Elsewhere)
+	r.Kinds = slices.Clone(r.Kinds)
 	return r
 }
 
@@ -617,7 +621,7 @@ func (ix *Index) search(q Query, opt Options, page pendopo.Page) Result {
 		}
 	}
 	if len(kinds) > 0 {
-		res.KindScore = kinds[0].Score
+		res.KindScore, res.Kinds = kinds[0].Score, kinds
 	}
 	if len(slots) == 0 && len(kinds) == 0 {
 		return res

@@ -543,7 +543,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		if data.Daerah == "" {
 			data.Regions, _ = s.app.SearchRegions(ctx, q, 5)
 		}
-		if len(res.Hits) > 0 {
+		if len(res.Hits) > 0 && len(res.Leading) == 0 {
 			if n := s.app.KindCount(res.Hits[0].Kind); n > 1 {
 				k, _ := s.app.Kind(res.Hits[0].Kind)
 				data.Compare = &app.KindCount{Kind: k, Services: n}
