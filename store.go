@@ -41,6 +41,10 @@ type Store interface {
 	Setting(ctx context.Context, key string) (string, error)
 	// PutSetting stores a named setting.
 	PutSetting(ctx context.Context, key, value string) error
+	// SwapSetting replaces a named setting only if it still holds old ("" for
+	// one not made yet), and reports whether it did: of two changes made
+	// at once, one wins and the other sees it lost.
+	SwapSetting(ctx context.Context, key, old, value string) (bool, error)
 	// Stats counts what the national landing page shows.
 	Stats(ctx context.Context) (Stats, error)
 	// Ping checks that the database answers.

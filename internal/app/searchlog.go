@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,7 +60,16 @@ func (l *searchLog) count(day pendopo.Day, region, query string, empty bool, ref
 		t := l.counts[k]
 		if t == nil {
 			if len(l.counts) >= searchLogMaxKeys {
-				return nil
+				// Full, perhaps of made-up queries: what was searched only
+				// once makes room, since it would never be written.
+				for k, t := range l.counts {
+					if t.now.Searches < searchLogMinCount {
+						delete(l.counts, k)
+					}
+				}
+				if len(l.counts) >= searchLogMaxKeys {
+					return nil
+				}
 			}
 			t = &searchTally{now: pendopo.SearchCount{Day: day, Region: region, Query: q}}
 			l.counts[k] = t
@@ -188,7 +199,7 @@ func (a *App) SearchLog(ctx context.Context, who pendopo.Actor, region string, l
 func (a *App) LearnSynonym(ctx context.Context, who pendopo.Actor, region, query string, serviceID int64, kind string) error {
 	q := pendopo.NormalizeSearchQuery(query)
 	if q == "" {
-		return invalidParam("q", pendopo.M("app.query_cannot_be_learnt"))
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.query_cannot_be_learnt"))
 	}
 	var scope pendopo.Scope
 	var rule string
@@ -199,14 +210,14 @@ func (a *App) LearnSynonym(ctx context.Context, who pendopo.Actor, region, query
 			return err
 		}
 		if s.RegionCode != region {
-			return invalidParam("layanan", pendopo.M("app.choose_service_query_should_find"))
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.choose_service_query_should_find"))
 		}
 		scope = pendopo.Scope{Region: s.RegionCode}
 		rule = "@" + s.RegionCode + " " + q + " => " + synonymPhrase(s.Name)
 	case region == "" && kind != "":
 		k, err := a.Kind(kind)
 		if err != nil {
-			return invalidParam("kind", pendopo.M("app.unknown_service_kind"))
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.unknown_service_kind"))
 		}
 		rule = q + " => " + synonymPhrase(k.Name.Indonesian)
 	case region != "":
@@ -216,43 +227,78 @@ func (a *App) LearnSynonym(ctx context.Context, who pendopo.Actor, region, query
 		if _, err := who.Authorize(pendopo.ActLearnSearch, scope); err != nil {
 			return err
 		}
-		return invalidParam("layanan", pendopo.M("app.choose_service_query_should_find"))
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.choose_service_query_should_find"))
 	}
 	role, err := who.Authorize(pendopo.ActLearnSearch, scope)
 	if err != nil {
 		return err
 	}
-	var old, rules string
-	e := pendopo.AuditEntry{Action: "synonyms.learn", Entity: "setting", EntityID: SynonymsSetting, Region: scope.Region}
-	err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
-		cur, err := tx.Setting(ctx, SynonymsSetting)
+	// Only what the log holds for this region (or the whole country) can
+	// be learnt: the console offers nothing else.
+	today := pendopo.DayOf(a.now(), pendopo.WIB)
+	logged, err := a.store.SearchCounts(ctx, region, today-SearchLogDays+1, today, 10*SearchLogShown)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(logged, func(c pendopo.SearchCount) bool { return c.Query == q && c.Region == region }) {
+		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.query_not_in_search_log"))
+	}
+	// Two admins adding at once must not lose either rule: the list is
+	// swapped in only over the version it was made from, else made again.
+	for range 5 {
+		cur, err := a.store.Setting(ctx, SynonymsSetting)
 		if err != nil && !errors.Is(err, pendopo.ErrNotFound) {
 			return err
 		}
-		old = cur
 		if strings.Contains("\n"+cur+"\n", "\n"+rule+"\n") {
-			rules = cur
 			return nil
 		}
-		rules = strings.TrimRight(cur, "\n")
+		if region != "" && strings.Count("\n"+cur, "\n@"+region+" ") >= maxLearntPerRegion {
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.too_many_learnt_synonyms", maxLearntPerRegion))
+		}
+		rules := strings.TrimRight(cur, "\n")
 		if rules != "" {
 			rules += "\n"
 		}
 		rules += rule + "\n"
 		if len(rules) > 64<<10 {
-			return invalidParam("synonyms", pendopo.M("app.the_synonym_list_at_most"))
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.the_synonym_list_at_most"))
 		}
 		if _, err := search.ParseSynonyms(rules); err != nil {
-			return invalidParam("q", pendopo.M("app.query_cannot_be_learnt"))
+			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.query_cannot_be_learnt"))
 		}
-		e.Diff = pendopo.Diff(old, rules)
-		return tx.PutSetting(ctx, SynonymsSetting, rules)
-	})
-	if err != nil {
-		return err
+		e := pendopo.AuditEntry{Action: "synonyms.learn", Entity: "setting", EntityID: SynonymsSetting, Region: scope.Region, Diff: pendopo.Diff(cur, rules)}
+		swapped := false
+		err = a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
+			ok, err := tx.SwapSetting(ctx, SynonymsSetting, cur, rules)
+			if err == nil && !ok {
+				return errSynonymsChanged
+			}
+			swapped = ok
+			return err
+		})
+		if errors.Is(err, errSynonymsChanged) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if swapped {
+			return a.Sync(ctx)
+		}
 	}
-	return a.Sync(ctx)
+	return fmt.Errorf("learn synonym: %w", pendopo.ErrConflict)
 }
+
+// errSynonymsChanged rolls back a learnt rule whose list changed meanwhile.
+var errSynonymsChanged = errors.New("synonym list changed meanwhile")
+
+// maxLearntPerRegion bounds the rules a region's admins add from the
+// search log: the list is shared by every region.
+const maxLearntPerRegion = 300
+
+// SearchLogShown is how many queries the console lists.
+const SearchLogShown = 100
 
 // synonymPhrase makes a name usable on the right of a synonym rule, where
 // commas separate phrases and "#" starts a comment.

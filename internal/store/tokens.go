@@ -103,6 +103,27 @@ func (db *DB) PutSetting(ctx context.Context, key, value string) error {
 	return nil
 }
 
+// SwapSetting replaces a named setting only if it still holds old ("" for
+// a setting not made yet), and reports whether it did.
+func (db *DB) SwapSetting(ctx context.Context, key, old, value string) (bool, error) {
+	var res sql.Result
+	var err error
+	if old == "" {
+		res, err = db.write().ExecContext(ctx, db.q(`INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE settings.value = ''`), key, value)
+	} else {
+		res, err = db.write().ExecContext(ctx, db.q(`UPDATE settings SET value = ? WHERE key = ? AND value = ?`), value, key, old)
+	}
+	if err != nil {
+		return false, fmt.Errorf("swap setting %q: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("swap setting %q: %w", key, err)
+	}
+	return n == 1, nil
+}
+
 // Stats counts regions, agencies and published services.
 func (db *DB) Stats(ctx context.Context) (pendopo.Stats, error) {
 	var s pendopo.Stats

@@ -358,15 +358,30 @@ var auditProbes = map[string]auditProbe{
 	"POST /admin/daerah/{code}/branding/pemetaan": {"branding.map", func(t *testing.T, f *auditFixture) portaltest.Response {
 		return f.p.PostForm(t, "/admin/daerah/33.74/branding/pemetaan", url.Values{"laporan_taman-fasum": {strconv.FormatInt(f.sector, 10)}}, f.p.RegionAdmin)
 	}},
-	"POST /admin/sinonim":           {"synonyms.update", post("/admin/sinonim", url.Values{"rules": {"keur, surat keterangan sehat"}}, asAdmin)},
-	"POST /admin/pencarian/sinonim": {"synonyms.learn", post("/admin/pencarian/sinonim", url.Values{"q": {"qwkeur"}, "jenis": {"surat-sehat"}}, asAdmin)},
+	"POST /admin/sinonim": {"synonyms.update", post("/admin/sinonim", url.Values{"rules": {"keur, surat keterangan sehat"}}, asAdmin)},
+	"POST /admin/pencarian/sinonim": {"synonyms.learn", func(t *testing.T, f *auditFixture) portaltest.Response {
+		logged(t, f.p, "", "qwkeur")
+		return f.p.PostForm(t, "/admin/pencarian/sinonim", url.Values{"q": {"qwkeur"}, "jenis": {"surat-sehat"}}, f.p.Admin)
+	}},
 	"POST /admin/daerah/{code}/pencarian/sinonim": {"synonyms.learn", func(t *testing.T, f *auditFixture) portaltest.Response {
 		res, err := f.p.App.Search(context.Background(), "surat keterangan sehat", "33.74", pendopo.Page{PerPage: 1})
 		if err != nil || len(res.Hits) == 0 {
 			t.Fatal("no health certificate in Semarang")
 		}
-		return f.p.PostForm(t, "/admin/daerah/33.74/pencarian/sinonim", url.Values{"q": {fmt.Sprint("qwkeur", f.next())}, "layanan": {strconv.FormatInt(res.Hits[0].ID, 10)}}, f.p.RegionAdmin)
+		q := fmt.Sprint("qwkeur", f.next())
+		logged(t, f.p, "33.74", q)
+		return f.p.PostForm(t, "/admin/daerah/33.74/pencarian/sinonim", url.Values{"q": {q}, "layanan": {strconv.FormatInt(res.Hits[0].ID, 10)}}, f.p.RegionAdmin)
 	}},
+}
+
+// logged puts a query that found nothing into region's search log.
+func logged(t *testing.T, p *portaltest.Portal, region, q string) {
+	t.Helper()
+	p.App.LogSearch(region, q, false, "")
+	p.App.LogSearch(region, q, false, "")
+	if err := p.App.FlushSearchLog(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestEveryWriteIsAudited sends a request to every POST route of the

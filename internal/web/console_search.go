@@ -30,9 +30,6 @@ type searchLogRow struct {
 	RegionName string
 }
 
-// searchLogLimit is how many queries the page lists.
-const searchLogLimit = 100
-
 func (s *Server) adminSearchLog(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.searchLogData(r, r.PathValue("code"), Form{Notice: notice(s.rd.page(r, ""), r.URL.Query().Get("pesan"))})
 	if err != nil {
@@ -45,7 +42,7 @@ func (s *Server) adminSearchLog(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) searchLogData(r *http.Request, code string, fm Form) (searchLogPage, error) {
 	ctx := r.Context()
 	who := current(r).Actor
-	rows, err := s.app.SearchLog(ctx, who, code, searchLogLimit)
+	rows, err := s.app.SearchLog(ctx, who, code, app.SearchLogShown)
 	if err != nil {
 		return searchLogPage{}, err
 	}

@@ -630,6 +630,27 @@ func testSettings(t *testing.T, s pendopo.Store) {
 			t.Errorf("setting = %q, want %q", got, v)
 		}
 	}
+	// A swap lands only over the value it was made from; of two made from
+	// the same value at once, exactly one lands.
+	if ok := must(s.SwapSetting(ctx, "synonyms", "stale", "x => y"))(t); ok {
+		t.Error("a swap over a stale value landed")
+	}
+	if ok := must(s.SwapSetting(ctx, "fresh", "", "a => b"))(t); !ok {
+		t.Error("a swap making a new setting did not land")
+	}
+	if ok := must(s.SwapSetting(ctx, "fresh", "", "c => d"))(t); ok {
+		t.Error("a second swap making the same setting landed")
+	}
+	won := make(chan bool, 2)
+	for _, v := range []string{"a => b\ne => f", "a => b\ng => h"} {
+		go func() {
+			ok, err := s.SwapSetting(ctx, "fresh", "a => b", v)
+			won <- ok && err == nil
+		}()
+	}
+	if a, b := <-won, <-won; a == b {
+		t.Errorf("two swaps from one value: %v and %v, want one to land", a, b)
+	}
 }
 
 func testStats(t *testing.T, s pendopo.Store) {
