@@ -365,7 +365,9 @@ func (a *App) Search(ctx context.Context, q, region string, page pendopo.Page) (
 			case m.Coverage < minSuggestCoverage || m.Score < best*minSuggestShare:
 			case len(res.Hits) == 0 || m.Score > res.KindScore:
 				res.Leading = append(res.Leading, m)
-			default:
+			case !m.Partial:
+				// Below the services only what the query named in full:
+				// "birth certificate" is no "birth certificate delayed".
 				res.Trailing = append(res.Trailing, m)
 			}
 		}

@@ -51,6 +51,10 @@ type Match struct {
 	// Coverage is the share of the query's weight the concept explains,
 	// in [0,1]: 1 when every telling word is one of its terms.
 	Coverage float32
+	// Partial is set when no term matched whole: a long phrase matched
+	// all but one word ("birth certificate delayed" for "birth
+	// certificate"), which may be the word that mattered.
+	Partial bool
 }
 
 // Concepts matches queries against the lexicon: what a citizen may mean
@@ -238,6 +242,7 @@ func (c *Concepts) Match(words []Token, noise []bool, isWord func(string) bool) 
 	type acc struct {
 		contrib [maxConceptWords]float32
 		covered uint32
+		whole   bool // some phrase matched with all its words
 	}
 	accs := map[int32]*acc{}
 	tried := map[int32]bool{}
@@ -280,6 +285,7 @@ func (c *Concepts) Match(words []Token, noise []bool, isWord func(string) bool) 
 				a = &acc{}
 				accs[p.concept] = a
 			}
+			a.whole = a.whole || missing == 0
 			// A phrase of several words is a name: it outweighs the same
 			// words matched one by one in other concepts.
 			bonus := strength * (1 + 0.5*float32(bits.OnesCount32(cover)-1))
@@ -302,7 +308,7 @@ func (c *Concepts) Match(words []Token, noise []bool, isWord func(string) bool) 
 			}
 		}
 		d := c.defs[ci]
-		out = append(out, Match{Kind: d.Kind, Code: d.Code, Score: score, Coverage: cov / total})
+		out = append(out, Match{Kind: d.Kind, Code: d.Code, Score: score, Coverage: cov / total, Partial: !a.whole})
 		best = max(best, score)
 	}
 	out = slices.DeleteFunc(out, func(m Match) bool { return m.Score < best/3 })
