@@ -202,7 +202,22 @@ type cachedOnline struct {
 	gen  uint64
 }
 
-// StartApplication makes a draft for service id. key makes a repeated
+// Drafts lists who's drafts of service id, newest first, to resume.
+func (a *App) Drafts(ctx context.Context, who pendopo.Actor, id int64) ([]pendopo.Application, error) {
+	if who.UserID == 0 {
+		return nil, errSignIn
+	}
+	l, _, err := a.store.Applications(ctx, pendopo.ApplicationFilter{ApplicantID: who.UserID, Statuses: []pendopo.ApplicationStatus{pendopo.StatusDraft},
+		Page: pendopo.Page{PerPage: pendopo.MaxPerPage}})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(l, func(x pendopo.Application) bool { return x.ServiceID != id }), nil
+}
+
+// StartApplication makes a draft for service id, or returns the draft the
+// person already has of it for the same applicant: visiting "Ajukan
+// online" again resumes, never piles up drafts. key makes a repeated
 // request (a double click, a retry) return the same draft. forName is
 // the person the application is for, when it is not the signed-in
 // person: an officer filing at a counter, or a citizen applying for a
@@ -243,6 +258,15 @@ func (a *App) StartApplication(ctx context.Context, who pendopo.Actor, id int64,
 	}
 	if app.ApplicantName == "" {
 		return pendopo.Application{}, invalidParam("applicant_name", pendopo.M("app.write_applicant_name"))
+	}
+	drafts, err := a.Drafts(ctx, who, s.ID)
+	if err != nil {
+		return pendopo.Application{}, err
+	}
+	for _, d := range drafts {
+		if d.ApplicantName == app.ApplicantName {
+			return d, nil
+		}
 	}
 	if app.Sealed, err = a.sealAnswers(app.Number, pendopo.Answers{}); err != nil {
 		return app, err

@@ -33,6 +33,8 @@ type applyStartPage struct {
 	ForName string
 	// Staff is true when the person may file at a counter for someone.
 	Staff bool
+	// Drafts are the person's drafts of this service, to resume.
+	Drafts []pendopo.Application
 }
 
 func newKey() string {
@@ -61,7 +63,8 @@ func (s *Server) applyStartData(r *http.Request, v *app.ServiceView) applyStartP
 	p.Title, p.Noindex = p.T("apply.start_title", v.Service.Name), true
 	p.Crumbs = append(regionCrumbs(p, v.Region, v.Parent), Crumb{v.Service.Name, fmt.Sprintf("/layanan/%d", v.Service.ID)}, Crumb{p.T("apply.crumb"), ""})
 	_, staff := current(r).Actor.Can(pendopo.ActHandleApplication, pendopo.Scope{Region: v.Region.Code, Agency: v.Service.AgencySlug})
-	return applyStartPage{Page: p, Service: v, Key: newKey(), Staff: staff}
+	drafts, _ := s.app.Drafts(r.Context(), current(r).Actor, v.Service.ID)
+	return applyStartPage{Page: p, Service: v, Key: newKey(), Staff: staff, Drafts: drafts}
 }
 
 // applyStart shows what applying takes and starts a draft.

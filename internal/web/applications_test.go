@@ -45,6 +45,23 @@ func TestApplyPages(t *testing.T) {
 	if again := p.PostForm(t, "/layanan/"+itoa64(svc.ID)+"/ajukan", url.Values{"key": {key[1]}}, budi); again.Header.Get("Location") != res.Header.Get("Location") {
 		t.Errorf("second click went to %s", again.Header.Get("Location"))
 	}
+	// Coming back another day (a fresh start page, a new key) resumes the
+	// draft: the start page offers it, and starting again returns it.
+	back := p.GetAs(t, "/layanan/"+itoa64(svc.ID)+"/ajukan", budi)
+	if !strings.Contains(back.Body, `href="/permohonan/`+number+`/isi"`) || !strings.Contains(back.Body, "Lanjutkan") {
+		t.Error("the start page does not offer the draft to continue")
+	}
+	key2 := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(back.Body)
+	if again := p.PostForm(t, "/layanan/"+itoa64(svc.ID)+"/ajukan", url.Values{"key": {key2[1]}}, budi); again.Header.Get("Location") != res.Header.Get("Location") {
+		t.Errorf("starting again made another draft: %s", again.Header.Get("Location"))
+	}
+	// For someone else, a draft of its own.
+	if other := p.PostForm(t, "/layanan/"+itoa64(svc.ID)+"/ajukan", url.Values{"key": {key2[1] + "x"}, "for_name": {"Siti Santoso"}}, budi); other.Header.Get("Location") == res.Header.Get("Location") {
+		t.Error("an application for a family member resumed one's own draft")
+	}
+	if list := p.GetAs(t, "/permohonan", budi); !strings.Contains(list.Body, `href="/permohonan/`+number+`/isi">Lanjutkan mengisi`) {
+		t.Error("the list of applications offers no way to continue the draft")
+	}
 	form := "/permohonan/" + number + "/isi"
 	if f := p.GetAs(t, form, budi); !strings.Contains(f.Body, `enctype="multipart/form-data"`) || !strings.Contains(f.Body, `type="file"`) {
 		t.Fatalf("form page: %d", f.StatusCode)
