@@ -1,6 +1,7 @@
 package pendopo
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -252,6 +253,12 @@ func checkAnswer(fd FormField, vals []string, knownRegion func(string) bool, now
 		}
 	case FieldNIK:
 		if _, err := CheckNIK(strings.Join(strings.Fields(v), ""), knownRegion, now); err != nil {
+			// The checker knows what is wrong (the length, the date of
+			// birth, the serial): say that, not only "not valid".
+			var e *Error
+			if errors.As(err, &e) && len(e.Fields) > 0 {
+				return e.Fields[0].Msg, false
+			}
 			return M("rule.not_valid_nik_16_digits"), false
 		}
 	case FieldPhone:

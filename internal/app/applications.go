@@ -457,9 +457,21 @@ func (a *App) SaveAnswers(ctx context.Context, who pendopo.Actor, number string,
 			merged[fd.Key] = values[fd.Key]
 		}
 	}
-	ans, err := pendopo.ReadAnswers(c.Apply.Form, merged, false, a.knownKabKota, a.now())
-	if err != nil {
-		return app, err
+	ans, invalid := pendopo.ReadAnswers(c.Apply.Form, merged, false, a.knownKabKota, a.now())
+	if invalid != nil {
+		var e *pendopo.Error
+		if !errors.As(invalid, &e) || e.Kind != pendopo.KindInvalid {
+			return app, invalid
+		}
+		// One wrong answer must not cost the others: the valid ones are
+		// saved, a wrong one keeps what was saved before, and the error
+		// goes back with the form.
+		for _, f := range e.Fields {
+			key := strings.TrimPrefix(f.Field, "answers.")
+			if old, ok := app.Answers[key]; ok {
+				ans[key] = old
+			}
+		}
 	}
 	// The trail names the fields that changed, never what was typed: the
 	// answers stay sealed.
@@ -485,6 +497,9 @@ func (a *App) SaveAnswers(ctx context.Context, who pendopo.Actor, number string,
 	})
 	if pendopo.KindOf(err) == pendopo.KindConflict {
 		return app, errActedMeanwhile
+	}
+	if err == nil && invalid != nil {
+		return out, invalid
 	}
 	return out, err
 }

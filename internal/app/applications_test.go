@@ -133,6 +133,16 @@ func TestApplicationLifecycle(t *testing.T) {
 	if _, err := f.SaveAnswers(ctx, f.budi, a.Number, map[string][]string{"nama": {"Budi Santoso"}, "nik": {"3374010101900001"}, "setuju": {"on"}, "lain": {"x"}}); err != nil {
 		t.Fatal(err)
 	}
+	// One wrong answer costs none of the others, and keeps what was saved
+	// before in its place; the NIK's error says what is wrong with it.
+	_, err = f.SaveAnswers(ctx, f.budi, a.Number, map[string][]string{"nama": {"Budi S."}, "nik": {"3374010101900000"}, "setuju": {"on"}})
+	var pe *pendopo.Error
+	if !errors.As(err, &pe) || len(pe.Fields) != 1 || pe.Fields[0].Field != "answers.nik" || pe.Fields[0].Msg.Key != "rule.the_serial_nik_last_4" {
+		t.Fatalf("a NIK with serial 0000: %v", err)
+	}
+	if v, _ := f.Application(ctx, f.budi, a.Number); v.Answers["nama"][0] != "Budi S." || v.Answers["nik"][0] != "3374010101900001" {
+		t.Errorf("after one wrong answer: %v", v.Answers)
+	}
 	// A disguised file and a PNG the field does not take are refused by content.
 	for _, bad := range [][]byte{[]byte("MZ not a pdf at all"), {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0}} {
 		if _, err := f.Upload(ctx, f.budi, a.Number, "kk", "kk.pdf", bytes.NewReader(bad)); kind(err) != pendopo.KindUnsupported || !strings.Contains(err.Error(), "answers.kk") {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -430,6 +431,12 @@ func (s *Server) applySave(w http.ResponseWriter, r *http.Request) error {
 		problems = append(problems, e.Fields...)
 	}
 	if len(problems) > 0 {
+		// The summary lists the problems in the order of the form.
+		pos := map[string]int{}
+		for i, fd := range v.Content.Apply.Form.Fields {
+			pos["answers."+fd.Key] = i
+		}
+		slices.SortStableFunc(problems, func(a, b pendopo.FieldError) int { return pos[a.Field] - pos[b.Field] })
 		fresh, err := s.loadApplication(r)
 		if err != nil {
 			return err
