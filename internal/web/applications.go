@@ -227,21 +227,6 @@ func (p applicationPage) Accept(f pendopo.FormField) string {
 	return strings.Join(out, ",")
 }
 
-// FieldLabel names the form field of an error path such as answers.nik.
-func (p applicationPage) FieldLabel(path string) string {
-	key := strings.TrimPrefix(path, "answers.")
-	for _, f := range p.V.Content.Apply.Form.Fields {
-		if f.Key == key {
-			label := p.Tx(f.Label)
-			if r := []rune(label); len(r) > 60 {
-				label = string(r[:57]) + "…"
-			}
-			return strings.TrimRight(label, ".")
-		}
-	}
-	return key
-}
-
 // StepName names workflow step i.
 func (p applicationPage) StepName(i int) string {
 	if steps := p.V.Content.Apply.Workflow.Steps; i < len(steps) {

@@ -81,6 +81,12 @@ func TestApplyPages(t *testing.T) {
 		t.Fatalf("save: %d %s\n%s", ok.StatusCode, ok.Header.Get("Location"), excerpt(ok.Body, "masalah"))
 	}
 	review := p.GetAs(t, "/permohonan/"+number+"/periksa", budi)
+	if !strings.Contains(review.Body, `class="change" href="/permohonan/`+number+`/isi#f-answers.nama"`) {
+		t.Error("the check-your-answers page has no link to change an answer")
+	}
+	if f := p.GetAs(t, "/permohonan/"+number+"/isi", budi); !strings.Contains(f.Body, `<span class="req">(wajib)</span>`) {
+		t.Error("required fields are not marked")
+	}
 	if !strings.Contains(review.Body, "ktp.pdf") || !strings.Contains(review.Body, `action="/permohonan/`+number+`/kirim"`) {
 		t.Fatalf("review page lacks the file or the send button")
 	}

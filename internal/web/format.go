@@ -143,3 +143,12 @@ func (p Page) MonthLabel(m pendopo.Month) string {
 	}
 	return []string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}[t.Month()-1] + " " + t.Format("2006")
 }
+
+// Short cuts a label to 60 characters for a list of errors: a consent
+// statement can run to a paragraph.
+func (p Page) Short(label string) string {
+	if r := []rune(label); len(r) > 60 {
+		label = string(r[:57]) + "…"
+	}
+	return strings.TrimRight(label, ".")
+}
