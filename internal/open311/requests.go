@@ -50,7 +50,9 @@ func coordOf(p *float64) coord {
 	if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
 		return coord{}
 	}
-	return coord{*p, true}
+	// Six decimals are about 11 cm: what a pin means, without the
+	// float's noise (110.33500000000001).
+	return coord{math.Round(*p*1e6) / 1e6, true}
 }
 
 // MarshalText writes the number, or nothing.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -95,7 +96,7 @@ func (s *Server) reportsGeoJSON(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			b, err := json.Marshal(geoFeature{Type: "Feature",
-				Geometry: &geoPoint{Type: "Point", Coordinates: [2]float64{*rep.Location.Lng, *rep.Location.Lat}},
+				Geometry: &geoPoint{Type: "Point", Coordinates: [2]float64{round6(*rep.Location.Lng), round6(*rep.Location.Lat)}},
 				Properties: map[string]any{"nomor": rep.Number, "jenis": rep.Kind, "kategori": rep.Category, "judul": rep.Title,
 					"status": rep.Status, "perangkat_daerah": rep.Agency, "dilaporkan": rep.CreatedAt.Format(time.RFC3339),
 					"jawaban": rep.Answer, "url": "/laporan/" + rep.Number, "terbuka": rep.Status.Open()}})
@@ -116,3 +117,7 @@ func (s *Server) reportsGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	bw.WriteString("]}\n")
 	return bw.Flush()
 }
+
+// round6 rounds a coordinate to six decimals, about 11 cm: what a pin
+// means, without the float's noise (110.33500000000001).
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
