@@ -257,12 +257,23 @@ type ReportView struct {
 	Suggested string
 }
 
+// MergedError says that a report was merged into another, whose page
+// stands for both.
+type MergedError struct{ Number, Into string }
+
+func (e *MergedError) Error() string { return e.Number + " was merged into " + e.Into }
+
+// Unwrap makes a merged report not found for every other use: only its
+// page redirects.
+func (e *MergedError) Unwrap() error { return errNoReport }
+
 // ReportFor returns a report for who to see. The reporter is recognised
 // by their account or, without one, by their key (secret); never by the
 // report's number or a contact, which others may know. Officers of the
 // region see it all but an anonymous reporter's identity; the public sees
 // public and anonymous reports without identity or internal notes, and no
-// confidential report at all.
+// confidential report at all. A public report merged into another answers
+// a MergedError naming that one.
 func (a *App) ReportFor(ctx context.Context, who pendopo.Actor, number, secret string) (*ReportView, error) {
 	n, err := pendopo.ParseTrackingNumber(number)
 	if err != nil {
@@ -285,6 +296,13 @@ func (a *App) ReportFor(ctx context.Context, who pendopo.Actor, number, secret s
 	officer := v.Coordinator || v.Handler && r.Agency != ""
 	public := r.Privacy != pendopo.PrivacyConfidential && !r.Flagged && r.MergedInto == 0
 	if !v.Mine && !officer && !public {
+		// A public report merged into another: its page is that one, the
+		// one the merge notice links to.
+		if r.MergedInto != 0 && r.Privacy != pendopo.PrivacyConfidential && !r.Flagged {
+			if into, err := a.store.Report(ctx, r.MergedInto); err == nil {
+				return nil, &MergedError{Number: r.Number, Into: into.Number}
+			}
+		}
 		return nil, fmt.Errorf("%s for %s: %w", n, who.Name, errNoReport)
 	}
 	rp, err := a.openReporter(r)

@@ -380,6 +380,11 @@ func (s *Server) reportView(w http.ResponseWriter, r *http.Request) error {
 	}
 	secret := s.reporterSecret(r, number)
 	v, err := s.app.ReportFor(r.Context(), current(r).actorOrAnonymous(r), number, secret)
+	var merged *app.MergedError
+	if errors.As(err, &merged) {
+		http.Redirect(w, r, "/laporan/"+url.PathEscape(merged.Into), http.StatusMovedPermanently)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/app"
 	"github.com/pendopo/pendopo/internal/photo/phototest"
 	"github.com/pendopo/pendopo/internal/portaltest"
 	"github.com/pendopo/pendopo/internal/web"
@@ -270,6 +271,23 @@ func TestReportMapAndExports(t *testing.T) {
 	if err := json.Unmarshal([]byte(geo.Body), &fc); err != nil || len(fc.Features) != 2 || fc.Features[0].Geometry.Coordinates[0] != 110.4 ||
 		strings.Contains(geo.Body, "rahasia@") || strings.Contains(geo.Body, secret) {
 		t.Errorf("GeoJSON: %v %s", err, geo.Body)
+	}
+	if strings.Contains(geo.Body, "0000000") {
+		t.Errorf("GeoJSON coordinates carry float noise: %s", geo.Body)
+	}
+	// A public report merged into another: its page is the other one's, the
+	// one the merge notice links to; a confidential one stays not found.
+	if _, err := p.App.ActOnReport(ctx, pendopo.System, anon, app.ReportAct{Action: pendopo.ActReportMerge, Target: open}); err != nil {
+		t.Fatal(err)
+	}
+	if res := p.Get(t, "/laporan/"+anon); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/laporan/"+open {
+		t.Errorf("merged report: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, err := p.App.ActOnReport(ctx, pendopo.System, secret, app.ReportAct{Action: pendopo.ActReportMerge, Target: open}); err != nil {
+		t.Fatal(err)
+	}
+	if res := p.Get(t, "/laporan/"+secret); res.StatusCode != http.StatusNotFound {
+		t.Errorf("merged confidential report: %d", res.StatusCode)
 	}
 	// With a tile server configured, tiles are drawn and allowed by the CSP.
 	h, err := web.New(p.App, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MapTiles: "https://tiles.example.go.id/{z}/{x}/{y}.png"})
