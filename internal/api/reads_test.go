@@ -55,9 +55,23 @@ func TestReads(t *testing.T) {
 					t.Errorf("%v service points", v["total"])
 				}
 			}},
-			{"/api/v1/regions/33.74/services", func(t *testing.T, v map[string]any) {
+			{"/api/v1/regions/33.74/services?per_page=100", func(t *testing.T, v map[string]any) {
 				if v["total"].(float64) < 40 {
 					t.Errorf("%v services", v["total"])
+				}
+				// Online and complete as the pages say, not false for all.
+				online, complete := 0, 0
+				for _, it := range v["items"].([]any) {
+					m := it.(map[string]any)
+					if m["online"] == true {
+						online++
+					}
+					if m["complete"] == true {
+						complete++
+					}
+				}
+				if online == 0 || complete == 0 {
+					t.Errorf("%d services online and %d complete", online, complete)
 				}
 			}},
 			{ktpPath, func(t *testing.T, v map[string]any) {

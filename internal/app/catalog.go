@@ -210,6 +210,12 @@ func (a *App) markReview(l []pendopo.ServiceSummary) []pendopo.ServiceSummary {
 	now := a.now()
 	for i := range l {
 		l[i].NeedsReview = (pendopo.Service{ReviewedAt: l[i].ReviewedAt}).NeedsReview(now)
+		// Whether the standard is complete and the service online is
+		// read from its content, which the index has summed up; the
+		// store's lists do not read the content.
+		if s, ok := a.index.Summary(l[i].ID); ok && s.Version == l[i].Version {
+			l[i].Complete, l[i].Online = s.Complete, s.Online
+		}
 	}
 	return l
 }

@@ -344,6 +344,17 @@ func (ix *Index) Trim() {
 	}
 }
 
+// Summary returns the indexed summary of a service.
+func (ix *Index) Summary(id int64) (pendopo.ServiceSummary, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n, ok := ix.byID[id]
+	if !ok {
+		return pendopo.ServiceSummary{}, false
+	}
+	return ix.docs[n].svc, true
+}
+
 // KindCount returns the number of indexed services of one kind.
 func (ix *Index) KindCount(kind string) int {
 	ix.mu.RLock()
