@@ -146,6 +146,12 @@ func (e env) serve(ctx context.Context, args []string) error {
 	}
 	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: blobs,
 		HashMemory: hashMemory, PasswordHashes: *hashes}
+	if *outbox == "" && *withDemo && *smtpAddr == "" {
+		// The demo's year of activity sends dozens of notices: as files
+		// they stay readable (one-time codes included) without burying
+		// the start in email bodies.
+		*outbox = filepath.Join(*dbf.data, "pesan")
+	}
 	if *outbox != "" {
 		cfg.Mail, cfg.SMS = notify.DirSender{Dir: *outbox}, notify.DirSender{Dir: *outbox}
 	}
@@ -226,7 +232,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 	log.Info("pendopo is ready", "url", "http://"+ln.Addr().String(), "metrics", metricsURL, "database", db.Dialect(),
 		"trusted_proxies", trusted.String(), "took", time.Since(start).Round(time.Millisecond)) // wallclock: measures a duration
 	fmt.Fprintf(e.stdout, "Metrik / metrics: %s\n", metricsURL)
-	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
+	if *outbox != "" {
+		fmt.Fprintf(e.stdout, "Pesan email dan SMS / email and SMS messages: %s\n", *outbox)
+	}
+	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s — Ctrl+C untuk berhenti / to stop\n", ln.Addr())
 	select {
 	case err := <-errc:
 		return err
