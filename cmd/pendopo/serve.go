@@ -235,7 +235,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *outbox != "" {
 		fmt.Fprintf(e.stdout, "Pesan email dan SMS / email and SMS messages: %s\n", *outbox)
 	}
-	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s — Ctrl+C untuk berhenti / to stop\n", ln.Addr())
+	fmt.Fprintln(e.stdout, "Berhenti / stop: Ctrl+C")
+	// Scripts and tests read the address from this line: keep it last and
+	// the address at its end.
+	fmt.Fprintf(e.stdout, "Pendopo berjalan di / is running at http://%s\n", ln.Addr())
 	select {
 	case err := <-errc:
 		return err
