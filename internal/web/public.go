@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -687,6 +688,25 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	fmt.Fprintln(w, "ready")
 	return nil
+}
+
+// manifest makes the portal installable: a phone can add it to its home
+// screen and open it like an app (in the language of the request).
+func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
+	p := s.rd.page(r, "")
+	m := map[string]any{
+		"name": "Pendopo", "short_name": "Pendopo", "description": p.T("footer.note"),
+		"lang": p.language(), "start_url": "/", "scope": "/", "display": "standalone",
+		"background_color": "#ffffff", "theme_color": "#0b5d5b",
+		"icons": []map[string]string{
+			{"src": s.assets.url("icon-192.png"), "sizes": "192x192", "type": "image/png"},
+			{"src": s.assets.url("icon-512.png"), "sizes": "512x512", "type": "image/png"},
+			{"src": s.assets.url("pendopo.svg"), "sizes": "any", "type": "image/svg+xml"},
+		},
+	}
+	w.Header().Set("Content-Type", "application/manifest+json")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	return json.NewEncoder(w).Encode(m)
 }
 
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {

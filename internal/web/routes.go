@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /healthz", handler: s.healthz, probe: true},
 		{pattern: "GET /readyz", handler: s.readyz, probe: true},
 		{pattern: "GET /robots.txt", handler: s.robots},
+		{pattern: "GET /manifest.webmanifest", handler: s.manifest},
 		{pattern: "GET /audit/checkpoint", handler: s.auditHandler(s.auditCheckpoint)},
 		{pattern: "GET /audit/key", handler: s.auditHandler(s.auditKey)},
 		{pattern: "GET /audit/proof/leaf/{entry}", handler: s.auditHandler(s.auditLeaf)},

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -136,5 +137,29 @@ func TestSearchLogConsole(t *testing.T) {
 	// A query that cannot be a synonym is refused with the form again.
 	if res := p.PostForm(t, "/admin/daerah/33.74/pencarian/sinonim", url.Values{"q": {"yang"}, "layanan": {id}}, p.RegionAdmin); res.StatusCode != 422 {
 		t.Errorf("a stop word as a synonym: %d", res.StatusCode)
+	}
+}
+
+// TestManifest: the portal is installable, with icons that are served.
+func TestManifest(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	res := p.Get(t, "/manifest.webmanifest")
+	var m struct {
+		Name     string `json:"name"`
+		StartURL string `json:"start_url"`
+		Display  string `json:"display"`
+		Icons    []struct{ Src, Sizes, Type string }
+	}
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/manifest+json" || json.Unmarshal([]byte(res.Body), &m) != nil ||
+		len(m.Icons) < 2 || m.Name != "Pendopo" || m.StartURL != "/" || m.Display != "standalone" {
+		t.Fatalf("manifest: %d %s", res.StatusCode, res.Body)
+	}
+	for _, ic := range m.Icons {
+		if got := p.Get(t, ic.Src); got.StatusCode != 200 || !strings.HasPrefix(got.Header.Get("Content-Type"), ic.Type) {
+			t.Errorf("icon %s: %d %s", ic.Src, got.StatusCode, got.Header.Get("Content-Type"))
+		}
+	}
+	if home := p.Get(t, "/"); !strings.Contains(home.Body, `<link rel="manifest" href="/manifest.webmanifest">`) {
+		t.Error("pages do not link the manifest")
 	}
 }
