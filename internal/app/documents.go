@@ -159,6 +159,13 @@ func (a *App) renderDocument(ctx context.Context, app pendopo.Application, c pen
 				street += ", " + r.Name
 			}
 			answers[fd.Key] = street
+		case fd.Type == pendopo.FieldDate:
+			// A document says "7 Desember 2026", as people read a date.
+			if d, err := pendopo.ParseDay(v[0]); err == nil {
+				answers[fd.Key] = document.LongDate(d.Time(time.UTC))
+			} else {
+				answers[fd.Key] = v[0]
+			}
 		default:
 			answers[fd.Key] = strings.Join(v, ", ")
 		}

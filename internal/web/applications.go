@@ -177,6 +177,10 @@ func (p applicationPage) Shown(fd pendopo.FormField) string {
 		}
 	case pendopo.FieldConsent:
 		return p.T("apply.consented")
+	case pendopo.FieldDate:
+		if d, err := pendopo.ParseDay(vals[0]); err == nil {
+			return p.DayLabel(d)
+		}
 	}
 	return strings.Join(vals, ", ")
 }

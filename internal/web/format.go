@@ -152,3 +152,7 @@ func (p Page) Short(label string) string {
 	}
 	return strings.TrimRight(label, ".")
 }
+
+// Score formats an index score with one decimal in the page's language:
+// "78,8" in Indonesian, "78.8" in English, as every other figure.
+func (p Page) Score(v float64) string { return chart.Number(v, 1, p.Lang) }

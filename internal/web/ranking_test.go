@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,6 +16,14 @@ func TestRankingAndOversight(t *testing.T) {
 	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `<a href="/daerah/33.74/kinerja">Kota Semarang</a>`) ||
 		!strings.Contains(page.Body, "daerah belum memulai") {
 		t.Fatalf("national ranking: %d", page.StatusCode)
+	}
+	// Scores are written as every other figure of the page: a decimal
+	// comma in Indonesian, a point in English.
+	if !regexp.MustCompile(`<td><strong>\d+,\d</strong></td>`).MatchString(page.Body) {
+		t.Error("Indonesian scores are not written with a decimal comma")
+	}
+	if en := p.Get(t, "/indeks?lang=en"); !regexp.MustCompile(`<td><strong>\d+\.\d</strong></td>`).MatchString(en.Body) {
+		t.Error("English scores are not written with a decimal point")
 	}
 	prov := p.Get(t, "/indeks/33")
 	if prov.StatusCode != http.StatusOK || strings.Contains(prov.Body, "Kota Surabaya") || !strings.Contains(prov.Body, "Kota Surakarta") {
