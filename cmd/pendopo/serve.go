@@ -144,7 +144,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + ln.Addr().String()
 	}
-	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: blobs,
+	cfg := app.Config{Store: db, Logger: log, CacheSize: *cache, SearchCache: *searchCache, SecretKey: key, BaseURL: *baseURL, Blobs: blobs, Demo: *withDemo,
 		HashMemory: hashMemory, PasswordHashes: *hashes}
 	if *outbox == "" && *withDemo && *smtpAddr == "" {
 		// The demo's year of activity sends dozens of notices: as files

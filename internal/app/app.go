@@ -56,6 +56,7 @@ type App struct {
 	// a failed sign-in takes as long either way.
 	dummyHash string
 	baseURL   string
+	demo      bool
 	blobs     blob.Store
 	// group batches concurrent applications' writes into shared commits.
 	group         groupCommit
@@ -114,6 +115,8 @@ type Config struct {
 	// BaseURL is the portal's address for links in messages, such as
 	// invitations, and for single sign-on's redirect URI.
 	BaseURL string
+	// Demo marks a demo portal: its issued documents say so on every page.
+	Demo bool
 	// SSO turns on single sign-on for officers when its Issuer is set.
 	SSO SSOConfig
 	// Blobs keeps uploaded files and issued documents; without it uploads
@@ -173,7 +176,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		slots = hashSlots(cfg.HashMemory, cfg.Passwords, runtime.GOMAXPROCS(0))
 	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
-		passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), blobs: cfg.Blobs, writers: 1,
+		passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), demo: cfg.Demo, blobs: cfg.Blobs, writers: 1,
 		reportLimit: ratelimit.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
 		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
 		keyRequests: ratelimit.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}

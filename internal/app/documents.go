@@ -177,7 +177,7 @@ func (a *App) renderDocument(ctx context.Context, app pendopo.Application, c pen
 	pdf, err := document.Render(document.Document{
 		Code: code, VerifyURL: a.baseURL + "/verifikasi/" + code, Region: "Pemerintah " + region.Name, Agency: agency.Name,
 		Title: title, Body: body, Number: app.Number, IssuedAt: now.In(pendopo.RegionZone(app.Region)),
-		Place: placeName(region.Name), Signer: "Kepala " + agency.Name, KeyID: key.ID,
+		Place: placeName(region.Name), Signer: "Kepala " + agency.Name, KeyID: key.ID, Demo: a.demo,
 	})
 	if err != nil {
 		return pendopo.IssuedDocument{}, fmt.Errorf("render document of %s: %w", app.Number, err)

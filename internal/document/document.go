@@ -45,7 +45,13 @@ type Document struct {
 	Place  string
 	Signer string // role title such as "Kepala Dinas ..."; no personal signature image
 	KeyID  string // id of the signing key, printed in the footer
+	// Demo marks a document of a demo portal: "CONTOH / DEMO" across
+	// every page, so that it cannot pass for a real one.
+	Demo bool
 }
+
+// DemoMark is printed across every page of a demo portal's documents.
+const DemoMark = "CONTOH / DEMO - TIDAK BERLAKU"
 
 // keywordPrefix marks the verification code in the PDF's Info Keywords.
 const keywordPrefix = "pendopo-verify:"
@@ -128,6 +134,22 @@ func Render(d Document) ([]byte, error) {
 	pageW, pageH := pdf.GetPageSize()
 	textW := pageW - marginLeft - marginRight
 
+	if d.Demo {
+		pdf.SetHeaderFunc(func() {
+			pdf.SetFont("Helvetica", "B", 34)
+			pdf.SetTextColor(225, 120, 120)
+			pdf.TransformBegin()
+			pdf.TransformRotate(35, pageW/2, pageH/2)
+			w := pdf.GetStringWidth(DemoMark)
+			pdf.Text(pageW/2-w/2, pageH/2, DemoMark)
+			pdf.TransformEnd()
+			// And once plainly at the top, for readers and text tools.
+			pdf.SetFont("Helvetica", "B", 9)
+			pdf.SetTextColor(164, 22, 26)
+			pdf.Text(pageW/2-pdf.GetStringWidth(DemoMark)/2, 10, DemoMark)
+			pdf.SetTextColor(0, 0, 0)
+		})
+	}
 	pdf.SetFooterFunc(func() {
 		pdf.SetDrawColor(150, 150, 150)
 		pdf.SetLineWidth(0.2)

@@ -271,7 +271,9 @@ func TestRenderReadable(t *testing.T) {
 			t.Skipf("%s not on PATH (apt-get install poppler-utils zbar-tools)", tool)
 		}
 	}
-	for name, d := range map[string]Document{"short": sample(), "long": long()} {
+	demo := long()
+	demo.Demo = true
+	for name, d := range map[string]Document{"short": sample(), "long": long(), "demo": demo} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			pdf, err := Render(d)
@@ -315,6 +317,11 @@ func TestRenderReadable(t *testing.T) {
 			}
 			if name == "long" && len(pages) < 2 {
 				t.Errorf("long document has %d page", len(pages))
+			}
+			// A demo portal's document says so on every page; a real
+			// one nowhere.
+			if marks := strings.Count(text, "CONTOH / DEMO"); d.Demo && marks != len(pages) || !d.Demo && marks != 0 {
+				t.Errorf("%d demo marks on %d pages", marks, len(pages))
 			}
 		})
 	}

@@ -61,6 +61,7 @@ func NewPortal(t testing.TB, options ...func(*app.Config)) *Portal {
 	cfg, mem := apptest.Config(db, Now)
 	cfg.Logger = log
 	cfg.Blobs = blob.Dir{Path: t.TempDir()}
+	cfg.Demo = true // as the web side: a demo portal
 	for _, o := range options {
 		o(&cfg)
 	}

@@ -164,6 +164,10 @@ func TestApplyPages(t *testing.T) {
 	if !strings.Contains(byFile.Body, "Dokumen asli") {
 		t.Errorf("verify the file: %d", byFile.StatusCode)
 	}
+	// A demo portal's document is said to be an example.
+	if !strings.Contains(byFile.Body, "Dokumen contoh.") {
+		t.Error("the demo portal's verification does not say the document is an example")
+	}
 	tampered := []byte(pdf.Body)
 	tampered[len(tampered)/2] ^= 1
 	if alt := p.PostMultipart(t, "/verifikasi", nil, map[string][2]string{"berkas": {"dok.pdf", string(tampered)}}, ""); !strings.Contains(alt.Body, "Dokumen telah diubah") {
