@@ -143,7 +143,7 @@ func TestAccessibility(t *testing.T) {
 	signIn(t, ctx, url, "warga@pendopo.test", demoPassword(t, banner))
 	check("/permohonan")
 	link := func(status string) string {
-		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("tbody tr")].find(tr => tr.querySelector(".status-`+status+`")).querySelector("a").getAttribute("href")`))
+		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`"/permohonan/" + [...document.querySelectorAll(".app-cards li")].find(li => li.querySelector(".status-`+status+`")).querySelector(".tracking").textContent`))
 		if err != nil {
 			t.Fatalf("no %s application in the list: %v", status, err)
 		}

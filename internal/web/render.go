@@ -109,6 +109,18 @@ func (p Page) OtherLanguages() []Language {
 	return out
 }
 
+// MetaDescription is the page's description for search engines and link
+// previews: its own, or what the portal (or the region's part of it) is.
+func (p Page) MetaDescription() string {
+	switch {
+	case p.Description != "":
+		return p.Description
+	case p.Theme != nil:
+		return p.T("meta.region", p.Theme.Name)
+	}
+	return p.T("footer.note")
+}
+
 // LangURL is the link that switches to the other language and back here.
 func (p Page) LangURL(lang string) string {
 	return "/bahasa/" + lang + "?kembali=" + url.QueryEscape(p.Path)

@@ -109,6 +109,9 @@ func TestPages(t *testing.T) {
 			if i := strings.Index(res.Body, "⟦"); i >= 0 {
 				t.Errorf("%s: untranslated message %s", path, res.Body[i:min(len(res.Body), i+40)])
 			}
+			if m := metaDescription.FindStringSubmatch(res.Body); m == nil || len(m[1]) < 30 {
+				t.Errorf("%s: no meta description", path)
+			}
 			checkHTML(t, path, res)
 		}
 	}
@@ -522,6 +525,9 @@ func TestAdminProfileAgencyPointSynonyms(t *testing.T) {
 
 // TestTemplatesUsed fails when a template is never rendered by these
 // tests: it is dead code. (Unused message keys: TestCatalogs at the root.)
+// metaDescription finds a page's description for search engines.
+var metaDescription = regexp.MustCompile(`<meta name="description" content="([^"]*)">`)
+
 func TestTemplatesUsed(t *testing.T) {
 	entries, err := os.ReadDir("../../ui/templates")
 	if err != nil {
