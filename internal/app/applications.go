@@ -875,6 +875,21 @@ type QueueItem struct {
 	Mine bool
 }
 
+// UrgentAgency is the agency of the region's application in progress that
+// is due soonest, "" when there is none or who may not see the region's
+// applications: where a region admin's queue opens.
+func (a *App) UrgentAgency(ctx context.Context, who pendopo.Actor, region string) (string, error) {
+	if _, ok := who.Can(pendopo.ActViewApplications, pendopo.Scope{Region: region}); !ok {
+		return "", nil
+	}
+	l, _, err := a.store.Applications(ctx, pendopo.ApplicationFilter{Region: region, Statuses: []pendopo.ApplicationStatus{pendopo.StatusInProgress},
+		ByDeadline: true, Page: pendopo.Page{PerPage: 1}})
+	if err != nil || len(l) == 0 {
+		return "", err
+	}
+	return l[0].Agency, nil
+}
+
 // Queue lists an agency's applications in progress, soonest deadline
 // first, with each one's clock. overdueOnly keeps those past their
 // deadline, for supervisors.

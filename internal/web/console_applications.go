@@ -45,6 +45,13 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request) error {
 				break
 			}
 		}
+		// A region admin starts where the soonest deadline is, not with
+		// the first agency by name, which may have nothing to do.
+		if agency == "" {
+			if agency, err = s.app.UrgentAgency(r.Context(), who, reg.Code); err != nil {
+				return err
+			}
+		}
 		if agency == "" && len(agencies) > 0 {
 			agency = agencies[0].Slug
 		}

@@ -163,3 +163,19 @@ func TestManifest(t *testing.T) {
 		t.Error("pages do not link the manifest")
 	}
 }
+
+// TestQueueOpensWhereWorkIs: a region admin's queue opens on the agency
+// whose application is due soonest, not on the first agency by name.
+func TestQueueOpensWhereWorkIs(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	svc := p.OnlineService(t, "33.74", "penerbitan-ktp-el")
+	u, err := p.App.AddUser(context.Background(), "Budi Santoso", "budi@warga.test", portaltest.Password, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Apply(t, u.ID, svc.ID, true)
+	res := p.GetAs(t, "/admin/daerah/33.74/permohonan", p.RegionAdmin)
+	if !strings.Contains(res.Body, `<option value="disdukcapil" selected>`) || !strings.Contains(res.Body, "/admin/permohonan/") {
+		t.Errorf("the region admin's queue does not open on the civil registry's application")
+	}
+}
