@@ -39,14 +39,30 @@ func national(b *testing.B) (*app.App, []string) {
 // BenchmarkSearchNational measures search over the national catalog with
 // the query mix, half of the searches within one kabupaten/kota (as from a
 // region page) and half nationwide. It reports p50 and p99 latency.
-func BenchmarkSearchNational(b *testing.B) {
+func BenchmarkSearchNational(b *testing.B) { benchSearch(b, benchQueries) }
+
+// BenchmarkSearchEvalNational measures search over the national catalog
+// with the 377 queries of the evaluation set (English, problems and other
+// institutions' services among them), half within one kabupaten/kota and
+// half nationwide: the lexicon's work included.
+func BenchmarkSearchEvalNational(b *testing.B) {
+	var qs []string
+	for _, q := range readEval(b) {
+		qs = append(qs, q.query)
+	}
+	benchSearch(b, qs)
+}
+
+// benchSearch searches the national catalog for queries in turn, every
+// other one within a kabupaten/kota, and reports p50 and p99 latency.
+func benchSearch(b *testing.B, queries []string) {
 	a, kab := national(b)
 	ctx := context.Background()
 	var lat []time.Duration
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
-		q := benchQueries[i%len(benchQueries)]
+		q := queries[i%len(queries)]
 		region := ""
 		if i%2 == 0 {
 			region = kab[(i*7919)%len(kab)]
@@ -56,34 +72,6 @@ func BenchmarkSearchNational(b *testing.B) {
 		lat = append(lat, time.Since(start)) // wallclock: measures a duration
 		if err != nil || region != "" && q == "bikin ktp" && len(res.Hits) == 0 {
 			b.Fatalf("search %q in %q: %v (%d hits)", q, region, err, len(res.Hits))
-		}
-		i++
-	}
-	reportPercentiles(b, lat)
-}
-
-// BenchmarkSearchEvalNational measures search over the national catalog
-// with the 377 queries of the evaluation set (English, problems and other
-// institutions' services among them), half within one kabupaten/kota and
-// half nationwide: the lexicon's work included.
-func BenchmarkSearchEvalNational(b *testing.B) {
-	a, kab := national(b)
-	qs := readEval(b)
-	ctx := context.Background()
-	var lat []time.Duration
-	i := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		q := qs[i%len(qs)].query
-		region := ""
-		if i%2 == 0 {
-			region = kab[(i*7919)%len(kab)]
-		}
-		start := time.Now() // wallclock: measures a duration
-		_, err := a.Search(ctx, q, region, pendopo.Page{PerPage: 20})
-		lat = append(lat, time.Since(start)) // wallclock: measures a duration
-		if err != nil {
-			b.Fatalf("search %q in %q: %v", q, region, err)
 		}
 		i++
 	}
