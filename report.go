@@ -149,6 +149,9 @@ const (
 	InfoExtensionDays = 7
 	// ReopenDays is how long after completion a reporter may reopen.
 	ReopenDays = 10
+	// SettlementDays is how long, in calendar days from receipt, a
+	// complaint may take to settle once followed up (UU 25/2009 Pasal 50).
+	SettlementDays = 60
 	// MaxReportDescription is Open311's limit on a description.
 	MaxReportDescription = 4000
 )

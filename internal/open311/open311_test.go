@@ -436,7 +436,8 @@ func TestRequestFields(t *testing.T) {
 	one = jsonList(t, e.get("requests/"+id+".json"))[0]
 	if one["agency_responsible"] != "Dinas Perhubungan" || one["status_notes"] != "Tiga lampu sudah diganti <hari ini> & menyala." ||
 		one["media_url"] != "http://pendopo.test/laporan/"+id+"/foto/"+photo.Addr || one["updated_datetime"] != "2026-11-27T19:00:00+07:00" ||
-		one["expected_datetime"] != nil || one["status"] != "open" {
+		one["expected_datetime"] != "2027-01-26T23:59:59+07:00" || one["status"] != "open" {
+		// Answered, it waits to be settled: 60 days from receipt.
 		t.Errorf("answered: %v", one)
 	}
 	// media_url serves the photo without the EXIF the phone wrote.
@@ -450,7 +451,7 @@ func TestRequestFields(t *testing.T) {
 	}
 	r := xmlDoc(t, res, "service_requests").all("request")[0]
 	if r.get("status_notes") != "Tiga lampu sudah diganti <hari ini> & menyala." || r.get("lat") != "-6.99" || r.get("long") != "110.42" ||
-		r.get("agency_responsible") != "Dinas Perhubungan" || r.get("zipcode") != "" || r.get("expected_datetime") != "" {
+		r.get("agency_responsible") != "Dinas Perhubungan" || r.get("zipcode") != "" || r.get("expected_datetime") != "2027-01-26T23:59:59+07:00" {
 		t.Errorf("XML request: %+v", r)
 	}
 	// Completed: closed, and updated when it closed.

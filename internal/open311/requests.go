@@ -153,10 +153,16 @@ func requestOf(r app.PublicReport, base, agency string) requestOut {
 	if !r.Status.Open() && !r.ClosedAt.IsZero() {
 		out.Updated = stamp(r.ClosedAt, r.Region) // the specification's updated time of a closed request
 	}
-	if r.Due != 0 && r.Status.Open() {
-		// The deadline is a working day; the report is due by its end.
+	due := r.Due
+	if due == 0 && r.Status == pendopo.ReportFollowed {
+		// Followed up, the report waits to be settled or confirmed: the
+		// step's limit is the settlement period from receipt.
+		due = r.Received + pendopo.SettlementDays
+	}
+	if due != 0 && r.Status.Open() {
+		// The deadline is a day; the report is due by its end.
 		zone := pendopo.RegionZone(r.Region)
-		out.Expected = opt(r.Due.Time(zone).Add(24*time.Hour - time.Second).Format(time.RFC3339))
+		out.Expected = opt(due.Time(zone).Add(24*time.Hour - time.Second).Format(time.RFC3339))
 	}
 	if len(r.Photos) > 0 {
 		out.MediaURL = opt(base + "/laporan/" + url.PathEscape(r.Number) + "/foto/" + url.PathEscape(r.Photos[0].Addr))
