@@ -109,6 +109,16 @@ func (p Page) OtherLanguages() []Language {
 	return out
 }
 
+// ContentLang marks content that people wrote in Indonesian on a page in
+// another language (WCAG 2.1 SC 3.1.2), so that a screen reader reads it
+// as Indonesian: ` lang="id"`, or nothing on an Indonesian page.
+func (p Page) ContentLang() template.HTMLAttr {
+	if p.language() == "id" {
+		return ""
+	}
+	return ` lang="id"`
+}
+
 // MetaDescription is the page's description for search engines and link
 // previews: its own, or what the portal (or the region's part of it) is.
 func (p Page) MetaDescription() string {
@@ -138,6 +148,9 @@ type listItem struct {
 	ID                                 int64
 	Name, Meta, Summary, Duration, Fee string
 	Online, NeedsReview                bool
+	// Lang marks the service's own words as Indonesian on a page in
+	// another language.
+	Lang template.HTMLAttr
 }
 
 // items prepares services for the "service-item" partial; showRegion puts
@@ -150,7 +163,7 @@ func (p Page) items(list []pendopo.ServiceSummary, showRegion bool) []listItem {
 			meta = s.RegionName + " · " + s.AgencyName
 		}
 		out[i] = listItem{ID: s.ID, Name: s.Name, Meta: meta, Summary: s.Summary, Duration: p.Tx(s.Duration.Label()),
-			Fee: p.Tx(s.Fee.Label()), Online: slices.Contains(s.Channels, pendopo.ChannelOnline), NeedsReview: s.NeedsReview}
+			Fee: p.Tx(s.Fee.Label()), Online: slices.Contains(s.Channels, pendopo.ChannelOnline), NeedsReview: s.NeedsReview, Lang: p.ContentLang()}
 	}
 	return out
 }

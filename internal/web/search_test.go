@@ -179,3 +179,26 @@ func TestQueueOpensWhereWorkIs(t *testing.T) {
 		t.Errorf("the region admin's queue does not open on the civil registry's application")
 	}
 }
+
+// TestContentLanguage: in English, what regions wrote stays Indonesian and
+// is marked so (WCAG 3.1.2), with one note on the page; the kind's English
+// name is shown.
+func TestContentLanguage(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	res, err := p.App.Search(context.Background(), "akta kelahiran", "33.74", pendopo.Page{PerPage: 1})
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatal("no birth certificate")
+	}
+	path := "/layanan/" + strconv.FormatInt(res.Hits[0].ID, 10)
+	en := p.Get(t, path+"?lang=en").Body
+	if !strings.Contains(en, `<h1 lang="id">`) || !strings.Contains(en, `<ol class="steps" lang="id">`) ||
+		!strings.Contains(en, "Official service information is written in Indonesian.") || !strings.Contains(en, "Birth certificate") {
+		t.Error("English service page: content not marked Indonesian, no note, or no English kind name")
+	}
+	if id := p.Get(t, path).Body; strings.Contains(id, `lang="id">`) && strings.Contains(id, `<h1 lang="id">`) {
+		t.Error("an Indonesian page marks its content as a language change")
+	}
+	if list := p.Get(t, "/daerah/33.74/layanan?lang=en").Body; !strings.Contains(list, `<h3 lang="id">`) {
+		t.Error("English service list: names not marked Indonesian")
+	}
+}
