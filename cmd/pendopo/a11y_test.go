@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,10 +64,22 @@ func TestAccessibility(t *testing.T) {
 	}
 	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil",
 		"/admin/daerah/33.74/survei", "/admin/daerah/33.74/survei/cetak?unit=mpp", "/admin/daerah/33.74/pencarian", "/admin/pencarian"}
+	desktop := false
 	check := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(url+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 			t.Fatalf("%s: %v", path, err)
+		}
+		// Nothing pushes the page sideways, on a phone either; a table may
+		// scroll inside its own box on a phone, but fits on a desktop.
+		wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			if (document.documentElement.scrollWidth > window.innerWidth + 1) return "the page is " + document.documentElement.scrollWidth + " px wide";
+			if (`+strconv.FormatBool(desktop)+`) for (const w of document.querySelectorAll(".table-wrap")) {
+				if (w.scrollWidth > w.clientWidth + 1) return "a table is " + w.scrollWidth + " px in a " + w.clientWidth + " px box";
+			}
+			return "" })()`))
+		if err != nil || wide != "" {
+			t.Errorf("%s at %s: %s %v", path, map[bool]string{true: "1280 px", false: "390 px"}[desktop], wide, err)
 		}
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
 			t.Fatalf("load axe: %v", err)
@@ -91,6 +104,7 @@ func TestAccessibility(t *testing.T) {
 		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: size[0], Height: size[1], DeviceScaleFactor: 1, Mobile: size[0] < 500}); err != nil {
 			t.Fatal(err)
 		}
+		desktop = size[0] > 1000
 		for _, lang := range []string{"id", "en"} {
 			if err := chromedp.Do(ctx, chromedp.Navigate(url+"/bahasa/"+lang+"?kembali=/")); err != nil {
 				t.Fatal(err)
