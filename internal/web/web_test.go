@@ -39,7 +39,7 @@ func TestPages(t *testing.T) {
 		wantEN []string
 	}{
 		{"/", 200, []string{"Temukan cara mengurus", "Kota Semarang", "552"}, []string{"Find out how", "Compare across regions"}},
-		{"/daerah", 200, []string{"Jawa Tengah", "Kota Surakarta", "Kabupaten Aceh Selatan"}, []string{"All regions"}},
+		{"/daerah", 200, []string{"Jawa Tengah", "Kota Surakarta", "Kabupaten Aceh Selatan", `<a href="#p-33">`, "Lompat ke provinsi"}, []string{"All regions"}},
 		{"/daerah?q=semarang", 200, []string{"Kota Semarang", "Kabupaten Semarang"}, nil},
 		{"/daerah/33.74", 200, []string{"Kota Semarang", "Kelahiran anak", "Dinas Kependudukan", "perlu ditinjau", "/daerah/33.74/tema.css"}, []string{"Having a baby", "Services by life event"}},
 		{"/daerah/33", 200, []string{"Jawa Tengah", "Kabupaten dan kota", "Kota Surakarta"}, []string{"Regencies and cities"}},
