@@ -319,3 +319,43 @@ func TestVerifyUploadLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestDateAnswerInWords: a date answered on the form reads "17 Mei 2020"
+// on the application's page, not 2020-05-17.
+func TestDateAnswerInWords(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	u, err := p.App.AddUser(ctx, "Sari Wulandari", "sari@warga.test", portaltest.Password, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, _, err := p.App.Login(ctx, "sari@warga.test", portaltest.Password, "192.0.2.3", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := p.App.Search(ctx, "akta kelahiran", "33.74", pendopo.Page{PerPage: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	for _, h := range found.Hits {
+		if h.Kind == "akta-kelahiran" && h.Online {
+			id = h.ID
+		}
+	}
+	if id == 0 {
+		t.Fatal("no online birth certificate in Semarang")
+	}
+	who := pendopo.Actor{Name: u.Name, UserID: u.ID}
+	a, err := p.App.StartApplication(ctx, who, id, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.App.SaveAnswers(ctx, who, a.Number, map[string][]string{"tanggal_lahir": {"2020-05-17"}}); err != nil && pendopo.KindOf(err) != pendopo.KindInvalid {
+		t.Fatal(err)
+	}
+	page := p.GetAs(t, "/permohonan/"+a.Number+"/periksa", session)
+	if !strings.Contains(page.Body, "17 Mei 2020") || strings.Contains(page.Body, "2020-05-17") {
+		t.Errorf("the date answer is not written in words (%d)", page.StatusCode)
+	}
+}
