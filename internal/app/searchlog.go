@@ -197,11 +197,17 @@ func (a *App) SearchLog(ctx context.Context, who pendopo.Actor, region string, l
 // the rule names a service kind and holds everywhere, which only national
 // admins may add. The change is audited.
 func (a *App) LearnSynonym(ctx context.Context, who pendopo.Actor, region, query string, serviceID int64, kind string) error {
+	// Rights first: a region's log is its admins' (and national admins');
+	// the national log only national admins'.
+	scope := pendopo.Scope{Region: region}
+	role, err := who.Authorize(pendopo.ActLearnSearch, scope)
+	if err != nil {
+		return err
+	}
 	q := pendopo.NormalizeSearchQuery(query)
 	if q == "" {
 		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.query_cannot_be_learnt"))
 	}
-	var scope pendopo.Scope
 	var rule string
 	switch {
 	case region != "" && serviceID != 0:
@@ -212,26 +218,15 @@ func (a *App) LearnSynonym(ctx context.Context, who pendopo.Actor, region, query
 		if s.RegionCode != region {
 			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.choose_service_query_should_find"))
 		}
-		scope = pendopo.Scope{Region: s.RegionCode}
-		rule = "@" + s.RegionCode + " " + q + " => " + synonymPhrase(s.Name)
+		rule = "@" + region + " " + q + " => " + synonymPhrase(s.Name)
 	case region == "" && kind != "":
 		k, err := a.Kind(kind)
 		if err != nil {
 			return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.unknown_service_kind"))
 		}
 		rule = q + " => " + synonymPhrase(k.Name.Indonesian)
-	case region != "":
-		scope = pendopo.Scope{Region: region}
-		fallthrough
 	default:
-		if _, err := who.Authorize(pendopo.ActLearnSearch, scope); err != nil {
-			return err
-		}
 		return pendopo.Errorf(pendopo.KindInvalid, pendopo.M("app.choose_service_query_should_find"))
-	}
-	role, err := who.Authorize(pendopo.ActLearnSearch, scope)
-	if err != nil {
-		return err
 	}
 	// Only what the log holds for this region (or the whole country) can
 	// be learnt: the console offers nothing else.
