@@ -142,7 +142,14 @@ type RegionHome struct {
 	Stale int
 	// Online counts the services citizens can apply for in Pendopo.
 	Online int
+	// Popular are the services people come for most: the region's own
+	// count of applications over the last twelve months first, then the
+	// national prior of how often a kind is needed; one per kind.
+	Popular []pendopo.ServiceSummary
 }
+
+// popularCount is how many services a region's home page leads with.
+const popularCount = 6
 
 // RegionHome gathers a region's home page.
 func (a *App) RegionHome(ctx context.Context, code string) (*RegionHome, error) {
@@ -198,6 +205,9 @@ func (a *App) RegionHome(ctx context.Context, code string) (*RegionHome, error) 
 		}
 	}
 	h.Recent = a.markReview(all[:min(5, len(all))])
+	if h.Popular, err = a.popular(ctx, code, all); err != nil {
+		return nil, err
+	}
 	online, err := a.OnlineServices(ctx, code)
 	if err != nil {
 		return nil, err
@@ -293,6 +303,59 @@ func (a *App) Compare(ctx context.Context, kind string, sort pendopo.ServiceSort
 type KindCount struct {
 	Kind     pendopo.ServiceKind
 	Services int
+}
+
+// popular ranks a region's services by the applications received in the
+// last twelve months (one query over the monthly figures), then by how
+// often their kind is needed nationally, keeping one service per kind so
+// that six variants of one permit do not crowd out the rest.
+func (a *App) popular(ctx context.Context, region string, all []pendopo.ServiceSummary) ([]pendopo.ServiceSummary, error) {
+	to := pendopo.MonthOf(pendopo.DayOf(a.now(), pendopo.RegionZone(region)))
+	rows, err := a.store.StatRows(ctx, pendopo.StatFilter{Region: region, GroupBy: "service", From: to.Add(-11), To: to,
+		Totals: true, Metrics: []pendopo.Metric{pendopo.MetricAppReceived}})
+	if err != nil {
+		return nil, fmt.Errorf("popular services of %s: %w", region, err)
+	}
+	received := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		received[r.ServiceID] += r.N
+	}
+	ranked := slices.Clone(all)
+	slices.SortStableFunc(ranked, func(x, y pendopo.ServiceSummary) int {
+		if c := cmp.Compare(received[y.ID], received[x.ID]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.kinds[y.Kind].Weight, a.kinds[x.Kind].Weight); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Name, y.Name)
+	})
+	var out []pendopo.ServiceSummary
+	seen := map[string]bool{}
+	for _, s := range ranked {
+		if len(out) == popularCount {
+			break
+		}
+		if s.Kind != "" {
+			if seen[s.Kind] {
+				continue
+			}
+			seen[s.Kind] = true
+		} else if received[s.ID] == 0 {
+			continue // nothing says people need it
+		}
+		out = append(out, s)
+	}
+	return a.markReview(out), nil
+}
+
+// PopularKinds lists up to n kinds that regions publish, those citizens
+// need most often first (the national prior of the kinds' list), for a
+// visitor whose region is not known yet.
+func (a *App) PopularKinds(n int) []KindCount {
+	out := a.ComparableKinds()
+	slices.SortStableFunc(out, func(x, y KindCount) int { return cmp.Compare(y.Kind.Weight, x.Kind.Weight) })
+	return out[:min(n, len(out))]
 }
 
 // ComparableKinds lists the kinds with at least two published services,

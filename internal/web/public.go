@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -88,6 +89,43 @@ type homePage struct {
 	// Live are the regions that have published services.
 	Live  []pendopo.Region
 	Kinds []app.KindCount
+	// Mine is the region the visitor last opened, remembered in a cookie,
+	// whose tasks lead the page; nil for a first visit.
+	Mine *app.RegionHome
+	// Popular are the nationally most needed kinds, for a visitor whose
+	// region is not known yet.
+	Popular []app.KindCount
+}
+
+// regionCookie remembers the last region a visitor opened, so that the
+// landing page can lead with its tasks. It holds only a region code.
+const regionCookie = "daerah"
+
+// rememberRegion keeps the region a visitor opened for a year; a region
+// without published services is not worth coming back to.
+func (s *Server) rememberRegion(w http.ResponseWriter, r *http.Request, reg pendopo.Region) {
+	if reg.ServiceCount == 0 {
+		return
+	}
+	if c, err := r.Cookie(regionCookie); err == nil && c.Value == reg.Code {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: regionCookie, Value: reg.Code, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// rememberedRegion is the home of the region in the visitor's cookie, or
+// nil when there is none or it no longer has services.
+func (s *Server) rememberedRegion(r *http.Request) (*app.RegionHome, error) {
+	c, err := r.Cookie(regionCookie)
+	if err != nil || !pendopo.ValidRegionCode(c.Value) {
+		return nil, nil
+	}
+	h, err := s.app.RegionHome(r.Context(), c.Value)
+	if errors.Is(err, pendopo.ErrNotFound) || (err == nil && h.Region.ServiceCount == 0) {
+		return nil, nil
+	}
+	return h, err
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -110,7 +148,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		live = s.app.LiveRegions()
 	}
 	kinds := s.app.ComparableKinds()
-	s.rd.render(w, r, http.StatusOK, "home", homePage{Page: p, Stats: st, Provinces: provs, Live: live, Kinds: kinds[:min(8, len(kinds))]})
+	mine, err := s.rememberedRegion(r)
+	if err != nil {
+		return err
+	}
+	data := homePage{Page: p, Stats: st, Provinces: provs, Live: live, Kinds: kinds[:min(8, len(kinds))], Mine: mine}
+	if mine == nil {
+		data.Popular = s.app.PopularKinds(6)
+	}
+	s.rd.render(w, r, http.StatusOK, "home", data)
 	return nil
 }
 
@@ -176,6 +222,7 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 	p.Description, p.OwnSearch = h.Region.Profile.Tagline, true
 	p.Crumbs = regionCrumbs(p, h.Region, h.Parent)
 	p.Crumbs[len(p.Crumbs)-1].URL = ""
+	s.rememberRegion(w, r, h.Region)
 	s.rd.render(w, r, http.StatusOK, "region", regionHomePage{Page: p, RegionHome: h, RecentItems: p.items(h.Recent, false)})
 	return nil
 }
@@ -190,6 +237,63 @@ type servicesPage struct {
 	Pager    pager
 	// Sort is the chosen order ("nama", "durasi", "biaya", "diperbarui").
 	Sort string
+	// In the order of names the whole list is shown at once, grouped by
+	// category (in the national order) with the groups to jump to, and
+	// narrowed by the words of Filter.
+	Groups []serviceGroup
+	Filter string
+}
+
+type serviceGroup struct {
+	Code, Title string
+	Items       []listItem
+}
+
+// categoryGroups groups a list in name order by category, in the national
+// order of categories; services of an unknown category come last.
+func (p Page) categoryGroups(list []pendopo.ServiceSummary) []serviceGroup {
+	by := map[string][]pendopo.ServiceSummary{}
+	for _, s := range list {
+		by[s.Category] = append(by[s.Category], s)
+	}
+	var out []serviceGroup
+	for _, c := range pendopo.Categories {
+		if l := by[c.Code]; len(l) > 0 {
+			out = append(out, serviceGroup{Code: c.Code, Title: p.Tx(c.Title), Items: p.items(l, false)})
+			delete(by, c.Code)
+		}
+	}
+	var rest []pendopo.ServiceSummary
+	for _, s := range list {
+		if _, ok := by[s.Category]; ok {
+			rest = append(rest, s)
+		}
+	}
+	if len(rest) > 0 {
+		out = append(out, serviceGroup{Code: "lain", Title: p.T("list.other"), Items: p.items(rest, false)})
+	}
+	return out
+}
+
+// filterServices keeps the services whose name or agency holds every
+// word of the filter, in any case.
+func filterServices(list []pendopo.ServiceSummary, filter string) []pendopo.ServiceSummary {
+	words := strings.Fields(strings.ToLower(filter))
+	if len(words) == 0 {
+		return list
+	}
+	var out []pendopo.ServiceSummary
+next:
+	for _, s := range list {
+		text := strings.ToLower(s.Name + " " + s.AgencyName)
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				continue next
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // sortParams maps the ?urut= values of lists to store orders.
@@ -242,6 +346,10 @@ func (s *Server) regionServices(w http.ResponseWriter, r *http.Request) error {
 	default:
 		data.Heading = p.T("services.all")
 	}
+	byName := data.Sort == "nama"
+	if byName {
+		f.Page = pendopo.Page{PerPage: pendopo.MaxPerPage}
+	}
 	list, total, err := s.app.Services(ctx, f)
 	if err != nil {
 		return err
@@ -254,6 +362,14 @@ func (s *Server) regionServices(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Crumbs = append(regionCrumbs(p, reg, parent), Crumb{data.Heading, ""})
+	if byName && total <= pendopo.MaxPerPage {
+		data.Filter = strings.TrimSpace(r.URL.Query().Get("saring"))
+		list = filterServices(list, data.Filter)
+		data.Page, data.Services, data.Pager = p, list, newPager(r, 1, pendopo.MaxPerPage, len(list))
+		data.Groups = p.categoryGroups(list)
+		s.rd.render(w, r, http.StatusOK, "services", data)
+		return nil
+	}
 	data.Page, data.Services, data.Items, data.Pager = p, list, p.items(list, false), newPager(r, f.Page.Page, listPage, total)
 	s.rd.render(w, r, http.StatusOK, "services", data)
 	return nil

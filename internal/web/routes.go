@@ -161,6 +161,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /laporan/kunci", handler: s.reportKeyForm},
 		{pattern: "POST /laporan/kunci", handler: s.reportKeyRequest},
 		{pattern: "GET /akun/laporan", handler: s.myReports, user: true},
+		{pattern: "GET /lacak", handler: s.track},
 		{pattern: "GET /verifikasi", handler: s.verifyForm},
 		{pattern: "POST /verifikasi", handler: s.verifyUpload},
 		{pattern: "GET /verifikasi/{code}", handler: s.verifyCode},
