@@ -41,7 +41,7 @@ func TestConsoleTodo(t *testing.T) {
 		t.Fatal(err)
 	}
 	officer := p.Officer(t, "Petugas", "petugas@todo.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "disdukcapil"})
-	head := p.Officer(t, "Kepala", "kepala@todo.test", pendopo.Role{Kind: pendopo.RoleSupervisor, Region: "33.74", Agency: "disdukcapil"})
+	p.Officer(t, "Kepala", "kepala@todo.test", pendopo.Role{Kind: pendopo.RoleSupervisor, Region: "33.74", Agency: "disdukcapil"}) // signs in later
 	dinkes := p.Officer(t, "Petugas Dinkes", "dinkes@todo.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dinkes"})
 	surakarta := p.Officer(t, "Petugas Surakarta", "solo@todo.test", pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.72", Agency: "disdukcapil"})
 	citizen, err := p.App.AddUser(ctx, "Budi Santoso", "budi@todo.test", portaltest.Password, nil)
