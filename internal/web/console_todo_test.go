@@ -92,6 +92,13 @@ func TestConsoleTodo(t *testing.T) {
 			t.Errorf("%s sees the application:\n%s", name, todo)
 		}
 	}
+	// The queue the lines lead to opens on the officer's own agency.
+	for session, agency := range map[string]string{officer: "disdukcapil", dinkes: "dinkes"} {
+		res := p.GetAs(t, "/admin/daerah/33.74/permohonan", session)
+		if !strings.Contains(res.Body, `<option value="`+agency+`" selected>`) || strings.Contains(res.Body, first) != (agency == "disdukcapil") {
+			t.Errorf("the queue of %s's officer does not open on their agency", agency)
+		}
+	}
 	// A citizen and another region's officer may not open the console.
 	for name, session := range map[string]string{"citizen": p.Citizen(t, "Sari", "sari@todo.test"), "Surakarta's officer": surakarta} {
 		if res := p.GetAs(t, "/admin/daerah/33.74", session); res.StatusCode != http.StatusForbidden || strings.Contains(res.Body, first) {
