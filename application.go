@@ -121,9 +121,14 @@ type ApplicationFilter struct {
 	ApplicantID int64
 	Region      string
 	Agency      string
-	Statuses    []ApplicationStatus
+	// Agencies keeps applications of any of these agencies.
+	Agencies []string
+	Statuses []ApplicationStatus
 	// DueBy keeps applications whose deadline is on or before this day.
 	DueBy Day
+	// NewAfter keeps the applications nobody has acted on yet (at the
+	// first step, handed to no one) whose deadline is after this day.
+	NewAfter Day
 	// ByDeadline orders by deadline (soonest first) instead of newest
 	// first.
 	ByDeadline bool
@@ -186,6 +191,10 @@ type ApplicationStore interface {
 	// otherwise ErrConflict.
 	UpdateApplication(ctx context.Context, a Application) (Application, error)
 	Applications(ctx context.Context, f ApplicationFilter) ([]Application, int, error)
+	// ApplicationWork counts a region's applications in progress per
+	// agency as WorkCount says, on day f.Today; new ones are at the first
+	// step and handed to no one. Agencies with nothing are left out.
+	ApplicationWork(ctx context.Context, f WorkFilter) ([]WorkCount, error)
 	AddApplicationEvent(ctx context.Context, e ApplicationEvent) error
 	ApplicationEvents(ctx context.Context, applicationID int64) ([]ApplicationEvent, error)
 

@@ -450,8 +450,10 @@ type ReportPhoto struct {
 
 // ReportFilter selects reports; zero fields do not filter.
 type ReportFilter struct {
-	Region   string
-	Agency   string
+	Region string
+	Agency string
+	// Agencies keeps reports disposed to any of these agencies.
+	Agencies []string
 	Statuses []ReportStatus
 	Kind     ReportKind
 	Category string
@@ -497,6 +499,10 @@ type ReportStore interface {
 	// returns it with Rev+1; otherwise ErrConflict.
 	UpdateReport(ctx context.Context, r Report) (Report, error)
 	Reports(ctx context.Context, f ReportFilter) ([]Report, int, error)
+	// ReportWork counts a region's reports in f.Statuses per agency as
+	// WorkCount says, on day f.Today; new ones are those in status
+	// f.Fresh. Agencies with nothing are left out.
+	ReportWork(ctx context.Context, f WorkFilter) ([]WorkCount, error)
 	AddReportEvent(ctx context.Context, e ReportEvent) error
 	ReportEvents(ctx context.Context, reportID int64) ([]ReportEvent, error)
 	// ReportEventsIn lists events across reports, oldest first, with

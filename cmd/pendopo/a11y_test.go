@@ -176,6 +176,7 @@ func TestAccessibility(t *testing.T) {
 	// The officer's queue and an application in it; the holidays page.
 	signOut()
 	signIn(t, ctx, url, "petugas.3374@pendopo.test", demoPassword(t, banner))
+	check("/admin/daerah/33.74") // the console's start: Perlu tindakan of the officer's agency
 	check("/admin/daerah/33.74/permohonan")
 	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table.queue tbody a").getAttribute("href")`))
 	if err != nil {
@@ -184,6 +185,7 @@ func TestAccessibility(t *testing.T) {
 	check(first)
 	signOut()
 	signIn(t, ctx, url, "admin.3374@pendopo.test", demoPassword(t, banner))
+	check("/admin/daerah/33.74") // Perlu tindakan of the region: reports to verify, held surveys
 	check("/admin/daerah/33.74/libur")
 	check("/admin/daerah/33.74/laporan/rute")
 	check("/admin/daerah/33.74/branding")

@@ -127,6 +127,9 @@ func (db *DB) Applications(ctx context.Context, f pendopo.ApplicationFilter) ([]
 	if f.Agency != "" {
 		where, args = append(where, "agency = ?"), append(args, f.Agency)
 	}
+	if len(f.Agencies) > 0 {
+		where, args = append(where, "agency IN ("+placeholders(len(f.Agencies))+")"), append(args, anys(f.Agencies)...)
+	}
 	if len(f.Statuses) > 0 {
 		where = append(where, "status IN (?"+strings.Repeat(", ?", len(f.Statuses)-1)+")")
 		for _, s := range f.Statuses {
@@ -135,6 +138,9 @@ func (db *DB) Applications(ctx context.Context, f pendopo.ApplicationFilter) ([]
 	}
 	if f.DueBy != 0 {
 		where, args = append(where, "deadline <> 0 AND deadline <= ?"), append(args, int64(f.DueBy))
+	}
+	if f.NewAfter != 0 {
+		where, args = append(where, "step = 0 AND assignee IS NULL AND deadline > ?"), append(args, int64(f.NewAfter))
 	}
 	if f.ByID && f.AfterID != 0 {
 		where, args = append(where, "id > ?"), append(args, f.AfterID)
@@ -164,6 +170,44 @@ func (db *DB) Applications(ctx context.Context, f pendopo.ApplicationFilter) ([]
 		return nil, 0, fmt.Errorf("list applications: %w", err)
 	}
 	return out, total, nil
+}
+
+// ApplicationWork counts a region's applications in progress per agency
+// in one grouped query: overdue, due today, and new (at the first step,
+// handed to no one, due later).
+func (db *DB) ApplicationWork(ctx context.Context, f pendopo.WorkFilter) ([]pendopo.WorkCount, error) {
+	today := int64(f.Today)
+	args := []any{today, today, today, f.Region, pendopo.StatusInProgress}
+	cond := ""
+	if len(f.Agencies) > 0 {
+		cond, args = " AND agency IN ("+placeholders(len(f.Agencies))+")", append(args, anys(f.Agencies)...)
+	}
+	return db.workCounts(ctx, "applications", db.q(`SELECT agency,
+			SUM(CASE WHEN deadline <> 0 AND deadline < ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN deadline = ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN deadline > ? AND step = 0 AND assignee IS NULL THEN 1 ELSE 0 END)
+		FROM applications WHERE region_code = ? AND status = ?`+cond+` GROUP BY agency ORDER BY agency`), args)
+}
+
+// workCounts reads the rows of a grouped count: agency, overdue, due
+// today, new; rows that count nothing are left out.
+func (db *DB) workCounts(ctx context.Context, what, query string, args []any) ([]pendopo.WorkCount, error) {
+	rows, err := db.read().QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count work of %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []pendopo.WorkCount
+	for rows.Next() {
+		var w pendopo.WorkCount
+		if err := rows.Scan(&w.Agency, &w.Overdue, &w.DueToday, &w.New); err != nil {
+			return nil, fmt.Errorf("count work of %s: %w", what, err)
+		}
+		if w.Total() > 0 {
+			out = append(out, w)
+		}
+	}
+	return out, rows.Err()
 }
 
 // AddApplicationEvent appends to an application's timeline.

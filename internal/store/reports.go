@@ -127,6 +127,27 @@ func (db *DB) UpdateReport(ctx context.Context, r pendopo.Report) (pendopo.Repor
 	return r, nil
 }
 
+// ReportWork counts a region's reports in some statuses per agency in one
+// grouped query: overdue, due today, and new (in the fresh status, due
+// later).
+func (db *DB) ReportWork(ctx context.Context, f pendopo.WorkFilter) ([]pendopo.WorkCount, error) {
+	if len(f.Statuses) == 0 {
+		return nil, nil
+	}
+	today := int64(f.Today)
+	args := []any{today, today, today, f.Fresh, f.Region}
+	args = append(args, anys(f.Statuses)...)
+	cond := ""
+	if len(f.Agencies) > 0 {
+		cond, args = " AND agency IN ("+placeholders(len(f.Agencies))+")", append(args, anys(f.Agencies)...)
+	}
+	return db.workCounts(ctx, "reports", db.q(`SELECT agency,
+			SUM(CASE WHEN due <> 0 AND due < ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN due = ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN (due = 0 OR due > ?) AND status = ? THEN 1 ELSE 0 END)
+		FROM reports WHERE region_code = ? AND status IN (`+placeholders(len(f.Statuses))+`)`+cond+` GROUP BY agency ORDER BY agency`), args)
+}
+
 // Reports lists reports.
 func (db *DB) Reports(ctx context.Context, f pendopo.ReportFilter) ([]pendopo.Report, int, error) {
 	var (
@@ -139,6 +160,9 @@ func (db *DB) Reports(ctx context.Context, f pendopo.ReportFilter) ([]pendopo.Re
 	}
 	if f.Agency != "" {
 		add("agency = ?", f.Agency)
+	}
+	if len(f.Agencies) > 0 {
+		add("agency IN ("+placeholders(len(f.Agencies))+")", anys(f.Agencies)...)
 	}
 	if len(f.Statuses) > 0 {
 		in := make([]any, len(f.Statuses))

@@ -65,6 +65,10 @@ type adminRegionPage struct {
 	Agencies []pendopo.Agency
 	Points   []pendopo.ServicePoint
 	Pending  []pendopo.PendingVersion
+	// Todo is what waits for the person ("Perlu tindakan"), TodoLines
+	// the same as the lines the page shows.
+	Todo      pendopo.Todo
+	TodoLines []todoLine
 	// Agency filters the service list ("" for all); Pager pages it.
 	Agency string
 	Pager  pager
@@ -117,10 +121,14 @@ func (s *Server) adminRegionData(r *http.Request, code string) (adminRegionPage,
 	if err != nil {
 		return adminRegionPage{}, err
 	}
+	todo, err := s.app.Todo(ctx, who, code)
+	if err != nil {
+		return adminRegionPage{}, err
+	}
 	p.Title = p.T("admin.region.title", reg.Name)
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, ""}}
 	return adminRegionPage{Page: p, Code: code, Name: reg.Name, Profile: reg.Profile, Services: services, Agencies: agencies, Points: points, Pending: pending,
-		Agency: agency, Total: total, Pager: newPager(r, page.Page, listPage, total)}, nil
+		Todo: todo, TodoLines: todoLines(p, todo, agencies, points), Agency: agency, Total: total, Pager: newPager(r, page.Page, listPage, total)}, nil
 }
 
 func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {

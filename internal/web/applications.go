@@ -112,7 +112,10 @@ type applicationPage struct {
 	Regions []regionGroup
 	// Colleagues are who may take over the step (officer view).
 	Colleagues []pendopo.User
-	Submitted  bool
+	// Waiting says who must act on the current step when the viewing
+	// officer may not ("Menunggu Kepala OPD").
+	Waiting   string
+	Submitted bool
 }
 
 // regionGroup is a province with its kabupaten/kota, for address pickers.

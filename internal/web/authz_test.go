@@ -279,6 +279,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		m.sector[own], m.program[own] = sec.ID, prog.ID
 	}
+	// The console's start lists by the same rights, before the probes
+	// below act on the objects: the civil registry's new application
+	// shows in "Perlu tindakan" to who may read it and to nobody else,
+	// another region's to nobody.
+	for _, actor := range allowed["console"].own {
+		res := p.GetAs(t, "/admin/daerah/"+m.code[true], m.sessions[actor])
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("console start as %s: %d", actor, res.StatusCode)
+			continue
+		}
+		if want := slices.Contains(allowed["appView"].own, actor); strings.Contains(todoSection(t, res.Body), m.number[true]) != want {
+			t.Errorf("console start as %s lists the application: %v, want %v", actor, !want, want)
+		}
+		if strings.Contains(res.Body, m.number[false]) {
+			t.Errorf("console start as %s lists another region's application", actor)
+		}
+	}
 	revokeForm := func(own bool) url.Values {
 		return url.Values{"kind": {"officer"}, "region": {m.code[own]}, "agency": {"disdukcapil"}}
 	}

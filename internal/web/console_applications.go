@@ -108,9 +108,28 @@ func (s *Server) consoleApplicationData(r *http.Request, v *app.ApplicationView)
 	data.V.Applicant = false // staff see names and full answers
 	data.Crumbs = []Crumb{{data.T("admin.title"), "/admin"}, {v.Region.Name, "/admin/daerah/" + v.Region.Code},
 		{data.T("queue.title"), "/admin/daerah/" + v.Region.Code + "/permohonan?opd=" + v.Agency}, {v.Number, ""}}
+	data.Waiting = waitingFor(data.Page, current(r).Actor, v)
 	var err error
 	data.Colleagues, err = s.app.Colleagues(r.Context(), current(r).Actor, v)
 	return data, err
+}
+
+// waitingFor names who must act on an application's current step when
+// who may not: the step's role at the agency, or, when who holds that
+// role but the step was handed to a colleague, that colleague. "" when
+// who may act or nothing waits on the agency.
+func waitingFor(p Page, who pendopo.Actor, v *app.ApplicationView) string {
+	if v.CanAct || v.Status != pendopo.StatusInProgress {
+		return ""
+	}
+	step := v.CurrentStep()
+	key := "queue.waiting." + string(step.Role)
+	for _, ro := range who.Roles {
+		if ro.Region == v.Region.Code && ro.Agency == v.Agency && ro.ActsOnStep(step) {
+			key = "queue.waiting.assignee"
+		}
+	}
+	return p.T("queue.waiting", p.T(key))
 }
 
 // consoleAct does an officer's action on the current step.

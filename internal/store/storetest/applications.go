@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -258,5 +259,56 @@ func testBatch(t *testing.T, s pendopo.Store) {
 	}
 	if _, err := s.Agency(ctx, "33.74", "empat"); err != nil {
 		t.Errorf("the unit after a failed one: %v", err)
+	}
+}
+
+// testApplicationWork counts a region's applications in progress per
+// agency by their deadline, and lists the same slices with the filter.
+func testApplicationWork(t *testing.T, s pendopo.Store) {
+	svc, budi, sari := applicationFixture(t, s)
+	today := pendopo.DateDay(2026, 12, 10)
+	n := 0
+	add := func(region, agency string, status pendopo.ApplicationStatus, step int, deadline pendopo.Day, assignee int64) pendopo.Application {
+		t.Helper()
+		n++
+		a := newApplication(svc, budi, fmt.Sprintf("3374-2612-WORK%02d-%d", n, n%10), fmt.Sprint("w", n), pendopotest.T0.Add(time.Duration(n)*time.Minute))
+		a.Region, a.Agency = region, agency
+		a = must(s.CreateApplication(ctx, a))(t)
+		a.Status, a.Step, a.Deadline, a.Assignee = status, step, deadline, assignee
+		return must(s.UpdateApplication(ctx, a))(t)
+	}
+	late := add("33.74", "dukcapil", pendopo.StatusInProgress, 2, today-3, 0)
+	add("33.74", "dukcapil", pendopo.StatusInProgress, 0, today-1, 0)            // late and never touched: late, not new
+	due := add("33.74", "dukcapil", pendopo.StatusInProgress, 1, today, sari.ID) // due today
+	fresh := add("33.74", "dukcapil", pendopo.StatusInProgress, 0, today+5, 0)
+	add("33.74", "dukcapil", pendopo.StatusInProgress, 0, today+5, sari.ID) // handed to someone: not new
+	add("33.74", "dukcapil", pendopo.StatusInProgress, 1, today+5, 0)       // past the first step: not new
+	add("33.74", "dukcapil", pendopo.StatusReturned, 0, today-4, 0)         // waits on the applicant
+	add("33.74", "dukcapil", pendopo.StatusCompleted, 3, today-4, 0)
+	add("33.74", "dinkes", pendopo.StatusInProgress, 0, today, 0)
+	add("33.72", "dukcapil", pendopo.StatusInProgress, 0, today-2, 0) // another region
+
+	got := must(s.ApplicationWork(ctx, pendopo.WorkFilter{Region: "33.74", Today: today}))(t)
+	want := []pendopo.WorkCount{{Agency: "dinkes", DueToday: 1}, {Agency: "dukcapil", Overdue: 2, DueToday: 1, New: 1}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("work of 33.74 = %+v, want %+v", got, want)
+	}
+	got = must(s.ApplicationWork(ctx, pendopo.WorkFilter{Region: "33.74", Agencies: []string{"dinkes", "bappeda"}, Today: today}))(t)
+	if fmt.Sprint(got) != fmt.Sprint(want[:1]) {
+		t.Errorf("work of dinkes = %+v", got)
+	}
+	// Ten days earlier nothing was late and the untouched ones were new.
+	got = must(s.ApplicationWork(ctx, pendopo.WorkFilter{Region: "33.74", Today: today - 10}))(t)
+	if want := []pendopo.WorkCount{{Agency: "dinkes", New: 1}, {Agency: "dukcapil", New: 2}}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("work ten days earlier = %+v, want %+v", got, want)
+	}
+
+	inProgress := []pendopo.ApplicationStatus{pendopo.StatusInProgress}
+	urgent, total := apps(t, s, pendopo.ApplicationFilter{Region: "33.74", Agencies: []string{"dukcapil"}, Statuses: inProgress, DueBy: today, ByDeadline: true})
+	if total != 3 || urgent[0].ID != late.ID || urgent[2].ID != due.ID {
+		t.Errorf("urgent: %d %+v", total, urgent)
+	}
+	if l, total := apps(t, s, pendopo.ApplicationFilter{Region: "33.74", Statuses: inProgress, NewAfter: today}); total != 1 || l[0].ID != fresh.ID {
+		t.Errorf("new: %d %+v", total, l)
 	}
 }

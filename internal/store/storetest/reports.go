@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -191,5 +192,52 @@ func testReportAreaRoutes(t *testing.T, s pendopo.Store) {
 	wantKind(t, s.DeleteReportAreaRoute(ctx, "33.74", first.ID), pendopo.KindNotFound)
 	if got := must(s.ReportAreaRoutes(ctx, "33.74"))(t); len(got) != 1 || got[0].Name != "Pesisir" {
 		t.Errorf("after deleting: %+v", got)
+	}
+}
+
+// testReportWork counts a region's open reports per agency by their
+// deadline: the coordinator's (received, verified) and an agency's
+// (disposed, followed up), and lists an agency's with the filter.
+func testReportWork(t *testing.T, s pendopo.Store) {
+	setupRegion(t, s)
+	today := pendopo.DateDay(2026, 3, 10)
+	n := 0
+	add := func(region, agency string, status pendopo.ReportStatus, due pendopo.Day) pendopo.Report {
+		t.Helper()
+		n++
+		r := newReport(fmt.Sprintf("3374-2603-WORK%02d-%d", n, n%10), "k", pendopo.PrivacyPublic, -6.99, 110.42, pendopotest.T0.Add(time.Duration(n)*time.Minute))
+		r.Region = region
+		r = must(s.CreateReport(ctx, r))(t)
+		r.Status, r.Agency, r.Due = status, agency, due
+		return must(s.UpdateReport(ctx, r))(t)
+	}
+	add("33.74", "", pendopo.ReportReceived, today-1)
+	add("33.74", "", pendopo.ReportVerified, today)
+	add("33.74", "", pendopo.ReportReceived, today+2)
+	add("33.74", "", pendopo.ReportVerified, today+2) // verified: no longer new
+	late := add("33.74", "dukcapil", pendopo.ReportDisposed, today-2)
+	add("33.74", "dukcapil", pendopo.ReportDisposed, today+3)
+	add("33.74", "dukcapil", pendopo.ReportFollowed, today+3) // answered once: not new
+	add("33.74", "dinkes", pendopo.ReportFollowed, today)
+	add("33.74", "dinkes", pendopo.ReportDone, today-5)
+	add("33.72", "", pendopo.ReportReceived, today-1)
+
+	coord := must(s.ReportWork(ctx, pendopo.WorkFilter{Region: "33.74", Today: today,
+		Statuses: []pendopo.ReportStatus{pendopo.ReportReceived, pendopo.ReportVerified}, Fresh: pendopo.ReportReceived}))(t)
+	if want := []pendopo.WorkCount{{Overdue: 1, DueToday: 1, New: 1}}; fmt.Sprint(coord) != fmt.Sprint(want) {
+		t.Errorf("coordinator's work = %+v, want %+v", coord, want)
+	}
+	agencies := must(s.ReportWork(ctx, pendopo.WorkFilter{Region: "33.74", Agencies: []string{"dukcapil", "dinkes"}, Today: today,
+		Statuses: []pendopo.ReportStatus{pendopo.ReportDisposed, pendopo.ReportFollowed}, Fresh: pendopo.ReportDisposed}))(t)
+	if want := []pendopo.WorkCount{{Agency: "dinkes", DueToday: 1}, {Agency: "dukcapil", Overdue: 1, New: 1}}; fmt.Sprint(agencies) != fmt.Sprint(want) {
+		t.Errorf("agencies' work = %+v, want %+v", agencies, want)
+	}
+	if none := must(s.ReportWork(ctx, pendopo.WorkFilter{Region: "33.74", Today: today}))(t); len(none) != 0 {
+		t.Errorf("no statuses counted %+v", none)
+	}
+	l, total, err := s.Reports(ctx, pendopo.ReportFilter{Region: "33.74", Agencies: []string{"dukcapil"}, ByDue: true, DueBy: today,
+		Statuses: []pendopo.ReportStatus{pendopo.ReportDisposed, pendopo.ReportFollowed}})
+	if err != nil || total != 1 || l[0].ID != late.ID {
+		t.Errorf("the agency's urgent reports: %d %+v %v", total, l, err)
 	}
 }
