@@ -142,6 +142,8 @@ type RegionHome struct {
 	Stale int
 	// Online counts the services citizens can apply for in Pendopo.
 	Online int
+	// Joined tells whether the region takes reports (App.Joined).
+	Joined bool
 }
 
 // RegionHome gathers a region's home page.
@@ -151,6 +153,9 @@ func (a *App) RegionHome(ctx context.Context, code string) (*RegionHome, error) 
 		return nil, err
 	}
 	h := &RegionHome{Region: r}
+	if h.Joined, err = a.Joined(ctx, code); err != nil {
+		return nil, err
+	}
 	if r.ParentCode != "" {
 		p, err := a.Region(ctx, r.ParentCode)
 		if err != nil {
