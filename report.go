@@ -50,6 +50,25 @@ const (
 	PrivacyConfidential Privacy = "rahasia"
 )
 
+// JoiningRole is the role that makes a region one that has joined
+// Pendopo, and so one that takes reports. A report filed with a region
+// waits for the region's coordinator to verify it and dispose it to an
+// agency within 3 working days: routing by area or category only
+// suggests the agency, someone must still dispose. The coordinator is
+// the region's admin, the only role scoped to a region that Allows
+// ActCoordinateReports there. Agency staff alone do not make a region
+// joined (they act only on what was disposed to them), nor does a
+// national admin (they may act anywhere, but are nobody's coordinator and
+// are not told of a region's reports). A region where no account holds
+// this role for exactly its code has not joined: a report there would
+// wait for nobody, so Pendopo sends the citizen to SP4N-LAPOR! instead.
+const JoiningRole = RoleRegionAdmin
+
+// LaporURL is SP4N-LAPOR!, the national complaints service, where a
+// citizen of a region that has not joined Pendopo files a report by
+// choosing that region's government.
+const LaporURL = "https://www.lapor.go.id"
+
 // ReportCategory is a subject of reports, routed per region to an agency
 // and offered as an Open311 service.
 type ReportCategory struct {

@@ -140,3 +140,23 @@ func TestReportDue(t *testing.T) {
 		}
 	}
 }
+
+// TestJoiningRole: the role that makes a region joined is the one role
+// scoped to a region that may coordinate its reports (verify and
+// dispose them), so that a joined region always has someone to do so.
+func TestJoiningRole(t *testing.T) {
+	for _, k := range RoleKinds {
+		if k.Kind == RoleNationalAdmin {
+			continue // anywhere, but nobody's coordinator
+		}
+		r := Role{Kind: k.Kind, Region: "33.74", Agency: "dishub"}
+		if k.Kind == RoleRegionAdmin {
+			r.Agency = ""
+		} else if k.Kind == RoleOverseer {
+			r.Region, r.Agency = "33", ""
+		}
+		if got, want := r.Allows(ActCoordinateReports, Scope{Region: "33.74"}), k.Kind == JoiningRole; got != want {
+			t.Errorf("%s coordinates reports: %v, but JoiningRole is %s", k.Kind, got, JoiningRole)
+		}
+	}
+}

@@ -338,6 +338,10 @@ type AccountStore interface {
 	GrantRole(ctx context.Context, userID int64, r Role, by string, at time.Time) error
 	// RevokeRole removes a role; removing one the user does not hold is ErrNotFound.
 	RevokeRole(ctx context.Context, userID int64, r Role) error
+	// JoinedRegions lists, by code, the regions that have joined Pendopo:
+	// those where an account that was not erased holds JoiningRole for
+	// exactly that region.
+	JoinedRegions(ctx context.Context) ([]string, error)
 
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns a session that has not expired at now.

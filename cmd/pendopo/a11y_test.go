@@ -61,6 +61,7 @@ func TestAccessibility(t *testing.T) {
 		"/daerah/33.74/kinerja", "/daerah/33.72/kinerja?opd=disdukcapil", "/daerah/33.01/kinerja", "/daerah/33.74/opd/disdukcapil/rapor",
 		"/indeks", "/indeks/33", "/daerah/33.74/survei", "/daerah/33.74/survei?unit=mpp", "/daerah/33.74/branding", "/daerah/33.72/branding",
 		"/daerah/33.01/branding", "/akun/dihapus?draf=1&dicabut=1&dibersihkan=1&arsip=1&laporan=2&berkas=2", "/laporan/kunci", "/laporan/kunci?pesan=dikirim",
+		"/daerah/33.01/lapor", "/daerah/33.01/lapor?lang=en", "/daerah/33.74/opd?lang=en", "/bandingkan/ktp-el?lang=en",
 	}
 	admin := []string{"/admin/layanan/20/online", "/akun", "/akun/hapus", "/admin/daerah/33.74/pengguna", "/admin/daerah/33.74/audit", "/admin/token", "/admin/layanan/20/beda", "/admin/daerah/33.74", "/admin/layanan/20", "/admin/daerah/33.74/layanan/baru", "/admin/daerah/33.74/opd/disdukcapil",
 		"/admin/daerah/33.74/survei", "/admin/daerah/33.74/survei/cetak?unit=mpp", "/admin/daerah/33.74/pencarian", "/admin/pencarian"}

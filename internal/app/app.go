@@ -45,6 +45,8 @@ type App struct {
 
 	views   *viewCache
 	regions atomic.Pointer[regionCache]
+	// joined is the set of regions that have joined, kept briefly.
+	joined atomic.Pointer[joinedSet]
 
 	passwords PasswordParams
 	// hashes bounds the password hashes running at once.

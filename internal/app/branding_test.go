@@ -182,6 +182,8 @@ func TestSectorNeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := x.App
+	// 33.74 takes the reports below only with a coordinator.
+	staff(t, x, "Koordinator", pendopo.RoleRegionAdmin, "")
 	b, err := a.Branding(ctx, "33.74")
 	if err != nil {
 		t.Fatal(err)

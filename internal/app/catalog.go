@@ -146,6 +146,8 @@ type RegionHome struct {
 	// count of applications over the last twelve months first, then the
 	// national prior of how often a kind is needed; one per kind.
 	Popular []pendopo.ServiceSummary
+	// Joined tells whether the region takes reports (App.Joined).
+	Joined bool
 }
 
 // popularCount is how many services a region's home page leads with.
@@ -158,6 +160,9 @@ func (a *App) RegionHome(ctx context.Context, code string) (*RegionHome, error) 
 		return nil, err
 	}
 	h := &RegionHome{Region: r}
+	if h.Joined, err = a.Joined(ctx, code); err != nil {
+		return nil, err
+	}
 	if r.ParentCode != "" {
 		p, err := a.Region(ctx, r.ParentCode)
 		if err != nil {

@@ -156,6 +156,8 @@ func (a *App) DeleteAccount(ctx context.Context, who pendopo.Actor, password str
 	if err != nil {
 		return res, err
 	}
+	// An erased region admin may have been their region's last.
+	defer a.forgetJoined()
 	apps, reports, err := a.accountRecords(ctx, u.ID)
 	if err != nil {
 		return res, err

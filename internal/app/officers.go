@@ -152,6 +152,7 @@ func (a *App) takeInvitation(ctx context.Context, inv pendopo.Invitation, userID
 	entry := pendopo.AuditEntry{Action: "invitation.accept", Entity: "invitation", EntityID: strconv.FormatInt(inv.ID, 10), Region: inv.Role.Region,
 		Diff: pendopo.Diff(nil, map[string]any{"role": inv.Role})}
 	actor := pendopo.Actor{Name: inv.Email, IP: ip}
+	defer a.forgetJoined()
 	err := a.audited(ctx, actor, string(inv.Role.Kind), &entry, func(tx pendopo.Store) error {
 		now := a.now()
 		if userID == 0 {
@@ -249,6 +250,7 @@ func (a *App) GrantRole(ctx context.Context, who pendopo.Actor, userID int64, r 
 		return err
 	}
 	e := pendopo.AuditEntry{Action: "role.grant", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: r.Region, Diff: pendopo.Diff(nil, r)}
+	defer a.forgetJoined()
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error { return tx.GrantRole(ctx, userID, r, who.Name, a.now()) })
 }
 
@@ -263,6 +265,7 @@ func (a *App) RevokeRole(ctx context.Context, who pendopo.Actor, userID int64, r
 		return invalidParam("role", pendopo.M("app.you_cannot_revoke_your_own"))
 	}
 	e := pendopo.AuditEntry{Action: "role.revoke", Entity: "user", EntityID: strconv.FormatInt(userID, 10), Region: r.Region, Diff: pendopo.Diff(r, nil)}
+	defer a.forgetJoined()
 	return a.audited(ctx, who, role, &e, func(tx pendopo.Store) error {
 		if err := tx.RevokeRole(ctx, userID, r); err != nil {
 			return err
@@ -297,6 +300,7 @@ func (a *App) AddUser(ctx context.Context, name, login, password string, r *pend
 	}
 	var u pendopo.User
 	e := pendopo.AuditEntry{Action: "user.add", Entity: "user"}
+	defer a.forgetJoined()
 	err = a.audited(ctx, pendopo.System, "system", &e, func(tx pendopo.Store) error {
 		now := a.now()
 		var err error

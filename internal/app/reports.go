@@ -71,16 +71,25 @@ func moderation(in pendopo.ReportInput) string {
 	return ""
 }
 
-// SubmitReport files a report with region. who may be signed in or not;
-// without an account a contact is needed for updates, and the reporter
-// gets a key of their own (FiledReport.Secret, also sent to the contact):
-// the only proof, besides an account, that someone is the reporter. key
-// makes a resubmission (a double click, a retry) return the first
-// report, with a new reporter's key that replaces the first one.
+// SubmitReport files a report with region. A region that has not joined
+// (Joined) takes none: KindConflict, naming the region and SP4N-LAPOR!.
+// who may be signed in or not; without an account a contact is needed
+// for updates, and the reporter gets a key of their own
+// (FiledReport.Secret, also sent to the contact): the only proof, besides
+// an account, that someone is the reporter. key makes a resubmission (a
+// double click, a retry) return the first report, with a new reporter's
+// key that replaces the first one.
 func (a *App) SubmitReport(ctx context.Context, who pendopo.Actor, region string, in pendopo.ReportInput, key string) (FiledReport, error) {
 	reg, err := a.Region(ctx, region)
 	if err != nil {
 		return FiledReport{}, err
+	}
+	// Nobody would verify a report to a region that has not joined: it
+	// is refused, pointing to SP4N-LAPOR!, rather than promised a check.
+	if joined, err := a.joinedRegions(ctx); err != nil {
+		return FiledReport{}, err
+	} else if !joined[reg.Code] {
+		return FiledReport{}, notJoined(reg)
 	}
 	bounds, err := a.store.RegionBounds(ctx, reg.Code)
 	if err != nil {

@@ -655,3 +655,62 @@ func TestReportAreaRoutes(t *testing.T) {
 		t.Errorf("after deleting the rule: %q", v.Suggested)
 	}
 }
+
+// TestJoined: a region takes reports only once someone holds its
+// coordinator's role (pendopo.JoiningRole). Agency staff do not make it
+// joined; a grant counts at once, and so does a revocation. A report to
+// a region that has not joined is refused with a conflict naming the
+// region and SP4N-LAPOR!, and nothing is filed.
+func TestJoined(t *testing.T) {
+	f := newReportFixture(t)
+	joined := func(code string) bool {
+		t.Helper()
+		ok, err := f.Joined(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !joined("33.74") || joined("33.72") || joined("33") {
+		t.Fatalf("joined: 33.74 %v, 33.72 %v, 33 %v", joined("33.74"), joined("33.72"), joined("33"))
+	}
+	if _, err := f.Joined(ctx, "99.99"); kind(err) != pendopo.KindNotFound {
+		t.Errorf("an unknown region: %v", err)
+	}
+	officer := pendopo.Role{Kind: pendopo.RoleOfficer, Region: "33.72", Agency: "disdukcapil"}
+	if _, err := f.AddUser(ctx, "Petugas Surakarta", "petugas@surakarta.test", "lumpia gang lombok", &officer); err != nil {
+		t.Fatal(err)
+	}
+	if joined("33.72") {
+		t.Error("an agency officer made a region joined")
+	}
+	in := streetLight(pendopo.PrivacyPublic, "warga@contoh.id")
+	in.Location = pendopo.ReportLocation{Address: "Jl. Slamet Riyadi 1"}
+	_, err := f.SubmitReport(ctx, f.budi, "33.72", in, "")
+	if kind(err) != pendopo.KindConflict || !strings.Contains(err.Error(), "Kota Surakarta") || !strings.Contains(err.Error(), pendopo.LaporURL) {
+		t.Fatalf("a report to a region that has not joined: %v", err)
+	}
+	if l, _, err := f.Store().Reports(ctx, pendopo.ReportFilter{Region: "33.72"}); err != nil || len(l) != 0 {
+		t.Fatalf("refused, yet filed: %v %v", l, err)
+	}
+	u, err := f.AddUser(ctx, "Koordinator Surakarta", "koordinator@surakarta.test", "lumpia gang lombok", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coordinator := pendopo.Role{Kind: pendopo.JoiningRole, Region: "33.72"}
+	if err := f.GrantRole(ctx, pendopo.System, u.ID, coordinator); err != nil {
+		t.Fatal(err)
+	}
+	if !joined("33.72") {
+		t.Fatal("a granted coordinator did not make the region joined at once")
+	}
+	if _, err := f.SubmitReport(ctx, f.budi, "33.72", in, ""); err != nil {
+		t.Fatalf("a report to a region that joined: %v", err)
+	}
+	if err := f.RevokeRole(ctx, pendopo.System, u.ID, coordinator); err != nil {
+		t.Fatal(err)
+	}
+	if joined("33.72") {
+		t.Error("a revoked coordinator still makes the region joined")
+	}
+}

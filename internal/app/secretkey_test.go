@@ -105,6 +105,8 @@ func TestSecretKeyRotation(t *testing.T) {
 	}
 	doc := f.completed(t)
 	draft := f.filled(t, "draf")
+	// 33.74 takes reports only with a coordinator.
+	staff(t, f.accounts, "Koordinator", pendopo.RoleRegionAdmin, "")
 	rf := reportFixture{accounts: f.accounts, budi: f.budi}
 	anon, err := rf.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
 	if err != nil {

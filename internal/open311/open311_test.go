@@ -625,3 +625,21 @@ func TestServiceRequestUpdates(t *testing.T) {
 	e.wantError(e.get("servicerequestupdates.json?jurisdiction_id=99.99"), 404, true, "jurisdiction_id")
 	e.wantError(e.get("servicerequestupdates.xml?start_date=besok"), 400, false, "start_date")
 }
+
+// TestFileRequestsNotJoined: a region without a coordinator (none holds
+// pendopo.JoiningRole there) takes no requests: the error list names the
+// region and SP4N-LAPOR! in the client's language, and nothing is filed;
+// once it has a coordinator, the same request is filed.
+func TestFileRequestsNotJoined(t *testing.T) {
+	e := newEnv(t)
+	form := e.streetLight("jurisdiction_id", "33.72", "lat", "", "long", "")
+	e.wantError(e.post("requests.json", form), 400, true, "SP4N-LAPOR!")
+	e.wantError(e.post("requests.xml", form, "Accept-Language", "en"), 400, false, "Kota Surakarta has not joined Pendopo")
+	if l, _, err := e.App.Store().Reports(ctx, pendopo.ReportFilter{Region: "33.72"}); err != nil || len(l) != 0 {
+		t.Fatalf("a region that has not joined holds reports %v (%v)", l, err)
+	}
+	e.Officer(t, "Koordinator Surakarta", "koordinator@surakarta.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33.72"})
+	if res := e.post("requests.json", form); res.StatusCode != http.StatusOK && res.StatusCode != http.StatusCreated {
+		t.Fatalf("with a coordinator: %d %s", res.StatusCode, res.Body)
+	}
+}

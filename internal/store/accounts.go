@@ -269,6 +269,26 @@ func (db *DB) RevokeRole(ctx context.Context, userID int64, r pendopo.Role) erro
 	return nil
 }
 
+// JoinedRegions lists the regions where a live account holds
+// pendopo.JoiningRole, in one query.
+func (db *DB) JoinedRegions(ctx context.Context) ([]string, error) {
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT DISTINCT r.region FROM user_roles r JOIN users u ON u.id = r.user_id
+		WHERE r.kind = ? AND r.region <> '' AND u.deleted_at IS NULL ORDER BY r.region`), pendopo.JoiningRole)
+	if err != nil {
+		return nil, fmt.Errorf("joined regions: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, fmt.Errorf("joined regions: %w", err)
+		}
+		out = append(out, code)
+	}
+	return out, rows.Err()
+}
+
 // CreateSession stores a session.
 func (db *DB) CreateSession(ctx context.Context, s pendopo.Session) error {
 	_, err := db.write().ExecContext(ctx, db.q(`INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)

@@ -717,6 +717,8 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.rd.page(r, "")
+	// The regions' names of their services stay Indonesian.
+	p.Indonesian = true
 	p.Title = p.T("compare.title", p.Tx(c.Kind.Name))
 	p.Crumbs = []Crumb{{p.T("nav.home"), "/"}, {p.T("compare.index.title"), "/bandingkan"}, {p.Tx(c.Kind.Name), ""}}
 	data := comparePage{Page: p, Comparison: c, Sort: key, Desc: desc}

@@ -47,8 +47,13 @@ type Page struct {
 	Noindex bool
 	// OwnSearch hides the header's search box on pages with a bigger one.
 	OwnSearch bool
+	// Indonesian marks a page without a region's theme that shows what
+	// regions wrote (the comparison of a kind), for ContentNote.
+	Indonesian bool
 	// cat holds the messages; nil means the embedded catalog.
 	cat *catalog
+	// kinds are the national service kinds, for their names in lists.
+	kinds map[string]pendopo.ServiceKind
 }
 
 // Crumb is one link of the breadcrumb trail.
@@ -119,6 +124,14 @@ func (p Page) ContentLang() template.HTMLAttr {
 	return ` lang="id"`
 }
 
+// ContentNote reports whether the page says, once, that official content
+// is in Indonesian: on a page in another language that shows what a
+// region wrote (a region's pages, searches, comparisons), whose parts
+// ContentLang marks.
+func (p Page) ContentNote() bool {
+	return p.language() != "id" && (p.Theme != nil || p.OwnSearch || p.Indonesian)
+}
+
 // MetaDescription is the page's description for search engines and link
 // previews: its own, or what the portal (or the region's part of it) is.
 func (p Page) MetaDescription() string {
@@ -151,6 +164,10 @@ type listItem struct {
 	// Lang marks the service's own words as Indonesian on a page in
 	// another language.
 	Lang template.HTMLAttr
+	// Kind is the name of the service's national kind in the page's
+	// language, beside its Indonesian name; only on a page in another
+	// language.
+	Kind string
 }
 
 // items prepares services for the "service-item" partial; showRegion puts
@@ -163,9 +180,21 @@ func (p Page) items(list []pendopo.ServiceSummary, showRegion bool) []listItem {
 			meta = s.RegionName + " · " + s.AgencyName
 		}
 		out[i] = listItem{ID: s.ID, Name: s.Name, Meta: meta, Summary: s.Summary, Duration: p.Tx(s.Duration.Label()),
-			Fee: p.Tx(s.Fee.Label()), Online: slices.Contains(s.Channels, pendopo.ChannelOnline), NeedsReview: s.NeedsReview, Lang: p.ContentLang()}
+			Fee: p.Tx(s.Fee.Label()), Online: slices.Contains(s.Channels, pendopo.ChannelOnline), NeedsReview: s.NeedsReview, Lang: p.ContentLang(),
+			Kind: p.KindName(s.Kind)}
 	}
 	return out
+}
+
+// KindName is the name of the national service kind code in the page's
+// language, shown beside a service's Indonesian name on a page in another
+// language; "" on an Indonesian page, or for an unknown kind.
+func (p Page) KindName(code string) string {
+	k, ok := p.kinds[code]
+	if !ok || p.language() == "id" {
+		return ""
+	}
+	return p.Tx(k.Name)
 }
 
 // pageValue is the data of a partial that needs the page (for its
@@ -192,7 +221,9 @@ type pagerData struct {
 // layout.
 type renderer struct {
 	// pages holds each page template by language, then name.
-	pages  map[string]map[string]*template.Template
+	pages map[string]map[string]*template.Template
+	// kinds are the national service kinds, given to every page.
+	kinds  map[string]pendopo.ServiceKind
 	assets *assets
 	log    *slog.Logger
 	demo   bool
@@ -364,7 +395,7 @@ func (c *catalog) bake(src, lang string) (string, []string) {
 func (rd *renderer) page(r *http.Request, title string) Page {
 	p := Page{
 		Lang: httpx.Lang(r.Context()), Title: title, Path: r.URL.RequestURI(),
-		RequestID: httpx.RequestID(r.Context()), Demo: rd.demo, cat: rd.cat,
+		RequestID: httpx.RequestID(r.Context()), Demo: rd.demo, cat: rd.cat, kinds: rd.kinds,
 	}
 	p.Session = current(r)
 	return p

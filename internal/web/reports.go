@@ -85,9 +85,53 @@ func (p Page) IsReportNumber(s string) bool {
 	return err == nil
 }
 
+// reportElsewherePage explains that a region has not joined Pendopo and
+// where its citizens report instead: SP4N-LAPOR!, choosing the region by
+// name, and the province's own form when the province has joined.
+type reportElsewherePage struct {
+	Page
+	Region pendopo.Region
+	// Province is the region's province when it takes reports.
+	Province *pendopo.Region
+	LaporURL string
+}
+
+// reportElsewhere shows, with status, where to report instead when reg
+// has not joined; it reports false, having shown nothing, when reg has.
+func (s *Server) reportElsewhere(w http.ResponseWriter, r *http.Request, reg pendopo.Region, status int) (bool, error) {
+	ctx := r.Context()
+	joined, err := s.app.Joined(ctx, reg.Code)
+	if err != nil || joined {
+		return false, err
+	}
+	p := s.regionPage(r, reg, "")
+	p.Title = p.T("report.elsewhere_title", reg.Name)
+	var parent *pendopo.Region
+	data := reportElsewherePage{Region: reg, LaporURL: pendopo.LaporURL}
+	if reg.ParentCode != "" {
+		prov, err := s.app.Region(ctx, reg.ParentCode)
+		if err != nil {
+			return false, err
+		}
+		parent = &prov
+		if ok, err := s.app.Joined(ctx, prov.Code); err != nil {
+			return false, err
+		} else if ok {
+			data.Province = &prov
+		}
+	}
+	p.Crumbs = append(regionCrumbs(p, reg, parent), Crumb{p.T("report.new"), ""})
+	data.Page = p
+	s.rd.render(w, r, status, "report_elsewhere", data)
+	return true, nil
+}
+
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
 	if err != nil {
+		return err
+	}
+	if shown, err := s.reportElsewhere(w, r, reg, http.StatusOK); shown || err != nil {
 		return err
 	}
 	data, err := s.reportFormData(r, reg)
@@ -108,6 +152,11 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
 	if err != nil {
+		return err
+	}
+	// A region that has not joined refuses before reading the upload:
+	// the page says where to report instead.
+	if shown, err := s.reportElsewhere(w, r, reg, http.StatusConflict); shown || err != nil {
 		return err
 	}
 	if !s.reportLimit.Allow(clientIP(r), s.app.Now()) {
@@ -463,6 +512,9 @@ type reportListPage struct {
 	Notice     string
 	Categories []pendopo.ReportCategory
 	Map        *reportMap
+	// Joined tells whether the region takes reports; else its button
+	// explains where to report instead.
+	Joined bool
 }
 
 // reportList is a region's public reports: a list that needs no map
@@ -501,6 +553,9 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 		Category: f.Category, Status: q.Get("status"), Kind: string(f.Kind), Categories: pendopo.ReportCategories}
 	if q.Get("pesan") == "terkirim" {
 		data.Notice = p.T("report.received")
+	}
+	if data.Joined, err = s.app.Joined(r.Context(), reg.Code); err != nil {
+		return err
 	}
 	if b, err := s.app.RegionBounds(r.Context(), reg.Code); err != nil {
 		return err

@@ -510,3 +510,49 @@ func TestReportFormAnonymityHint(t *testing.T) {
 		t.Errorf("the form signed in: %d, hint shown: %v", form.StatusCode, strings.Contains(form.Body, hint))
 	}
 }
+
+// TestReportNotJoined: a region that has not joined Pendopo (nobody
+// coordinates its reports) shows no report form but where to report
+// instead: SP4N-LAPOR!, naming the region, and the province's own form
+// once the province has joined. A post is refused with that page and
+// files nothing; the region's buttons say "how to report".
+func TestReportNotJoined(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx := context.Background()
+	page := p.Get(t, "/daerah/33.72/lapor")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `href="`+pendopo.LaporURL+`"`) ||
+		!strings.Contains(page.Body, "pilih Kota Surakarta sebagai instansi tujuan") || strings.Contains(page.Body, `name="website"`) {
+		t.Fatalf("the page of a region that has not joined: %d\n%s", page.StatusCode, page.Body)
+	}
+	if strings.Contains(page.Body, `href="/daerah/33/lapor"`) {
+		t.Error("points to the form of a province that has not joined either")
+	}
+	if en := p.Get(t, "/daerah/33.72/lapor?lang=en"); !strings.Contains(en.Body, "choose Kota Surakarta as the institution") {
+		t.Error("the English page does not say which region to choose")
+	}
+	form := url.Values{"kind": {"pengaduan"}, "category": {"jalan"}, "title": {"Jalan berlubang"}, "privacy": {"publik"},
+		"description": {"Lubang besar di tengah jalan sejak sebulan."}, "address": {"Jl. Slamet Riyadi 1"}, "contact": {"warga@contoh.id"}}
+	res := p.PostForm(t, "/daerah/33.72/lapor", form, "")
+	if res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, pendopo.LaporURL) {
+		t.Fatalf("a report to a region that has not joined: %d\n%s", res.StatusCode, res.Body)
+	}
+	if l, _, err := p.App.Store().Reports(ctx, pendopo.ReportFilter{Region: "33.72"}); err != nil || len(l) != 0 {
+		t.Fatalf("refused, yet filed: %v %v", l, err)
+	}
+	for _, path := range []string{"/daerah/33.72", "/daerah/33.72/laporan"} {
+		if b := p.Get(t, path).Body; !strings.Contains(b, `href="/daerah/33.72/lapor">Cara melapor</a>`) {
+			t.Errorf("%s: the report button does not lead to how to report", path)
+		}
+	}
+	if b := p.Get(t, "/daerah/33.74").Body; !strings.Contains(b, `href="/daerah/33.74/lapor">Buat laporan</a>`) {
+		t.Error("a joined region's page has no report button")
+	}
+
+	p.Officer(t, "Koordinator Jateng", "koordinator@jatengprov.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33"})
+	if b := p.Get(t, "/daerah/33.72/lapor").Body; !strings.Contains(b, `href="/daerah/33/lapor"`) {
+		t.Error("does not point to the form of the province, which has joined")
+	}
+	if prov := p.Get(t, "/daerah/33/lapor"); prov.StatusCode != http.StatusOK || !strings.Contains(prov.Body, `name="website"`) {
+		t.Errorf("the province's form: %d", prov.StatusCode)
+	}
+}

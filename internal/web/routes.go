@@ -284,6 +284,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	rd.kinds = a.Kinds()
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
 		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour}}

@@ -198,7 +198,7 @@ func TestContentLanguage(t *testing.T) {
 	if id := p.Get(t, path).Body; strings.Contains(id, `lang="id">`) && strings.Contains(id, `<h1 lang="id">`) {
 		t.Error("an Indonesian page marks its content as a language change")
 	}
-	if list := p.Get(t, "/daerah/33.74/layanan?lang=en").Body; !strings.Contains(list, `<h3 lang="id">`) {
+	if list := p.Get(t, "/daerah/33.74/layanan?lang=en").Body; !strings.Contains(list, `" lang="id">Penerbitan`) {
 		t.Error("English service list: names not marked Indonesian")
 	}
 }

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Codes", testCodes},
 		{"Invitations", testInvitations},
 		{"RegionScope", testRegionScope},
+		{"JoinedRegions", testJoinedRegions},
 		{"LoginFailures", testLoginFailures},
 		{"CountAttempt", testCountAttempt},
 		{"CountAttemptBurst", testCountAttemptBurst},
