@@ -459,6 +459,15 @@ func (a *App) ActOnReport(ctx context.Context, who pendopo.Actor, number string,
 			if err != nil || to.Code == r.Region {
 				return r, invalidParam("region", pendopo.M("app.choose_another_region_forward_it"))
 			}
+			// A region that has not joined has nobody to take the report
+			// up: it would wait for no one. Forward it outside Pendopo
+			// (SP4N-LAPOR!) with a target instead.
+			switch joined, err := a.Joined(ctx, to.Code); {
+			case err != nil:
+				return r, err
+			case !joined:
+				return r, invalidParam("region", pendopo.M("app.forward_not_joined", to.Name))
+			}
 			forwardTo = &to
 			next.Status = pendopo.ReportDone
 		case agency != "":

@@ -440,8 +440,13 @@ func TestReporterIsTold(t *testing.T) {
 func TestReportForwardedToAnotherRegion(t *testing.T) {
 	f := newReportFixture(t)
 	af := appFixture{accounts: f.accounts}
-	province := staff(t, f.accounts, "Koordinator Provinsi", pendopo.RoleRegionAdmin, "")
-	province.Roles[0].Region = "33"
+	// The province has joined: its coordinator takes forwarded reports up.
+	role := pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33"}
+	u, err := f.AddUser(ctx, "Koordinator Provinsi", "koordinator@jatengprov.test", "lumpia gang lombok", &role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	province := pendopo.Actor{Name: u.Name, UserID: u.ID, Roles: []pendopo.Role{role}}
 	r, err := f.SubmitReport(ctx, f.budi, "33.74", streetLight(pendopo.PrivacyAnonymous, ""), "")
 	if err != nil {
 		t.Fatal(err)
@@ -464,6 +469,8 @@ func TestReportForwardedToAnotherRegion(t *testing.T) {
 		{f.coordinator, app.ReportAct{Action: pendopo.ActReportForward, Region: "33", Note: " "}, pendopo.KindInvalid},
 		{f.coordinator, app.ReportAct{Action: pendopo.ActReportForward, Region: "33.74", Note: "Jalan provinsi."}, pendopo.KindInvalid},
 		{f.coordinator, app.ReportAct{Action: pendopo.ActReportForward, Region: "99", Note: "Jalan provinsi."}, pendopo.KindInvalid},
+		// Kabupaten Cilacap has not joined: nobody would take it up.
+		{f.coordinator, app.ReportAct{Action: pendopo.ActReportForward, Region: "33.01", Note: "Jalan kabupaten."}, pendopo.KindInvalid},
 	} {
 		if _, err := f.ActOnReport(ctx, tt.who, r.Number, tt.act); kind(err) != tt.reject {
 			t.Errorf("%s forwarding to %q: %v, want %s", tt.who.Name, tt.act.Region, err, tt.reject)

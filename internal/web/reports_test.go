@@ -212,6 +212,11 @@ func TestReportConsole(t *testing.T) {
 	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"forward"}, "region": {"33.74"}, "note_forward": {"Salah daerah."}}, p.RegionAdmin); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-region"`) {
 		t.Errorf("forwarding to itself: %d", res.StatusCode)
 	}
+	// A region that has not joined has nobody to take it up.
+	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"forward"}, "region": {"33.22"}, "note_forward": {"Wilayah kabupaten."}}, p.RegionAdmin); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "belum bergabung") {
+		t.Errorf("forwarding to a region that has not joined: %d", res.StatusCode)
+	}
+	prov := p.Officer(t, "Koordinator Jateng", "koordinator@jatengprov.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33"})
 	if res := p.PostForm(t, "/admin/laporan/"+r.Number, url.Values{"action": {"forward"}, "region": {"33"}, "note_forward": {"Kewenangan provinsi."}}, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("forward to the province: %d", res.StatusCode)
 	}
@@ -222,7 +227,6 @@ func TestReportConsole(t *testing.T) {
 	}
 	// The report is confidential: the province's coordinator sees it with
 	// its reporter, the public does not see it at all.
-	prov := p.Officer(t, "Koordinator Jateng", "koordinator@jatengprov.test", pendopo.Role{Kind: pendopo.RoleRegionAdmin, Region: "33"})
 	if page := p.GetAs(t, "/admin/laporan/"+m[1], prov); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Pak Joko") || !strings.Contains(page.Body, r.Number) {
 		t.Errorf("the province's view: %d", page.StatusCode)
 	}
