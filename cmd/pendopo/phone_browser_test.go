@@ -136,15 +136,7 @@ func TestPhoneJourneys(t *testing.T) {
 	signIn(t, ctx, url, "petugas.3374@pendopo.test", password)
 	do(t, ctx, "queue", chromedp.Navigate(url+"/admin/daerah/33.74/permohonan"), chromedp.WaitVisible(chromedp.CSS("table.queue tbody tr")))
 	fits(t, ctx, "queue", "table.queue tr, table.queue td")
-	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.queue tbody tr")].map(tr => {
-		if (getComputedStyle(tr).display !== "block") return "a table row, not a card";
-		const cells = [...tr.querySelectorAll("td")];
-		const bad = cells.filter(td => !td.dataset.label || getComputedStyle(td, "::before").content.indexOf(td.dataset.label) < 0);
-		if (bad.length) return "a value without its column's name: " + bad[0].textContent.trim();
-		return cells.map(td => td.dataset.label + ": " + td.textContent.trim().replace(/\s+/g, " ")).join(" | ") })`))
-	if err != nil || len(rows) == 0 {
-		t.Fatalf("queue cards: %v %v", rows, err)
-	}
+	rows := queueCards(t, ctx, "application queue")
 	mine := false
 	for _, r := range rows {
 		if !strings.Contains(r, "Layanan: ") || !strings.Contains(r, "Tahap: ") {
@@ -155,12 +147,45 @@ func TestPhoneJourneys(t *testing.T) {
 	if !mine {
 		t.Errorf("the application sent, %s, is not in the queue: %q", number, rows)
 	}
-	head, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("table.queue thead").getBoundingClientRect().height`))
-	if head > 1 {
-		t.Errorf("the queue's column heads take %v px on a phone; each card names its values", head)
-	}
 	do(t, ctx, "officer's application", chromedp.Click(chromedp.CSS(`a[href="/admin/permohonan/`+number+`"]`)), chromedp.WaitVisible(chromedp.CSS("#f-note_return")))
 	fits(t, ctx, "officer's application", "main form, main textarea")
 	do(t, ctx, "console home", chromedp.Navigate(url+"/admin/daerah/33.74"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	fits(t, ctx, "console home", "")
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/keluar"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/masuk"]`)))
+
+	// The coordinator's report queue: cards too.
+	signIn(t, ctx, url, "admin.3374@pendopo.test", password)
+	do(t, ctx, "report queue", chromedp.Navigate(url+"/admin/daerah/33.74/laporan"), chromedp.WaitVisible(chromedp.CSS("table.queue tbody tr")))
+	fits(t, ctx, "report queue", "table.queue tr, table.queue td")
+	for _, r := range queueCards(t, ctx, "report queue") {
+		if !strings.Contains(r, "Judul: ") || !strings.Contains(r, "Status: ") {
+			t.Errorf("report queue card %q lacks the title or the status", r)
+		}
+	}
+}
+
+// queueCards reads a console queue shown on a phone, one string per row
+// ("label: value | …"), and fails the test unless every row is a card
+// and every value is shown after its column's name (data-label), the
+// column heads being hidden.
+func queueCards(t *testing.T, ctx context.Context, queue string) []string {
+	t.Helper()
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.queue tbody tr")].map(tr => {
+		if (getComputedStyle(tr).display !== "block") return "a table row, not a card";
+		const cells = [...tr.querySelectorAll("td")];
+		const bad = cells.filter(td => !td.dataset.label || getComputedStyle(td, "::before").content.indexOf(td.dataset.label) < 0);
+		if (bad.length) return "a value without its column's name: " + bad[0].textContent.trim();
+		return cells.map(td => td.dataset.label + ": " + td.textContent.trim().replace(/\s+/g, " ")).join(" | ") })`))
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("%s cards: %v %v", queue, rows, err)
+	}
+	for _, r := range rows {
+		if strings.HasPrefix(r, "a ") {
+			t.Errorf("%s on a phone: %s", queue, r)
+		}
+	}
+	if head, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("table.queue thead").getBoundingClientRect().height`)); head > 1 {
+		t.Errorf("the %s's column heads take %v px on a phone; each card names its values", queue, head)
+	}
+	return rows
 }
