@@ -54,7 +54,7 @@ var shots = []shot{
 	{name: "applications", as: "warga@pendopo.test", path: "/permohonan"},
 	{name: "report-form", as: "warga@pendopo.test", path: "/daerah/33.74/lapor"},
 	{name: "report-map", path: "/daerah/33.74/laporan"},
-	{name: "report", path: "/daerah/33.74/laporan", find: `document.querySelector('main a[href^="/laporan/33"]').getAttribute("href")`},
+	{name: "report", path: "/daerah/33.74/laporan?status=selesai", find: `document.querySelector('main a[href^="/laporan/33"]').getAttribute("href")`},
 	{name: "performance", path: "/daerah/33.74/kinerja"},
 	{name: "index", path: "/indeks"},
 	{name: "console", as: "admin.3374@pendopo.test", path: "/admin/daerah/33.74"},
