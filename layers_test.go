@@ -44,6 +44,7 @@ var layerOf = map[string]string{
 	"internal/photo/phototest": "storetesting",
 	"internal/apptest":         "apptesting",
 	"internal/portaltest":      "portaltesting",
+	"scripts/tour":             "tool", // drives the built binary from outside, as a visitor
 }
 
 // mayImport lists, for each layer, the layers its packages may import.
@@ -63,6 +64,7 @@ var mayImport = map[string][]string{
 	"storetesting":  {"domain", "helper", "store", "storetesting"},
 	"apptesting":    {"domain", "helper", "usecase", "storetesting"},
 	"portaltesting": {"domain", "helper", "store", "usecase", "http", "surface", "seed", "storetesting", "apptesting"},
+	"tool":          nil,
 }
 
 // testsMayImport are the layers a package's _test.go files may import on
