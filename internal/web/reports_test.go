@@ -52,6 +52,25 @@ func TestReportPages(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "di luar wilayah") || !strings.Contains(res.Body, `value="Lampu jalan mati"`) {
 		t.Fatalf("pin outside the region: %d", res.StatusCode)
 	}
+	// Inside the box but outside the city's boundary: the sea north of
+	// Genuk, Kabupaten Demak, Kabupaten Kendal. The form keeps the
+	// coordinates as typed, with a minus sign or a hemisphere.
+	for _, pin := range [][2]string{{"-6.94", "110.47"}, {"-7,10", "110,50"}, {"7.11 LS", "110.30 BT"}} {
+		bad.Set("lat", pin[0])
+		bad.Set("lng", pin[1])
+		res := p.PostMultipart(t, "/daerah/33.74/lapor", bad, nil, "")
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "di luar wilayah Kota Semarang menurut batas") ||
+			!strings.Contains(res.Body, `value="`+pin[0]+`"`) {
+			t.Errorf("pin %v outside the city's boundary: %d", pin, res.StatusCode)
+		}
+	}
+	for _, pin := range [][2]string{{"-6.99x", "110.42"}, {"-6.99", ""}, {"selatan", "110.42"}} {
+		bad.Set("lat", pin[0])
+		bad.Set("lng", pin[1])
+		if res := p.PostMultipart(t, "/daerah/33.74/lapor", bad, nil, ""); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "lintang") {
+			t.Errorf("coordinates %v: %d", pin, res.StatusCode)
+		}
+	}
 	// A bot filling the hidden field gets a receipt for nothing.
 	bot := url.Values{}
 	for k, v := range base {
@@ -249,8 +268,9 @@ func TestReportMapAndExports(t *testing.T) {
 	}
 	open, anon, secret := file(pendopo.PrivacyPublic, -7.0), file(pendopo.PrivacyAnonymous, -7.05), file(pendopo.PrivacyConfidential, -7.02)
 	list := p.Get(t, "/daerah/33.74/laporan")
-	if strings.Count(list.Body, "<circle") != 2 || !strings.Contains(list.Body, `<a href="/laporan/`+open+`">`) || strings.Contains(list.Body, secret) {
-		t.Errorf("map pins: %d", strings.Count(list.Body, "<circle"))
+	pins := regexp.MustCompile(`<use href="#pin-[od]" x=`).FindAllString(list.Body, -1)
+	if len(pins) != 2 || !strings.Contains(list.Body, `<a href="/laporan/`+open+`">`) || strings.Contains(list.Body, secret) {
+		t.Errorf("map pins: %d", len(pins))
 	}
 	if strings.Contains(list.Body, "<image") {
 		t.Error("tiles without a tile server")
