@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,10 +90,17 @@ func (a *App) SubmitReport(ctx context.Context, who pendopo.Actor, region string
 	}
 	bounds, placed := placeReport(reg.Code, &in, bounds)
 	if err := in.Validate(bounds, who.UserID != 0); err != nil {
-		// One answer with every field's problem, the pin's too.
+		// One answer with every field's problem, the pin's too: what
+		// placeReport says of the location is the more precise.
 		var e *pendopo.Error
-		if errors.As(err, &e) && e.Kind == pendopo.KindInvalid {
-			e.Fields = append(e.Fields, placed...)
+		if errors.As(err, &e) && e.Kind == pendopo.KindInvalid && len(placed) > 0 {
+			fields := slices.Clone(placed)
+			for _, f := range e.Fields {
+				if f.Field != "location" {
+					fields = append(fields, f)
+				}
+			}
+			e.Fields = fields
 		}
 		return FiledReport{}, err
 	}

@@ -154,7 +154,7 @@ func newReportMap(area *geo.Area, parts []*geo.Area, b pendopo.Bounds, reports [
 func pathData(pr projection, polys []geo.Polygon) template.HTML {
 	var sb strings.Builder
 	var cx, cy float64 // the pen, in tenths, as the reader of the path has it
-	sep := false // a number was written last: the next needs a space, or its minus sign
+	sep := false       // a number was written last: the next needs a space, or its minus sign
 	num := func(v float64) {
 		s := strconv.FormatFloat(v/10, 'f', -1, 64)
 		if sep && s[0] != '-' {

@@ -30,7 +30,7 @@ type Config struct {
 	// API serves /api/v1/; nil leaves it out.
 	API http.Handler
 	// MapTiles is a tile server URL template ({z}/{x}/{y}) drawn under
-	// report maps; empty (the default) draws pins only, so that no
+	// report maps; empty (the default) draws the shipped boundaries and pins only, so that no
 	// request leaves for another server.
 	MapTiles string
 	// Open311 serves /open311/v2/; nil leaves it out.
