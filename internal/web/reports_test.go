@@ -153,7 +153,7 @@ func TestReportPages(t *testing.T) {
 	if page := p.Get(t, "/laporan/"+byDistrict); !strings.Contains(page.Body, "<dt>Kecamatan</dt><dd>Mijen</dd>") {
 		t.Errorf("the report placed by kecamatan:\n%s", excerpt(page.Body, "Titik peta"))
 	}
-	if page := p.GetAs(t, "/admin/laporan/"+byDistrict, p.RegionAdmin); page.StatusCode == http.StatusOK && !strings.Contains(page.Body, "<dd>Mijen</dd>") {
+	if page := p.GetAs(t, "/admin/laporan/"+byDistrict, p.RegionAdmin); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "<dd>Mijen</dd>") {
 		t.Errorf("the officer's page does not name the kecamatan")
 	}
 	chosen.Set("district", "33.22.01")
