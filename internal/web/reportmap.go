@@ -57,10 +57,13 @@ type mapDistrict struct {
 }
 
 type reportMap struct {
-	Pins      []mapPin
-	Tiles     []mapTile
-	W, H      float64
-	Outline   template.HTML // the region's outline, path data
+	Pins    []mapPin
+	Tiles   []mapTile
+	W, H    float64
+	Outline template.HTML // the region's outline, path data
+	// Near is the land of the neighbouring regions inside the frame, so
+	// that the sea shows as sea.
+	Near      template.HTML
 	Districts []mapDistrict
 	Labels    []mapLabel
 	// Done and Open count the pins of each kind, for the legend.
@@ -90,10 +93,11 @@ func (p projection) xy(lat, lng float64) (float64, float64) {
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 // newReportMap lays out a region's map: its outline and kecamatan when
-// area is not nil, else the box b alone; the pins of the reports inside;
-// and tiles, when tileURL is set, such as
+// area is not nil, else the box b alone; the neighbouring regions (near)
+// where they show in the frame; the pins of the reports inside; and
+// tiles, when tileURL is set, such as
 // "https://tiles.example/{z}/{x}/{y}.png".
-func newReportMap(area *geo.Area, parts []*geo.Area, b pendopo.Bounds, reports []app.PublicReport, tileURL string) *reportMap {
+func newReportMap(area *geo.Area, parts, near []*geo.Area, b pendopo.Bounds, reports []app.PublicReport, tileURL string) *reportMap {
 	if area != nil {
 		b = pendopo.Bounds{South: area.Box.South, West: area.Box.West, North: area.Box.North, East: area.Box.East}
 	}
@@ -105,6 +109,13 @@ func newReportMap(area *geo.Area, parts []*geo.Area, b pendopo.Bounds, reports [
 		Projection: fmt.Sprintf("%.10g %.10g %.10g %g", x0, y0, scale, mapPad)}
 	var labels []*geo.Area
 	if area != nil {
+		var polys []geo.Polygon
+		for _, n := range near {
+			if n.Code != area.Code && n.Box.South <= b.North+0.1 && n.Box.North >= b.South-0.1 && n.Box.West <= b.East+0.1 && n.Box.East >= b.West-0.1 {
+				polys = append(polys, n.Polys...)
+			}
+		}
+		m.Near = clippedPath(pr, polys, m.W, m.H)
 		m.Outline = pathData(pr, area.Polys)
 		labels = make([]*geo.Area, len(parts))
 		copy(labels, parts)
@@ -152,6 +163,68 @@ func newReportMap(area *geo.Area, parts []*geo.Area, b pendopo.Bounds, reports [
 // simplified to mapTolerance, with one decimal and relative moves, which
 // keep the numbers short.
 func pathData(pr projection, polys []geo.Polygon) template.HTML {
+	return writePath(projectRings(pr, polys), nil)
+}
+
+// clippedPath is pathData for shapes that reach beyond the frame: each
+// ring is cut to the frame (with a margin) before it is simplified.
+func clippedPath(pr projection, polys []geo.Polygon, w, h float64) template.HTML {
+	return writePath(projectRings(pr, polys), &[4]float64{-20, -20, w*10 + 20, h*10 + 20})
+}
+
+// projectRings puts rings on the map, in tenths of a map unit.
+func projectRings(pr projection, polys []geo.Polygon) [][][2]float64 {
+	var out [][][2]float64
+	for _, poly := range polys {
+		for _, ring := range poly {
+			pts := make([][2]float64, 0, len(ring)+1)
+			for _, p := range ring {
+				x, y := pr.xy(p.Lat, p.Lng)
+				pts = append(pts, [2]float64{math.Round(x * 10), math.Round(y * 10)})
+			}
+			out = append(out, pts)
+		}
+	}
+	return out
+}
+
+// clipRing cuts a closed ring to a rectangle (x0, y0, x1, y1), one side
+// after the other (Sutherland–Hodgman): enough for filled shapes.
+func clipRing(pts [][2]float64, r [4]float64) [][2]float64 {
+	for side := range 4 {
+		axis := side % 2 // 0: x, 1: y
+		inside := func(p [2]float64) bool {
+			if side < 2 {
+				return p[axis] >= r[side]
+			}
+			return p[axis] <= r[side]
+		}
+		cross := func(a, b [2]float64) [2]float64 {
+			t := (r[side] - a[axis]) / (b[axis] - a[axis])
+			return [2]float64{math.Round(a[0] + t*(b[0]-a[0])), math.Round(a[1] + t*(b[1]-a[1]))}
+		}
+		var out [][2]float64
+		for i, cur := range pts {
+			prev := pts[(i+len(pts)-1)%len(pts)]
+			switch {
+			case inside(cur) && !inside(prev):
+				out = append(out, cross(prev, cur), cur)
+			case inside(cur):
+				out = append(out, cur)
+			case inside(prev):
+				out = append(out, cross(prev, cur))
+			}
+		}
+		if pts = out; len(pts) < 3 {
+			return nil
+		}
+	}
+	return pts
+}
+
+// writePath writes rings (in tenths of a map unit) as path data, each
+// cut to clip first when clip is not nil.
+func writePath(rings [][][2]float64, clip *[4]float64) template.HTML {
 	var sb strings.Builder
 	var cx, cy float64 // the pen, in tenths, as the reader of the path has it
 	sep := false       // a number was written last: the next needs a space, or its minus sign
@@ -167,39 +240,37 @@ func pathData(pr projection, polys []geo.Polygon) template.HTML {
 		sb.WriteByte(c)
 		sep = false
 	}
-	for _, poly := range polys {
-		for _, ring := range poly {
-			pts := make([][2]float64, 0, len(ring)+1)
-			for _, p := range ring {
-				x, y := pr.xy(p.Lat, p.Lng)
-				pts = append(pts, [2]float64{math.Round(x * 10), math.Round(y * 10)})
+	for _, pts := range rings {
+		if clip != nil {
+			if pts = clipRing(pts, *clip); pts == nil {
+				continue
 			}
-			pts = append(pts, pts[0])
-			pts = simplifyXY(pts, mapTolerance*10)
-			if len(pts) < 4 {
-				continue // a ring smaller than the tolerance
-			}
-			pts = pts[:len(pts)-1]
-			if sb.Len() == 0 {
-				cmd('M')
-				num(pts[0][0])
-				num(pts[0][1])
-			} else {
-				cmd('m')
-				num(pts[0][0] - cx)
-				num(pts[0][1] - cy)
-			}
-			cx, cy = pts[0][0], pts[0][1]
-			cmd('l')
-			px, py := cx, cy
-			for _, p := range pts[1:] {
-				num(p[0] - px)
-				num(p[1] - py)
-				px, py = p[0], p[1]
-			}
-			cmd('z')
-			// After z the pen is back at the ring's first point.
 		}
+		pts = append(pts[:len(pts):len(pts)], pts[0])
+		pts = simplifyXY(pts, mapTolerance*10)
+		if len(pts) < 4 {
+			continue // a ring smaller than the tolerance
+		}
+		pts = pts[:len(pts)-1]
+		if sb.Len() == 0 {
+			cmd('M')
+			num(pts[0][0])
+			num(pts[0][1])
+		} else {
+			cmd('m')
+			num(pts[0][0] - cx)
+			num(pts[0][1] - cy)
+		}
+		cx, cy = pts[0][0], pts[0][1]
+		cmd('l')
+		px, py := cx, cy
+		for _, p := range pts[1:] {
+			num(p[0] - px)
+			num(p[1] - py)
+			px, py = p[0], p[1]
+		}
+		cmd('z')
+		// After z the pen is back at the ring's first point.
 	}
 	return template.HTML(sb.String())
 }

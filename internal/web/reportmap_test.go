@@ -35,7 +35,7 @@ func TestReportMapLayout(t *testing.T) {
 		publicAt("SE", box.South, box.East, pendopo.ReportDone),
 		publicAt("far", -6.2, 106.8, pendopo.ReportReceived),
 	}
-	m := newReportMap(area, geo.Default().Parts("33.74"), pendopo.Bounds{}, reports, "")
+	m := newReportMap(area, geo.Default().Parts("33.74"), geo.Default().Parts("33"), pendopo.Bounds{}, reports, "")
 	if m.W > mapWidth+2*mapPad || m.H > mapHeight+2*mapPad || m.W < 300 || m.H < 200 {
 		t.Errorf("map %v × %v", m.W, m.H)
 	}
@@ -50,6 +50,11 @@ func TestReportMapLayout(t *testing.T) {
 		if p.X*10 != float64(int(p.X*10)) {
 			t.Errorf("pin %s at %v: more than one decimal", p.Number, p.X)
 		}
+	}
+	// Kabupaten Semarang, Kendal and Demak show around the city; the
+	// rest of the province does not.
+	if !strings.HasPrefix(string(m.Near), "M") || strings.Count(string(m.Near), "M") != 1 || len(m.Near) > 3000 {
+		t.Errorf("neighbours: %d bytes", len(m.Near))
 	}
 	if !strings.HasPrefix(string(m.Outline), "M") || len(m.Districts) != 16 {
 		t.Errorf("outline %.20q, %d kecamatan", m.Outline, len(m.Districts))
@@ -86,7 +91,7 @@ func TestReportMapLayout(t *testing.T) {
 // its pins and no outline; tiles, when configured, cover the frame.
 func TestReportMapWithoutBoundary(t *testing.T) {
 	b := pendopo.Bounds{South: -7.12, West: 110.26, North: -6.93, East: 110.51}
-	m := newReportMap(nil, nil, b, []app.PublicReport{publicAt("A", -7.0, 110.4, pendopo.ReportReceived)}, "https://tiles.example/{z}/{x}/{y}.png")
+	m := newReportMap(nil, nil, nil, b, []app.PublicReport{publicAt("A", -7.0, 110.4, pendopo.ReportReceived)}, "https://tiles.example/{z}/{x}/{y}.png")
 	if m.Outline != "" || len(m.Districts) != 0 || len(m.Pins) != 1 || len(m.Tiles) == 0 {
 		t.Fatalf("map: outline %q, %d kecamatan, %d pins, %d tiles", m.Outline, len(m.Districts), len(m.Pins), len(m.Tiles))
 	}

@@ -61,9 +61,7 @@ func (s *Server) reportFormData(r *http.Request, reg pendopo.Region) (reportForm
 	data := reportFormPage{Page: p, Region: reg, Key: newKey(), Categories: pendopo.ReportCategories, Services: services, Components: comps,
 		Kinds: []pendopo.ReportKind{pendopo.ReportComplaint, pendopo.ReportAspiration, pendopo.ReportInfoRequest}}
 	data.In.Kind, data.In.Privacy = pendopo.ReportComplaint, pendopo.PrivacyPublic
-	if area, ok := geo.Default().Area(reg.Code); ok {
-		data.Map = newReportMap(area, geo.Default().Parts(reg.Code), pendopo.Bounds{}, nil, s.cfg.MapTiles)
-	}
+	data.Map = s.regionMap(reg.Code, nil)
 	data.Districts = s.app.Districts(reg.Code)
 	return data, nil
 }
@@ -503,6 +501,21 @@ type reportListPage struct {
 	Map        *reportMap
 }
 
+// regionMap is the map of a region with shipped boundaries, with its
+// neighbours of the same province; nil for a region without.
+func (s *Server) regionMap(code string, list []app.PublicReport) *reportMap {
+	atlas := geo.Default()
+	area, ok := atlas.Area(code)
+	if !ok {
+		return nil
+	}
+	var near []*geo.Area
+	if i := strings.LastIndexByte(code, '.'); i > 0 {
+		near = atlas.Parts(code[:i])
+	}
+	return newReportMap(area, atlas.Parts(code), near, pendopo.Bounds{}, list, s.cfg.MapTiles)
+}
+
 // reportList is a region's public reports: a list that needs no map
 // tiles, with filters.
 func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
@@ -540,12 +553,16 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 	if q.Get("pesan") == "terkirim" {
 		data.Notice = p.T("report.received")
 	}
-	if area, ok := geo.Default().Area(reg.Code); ok {
-		data.Map = newReportMap(area, geo.Default().Parts(reg.Code), pendopo.Bounds{}, list, s.cfg.MapTiles)
-	} else if b, err := s.app.RegionBounds(r.Context(), reg.Code); err != nil {
-		return err
-	} else if b != nil {
-		data.Map = newReportMap(nil, nil, *b, list, s.cfg.MapTiles)
+	data.Map = s.regionMap(reg.Code, list)
+	if data.Map == nil {
+		// A region without a shipped boundary: its admin's box, if any.
+		b, err := s.app.RegionBounds(r.Context(), reg.Code)
+		if err != nil {
+			return err
+		}
+		if b != nil {
+			data.Map = newReportMap(nil, nil, nil, *b, list, s.cfg.MapTiles)
+		}
 	}
 	s.rd.render(w, r, http.StatusOK, "reports", data)
 	return nil
