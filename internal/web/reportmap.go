@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,16 +99,29 @@ func round1(v float64) float64 { return math.Round(v*10) / 10 }
 // tiles, when tileURL is set, such as
 // "https://tiles.example/{z}/{x}/{y}.png".
 func newReportMap(area *geo.Area, parts, near []*geo.Area, b pendopo.Bounds, reports []app.PublicReport, tileURL string) *reportMap {
+	return newMapFrame(area, parts, near, b, tileURL).with(reports)
+}
+
+// mapFrame is a region's map before its pins: the frame, the projection,
+// the shapes and tiles, the same on every visit, so kept (Server.frames).
+type mapFrame struct {
+	base  reportMap
+	pr    projection
+	box   pendopo.Bounds
+	parts []*geo.Area // whose names to write, largest first
+}
+
+func newMapFrame(area *geo.Area, parts, near []*geo.Area, b pendopo.Bounds, tileURL string) *mapFrame {
 	if area != nil {
 		b = pendopo.Bounds{South: area.Box.South, West: area.Box.West, North: area.Box.North, East: area.Box.East}
 	}
 	x0, y0 := mercator(b.North, b.West)
 	x1, y1 := mercator(b.South, b.East)
 	scale := math.Min(mapWidth/(x1-x0), mapHeight/(y1-y0))
-	pr := projection{x0, y0, scale}
-	m := &reportMap{W: math.Round((x1-x0)*scale + 2*mapPad), H: math.Round((y1-y0)*scale + 2*mapPad),
-		Projection: fmt.Sprintf("%.10g %.10g %.10g %g", x0, y0, scale, mapPad)}
-	var labels []*geo.Area
+	f := &mapFrame{pr: projection{x0, y0, scale}, box: b}
+	m := &f.base
+	m.W, m.H = math.Round((x1-x0)*scale+2*mapPad), math.Round((y1-y0)*scale+2*mapPad)
+	m.Projection = fmt.Sprintf("%.10g %.10g %.10g %g", x0, y0, scale, mapPad)
 	if area != nil {
 		var polys []geo.Polygon
 		for _, n := range near {
@@ -115,29 +129,14 @@ func newReportMap(area *geo.Area, parts, near []*geo.Area, b pendopo.Bounds, rep
 				polys = append(polys, n.Polys...)
 			}
 		}
-		m.Near = clippedPath(pr, polys, m.W, m.H)
-		m.Outline = pathData(pr, area.Polys)
-		labels = make([]*geo.Area, len(parts))
-		copy(labels, parts)
+		m.Near = clippedPath(f.pr, polys, m.W, m.H)
+		m.Outline = pathData(f.pr, area.Polys)
 		for _, d := range parts {
-			m.Districts = append(m.Districts, mapDistrict{Name: d.Name, Path: pathData(pr, d.Polys)})
+			m.Districts = append(m.Districts, mapDistrict{Name: d.Name, Path: pathData(f.pr, d.Polys)})
 		}
-	}
-	for _, r := range reports {
-		if !r.Location.Has() || !b.Contains(*r.Location.Lat, *r.Location.Lng) {
-			continue
-		}
-		x, y := pr.xy(*r.Location.Lat, *r.Location.Lng)
-		pin := mapPin{X: round1(x), Y: round1(y), Number: r.Number, Title: r.Title, Done: !r.Status.Open()}
-		m.Pins = append(m.Pins, pin)
-		if pin.Done {
-			m.Done++
-		} else {
-			m.Open++
-		}
-	}
-	if area != nil {
-		m.Labels = placeLabels(pr, labels, m.Pins, m.W, m.H)
+		f.parts = slices.Clone(parts)
+		size := func(a *geo.Area) float64 { return (a.Box.North - a.Box.South) * (a.Box.East - a.Box.West) }
+		sort.SliceStable(f.parts, func(i, j int) bool { return size(f.parts[i]) > size(f.parts[j]) })
 	}
 	if tileURL != "" {
 		// The zoom where a tile is at least 128 px on this map.
@@ -156,7 +155,28 @@ func newReportMap(area *geo.Area, parts, near []*geo.Area, b pendopo.Bounds, rep
 			}
 		}
 	}
-	return m
+	return f
+}
+
+// with is the map with the pins of the reports inside its box, and the
+// names written where they leave the pins free.
+func (f *mapFrame) with(reports []app.PublicReport) *reportMap {
+	m := f.base
+	for _, r := range reports {
+		if !r.Location.Has() || !f.box.Contains(*r.Location.Lat, *r.Location.Lng) {
+			continue
+		}
+		x, y := f.pr.xy(*r.Location.Lat, *r.Location.Lng)
+		pin := mapPin{X: round1(x), Y: round1(y), Number: r.Number, Title: r.Title, Done: !r.Status.Open()}
+		m.Pins = append(m.Pins, pin)
+		if pin.Done {
+			m.Done++
+		} else {
+			m.Open++
+		}
+	}
+	m.Labels = placeLabels(f.pr, f.parts, m.Pins, m.W, m.H)
+	return &m
 }
 
 // pathData is SVG path data for polygons: each ring projected,
@@ -325,14 +345,13 @@ func segDist(p, a, b [2]float64) float64 {
 	return math.Hypot(a[0]+t*dx-p[0], a[1]+t*dy-p[1])
 }
 
-// placeLabels writes the names of the kecamatan, the largest first, at
+// placeLabels writes the names of the kecamatan, in the order given (the
+// largest first), at
 // their name points or just above or below them, leaving out a name that
 // would cover another name or a pin, or leave the map (its outline keeps
 // the name as a tooltip, and the kecamatan list of the report form has
 // them all).
 func placeLabels(pr projection, parts []*geo.Area, pins []mapPin, w, h float64) []mapLabel {
-	size := func(a *geo.Area) float64 { return (a.Box.North - a.Box.South) * (a.Box.East - a.Box.West) }
-	sort.SliceStable(parts, func(i, j int) bool { return size(parts[i]) > size(parts[j]) })
 	type rect struct{ x0, y0, x1, y1 float64 }
 	placed := make([]rect, 0, len(pins)+len(parts))
 	for _, p := range pins {

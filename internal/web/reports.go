@@ -502,8 +502,12 @@ type reportListPage struct {
 }
 
 // regionMap is the map of a region with shipped boundaries, with its
-// neighbours of the same province; nil for a region without.
+// neighbours of the same province; nil for a region without. The map
+// before its pins is drawn once per region and kept.
 func (s *Server) regionMap(code string, list []app.PublicReport) *reportMap {
+	if f, ok := s.frames.Load(code); ok {
+		return f.(*mapFrame).with(list)
+	}
 	atlas := geo.Default()
 	area, ok := atlas.Area(code)
 	if !ok {
@@ -513,7 +517,8 @@ func (s *Server) regionMap(code string, list []app.PublicReport) *reportMap {
 	if i := strings.LastIndexByte(code, '.'); i > 0 {
 		near = atlas.Parts(code[:i])
 	}
-	return newReportMap(area, atlas.Parts(code), near, pendopo.Bounds{}, list, s.cfg.MapTiles)
+	f, _ := s.frames.LoadOrStore(code, newMapFrame(area, atlas.Parts(code), near, pendopo.Bounds{}, s.cfg.MapTiles))
+	return f.(*mapFrame).with(list)
 }
 
 // reportList is a region's public reports: a list that needs no map

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,6 +68,9 @@ type Server struct {
 	// reportLimit bounds reports (and report look-ups) per address.
 	reportLimit *ratelimit.Limiter
 	surveyLimit *ratelimit.Limiter
+	// frames keeps each region's report map before its pins (region
+	// code → *mapFrame): at most one per region, some 10 KB each.
+	frames sync.Map
 }
 
 // route is one entry of the route table.
