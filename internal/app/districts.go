@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/geo"
 )
@@ -16,9 +18,12 @@ type District struct {
 	Lat, Lng float64
 }
 
-// Districts lists a region's kecamatan in code order (a province's
-// kabupaten/kota); none when the region's boundaries are not shipped.
+// Districts lists the kecamatan of a kabupaten/kota in code order; none
+// for a province, or when the region's boundaries are not shipped.
 func (a *App) Districts(region string) []District {
+	if strings.Count(region, ".") != 1 {
+		return nil
+	}
 	parts := geo.Default().Parts(region)
 	out := make([]District, 0, len(parts))
 	for _, p := range parts {
@@ -27,9 +32,13 @@ func (a *App) Districts(region string) []District {
 	return out
 }
 
-// LocateDistrict returns the kecamatan of region that holds a pin, or
-// false when the region has no boundaries or the pin lies outside.
+// LocateDistrict returns the kecamatan of region, a kabupaten/kota, that
+// holds a pin, or false when the region has no boundaries or the pin
+// lies outside.
 func (a *App) LocateDistrict(region string, lat, lng float64) (District, bool) {
+	if strings.Count(region, ".") != 1 {
+		return District{}, false
+	}
 	p, ok := geo.Default().Locate(region, lat, lng)
 	if !ok {
 		return District{}, false
@@ -71,7 +80,7 @@ func placeReport(region string, in *pendopo.ReportInput, box *pendopo.Bounds) (*
 		}
 	case in.District != "":
 		d, ok := atlas.Part(region, in.District)
-		if !ok {
+		if !ok || !pendopo.IsDistrictOf(in.District, region) {
 			p.Add("location", pendopo.M("app.unknown_kecamatan"))
 			break
 		}

@@ -215,10 +215,10 @@ func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*render
 		"pv":   func(p Page, v any) pageValue { return pageValue{P: p, V: v} },
 		"neg":  func(n int) int { return -n },
 		"list": func(s ...string) []string { return s },
-		// kecamatan names the kecamatan of region a pin lies in, "" when
-		// the boundaries do not say.
+		// kecamatan names the kecamatan of region (a kabupaten/kota) a
+		// pin lies in, "" when the boundaries do not say.
 		"kecamatan": func(region string, l pendopo.ReportLocation) string {
-			if !l.Has() {
+			if !l.Has() || strings.Count(region, ".") != 1 {
 				return ""
 			}
 			if d, ok := geo.Default().Locate(region, *l.Lat, *l.Lng); ok {
