@@ -25,6 +25,8 @@ var layerOf = map[string]string{
 	"internal/chart":           "helper",
 	"internal/document":        "helper",
 	"internal/figures":         "helper", // public figures: dashboards, e-gov ranking, oversight
+	"internal/geo":             "helper", // administrative boundaries: outlines, kecamatan, point in region
+	"internal/geo/gen":         "cmd",    // one-off converter of the boundary SQL into data/batas
 	"internal/metrics":         "helper",
 	"internal/notify":          "helper", // in-app notifications, the email/SMS outbox and its senders
 	"internal/photo":           "helper",

@@ -280,7 +280,12 @@ type ReportInput struct {
 	// kept, such as "fee" (possible pungli) or "duration".
 	Component string         `json:"component,omitempty"`
 	Location  ReportLocation `json:"location"`
-	Privacy   Privacy        `json:"privacy"`
+	// District is the code of a kecamatan of the region ("33.74.07"),
+	// for a reporter who names the kecamatan instead of placing a pin:
+	// the report is then pinned at the kecamatan's name point. It is
+	// ignored when the location has a pin.
+	District string  `json:"district,omitempty"`
+	Privacy  Privacy `json:"privacy"`
 	// Contact is an email or mobile number for updates when the reporter
 	// has no account (or prefers another address); Name is optional.
 	Contact string `json:"contact,omitempty"`
@@ -550,20 +555,25 @@ type ReportStore interface {
 }
 
 // ReportAreaRoute sends the reports pinned inside an area of a region (a
-// district, a market, a stretch of coast) to an agency other than the one
-// the category's routing names: the area's own UPT or kecamatan office,
-// say. Category "" applies to every category.
+// kecamatan, a market, a stretch of coast) to an agency other than the
+// one the category's routing names: the area's own UPT or kecamatan
+// office, say. The area is a kecamatan by its code (District) or, when
+// District is "", a box on the map. Category "" applies to every
+// category.
 type ReportAreaRoute struct {
 	ID       int64  `json:"id"`
 	Region   string `json:"region"`
 	Name     string `json:"name"`
 	Category string `json:"category,omitempty"`
+	District string `json:"district,omitempty"`
 	Area     Bounds `json:"area"`
 	Agency   string `json:"agency"`
 }
 
-// Validate checks a rule's name, category, area (inside Indonesia, south
-// below north and west of east) and agency slug.
+// Validate checks a rule's name, category, area (a kecamatan code of the
+// region, or a box inside Indonesia, south below north and west of east)
+// and agency slug. Whether the kecamatan exists is for the caller, who
+// has the boundaries.
 func (r *ReportAreaRoute) Validate() error {
 	var p Problems
 	r.Name = strings.TrimSpace(r.Name)
@@ -574,7 +584,13 @@ func (r *ReportAreaRoute) Validate() error {
 		p.Add("area_category", M("rule.unknown_category"))
 	}
 	b := r.Area
-	if b.South >= b.North || b.West >= b.East || !indonesia.Contains(b.South, b.West) || !indonesia.Contains(b.North, b.East) {
+	switch {
+	case r.District != "":
+		if !IsDistrictOf(r.District, r.Region) {
+			p.Add("area_district", M("rule.choose_kecamatan_of_region"))
+		}
+		r.Area = Bounds{}
+	case b.South >= b.North || b.West >= b.East || !indonesia.Contains(b.South, b.West) || !indonesia.Contains(b.North, b.East):
 		p.Add("area_bounds", M("rule.the_area_must_lie_indonesia"))
 	}
 	if !ValidSlug(r.Agency) {
@@ -583,13 +599,28 @@ func (r *ReportAreaRoute) Validate() error {
 	return p.Err()
 }
 
+// IsDistrictOf reports whether code has the form of a kecamatan code of
+// region, a kabupaten/kota: "33.74.07" of "33.74".
+func IsDistrictOf(code, region string) bool {
+	rest, ok := strings.CutPrefix(code, region+".")
+	if !ok || len(rest) != 2 || strings.Count(region, ".") != 1 {
+		return false
+	}
+	return rest[0] >= '0' && rest[0] <= '9' && rest[1] >= '0' && rest[1] <= '9'
+}
+
 // RouteReport is the agency a report goes to: the first area rule whose
-// area holds its pin and whose category is its own (or any), else the
-// category's routing ("" when neither names one).
-func RouteReport(r Report, areas []ReportAreaRoute, routes map[string]string) string {
+// area holds its pin (a rule by kecamatan: whose kecamatan is district,
+// the code of the kecamatan the pin lies in, "" when unknown) and whose
+// category is its own (or any), else the category's routing ("" when
+// neither names one).
+func RouteReport(r Report, district string, areas []ReportAreaRoute, routes map[string]string) string {
 	if r.Location.Has() {
 		for _, a := range areas {
-			if (a.Category == "" || a.Category == r.Category) && a.Area.Contains(*r.Location.Lat, *r.Location.Lng) {
+			if a.Category != "" && a.Category != r.Category {
+				continue
+			}
+			if a.District != "" && a.District == district || a.District == "" && a.Area.Contains(*r.Location.Lat, *r.Location.Lng) {
 				return a.Agency
 			}
 		}

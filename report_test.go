@@ -160,3 +160,42 @@ func TestJoiningRole(t *testing.T) {
 		}
 	}
 }
+
+func TestRouteReportByKecamatan(t *testing.T) {
+	lat, lng := -7.05, 110.44
+	r := Report{Category: "jalan", Location: ReportLocation{Lat: &lat, Lng: &lng}}
+	box := Bounds{South: -7.1, West: 110.4, North: -7.0, East: 110.5}
+	routes := map[string]string{"jalan": "disperkim"}
+	tests := []struct {
+		name     string
+		district string
+		areas    []ReportAreaRoute
+		want     string
+	}{
+		{"the kecamatan's rule", "33.74.10", []ReportAreaRoute{{District: "33.74.10", Agency: "kec-tembalang"}}, "kec-tembalang"},
+		{"another kecamatan's rule", "33.74.11", []ReportAreaRoute{{District: "33.74.10", Agency: "kec-tembalang"}}, "disperkim"},
+		{"kecamatan unknown", "", []ReportAreaRoute{{District: "33.74.10", Agency: "kec-tembalang"}}, "disperkim"},
+		{"a box rule before it", "33.74.10", []ReportAreaRoute{{Area: box, Agency: "upt"}, {District: "33.74.10", Agency: "kec-tembalang"}}, "upt"},
+		{"a rule of another category", "33.74.10", []ReportAreaRoute{{District: "33.74.10", Category: "sampah", Agency: "kec-tembalang"}}, "disperkim"},
+		// A rule by kecamatan has no box: its zero box holds no pin.
+		{"zero box", "", []ReportAreaRoute{{District: "33.74.10", Agency: "kec-tembalang"}}, "disperkim"},
+	}
+	for _, tt := range tests {
+		if got := RouteReport(r, tt.district, tt.areas, routes); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	for code, want := range map[string]bool{"33.74.10": true, "33.74.1": false, "33.741.0": false, "33.22.10": false, "33.74.10.1001": false, "33.74.ab": false} {
+		if got := IsDistrictOf(code, "33.74"); got != want {
+			t.Errorf("IsDistrictOf(%q, 33.74) = %v", code, got)
+		}
+	}
+	rule := ReportAreaRoute{Region: "33.74", Name: "Tembalang", District: "33.74.10", Area: box, Agency: "kec-tembalang"}
+	if err := rule.Validate(); err != nil || rule.Area != (Bounds{}) {
+		t.Errorf("a rule by kecamatan: %v, box %+v kept", err, rule.Area)
+	}
+	rule.District = "33.22.10"
+	if err := rule.Validate(); KindOf(err) != KindInvalid {
+		t.Errorf("another region's kecamatan: %v", err)
+	}
+}

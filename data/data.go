@@ -26,6 +26,19 @@ var kindsCSV []byte
 //go:embed libur-nasional-*.csv
 var holidayFiles embed.FS
 
+//go:embed batas/*.bin
+var boundaryFiles embed.FS
+
+// Boundaries holds the administrative boundaries, one file per province
+// named after its code ("33.bin"), in the format internal/geo reads.
+func Boundaries() fs.FS {
+	sub, err := fs.Sub(boundaryFiles, "batas")
+	if err != nil {
+		panic(err) // the directory is embedded above
+	}
+	return sub
+}
+
 // Regions returns the 38 provinces and 514 kabupaten/kota, provinces first
 // within each code range as in the source file.
 func Regions() ([]pendopo.Region, error) {

@@ -235,4 +235,26 @@ func TestJourneyWithoutJavaScript(t *testing.T) {
 		t.Errorf("print hint hidden without JavaScript (%v)", err)
 	}
 	do(t, ctx, "compare", chromedp.Click(chromedp.CSS(`.service-foot a.button`)), chromedp.WaitVisible(chromedp.CSS("table.compare")))
+	// A report without scripts: the map cannot be tapped and the location
+	// button stays hidden, so the reporter chooses the kecamatan.
+	do(t, ctx, "report form", chromedp.Navigate(url+"/daerah/33.74/lapor"), chromedp.WaitVisible(chromedp.CSS("#f-district")))
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("#b-locate")).display !== "none" && document.querySelector("#b-locate").offsetParent !== null`)); err != nil || shown {
+		t.Errorf("the location button shows without JavaScript (%v)", err)
+	}
+	do(t, ctx, "report by kecamatan",
+		chromedp.SetValue(chromedp.CSS("#f-category"), "jalan"),
+		chromedp.SendKeys(chromedp.CSS("#f-title"), "Jalan berlubang di Mijen"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "Lubang besar di jalan kampung dekat balai desa, sudah dua minggu."),
+		chromedp.SetValue(chromedp.CSS("#f-district"), "33.74.14"),
+		chromedp.SendKeys(chromedp.CSS("#f-contact"), "warga.mijen@contoh.id"),
+		chromedp.Submit(chromedp.CSS("#f-title")))
+	// A similar open report may be offered first; filing anyway is one
+	// button more.
+	do(t, ctx, "receipt or similar", chromedp.WaitVisible(chromedp.CSS(".receipt, #h-similar")))
+	if similar, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#h-similar")`)); similar {
+		do(t, ctx, "file anyway", chromedp.Submit(chromedp.CSS("#f-title")), chromedp.WaitVisible(chromedp.CSS(".receipt")))
+	}
+	if body := text(t, ctx, "main"); !strings.Contains(body, "Mijen") {
+		t.Errorf("the receipt does not name the kecamatan chosen:\n%s", body)
+	}
 }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,9 +41,40 @@ func TestJourneyReport(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-title"), "Lampu jalan mati di Jl. Pemuda"),
 		chromedp.SendKeys(chromedp.CSS("#f-description"), "Empat lampu jalan di depan gedung nomor 148 mati sejak Senin; jalan gelap."),
 		chromedp.SendKeys(chromedp.CSS("#f-address"), "Jl. Pemuda 148"),
-		chromedp.SendKeys(chromedp.CSS("#f-lat"), "-6.97"), chromedp.SendKeys(chromedp.CSS("#f-lng"), "110.45"),
 		chromedp.SetUploadFiles(chromedp.CSS("#f-photo"), []string{photo}),
 		chromedp.Click(chromedp.CSS(`input[name=privacy][value=anonim]`)))
+	// The pin is placed by tapping the map where the problem is: in
+	// Tembalang, near the university (the script turns the tap into
+	// degrees and draws a marker).
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+		const svg = document.querySelector("[data-pick] svg.map");
+		svg.scrollIntoView({block: "center", inline: "center"});
+		const p = svg.dataset.projection.split(" ").map(Number);
+		const lat = -7.05, lng = 110.44, s = Math.sin(lat * Math.PI / 180);
+		const pt = svg.createSVGPoint();
+		pt.x = ((lng + 180) / 360 - p[0]) * p[2] + p[3];
+		pt.y = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI) - p[1]) * p[2] + p[3];
+		const q = pt.matrixTransform(svg.getScreenCTM());
+		return [q.x, q.y];
+	})()`))
+	if err != nil || len(at) != 2 {
+		t.Fatalf("where to tap: %v %v", at, err)
+	}
+	do(t, ctx, "tap the map", chromedp.MouseClickXY(at[0], at[1]), chromedp.WaitVisible(chromedp.CSS("[data-pick] [data-marker]")))
+	pin, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.querySelector("#f-lat").value, document.querySelector("#f-lng").value]`))
+	if err != nil || len(pin) != 2 {
+		t.Fatalf("the pin's fields: %v %v", pin, err)
+	}
+	lat, lng := pin[0], pin[1]
+	if la, _ := strconv.ParseFloat(lat, 64); math.Abs(la+7.05) > 0.002 {
+		t.Errorf("the tap set latitude %q, want about -7.05", lat)
+	}
+	if ln, _ := strconv.ParseFloat(lng, 64); math.Abs(ln-110.44) > 0.002 {
+		t.Errorf("the tap set longitude %q, want about 110.44", lng)
+	}
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.querySelector("[data-pick] [data-js]").hidden`)); err != nil || !shown {
+		t.Errorf("the location button is hidden with scripts on (%v)", err)
+	}
 	screenshot(t, ctx, "21-report-form")
 	do(t, ctx, "send", chromedp.Submit(chromedp.CSS("#f-title")), chromedp.WaitVisible(chromedp.CSS(".receipt")))
 	screenshot(t, ctx, "22-report-receipt")
@@ -95,6 +128,9 @@ func TestJourneyReport(t *testing.T) {
 	screenshot(t, ctx, "24-report-map")
 	do(t, ctx, "public page", chromedp.Navigate(url+"/laporan/"+number), chromedp.WaitVisible(chromedp.CSS(".answer")))
 	body := text(t, ctx, "main")
+	if !strings.Contains(body, "Tembalang") {
+		t.Errorf("the public page does not name the kecamatan of the tapped pin:\n%s", body)
+	}
 	if !strings.Contains(body, "diganti LED") || !strings.Contains(body, "5/5") || strings.Contains(body, "Warga Demo") || strings.Contains(body, "warga@pendopo.test") {
 		t.Errorf("public page:\n%s", body)
 	}

@@ -51,7 +51,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	oidcClient := f.string("oidc-client-id", "PENDOPO_OIDC_CLIENT_ID", "", "client ID registered at the OpenID Connect provider, with redirect URI BASE-URL"+app.SSOCallbackPath)
 	oidcSecret := f.string("oidc-client-secret", "PENDOPO_OIDC_CLIENT_SECRET", "", "client secret at the OpenID Connect provider (prefer the variable)")
 	oidcName := f.string("oidc-name", "PENDOPO_OIDC_NAME", "SSO", "label of the single sign-on button, such as \"SSO Pemkot Semarang\"")
-	mapTiles := f.string("map-tiles", "PENDOPO_MAP_TILES", "", "tile server URL template drawn under report maps, such as https://tiles.example.go.id/{z}/{x}/{y}.png; empty draws pins only and no request leaves the server")
+	mapTiles := f.string("map-tiles", "PENDOPO_MAP_TILES", "", "tile server URL template drawn under report maps, such as https://tiles.example.go.id/{z}/{x}/{y}.png; empty draws the shipped boundaries only and no request leaves the server")
 	logFormat := f.string("log-format", "PENDOPO_LOG_FORMAT", "text", "log format: text or json")
 	logLevel := f.string("log-level", "PENDOPO_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	quickCheck := f.bool("quick-check", "PENDOPO_QUICK_CHECK", true, "check a SQLite database file with quick_check before starting and refuse a damaged one (about 6 s per GB); false skips it")

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/geo"
 	"github.com/pendopo/pendopo/internal/search"
 )
 
@@ -95,7 +97,23 @@ func (a *App) SubmitReport(ctx context.Context, who pendopo.Actor, region string
 	if err != nil {
 		return FiledReport{}, err
 	}
+	bounds, placed := placeReport(reg.Code, &in, bounds)
 	if err := in.Validate(bounds, who.UserID != 0); err != nil {
+		// One answer with every field's problem, the pin's too: what
+		// placeReport says of the location is the more precise.
+		var e *pendopo.Error
+		if errors.As(err, &e) && e.Kind == pendopo.KindInvalid && len(placed) > 0 {
+			fields := slices.Clone(placed)
+			for _, f := range e.Fields {
+				if f.Field != "location" {
+					fields = append(fields, f)
+				}
+			}
+			e.Fields = fields
+		}
+		return FiledReport{}, err
+	}
+	if err := placed.Err(); err != nil {
 		return FiledReport{}, err
 	}
 	if in.ServiceID != 0 {
@@ -782,7 +800,8 @@ func (a *App) routeReport(ctx context.Context, r pendopo.Report) (string, error)
 			return "", err
 		}
 	}
-	return pendopo.RouteReport(r, areas, routes), nil
+	d, _ := a.ReportDistrict(r.Region, r.Location)
+	return pendopo.RouteReport(r, d.Code, areas, routes), nil
 }
 
 // ReportAreaRoutes lists a region's area rules, for its coordinator.
@@ -800,8 +819,15 @@ func (a *App) AddReportAreaRoute(ctx context.Context, who pendopo.Actor, r pendo
 	if err != nil {
 		return r, err
 	}
+	d, known := geo.Default().Part(r.Region, r.District)
+	if known && strings.TrimSpace(r.Name) == "" {
+		r.Name = d.Name
+	}
 	if err := r.Validate(); err != nil {
 		return r, err
+	}
+	if r.District != "" && !known {
+		return r, invalidParam("area_district", pendopo.M("rule.choose_kecamatan_of_region"))
 	}
 	if _, err := a.store.Agency(ctx, r.Region, r.Agency); err != nil {
 		return r, invalidParam("area_agency", pendopo.M("app.unknown_agency"))

@@ -597,6 +597,66 @@ func TestTrackingNumberCollision(t *testing.T) {
 	}
 }
 
+// A rule may name a kecamatan as its area: reports pinned in it (by
+// the kecamatan's boundary, not a box) go to the rule's agency, and a
+// report placed by choosing the kecamatan, with no pin, too.
+func TestReportAreaRouteByKecamatan(t *testing.T) {
+	f := newReportFixture(t)
+	for _, bad := range []pendopo.ReportAreaRoute{
+		{Region: "33.74", District: "33.22.01", Agency: "disperkim"}, // another region's
+		{Region: "33.74", District: "33.74.99", Agency: "disperkim"}, // no such kecamatan
+		{Region: "33.74", District: "33.74", Agency: "disperkim"},
+	} {
+		if _, err := f.AddReportAreaRoute(ctx, f.coordinator, bad); kind(err) != pendopo.KindInvalid {
+			t.Errorf("%s: %v", bad.District, err)
+		}
+	}
+	rule, err := f.AddReportAreaRoute(ctx, f.coordinator, pendopo.ReportAreaRoute{Region: "33.74", District: "33.74.10", Agency: "disperkim"})
+	if err != nil || rule.Name != "Tembalang" || rule.Area != (pendopo.Bounds{}) {
+		t.Fatalf("rule by kecamatan: %+v %v", rule, err)
+	}
+	file := func(in pendopo.ReportInput) string {
+		r, err := f.SubmitReport(ctx, f.budi, "33.74", in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Number
+	}
+	pinned := func(lat, lng float64) pendopo.ReportInput {
+		in := streetLight(pendopo.PrivacyPublic, "")
+		in.Location.Lat, in.Location.Lng = &lat, &lng
+		return in
+	}
+	chosen := streetLight(pendopo.PrivacyPublic, "")
+	chosen.Location, chosen.District = pendopo.ReportLocation{}, "33.74.10"
+	for _, tt := range []struct {
+		name, number, want string
+	}{
+		{"pinned in Tembalang", file(pinned(-7.050, 110.440)), "disperkim"},
+		{"Tembalang chosen", file(chosen), "disperkim"},
+		{"pinned in Semarang Tengah", file(pinned(-6.990, 110.423)), "dishub"},
+	} {
+		v, err := f.ReportFor(ctx, f.coordinator, tt.number, "")
+		if err != nil || v.Suggested != tt.want {
+			t.Errorf("%s: suggested %q, want %q (%v)", tt.name, v.Suggested, tt.want, err)
+		}
+		if d, ok := f.ReportDistrict("33.74", v.Location); tt.want == "disperkim" && (!ok || d.Code != "33.74.10") {
+			t.Errorf("%s: pinned in %+v", tt.name, d)
+		}
+	}
+	// A pin inside the city's box but outside its boundary is refused,
+	// and so is a kecamatan not of the region.
+	for name, in := range map[string]pendopo.ReportInput{"the sea": pinned(-6.940, 110.470), "Demak": pinned(-7.100, 110.500)} {
+		if _, err := f.SubmitReport(ctx, f.budi, "33.74", in, ""); kind(err) != pendopo.KindInvalid {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	chosen.District = "33.22.01"
+	if _, err := f.SubmitReport(ctx, f.budi, "33.74", chosen, ""); kind(err) != pendopo.KindInvalid {
+		t.Errorf("another region's kecamatan: %v", err)
+	}
+}
+
 // Area rules send the reports pinned in an area to that area's agency
 // before the category's routing; only the coordinator keeps them.
 func TestReportAreaRoutes(t *testing.T) {

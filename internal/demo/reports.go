@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/geo"
 	"github.com/pendopo/pendopo/internal/notify"
 )
 
@@ -119,6 +122,32 @@ func SeedReports(ctx context.Context, a *app.App) (bool, error) {
 	return true, a.Store().PutSetting(ctx, reportsSetting, now.UTC().Format(time.RFC3339))
 }
 
+// onLand moves a demo pin that the rough box put outside the region's
+// boundary (in the sea, in the next kabupaten) inside it: to another
+// point of the box drawn from the pin itself, so that the demo's own
+// random sequence stays as it was, or else to the nearest kecamatan's
+// name point.
+func onLand(region string, box pendopo.Bounds, lat, lng float64) (float64, float64) {
+	atlas := geo.Default()
+	if !atlas.Known(region) || atlas.Contains(region, lat, lng) {
+		return lat, lng
+	}
+	rng := rand.New(rand.NewPCG(math.Float64bits(lat), math.Float64bits(lng)))
+	for range 50 {
+		la, ln := box.South+rng.Float64()*(box.North-box.South), box.West+rng.Float64()*(box.East-box.West)
+		if atlas.Contains(region, la, ln) {
+			return la, ln
+		}
+	}
+	best, bd := geo.Point{Lat: lat, Lng: lng}, math.Inf(1)
+	for _, p := range atlas.Parts(region) {
+		if d := math.Hypot(p.Label.Lat-lat, p.Label.Lng-lng); d < bd {
+			best, bd = p.Label, d
+		}
+	}
+	return best.Lat, best.Lng
+}
+
 func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Bounds, sc reportScenario, warga pendopo.Actor, now time.Time) error {
 	at := func(days int, minute int) {
 		t := now.AddDate(0, 0, -days)
@@ -129,6 +158,7 @@ func seedReport(ctx context.Context, a *app.App, region string, box pendopo.Boun
 	}
 	at(sc.daysAgo, 0)
 	lat, lng := (box.South+box.North)/2+sc.dlat*(box.North-box.South), (box.West+box.East)/2+sc.dlng*(box.East-box.West)
+	lat, lng = onLand(region, box, lat, lng)
 	in := pendopo.ReportInput{Kind: sc.kind, Title: sc.title, Description: sc.description, Category: sc.category, Privacy: sc.privacy,
 		Location: pendopo.ReportLocation{Lat: &lat, Lng: &lng, Address: "Sekitar pusat kota"}}
 	who := warga

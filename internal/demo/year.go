@@ -215,6 +215,7 @@ func seedRegionYear(ctx context.Context, a *app.App, region string, prof yearPro
 			box := demoBounds[region]
 			lat := box.South + rng.Float64()*(box.North-box.South)
 			lng := box.West + rng.Float64()*(box.East-box.West)
+			lat, lng = onLand(region, box, lat, lng)
 			person := people[rng.IntN(len(people))]
 			in := pendopo.ReportInput{Kind: sc.kind, Title: sc.title, Description: sc.description, Category: sc.category,
 				Privacy:  []pendopo.Privacy{pendopo.PrivacyPublic, pendopo.PrivacyPublic, pendopo.PrivacyAnonymous, pendopo.PrivacyConfidential}[rng.IntN(4)],

@@ -252,7 +252,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 		hdr.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("Cross-Origin-Opener-Policy", "same-origin")
-		hdr.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		hdr.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), interest-cohort=()")
 		if o.CSP != "" {
 			hdr.Set("Content-Security-Policy", o.CSP)
 		}

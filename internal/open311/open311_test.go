@@ -284,10 +284,11 @@ func TestFileRequests(t *testing.T) {
 	e.wantError(e.post("requests.json", e.streetLight("jurisdiction_id", "99.99")), 404, true, "jurisdiction_id")
 	e.wantError(e.post("requests.json", e.streetLight("service_code", "")), 400, true, "service_code")
 	e.wantError(e.post("requests.xml", e.streetLight("service_code", "jalan-tol")), 404, false, "service_code")
-	e.wantError(e.post("requests.json", e.streetLight("lat", "-7.56")), 400, true, "lat/long")     // Surakarta
-	e.wantError(e.post("requests.json", e.streetLight("lat", "garis lintang")), 400, true, "lat:") // not a number
-	e.wantError(e.post("requests.json", e.streetLight("long", "NaN")), 400, true, "long:")         // not a place
-	e.wantError(e.post("requests.json", e.streetLight("long", "")), 400, true, "lat/long")         // half a pin
+	e.wantError(e.post("requests.json", e.streetLight("lat", "-7.56")), 400, true, "lat/long")                   // Surakarta
+	e.wantError(e.post("requests.json", e.streetLight("lat", "-6.94", "long", "110.47")), 400, true, "lat/long") // in the box, in the sea
+	e.wantError(e.post("requests.json", e.streetLight("lat", "garis lintang")), 400, true, "lat:")               // not a number
+	e.wantError(e.post("requests.json", e.streetLight("long", "NaN")), 400, true, "long:")                       // not a place
+	e.wantError(e.post("requests.json", e.streetLight("long", "")), 400, true, "lat/long")                       // half a pin
 	e.wantError(e.post("requests.json", e.streetLight("description", strings.Repeat("lampu mati ", 400))), 400, true, "description")
 	e.wantError(e.post("requests.json", e.streetLight("lat", "", "long", "", "address_string", "")), 400, true, "lat/long")
 	e.wantError(e.post("requests.json", e.streetLight("email", "")), 400, true, "email/phone")

@@ -367,9 +367,9 @@ func (db *DB) ReportRoutes(ctx context.Context, region string) (map[string]strin
 
 // AddReportAreaRoute stores an area rule and returns it with its id.
 func (db *DB) AddReportAreaRoute(ctx context.Context, r pendopo.ReportAreaRoute) (pendopo.ReportAreaRoute, error) {
-	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO report_area_routes (region_code, name, category, south, west, north, east, agency)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.Region, r.Name, r.Category, r.Area.South, r.Area.West, r.Area.North, r.Area.East,
-		r.Agency).Scan(&r.ID)
+	err := db.write().QueryRowContext(ctx, db.q(`INSERT INTO report_area_routes (region_code, name, category, south, west, north, east, agency, district)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.Region, r.Name, r.Category, r.Area.South, r.Area.West, r.Area.North, r.Area.East,
+		r.Agency, r.District).Scan(&r.ID)
 	if err != nil {
 		return r, fmt.Errorf("add report area route: %w", db.d.mapErr(err))
 	}
@@ -378,7 +378,7 @@ func (db *DB) AddReportAreaRoute(ctx context.Context, r pendopo.ReportAreaRoute)
 
 // ReportAreaRoutes lists a region's area rules in the order they apply.
 func (db *DB) ReportAreaRoutes(ctx context.Context, region string) ([]pendopo.ReportAreaRoute, error) {
-	rows, err := db.read().QueryContext(ctx, db.q(`SELECT id, region_code, name, category, south, west, north, east, agency
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT id, region_code, name, category, south, west, north, east, agency, district
 		FROM report_area_routes WHERE region_code = ? ORDER BY id`), region)
 	if err != nil {
 		return nil, fmt.Errorf("report area routes: %w", err)
@@ -387,7 +387,7 @@ func (db *DB) ReportAreaRoutes(ctx context.Context, region string) ([]pendopo.Re
 	var out []pendopo.ReportAreaRoute
 	for rows.Next() {
 		var r pendopo.ReportAreaRoute
-		if err := rows.Scan(&r.ID, &r.Region, &r.Name, &r.Category, &r.Area.South, &r.Area.West, &r.Area.North, &r.Area.East, &r.Agency); err != nil {
+		if err := rows.Scan(&r.ID, &r.Region, &r.Name, &r.Category, &r.Area.South, &r.Area.West, &r.Area.North, &r.Area.East, &r.Agency, &r.District); err != nil {
 			return nil, fmt.Errorf("report area routes: %w", err)
 		}
 		out = append(out, r)

@@ -164,9 +164,11 @@ type routesPage struct {
 	Routes     map[string]string
 	Categories []pendopo.ReportCategory
 	Bounds     *pendopo.Bounds
-	// Areas are the area rules; Area is the new rule's form.
-	Areas []pendopo.ReportAreaRoute
-	Area  url.Values
+	// Areas are the area rules; Area is the new rule's form; Districts
+	// the region's kecamatan, which a rule may name as its area.
+	Areas     []pendopo.ReportAreaRoute
+	Area      url.Values
+	Districts []app.District
 }
 
 func (s *Server) routesData(r *http.Request) (routesPage, error) {
@@ -197,7 +199,17 @@ func (s *Server) routesData(r *http.Request) (routesPage, error) {
 	p.Title, p.Noindex = p.T("routes.title")+" · "+reg.Name, true
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("routes.title"), ""}}
 	return routesPage{Page: p, Code: reg.Code, Region: reg, Agencies: agencies, Routes: routes, Categories: pendopo.ReportCategories, Bounds: bounds,
-		Areas: areas, Area: url.Values{}}, nil
+		Areas: areas, Area: url.Values{}, Districts: s.app.Districts(reg.Code)}, nil
+}
+
+// DistrictName names one of the region's kecamatan, for the rules' list.
+func (p routesPage) DistrictName(code string) string {
+	for _, d := range p.Districts {
+		if d.Code == code {
+			return d.Name
+		}
+	}
+	return code
 }
 
 func (s *Server) consoleRoutes(w http.ResponseWriter, r *http.Request) error {
@@ -276,7 +288,7 @@ func (s *Server) consoleAreaRouteAdd(w http.ResponseWriter, r *http.Request) err
 	}
 	code := r.PathValue("code")
 	rule := pendopo.ReportAreaRoute{Region: code, Name: r.PostFormValue("area_name"), Category: r.PostFormValue("area_category"),
-		Agency: r.PostFormValue("area_agency")}
+		Agency: r.PostFormValue("area_agency"), District: r.PostFormValue("area_district")}
 	var bad bool
 	for _, side := range []struct {
 		name string
@@ -285,6 +297,8 @@ func (s *Server) consoleAreaRouteAdd(w http.ResponseWriter, r *http.Request) err
 		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(side.name)), ",", "."), 64)
 		*side.to, bad = v, bad || err != nil
 	}
+	// A rule by kecamatan needs no box.
+	bad = bad && rule.District == ""
 	var err error
 	if bad {
 		var p pendopo.Problems

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/geo"
 	"github.com/pendopo/pendopo/internal/httpx"
 	"github.com/pendopo/pendopo/ui"
 )
@@ -245,6 +246,17 @@ func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*render
 		"pv":   func(p Page, v any) pageValue { return pageValue{P: p, V: v} },
 		"neg":  func(n int) int { return -n },
 		"list": func(s ...string) []string { return s },
+		// kecamatan names the kecamatan of region (a kabupaten/kota) a
+		// pin lies in, "" when the boundaries do not say.
+		"kecamatan": func(region string, l pendopo.ReportLocation) string {
+			if !l.Has() || strings.Count(region, ".") != 1 {
+				return ""
+			}
+			if d, ok := geo.Default().Locate(region, *l.Lat, *l.Lng); ok {
+				return d.Name
+			}
+			return ""
+		},
 		"deref": func(f *float64) float64 {
 			if f == nil {
 				return 0

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/app"
+	"github.com/pendopo/pendopo/internal/geo"
 	"github.com/pendopo/pendopo/internal/httpx"
 )
 
@@ -35,6 +37,11 @@ type reportFormPage struct {
 	// before filing; Confirm then files anyway.
 	Similar []app.PublicReport
 	Confirm bool
+	// Map is the region's map to tap a pin on (nil when the boundaries
+	// do not know the region); Districts its kecamatan, to choose from
+	// without a pin.
+	Map       *reportMap
+	Districts []app.District
 }
 
 func (s *Server) reportFormData(r *http.Request, reg pendopo.Region) (reportFormPage, error) {
@@ -54,6 +61,8 @@ func (s *Server) reportFormData(r *http.Request, reg pendopo.Region) (reportForm
 	data := reportFormPage{Page: p, Region: reg, Key: newKey(), Categories: pendopo.ReportCategories, Services: services, Components: comps,
 		Kinds: []pendopo.ReportKind{pendopo.ReportComplaint, pendopo.ReportAspiration, pendopo.ReportInfoRequest}}
 	data.In.Kind, data.In.Privacy = pendopo.ReportComplaint, pendopo.PrivacyPublic
+	data.Map = s.regionMap(reg.Code, nil)
+	data.Districts = s.app.Districts(reg.Code)
 	return data, nil
 }
 
@@ -183,14 +192,15 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	in := pendopo.ReportInput{Kind: pendopo.ReportKind(f.Get("kind")), Title: f.Get("title"), Description: f.Get("description"),
 		Category: f.Get("category"), Component: f.Get("component"), Privacy: pendopo.Privacy(f.Get("privacy")),
-		Contact: f.Get("contact"), Name: f.Get("name"), Location: pendopo.ReportLocation{Address: f.Get("address")}}
+		Contact: f.Get("contact"), Name: f.Get("name"), Location: pendopo.ReportLocation{Address: f.Get("address")},
+		District: f.Get("district")}
 	in.ServiceID, _ = strconv.ParseInt(f.Get("service_id"), 10, 64)
 	var probs pendopo.Problems
 	latS, lngS := strings.TrimSpace(f.Get("lat")), strings.TrimSpace(f.Get("lng"))
 	if latS != "" || lngS != "" {
-		lat, err1 := strconv.ParseFloat(strings.ReplaceAll(latS, ",", "."), 64)
-		lng, err2 := strconv.ParseFloat(strings.ReplaceAll(lngS, ",", "."), 64)
-		if err1 != nil || err2 != nil {
+		lat, ok1 := parseDegrees(latS)
+		lng, ok2 := parseDegrees(lngS)
+		if !ok1 || !ok2 {
 			probs.Add("location", pendopo.M("web.write_latitude_longitude_as_numbers"))
 		} else {
 			in.Location.Lat, in.Location.Lng = &lat, &lng
@@ -501,6 +511,32 @@ func (s *Server) reportReporterAct(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// parseDegrees reads a latitude or longitude as people type it on a
+// phone: a comma or a point for decimals, a minus sign or a hyphen, or
+// the hemisphere written after it as map apps show it ("6,99 LS",
+// "110.42 BT", "6.99 S"), spaces around.
+func parseDegrees(s string) (float64, bool) {
+	s = strings.ToUpper(strings.NewReplacer("−", "-", "–", "-", "°", "", ",", ".", " ", "").Replace(s))
+	neg := false
+	for _, h := range []struct {
+		suffix string
+		neg    bool
+	}{{"LS", true}, {"BB", true}, {"LU", false}, {"BT", false}, {"S", true}, {"W", true}, {"N", false}, {"E", false}} {
+		if t, ok := strings.CutSuffix(s, h.suffix); ok {
+			s, neg = t, h.neg
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || len(s) > 20 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	if neg {
+		v = -math.Abs(v)
+	}
+	return v, true
+}
+
 type reportListPage struct {
 	Page
 	Region     pendopo.Region
@@ -515,6 +551,26 @@ type reportListPage struct {
 	// Joined tells whether the region takes reports; else its button
 	// explains where to report instead.
 	Joined bool
+}
+
+// regionMap is the map of a region with shipped boundaries, with its
+// neighbours of the same province; nil for a region without. The map
+// before its pins is drawn once per region and kept.
+func (s *Server) regionMap(code string, list []app.PublicReport) *reportMap {
+	if f, ok := s.frames.Load(code); ok {
+		return f.(*mapFrame).with(list)
+	}
+	atlas := geo.Default()
+	area, ok := atlas.Area(code)
+	if !ok {
+		return nil
+	}
+	var near []*geo.Area
+	if i := strings.LastIndexByte(code, '.'); i > 0 {
+		near = atlas.Parts(code[:i])
+	}
+	f, _ := s.frames.LoadOrStore(code, newMapFrame(area, atlas.Parts(code), near, pendopo.Bounds{}, s.cfg.MapTiles))
+	return f.(*mapFrame).with(list)
 }
 
 // reportList is a region's public reports: a list that needs no map
@@ -557,10 +613,16 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 	if data.Joined, err = s.app.Joined(r.Context(), reg.Code); err != nil {
 		return err
 	}
-	if b, err := s.app.RegionBounds(r.Context(), reg.Code); err != nil {
-		return err
-	} else if b != nil {
-		data.Map = newReportMap(*b, list, s.cfg.MapTiles)
+	data.Map = s.regionMap(reg.Code, list)
+	if data.Map == nil {
+		// A region without a shipped boundary: its admin's box, if any.
+		b, err := s.app.RegionBounds(r.Context(), reg.Code)
+		if err != nil {
+			return err
+		}
+		if b != nil {
+			data.Map = newReportMap(nil, nil, nil, *b, list, s.cfg.MapTiles)
+		}
 	}
 	s.rd.render(w, r, http.StatusOK, "reports", data)
 	return nil

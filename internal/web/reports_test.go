@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"io"
 	"log/slog"
 	"net/http"
@@ -51,6 +52,25 @@ func TestReportPages(t *testing.T) {
 	res := p.PostMultipart(t, "/daerah/33.74/lapor", bad, nil, "")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "di luar wilayah") || !strings.Contains(res.Body, `value="Lampu jalan mati"`) {
 		t.Fatalf("pin outside the region: %d", res.StatusCode)
+	}
+	// Inside the box but outside the city's boundary: the sea north of
+	// Genuk, Kabupaten Demak, Kabupaten Kendal. The form keeps the
+	// coordinates as typed, with a minus sign or a hemisphere.
+	for _, pin := range [][2]string{{"-6.94", "110.47"}, {"-7,10", "110,50"}, {"7.11 LS", "110.30 BT"}} {
+		bad.Set("lat", pin[0])
+		bad.Set("lng", pin[1])
+		res := p.PostMultipart(t, "/daerah/33.74/lapor", bad, nil, "")
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "di luar wilayah Kota Semarang menurut batas") ||
+			!strings.Contains(res.Body, `value="`+pin[0]+`"`) {
+			t.Errorf("pin %v outside the city's boundary: %d", pin, res.StatusCode)
+		}
+	}
+	for _, pin := range [][2]string{{"-6.99x", "110.42"}, {"-6.99", ""}, {"selatan", "110.42"}} {
+		bad.Set("lat", pin[0])
+		bad.Set("lng", pin[1])
+		if res := p.PostMultipart(t, "/daerah/33.74/lapor", bad, nil, ""); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "lintang") {
+			t.Errorf("coordinates %v: %d", pin, res.StatusCode)
+		}
 	}
 	// A bot filling the hidden field gets a receipt for nothing.
 	bot := url.Values{}
@@ -107,6 +127,50 @@ func TestReportPages(t *testing.T) {
 	}
 	if list := p.Get(t, "/daerah/33.74/laporan"); !strings.Contains(list.Body, "/laporan/"+number) {
 		t.Error("the public list lacks the report")
+	}
+	// The report page names the kecamatan the pin lies in, with the
+	// coordinates after it as a link for the phone's map app.
+	if !strings.Contains(public.Body, "<dt>Kecamatan</dt><dd>Semarang Selatan</dd>") || !strings.Contains(public.Body, `href="geo:-6.99000,110.42000"`) {
+		t.Errorf("the report page does not name the kecamatan:\n%s", excerpt(public.Body, "Titik peta"))
+	}
+	// Without a map or a script, the reporter chooses the kecamatan: the
+	// report is placed in it, and its officers see which.
+	chosen := url.Values{}
+	for k, v := range base {
+		chosen[k] = v
+	}
+	chosen.Del("lat")
+	chosen.Del("lng")
+	chosen.Set("district", "33.74.14")
+	chosen.Set("key", "kecamatan-saja")
+	chosen.Set("tetap", "1") // not the similar report filed above
+	chosen.Set("title", "Jalan desa rusak di Mijen")
+	res = p.PostMultipart(t, "/daerah/33.74/lapor", chosen, nil, "")
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a report placed by kecamatan: %d\n%s", res.StatusCode, excerpt(res.Body, "field-error"))
+	}
+	byDistrict := strings.TrimSuffix(strings.TrimPrefix(res.Header.Get("Location"), "/laporan/"), "?pesan=terkirim")
+	if page := p.Get(t, "/laporan/"+byDistrict); !strings.Contains(page.Body, "<dt>Kecamatan</dt><dd>Mijen</dd>") {
+		t.Errorf("the report placed by kecamatan:\n%s", excerpt(page.Body, "Titik peta"))
+	}
+	if page := p.GetAs(t, "/admin/laporan/"+byDistrict, p.RegionAdmin); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "<dd>Mijen</dd>") {
+		t.Errorf("the officer's page does not name the kecamatan")
+	}
+	chosen.Set("district", "33.22.01")
+	chosen.Set("key", "kecamatan-lain")
+	if res := p.PostMultipart(t, "/daerah/33.74/lapor", chosen, nil, ""); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Pilih kecamatan dari daftar") {
+		t.Errorf("another region's kecamatan: %d", res.StatusCode)
+	}
+	// The form offers the map, the kecamatan and fields that take a minus
+	// sign on every phone's keyboard.
+	form := p.Get(t, "/daerah/33.74/lapor")
+	for _, want := range []string{`data-pick`, `<option value="33.74.14">Mijen</option>`, `id="f-lat" name="lat" value="" type="text" inputmode="text"`, `peta.`, `id="b-locate"`} {
+		if !strings.Contains(form.Body, want) {
+			t.Errorf("the report form lacks %s", want)
+		}
+	}
+	if strings.Contains(form.Body, `inputmode="decimal"`) {
+		t.Error("a coordinate field asks for the decimal keypad, which may lack a minus sign")
 	}
 	// The number and key open it again on another device.
 	chk := p.PostForm(t, "/laporan/cek", url.Values{"number": {strings.ToLower(number)}, "kunci": {strings.ToLower(key[1])}}, "")
@@ -253,8 +317,35 @@ func TestReportMapAndExports(t *testing.T) {
 	}
 	open, anon, secret := file(pendopo.PrivacyPublic, -7.0), file(pendopo.PrivacyAnonymous, -7.05), file(pendopo.PrivacyConfidential, -7.02)
 	list := p.Get(t, "/daerah/33.74/laporan")
-	if strings.Count(list.Body, "<circle") != 2 || !strings.Contains(list.Body, `<a href="/laporan/`+open+`">`) || strings.Contains(list.Body, secret) {
-		t.Errorf("map pins: %d", strings.Count(list.Body, "<circle"))
+	pins := regexp.MustCompile(`<use href="#pin-[od]" x=`).FindAllString(list.Body, -1)
+	if len(pins) != 2 || !strings.Contains(list.Body, `<a href="/laporan/`+open+`"><title>Jalan berlubang</title><use href="#pin-o"`) || strings.Contains(list.Body, secret) {
+		t.Errorf("map pins: %d", len(pins))
+	}
+	// The map is a map: the city's outline, its kecamatan with names, a
+	// legend that tells the pins apart by shape; well-formed SVG with
+	// one decimal, small enough for every list page.
+	svg := regexp.MustCompile(`(?s)<svg viewBox.*?</svg>`).FindString(list.Body)
+	for _, want := range []string{`class="map-region"`, `class="map-kec"`, `<title>Tembalang</title>`, `>Mijen</text>`, `<g id="pin-o">`, `<g id="pin-d">`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the map lacks %s", want)
+		}
+	}
+	if !strings.Contains(list.Body, `class="map-legend"`) || !strings.Contains(list.Body, "lingkaran bertanda seru") || !strings.Contains(list.Body, "kotak bercentang") {
+		t.Error("the map has no legend")
+	}
+	if regexp.MustCompile(`\d\.\d\d`).MatchString(regexp.MustCompile(`data-projection="[^"]*"`).ReplaceAllString(svg, "")) {
+		t.Error("map numbers with more than one decimal")
+	}
+	for d := xml.NewDecoder(strings.NewReader(svg)); ; {
+		if _, err := d.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("the map is not well-formed: %v", err)
+		}
+	}
+	t.Logf("SVG for 33.74 with 2 pins: %d bytes", len(svg))
+	if len(svg) > 8000 {
+		t.Errorf("SVG of %d bytes", len(svg))
 	}
 	if strings.Contains(list.Body, "<image") {
 		t.Error("tiles without a tile server")
@@ -378,6 +469,21 @@ func TestReportAreaRoutesPage(t *testing.T) {
 	}
 	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area/"+m[1]+"/hapus", url.Values{}, p.RegionAdmin); res.StatusCode != http.StatusNotFound {
 		t.Errorf("deleting it again: %d", res.StatusCode)
+	}
+	// A rule by kecamatan: chosen from the list, no box, named after it.
+	if page := p.GetAs(t, "/admin/daerah/33.74/laporan/rute", p.RegionAdmin); !strings.Contains(page.Body, `<option value="33.74.10">Tembalang</option>`) {
+		t.Error("the rules' form offers no kecamatan")
+	}
+	byKec := url.Values{"area_name": {""}, "area_district": {"33.74.10"}, "area_agency": {"disperkim"}}
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area", byKec, p.RegionAdmin); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a rule by kecamatan: %d\n%s", res.StatusCode, excerpt(res.Body, "field-error"))
+	}
+	if page := p.GetAs(t, "/admin/daerah/33.74/laporan/rute", p.RegionAdmin); !strings.Contains(page.Body, `<th scope="row">Tembalang</th>`) || !strings.Contains(page.Body, "Kecamatan Tembalang") {
+		t.Errorf("the rule by kecamatan is not listed:\n%s", excerpt(page.Body, "Tembalang"))
+	}
+	byKec.Set("area_district", "33.22.01")
+	if res := p.PostForm(t, "/admin/daerah/33.74/laporan/rute/area", byKec, p.RegionAdmin); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("another region's kecamatan: %d", res.StatusCode)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,7 +31,7 @@ type Config struct {
 	// API serves /api/v1/; nil leaves it out.
 	API http.Handler
 	// MapTiles is a tile server URL template ({z}/{x}/{y}) drawn under
-	// report maps; empty (the default) draws pins only, so that no
+	// report maps; empty (the default) draws the shipped boundaries and pins only, so that no
 	// request leaves for another server.
 	MapTiles string
 	// Open311 serves /open311/v2/; nil leaves it out.
@@ -67,6 +68,9 @@ type Server struct {
 	// reportLimit bounds reports (and report look-ups) per address.
 	reportLimit *ratelimit.Limiter
 	surveyLimit *ratelimit.Limiter
+	// frames keeps each region's report map before its pins (region
+	// code → *mapFrame): at most one per region, some 10 KB each.
+	frames sync.Map
 }
 
 // route is one entry of the route table.

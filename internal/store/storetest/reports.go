@@ -178,11 +178,13 @@ func testReportAreaRoutes(t *testing.T, s pendopo.Store) {
 	box := pendopo.Bounds{South: -7.0, West: 110.40, North: -6.95, East: 110.45}
 	first := must(s.AddReportAreaRoute(ctx, pendopo.ReportAreaRoute{Region: "33.74", Name: "Kota Lama", Category: "sampah", Area: box, Agency: "dukcapil"}))(t)
 	second := must(s.AddReportAreaRoute(ctx, pendopo.ReportAreaRoute{Region: "33.74", Name: "Pesisir", Area: box, Agency: "dukcapil"}))(t)
-	if first.ID == 0 || second.ID <= first.ID {
-		t.Fatalf("ids %d, %d", first.ID, second.ID)
+	// A rule by kecamatan keeps its code and no box.
+	third := must(s.AddReportAreaRoute(ctx, pendopo.ReportAreaRoute{Region: "33.74", Name: "Tembalang", District: "33.74.10", Agency: "dukcapil"}))(t)
+	if first.ID == 0 || second.ID <= first.ID || third.ID <= second.ID {
+		t.Fatalf("ids %d, %d, %d", first.ID, second.ID, third.ID)
 	}
 	got := must(s.ReportAreaRoutes(ctx, "33.74"))(t)
-	if len(got) != 2 || got[0] != first || got[1] != second {
+	if len(got) != 3 || got[0] != first || got[1] != second || got[2] != third || got[2].District != "33.74.10" || got[0].District != "" {
 		t.Errorf("listed: %+v", got)
 	}
 	wantKind(t, s.DeleteReportAreaRoute(ctx, "33.72", first.ID), pendopo.KindNotFound)
@@ -190,7 +192,7 @@ func testReportAreaRoutes(t *testing.T, s pendopo.Store) {
 		t.Fatal(err)
 	}
 	wantKind(t, s.DeleteReportAreaRoute(ctx, "33.74", first.ID), pendopo.KindNotFound)
-	if got := must(s.ReportAreaRoutes(ctx, "33.74"))(t); len(got) != 1 || got[0].Name != "Pesisir" {
+	if got := must(s.ReportAreaRoutes(ctx, "33.74"))(t); len(got) != 2 || got[0].Name != "Pesisir" {
 		t.Errorf("after deleting: %+v", got)
 	}
 }
