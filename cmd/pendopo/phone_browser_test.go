@@ -23,9 +23,13 @@ const phoneFit = `((inside) => {
 	const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
 		return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && !e.closest(".vh,[hidden],[aria-hidden=true]") };
 	const name = e => e.outerHTML.slice(0, 90);
+	// What scrolls sideways inside its own box (a wide table, the map, whose
+	// names would be unreadable shrunk to a phone) fits when the box does.
+	const box = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+		const o = getComputedStyle(p).overflowX; if (o === "auto" || o === "scroll") return p; } return e; };
 	for (const e of inside ? document.querySelectorAll(inside) : []) {
 		if (!shown(e)) continue;
-		const r = e.getBoundingClientRect();
+		const r = box(e).getBoundingClientRect();
 		if (r.left < 0 || r.right > W + 0.5) return name(e) + " runs from " + Math.round(r.left) + " to " + Math.round(r.right) + " px in a " + W + " px window";
 	}
 	const buttons = [...document.querySelectorAll("button, a.button, input[type=submit], input[type=button]")].filter(shown);

@@ -24,7 +24,9 @@ type authPage struct {
 
 func (s *Server) authPage(r *http.Request, titleKey string) authPage {
 	p := s.rd.page(r, "")
-	p.Title, p.Noindex = p.T(titleKey), true
+	// The plain forms may be found by search engines; an address that
+	// carries a login or a way back is someone's and is not indexed.
+	p.Title, p.Noindex = p.T(titleKey), r.URL.RawQuery != ""
 	q := r.URL.Query()
 	return authPage{Page: p, Login: q.Get("login"), Back: safeBack(q.Get("kembali"), ""), SSO: s.app.SSOName()}
 }

@@ -414,7 +414,9 @@ func (s *Server) reportData(r *http.Request, v *app.ReportView) (reportPage, err
 		return reportPage{}, err
 	}
 	p := s.regionPage(r, reg, "")
-	p.Title, p.Noindex = v.Title+" · "+v.Number, v.Privacy != pendopo.PrivacyPublic
+	// A public or anonymous report's page is public, as on the map; the
+	// reporter's own view and a confidential report are not indexed.
+	p.Title, p.Noindex = v.Title+" · "+v.Number, v.Mine || v.Privacy == pendopo.PrivacyConfidential
 	p.Crumbs = append(regionCrumbs(p, reg, nil), Crumb{p.T("report.crumb"), "/daerah/" + reg.Code + "/laporan"}, Crumb{v.Number, ""})
 	agencies, _, err := s.app.Agencies(r.Context(), reg.Code, pendopo.Page{PerPage: pendopo.MaxPerPage})
 	if err != nil {

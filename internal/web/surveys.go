@@ -45,7 +45,10 @@ func (p surveyPage) Answer(id pendopo.UnsurID) int { return p.Answers[id] }
 
 func (s *Server) surveyPageFor(r *http.Request, subj app.SurveySubject, action string) surveyPage {
 	p := s.regionPage(r, subj.Region, "")
-	p.Title, p.Noindex = p.T("survey.title"), true
+	// The region's walk-in survey page explains itself and may be indexed;
+	// a service point's page of the day and an applicant's or reporter's
+	// survey are not for search engines.
+	p.Title, p.Noindex = p.T("survey.title"), !strings.HasPrefix(r.URL.Path, "/daerah/") || r.URL.RawQuery != ""
 	p.Crumbs = append(regionCrumbs(p, subj.Region, nil), Crumb{p.T("survey.crumb"), ""})
 	return surveyPage{Page: p, Subject: subj, Unsurs: pendopo.Unsurs[:], Action: action}
 }

@@ -168,3 +168,19 @@ func TestServicesIndex(t *testing.T) {
 		t.Error("the order by duration is an index")
 	}
 }
+
+// Public pages may be indexed (Lighthouse's SEO audit fails a page that
+// says noindex); pages that are someone's, or search results, are not.
+func TestIndexablePages(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	for path, noindex := range map[string]bool{
+		"/masuk": false, "/daftar": false, "/lupa-sandi": false, "/daerah/33.74/survei": false, "/lacak": false,
+		"/masuk?login=warga%40pendopo.test": true, "/masuk?kembali=/permohonan": true, "/daerah/33.74/survei?unit=mpp": true,
+		"/cari?q=ktp": true, "/lacak?nomor=12345": true, "/laporan/kunci": true,
+	} {
+		res := p.Get(t, path)
+		if got := strings.Contains(res.Body, `content="noindex`); got != noindex {
+			t.Errorf("%s: noindex %v, want %v", path, got, noindex)
+		}
+	}
+}
