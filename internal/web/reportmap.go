@@ -72,6 +72,9 @@ type reportMap struct {
 	// Projection is what the report form's script needs to turn a tap
 	// into degrees: "x0 y0 scale pad", Web Mercator at zoom 0.
 	Projection string
+	// Province tells that the dashed lines are kabupaten and kota, not
+	// kecamatan.
+	Province bool
 }
 
 // mercator projects a point to Web Mercator at zoom 0 in [0,1]².

@@ -571,7 +571,9 @@ func (s *Server) regionMap(code string, list []app.PublicReport) *reportMap {
 	if i := strings.LastIndexByte(code, '.'); i > 0 {
 		near = atlas.Parts(code[:i])
 	}
-	f, _ := s.frames.LoadOrStore(code, newMapFrame(area, atlas.Parts(code), near, pendopo.Bounds{}, s.cfg.MapTiles))
+	fr := newMapFrame(area, atlas.Parts(code), near, pendopo.Bounds{}, s.cfg.MapTiles)
+	fr.base.Province = !strings.Contains(code, ".")
+	f, _ := s.frames.LoadOrStore(code, fr)
 	return f.(*mapFrame).with(list)
 }
 

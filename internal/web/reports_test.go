@@ -333,6 +333,13 @@ func TestReportMapAndExports(t *testing.T) {
 	if !strings.Contains(list.Body, `class="map-legend"`) || !strings.Contains(list.Body, "lingkaran bertanda seru") || !strings.Contains(list.Body, "kotak bercentang") {
 		t.Error("the map has no legend")
 	}
+	if !strings.Contains(list.Body, "batas kecamatan") {
+		t.Error("a kota's legend does not name its kecamatan")
+	}
+	// A province's dashed lines are its kabupaten and kota.
+	if prov := p.Get(t, "/daerah/33/laporan").Body; !strings.Contains(prov, "batas kabupaten dan kota") || strings.Contains(prov, "batas kecamatan") {
+		t.Error("a province's legend names kecamatan")
+	}
 	if regexp.MustCompile(`\d\.\d\d`).MatchString(regexp.MustCompile(`data-projection="[^"]*"`).ReplaceAllString(svg, "")) {
 		t.Error("map numbers with more than one decimal")
 	}
