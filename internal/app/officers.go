@@ -278,9 +278,58 @@ func (a *App) RevokeRole(ctx context.Context, who pendopo.Actor, userID int64, r
 // AddUser makes a confirmed account with a role from the command line (the
 // first national admin of a new installation, for example).
 func (a *App) AddUser(ctx context.Context, name, login, password string, r *pendopo.Role) (pendopo.User, error) {
+	if err := a.checkNewUser(ctx, name, login, password, r); err != nil {
+		return pendopo.User{}, err
+	}
+	hash, err := a.hashPassword(ctx, password)
+	if err != nil {
+		return pendopo.User{}, err
+	}
+	return a.createUser(ctx, name, login, hash, r)
+}
+
+// NewUser is an account for AddUsers.
+type NewUser struct {
+	Name, Login string
+	Role        *pendopo.Role
+}
+
+// AddUsers makes confirmed accounts that share one password, such as the
+// demo's, leaving those whose login exists as they are. The password is
+// checked against each and hashed once: a deliberately slow argon2id hash
+// per account made a demo's first start seconds longer. It reports how
+// many accounts it made.
+func (a *App) AddUsers(ctx context.Context, users []NewUser, password string) (int, error) {
+	var todo []NewUser
+	for _, u := range users {
+		if a.HasAccount(ctx, u.Login) {
+			continue
+		}
+		if err := a.checkNewUser(ctx, u.Name, u.Login, password, u.Role); err != nil {
+			return 0, fmt.Errorf("account %s: %w", u.Login, err)
+		}
+		todo = append(todo, u)
+	}
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	hash, err := a.hashPassword(ctx, password)
+	if err != nil {
+		return 0, err
+	}
+	for i, u := range todo {
+		if _, err := a.createUser(ctx, u.Name, u.Login, hash, u.Role); err != nil {
+			return i, err
+		}
+	}
+	return len(todo), nil
+}
+
+// checkNewUser refuses a login that is neither an email address nor a
+// mobile number, a weak password and a role that does not exist.
+func (a *App) checkNewUser(ctx context.Context, name, login, password string, r *pendopo.Role) error {
 	var p pendopo.Problems
-	email, phone, ok := pendopo.NormalizeLogin(login)
-	if !ok {
+	if _, _, ok := pendopo.NormalizeLogin(login); !ok {
 		p.Add("login", pendopo.M("app.write_email_address_indonesian_mobile_2"))
 	}
 	if err := pendopo.CheckPassword(password, login, name); err != nil {
@@ -291,17 +340,17 @@ func (a *App) AddUser(ctx context.Context, name, login, password string, r *pend
 			p = append(p, err.(*pendopo.Error).Fields...)
 		}
 	}
-	if err := p.Err(); err != nil {
-		return pendopo.User{}, err
-	}
-	hash, err := a.hashPassword(ctx, password)
-	if err != nil {
-		return pendopo.User{}, err
-	}
+	return p.Err()
+}
+
+// createUser stores a checked account with its password's hash, and its
+// role, with an audit entry.
+func (a *App) createUser(ctx context.Context, name, login, hash string, r *pendopo.Role) (pendopo.User, error) {
+	email, phone, _ := pendopo.NormalizeLogin(login)
 	var u pendopo.User
 	e := pendopo.AuditEntry{Action: "user.add", Entity: "user"}
 	defer a.forgetJoined()
-	err = a.audited(ctx, pendopo.System, "system", &e, func(tx pendopo.Store) error {
+	err := a.audited(ctx, pendopo.System, "system", &e, func(tx pendopo.Store) error {
 		now := a.now()
 		var err error
 		if u, err = tx.CreateUser(ctx, pendopo.User{Name: strings.TrimSpace(name), Email: email, Phone: phone, ConfirmedAt: now}, hash, now); err != nil {

@@ -47,15 +47,9 @@ func Accounts() []Account {
 // AddAccounts creates the demo accounts that do not exist yet, all with
 // password, each in the audit trail. It reports how many it created.
 func AddAccounts(ctx context.Context, a *app.App, password string) (int, error) {
-	n := 0
+	var users []app.NewUser
 	for _, acc := range Accounts() {
-		if a.HasAccount(ctx, acc.Login) {
-			continue
-		}
-		if _, err := a.AddUser(ctx, acc.Name, acc.Login, password, acc.Role); err != nil {
-			return n, err
-		}
-		n++
+		users = append(users, app.NewUser{Name: acc.Name, Login: acc.Login, Role: acc.Role})
 	}
-	return n, nil
+	return a.AddUsers(ctx, users, password)
 }
