@@ -11,10 +11,10 @@
 # Needs Node.js and Lighthouse, kept out of the repository:
 #   npm install --prefix /tmp/pendopo-lighthouse lighthouse
 # and Chromium (CHROME_PATH, default /usr/bin/chromium). The JSON reports
-# stay in $OUT (default /tmp/pendopo-lighthouse/reports). Search results,
-# sign-in and registration, the walk-in survey and the pages of reports
-# that are not public are noindex on purpose: their SEO score is 66 by
-# design. Performance on the mobile preset multiplies the CPU time Chromium
+# stay in $OUT (default /tmp/pendopo-lighthouse/reports). Search results
+# and addresses that carry someone's login, a service point's survey of the
+# day or a confidential report are noindex on purpose: their SEO score is
+# 66 by design. Performance on the mobile preset multiplies the CPU time Chromium
 # takes, so a machine busy with other work lowers it: run again to tell
 # noise from a real regression.
 set -euo pipefail

@@ -76,13 +76,7 @@ func todoLines(p Page, t pendopo.Todo, agencies []pendopo.Agency, points []pendo
 	var lines []todoLine
 	for _, level := range []todoLevel{todoOverdue, todoToday, todoNew} {
 		for _, c := range t.Applications {
-			n, extra := c.New, []string(nil)
-			switch level {
-			case todoOverdue:
-				n, extra = c.Overdue, []string{"terlambat", "1"}
-			case todoToday:
-				n = c.DueToday
-			}
+			n, extra := levelCount(c, level)
 			if n == 0 {
 				continue
 			}
@@ -99,13 +93,7 @@ func todoLines(p Page, t pendopo.Todo, agencies []pendopo.Agency, points []pendo
 			lines = append(lines, l)
 		}
 		for _, c := range t.Reports {
-			n, extra := c.New, []string(nil)
-			switch level {
-			case todoOverdue:
-				n, extra = c.Overdue, []string{"terlambat", "1"}
-			case todoToday:
-				n = c.DueToday
-			}
+			n, extra := levelCount(c, level)
 			if n == 0 {
 				continue
 			}
@@ -168,4 +156,16 @@ func dueLevel(due, today pendopo.Day, level todoLevel) bool {
 		return due == today
 	}
 	return due > today
+}
+
+// levelCount is a count's number at a level, with what the queue's link
+// adds to show only those.
+func levelCount(c pendopo.WorkCount, level todoLevel) (int, []string) {
+	switch level {
+	case todoOverdue:
+		return c.Overdue, []string{"terlambat", "1"}
+	case todoToday:
+		return c.DueToday, nil
+	}
+	return c.New, nil
 }
