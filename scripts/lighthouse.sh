@@ -43,7 +43,7 @@ SERVICE=$(curl -fs "$URL/cari?q=bikin+ktp&daerah=33.74" | grep -o 'href="/layana
 REPORT=$(curl -fs "$URL/daerah/33.74/laporan" | grep -o 'href="/laporan/33[^"]*"' | head -1 | cut -d'"' -f2)
 PAGES=${PAGES:-"/ /daerah /daerah/33 /daerah/33.74 /daerah/33.74/layanan /daerah/33.74/peristiwa/kelahiran /daerah/33.74/opd /daerah/33.74/unit-layanan
   $SERVICE $SERVICE/riwayat /cari?q=bikin+ktp /bandingkan /bandingkan/ktp-el /indeks /daerah/33.74/kinerja /daerah/33.74/laporan
-  /daerah/33.74/lapor $REPORT /daerah/33.74/branding /daerah/33.74/online /daerah/33.74/survei /verifikasi /masuk /daftar /tentang /privasi"}
+  /daerah/33.74/lapor /daerah/33.01/lapor $REPORT /daerah/33.74/branding /daerah/33.74/online /daerah/33.74/survei /verifikasi /lacak /masuk /daftar /tentang /privasi"}
 
 mkdir -p "$OUT"
 printf '%-8s %-40s %5s %5s %5s %5s\n' preset page perf a11y bp seo
