@@ -244,6 +244,9 @@ type servicesPage struct {
 	Filter string
 }
 
+// maxFilter bounds the words a list is filtered by, as the form does.
+const maxFilter = 80
+
 type serviceGroup struct {
 	Code, Title string
 	Items       []listItem
@@ -364,6 +367,9 @@ func (s *Server) regionServices(w http.ResponseWriter, r *http.Request) error {
 	p.Crumbs = append(regionCrumbs(p, reg, parent), Crumb{data.Heading, ""})
 	if byName && total <= pendopo.MaxPerPage {
 		data.Filter = strings.TrimSpace(r.URL.Query().Get("saring"))
+		if len(data.Filter) > maxFilter {
+			data.Filter = strings.ToValidUTF8(data.Filter[:maxFilter], "")
+		}
 		list = filterServices(list, data.Filter)
 		data.Page, data.Services, data.Pager = p, list, newPager(r, 1, pendopo.MaxPerPage, len(list))
 		data.Groups = p.categoryGroups(list)

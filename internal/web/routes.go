@@ -68,6 +68,9 @@ type Server struct {
 	// reportLimit bounds reports (and report look-ups) per address.
 	reportLimit *ratelimit.Limiter
 	surveyLimit *ratelimit.Limiter
+	// trackLimit bounds tracking look-ups per address, so that report
+	// numbers cannot be probed in bulk.
+	trackLimit *ratelimit.Limiter
 	// frames keeps each region's report map before its pins (region
 	// code → *mapFrame): at most one per region, some 10 KB each.
 	frames sync.Map
@@ -291,7 +294,8 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 	rd.kinds = a.Kinds()
 	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
 		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
-		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour}}
+		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
+		trackLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}}
 	var metrics *httpx.Metrics
 	if cfg.Metrics != nil {
 		if metrics, err = httpx.NewMetrics(cfg.Metrics); err != nil {

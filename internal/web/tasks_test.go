@@ -184,3 +184,30 @@ func TestIndexablePages(t *testing.T) {
 		}
 	}
 }
+
+// Tracking look-ups are limited per address, so that report numbers
+// cannot be probed in bulk; other addresses are not held back.
+func TestTrackLimited(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	number := pendopo.NewTrackingNumber("33.74", p.App.Now())
+	get := func(ip string) int {
+		r := httptestGet("/lacak?nomor=" + url.QueryEscape(number))
+		r.RemoteAddr = ip + ":1234"
+		return p.Do(t, r).StatusCode
+	}
+	for i := range 30 {
+		if code := get("198.51.100.7"); code != http.StatusSeeOther {
+			t.Fatalf("look-up %d: %d", i+1, code)
+		}
+	}
+	if code := get("198.51.100.7"); code != http.StatusTooManyRequests {
+		t.Errorf("look-up 31 from one address: %d, want 429", code)
+	}
+	if code := get("198.51.100.8"); code != http.StatusSeeOther {
+		t.Errorf("another address: %d", code)
+	}
+	// A long filter is cut to what the form allows, never an error.
+	if res := p.Get(t, "/daerah/33.74/layanan?saring="+strings.Repeat("akta+", 500)); res.StatusCode != 200 || strings.Count(res.Body, "akta akta akta akta akta akta akta akta akta akta akta akta akta akta akta akta akta") > 0 {
+		t.Errorf("a long filter: %d", res.StatusCode)
+	}
+}

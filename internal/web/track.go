@@ -26,6 +26,9 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 		s.rd.render(w, r, http.StatusOK, "track", data)
 		return nil
 	}
+	if !s.trackLimit.Allow(clientIP(r), s.app.Now()) {
+		return errTooMany
+	}
 	number, report, err := s.app.Track(r.Context(), data.Number)
 	if err != nil {
 		f, ferr := formErrors(err, p.Lang)
