@@ -17,7 +17,7 @@ import (
 // reporter (PublicReports strips them).
 
 var reportCSVHeader = []string{"nomor", "jenis", "kategori", "judul", "uraian", "status", "perangkat_daerah", "dilaporkan", "diperbarui",
-	"jawaban", "lintang", "bujur", "alamat", "penilaian"}
+	"jawaban", "lintang", "bujur", "alamat", "penilaian", "kode_kecamatan", "kecamatan"}
 
 func (s *Server) reportsCSV(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
@@ -40,8 +40,10 @@ func (s *Server) reportsCSV(w http.ResponseWriter, r *http.Request) error {
 			if rep.Rating > 0 {
 				rating = strconv.Itoa(rep.Rating)
 			}
+			d, _ := s.app.ReportDistrict(code, rep.Location)
 			cw.Write([]string{rep.Number, string(rep.Kind), rep.Category, csvSafe(rep.Title), csvSafe(rep.Description), string(rep.Status), rep.Agency,
-				rep.CreatedAt.Format(time.RFC3339), rep.UpdatedAt.Format(time.RFC3339), csvSafe(rep.Answer), lat, lng, csvSafe(rep.Location.Address), rating})
+				rep.CreatedAt.Format(time.RFC3339), rep.UpdatedAt.Format(time.RFC3339), csvSafe(rep.Answer), lat, lng, csvSafe(rep.Location.Address), rating,
+				d.Code, d.Name})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -95,11 +97,15 @@ func (s *Server) reportsGeoJSON(w http.ResponseWriter, r *http.Request) error {
 			if !rep.Location.Has() {
 				continue
 			}
+			props := map[string]any{"nomor": rep.Number, "jenis": rep.Kind, "kategori": rep.Category, "judul": rep.Title,
+				"status": rep.Status, "perangkat_daerah": rep.Agency, "dilaporkan": rep.CreatedAt.Format(time.RFC3339),
+				"jawaban": rep.Answer, "url": "/laporan/" + rep.Number, "terbuka": rep.Status.Open()}
+			if d, ok := s.app.ReportDistrict(code, rep.Location); ok {
+				props["kode_kecamatan"], props["kecamatan"] = d.Code, d.Name
+			}
 			b, err := json.Marshal(geoFeature{Type: "Feature",
-				Geometry: &geoPoint{Type: "Point", Coordinates: [2]float64{round6(*rep.Location.Lng), round6(*rep.Location.Lat)}},
-				Properties: map[string]any{"nomor": rep.Number, "jenis": rep.Kind, "kategori": rep.Category, "judul": rep.Title,
-					"status": rep.Status, "perangkat_daerah": rep.Agency, "dilaporkan": rep.CreatedAt.Format(time.RFC3339),
-					"jawaban": rep.Answer, "url": "/laporan/" + rep.Number, "terbuka": rep.Status.Open()}})
+				Geometry:   &geoPoint{Type: "Point", Coordinates: [2]float64{round6(*rep.Location.Lng), round6(*rep.Location.Lat)}},
+				Properties: props})
 			if err != nil {
 				return err
 			}

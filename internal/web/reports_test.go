@@ -377,6 +377,15 @@ func TestReportMapAndExports(t *testing.T) {
 	if strings.Contains(geo.Body, "0000000") {
 		t.Errorf("GeoJSON coordinates carry float noise: %s", geo.Body)
 	}
+	// Both name the kecamatan a pin lies in, as the report's page does.
+	if len(fc.Features) > 0 {
+		code, _ := fc.Features[0].Properties["kode_kecamatan"].(string)
+		name, _ := fc.Features[0].Properties["kecamatan"].(string)
+		if !strings.HasPrefix(code, "33.74.") || name == "" || !strings.Contains(csvRes.Body, ","+code+","+name+"\n") ||
+			!strings.Contains(csvRes.Body, ",penilaian,kode_kecamatan,kecamatan\n") {
+			t.Errorf("the exports do not name the kecamatan: %q %q", code, name)
+		}
+	}
 	// A public report merged into another: its page is the other one's, the
 	// one the merge notice links to; a confidential one stays not found.
 	if _, err := p.App.ActOnReport(ctx, pendopo.System, anon, app.ReportAct{Action: pendopo.ActReportMerge, Target: open}); err != nil {
