@@ -152,6 +152,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Only the remembered region's services are the regions' own words.
+	p.Indonesian = mine != nil
 	data := homePage{Page: p, Stats: st, Provinces: provs, Live: live, Kinds: kinds[:min(8, len(kinds))], Mine: mine}
 	if mine == nil {
 		data.Popular = s.app.PopularKinds(6)
@@ -631,7 +633,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	data := searchPage{Q: q, Daerah: r.URL.Query().Get("daerah")}
 	p := s.rd.page(r, "")
-	p.Query, p.Noindex, p.OwnSearch = q, true, true
+	p.Query, p.Noindex, p.OwnSearch, p.Indonesian = q, true, true, true
 	if data.Daerah != "" {
 		reg, err := s.app.Region(ctx, data.Daerah)
 		if err != nil {

@@ -130,7 +130,7 @@ func (p Page) ContentLang() template.HTMLAttr {
 // region wrote (a region's pages, searches, comparisons), whose parts
 // ContentLang marks.
 func (p Page) ContentNote() bool {
-	return p.language() != "id" && (p.Theme != nil || p.OwnSearch || p.Indonesian)
+	return p.language() != "id" && (p.Theme != nil || p.Indonesian)
 }
 
 // MetaDescription is the page's description for search engines and link

@@ -60,6 +60,15 @@ func TestTaskFirstLanding(t *testing.T) {
 	if i, j := strings.Index(home.Body, `id="h-mine"`), strings.Index(home.Body, `id="h-do"`); i < 0 || j < i {
 		t.Error("the remembered region does not lead the page")
 	}
+	// In English, the note that official content is Indonesian comes with
+	// the region's services, not on the bare landing page.
+	const note = "Official service information is written in Indonesian."
+	if en := p.Get(t, "/?lang=en"); strings.Contains(en.Body, note) {
+		t.Error("the landing page without a region says its content is Indonesian")
+	}
+	if en := p.Do(t, withCookie(httptestGet("/?lang=en"), "daerah", "33.74")); strings.Count(en.Body, note) != 1 {
+		t.Error("the landing page with a region's services does not say once that they are in Indonesian")
+	}
 	// A forged or stale cookie is ignored, never an error.
 	for _, v := range []string{"99.99", "<script>", "33.01", strings.Repeat("3", 300)} {
 		res := p.Do(t, withCookie(httptestGet("/"), "daerah", v))
@@ -124,7 +133,9 @@ func TestTrackByNumber(t *testing.T) {
 			t.Errorf("%q: %d → %q, want %d → %q", c.typed, res.StatusCode, res.Header.Get("Location"), c.status, c.to)
 		}
 	}
-	for typed, want := range map[string]string{"12345": "ditulis seperti", app[:len(app)-1] + "Z": "tidak ada"} {
+	// A wrong check character: any other than the number's own.
+	wrong := app[:len(app)-1] + map[bool]string{true: "Y", false: "Z"}[strings.HasSuffix(app, "Z")]
+	for typed, want := range map[string]string{"12345": "ditulis seperti", wrong: "tidak ada"} {
 		res := p.Get(t, "/lacak?nomor="+url.QueryEscape(typed))
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, want) || !strings.Contains(res.Body, `aria-invalid="true"`) {
 			t.Errorf("%q: %d, want 422 with %q and the field marked", typed, res.StatusCode, want)

@@ -35,7 +35,9 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return ferr
 		}
-		f.Errors["nomor"] = f.Problem
+		// The summary says what to do; the reason stands by the field and
+		// in the summary's link to it.
+		f.Errors["nomor"], f.Problem = f.Problem, p.T("form.problem")
 		data.Form = f
 		data.Noindex = true
 		s.rd.render(w, r, http.StatusUnprocessableEntity, "track", data)
