@@ -37,6 +37,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure and send HSTS; set this when the portal is served over HTTPS")
 	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
+	publicCache := f.string("public-cache", "PENDOPO_PUBLIC_CACHE", "32MiB", "memory for pages, API lists and open data kept, gzipped, for visitors who are not signed in, such as 32MiB (0 for none); a kept page is served at most --sync-interval after it was made, and a change made here retires it at once")
 	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
 	memLimit := f.string("memory-limit", "PENDOPO_MEMORY_LIMIT", "256MiB", "soft limit of the Go heap, such as 256MiB or 1GiB (0 for none); the garbage collector works harder near it, and password checks (64 MiB each) run at most as many at once as fit in half of it. GOMEMLIMIT, if set, wins")
 	hashes := f.int("password-hashes", "PENDOPO_PASSWORD_HASHES", 0, "how many password checks (argon2id, 64 MiB each) may run at once; 0 fits them in half of --memory-limit and in all CPUs but one, one CPU each. More wait up to 2 s, then get 503 with Retry-After")
@@ -70,6 +71,14 @@ func (e env) serve(ctx context.Context, args []string) error {
 		if limit > 0 {
 			debug.SetMemoryLimit(limit)
 		}
+	}
+	publicBytes, err := parseBytes(*publicCache)
+	if err != nil {
+		return usageError{fmt.Sprintf("--public-cache: %v", err)}
+	}
+	publicTTL := *follow
+	if publicBytes <= 0 || publicTTL <= 0 {
+		publicTTL = -1
 	}
 	trusted, err := httpx.ParseProxies(*proxies)
 	if err != nil {
@@ -202,7 +211,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return usageError{"--map-tiles must hold {z}, {x} and {y}"}
 	}
 	h, err := web.New(a, web.Config{Logger: log, Demo: *withDemo, SecureCookies: *secure, API: api.New(a, log),
-		Open311: open311.New(a, log), MapTiles: *mapTiles, Metrics: reg, MetricsHandler: metricsPage, TrustedProxies: trusted})
+		Open311: open311.New(a, log), MapTiles: *mapTiles, Metrics: reg, MetricsHandler: metricsPage, TrustedProxies: trusted,
+		PublicTTL: publicTTL, PublicBytes: int(publicBytes)})
 	if err != nil {
 		return err
 	}

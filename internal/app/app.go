@@ -42,6 +42,8 @@ type App struct {
 	syncMu  sync.Mutex
 	lastSeq int64
 	synText string // the region admins' synonym rules last loaded
+	// dataVersion counts the changes Sync has applied (see DataVersion).
+	dataVersion atomic.Uint64
 
 	views   *viewCache
 	regions atomic.Pointer[regionCache]
@@ -324,9 +326,15 @@ func (a *App) Sync(ctx context.Context) error {
 			return err
 		}
 		a.stats.Store(&st)
+		a.dataVersion.Add(1)
 	}
 	return nil
 }
+
+// DataVersion changes whenever Sync applies a change to the catalog, the
+// regions or the synonyms, whether it was made here or by another
+// instance: a page assembled at one version is out of date at another.
+func (a *App) DataVersion() uint64 { return a.dataVersion.Load() }
 
 // SynonymsSetting names the setting that holds admins' synonym rules.
 const SynonymsSetting = "synonyms"
@@ -349,6 +357,7 @@ func (a *App) syncSynonyms(ctx context.Context) error {
 	}
 	a.index.SetSynonyms(syn)
 	a.synText = text
+	a.dataVersion.Add(1)
 	return nil
 }
 

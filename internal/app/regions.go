@@ -47,6 +47,7 @@ func (a *App) loadRegions(ctx context.Context, force bool) error {
 		c.words[i] = search.Words(r.Name)
 	}
 	a.regions.Store(c)
+	a.dataVersion.Add(1)
 	return nil
 }
 

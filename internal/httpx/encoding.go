@@ -77,7 +77,11 @@ func weight(params string) (q float64, ok bool) {
 
 // varyAcceptEncoding says, once, that a response depends on the client's
 // Accept-Encoding, so that a shared cache keeps one copy per encoding.
-func varyAcceptEncoding(h http.Header) {
+func varyAcceptEncoding(h http.Header) { VaryAcceptEncoding(h) }
+
+// VaryAcceptEncoding adds Accept-Encoding to the Vary header of a response
+// that is compressed for some clients, unless it is there.
+func VaryAcceptEncoding(h http.Header) {
 	for _, v := range h.Values("Vary") {
 		for f := range strings.SplitSeq(v, ",") {
 			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Accept-Encoding") {

@@ -652,7 +652,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		data.Result = res
 		data.Leading, data.Trailing = s.answers(p, data.Daerah, res.Leading), s.answers(p, data.Daerah, res.Trailing)
 		if pageNum(r) == 1 {
-			s.app.LogSearch(data.Daerah, q, len(res.Hits)+len(res.Leading)+len(res.Trailing) > 0, r.URL.Query().Get("sebelum"))
+			found, before := len(res.Hits)+len(res.Leading)+len(res.Trailing) > 0, r.URL.Query().Get("sebelum")
+			onEveryVisit(w, func() { s.app.LogSearch(data.Daerah, q, found, before) })
 		}
 		hits := make([]pendopo.ServiceSummary, len(res.Hits))
 		for i, h := range res.Hits {

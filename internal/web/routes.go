@@ -4,6 +4,7 @@
 package web
 
 import (
+	"cmp"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -47,11 +48,26 @@ type Config struct {
 	// the client (see httpx.Proxies.Client); none by default, so
 	// that the client is the socket's peer.
 	TrustedProxies httpx.Proxies
+	// PublicTTL is how long a page kept for anonymous visitors may be
+	// served (see publicCache): the sync interval, so that a change on
+	// another instance shows within it. Zero means DefaultPublicTTL; a
+	// negative value keeps nothing.
+	PublicTTL time.Duration
+	// PublicBytes bounds the memory of the kept pages, gzipped; zero
+	// means DefaultPublicBytes.
+	PublicBytes int
 	// Locales holds the message catalogs (locales/*.json, one per
 	// language); nil means those embedded in the program. The portal
 	// offers every language that has a file.
 	Locales fs.FS
 }
+
+// DefaultPublicTTL and DefaultPublicBytes are the public cache's defaults:
+// the default sync interval, and room for some 3,000 pages.
+const (
+	DefaultPublicTTL   = 5 * time.Second
+	DefaultPublicBytes = 32 << 20
+)
 
 // Server is the portal.
 type Server struct {
@@ -62,6 +78,8 @@ type Server struct {
 	cfg    Config
 	mux    *http.ServeMux
 	pages  *pageCache
+	// public keeps what anonymous visitors are sent; nil when turned off.
+	public *publicCache
 	// verifyLimit bounds anonymous PDF checks per address; startLimit
 	// new drafts per person.
 	verifyLimit, startLimit *ratelimit.Limiter
@@ -85,6 +103,12 @@ type route struct {
 	// probe routes answer load balancers and orchestrators: they read no
 	// session, so that a liveness check never touches the database.
 	probe bool
+	// public routes answer anonymous visitors from the public cache;
+	// byRegion ones differ by the region the visitor opened last.
+	public, byRegion bool
+	// quiet writes change nothing that anonymous visitors see (signing
+	// in, a citizen's own application), so they keep the public cache.
+	quiet bool
 }
 
 // handlerFunc is a page handler; its error is rendered by one function.
@@ -92,29 +116,29 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) routes() []route {
 	return []route{
-		{pattern: "GET /{$}", handler: s.home},
-		{pattern: "GET /daerah", handler: s.regions},
-		{pattern: "GET /daerah/{code}", handler: s.region},
-		{pattern: "GET /daerah/{code}/layanan", handler: s.regionServices},
-		{pattern: "GET /daerah/{code}/kategori/{cat}", handler: s.regionServices},
-		{pattern: "GET /daerah/{code}/peristiwa/{event}", handler: s.regionServices},
-		{pattern: "GET /daerah/{code}/opd", handler: s.agencies},
-		{pattern: "GET /daerah/{code}/opd/{slug}", handler: s.regionServices},
-		{pattern: "GET /daerah/{code}/unit-layanan", handler: s.servicePoints},
+		{pattern: "GET /{$}", handler: s.home, public: true, byRegion: true},
+		{pattern: "GET /daerah", handler: s.regions, public: true},
+		{pattern: "GET /daerah/{code}", handler: s.region, public: true, byRegion: true},
+		{pattern: "GET /daerah/{code}/layanan", handler: s.regionServices, public: true},
+		{pattern: "GET /daerah/{code}/kategori/{cat}", handler: s.regionServices, public: true},
+		{pattern: "GET /daerah/{code}/peristiwa/{event}", handler: s.regionServices, public: true},
+		{pattern: "GET /daerah/{code}/opd", handler: s.agencies, public: true},
+		{pattern: "GET /daerah/{code}/opd/{slug}", handler: s.regionServices, public: true},
+		{pattern: "GET /daerah/{code}/unit-layanan", handler: s.servicePoints, public: true},
 		{pattern: "GET /daerah/{code}/logo", handler: s.logo},
-		{pattern: "GET /daerah/{code}/tema.css", handler: s.themeCSS},
+		{pattern: "GET /daerah/{code}/tema.css", handler: s.themeCSS, public: true},
 		{pattern: "GET /layanan/{id}", handler: s.service},
-		{pattern: "GET /layanan/{id}/riwayat", handler: s.history},
-		{pattern: "GET /layanan/{id}/versi/{n}", handler: s.version},
-		{pattern: "GET /cari", handler: s.search},
-		{pattern: "GET /bandingkan", handler: s.compareIndex},
-		{pattern: "GET /bandingkan/{kind}", handler: s.compare},
+		{pattern: "GET /layanan/{id}/riwayat", handler: s.history, public: true},
+		{pattern: "GET /layanan/{id}/versi/{n}", handler: s.version, public: true},
+		{pattern: "GET /cari", handler: s.search, public: true},
+		{pattern: "GET /bandingkan", handler: s.compareIndex, public: true},
+		{pattern: "GET /bandingkan/{kind}", handler: s.compare, public: true},
 		{pattern: "GET /bahasa/{lang}", handler: s.setLang},
-		{pattern: "GET /tentang", handler: s.about},
+		{pattern: "GET /tentang", handler: s.about, public: true},
 		{pattern: "GET /healthz", handler: s.healthz, probe: true},
 		{pattern: "GET /readyz", handler: s.readyz, probe: true},
-		{pattern: "GET /robots.txt", handler: s.robots},
-		{pattern: "GET /manifest.webmanifest", handler: s.manifest},
+		{pattern: "GET /robots.txt", handler: s.robots, public: true},
+		{pattern: "GET /manifest.webmanifest", handler: s.manifest, public: true},
 		{pattern: "GET /audit/checkpoint", handler: s.auditHandler(s.auditCheckpoint)},
 		{pattern: "GET /audit/key", handler: s.auditHandler(s.auditKey)},
 		{pattern: "GET /audit/proof/leaf/{entry}", handler: s.auditHandler(s.auditLeaf)},
@@ -122,26 +146,26 @@ func (s *Server) routes() []route {
 		{pattern: "GET /audit/proof/consistency/{old}/{new}", handler: s.auditHandler(s.auditConsistency)},
 
 		{pattern: "GET /masuk", handler: s.loginForm},
-		{pattern: "POST /masuk", handler: s.login},
-		{pattern: "POST /keluar", handler: s.logout},
+		{pattern: "POST /masuk", handler: s.login, quiet: true},
+		{pattern: "POST /keluar", handler: s.logout, quiet: true},
 		{pattern: "GET /masuk/sso", handler: s.ssoStart},
 		{pattern: "GET /masuk/sso/kembali", handler: s.ssoReturn},
 		{pattern: "GET /daftar", handler: s.registerForm},
-		{pattern: "POST /daftar", handler: s.register},
+		{pattern: "POST /daftar", handler: s.register, quiet: true},
 		{pattern: "GET /konfirmasi", handler: s.confirmForm},
-		{pattern: "POST /konfirmasi", handler: s.confirm},
-		{pattern: "POST /konfirmasi/kirim-ulang", handler: s.resendCode},
+		{pattern: "POST /konfirmasi", handler: s.confirm, quiet: true},
+		{pattern: "POST /konfirmasi/kirim-ulang", handler: s.resendCode, quiet: true},
 		{pattern: "GET /lupa-sandi", handler: s.forgotForm},
-		{pattern: "POST /lupa-sandi", handler: s.forgot},
+		{pattern: "POST /lupa-sandi", handler: s.forgot, quiet: true},
 		{pattern: "GET /atur-ulang-sandi", handler: s.resetForm},
-		{pattern: "POST /atur-ulang-sandi", handler: s.reset},
+		{pattern: "POST /atur-ulang-sandi", handler: s.reset, quiet: true},
 		{pattern: "GET /undangan/{secret}", handler: s.invitationForm},
 		{pattern: "POST /undangan/{secret}", handler: s.acceptInvitation},
-		{pattern: "GET /privasi", handler: s.privacy},
-		{pattern: "GET /daerah/{code}/online", handler: s.onlineServices},
-		{pattern: "GET /daerah/{code}/laporan", handler: s.reportList},
-		{pattern: "GET /daerah/{code}/laporan.csv", handler: s.reportsCSV},
-		{pattern: "GET /daerah/{code}/laporan.geojson", handler: s.reportsGeoJSON},
+		{pattern: "GET /privasi", handler: s.privacy, public: true},
+		{pattern: "GET /daerah/{code}/online", handler: s.onlineServices, public: true},
+		{pattern: "GET /daerah/{code}/laporan", handler: s.reportList, public: true},
+		{pattern: "GET /daerah/{code}/laporan.csv", handler: s.reportsCSV, public: true},
+		{pattern: "GET /daerah/{code}/laporan.geojson", handler: s.reportsGeoJSON, public: true},
 		{pattern: "GET /daerah/{code}/lapor", handler: s.reportForm},
 		{pattern: "GET /survei/permohonan/{number}", handler: s.surveyForm, user: true},
 		{pattern: "POST /survei/permohonan/{number}", handler: s.surveySubmit, user: true},
@@ -150,27 +174,27 @@ func (s *Server) routes() []route {
 		{pattern: "GET /daerah/{code}/survei", handler: s.surveyForm},
 		{pattern: "POST /daerah/{code}/survei", handler: s.surveySubmit},
 		{pattern: "GET /daerah/{code}/survei/qr.png", handler: s.surveyQR, admin: true},
-		{pattern: "GET /daerah/{code}/kinerja", handler: s.dashboard},
-		{pattern: "GET /daerah/{code}/branding", handler: s.branding},
+		{pattern: "GET /daerah/{code}/kinerja", handler: s.dashboard, public: true},
+		{pattern: "GET /daerah/{code}/branding", handler: s.branding, public: true},
 		{pattern: "GET /daerah/{code}/branding/foto/{addr}", handler: s.brandingPhoto},
-		{pattern: "GET /daerah/{code}/opd/{slug}/rapor", handler: s.rapor},
-		{pattern: "GET /indeks", handler: s.ranking},
-		{pattern: "GET /indeks/{code}", handler: s.ranking},
+		{pattern: "GET /daerah/{code}/opd/{slug}/rapor", handler: s.rapor, public: true},
+		{pattern: "GET /indeks", handler: s.ranking, public: true},
+		{pattern: "GET /indeks/{code}", handler: s.ranking, public: true},
 		{pattern: "GET /admin/pemantauan", handler: s.oversight, admin: true},
-		{pattern: "GET /data/catalog.json", handler: s.dataCatalog},
-		{pattern: "GET /data/{file}", handler: s.dataNational},
-		{pattern: "GET /data/daerah/{code}/{file}", handler: s.dataRegional},
+		{pattern: "GET /data/catalog.json", handler: s.dataCatalog, public: true},
+		{pattern: "GET /data/{file}", handler: s.dataNational, public: true},
+		{pattern: "GET /data/daerah/{code}/{file}", handler: s.dataRegional, public: true},
 		{pattern: "POST /daerah/{code}/lapor", handler: s.reportSubmit},
 		{pattern: "GET /laporan/{number}", handler: s.reportView},
 		{pattern: "POST /laporan/{number}", handler: s.reportReporterAct},
 		{pattern: "GET /laporan/{number}/foto/{addr}", handler: s.reportPhoto},
-		{pattern: "POST /laporan/cek", handler: s.reportCheck},
+		{pattern: "POST /laporan/cek", handler: s.reportCheck, quiet: true},
 		{pattern: "GET /laporan/kunci", handler: s.reportKeyForm},
-		{pattern: "POST /laporan/kunci", handler: s.reportKeyRequest},
+		{pattern: "POST /laporan/kunci", handler: s.reportKeyRequest, quiet: true},
 		{pattern: "GET /akun/laporan", handler: s.myReports, user: true},
 		{pattern: "GET /lacak", handler: s.track},
 		{pattern: "GET /verifikasi", handler: s.verifyForm},
-		{pattern: "POST /verifikasi", handler: s.verifyUpload},
+		{pattern: "POST /verifikasi", handler: s.verifyUpload, quiet: true},
 		{pattern: "GET /verifikasi/{code}", handler: s.verifyCode},
 		{pattern: "GET /layanan/{id}/ajukan", handler: s.applyStart, user: true},
 		{pattern: "POST /layanan/{id}/ajukan", handler: s.applyCreate, user: true},
@@ -296,6 +320,9 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		trackLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}}
+	if cfg.PublicTTL >= 0 {
+		s.public = newPublicCache(cmp.Or(cfg.PublicTTL, DefaultPublicTTL), cmp.Or(cfg.PublicBytes, DefaultPublicBytes), a.Now, a.DataVersion)
+	}
 	var metrics *httpx.Metrics
 	if cfg.Metrics != nil {
 		if metrics, err = httpx.NewMetrics(cfg.Metrics); err != nil {
@@ -314,14 +341,23 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 			s.mux.Handle(rt.pattern, s.wrap(h))
 			continue
 		}
-		s.mux.Handle(rt.pattern, s.withSession(s.wrap(h)))
+		hh := s.withSession(s.wrap(h))
+		switch {
+		case rt.public:
+			hh = s.public.handler(hh, rt.byRegion)
+		case !strings.HasPrefix(rt.pattern, "GET ") && !rt.quiet && !(rt.user && rt.pattern != "POST /akun/hapus"):
+			// A citizen's own application or account changes no public
+			// page; deleting an account may take reports away.
+			hh = s.public.writes(hh)
+		}
+		s.mux.Handle(rt.pattern, hh)
 	}
 	s.mux.Handle("GET /static/{hash}/{name}", as)
 	if cfg.API != nil {
-		s.mux.Handle("/api/v1/", cfg.API)
+		s.mux.Handle("/api/v1/", s.public.handler(s.public.writes(cfg.API), false))
 	}
 	if cfg.Open311 != nil {
-		s.mux.Handle("/open311/v2/", cfg.Open311)
+		s.mux.Handle("/open311/v2/", s.public.handler(s.public.writes(cfg.Open311), false))
 	}
 	if cfg.MetricsHandler != nil {
 		s.mux.Handle("GET /metrics", s.localOnly(cfg.MetricsHandler))
