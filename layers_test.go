@@ -47,6 +47,7 @@ var layerOf = map[string]string{
 	"internal/apptest":         "apptesting",
 	"internal/portaltest":      "portaltesting",
 	"scripts/tour":             "tool", // drives the built binary from outside, as a visitor
+	"scripts/ceiling":          "tool", // the load test's yardstick, bare net/http
 }
 
 // mayImport lists, for each layer, the layers its packages may import.

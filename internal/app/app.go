@@ -168,10 +168,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := CheckSecretKey(ctx, cfg.Store, cfg.SecretKey); err != nil {
 		return nil, err
 	}
-	dummy, err := hashPassword(randomSecret(16), cfg.Passwords)
-	if err != nil {
-		return nil, err
-	}
+	dummy := dummyPasswordHash(cfg.Passwords)
 	if cfg.HashMemory <= 0 {
 		cfg.HashMemory = DefaultHashMemory
 	}
@@ -335,6 +332,16 @@ func (a *App) Sync(ctx context.Context) error {
 // regions or the synonyms, whether it was made here or by another
 // instance: a page assembled at one version is out of date at another.
 func (a *App) DataVersion() uint64 { return a.dataVersion.Load() }
+
+// Writes counts the writes this process made to the database, when the
+// store counts them (zero otherwise): anything read before a write may
+// be out of date after it. Writes by other instances are not counted.
+func (a *App) Writes() uint64 {
+	if wc, ok := a.store.(interface{ Writes() uint64 }); ok {
+		return wc.Writes()
+	}
+	return 0
+}
 
 // SynonymsSetting names the setting that holds admins' synonym rules.
 const SynonymsSetting = "synonyms"

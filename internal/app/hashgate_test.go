@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -97,5 +98,20 @@ func TestHashGate(t *testing.T) {
 	}
 	if len(g.queue) != 0 {
 		t.Errorf("queue keeps %d places", len(g.queue))
+	}
+}
+
+// TestDummyPasswordHash: the hash checked when an account does not exist
+// is well formed, with the configured costs, and nothing matches it.
+func TestDummyPasswordHash(t *testing.T) {
+	p := PasswordParams{MemoryK: 1024, Time: 1, Threads: 1}
+	h := dummyPasswordHash(p)
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=1024,t=1,p=1$") || h == dummyPasswordHash(p) {
+		t.Fatalf("dummy hash %q", h)
+	}
+	for _, pw := range []string{"", "password", h} {
+		if ok, err := checkPassword(pw, h); ok || err != nil {
+			t.Fatalf("%q against the dummy hash: %v, %v", pw, ok, err)
+		}
 	}
 }

@@ -44,6 +44,18 @@ func hashPassword(pw string, p PasswordParams) (string, error) {
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
+// dummyPasswordHash is a well-formed hash with costs p that no password
+// matches (its key is random, not derived), for checking a password
+// against when the account does not exist: the check costs what a real
+// one does, and making it costs nothing, not 64 MiB at start.
+func dummyPasswordHash(p PasswordParams) string {
+	salt, key := make([]byte, 16), make([]byte, 32)
+	rand.Read(salt)
+	rand.Read(key)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryK, p.Time, p.Threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
 var errBadHash = errors.New("malformed password hash")
 
 // checkPassword compares a password with an encoded hash in constant time.

@@ -360,6 +360,12 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 		}
 		return g.recorder.Write(b)
 	}
+	if len(g.buf) == 0 && len(b) >= gzipMin {
+		// Enough to decide on without keeping a copy: decide writes it.
+		g.buf = b
+		g.decide()
+		return len(b), nil
+	}
 	g.buf = append(g.buf, b...)
 	if len(g.buf) >= gzipMin {
 		g.decide()

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pendopo/pendopo"
 
@@ -37,6 +38,12 @@ type DB struct {
 	auditTail *auditTailCache
 
 	queries *sync.Map // rebound query text by source text
+	// writes counts writes begun or committed through this handle (see
+	// Writes); shared by its transactions.
+	writes *atomic.Uint64
+	// standards keeps what service lists need from each service's
+	// content (see standardsOf); nil keeps nothing.
+	standards *standardCache
 
 	path string // the SQLite file
 	url  string // the PostgreSQL URL
@@ -158,7 +165,7 @@ func openSQLite(path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map), path: path, health: new(writeHealth), auditTail: &auditTailCache{}}, nil
+	return &DB{d: sqliteDialect{}, w: w, r: r, queries: new(sync.Map), path: path, health: new(writeHealth), auditTail: &auditTailCache{}, standards: newStandardCache(), writes: new(atomic.Uint64)}, nil
 }
 
 func openPostgres(url string) (*DB, error) {
@@ -172,7 +179,7 @@ func openPostgres(url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(url), err)
 	}
-	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map), url: url, health: new(writeHealth), auditTail: &auditTailCache{}}, nil
+	return &DB{d: postgresDialect{}, w: db, r: db, queries: new(sync.Map), url: url, health: new(writeHealth), auditTail: &auditTailCache{}, standards: newStandardCache(), writes: new(atomic.Uint64)}, nil
 }
 
 // redact hides a password in a database URL for messages.
@@ -246,7 +253,9 @@ func (db *DB) InTx(ctx context.Context, fn func(pendopo.Store) error) (err error
 	if err := inner.flushAudit(ctx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	db.wrote()
+	if err != nil {
 		return fmt.Errorf("commit: %w", db.d.mapErr(err))
 	}
 	if t := inner.audit.tail; t != nil {
@@ -315,11 +324,29 @@ func (db *DB) read() querier {
 }
 
 // write returns where single writes go: the transaction, or the writer.
+// A single write is counted as it starts; a transaction as it commits.
 func (db *DB) write() querier {
 	if db.tx != nil {
 		return db.tx
 	}
+	db.wrote()
 	return db.w
+}
+
+func (db *DB) wrote() {
+	if db.writes != nil {
+		db.writes.Add(1)
+	}
+}
+
+// Writes counts the writes made through this handle: a read cached under
+// one count may be out of date under another. Another process's writes
+// are not counted.
+func (db *DB) Writes() uint64 {
+	if db.writes == nil {
+		return 0
+	}
+	return db.writes.Load()
 }
 
 // q rewrites the "?" parameters of a query for the dialect, once.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pendopo/pendopo"
@@ -382,7 +383,7 @@ func (db *DB) Services(ctx context.Context, f pendopo.ServiceFilter) ([]pendopo.
 	}
 	p := f.Page.Normalize()
 	q := `SELECT s.id, s.region_code, r.name, s.slug, s.kind, s.name, s.summary, a.slug, a.name, s.category, s.life_events,
-		s.channels, s.content, s.version, s.updated_at, s.reviewed_at, count(*) OVER ()
+		s.channels, s.seq, s.latest_version, s.version, s.updated_at, s.reviewed_at, count(*) OVER ()
 		FROM services s JOIN regions r ON r.code = s.region_code JOIN agencies a ON a.id = s.agency_id` + whereSQL(where) +
 		` ORDER BY ` + order + `, s.id LIMIT ? OFFSET ?`
 	rows, err := db.read().QueryContext(ctx, db.q(q), append(args, p.PerPage, p.Offset())...)
@@ -392,21 +393,102 @@ func (db *DB) Services(ctx context.Context, f pendopo.ServiceFilter) ([]pendopo.
 	defer rows.Close()
 	var (
 		out   []pendopo.ServiceSummary
+		seqs  [][2]int64
 		total int
 	)
 	for rows.Next() {
 		var (
 			s                pendopo.ServiceSummary
 			events, channels string
-			body             []byte
+			seq              [2]int64
 		)
 		if err := rows.Scan(&s.ID, &s.RegionCode, &s.RegionName, &s.Slug, &s.Kind, &s.Name, &s.Summary, &s.AgencySlug, &s.AgencyName,
-			&s.Category, &events, &channels, &body, &s.Version, &s.UpdatedAt, &s.ReviewedAt, &total); err != nil {
+			&s.Category, &events, &channels, &seq[0], &seq[1], &s.Version, &s.UpdatedAt, &s.ReviewedAt, &total); err != nil {
 			return nil, 0, fmt.Errorf("list services: %w", err)
 		}
 		s.LifeEvents = splitCodes[string](events)
 		s.Channels = splitCodes[pendopo.Channel](channels)
 		s.UpdatedAt, s.ReviewedAt = s.UpdatedAt.UTC(), s.ReviewedAt.UTC()
+		out = append(out, s)
+		seqs = append(seqs, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list services: %w", err)
+	}
+	rows.Close()
+	if err := db.standardsOf(ctx, out, seqs); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 && p.Page > 1 {
+		total, err = db.count(ctx, `SELECT count(*) FROM services s JOIN agencies a ON a.id = s.agency_id`+whereSQL(where), args...)
+	}
+	return out, total, err
+}
+
+// listedStandard is what a service list shows of a service's standard.
+type listedStandard struct {
+	seq          [2]int64 // the service's seq and latest version
+	duration     pendopo.Duration
+	fee          pendopo.Fee
+	requirements int
+}
+
+// standardCache keeps listedStandard by service id. An entry is right
+// while the service's seq and latest version are those it was read at:
+// publishing takes a new seq (Changes depends on it), and a draft of a
+// service never published, which the row shows, a new latest version.
+type standardCache struct {
+	mu sync.Mutex
+	m  map[int64]listedStandard
+}
+
+// maxStandards bounds the cache: the national catalog (51,400 services)
+// fits, at some 150 bytes each.
+const maxStandards = 200_000
+
+func newStandardCache() *standardCache { return &standardCache{m: make(map[int64]listedStandard)} }
+
+// standardsOf fills in the duration, fee and number of requirements of
+// listed services, read at seqs, from the cache or, for those it lacks,
+// from their content in one query. Decoding each content on every list
+// was most of the cost of a list. Only reads outside a transaction fill
+// the cache: a transaction that rolls back could give its seq to other
+// content later.
+func (db *DB) standardsOf(ctx context.Context, out []pendopo.ServiceSummary, seqs [][2]int64) error {
+	var missing []any
+	if c := db.standards; c != nil {
+		c.mu.Lock()
+		for i := range out {
+			if e, ok := c.m[out[i].ID]; ok && e.seq == seqs[i] {
+				out[i].Duration, out[i].Fee, out[i].Requirements = e.duration, e.fee, e.requirements
+			} else {
+				missing = append(missing, out[i].ID)
+			}
+		}
+		c.mu.Unlock()
+	} else {
+		for i := range out {
+			missing = append(missing, out[i].ID)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := db.read().QueryContext(ctx, db.q(`SELECT id, seq, latest_version, content FROM services WHERE id IN (`+placeholders(len(missing))+`)`), missing...)
+	if err != nil {
+		return fmt.Errorf("list services: %w", err)
+	}
+	defer rows.Close()
+	read := make(map[int64]listedStandard, len(missing))
+	for rows.Next() {
+		var (
+			id   int64
+			body []byte
+			e    listedStandard
+		)
+		if err := rows.Scan(&id, &e.seq[0], &e.seq[1], &body); err != nil {
+			return fmt.Errorf("list services: %w", err)
+		}
 		var c struct {
 			Standard struct {
 				Requirements []string         `json:"requirements"`
@@ -415,18 +497,30 @@ func (db *DB) Services(ctx context.Context, f pendopo.ServiceFilter) ([]pendopo.
 			} `json:"standard"`
 		}
 		if err := json.Unmarshal(body, &c); err != nil {
-			return nil, 0, fmt.Errorf("list services: decode %d: %w", s.ID, err)
+			return fmt.Errorf("list services: decode %d: %w", id, err)
 		}
-		s.Duration, s.Fee, s.Requirements = c.Standard.Duration, c.Standard.Fee, len(c.Standard.Requirements)
-		out = append(out, s)
+		e.duration, e.fee, e.requirements = c.Standard.Duration, c.Standard.Fee, len(c.Standard.Requirements)
+		read[id] = e
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list services: %w", err)
+		return fmt.Errorf("list services: %w", err)
 	}
-	if len(out) == 0 && p.Page > 1 {
-		total, err = db.count(ctx, `SELECT count(*) FROM services s JOIN agencies a ON a.id = s.agency_id`+whereSQL(where), args...)
+	for i := range out {
+		if e, ok := read[out[i].ID]; ok {
+			out[i].Duration, out[i].Fee, out[i].Requirements = e.duration, e.fee, e.requirements
+		}
 	}
-	return out, total, err
+	if c := db.standards; c != nil && db.tx == nil {
+		c.mu.Lock()
+		if len(c.m)+len(read) > maxStandards {
+			clear(c.m)
+		}
+		for id, e := range read {
+			c.m[id] = e
+		}
+		c.mu.Unlock()
+	}
+	return nil
 }
 
 // Versions lists the versions of service id, newest first.

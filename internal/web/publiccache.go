@@ -2,7 +2,10 @@ package web
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"encoding/binary"
+	"hash/crc32"
 	"hash/fnv"
 	"io"
 	"net/http"
@@ -76,6 +79,11 @@ type kept struct {
 	size   int // unpacked
 	// visit is what each visit does beyond the page (see onEveryVisit).
 	visit func()
+	// parts, when set, are the page split where each visit gets a key of
+	// its own (see formKey); deflated, each part compressed on its own, so
+	// that a visit's gzipped page is the parts with its keys between them
+	// (see spliceGzip). Such a page has no ETag.
+	parts, deflated [][]byte
 }
 
 // stamp is what a response was assembled from: the local writes, the
@@ -245,7 +253,7 @@ func (c *publicCache) assemble(w http.ResponseWriter, r *http.Request, key strin
 		return
 	}
 	if r.Method == http.MethodGet && keepable(cw.status(), cw.header) {
-		e = newKept(now, cw.header, cw.buf.Bytes())
+		e = newKept(now, cw.header, cw.buf.Bytes(), cw.keyed)
 		e.visit = cw.visit
 		e.send(w, r)
 		return
@@ -261,6 +269,22 @@ func onEveryVisit(w http.ResponseWriter, visit func()) {
 	if c, ok := w.(*capture); ok {
 		c.visit = visit
 	}
+}
+
+// keyMarker stands for a form's one-time key in a kept page; each visit
+// gets a new key in its place. It is random per process, so no page can
+// be written to contain it.
+var keyMarker = newKey()
+
+// formKey is the one-time key of a form on the page w renders (which makes
+// a second submission of the same form harmless): a new one, or, for a page
+// that may be kept, the marker that each visit's new key replaces.
+func formKey(w http.ResponseWriter) string {
+	if c, ok := w.(*capture); ok && !c.passed {
+		c.keyed = true
+		return keyMarker
+	}
+	return newKey()
 }
 
 // keepable reports whether a response is the same for every anonymous
@@ -283,7 +307,13 @@ func keepable(status int, h http.Header) bool {
 
 var gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
 
-func newKept(now stamp, h http.Header, body []byte) *kept {
+func newKept(now stamp, h http.Header, body []byte, keyed bool) *kept {
+	h.Del("Content-Length")
+	if keyed {
+		parts := bytes.Split(bytes.Clone(body), []byte(keyMarker))
+		httpx.VaryAcceptEncoding(h)
+		return &kept{stamp: now, header: h, parts: parts, deflated: deflateParts(parts), size: len(body)}
+	}
 	var buf bytes.Buffer
 	zw := gzipWriters.Get().(*gzip.Writer)
 	zw.Reset(&buf)
@@ -307,7 +337,7 @@ func (c *publicCache) put(key string, e *kept) {
 	if old := c.m[key]; old != nil {
 		c.drop(key, old)
 	}
-	cost := len(e.gz) + len(key) + 256
+	cost := e.cost(key)
 	if cost > c.maxEntry {
 		return
 	}
@@ -331,7 +361,16 @@ func (c *publicCache) put(key string, e *kept) {
 
 func (c *publicCache) drop(key string, e *kept) {
 	delete(c.m, key)
-	c.bytes -= len(e.gz) + len(key) + 256
+	c.bytes -= e.cost(key)
+}
+
+// cost is what e takes in memory under key, roughly.
+func (e *kept) cost(key string) int {
+	n := len(e.gz) + len(key) + 256
+	for _, p := range e.parts {
+		n += len(p)
+	}
+	return n
 }
 
 // write serves a kept response to another visitor.
@@ -348,6 +387,29 @@ func (e *kept) send(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for k, v := range e.header {
 		h[k] = v
+	}
+	if e.parts != nil {
+		keys := make([][]byte, len(e.parts)-1)
+		for i := range keys {
+			keys[i] = []byte(newKey())
+		}
+		if httpx.AcceptsGzip(r) {
+			body := spliceGzip(e.parts, e.deflated, keys)
+			h.Set("Content-Encoding", "gzip")
+			h.Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(http.StatusOK)
+			w.Write(body)
+			return
+		}
+		h.Set("Content-Length", strconv.Itoa(e.size-len(keyMarker)*len(keys)+len(newKey())*len(keys)))
+		w.WriteHeader(http.StatusOK)
+		for i, p := range e.parts {
+			if i > 0 {
+				w.Write(keys[i-1])
+			}
+			w.Write(p)
+		}
+		return
 	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.etag) {
 		h.Del("Content-Type")
@@ -372,6 +434,58 @@ func (e *kept) send(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// deflateParts compresses each part as deflate blocks of its own, byte
+// aligned and without reference to what comes before, the last one final:
+// blocks that spliceGzip can put around other text.
+func deflateParts(parts [][]byte) [][]byte {
+	out := make([][]byte, len(parts))
+	for i, p := range parts {
+		var buf bytes.Buffer
+		fw, _ := flate.NewWriter(&buf, flate.DefaultCompression)
+		fw.Write(p)
+		if i == len(parts)-1 {
+			fw.Close()
+		} else {
+			fw.Flush() // ends byte-aligned, not final
+		}
+		out[i] = buf.Bytes()
+	}
+	return out
+}
+
+// spliceGzip makes the gzip file (RFC 1952) of the parts with keys between
+// them: the parts' own deflate blocks, each key as a stored block (RFC
+// 1951 §3.2.4), then the checksum and length of the whole.
+func spliceGzip(parts, deflated, keys [][]byte) []byte {
+	size := 18
+	for _, d := range deflated {
+		size += len(d)
+	}
+	for _, k := range keys {
+		size += 5 + len(k)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff) // no name, no time, unknown OS
+	crc := crc32.NewIEEE()
+	n := 0
+	for i, d := range deflated {
+		if i > 0 {
+			k := keys[i-1]
+			out = append(out, 0) // not final, stored, padded to the byte
+			out = binary.LittleEndian.AppendUint16(out, uint16(len(k)))
+			out = binary.LittleEndian.AppendUint16(out, ^uint16(len(k)))
+			out = append(out, k...)
+			crc.Write(k)
+			n += len(k)
+		}
+		out = append(out, d...)
+		crc.Write(parts[i])
+		n += len(parts[i])
+	}
+	out = binary.LittleEndian.AppendUint32(out, crc.Sum32())
+	return binary.LittleEndian.AppendUint32(out, uint32(n))
+}
+
 // etagMatch is the weak comparison of If-None-Match (RFC 9110 §13.1.2).
 func etagMatch(header, etag string) bool {
 	want := strings.TrimPrefix(etag, "W/")
@@ -394,6 +508,9 @@ type capture struct {
 	limit  int
 	passed bool
 	visit  func()
+	// keyed is set when the page holds keyMarker (see formKey); it is
+	// then kept whole, however large.
+	keyed bool
 }
 
 func (c *capture) Header() http.Header {
@@ -423,7 +540,7 @@ func (c *capture) Write(b []byte) (int, error) {
 	if c.passed {
 		return c.w.Write(b)
 	}
-	if c.buf.Len()+len(b) > c.limit {
+	if c.buf.Len()+len(b) > c.limit && !c.keyed {
 		c.flush()
 		return c.w.Write(b)
 	}
@@ -441,12 +558,19 @@ func (c *capture) flush() {
 		h[k] = v
 	}
 	c.w.WriteHeader(c.status())
-	c.w.Write(c.buf.Bytes())
+	body := c.buf.Bytes()
+	if c.keyed {
+		body = bytes.ReplaceAll(body, []byte(keyMarker), []byte(newKey()))
+	}
+	c.w.Write(body)
 	c.buf = bytes.Buffer{}
 }
 
 // Flush passes the response on: a handler that flushes streams.
 func (c *capture) Flush() {
+	if c.keyed {
+		return // a form is sent whole
+	}
 	c.flush()
 	if f, ok := c.w.(http.Flusher); ok {
 		f.Flush()

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -144,7 +145,10 @@ func TestPublicCacheKeepsOnlyWhatIsEveryones(t *testing.T) {
 			w.Header().Set("Cache-Control", "public, max-age=60")
 			io.WriteString(w, "x")
 		}, true},
-		{"private", func(w http.ResponseWriter) { w.Header().Set("Cache-Control", "private, no-cache"); io.WriteString(w, "x") }, false},
+		{"private", func(w http.ResponseWriter) {
+			w.Header().Set("Cache-Control", "private, no-cache")
+			io.WriteString(w, "x")
+		}, false},
 		{"no-store", func(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store"); io.WriteString(w, "x") }, false},
 		{"not found", func(w http.ResponseWriter) { w.WriteHeader(http.StatusNotFound); io.WriteString(w, "x") }, false},
 		{"redirect", func(w http.ResponseWriter) { w.Header().Set("Location", "/b"); w.WriteHeader(http.StatusSeeOther) }, false},
@@ -218,7 +222,6 @@ func TestPublicCacheEncodingsAndConditional(t *testing.T) {
 		t.Fatalf("%d calls, want 1", g.calls.Load())
 	}
 }
-
 
 // TestPublicCacheOneAssembles: many visitors at once to a page that is
 // not kept make it once; while it is refreshed, the others get the kept
@@ -326,5 +329,67 @@ func TestPublicCacheVisitsCount(t *testing.T) {
 	g.get(t, "/a", "If-None-Match", "*")
 	if g.calls.Load() != 1 || visits.Load() != 4 {
 		t.Fatalf("%d calls, %d visits; want 1 and 4", g.calls.Load(), visits.Load())
+	}
+}
+
+func TestPublicCacheFormKeyPerVisit(t *testing.T) {
+	g := newCacheRig(t, 1<<20)
+	g.respond = func(w http.ResponseWriter, r *http.Request, n int64) {
+		io.WriteString(w, "<input name=key value="+formKey(w)+"> and again "+formKey(w))
+	}
+	seen := map[string]bool{}
+	for range 3 {
+		body := g.get(t, "/a").Body.String()
+		if strings.Contains(body, keyMarker) {
+			t.Fatal("the marker reached a visitor")
+		}
+		var k1, k2 string
+		if _, err := fmt.Sscanf(body, "<input name=key value=%s and again %s", &k1, &k2); err != nil || len(k2) != 24 {
+			t.Fatalf("%q: %v", body, err)
+		}
+		k1 = strings.TrimSuffix(k1, ">")
+		if seen[k1] {
+			t.Fatal("a key was given twice")
+		}
+		seen[k1] = true
+	}
+	if g.calls.Load() != 1 {
+		t.Fatalf("%d calls, want the page kept", g.calls.Load())
+	}
+	// Not kept (a 422 here): the marker is replaced all the same.
+	g2 := newCacheRig(t, 1<<20)
+	g2.respond = func(w http.ResponseWriter, r *http.Request, n int64) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		io.WriteString(w, formKey(w))
+	}
+	if body := g2.get(t, "/a").Body.String(); body == keyMarker || len(body) != 24 {
+		t.Fatalf("an unkept form got %q", body)
+	}
+}
+
+// TestSpliceGzip: a page spliced from deflated parts and keys unpacks,
+// checksum and length included, to the parts with the keys between them.
+func TestSpliceGzip(t *testing.T) {
+	page := strings.Repeat("<p>Persyaratan: KTP-el, KK, surat pengantar RT/RW.</p>\n", 400)
+	for _, n := range []int{1, 2, 3, 5} {
+		var parts [][]byte
+		for i := range n {
+			parts = append(parts, []byte(page[i*len(page)/n:(i+1)*len(page)/n]))
+		}
+		parts = append(parts, []byte{}) // a key at the very end
+		keys := make([][]byte, len(parts)-1)
+		want := string(parts[0])
+		for i := range keys {
+			keys[i] = []byte(newKey())
+			want += string(keys[i]) + string(parts[i+1])
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(spliceGzip(parts, deflateParts(parts), keys)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || string(got) != want {
+			t.Fatalf("%d parts: %v; %d bytes, want %d", n, err, len(got), len(want))
+		}
 	}
 }

@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -149,5 +152,41 @@ func TestPublicCacheAPI(t *testing.T) {
 	p.Get(t, o)
 	if p.Get(t, o).Header.Get("ETag") == "" {
 		t.Fatal("Open311's public list was not kept")
+	}
+}
+
+var formKeyRE = regexp.MustCompile(`name="key" value="([0-9a-f]+)"`)
+
+// TestPublicCacheFormKeys: the report form is kept, but every visitor
+// gets a one-time key of their own, so that two people's reports are
+// never taken for one sent twice.
+func TestPublicCacheFormKeys(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	seen := map[string]bool{}
+	for i := range 4 {
+		res := p.Get(t, "/daerah/33.74/lapor", "Accept-Encoding", map[bool]string{true: "gzip", false: ""}[i%2 == 0])
+		body := res.Body
+		if res.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(strings.NewReader(res.Body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatalf("visit %d: the gzipped form: %v", i, err)
+			}
+			body = string(b)
+		}
+		m := formKeyRE.FindStringSubmatch(body)
+		if res.StatusCode != 200 || m == nil || !strings.HasSuffix(strings.TrimSpace(body), "</html>") {
+			t.Fatalf("visit %d: %d, key %v", i, res.StatusCode, m)
+		}
+		if seen[m[1]] {
+			t.Fatalf("visit %d got a key another visit had", i)
+		}
+		seen[m[1]] = true
+		if res.Header.Get("ETag") != "" {
+			t.Fatal("a page with a one-time key has an ETag")
+		}
 	}
 }

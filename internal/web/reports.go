@@ -44,7 +44,7 @@ type reportFormPage struct {
 	Districts []app.District
 }
 
-func (s *Server) reportFormData(r *http.Request, reg pendopo.Region) (reportFormPage, error) {
+func (s *Server) reportFormData(w http.ResponseWriter, r *http.Request, reg pendopo.Region) (reportFormPage, error) {
 	p := s.regionPage(r, reg, "")
 	p.Title = p.T("report.new_title", reg.Name)
 	p.Crumbs = append(regionCrumbs(p, reg, nil), Crumb{p.T("report.crumb"), "/daerah/" + reg.Code + "/laporan"}, Crumb{p.T("report.new"), ""})
@@ -58,7 +58,7 @@ func (s *Server) reportFormData(r *http.Request, reg pendopo.Region) (reportForm
 			comps = append(comps, c)
 		}
 	}
-	data := reportFormPage{Page: p, Region: reg, Key: newKey(), Categories: pendopo.ReportCategories, Services: services, Components: comps,
+	data := reportFormPage{Page: p, Region: reg, Key: formKey(w), Categories: pendopo.ReportCategories, Services: services, Components: comps,
 		Kinds: []pendopo.ReportKind{pendopo.ReportComplaint, pendopo.ReportAspiration, pendopo.ReportInfoRequest}}
 	data.In.Kind, data.In.Privacy = pendopo.ReportComplaint, pendopo.PrivacyPublic
 	data.Map = s.regionMap(reg.Code, nil)
@@ -143,7 +143,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 	if shown, err := s.reportElsewhere(w, r, reg, http.StatusOK); shown || err != nil {
 		return err
 	}
-	data, err := s.reportFormData(r, reg)
+	data, err := s.reportFormData(w, r, reg)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 			return serr
 		}
 		if len(similar) > 0 {
-			data, derr := s.reportFormData(r, reg)
+			data, derr := s.reportFormData(w, r, reg)
 			if derr != nil {
 				return derr
 			}
@@ -255,7 +255,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err != nil {
-		data, derr := s.reportFormData(r, reg)
+		data, derr := s.reportFormData(w, r, reg)
 		if derr != nil {
 			return derr
 		}

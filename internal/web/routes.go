@@ -69,6 +69,9 @@ const (
 	DefaultPublicBytes = 32 << 20
 )
 
+// consoleTTL is how long the console's start may show what it read.
+const consoleTTL = 2 * time.Second
+
 // Server is the portal.
 type Server struct {
 	app    *app.App
@@ -80,6 +83,8 @@ type Server struct {
 	pages  *pageCache
 	// public keeps what anonymous visitors are sent; nil when turned off.
 	public *publicCache
+	// console keeps the reads of the console's start for a moment.
+	console *consoleMemo
 	// verifyLimit bounds anonymous PDF checks per address; startLimit
 	// new drafts per person.
 	verifyLimit, startLimit *ratelimit.Limiter
@@ -145,17 +150,17 @@ func (s *Server) routes() []route {
 		{pattern: "GET /audit/proof/inclusion/{entry}/{size}", handler: s.auditHandler(s.auditInclusion)},
 		{pattern: "GET /audit/proof/consistency/{old}/{new}", handler: s.auditHandler(s.auditConsistency)},
 
-		{pattern: "GET /masuk", handler: s.loginForm},
+		{pattern: "GET /masuk", handler: s.loginForm, public: true},
 		{pattern: "POST /masuk", handler: s.login, quiet: true},
 		{pattern: "POST /keluar", handler: s.logout, quiet: true},
 		{pattern: "GET /masuk/sso", handler: s.ssoStart},
 		{pattern: "GET /masuk/sso/kembali", handler: s.ssoReturn},
-		{pattern: "GET /daftar", handler: s.registerForm},
+		{pattern: "GET /daftar", handler: s.registerForm, public: true},
 		{pattern: "POST /daftar", handler: s.register, quiet: true},
 		{pattern: "GET /konfirmasi", handler: s.confirmForm},
 		{pattern: "POST /konfirmasi", handler: s.confirm, quiet: true},
 		{pattern: "POST /konfirmasi/kirim-ulang", handler: s.resendCode, quiet: true},
-		{pattern: "GET /lupa-sandi", handler: s.forgotForm},
+		{pattern: "GET /lupa-sandi", handler: s.forgotForm, public: true},
 		{pattern: "POST /lupa-sandi", handler: s.forgot, quiet: true},
 		{pattern: "GET /atur-ulang-sandi", handler: s.resetForm},
 		{pattern: "POST /atur-ulang-sandi", handler: s.reset, quiet: true},
@@ -166,7 +171,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /daerah/{code}/laporan", handler: s.reportList, public: true},
 		{pattern: "GET /daerah/{code}/laporan.csv", handler: s.reportsCSV, public: true},
 		{pattern: "GET /daerah/{code}/laporan.geojson", handler: s.reportsGeoJSON, public: true},
-		{pattern: "GET /daerah/{code}/lapor", handler: s.reportForm},
+		{pattern: "GET /daerah/{code}/lapor", handler: s.reportForm, public: true},
 		{pattern: "GET /survei/permohonan/{number}", handler: s.surveyForm, user: true},
 		{pattern: "POST /survei/permohonan/{number}", handler: s.surveySubmit, user: true},
 		{pattern: "GET /survei/laporan/{number}", handler: s.surveyForm},
@@ -192,8 +197,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /laporan/kunci", handler: s.reportKeyForm},
 		{pattern: "POST /laporan/kunci", handler: s.reportKeyRequest, quiet: true},
 		{pattern: "GET /akun/laporan", handler: s.myReports, user: true},
-		{pattern: "GET /lacak", handler: s.track},
-		{pattern: "GET /verifikasi", handler: s.verifyForm},
+		{pattern: "GET /lacak", handler: s.track, public: true},
+		{pattern: "GET /verifikasi", handler: s.verifyForm, public: true},
 		{pattern: "POST /verifikasi", handler: s.verifyUpload, quiet: true},
 		{pattern: "GET /verifikasi/{code}", handler: s.verifyCode},
 		{pattern: "GET /layanan/{id}/ajukan", handler: s.applyStart, user: true},
@@ -320,6 +325,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		trackLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}}
+	s.console = newConsoleMemo(consoleTTL, a.Now, a.DataVersion, a.Writes)
 	if cfg.PublicTTL >= 0 {
 		s.public = newPublicCache(cmp.Or(cfg.PublicTTL, DefaultPublicTTL), cmp.Or(cfg.PublicBytes, DefaultPublicBytes), a.Now, a.DataVersion)
 	}

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) pendopo.Store) {
 		{"Agencies", testAgencies},
 		{"ServicePoints", testServicePoints},
 		{"ServiceLifecycle", testServiceLifecycle},
+		{"ListedDrafts", testListedDrafts},
 		{"ServiceRefs", testServiceRefs},
 		{"ServiceConflicts", testServiceConflicts},
 		{"ServiceReview", testServiceReview},
@@ -302,6 +303,25 @@ func testServiceReview(t *testing.T, s pendopo.Store) {
 	}
 }
 
+// testListedDrafts: a list shows the latest draft of a service never
+// published, however often it was listed before.
+func testListedDrafts(t *testing.T, s pendopo.Store) {
+	setupRegion(t, s)
+	t1 := pendopotest.T0.Add(time.Hour)
+	c := pendopotest.Content("akta", "akta-kelahiran", "dukcapil")
+	draft := must(s.CreateService(ctx, "33.74", c, pendopotest.Change(t1, "awal"), false))(t)
+	for n := 2; n <= 3; n++ {
+		if l, _, _ := s.Services(ctx, pendopo.ServiceFilter{Region: "33.74", Drafts: true}); len(l) != 1 || l[0].Duration.WorkingDays != c.Standard.Duration.WorkingDays {
+			t.Fatalf("draft %d: %+v", n-1, l)
+		}
+		c.Standard.Duration = pendopo.Duration{WorkingDays: 10 + n}
+		must(s.UpdateService(ctx, draft.ID, c, pendopotest.Change(t1, "lagi"), false, n-1))(t)
+	}
+	if l, _, _ := s.Services(ctx, pendopo.ServiceFilter{Region: "33.74", Drafts: true}); len(l) != 1 || l[0].Duration.WorkingDays != 13 {
+		t.Errorf("the list shows an older draft: %+v", l)
+	}
+}
+
 func testServiceLifecycle(t *testing.T, s pendopo.Store) {
 	setupRegion(t, s)
 	t1 := pendopotest.T0.Add(time.Hour)
@@ -331,11 +351,26 @@ func testServiceLifecycle(t *testing.T, s pendopo.Store) {
 	if d2.Version != 1 || d2.LatestVersion != 2 || d2.Name != c.Name {
 		t.Fatalf("after draft: %+v", d2)
 	}
+	listed := func(drafts bool) pendopo.ServiceSummary {
+		t.Helper()
+		l, _, err := s.Services(ctx, pendopo.ServiceFilter{Region: "33.74", Drafts: drafts})
+		if err != nil || len(l) != 1 {
+			t.Fatalf("list: %v %v", l, err)
+		}
+		return l[0]
+	}
+	if l := listed(false); l.Duration.SameDay || l.Duration != c.Standard.Duration {
+		t.Errorf("a draft's duration is listed as the public one: %+v", l.Duration)
+	}
 	// Publishing it changes the public content and times.
 	t4 := t3.Add(time.Hour)
 	p2 := must(s.PublishService(ctx, pub.ID, 2, pendopotest.Change(t4, "")))(t)
 	if p2.Version != 2 || p2.Name != c2.Name || !p2.Standard.Duration.SameDay || !p2.UpdatedAt.Equal(t4) {
 		t.Fatalf("after publish 2: %+v", p2)
+	}
+	// Lists show what was published, not what they showed before.
+	if l := listed(false); !l.Duration.SameDay {
+		t.Errorf("the list still shows the old duration: %+v", l.Duration)
 	}
 	// Update with publish creates and publishes version 3 at once.
 	c3 := c2

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pendopo/pendopo"
+	"github.com/pendopo/pendopo/internal/httpx"
+)
+
+// consoleMemo keeps, for a moment, what the console's start page of a
+// region read from the database (what needs doing, the service list, the
+// agencies and service points), shared by the officers who have the same
+// roles: in a busy region many officers of one agency open it again and
+// again, and it takes some twenty queries. Only data is kept, never a page:
+// each request is authorized and rendered for its own person.
+//
+// What is kept is read again after any write this process makes to the
+// database (writes: a citizen's application, an officer's step, the
+// deadline alerts; any may change what needs doing), after a change Sync
+// picks up, and after ttl by either clock, so work arriving through
+// another instance shows within a couple of seconds.
+type consoleMemo struct {
+	ttl     time.Duration
+	clock   func() time.Time
+	version func() uint64
+	writes  func() uint64
+
+	mu     sync.Mutex
+	m      map[string]memoEntry
+	flight map[string]chan struct{}
+}
+
+type memoEntry struct {
+	val          any
+	writes, ver  uint64
+	wall, appNow time.Time
+}
+
+// maxMemo bounds the entries; past it the memo starts again empty.
+const maxMemo = 1024
+
+func newConsoleMemo(ttl time.Duration, clock func() time.Time, version, writes func() uint64) *consoleMemo {
+	return &consoleMemo{ttl: ttl, clock: clock, version: version, writes: writes, m: make(map[string]memoEntry), flight: make(map[string]chan struct{})}
+}
+
+// scopeKey names what who may see in a console page: the page, its query
+// and language, and who's roles (sorted), but not who: people with the
+// same roles see the same.
+func scopeKey(r *http.Request, who pendopo.Actor) string {
+	roles := slices.Clone(who.Roles)
+	slices.SortFunc(roles, func(a, b pendopo.Role) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Agency, b.Agency))
+	})
+	var b strings.Builder
+	b.WriteString(httpx.Lang(r.Context()))
+	b.WriteByte(' ')
+	b.WriteString(r.URL.Path)
+	b.WriteByte('?')
+	b.WriteString(r.URL.RawQuery)
+	for _, ro := range roles {
+		b.WriteString(" " + string(ro.Kind) + "/" + ro.Region + "/" + ro.Agency)
+	}
+	return b.String()
+}
+
+// do returns what was kept under key while it is current, else what read
+// returns, kept. Those who ask for a key that is being read wait for that
+// read instead of making their own.
+func (c *consoleMemo) do(ctx context.Context, key string, read func() (any, error)) (any, error) {
+	if c == nil {
+		return read()
+	}
+	if v, ok := c.get(key); ok {
+		return v, nil
+	}
+	c.mu.Lock()
+	f, busy := c.flight[key]
+	if !busy {
+		f = make(chan struct{})
+		c.flight[key] = f
+	}
+	c.mu.Unlock()
+	if !busy {
+		defer func() {
+			c.mu.Lock()
+			delete(c.flight, key)
+			c.mu.Unlock()
+			close(f)
+		}()
+		st := c.stamp()
+		v, err := read()
+		if err == nil {
+			c.put(key, st, v)
+		}
+		return v, err
+	}
+	select {
+	case <-f:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if v, ok := c.get(key); ok {
+		return v, nil
+	}
+	// The read failed or was out of date at once: read for ourselves.
+	return read()
+}
+
+// get returns what was kept under key while it is current.
+func (c *consoleMemo) get(key string) (any, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if !ok || e.writes != c.writes() || e.ver != c.version() {
+		return nil, false
+	}
+	w, a := time.Since(e.wall), c.clock().Sub(e.appNow) // wallclock: the age of a kept read
+	if w < 0 || a < 0 || w >= c.ttl || a >= c.ttl {
+		return nil, false
+	}
+	return e.val, true
+}
+
+// stamp is taken before reading, so that a write during the read leaves
+// what was read out of date.
+func (c *consoleMemo) stamp() memoEntry {
+	if c == nil {
+		return memoEntry{}
+	}
+	return memoEntry{writes: c.writes(), ver: c.version(), wall: time.Now(), appNow: c.clock()} // wallclock: the age of a kept read
+}
+
+func (c *consoleMemo) put(key string, e memoEntry, val any) {
+	if c == nil {
+		return
+	}
+	e.val = val
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxMemo {
+		clear(c.m)
+	}
+	c.m[key] = e
+}
