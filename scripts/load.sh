@@ -14,9 +14,14 @@
 #   - signed-in pages on the demo: a citizen's applications, an officer's
 #     queue and the console's start, for the region admin and an officer.
 #
+# Each measurement follows $WARMUP seconds of the same load, not counted,
+# so that it sees the steady state of a server that has been up a while.
+#
 # Then a surge: 64, 256 and 1,024 connections on the landing, region and
-# service-list pages together, while 64 connections measure another page
-# (the region's performance dashboard); it reports 5xx, timeouts and the
+# service-list pages together (on the national catalog those of Kota
+# Bandung, as on the day it opens school enrolment), while 64 connections
+# measure another page (the region's performance dashboard; on the
+# national catalog every region's in turn); it reports 5xx, timeouts and the
 # server's peak memory. At the end: a Markdown table per dataset (medians of
 # the rounds, ratios to the median ceiling), the first --demo start and
 # the peak memory (VmHWM) of the page rounds and of the surge.
@@ -34,6 +39,7 @@ cd "$(dirname "$0")/.."
 DATASETS=${DATASETS:-demo national}
 RUNS=${RUNS:-3}
 DUR=${SECONDS_PER_RUN:-5}
+WARMUP=${WARMUP:-3}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 SURGE=${SURGE:-64 256 1024}
@@ -93,6 +99,9 @@ measure() { # dataset, round, name, target (a path or a .lua file), [cookie]
   [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
   if [[ $target == *.lua ]]; then args+=(-s "$target" "http://$ADDR"); else args+=("http://$ADDR$target"); fi
   local line
+  # A steady state, as a server that has been up for a while: the same
+  # load for $WARMUP seconds first, not counted.
+  [ "$WARMUP" -gt 0 ] && wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -H 'Accept-Encoding: gzip' "${args[@]}" >/dev/null
   line=$(wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --latency -H 'Accept-Encoding: gzip' "${args[@]}" | reduce)
   printf '%s\t%s\t%s\t%s\n' "$ds" "$name" "$round" "$line" >>"$WORK/results.tsv"
   printf '  %-28s %s\n' "$name" "$line"
@@ -163,6 +172,8 @@ for ds in $DATASETS; do
     maxid=$(curl -fs "http://$ADDR/api/v1/stats" | sed -E 's/.*"services":([0-9]+).*/\1/')
     services=$(roundrobin national-services $(seq 1 97 "$maxid" | sed 's|^|/layanan/|'))
     hot=$(roundrobin national-hot $(seq 1 1000 | sed 's|^|/layanan/|'))
+    # The hot set is hot: its pages have been asked for before.
+    wrk -t"$THREADS" -c16 -d10s -s "$hot" "http://$ADDR" >/dev/null
     kinds=$(roundrobin national-compare $(curl -fs "http://$ADDR/api/v1/kinds?per_page=100" | grep -oE '"code":"[a-z0-9-]+"' | cut -d'"' -f4 | sed 's|^|/bandingkan/|'))
     pages=(
       "landing|/" "regions|/daerah" "region|$(roundrobin n-region $(each /daerah/@))"
@@ -213,7 +224,9 @@ for ds in $DATASETS; do
       mix=$(roundrobin surge-demo / /daerah/33.74 /daerah/33.74/layanan)
       side=/daerah/33.74/kinerja
     else
-      mix=$(roundrobin surge-national / $(each /daerah/@) $(each /daerah/@/layanan))
+      # The day Kota Bandung opens school enrolment; meanwhile people
+      # everywhere open their own region's dashboard.
+      mix=$(roundrobin surge-national / /daerah/32.73 /daerah/32.73/layanan)
       side=$(roundrobin surge-side $(each /daerah/@/kinerja))
     fi
     for c in $SURGE; do

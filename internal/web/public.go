@@ -511,27 +511,9 @@ func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Pages for visitors who are not signed in and ask for no options are
-	// the same for everyone, so they come from the page cache.
-	cacheable := data.Session == nil && r.URL.RawQuery == ""
-	key := pageKey{data.Service.ID, data.Lang}
-	now := time.Now() // wallclock: the age of a cached page, a duration
-	if cacheable {
-		if p := s.pages.get(key, data.ServiceView, now); p != nil {
-			p.write(w, r)
-			return nil
-		}
-	}
+	// Visitors who are not signed in get it from the public cache.
 	data.Crumbs = append(data.Crumbs, Crumb{data.Service.Name, ""})
-	if !cacheable {
-		s.rd.render(w, r, http.StatusOK, "service", data)
-		return nil
-	}
-	cw := &captureWriter{ResponseWriter: w}
-	s.rd.render(cw, r, http.StatusOK, "service", data)
-	if cw.body != nil {
-		s.pages.put(key, data.ServiceView, now, cw.body)
-	}
+	s.rd.render(w, r, http.StatusOK, "service", data)
 	return nil
 }
 

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"hash/fnv"
 	"io"
+	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,8 +50,9 @@ import (
 //     and read by the pages straight from the database (reports, figures,
 //     branding) shows everywhere within it too.
 //
-// A response older than half the ttl is refreshed by the first request
-// that finds it, while the others get the kept one; only a response that
+// A response older than three quarters of the ttl is made again in the
+// background when a request finds it, while that request and the others
+// get the kept one; only a response that
 // is missing or out of date makes requests wait, for the one that
 // assembles it (and only for that one).
 //
@@ -58,11 +62,18 @@ import (
 type publicCache struct {
 	ttl      time.Duration
 	maxBytes int
-	maxEntry int
+	// maxEntry bounds one kept response, gzipped; maxCapture the page
+	// as made (a national open-data list is megabytes, its gzip a tenth).
+	maxEntry, maxCapture int
 	// clock is the app's clock; version the app's data version.
 	clock   func() time.Time
 	version func() uint64
 	gen     atomic.Uint64
+
+	// makers bounds how many responses are made at once: in a surge of
+	// visitors to pages not kept, a few are made at a time, each at full
+	// speed, instead of a thousand sharing the cores and the memory.
+	makers chan struct{}
 
 	mu     sync.Mutex
 	m      map[string]*kept
@@ -102,8 +113,9 @@ type flight struct {
 }
 
 func newPublicCache(ttl time.Duration, maxBytes int, clock func() time.Time, version func() uint64) *publicCache {
-	return &publicCache{ttl: ttl, maxBytes: maxBytes, maxEntry: max(maxBytes/16, 1), clock: clock, version: version,
-		m: make(map[string]*kept), flight: make(map[string]*flight)}
+	return &publicCache{ttl: ttl, maxBytes: maxBytes, maxEntry: max(maxBytes/16, 1), maxCapture: 16 << 20, clock: clock, version: version,
+		makers: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
+		m:      make(map[string]*kept), flight: make(map[string]*flight)}
 }
 
 // changed retires every kept response: a write may have changed any page.
@@ -199,7 +211,7 @@ func (c *publicCache) handler(next http.Handler, byRegion bool) http.Handler {
 			age = c.age(e, now)
 		}
 		switch {
-		case current && age < c.ttl/2:
+		case current && age < c.ttl*3/4:
 			c.mu.Unlock()
 			e.write(w, r)
 			return
@@ -207,6 +219,15 @@ func (c *publicCache) handler(next http.Handler, byRegion bool) http.Handler {
 			// Someone is assembling it again: until then, the kept one.
 			c.mu.Unlock()
 			e.write(w, r)
+			return
+		case current && age < c.ttl && r.Method == http.MethodGet:
+			// Old but current: made again in the background, and until
+			// then this visitor and others get the kept one.
+			f = &flight{done: make(chan struct{})}
+			c.flight[key] = f
+			c.mu.Unlock()
+			e.write(w, r)
+			go c.refresh(r.Clone(context.WithoutCancel(r.Context())), key, f, now, next)
 			return
 		case f != nil:
 			f.waiters++
@@ -232,6 +253,23 @@ func (c *publicCache) handler(next http.Handler, byRegion bool) http.Handler {
 	})
 }
 
+// refresh makes a kept response again for nobody in particular.
+func (c *publicCache) refresh(r *http.Request, key string, f *flight, now stamp, next http.Handler) {
+	defer func() {
+		if p := recover(); p != nil {
+			slog.Error("refreshing a kept page", "path", r.URL.Path, "panic", p, "request_id", httpx.RequestID(r.Context()))
+		}
+	}()
+	c.assemble(&discard{header: http.Header{}}, r, key, f, now, next)
+}
+
+// discard is the response writer of a refresh: what counts is what is kept.
+type discard struct{ header http.Header }
+
+func (d *discard) Header() http.Header         { return d.header }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
 // assemble runs next for r, keeps the response when it may and sends it.
 func (c *publicCache) assemble(w http.ResponseWriter, r *http.Request, key string, f *flight, now stamp, next http.Handler) {
 	var e *kept
@@ -247,8 +285,17 @@ func (c *publicCache) assemble(w http.ResponseWriter, r *http.Request, key strin
 		f.e = e
 		close(f.done)
 	}()
-	cw := &capture{w: w, header: http.Header{}, limit: c.maxEntry}
-	next.ServeHTTP(cw, r)
+	select {
+	case c.makers <- struct{}{}:
+	case <-r.Context().Done():
+		return
+	}
+	_, quiet := w.(*discard)
+	cw := &capture{w: w, header: http.Header{}, limit: c.maxCapture, quiet: quiet}
+	func() {
+		defer func() { <-c.makers }()
+		next.ServeHTTP(cw, r)
+	}()
 	if cw.passed {
 		return
 	}
@@ -265,8 +312,11 @@ func (c *publicCache) assemble(w http.ResponseWriter, r *http.Request, key strin
 // every visit it serves: for what a handler counts per visit, such as the
 // search log.
 func onEveryVisit(w http.ResponseWriter, visit func()) {
-	visit()
-	if c, ok := w.(*capture); ok {
+	c, ok := w.(*capture)
+	if !ok || !c.quiet {
+		visit()
+	}
+	if ok {
 		c.visit = visit
 	}
 }
@@ -511,6 +561,8 @@ type capture struct {
 	// keyed is set when the page holds keyMarker (see formKey); it is
 	// then kept whole, however large.
 	keyed bool
+	// quiet is set when nobody visits: a refresh in the background.
+	quiet bool
 }
 
 func (c *capture) Header() http.Header {

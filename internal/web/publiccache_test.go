@@ -190,3 +190,15 @@ func TestPublicCacheFormKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestAbandonedRequest: a visitor who leaves before the page is made is no
+// server error (it was logged as one, and counted as a 500).
+func TestAbandonedRequest(t *testing.T) {
+	p := portaltest.NewPortal(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequest(http.MethodGet, "/daerah/33.74/layanan?urut=durasi", nil).WithContext(ctx)
+	if res := p.Do(t, r); res.StatusCode != 499 {
+		t.Fatalf("abandoned request: %d, want 499", res.StatusCode)
+	}
+}

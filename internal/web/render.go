@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -432,9 +433,6 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 		http.Error(w, "Terjadi kesalahan pada sistem. / Internal error.", http.StatusInternalServerError)
 		return
 	}
-	if c, ok := w.(*captureWriter); ok && status == http.StatusOK {
-		c.body = append([]byte(nil), buf.Bytes()...)
-	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	if h.Get("Cache-Control") == "" {
@@ -455,6 +453,13 @@ type errorPage struct {
 // fail renders err as a friendly page: its message for user errors, a
 // generic one with the request id for anything else (logged in full).
 func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The visitor left (or took too long): nobody reads an error page,
+		// and nothing went wrong on our side.
+		rd.log.Debug("request abandoned", "path", r.URL.Path, "request_id", httpx.RequestID(r.Context()))
+		w.WriteHeader(499) // as nginx logs a client that closed the connection
+		return
+	}
 	ue := httpx.UserError(err)
 	status := httpx.Status(ue.Kind)
 	if status >= 500 {

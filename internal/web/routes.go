@@ -80,7 +80,6 @@ type Server struct {
 	log    *slog.Logger
 	cfg    Config
 	mux    *http.ServeMux
-	pages  *pageCache
 	// public keeps what anonymous visitors are sent; nil when turned off.
 	public *publicCache
 	// console keeps the reads of the console's start for a moment.
@@ -132,7 +131,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /daerah/{code}/unit-layanan", handler: s.servicePoints, public: true},
 		{pattern: "GET /daerah/{code}/logo", handler: s.logo},
 		{pattern: "GET /daerah/{code}/tema.css", handler: s.themeCSS, public: true},
-		{pattern: "GET /layanan/{id}", handler: s.service},
+		{pattern: "GET /layanan/{id}", handler: s.service, public: true},
 		{pattern: "GET /layanan/{id}/riwayat", handler: s.history, public: true},
 		{pattern: "GET /layanan/{id}/versi/{n}", handler: s.version, public: true},
 		{pattern: "GET /cari", handler: s.search, public: true},
@@ -321,7 +320,7 @@ func New(a *app.App, cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	rd.kinds = a.Kinds()
-	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), pages: newPageCache(2048, time.Minute),
+	s := &Server{app: a, rd: rd, assets: as, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(),
 		verifyLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}, startLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		reportLimit: &ratelimit.Limiter{N: 20, Window: time.Hour}, surveyLimit: &ratelimit.Limiter{N: 30, Window: time.Hour},
 		trackLimit: &ratelimit.Limiter{N: 30, Window: time.Minute}}
