@@ -235,6 +235,7 @@ func (c *publicCache) handler(next http.Handler, byRegion bool) http.Handler {
 			select {
 			case <-f.done:
 			case <-r.Context().Done():
+				w.WriteHeader(statusAbandoned)
 				return
 			}
 			if f.e != nil {
@@ -288,6 +289,7 @@ func (c *publicCache) assemble(w http.ResponseWriter, r *http.Request, key strin
 	select {
 	case c.makers <- struct{}{}:
 	case <-r.Context().Done():
+		w.WriteHeader(statusAbandoned)
 		return
 	}
 	_, quiet := w.(*discard)

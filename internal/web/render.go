@@ -151,6 +151,10 @@ func (p Page) LangURL(lang string) string {
 	return "/bahasa/" + lang + "?kembali=" + url.QueryEscape(p.Path)
 }
 
+// statusAbandoned is the status logged for a visitor who left before the
+// answer was ready, as nginx logs a client that closed the connection.
+const statusAbandoned = 499
+
 // wib is Western Indonesia Time; dates on pages are shown in it.
 var wib = time.FixedZone("WIB", 7*3600)
 
@@ -457,7 +461,7 @@ func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// The visitor left (or took too long): nobody reads an error page,
 		// and nothing went wrong on our side.
 		rd.log.Debug("request abandoned", "path", r.URL.Path, "request_id", httpx.RequestID(r.Context()))
-		w.WriteHeader(499) // as nginx logs a client that closed the connection
+		w.WriteHeader(statusAbandoned)
 		return
 	}
 	ue := httpx.UserError(err)
