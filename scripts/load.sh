@@ -132,13 +132,20 @@ for ds in $DATASETS; do
   case $ds in
   demo)
     data="$WORK/demo"
-    rm -rf "$data"
-    t0=$(date +%s.%N)
-    serve "$data" --demo
-    ready "http://$ADDR/readyz"
-    t1=$(date +%s.%N)
-    start=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
-    echo "first --demo start: ${start} s to /readyz 200; RSS $(rss VmRSS) MB"
+    # The first --demo start on a fresh directory, $RUNS times; the last
+    # one serves.
+    starts=()
+    for i in $(seq 1 "$RUNS"); do
+      [ -n "$PID" ] && stop
+      rm -rf "$data"
+      t0=$(date +%s.%N)
+      serve "$data" --demo
+      ready "http://$ADDR/readyz"
+      t1=$(date +%s.%N)
+      starts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')")
+      echo "first --demo start: ${starts[-1]} s to /readyz 200; RSS $(rss VmRSS) MB"
+    done
+    start="$(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}') (runs: ${starts[*]})"
     printf 'demo\tstart\t1\t%s\n' "$start" >>"$WORK/facts.tsv"
     svc=$(curl -fs "http://$ADDR/daerah/33.74/layanan" | grep -oE 'href="/layanan/[0-9]+"' | head -1 | grep -oE '[0-9]+')
     hot=$(roundrobin demo-services $(curl -fs "http://$ADDR/daerah/33.74/layanan" | grep -oE 'href="/layanan/[0-9]+"' | grep -oE '/layanan/[0-9]+' | sort -u))

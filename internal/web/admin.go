@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -139,8 +140,8 @@ func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Only the reads are shared, by people of the same roles; the page is
 	// authorized above and made up for this person.
-	v, err := s.console.do(r.Context(), scopeKey(r, current(r).Actor), func() (any, error) {
-		d, err := s.adminRegionData(r, code)
+	v, err := s.console.do(r.Context(), scopeKey(r, current(r).Actor), func(ctx context.Context) (any, error) {
+		d, err := s.adminRegionData(r.WithContext(ctx), code)
 		d.Page = Page{Title: d.Title, Crumbs: d.Crumbs}
 		return d, err
 	})

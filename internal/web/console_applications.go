@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,41 +28,59 @@ type queuePage struct {
 
 // consoleQueue lists an agency's applications in progress, soonest
 // deadline first; ?terlambat=1 keeps the overdue ones.
+// queueRead is what the queue page reads.
+type queueRead struct {
+	agencies []pendopo.Agency
+	agency   string
+	items    []app.QueueItem
+	total    int
+}
+
 func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request) error {
 	reg, err := s.app.Region(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
 	who := current(r).Actor
-	agencies, agency, err := s.consoleAgency(r, reg.Code)
-	if err != nil {
-		return err
-	}
-	if agency == "" {
-		// The queue is per agency: start with the person's own.
-		for _, ro := range who.Roles {
-			if ro.Region == reg.Code && ro.Agency != "" {
-				agency = ro.Agency
-				break
-			}
-		}
-		// A region admin starts where the soonest deadline is, not with
-		// the first agency by name, which may have nothing to do.
-		if agency == "" {
-			if agency, err = s.app.UrgentAgency(r.Context(), who, reg.Code); err != nil {
-				return err
-			}
-		}
-		if agency == "" && len(agencies) > 0 {
-			agency = agencies[0].Slug
-		}
-	}
 	overdue := r.URL.Query().Get("terlambat") == "1"
 	page := pageNum(r)
-	items, total, err := s.app.Queue(r.Context(), who, reg.Code, agency, overdue, pendopo.Page{Page: page, PerPage: listPage})
+	// People of the same roles share what the queue read, for a moment
+	// (see consoleMemo); Queue and consoleAgency authorize by those roles.
+	v, err := s.console.do(r.Context(), scopeKey(r, who), func(ctx context.Context) (any, error) {
+		r := r.WithContext(ctx)
+		var q queueRead
+		var err error
+		q.agencies, q.agency, err = s.consoleAgency(r, reg.Code)
+		if err != nil {
+			return q, err
+		}
+		if q.agency == "" {
+			// The queue is per agency: start with the person's own.
+			for _, ro := range who.Roles {
+				if ro.Region == reg.Code && ro.Agency != "" {
+					q.agency = ro.Agency
+					break
+				}
+			}
+			// A region admin starts where the soonest deadline is, not with
+			// the first agency by name, which may have nothing to do.
+			if q.agency == "" {
+				if q.agency, err = s.app.UrgentAgency(ctx, who, reg.Code); err != nil {
+					return q, err
+				}
+			}
+			if q.agency == "" && len(q.agencies) > 0 {
+				q.agency = q.agencies[0].Slug
+			}
+		}
+		q.items, q.total, err = s.app.Queue(ctx, who, reg.Code, q.agency, overdue, pendopo.Page{Page: page, PerPage: listPage})
+		return q, err
+	})
 	if err != nil {
 		return err
 	}
+	q := v.(queueRead)
+	agencies, agency, items, total := q.agencies, q.agency, q.items, q.total
 	p := s.regionPage(r, reg, "")
 	p.Title, p.Noindex = p.T("queue.title")+" · "+reg.Name, true
 	p.Crumbs = []Crumb{{p.T("admin.title"), "/admin"}, {reg.Name, "/admin/daerah/" + reg.Code}, {p.T("queue.title"), ""}}

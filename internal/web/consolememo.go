@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -71,12 +72,15 @@ func scopeKey(r *http.Request, who pendopo.Actor) string {
 
 // do returns what was kept under key while it is current, else what read
 // returns, kept. Those who ask for a key that is being read wait for that
-// read instead of making their own.
-func (c *consoleMemo) do(ctx context.Context, key string, read func() (any, error)) (any, error) {
+// read instead of making their own; one that finds it three quarters of
+// ttl old gets it and has it read again in the background. read gets a
+// context that outlives the request.
+func (c *consoleMemo) do(ctx context.Context, key string, read func(context.Context) (any, error)) (any, error) {
 	if c == nil {
-		return read()
+		return read(ctx)
 	}
-	if v, ok := c.get(key); ok {
+	v, age, ok := c.get(key)
+	if ok && age < c.ttl*3/4 {
 		return v, nil
 	}
 	c.mu.Lock()
@@ -86,7 +90,7 @@ func (c *consoleMemo) do(ctx context.Context, key string, read func() (any, erro
 		c.flight[key] = f
 	}
 	c.mu.Unlock()
-	if !busy {
+	lead := func(ctx context.Context) (any, error) {
 		defer func() {
 			c.mu.Lock()
 			delete(c.flight, key)
@@ -94,40 +98,53 @@ func (c *consoleMemo) do(ctx context.Context, key string, read func() (any, erro
 			close(f)
 		}()
 		st := c.stamp()
-		v, err := read()
+		v, err := read(ctx)
 		if err == nil {
 			c.put(key, st, v)
 		}
 		return v, err
+	}
+	switch {
+	case ok && !busy:
+		go func() {
+			defer func() {
+				if p := recover(); p != nil {
+					slog.Error("reading the console again", "panic", p)
+				}
+			}()
+			lead(context.WithoutCancel(ctx))
+		}()
+		return v, nil
+	case ok:
+		return v, nil
+	case !busy:
+		return lead(ctx)
 	}
 	select {
 	case <-f:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if v, ok := c.get(key); ok {
+	if v, _, ok := c.get(key); ok {
 		return v, nil
 	}
 	// The read failed or was out of date at once: read for ourselves.
-	return read()
+	return read(ctx)
 }
 
-// get returns what was kept under key while it is current.
-func (c *consoleMemo) get(key string) (any, bool) {
-	if c == nil {
-		return nil, false
-	}
+// get returns what was kept under key while it is current, and its age.
+func (c *consoleMemo) get(key string) (any, time.Duration, bool) {
 	c.mu.Lock()
 	e, ok := c.m[key]
 	c.mu.Unlock()
 	if !ok || e.writes != c.writes() || e.ver != c.version() {
-		return nil, false
+		return nil, 0, false
 	}
 	w, a := time.Since(e.wall), c.clock().Sub(e.appNow) // wallclock: the age of a kept read
 	if w < 0 || a < 0 || w >= c.ttl || a >= c.ttl {
-		return nil, false
+		return nil, 0, false
 	}
-	return e.val, true
+	return e.val, max(w, a), true
 }
 
 // stamp is taken before reading, so that a write during the read leaves

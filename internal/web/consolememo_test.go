@@ -11,6 +11,16 @@ import (
 	"github.com/pendopo/pendopo"
 )
 
+func (c *consoleMemo) flightKeys() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for k := range c.flight {
+		out = append(out, k)
+	}
+	return out
+}
+
 func TestConsoleMemo(t *testing.T) {
 	var writes, version atomic.Uint64
 	clock := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -18,7 +28,7 @@ func TestConsoleMemo(t *testing.T) {
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 	c := newConsoleMemo(2*time.Second, now, version.Load, writes.Load)
 	var reads atomic.Int64
-	read := func() (any, error) { return reads.Add(1), nil }
+	read := func(context.Context) (any, error) { return reads.Add(1), nil }
 	ctx := context.Background()
 	r := httptest.NewRequest("GET", "/admin/daerah/33.74", nil)
 	officer := pendopo.Actor{UserID: 1, Roles: []pendopo.Role{{Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dukcapil"}, {Kind: pendopo.RoleOfficer, Region: "33.74", Agency: "dinkes"}}}
@@ -45,16 +55,32 @@ func TestConsoleMemo(t *testing.T) {
 	if get(officer) != 4 {
 		t.Fatal("a synced change did not make it read again")
 	}
+	// Three quarters of ttl old: kept, and read again in the background.
+	mu.Lock()
+	clock = clock.Add(1500 * time.Millisecond)
+	mu.Unlock()
+	if get(officer) != 4 {
+		t.Fatal("a read not yet stale was not used")
+	}
+	for reads.Load() != 5 {
+		time.Sleep(time.Millisecond)
+	}
+	for len(c.flightKeys()) > 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if get(officer) != 5 {
+		t.Fatal("the read made in the background was not kept")
+	}
 	mu.Lock()
 	clock = clock.Add(2 * time.Second)
 	mu.Unlock()
-	if get(officer) != 5 {
+	if get(officer) != 6 {
 		t.Fatal("an old read was used")
 	}
 
 	// Many at once: one read.
 	block := make(chan struct{})
-	slow := func() (any, error) { <-block; return reads.Add(1), nil }
+	slow := func(context.Context) (any, error) { <-block; return reads.Add(1), nil }
 	var wg sync.WaitGroup
 	got := make([]int64, 10)
 	writes.Add(1)
@@ -80,7 +106,7 @@ func TestConsoleMemo(t *testing.T) {
 			t.Fatalf("reads at once: %v", got)
 		}
 	}
-	if reads.Load() != 6 {
-		t.Fatalf("%d reads for 10 at once, want one", reads.Load()-5)
+	if reads.Load() != 7 {
+		t.Fatalf("%d reads for 10 at once, want one", reads.Load()-6)
 	}
 }
