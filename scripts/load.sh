@@ -208,6 +208,7 @@ for ds in $DATASETS; do
     citizen=$(session warga@pendopo.test "$pw")
     officer=$(session petugas.3374@pendopo.test "$pw")
     admin=$(session admin.3374@pendopo.test "$pw")
+    sleep 10 # time for the runtime to give those 64 MiB back
   fi
   echo 5 >"/proc/$PID/clear_refs" 2>/dev/null || true # the peak from here on
   for round in $(seq 1 "$RUNS"); do

@@ -18,7 +18,7 @@ import (
 )
 
 // BenchmarkSignInFlood starts the real pendopo binary (production
-// argon2id: 64 MiB, t=3, p=1; default --memory-limit 224MiB; SQLite),
+// argon2id: 64 MiB, t=3, p=1; default --memory-limit 256MiB; SQLite),
 // fires a flood of parallel sign-ins with unknown logins, each from an
 // address of its own behind a trusted proxy (so that no per-address limit
 // stops them and every one reaches the password check), and samples

@@ -6,12 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/pendopo/pendopo"
-	"github.com/pendopo/pendopo/internal/httpx"
 )
 
 // consoleMemo keeps, for a moment, what the console's start page of a
@@ -58,16 +56,11 @@ func scopeKey(r *http.Request, who pendopo.Actor) string {
 	slices.SortFunc(roles, func(a, b pendopo.Role) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Agency, b.Agency))
 	})
-	var b strings.Builder
-	b.WriteString(httpx.Lang(r.Context()))
-	b.WriteByte(' ')
-	b.WriteString(r.URL.Path)
-	b.WriteByte('?')
-	b.WriteString(r.URL.RawQuery)
-	for _, ro := range roles {
-		b.WriteString(" " + string(ro.Kind) + "/" + ro.Region + "/" + ro.Agency)
+	words := make([]string, len(roles))
+	for i, ro := range roles {
+		words[i] = string(ro.Kind) + "/" + ro.Region + "/" + ro.Agency
 	}
-	return b.String()
+	return requestKey(r, words...)
 }
 
 // do returns what was kept under key while it is current, else what read

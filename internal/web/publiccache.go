@@ -178,18 +178,27 @@ func rememberedCode(r *http.Request) string {
 	return ""
 }
 
-func cacheKey(r *http.Request, byRegion bool) string {
+// requestKey names what a request asks for: its language, path and query,
+// then the words in more, each after a space.
+func requestKey(r *http.Request, more ...string) string {
 	var b strings.Builder
 	b.WriteString(httpx.Lang(r.Context()))
 	b.WriteByte(' ')
 	b.WriteString(r.URL.Path)
 	b.WriteByte('?')
 	b.WriteString(r.URL.RawQuery)
-	if byRegion {
+	for _, m := range more {
 		b.WriteByte(' ')
-		b.WriteString(rememberedCode(r))
+		b.WriteString(m)
 	}
 	return b.String()
+}
+
+func cacheKey(r *http.Request, byRegion bool) string {
+	if byRegion {
+		return requestKey(r, rememberedCode(r))
+	}
+	return requestKey(r)
 }
 
 // handler serves next through the cache. byRegion adds the remembered
