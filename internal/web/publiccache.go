@@ -428,8 +428,8 @@ func (c *publicCache) drop(key string, e *kept) {
 // cost is what e takes in memory under key, roughly.
 func (e *kept) cost(key string) int {
 	n := len(e.gz) + len(key) + 256
-	for _, p := range e.parts {
-		n += len(p)
+	for i := range e.parts {
+		n += len(e.parts[i]) + len(e.deflated[i])
 	}
 	return n
 }
