@@ -37,7 +37,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	secure := f.bool("secure-cookies", "PENDOPO_SECURE_COOKIES", false, "mark cookies Secure and send HSTS; set this when the portal is served over HTTPS")
 	follow := f.duration("sync-interval", "PENDOPO_SYNC_INTERVAL", 5*time.Second, "how often to pick up catalog changes made by other instances sharing the database")
 	cache := f.int("cache-size", "PENDOPO_CACHE_SIZE", 2048, "number of service pages kept assembled in memory")
-	publicCache := f.string("public-cache", "PENDOPO_PUBLIC_CACHE", "32MiB", "memory for pages, API lists and open data kept, gzipped, for visitors who are not signed in, such as 32MiB (0 for none); a kept page is served at most --sync-interval after it was made, and a change made here retires it at once")
+	publicCache := f.string("public-cache", "PENDOPO_PUBLIC_CACHE", "32MiB", "memory for pages, API lists and open data kept, gzipped, for visitors who are not signed in, such as 32MiB (0 for none); a change made here retires a kept page at once, one made by another instance within --sync-interval, and none is served more than a minute (or --sync-interval, if longer) after it was made")
 	searchCache := f.int("search-cache", "PENDOPO_SEARCH_CACHE", 4096, "number of recent search results kept in memory; -1 for none")
 	memLimit := f.string("memory-limit", "PENDOPO_MEMORY_LIMIT", "256MiB", "soft limit of the Go heap, such as 256MiB or 1GiB (0 for none); the garbage collector works harder near it, and password checks (64 MiB each) run at most as many at once as fit in half of it. GOMEMLIMIT, if set, wins")
 	gcPercent := f.int("gc-percent", "PENDOPO_GC_PERCENT", 50, "how far the Go heap may grow past what is live before it is collected, in percent (Go's GOGC, which wins if set): 50 keeps the peak memory of a national catalog near 1.5 times its live heap, for a little more garbage collection")
@@ -77,8 +77,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError{fmt.Sprintf("--public-cache: %v", err)}
 	}
-	publicTTL := *follow
-	if publicBytes <= 0 || publicTTL <= 0 {
+	// Without following, changes made by other instances would never
+	// retire a kept page: keep none.
+	publicTTL := max(web.DefaultPublicTTL, *follow)
+	if publicBytes <= 0 || *follow <= 0 {
 		publicTTL = -1
 	}
 	trusted, err := httpx.ParseProxies(*proxies)

@@ -42,6 +42,8 @@ type App struct {
 	syncMu  sync.Mutex
 	lastSeq int64
 	synText string // the region admins' synonym rules last loaded
+	// stamp is the store's ChangeStamp when Sync last read it.
+	stamp uint64
 	// dataVersion counts the changes Sync has applied (see DataVersion).
 	dataVersion atomic.Uint64
 
@@ -298,6 +300,21 @@ func (a *App) Sync(ctx context.Context) error {
 		return err
 	}
 	changed := a.stats.Load() == nil
+	if cs, ok := a.store.(interface {
+		ChangeStamp(context.Context) (uint64, error)
+	}); ok {
+		// Another instance (or a command beside this server) wrote:
+		// reports, figures or branding that pages read straight from the
+		// database may have changed, so what was assembled from them is
+		// out of date here too.
+		stamp, err := cs.ChangeStamp(ctx)
+		if err != nil {
+			return err
+		}
+		if stamp != a.stamp {
+			a.stamp, changed = stamp, true
+		}
+	}
 	for {
 		docs, err := a.store.Changes(ctx, a.lastSeq, 2000)
 		if err != nil {
@@ -330,7 +347,9 @@ func (a *App) Sync(ctx context.Context) error {
 
 // DataVersion changes whenever Sync applies a change to the catalog, the
 // regions or the synonyms, whether it was made here or by another
-// instance: a page assembled at one version is out of date at another.
+// instance, and when Sync finds that another instance wrote anything else
+// a page may show: a page assembled at one version is out of date at
+// another.
 func (a *App) DataVersion() uint64 { return a.dataVersion.Load() }
 
 // Writes counts the writes this process made to the database, when the

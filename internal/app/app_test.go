@@ -12,6 +12,7 @@ import (
 	"github.com/pendopo/pendopo/internal/apptest"
 	"github.com/pendopo/pendopo/internal/demo"
 	"github.com/pendopo/pendopo/internal/pendopotest"
+	"github.com/pendopo/pendopo/internal/store"
 )
 
 var ctx = context.Background()
@@ -252,6 +253,45 @@ func TestFollow(t *testing.T) {
 	a2.Sync(ctx)
 	if res, _ := a2.Search(ctx, "ekspres", "", pendopo.Page{}); len(res.Hits) == 0 || res.Hits[0].ID != id {
 		t.Errorf("synonym from the other instance not applied")
+	}
+}
+
+// TestFollowOtherWrites: a write another process made to the database
+// outside the catalog (a report, branding, figures) changes the data
+// version at the next sync, so that pages assembled from the old data
+// are retired; a sync that finds nothing new, and this instance's own
+// writes (which retire pages as they are made), do not.
+func TestFollowOtherWrites(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *store.DB {
+		db, err := store.Open(ctx, "", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	db := open()
+	cfg, _ := apptest.Config(db, now)
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := a.DataVersion()
+	if err := a.Sync(ctx); err != nil || a.DataVersion() != v {
+		t.Fatalf("a sync with nothing new: version %d, was %d (%v)", a.DataVersion(), v, err)
+	}
+	if err := db.PutSetting(ctx, "mine", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if a.Sync(ctx); a.DataVersion() != v {
+		t.Errorf("own write changed the version")
+	}
+	if err := open().PutSetting(ctx, "theirs", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Sync(ctx); err != nil || a.DataVersion() == v {
+		t.Errorf("another process's write left the version at %d (%v)", v, err)
 	}
 }
 

@@ -349,6 +349,42 @@ func (db *DB) Writes() uint64 {
 	return db.writes.Load()
 }
 
+// ChangeStamp is a number that moves when another process writes to the
+// database something a visitor's page may show: another instance sharing
+// a PostgreSQL database, or a command run beside the server on the SQLite
+// file. Writes through this handle are counted by Writes instead, and
+// what is written on every read (sessions, the audit trail, sign-in
+// failures, search counts, the outbox) is left out, so that a stamp that
+// has not moved means pages read from the database are still as they
+// were. Only changes matter: the number itself means nothing.
+//
+// SQLite tells each connection whether others committed since it last
+// asked (PRAGMA data_version); the writer's connection is asked, so that
+// this process's own writes, all made on it, do not count. PostgreSQL
+// counts the rows each table gained, changed and lost; a server publishes
+// a session's counts when it next goes idle, usually within a second of a
+// commit but at worst ten seconds after, so the stamp may lag that much.
+func (db *DB) ChangeStamp(ctx context.Context) (uint64, error) {
+	var n int64
+	var err error
+	if db.d.name() == "sqlite" {
+		err = db.w.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n)
+	} else {
+		err = db.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint
+FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname <> ALL($1)`, quietTables).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read change stamp: %w", err)
+	}
+	return uint64(n), nil
+}
+
+// quietTables are written on every read, or hold nothing a page shows
+// (see ChangeStamp). The catalog's counter moves with the catalog's
+// changes, which Sync follows on its own, and the audit trail's with it.
+var quietTables = []string{"sessions", "audit_log", "audit_tree", "audit_keys", "counters", "login_failures",
+	"login_failures_new", "search_counts", "auth_codes", "outbox", "schema_migrations"}
+
 // q rewrites the "?" parameters of a query for the dialect, once.
 func (db *DB) q(query string) string {
 	if v, ok := db.queries.Load(query); ok {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/pendopo/pendopo"
 	"github.com/pendopo/pendopo/internal/pendopotest"
@@ -195,6 +196,100 @@ func TestAuditTwoInstances(t *testing.T) {
 				if tlog.Hash(h) != mem[int64(i)] {
 					t.Fatalf("stored hash %d is not the tree of the entries", i)
 				}
+			}
+		})
+	}
+}
+
+// TestChangeStamp: what another process writes moves the stamp that
+// retires kept pages; reading does not, nor (on SQLite) this handle's own
+// writes, which it counts itself. On PostgreSQL, what is written on every
+// read (sign-in failures, search counts, the audit counter here) is left
+// out: the stamp moves by exactly the one setting written with them.
+func TestChangeStamp(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			url, dir := "", t.TempDir()
+			driver, dsn := "sqlite", filepath.Join(dir, "pendopo.db")
+			if backend == "postgres" {
+				url = pendopotest.PostgresURL(t)
+				driver, dsn = "pgx", url
+			}
+			here, err := store.Open(ctx, url, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer here.Close()
+			// The other process: one connection of its own.
+			raw, err := sql.Open(driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			conn, err := raw.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			other := func(qs ...string) {
+				t.Helper()
+				if backend == "postgres" {
+					// PostgreSQL publishes a session's row counts when it
+					// goes idle, but may hold them up to ten seconds when it
+					// published less than a second before; not here.
+					qs = append(qs, "SELECT pg_stat_force_next_flush()")
+				}
+				for _, q := range qs {
+					if _, err := conn.ExecContext(ctx, q); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+				}
+			}
+			stamp := func() uint64 {
+				t.Helper()
+				s, err := here.ChangeStamp(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			// changed waits for the stamp to leave was: PostgreSQL
+			// publishes row counts a moment after the session is idle.
+			changed := func(was uint64) uint64 {
+				t.Helper()
+				deadline := time.Now().Add(15 * time.Second) // wallclock: how long the server may take to publish counts
+				for {
+					if s := stamp(); s != was {
+						return s
+					}
+					if time.Now().After(deadline) { // wallclock: see above
+						t.Fatalf("stamp still %d", was)
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			s0 := stamp()
+			if _, err := here.Setting(ctx, "x"); err == nil || stamp() != s0 {
+				t.Fatalf("reading moved the stamp (or found a setting: %v)", err)
+			}
+			other("INSERT INTO settings (key, value) VALUES ('a', '1')")
+			s1 := changed(s0)
+			if backend == "sqlite" {
+				if err := here.PutSetting(ctx, "mine", "1"); err != nil {
+					t.Fatal(err)
+				}
+				if s := stamp(); s != s1 {
+					t.Errorf("own write moved the stamp: %d, was %d", s, s1)
+				}
+				return
+			}
+			other("INSERT INTO login_failures (key, at) VALUES ('k', now())",
+				"INSERT INTO search_counts (day, region_code, query) VALUES (1, '', 'ktp')",
+				"UPDATE counters SET value = value + 1 WHERE name = 'audit'",
+				"INSERT INTO settings (key, value) VALUES ('b', '1')")
+			if s2 := changed(s1); s2 != s1+1 {
+				t.Errorf("stamp moved by %d, want 1 (the setting, not what is written on reads)", s2-s1)
 			}
 		})
 	}

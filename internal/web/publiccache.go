@@ -44,11 +44,12 @@ import (
 //     gen;
 //   - the app applied a change from the database (App.DataVersion), which
 //     is how changes made on other instances arrive, within the sync
-//     interval;
-//   - it is older than ttl, by the wall clock or by the app's clock. The
-//     ttl is the sync interval, so what is written on another instance
-//     and read by the pages straight from the database (reports, figures,
-//     branding) shows everywhere within it too.
+//     interval: the catalog's changes, and any other write another
+//     process made that pages read straight from the database (reports,
+//     figures, branding; see store.DB.ChangeStamp);
+//   - it is older than ttl (a minute), by the wall clock or by the app's
+//     clock, for what a page shows of the time: overdue reports, this
+//     month's figures.
 //
 // A response older than three quarters of the ttl is made again in the
 // background when a request finds it, while that request and the others

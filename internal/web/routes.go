@@ -49,9 +49,11 @@ type Config struct {
 	// that the client is the socket's peer.
 	TrustedProxies httpx.Proxies
 	// PublicTTL is how long a page kept for anonymous visitors may be
-	// served (see publicCache): the sync interval, so that a change on
-	// another instance shows within it. Zero means DefaultPublicTTL; a
-	// negative value keeps nothing.
+	// served when nothing it was made from changed (see publicCache), so
+	// that what a page shows of the time (overdue reports, this month's
+	// figures) is never older than that. Changes retire pages sooner: at
+	// once when made here, at the next sync when made on another instance.
+	// Zero means DefaultPublicTTL; a negative value keeps nothing.
 	PublicTTL time.Duration
 	// PublicBytes bounds the memory of the kept pages, gzipped; zero
 	// means DefaultPublicBytes.
@@ -63,9 +65,9 @@ type Config struct {
 }
 
 // DefaultPublicTTL and DefaultPublicBytes are the public cache's defaults:
-// the default sync interval, and room for some 3,000 pages.
+// a minute, and room for some 3,000 pages.
 const (
-	DefaultPublicTTL   = 5 * time.Second
+	DefaultPublicTTL   = time.Minute
 	DefaultPublicBytes = 32 << 20
 )
 
