@@ -178,8 +178,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if slots <= 0 {
 		slots = hashSlots(cfg.HashMemory, cfg.Passwords, runtime.GOMAXPROCS(0))
 	}
+	gate := newHashGate(slots, hashQueue*slots, hashWait)
+	if int64(cfg.Passwords.MemoryK)<<10 >= hashTidyFrom {
+		gate.tidy = newHashTidy()
+	}
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Logger, index: search.NewIndex(syn), views: newViewCache(cfg.CacheSize),
-		passwords: cfg.Passwords, hashes: newHashGate(slots, hashQueue*slots, hashWait), sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), demo: cfg.Demo, blobs: cfg.Blobs, writers: 1,
+		passwords: cfg.Passwords, hashes: gate, sealer: sl, dummyHash: dummy, baseURL: strings.TrimRight(cfg.BaseURL, "/"), demo: cfg.Demo, blobs: cfg.Blobs, writers: 1,
 		reportLimit: ratelimit.Limiter{N: ReportsPerHour, Window: time.Hour}, newNumber: pendopo.NewTrackingNumber,
 		health:      health{keyCheck: KeyCheck(cfg.SecretKey)},
 		keyRequests: ratelimit.Limiter{N: reporterKeyRequestsPerDay, Window: keyRequestWindow}}

@@ -115,3 +115,65 @@ func TestDummyPasswordHash(t *testing.T) {
 		}
 	}
 }
+
+// TestHashTidy: a hash that follows another collects the memory the first
+// left before taking its own; once the last hash ends, the memory goes
+// back to the system after the idle time, unless another hash runs then.
+func TestHashTidy(t *testing.T) {
+	var collected, released int
+	var timers []func()
+	tidy := &hashTidy{idle: time.Second, collect: func() { collected++ }, release: func() { released++ },
+		after: func(d time.Duration, f func()) {
+			if d != time.Second {
+				t.Errorf("idle %v", d)
+			}
+			timers = append(timers, f)
+		}}
+	g := newHashGate(2, 2, time.Hour)
+	g.tidy = tidy
+	ctx := context.Background()
+	hash := func() {
+		if err := g.do(ctx, func() {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	hash()
+	if collected != 0 || len(timers) != 1 {
+		t.Fatalf("first hash: collected %d, %d timers", collected, len(timers))
+	}
+	hash() // follows the first: collects, and its timer is already pending
+	if collected != 1 || len(timers) != 1 {
+		t.Fatalf("second hash: collected %d, %d timers", collected, len(timers))
+	}
+	timers[0]()
+	if released != 1 {
+		t.Fatalf("released %d after the idle time", released)
+	}
+	// Nothing new to collect: the next hash does not collect.
+	hash()
+	if collected != 1 || len(timers) != 2 {
+		t.Fatalf("after release: collected %d, %d timers", collected, len(timers))
+	}
+	// A hash running when the timer fires keeps the memory; its end
+	// schedules the return anew.
+	hold, holding := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() { done <- g.do(ctx, func() { close(holding); <-hold }) }()
+	<-holding
+	timers[1]()
+	if released != 1 {
+		t.Fatal("released while a hash ran")
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(timers) != 3 {
+		t.Fatalf("%d timers", len(timers))
+	}
+	timers[2]()
+	if released != 2 {
+		t.Fatalf("released %d", released)
+	}
+}

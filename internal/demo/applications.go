@@ -86,7 +86,23 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("seed applications: the demo accounts are needed first: %w", err)
 	}
-	for _, region := range []string{"33.74", "33.72"} {
+	regions := []string{"33.74", "33.72"}
+	citizenLogin := func(name, tag string) string {
+		return strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "." + tag + "@warga.demo.pendopo.test"
+	}
+	// The citizens share one random password nobody knows, hashed once:
+	// a hash each (argon2id, 64 MiB for a third of a second) made the
+	// demo's first start seconds longer and its memory peak higher.
+	var citizens []app.NewUser
+	for _, region := range regions {
+		for _, name := range demoCitizens {
+			citizens = append(citizens, app.NewUser{Name: name, Login: citizenLogin(name, strings.ReplaceAll(region, ".", ""))})
+		}
+	}
+	if _, err := a.AddUsers(ctx, citizens, rand.Text()); err != nil {
+		return false, err
+	}
+	for _, region := range regions {
 		tag := strings.ReplaceAll(region, ".", "")
 		officer, err := actorOf(ctx, a, "petugas."+tag+"@pendopo.test")
 		if err != nil {
@@ -98,13 +114,7 @@ func SeedApplications(ctx context.Context, a *app.App) (bool, error) {
 		}
 		people := map[string]pendopo.Actor{"warga": warga, "officer": officer}
 		for _, name := range demoCitizens {
-			login := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "." + tag + "@warga.demo.pendopo.test"
-			if !a.HasAccount(ctx, login) {
-				if _, err := a.AddUser(ctx, name, login, rand.Text(), nil); err != nil {
-					return false, err
-				}
-			}
-			if people[name], err = actorOf(ctx, a, login); err != nil {
+			if people[name], err = actorOf(ctx, a, citizenLogin(name, tag)); err != nil {
 				return false, err
 			}
 		}
