@@ -284,7 +284,7 @@ func TestChangeStamp(t *testing.T) {
 				}
 				return
 			}
-			other("INSERT INTO login_failures (key, at) VALUES ('k', now())",
+			other("INSERT INTO login_failures (key, at) VALUES ('k', '2026-01-01 00:00:00+00')",
 				"INSERT INTO search_counts (day, region_code, query) VALUES (1, '', 'ktp')",
 				"UPDATE counters SET value = value + 1 WHERE name = 'audit'",
 				"INSERT INTO settings (key, value) VALUES ('b', '1')")

@@ -138,21 +138,22 @@ func (s *Server) adminRegion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Only the reads are shared, by people of the same roles; the page is
-	// authorized above and made up for this person.
+	// The page's content is made once for the people of the same roles
+	// who ask for it at about the same time, as one of them with nothing
+	// of their own (see sharedContent); each is authorized above and gets
+	// the frame (their name, the menu) made for them.
 	v, err := s.console.do(r.Context(), scopeKey(r, current(r).Actor), func(ctx context.Context) (any, error) {
 		d, err := s.adminRegionData(r.WithContext(ctx), code)
-		d.Page = Page{Title: d.Title, Crumbs: d.Crumbs}
-		return d, err
+		if err != nil {
+			return nil, err
+		}
+		d.Notice = notice(d.Page, r.URL.Query().Get("pesan"))
+		return s.shareContent("admin_region", &d.Page, &d)
 	})
 	if err != nil {
 		return err
 	}
-	data := v.(adminRegionPage)
-	p.Title, p.Crumbs = data.Title, data.Crumbs
-	data.Page = p
-	data.Notice = notice(data.Page, r.URL.Query().Get("pesan"))
-	s.rd.render(w, r, http.StatusOK, "admin_region", data)
+	s.renderShared(w, r, p, v.(sharedContent))
 	return nil
 }
 

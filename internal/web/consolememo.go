@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -16,8 +17,10 @@ import (
 // region read from the database (what needs doing, the service list, the
 // agencies and service points), shared by the officers who have the same
 // roles: in a busy region many officers of one agency open it again and
-// again, and it takes some twenty queries. Only data is kept, never a page:
-// each request is authorized and rendered for its own person.
+// again, and it takes some twenty queries. What is kept is the data, or
+// the content of the page made for no one in particular (sharedContent),
+// never a whole page: each request is authorized and gets the page's frame
+// made for its own person.
 //
 // What is kept is read again after any write this process makes to the
 // database (writes: a citizen's application, an officer's step, the
@@ -160,4 +163,44 @@ func (c *consoleMemo) put(key string, e memoEntry, val any) {
 		clear(c.m)
 	}
 	c.m[key] = e
+}
+
+// sharedContent is the content of a console page (what its template
+// defines as "content"), made once for the people of the same roles who
+// share the reads behind it: rendering fifty rows of a list was most of
+// the console's cost. It is made as someone who has those roles and
+// nothing else of their own (no name, no account: see rolesOnly), so what
+// the content may show of a person is blank for everyone rather than one
+// person's for all; the frame around it (the header with the person's
+// name, the menu) is made per request (renderShared).
+type sharedContent struct {
+	Title  string
+	Crumbs []Crumb
+	Body   template.HTML
+}
+
+// shareContent makes the content of page with data, whose Page is p, as
+// someone with the roles of p's session and nothing more.
+func (s *Server) shareContent(page string, p *Page, data interface{ language() string }) (sharedContent, error) {
+	p.Session = rolesOnly(p.Session)
+	body, err := s.rd.fragment(page, "content", data)
+	return sharedContent{Title: p.Title, Crumbs: p.Crumbs, Body: body}, err
+}
+
+// renderShared sends c in the frame of p, the person's own page. The
+// frame's data is the Page itself, not a struct that embeds it: the
+// template package looks fields up through embedded structs with an
+// allocation each, a fifth of what the console allocated per request.
+func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, p Page, c sharedContent) {
+	p.Title, p.Crumbs, p.Content = c.Title, c.Crumbs, c.Body
+	s.rd.render(w, r, http.StatusOK, "shared", p)
+}
+
+// rolesOnly is a session of someone with the roles of se and nothing else
+// of their own.
+func rolesOnly(se *session) *session {
+	if se == nil {
+		return nil
+	}
+	return &session{Actor: pendopo.Actor{Roles: se.Actor.Roles}}
 }

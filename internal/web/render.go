@@ -56,6 +56,9 @@ type Page struct {
 	cat *catalog
 	// kinds are the national service kinds, for their names in lists.
 	kinds map[string]pendopo.ServiceKind
+	// Content is a page's content made before (see sharedContent), for
+	// the shared page template.
+	Content template.HTML
 }
 
 // Crumb is one link of the breadcrumb trail.
@@ -444,6 +447,20 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// fragment executes the template name, defined in page's templates, for
+// a part of a page made once and given to many (see adminRegionData).
+func (rd *renderer) fragment(page, name string, data interface{ language() string }) (template.HTML, error) {
+	t, ok := rd.pages[data.language()][page]
+	if !ok {
+		panic("unknown page template " + page)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("render %s of %s: %w", name, page, err)
+	}
+	return template.HTML(b.String()), nil // escaped by html/template as it was made
 }
 
 // errorPage is the data of the error page.

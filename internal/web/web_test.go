@@ -553,7 +553,7 @@ func TestTemplatesUsed(t *testing.T) {
 		if name == "layout" || name == "partials" {
 			continue
 		}
-		if !regexp.MustCompile(`render\(w, r, [^,]+, "` + name + `"`).MatchString(all) {
+		if !regexp.MustCompile(`(render\(w, r, [^,]+, |shareContent\()"` + name + `"`).MatchString(all) {
 			t.Errorf("template %s.html is never rendered", name)
 		}
 	}
