@@ -242,6 +242,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 		// short-lived garbage and would take seconds longer.
 		debug.SetGCPercent(*gcPercent)
 	}
+	// Give back what the start used and no longer needs (the index build's
+	// decoded pages; a demo's seeding): some 90 MB of a national catalog's
+	// 210, which the runtime would otherwise keep for minutes.
+	debug.FreeOSMemory()
 	boot.portal.Store(&h)
 	metricsURL := "http://" + ln.Addr().String() + "/metrics (loopback only)"
 	if *metricsAddr != "" {
