@@ -353,9 +353,21 @@ func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*render
 		if err != nil {
 			return nil, err
 		}
-		layout, err := template.New("layout.html").Funcs(funcs).Parse(layoutSrc)
+		// One set of templates per language, shared by every page: the
+		// layout split around its content into a head and a foot, the
+		// partials, and each page's content under a name of its own. A
+		// copy of the layout and partials per page and language was 22 MB
+		// of a server's memory.
+		head, foot, ok := strings.Cut(layoutSrc, contentCall)
+		if !ok || strings.Contains(foot, contentCall) {
+			return nil, fmt.Errorf("layout.html must call %s once, outside any action", contentCall)
+		}
+		set, err := template.New("layout-head").Funcs(funcs).Parse(head)
 		if err == nil {
-			_, err = layout.New("partials.html").Parse(partials)
+			_, err = set.New("layout-foot").Parse(foot)
+		}
+		if err == nil {
+			_, err = set.New("partials.html").Parse(partials)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("parse layout: %w", err)
@@ -365,6 +377,7 @@ func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*render
 			return nil, err
 		}
 		r.pages[lang] = map[string]*template.Template{}
+		defined := map[string]string{} // partials a page defines, by the page
 		for _, n := range names {
 			file := strings.TrimPrefix(n, "templates/")
 			base := strings.TrimSuffix(file, ".html")
@@ -375,18 +388,36 @@ func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*render
 			if err != nil {
 				return nil, err
 			}
-			t, err := template.Must(layout.Clone()).New(file).Parse(text)
-			if err != nil {
+			if c := strings.Count(text, `{{define "content"}}`); c != 1 {
+				return nil, fmt.Errorf("template %s defines \"content\" %d times, not once", n, c)
+			}
+			for _, m := range definition.FindAllStringSubmatch(text, -1) {
+				if other, ok := defined[m[1]]; ok && m[1] != "content" {
+					return nil, fmt.Errorf("templates %s and %s both define %q", other, file, m[1])
+				}
+				defined[m[1]] = file
+			}
+			text = strings.Replace(text, `{{define "content"}}`, fmt.Sprintf("{{define %q}}", contentOf(base)), 1)
+			if _, err := set.New(file).Parse(text); err != nil {
 				return nil, fmt.Errorf("parse %s: %w", n, err)
 			}
-			if t.Lookup("content") == nil {
-				return nil, fmt.Errorf("template %s defines no \"content\"", n)
+			if _, err := set.New(base).Parse(fmt.Sprintf(`{{template "layout-head" .}}{{template %q .}}{{template "layout-foot" .}}`, contentOf(base))); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", n, err)
 			}
-			r.pages[lang][base] = t
+			r.pages[lang][base] = set
 		}
 	}
 	return r, nil
 }
+
+// contentCall is where the layout puts a page's content.
+const contentCall = `{{template "content" .}}`
+
+// contentOf names the content of the page template base in the shared set.
+func contentOf(base string) string { return "content:" + base }
+
+// definition finds the templates a file defines.
+var definition = regexp.MustCompile(`\{\{-? ?define "([^"]+)"`)
 
 // plainMessage matches a template action that only shows a message without
 // arguments, such as {{.T "search.button"}}.
@@ -435,7 +466,7 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
+	if err := t.ExecuteTemplate(buf, name, data); err != nil {
 		rd.log.Error("render page", "page", name, "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "Terjadi kesalahan pada sistem. / Internal error.", http.StatusInternalServerError)
 		return
@@ -450,11 +481,15 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 }
 
 // fragment executes the template name, defined in page's templates, for
-// a part of a page made once and given to many (see adminRegionData).
+// a part of a page made once and given to many (see sharedContent);
+// "content" is the page's content.
 func (rd *renderer) fragment(page, name string, data interface{ language() string }) (template.HTML, error) {
 	t, ok := rd.pages[data.language()][page]
 	if !ok {
 		panic("unknown page template " + page)
+	}
+	if name == "content" {
+		name = contentOf(page)
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
