@@ -201,7 +201,8 @@ func projectRings(pr projection, polys []geo.Polygon) [][][2]float64 {
 	for _, poly := range polys {
 		for _, ring := range poly {
 			pts := make([][2]float64, 0, len(ring)+1)
-			for _, p := range ring {
+			for _, q := range ring {
+				p := q.Point()
 				x, y := pr.xy(p.Lat, p.Lng)
 				pts = append(pts, [2]float64{math.Round(x * 10), math.Round(y * 10)})
 			}

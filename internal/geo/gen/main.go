@@ -289,11 +289,7 @@ func toArea(a geo.QArea) *geo.Area {
 	for _, poly := range a.Polys {
 		var p geo.Polygon
 		for _, r := range poly {
-			var ring geo.Ring
-			for _, q := range r {
-				ring = append(ring, q.Point())
-			}
-			p = append(p, ring)
+			p = append(p, geo.Ring(r))
 		}
 		ar.Polys = append(ar.Polys, p)
 	}
