@@ -42,7 +42,7 @@ type hashGate struct {
 
 	hashed, refused atomic.Int64
 
-	// tidy, when set, keeps big hashes from piling up memory (see tidy).
+	// tidy, when set, keeps big hashes from piling up memory (see hashTidy).
 	tidy *hashTidy
 }
 

@@ -183,7 +183,7 @@ type sharedContent struct {
 // someone with the roles of p's session and nothing more.
 func (s *Server) shareContent(page string, p *Page, data interface{ language() string }) (sharedContent, error) {
 	p.Session = rolesOnly(p.Session)
-	body, err := s.rd.fragment(page, "content", data)
+	body, err := s.rd.content(page, data)
 	return sharedContent{Title: p.Title, Crumbs: p.Crumbs, Body: body}, err
 }
 

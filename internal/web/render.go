@@ -377,7 +377,12 @@ func newRenderer(as *assets, cat *catalog, log *slog.Logger, demo bool) (*render
 			return nil, err
 		}
 		r.pages[lang] = map[string]*template.Template{}
-		defined := map[string]string{} // partials a page defines, by the page
+		// What each file defines, so that no page overrides a partial or
+		// another page's.
+		defined := map[string]string{}
+		for _, m := range definition.FindAllStringSubmatch(partials, -1) {
+			defined[m[1]] = "partials.html"
+		}
 		for _, n := range names {
 			file := strings.TrimPrefix(n, "templates/")
 			base := strings.TrimSuffix(file, ".html")
@@ -480,20 +485,16 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	w.Write(buf.Bytes())
 }
 
-// fragment executes the template name, defined in page's templates, for
-// a part of a page made once and given to many (see sharedContent);
-// "content" is the page's content.
-func (rd *renderer) fragment(page, name string, data interface{ language() string }) (template.HTML, error) {
+// content executes the content of page alone, for content made once and
+// given to many (see sharedContent).
+func (rd *renderer) content(page string, data interface{ language() string }) (template.HTML, error) {
 	t, ok := rd.pages[data.language()][page]
 	if !ok {
 		panic("unknown page template " + page)
 	}
-	if name == "content" {
-		name = contentOf(page)
-	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, name, data); err != nil {
-		return "", fmt.Errorf("render %s of %s: %w", name, page, err)
+	if err := t.ExecuteTemplate(&b, contentOf(page), data); err != nil {
+		return "", fmt.Errorf("render the content of %s: %w", page, err)
 	}
 	return template.HTML(b.String()), nil // escaped by html/template as it was made
 }
